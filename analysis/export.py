@@ -1,0 +1,58 @@
+"""The one CSV convention for everything PolicyLens exports (dashboard downloads and the CLI).
+
+* UTF-8 with a byte-order mark, so Excel in a Chinese locale shows Chinese text correctly.
+* Metadata travels *in* the file as trailing columns, repeated on every row, so a single
+  downloaded file always carries its provenance: ``method`` (model, windows, variance and test
+  conventions), ``data_mode`` (``SYNTHETIC DEMO``, ``stored akshare data``, ``imported files``, ...)
+  and ``data_vintage`` (where each series came from and when it was fetched or read).
+* Dates as ``YYYY-MM-DD``; floats at full precision.
+* A text cell that starts with ``=``, ``+``, ``-``, ``@`` (or a tab / carriage return) and is not a
+  number is prefixed with ``'`` so a spreadsheet shows it as text instead of running it as a
+  formula (OWASP "CSV injection").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+METADATA_COLUMNS = ("method", "data_mode", "data_vintage")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def with_metadata(frame: pd.DataFrame, metadata: Mapping[str, str]) -> pd.DataFrame:
+    """``frame`` with the three metadata columns appended (missing keys raise KeyError)."""
+    out = frame.copy()
+    for column in METADATA_COLUMNS:
+        out[column] = str(metadata[column])
+    return out
+
+
+def _neutralise(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(_neutralise)
+    out.columns = [_neutralise(str(column)) for column in out.columns]
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame, metadata: Mapping[str, str]) -> bytes:
+    """The exported bytes of ``frame`` (UTF-8 with BOM, metadata columns, formula-safe)."""
+    safe = neutralise_formulas(with_metadata(frame, metadata))
+    text = safe.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    return text.encode("utf-8-sig")
+
+
+def write_csv(path: str | Path, frame: pd.DataFrame, metadata: Mapping[str, str]) -> None:
+    Path(path).write_bytes(csv_bytes(frame, metadata))

@@ -1,0 +1,116 @@
+"""Daily bars from akshare (Eastmoney endpoints), mapped to the canonical table.
+
+Two akshare functions are used, chosen by the instrument registry:
+
+* ``stock_zh_index_daily_em(symbol="sh000300", start_date, end_date)`` for indices: one request,
+  English columns ``date, open, close, high, low, volume, amount``. Index levels are price indices.
+* ``fund_etf_hist_em(symbol="508000", period="daily", start_date, end_date, adjust="hfq")`` for
+  C-REITs and ETFs: back-adjusted (后复权) prices, so that distributions do not show up as price
+  drops and hence as abnormal returns. Chinese columns 日期, 开盘, 收盘, ...
+
+akshare raises many exception types or returns empty frames for bad symbols and empty results
+(``../shared/reference/akshare-notes.md`` §3); every one of them becomes a
+:class:`~data_sources.errors.DataSourceError` naming the instrument. ``import akshare`` takes
+about a
+second, so it happens on first use, never at app start-up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from data_sources.base import BarQuery, BarSource
+from data_sources.errors import DataSourceError
+from data_sources.instruments import get_instrument
+from data_sources.schema import to_canonical
+
+#: akshare's Chinese column names → canonical names (shared with file import).
+CHINESE_COLUMNS = {
+    "日期": "date",
+    "开盘": "open",
+    "今开": "open",
+    "收盘": "close",
+    "最新价": "close",
+    "最高": "high",
+    "最低": "low",
+    "成交量": "volume",
+    "成交额": "amount",
+}
+
+_EXPECTED_COLUMNS = {
+    "stock_zh_index_daily_em": ["date", "open", "close", "high", "low", "volume", "amount"],
+    "fund_etf_hist_em": ["日期", "开盘", "收盘", "最高", "最低", "成交量", "成交额"],
+}
+
+SUPPORTED_FUNCTIONS = tuple(_EXPECTED_COLUMNS)
+
+#: Adjustment used for funds (C-REITs, ETFs): back-adjusted prices.
+FUND_ADJUST = "hfq"
+
+
+def _akshare():
+    import akshare  # noqa: PLC0415 - slow import, deferred to the first fetch
+
+    return akshare
+
+
+class AkshareSource(BarSource):
+    """Index, C-REIT and ETF daily bars through akshare."""
+
+    source_kind = "akshare"
+
+    def transform_query(self, query: BarQuery) -> dict[str, Any]:
+        instrument = get_instrument(query.symbol)
+        function = instrument.akshare_function
+        if function not in SUPPORTED_FUNCTIONS:
+            raise DataSourceError(
+                f"akshare function {function!r} is not supported", symbol=query.symbol
+            )
+        start = f"{query.start:%Y%m%d}" if query.start is not None else "19900101"
+        end = f"{query.end:%Y%m%d}" if query.end is not None else "20500101"
+        params: dict[str, Any] = {
+            "symbol": instrument.akshare_symbol,
+            "start_date": start,
+            "end_date": end,
+        }
+        if function == "fund_etf_hist_em":
+            params.update(period="daily", adjust=FUND_ADJUST)
+        return {"function": function, "kwargs": params}
+
+    def extract(self, query: BarQuery, params: dict[str, Any]) -> pd.DataFrame:
+        function = getattr(_akshare(), params["function"])
+        try:
+            raw = function(**params["kwargs"])
+        except Exception as error:  # akshare raises anything from TypeError to ConnectionError
+            raise DataSourceError(
+                f"akshare {params['function']} failed: {type(error).__name__}: {error}",
+                symbol=query.symbol,
+                source="akshare",
+            ) from error
+        if raw is None or len(raw) == 0:
+            raise DataSourceError(
+                f"akshare {params['function']} returned no rows",
+                symbol=query.symbol,
+                source="akshare",
+            )
+        expected = _EXPECTED_COLUMNS[params["function"]]
+        missing = [column for column in expected if column not in raw.columns]
+        if missing:
+            raise DataSourceError(
+                f"akshare {params['function']} changed its columns: missing {missing}, "
+                f"got {list(raw.columns)}",
+                symbol=query.symbol,
+                source="akshare",
+            )
+        return raw
+
+    def transform_data(self, query: BarQuery, raw: pd.DataFrame) -> pd.DataFrame:
+        renamed = raw.rename(columns=CHINESE_COLUMNS)
+        return to_canonical(renamed, query.symbol, source="akshare")
+
+    def describe(self, query: BarQuery, params: dict[str, Any]) -> str:
+        kwargs = params["kwargs"]
+        adjust = f", adjust={kwargs['adjust']}" if "adjust" in kwargs else ""
+        return f"akshare {params['function']}({kwargs['symbol']}{adjust})"

@@ -1,0 +1,23 @@
+"""First-run set-up: an empty store is filled with the SYNTHETIC demo, without touching the network.
+
+Start-up never waits on the network; fetching real data from akshare is an explicit action
+(Data page, or ``python -m data_sources refresh``) that replaces a symbol's demo series.
+"""
+
+from __future__ import annotations
+
+from data_sources.base import BarQuery
+from data_sources.demo import DemoSource, demo_symbols
+from data_sources.store import Store
+
+
+def seed_demo_if_empty(store: Store) -> list[str]:
+    """Write the demo series when the store holds no bars; return the symbols written."""
+    if not store.is_empty():
+        return []
+    source = DemoSource()
+    written = []
+    for symbol in demo_symbols():
+        store.write(source.fetch(BarQuery(symbol)))
+        written.append(symbol)
+    return written
