@@ -52,7 +52,7 @@ class CatalogueError(ValueError):
 
 @lru_cache(maxsize=1)
 def themes() -> pd.DataFrame:
-    """The nine communiqué tasks: id (T1..T9), task, name_zh, name_en, key_phrase."""
+    """The nine communiqué tasks: id (T1..T9), short_en, task, name_zh, name_en, key_phrase."""
     return pd.DataFrame(yaml.safe_load((CATALOGUE_DIR / "themes.yaml").read_text("utf-8")))
 
 
@@ -63,8 +63,14 @@ def segments() -> pd.DataFrame:
 
 
 def theme_label(theme_id: str, language: str = "en") -> str:
+    """``"T4 Zero tolerance — fraud enforcement, class actions"`` (or the Chinese name)."""
     row = themes().set_index("id").loc[theme_id]
     return f"{theme_id} {row['name_zh'] if language == 'zh' else row['name_en']}"
+
+
+def theme_short(theme_id: str) -> str:
+    """``"T4 Zero tolerance"``: for narrow table columns."""
+    return f"{theme_id} {themes().set_index('id').at[theme_id, 'short_en']}"
 
 
 def _date(value, field: str, where: str, problems: list[str], required: bool):

@@ -82,7 +82,7 @@ def _factors(n_sessions: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Market returns, market conditional volatility and the size factor (all length n)."""
     rng = np.random.default_rng(MARKET_SEED)
     shocks = rng.standard_t(df=5, size=n_sessions) / np.sqrt(5 / 3)  # unit variance
-    omega, alpha, persistence = 2.0e-6, 0.08, 0.90  # long-run daily vol ≈ 1.4 %
+    omega, alpha, persistence = 3.0e-6, 0.08, 0.90  # long-run daily vol √(ω/(1−α−β)) ≈ 1.2 %
     variance = np.empty(n_sessions)
     market = np.empty(n_sessions)
     variance[0] = omega / (1 - alpha - persistence)
@@ -100,7 +100,13 @@ def demo_bars(symbol: str, end: pd.Timestamp | None = None) -> pd.DataFrame:
     sessions = _demo_sessions()
     market, market_vol, size = _factors(len(sessions))
     rng = np.random.default_rng([MARKET_SEED, zlib.crc32(symbol.encode())])
-    idio = profile.idio_vol * rng.standard_t(df=5, size=len(sessions)) / np.sqrt(5 / 3)
+    # Every random draw covers all demo sessions before any trimming, so a later end date (or
+    # another instrument's first date) never changes the numbers already generated.
+    n_sessions = len(sessions)
+    idio = profile.idio_vol * rng.standard_t(df=5, size=n_sessions) / np.sqrt(5 / 3)
+    gap_noise = 0.001 * rng.standard_normal(n_sessions)
+    range_noise = np.abs(rng.standard_normal(n_sessions))
+    volume_noise = 0.25 * rng.standard_normal(n_sessions)
     returns = profile.beta * market + profile.size_loading * size + idio
     keep = sessions >= pd.Timestamp(profile.first_date)
     end = pd.Timestamp.today().normalize() if end is None else pd.Timestamp(end)
@@ -108,14 +114,15 @@ def demo_bars(symbol: str, end: pd.Timestamp | None = None) -> pd.DataFrame:
     if not keep.any():
         raise DataSourceError("no synthetic sessions in range", symbol=symbol, source="demo")
     returns, market_vol = returns[keep], market_vol[keep]
+    gap_noise, range_noise, volume_noise = gap_noise[keep], range_noise[keep], volume_noise[keep]
     dates = sessions[keep]
     close = profile.start_level * np.cumprod(1.0 + returns)
     previous = np.concatenate([[profile.start_level], close[:-1]])
-    open_ = previous * (1.0 + 0.25 * returns + 0.001 * rng.standard_normal(len(dates)))
-    spread = np.abs(rng.standard_normal(len(dates))) * market_vol * 0.6
+    open_ = previous * (1.0 + 0.25 * returns + gap_noise)
+    spread = range_noise * market_vol * 0.6
     high = np.maximum(open_, close) * (1.0 + spread)
     low = np.minimum(open_, close) * (1.0 - spread)
-    activity = 1.0 + 25.0 * np.abs(returns) + 0.25 * rng.standard_normal(len(dates))
+    activity = 1.0 + 25.0 * np.abs(returns) + volume_noise
     volume = profile.volume_scale * np.clip(activity, 0.2, None)
     frame = pd.DataFrame(
         {

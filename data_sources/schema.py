@@ -20,7 +20,7 @@ NUMERIC_COLUMNS = ["open", "high", "low", "close", "volume", "amount"]
 
 # Canonical symbols look like 000300.SH, 399006.SZ, 508000.SH or a user's own file stem. The
 # pattern also keeps a symbol safe as a file name in the store (no path separators, no "..").
-_SYMBOL_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
+_SYMBOL_PATTERN = re.compile(r"^[^\W_][\w.\-]{0,39}$")
 
 
 def check_symbol(symbol: object) -> str:
@@ -31,7 +31,8 @@ def check_symbol(symbol: object) -> str:
     if not _SYMBOL_PATTERN.match(cleaned) or ".." in cleaned:
         shown = cleaned if len(cleaned) <= 40 else cleaned[:40] + "…"
         raise DataSourceError(
-            f"symbol {shown!r} is not valid: use 1-40 letters, digits, '.', '_' or '-' "
+            f"symbol {shown!r} is not valid: use 1-40 letters (any script), digits, "
+            "'.', '_' or '-' "
             "(for example 000300.SH)"
         )
     return cleaned
