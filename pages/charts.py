@@ -1,0 +1,146 @@
+"""Plotly figure builders for the pages (pure functions of data frames)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from data_sources.catalogue import theme_label
+
+#: Colour-blind-safe line colours for instruments: Paul Tol's "muted" scheme, kept apart from
+#: the Okabe–Ito colours that mark policy themes so a line is never read as a theme.
+LINE_COLOURS = [
+    "#332288",
+    "#117733",
+    "#882255",
+    "#44AA99",
+    "#999933",
+    "#AA4499",
+    "#88CCEE",
+    "#DDCC77",
+    "#CC6677",
+    "#555555",
+]
+
+
+def normalised_price_figure(
+    closes: pd.DataFrame, measures: pd.DataFrame, labels: dict, theme_colours: dict, synthetic: bool
+) -> go.Figure:
+    """Lines of closes rebased to 100 at each series' first date, with policy markers."""
+    figure = go.Figure()
+    rebased = closes.apply(lambda column: 100.0 * column / column.dropna().iloc[0])
+    for position, symbol in enumerate(rebased.columns):
+        series = rebased[symbol].dropna()
+        figure.add_trace(
+            go.Scatter(
+                x=series.index,
+                y=series.values,
+                mode="lines",
+                name=labels.get(symbol, symbol),
+                line={"width": 1.6, "color": LINE_COLOURS[position % len(LINE_COLOURS)]},
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}<extra>%{fullData.name}</extra>",
+            )
+        )
+    top = float(rebased.max().max()) * 1.04 if len(rebased) else 100.0
+    for theme, group in measures.groupby("theme", sort=True):
+        colour = theme_colours.get(theme, "#999999")
+        for row in group.itertuples():
+            figure.add_vline(
+                x=row.event_session, line={"color": colour, "width": 1, "dash": "dot"}, opacity=0.6
+            )
+        figure.add_trace(
+            go.Scatter(
+                x=group["event_session"],
+                y=[top] * len(group),
+                mode="markers",
+                marker={
+                    "symbol": "triangle-down",
+                    "size": 11,
+                    "color": colour,
+                    "line": {"width": 0.5, "color": "#333"},
+                },
+                name=theme_label(theme),
+                legendgroup="measures",
+                customdata=list(
+                    zip(
+                        group["title_en"],
+                        group["title_zh"],
+                        group["announcement_date"].dt.strftime("%Y-%m-%d"),
+                        group["event_session"].dt.strftime("%Y-%m-%d"),
+                        [theme_label(theme)] * len(group),
+                        strict=True,
+                    )
+                ),
+                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>announced "
+                "%{customdata[2]} · t0 %{customdata[3]}<br>%{customdata[4]}<extra></extra>",
+            )
+        )
+    title = "Rebased to 100 at each series' first date shown"
+    if synthetic:
+        title += " — SYNTHETIC DEMO DATA"
+    figure.update_layout(
+        title=title,
+        height=520,
+        hovermode="closest",
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.08},
+        yaxis_title="Index (first date shown = 100)",
+        xaxis={
+            "rangeselector": {
+                "buttons": [
+                    {"count": 6, "label": "6M", "step": "month", "stepmode": "backward"},
+                    {"count": 1, "label": "1Y", "step": "year", "stepmode": "backward"},
+                    {"count": 3, "label": "3Y", "step": "year", "stepmode": "backward"},
+                    {"step": "all", "label": "All"},
+                ]
+            }
+        },
+    )
+    return figure
+
+
+def event_window_figure(
+    abnormal_returns: pd.DataFrame, labels: dict, synthetic: bool, title: str
+) -> go.Figure:
+    """AR bars and CAR lines (both in %) against relative session, one colour per instrument."""
+    figure = go.Figure()
+    for position, (symbol, group) in enumerate(abnormal_returns.groupby("instrument", sort=False)):
+        colour = LINE_COLOURS[position % len(LINE_COLOURS)]
+        name = labels.get(symbol, symbol)
+        dates = group["date"].dt.strftime("%Y-%m-%d")
+        figure.add_trace(
+            go.Bar(
+                x=group["rel_day"],
+                y=100 * group["abnormal_return"],
+                name=f"AR {name}",
+                marker_color=colour,
+                opacity=0.55,
+                customdata=dates,
+                hovertemplate="day %{x} (%{customdata}): AR %{y:.2f}%<extra>" + name + "</extra>",
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=group["rel_day"],
+                y=100 * group["car"],
+                name=f"CAR {name}",
+                mode="lines+markers",
+                line={"color": colour, "width": 2.2},
+                customdata=dates,
+                hovertemplate="day %{x} (%{customdata}): CAR %{y:.2f}%<extra>" + name + "</extra>",
+            )
+        )
+    figure.add_vline(x=0, line={"color": "#555", "dash": "dash", "width": 1})
+    figure.add_hline(y=0, line={"color": "#888", "width": 1})
+    if synthetic:
+        title += " — SYNTHETIC DEMO DATA"
+    figure.update_layout(
+        title=title,
+        barmode="group",
+        height=460,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xaxis_title="Relative session (0 = event session t0)",
+        yaxis_title="Abnormal return / CAR (%)",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18},
+    )
+    return figure

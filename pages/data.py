@@ -1,0 +1,137 @@
+"""Data: what is stored, from which source; fetch from akshare; import your own price files."""
+
+import pandas as pd
+import streamlit as st
+
+from data_sources.akshare_source import AkshareSource
+from data_sources.base import BarQuery, FetchResult
+from data_sources.errors import DataSourceError
+from data_sources.files import parse_price_csv
+from data_sources.instruments import registry
+from data_sources.store import COVERAGE_COLUMNS
+from pages import ui
+
+ui.run_through_app()
+SOURCE_NAMES = {"demo": "SYNTHETIC DEMO", "akshare": "akshare", "import": "imported file"}
+FETCH_START = pd.Timestamp("2018-01-01")
+
+st.title("Data")
+store = ui.store()
+
+
+def show_stored_series() -> None:
+    coverage = ui.coverage()
+    if coverage.empty:
+        st.info("The store is empty. Fetch from akshare or import a file below.")
+        return
+    live = ui.live_symbols()
+    table = coverage.assign(
+        name=coverage["symbol"].map(ui.label),
+        mode=[
+            ("live akshare" if sym in live else SOURCE_NAMES.get(src, "—"))
+            for sym, src in zip(coverage["symbol"], coverage["source"], strict=True)
+        ],
+    )
+    st.dataframe(
+        table[["name", "mode", *COVERAGE_COLUMNS[2:]]],
+        hide_index=True,
+        width="stretch",
+        key="data_coverage",
+        column_config={
+            "name": "Instrument",
+            "mode": "Source",
+            "detail": "Provenance",
+            "first_date": st.column_config.DateColumn("First session", format="YYYY-MM-DD"),
+            "last_date": st.column_config.DateColumn("Last session", format="YYYY-MM-DD"),
+            "rows": st.column_config.NumberColumn("Rows"),
+            "fetched_at": "Fetched / generated (UTC)",
+            "last_error": "Last error",
+        },
+    )
+    st.caption(
+        f"{int(coverage['rows'].fillna(0).sum()):,} rows in {len(coverage)} series · "
+        f"store: `{store.root}`"
+    )
+
+
+st.subheader("Stored series")
+# Filled at the end of the run, after any fetch, import or removal below, so it is never stale.
+stored_series = st.container()
+
+st.subheader("Fetch from akshare")
+st.caption(
+    "Downloads daily bars from Eastmoney through akshare (indices unadjusted; C-REITs "
+    "back-adjusted, 后复权, so distributions are not read as price drops). A fetched "
+    "series replaces that instrument's demo series. Needs a network connection; on "
+    "failure the stored data stay as they are."
+)
+symbols = list(registry())
+to_fetch = st.multiselect(
+    "Instruments to fetch", symbols, format_func=ui.label, key="fetch_symbols"
+)
+if st.button("Fetch now", disabled=not to_fetch, key="fetch_button", icon=":material/download:"):
+    source = AkshareSource()
+    progress = st.progress(0.0, text="Starting…")
+    failures = []
+    for number, symbol in enumerate(to_fetch, start=1):
+        progress.progress((number - 1) / len(to_fetch), text=f"Fetching {ui.label(symbol)}…")
+        try:
+            rows = store.write(source.fetch(BarQuery(symbol, start=FETCH_START)))
+            ui.live_symbols().add(symbol)
+            st.write(f"✅ {ui.label(symbol)}: {rows:,} rows stored")
+        except DataSourceError as error:
+            store.record_error(symbol, str(error))
+            failures.append(symbol)
+            st.write(f"❌ {ui.label(symbol)}: {error.reason}")
+    progress.progress(1.0, text="Done")
+    if failures:
+        st.error(
+            f"{len(failures)} of {len(to_fetch)} failed ({', '.join(failures)}); their "
+            "stored data are unchanged."
+        )
+    else:
+        st.success(f"Fetched {len(to_fetch)} series.")
+
+st.subheader("Import your own price files")
+st.caption(
+    "CSV with a date and a close column (date, close[, open, high, low, volume, amount]) "
+    "or akshare's Chinese headers (日期, 收盘, …); UTF-8 or GBK. The series name defaults "
+    "to the file name without its extension."
+)
+uploads = st.file_uploader(
+    "Price files", type=["csv", "txt"], accept_multiple_files=True, key="import_files"
+)
+parsed = []
+for upload in uploads or []:
+    stem = upload.name.rsplit(".", 1)[0]
+    symbol = st.text_input(
+        f"Series name for {upload.name}", value=stem, key=f"import_symbol_{upload.name}"
+    )
+    try:
+        bars = parse_price_csv(upload.getvalue(), upload.name, symbol)
+    except DataSourceError as error:
+        st.error(str(error))
+        continue
+    st.caption(
+        f"{upload.name}: {len(bars):,} rows, {bars['date'].iloc[0]:%Y-%m-%d} to "
+        f"{bars['date'].iloc[-1]:%Y-%m-%d}"
+    )
+    st.dataframe(bars.head(5), hide_index=True, key=f"import_preview_{upload.name}")
+    parsed.append((upload.name, bars))
+if parsed and st.button(f"Save {len(parsed)} file(s) to the store", key="import_save"):
+    for name, bars in parsed:
+        rows = store.write(FetchResult(bars, "import", f"file {name}"), merge=False)
+        st.success(f"{bars['symbol'].iloc[0]}: {rows:,} rows stored from {name}")
+
+stored_symbols = list(ui.coverage()["symbol"])
+if stored_symbols:
+    st.subheader("Remove a series")
+    victim = st.selectbox("Series", stored_symbols, format_func=ui.label, key="delete_symbol")
+    if st.button("Remove from the store", key="delete_button", type="secondary"):
+        store.delete(victim)
+        ui.live_symbols().discard(victim)
+        st.success(f"Removed {victim}.")
+        st.rerun()
+
+with stored_series:
+    show_stored_series()
