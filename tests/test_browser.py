@@ -1,0 +1,119 @@
+"""End to end: ``streamlit run app.py`` on a free local port, driven by Debian Chromium.
+
+Opens every page, checks that no Streamlit exception box appears and that the synthetic-data
+banner is visible, and saves a full-page screenshot of each page to ``artifacts/screenshots``.
+Skipped when /usr/bin/chromium or the playwright package is missing (``.ci/run`` installs both).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = PROJECT / "artifacts" / "screenshots"
+PAGES = {
+    "overview": "Overview",
+    "policies": "Policy measures",
+    "event_study": "Event study",
+    "data": "Data",
+}
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    pytest.importorskip("playwright.sync_api")
+    port = _free_port()
+    env = {**os.environ, "POLICYLENS_DATA_DIR": str(tmp_path / "data")}
+    log = open(tmp_path / "streamlit.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=PROJECT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.terminate()
+        pytest.fail("streamlit did not come up: " + (tmp_path / "streamlit.log").read_text())
+    yield url
+    process.terminate()
+    process.wait(20)
+    log.close()
+
+
+def test_every_page_renders_without_exception_in_chromium(server):
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        # Streamlit scrolls inside its own container, so a tall viewport shows whole pages.
+        page = browser.new_page(viewport={"width": 1400, "height": 2600})
+        for path, title in PAGES.items():
+            page.goto(f"{server}/{path}")
+            page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
+            # wait until the script run has finished (the status widget goes away)
+            page.wait_for_function(
+                "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+            )
+            page.wait_for_timeout(1500)  # let charts finish drawing for the screenshot
+            page.screenshot(path=str(SCREENSHOTS / f"{path}.png"), full_page=True)
+            assert page.locator('[data-testid="stException"]').count() == 0, path
+            assert page.get_by_text("SYNTHETIC DEMO DATA", exact=False).first.is_visible(), path
+            assert page.get_by_text("Policy themes (communiqué tasks)").is_visible(), path
+        browser.close()
+    assert sorted(p.stem for p in SCREENSHOTS.glob("*.png")) >= sorted(PAGES)

@@ -1,0 +1,346 @@
+"""``python -m analysis study``: contract columns, real data vs statsmodels, bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy import stats
+
+from analysis.cli import main
+from data_sources.trading_calendar import sessions_between
+from tests.conftest import PROJECT, shared_path, write_price_csv
+
+AR_CONTRACT = [
+    "instrument",
+    "event_date",
+    "rel_day",
+    "date",
+    "return",
+    "expected_return",
+    "abnormal_return",
+    "car",
+]
+CAR_CONTRACT = [
+    "instrument",
+    "event_date",
+    "event_session",
+    "window_start",
+    "window_end",
+    "n_estimation",
+    "alpha",
+    "beta",
+    "sigma",
+    "car",
+    "car_se",
+    "t_stat",
+    "p_value",
+]
+
+
+@pytest.fixture
+def price_files(tmp_path, rng):
+    sessions = sessions_between("2019-01-02", "2021-06-30")
+    market = 3000 * np.cumprod(1 + rng.normal(0.0003, 0.012, len(sessions)))
+    stock = 50 * np.cumprod(
+        1 + 1.2 * np.diff(np.log(np.r_[3000, market])) + rng.normal(0, 0.01, len(sessions))
+    )
+    return (
+        write_price_csv(tmp_path / "STOCK.csv", sessions, stock),
+        write_price_csv(tmp_path / "MKT.csv", sessions, market),
+    )
+
+
+def _run(argv, capsys):
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_writes_contract_files_with_bom_and_metadata(price_files, tmp_path, capsys):
+    stock, market = price_files
+    out = tmp_path / "out"
+    code, stdout, _ = _run(
+        [
+            "study",
+            "--prices",
+            str(stock),
+            "--market",
+            str(market),
+            "--event-date",
+            "2020-08-22",
+            "--out",
+            str(out),
+        ],
+        capsys,
+    )
+    assert code == 0, stdout
+    raw = (out / "car_summary.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    summary = pd.read_csv(out / "car_summary.csv")
+    ar = pd.read_csv(out / "abnormal_returns.csv")
+    assert list(summary.columns[: len(CAR_CONTRACT)]) == CAR_CONTRACT
+    assert list(ar.columns[: len(AR_CONTRACT)]) == AR_CONTRACT
+    assert {"method", "data_mode", "data_vintage"} <= set(summary.columns)
+    assert "market model" in summary.loc[0, "method"]
+    assert "STOCK.csv sha256" in summary.loc[0, "data_vintage"]
+    # Saturday 2020-08-22 maps to the next Shanghai session, Monday 2020-08-24.
+    assert summary.loc[0, "event_date"] == "2020-08-22"
+    assert summary.loc[0, "event_session"] == "2020-08-24"
+    assert summary.loc[0, "instrument"] == "STOCK"
+    assert len(ar) == 11 and ar["rel_day"].tolist() == list(range(-5, 6))
+    assert ar.loc[ar["rel_day"] == 0, "date"].item() == "2020-08-24"
+
+
+def test_chinext_vs_csi300_real_data_equals_statsmodels(tmp_path, capsys):
+    """The Foundation's acceptance check: ChiNext (399006) vs CSI 300 around 2020-08-24."""
+    chinext = shared_path("data", "market", "indices", "399006.SZ.csv")
+    csi300 = shared_path("data", "market", "indices", "000300.SH.csv")
+    out = tmp_path / "out"
+    code, _, err = _run(
+        [
+            "study",
+            "--prices",
+            str(chinext),
+            "--market",
+            str(csi300),
+            "--event-date",
+            "2020-08-24",
+            "--out",
+            str(out),
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    row = pd.read_csv(out / "car_summary.csv").iloc[0]
+
+    # Independent computation: returns on the files' own consecutive rows (both series have
+    # every Shanghai session in 2019-2023, per the data's manifest), statsmodels OLS.
+    def closes(path):
+        return pd.read_csv(path, parse_dates=["date"]).set_index("date")["close"]
+
+    both = pd.concat([closes(chinext), closes(csi300)], axis=1, keys=["y", "m"], sort=True)
+    both = both.dropna()
+    both = both.loc["2018-06-01":"2021-06-30"]
+    expected_sessions = sessions_between(both.index[0], both.index[-1])
+    assert both.index.equals(expected_sessions.rename(both.index.name)), "gaps in the real data"
+    rets = both.pct_change().dropna()
+    t0 = rets.index.get_loc(pd.Timestamp("2020-08-24"))
+    est = rets.iloc[t0 - 250 : t0 - 10]
+    event = rets.iloc[t0 - 5 : t0 + 6]
+    fit = sm.OLS(est["y"], sm.add_constant(est["m"])).fit()
+    x_star = sm.add_constant(event["m"])
+    abnormal = event["y"] - x_star @ fit.params
+    var_car = (
+        fit.scale * np.eye(11)
+        + x_star.to_numpy() @ fit.cov_params().to_numpy() @ x_star.to_numpy().T
+    ).sum()
+    t_stat = abnormal.sum() / np.sqrt(var_car)
+    assert row["n_estimation"] == 240
+    assert row["alpha"] == pytest.approx(fit.params["const"], rel=1e-9)
+    assert row["beta"] == pytest.approx(fit.params["m"], rel=1e-9)
+    assert row["sigma"] == pytest.approx(np.sqrt(fit.scale), rel=1e-9)
+    assert row["car"] == pytest.approx(abnormal.sum(), rel=1e-9)
+    assert row["car_se"] == pytest.approx(np.sqrt(var_car), rel=1e-9)
+    assert row["t_stat"] == pytest.approx(t_stat, rel=1e-9)
+    assert row["p_value"] == pytest.approx(2 * stats.t.sf(abs(t_stat), 238), rel=1e-8)
+
+
+def test_textbook_reference_through_the_cli_with_the_data_calendar(tmp_path, capsys):
+    folder = shared_path("validation", "estudy2_covid7")
+    prices = pd.read_csv(folder / "prices.csv")
+    for ticker in ("AMZN", "ZM"):
+        prices[["date", ticker]].rename(columns={ticker: "close"}).dropna().to_csv(
+            tmp_path / f"{ticker}.csv", index=False
+        )
+    pd.read_csv(folder / "prices_indx.csv").rename(columns={"^GSPC": "close"}).to_csv(
+        tmp_path / "GSPC.csv", index=False
+    )
+    out = tmp_path / "out"
+    code, _, err = _run(
+        [
+            "study",
+            "--prices",
+            str(tmp_path / "AMZN.csv"),
+            "--prices",
+            str(tmp_path / "ZM.csv"),
+            "--market",
+            str(tmp_path / "GSPC.csv"),
+            "--event-date",
+            "2020-03-16",
+            "--calendar",
+            "data",
+            "--returns",
+            "log",
+            "--estimation",
+            "-240",
+            "-1",
+            "--window",
+            "0",
+            "4",
+            "--min-estimation",
+            "200",
+            "--out",
+            str(out),
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    ours = pd.read_csv(out / "car_summary.csv").set_index("instrument")
+    reference = pd.read_csv(folder / "reference_textbook_firm.csv", index_col="firm")
+    for firm in ("AMZN", "ZM"):
+        assert ours.loc[firm, "n_estimation"] == reference.loc[firm, "L1"]
+        assert ours.loc[firm, "car"] == pytest.approx(reference.loc[firm, "CAR"], rel=1e-8)
+        assert ours.loc[firm, "car_se"] == pytest.approx(reference.loc[firm, "se_CAR"], rel=1e-8)
+
+
+def test_chinese_headers_in_gbk_are_read(tmp_path, capsys, rng):
+    sessions = sessions_between("2019-01-02", "2020-12-31")
+    market = 3000 * np.cumprod(1 + rng.normal(0, 0.01, len(sessions)))
+    stock = write_price_csv(tmp_path / "创业板.csv", sessions, market * 1.1, "gbk", chinese=True)
+    index = write_price_csv(tmp_path / "沪深300.csv", sessions, market, "gbk", chinese=True)
+    code, _, err = _run(
+        [
+            "study",
+            "--prices",
+            str(stock),
+            "--market",
+            str(index),
+            "--model",
+            "constant-mean",
+            "--event-date",
+            "2020-06-01",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    summary = pd.read_csv(tmp_path / "o" / "car_summary.csv")
+    assert summary.loc[0, "instrument"] == "创业板"
+    assert summary.loc[0, "model"] == "constant-mean"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda a, f: a.__setitem__(a.index("--prices") + 1, str(f / "nope.csv")),
+            "does not exist",
+        ),
+        (lambda a, f: a.__setitem__(a.index("--event-date") + 1, "2030-01-05"), "outside"),
+        (
+            lambda a, f: a.__setitem__(a.index("--event-date") + 1, "2019-02-01"),
+            "valid estimation returns",
+        ),
+        (lambda a, f: a.__setitem__(a.index("--event-date") + 1, "24/08/2020"), "YYYY-MM-DD"),
+        (lambda a, f: a.__setitem__(a.index("--event-date") + 1, "2020-02-30"), "not a real date"),
+        (lambda a, f: a.extend(["--window", "5", "-5"]), "starts after it ends"),
+        (lambda a, f: a.extend(["--estimation", "-100", "-11"]), "fewer than the minimum"),
+        (lambda a, f: a.extend(["--model", "garch"]), "invalid choice"),
+        (lambda a, f: (a.remove("--market"), a.remove(str(f / "MKT.csv"))), "--market FILE is "),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(price_files, tmp_path, capsys, change, message):
+    stock, market = price_files
+    argv = [
+        "study",
+        "--prices",
+        str(stock),
+        "--market",
+        str(market),
+        "--event-date",
+        "2020-08-24",
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    change(argv, tmp_path)
+    code, _, err = _run(argv, capsys)
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_bad_file_contents_name_the_file_row_and_column(tmp_path, capsys, price_files):
+    _, market = price_files
+
+    def study(prices):
+        return _run(
+            [
+                "study",
+                "--prices",
+                str(prices),
+                "--market",
+                str(market),
+                "--event-date",
+                "2020-08-24",
+                "--out",
+                str(tmp_path / "o"),
+            ],
+            capsys,
+        )
+
+    bad = tmp_path / "BAD.csv"
+    bad.write_text("date,close\n2020-01-02,10\n2020-01-03,abc\n", encoding="utf-8")
+    code, _, err = study(bad)
+    assert code == 2
+    assert "BAD.csv" in err and "row 3" in err and "'close'" in err
+    nocolumn = tmp_path / "NOCLOSE.csv"
+    nocolumn.write_text("date,price\n2020-01-02,10\n", encoding="utf-8")
+    code, _, err = study(nocolumn)
+    assert code == 2 and "no 'close' column" in err
+
+
+def test_skip_invalid_keeps_the_valid_events(price_files, tmp_path, capsys):
+    stock, market = price_files
+    code, _, err = _run(
+        [
+            "study",
+            "--prices",
+            str(stock),
+            "--market",
+            str(market),
+            "--event-date",
+            "2020-08-24",
+            "--event-date",
+            "2019-02-01",
+            "--skip-invalid",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capsys,
+    )
+    assert code == 0
+    assert "skipped: STOCK around 2019-02-01" in err
+    assert pd.read_csv(tmp_path / "o" / "car_summary.csv")["event_id"].tolist() == ["2020-08-24"]
+    diagnostics = pd.read_csv(tmp_path / "o" / "diagnostics.csv")
+    assert diagnostics["status"].tolist() == ["skipped"]
+
+
+def test_real_process_exit_code_and_no_traceback(tmp_path):
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "study",
+            "--prices",
+            str(tmp_path / "missing.csv"),
+            "--event-date",
+            "2020-08-24",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 2
+    assert completed.stderr.strip().startswith("python -m analysis: error:")
+    assert "Traceback" not in completed.stderr

@@ -1,0 +1,231 @@
+"""The event-study engine checked against independent computations.
+
+Independent = statsmodels OLS (coefficients, residual variance, parameter covariance) and plain
+numpy/scipy written out here from the formulas, never the engine's own output. Also the
+textbook reference values shipped in ../shared/validation/estudy2_covid7.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy import stats
+
+from analysis.event_study import Event, EventStudyInputError, EventStudySpec, run_event_study
+from analysis.returns import compute_returns
+from tests.conftest import shared_path
+
+
+def _simulated(rng, n_sessions=400, n_instruments=3):
+    sessions = pd.bdate_range("2020-01-01", periods=n_sessions, name="date")
+    market = pd.Series(rng.normal(0.0003, 0.012, n_sessions), index=sessions, name="MKT")
+    betas = np.array([0.6, 1.0, 1.5])[:n_instruments]
+    noise = rng.normal(0, 0.01, (n_sessions, n_instruments))
+    returns = pd.DataFrame(
+        0.0002 + market.to_numpy()[:, None] * betas + noise,
+        index=sessions,
+        columns=[f"S{i}" for i in range(n_instruments)],
+    )
+    return sessions, market, returns
+
+
+def _statsmodels_reference(y_est, x_est, y_event, x_event):
+    """AR, CAR, Var(CAR), t, p for one instrument from statsmodels OLS (matrix form)."""
+    fit = sm.OLS(y_est, sm.add_constant(x_est)).fit()
+    x_star = sm.add_constant(x_event, has_constant="add")
+    abnormal = y_event - x_star @ fit.params
+    # V = σ²I + X* Cov(β̂) X*'  (CLM eq. 4.4.17-18); Var(CAR) = 1'V1
+    v = fit.scale * np.eye(len(y_event)) + x_star @ fit.cov_params() @ x_star.T
+    var_car = v.sum()
+    t = abnormal.sum() / np.sqrt(var_car)
+    p = 2 * stats.t.sf(abs(t), fit.df_resid)
+    return fit, abnormal, var_car, t, p
+
+
+def test_market_model_matches_statsmodels(rng):
+    sessions, market, returns = _simulated(rng)
+    t0 = sessions[300]
+    spec = EventStudySpec(estimation_window=(-250, -11), event_window=(-5, 5))
+    result = run_event_study(returns, [Event("e1", t0, t0)], spec, market, "MKT")
+    assert len(result.car_summary) == 3
+    for column in returns.columns:
+        est = slice(300 - 250, 300 - 11 + 1)
+        event = slice(300 - 5, 300 + 5 + 1)
+        fit, abnormal, var_car, t, p = _statsmodels_reference(
+            returns[column].to_numpy()[est],
+            market.to_numpy()[est],
+            returns[column].to_numpy()[event],
+            market.to_numpy()[event],
+        )
+        row = result.car_summary.set_index("instrument").loc[column]
+        assert row["n_estimation"] == 240
+        assert row["alpha"] == pytest.approx(fit.params[0], rel=1e-10)
+        assert row["beta"] == pytest.approx(fit.params[1], rel=1e-10)
+        assert row["sigma"] == pytest.approx(np.sqrt(fit.scale), rel=1e-10)
+        assert row["car"] == pytest.approx(abnormal.sum(), rel=1e-10)
+        assert row["car_se"] == pytest.approx(np.sqrt(var_car), rel=1e-10)
+        assert row["t_stat"] == pytest.approx(t, rel=1e-10)
+        assert row["p_value"] == pytest.approx(p, rel=1e-9)
+        assert row["dof"] == 238
+        daily = result.abnormal_returns.query("instrument == @column")
+        np.testing.assert_allclose(daily["abnormal_return"], abnormal, rtol=1e-10)
+        np.testing.assert_allclose(daily["car"], np.cumsum(abnormal), rtol=1e-10)
+        assert list(daily["rel_day"]) == list(range(-5, 6))
+        assert list(daily["date"]) == list(sessions[295:306])
+
+
+def test_missing_days_drop_from_estimation_and_event_without_shifting(rng):
+    sessions, market, returns = _simulated(rng, n_instruments=1)
+    t0 = sessions[300]
+    returns.iloc[[120, 121, 200], 0] = np.nan  # a suspension inside the estimation window
+    returns.iloc[302, 0] = np.nan  # and one inside the event window (rel day +2)
+    spec = EventStudySpec(estimation_window=(-250, -11), event_window=(-5, 5))
+    result = run_event_study(returns, [Event("e1", t0, t0)], spec, market, "MKT")
+    est_rows = np.arange(50, 290)
+    est_rows = est_rows[~np.isnan(returns.to_numpy()[est_rows, 0])]
+    event_rows = np.arange(295, 306)
+    valid_event = event_rows[~np.isnan(returns.to_numpy()[event_rows, 0])]
+    fit, abnormal, var_car, t, _ = _statsmodels_reference(
+        returns.to_numpy()[est_rows, 0],
+        market.to_numpy()[est_rows],
+        returns.to_numpy()[valid_event, 0],
+        market.to_numpy()[valid_event],
+    )
+    row = result.car_summary.iloc[0]
+    assert row["n_estimation"] == 237
+    assert row["n_event_days"] == 10
+    assert row["car"] == pytest.approx(abnormal.sum(), rel=1e-10)
+    assert row["car_se"] == pytest.approx(np.sqrt(var_car), rel=1e-10)
+    daily = result.abnormal_returns
+    assert daily.loc[daily["rel_day"] == 2, "abnormal_return"].isna().all()
+    assert daily.loc[daily["rel_day"] == 3, "date"].iloc[0] == sessions[303]  # no shift
+    assert "partial window" in set(result.diagnostics["status"])
+
+
+def test_constant_mean_model_matches_ols_on_a_constant(rng):
+    sessions, market, returns = _simulated(rng, n_instruments=1)
+    t0 = sessions[300]
+    spec = EventStudySpec(
+        model="constant-mean",
+        estimation_window=(-200, -11),
+        event_window=(-2, 3),
+        min_estimation=100,
+    )
+    result = run_event_study(returns, [Event("e", t0, t0)], spec)
+    y_est = returns.to_numpy()[100:290, 0]
+    fit = sm.OLS(y_est, np.ones_like(y_est)).fit()
+    y_event = returns.to_numpy()[298:304, 0]
+    abnormal = y_event - fit.params[0]
+    var_car = len(y_event) * fit.scale + len(y_event) ** 2 * fit.cov_params()[0, 0]
+    row = result.car_summary.iloc[0]
+    assert row["alpha"] == pytest.approx(y_est.mean(), rel=1e-12)
+    assert row["car"] == pytest.approx(abnormal.sum(), rel=1e-10)
+    assert row["car_se"] == pytest.approx(np.sqrt(var_car), rel=1e-10)
+    assert row["p_value"] == pytest.approx(
+        2 * stats.t.sf(abs(abnormal.sum() / np.sqrt(var_car)), len(y_est) - 1), rel=1e-9
+    )
+
+
+def test_market_adjusted_model_by_hand(rng):
+    sessions, market, returns = _simulated(rng, n_instruments=1)
+    t0 = sessions[300]
+    spec = EventStudySpec(model="market-adjusted")
+    result = run_event_study(returns, [Event("e", t0, t0)], spec, market, "MKT")
+    excess = returns["S0"] - market
+    est = excess.to_numpy()[50:290]
+    event = excess.to_numpy()[295:306]
+    row = result.car_summary.iloc[0]
+    assert row["car"] == pytest.approx(event.sum(), rel=1e-12)
+    assert row["car_se"] == pytest.approx(np.sqrt(11 * est.var(ddof=1)), rel=1e-10)
+    assert (row["alpha"], row["beta"]) == (0.0, 1.0)
+
+
+def test_benchmark_is_not_regressed_on_itself(rng):
+    sessions, market, returns = _simulated(rng, n_instruments=1)
+    returns["MKT"] = market
+    t0 = sessions[300]
+    result = run_event_study(returns, [Event("e", t0, t0)], EventStudySpec(), market, "MKT")
+    row = result.car_summary.set_index("instrument").loc["MKT"]
+    assert row["model"] == "constant-mean"
+    assert row["car"] == pytest.approx((market.iloc[295:306] - market.iloc[50:290].mean()).sum())
+    assert "model changed" in set(result.diagnostics["status"])
+    assert result.car_summary.set_index("instrument").loc["S0", "model"] == "market"
+
+
+def test_skips_are_reported_never_silent(rng):
+    sessions, market, returns = _simulated(rng, n_instruments=2)
+    returns.iloc[:280, 1] = np.nan  # S1 "listed" late: too few estimation days
+    t0 = sessions[300]
+    outside = pd.Timestamp("2030-01-02")
+    result = run_event_study(
+        returns,
+        [Event("in", t0, t0), Event("out", outside, outside)],
+        EventStudySpec(),
+        market,
+        "MKT",
+    )
+    assert list(result.car_summary["instrument"]) == ["S0"]
+    reasons = result.diagnostics.set_index(["event_id", "instrument"])["reason"]
+    assert "minimum 120" in reasons.loc[("in", "S1")]
+    assert "outside the data" in reasons.loc[("out", "S0")]
+
+
+def test_results_are_keyed_by_event(rng):
+    sessions, market, returns = _simulated(rng, n_instruments=1)
+    events = [Event("a", sessions[280], sessions[280]), Event("b", sessions[300], sessions[300])]
+    result = run_event_study(returns, events, EventStudySpec(), market, "MKT")
+    assert list(result.car_summary["event_id"]) == ["a", "b"]
+    assert result.abnormal_returns.groupby("event_id").size().to_dict() == {"a": 11, "b": 11}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"estimation_window": (-11, -250)}, "starts after it ends"),
+        ({"event_window": (5, -5)}, "starts after it ends"),
+        ({"estimation_window": (-250, 0)}, "must end before"),
+        ({"model": "fama-french"}, "not one of"),
+        ({"estimation_window": (-50, -11)}, "fewer than the minimum"),
+        ({"returns": "percent"}, "simple or log"),
+    ],
+)
+def test_bad_windows_and_options_are_named(kwargs, message):
+    with pytest.raises(EventStudyInputError, match=message):
+        EventStudySpec(**kwargs)
+
+
+def test_reproduces_textbook_reference_firms():
+    """estudy2 COVID example, textbook conventions (σ² divisor L1−2, firm-specific market terms,
+    prediction-error-corrected CAR variance): ../shared/validation/estudy2_covid7."""
+    folder = shared_path("validation", "estudy2_covid7")
+    prices = pd.read_csv(folder / "prices.csv", index_col="date", parse_dates=True)
+    index = pd.read_csv(folder / "prices_indx.csv", index_col="date", parse_dates=True)["^GSPC"]
+    returns = compute_returns(prices, "log").iloc[1:]
+    market = compute_returns(index, "log").iloc[1:]
+    t0 = pd.Timestamp("2020-03-16")
+    position = returns.index.get_loc(t0)
+    spec = EventStudySpec(
+        estimation_window=(-position, -1), event_window=(0, 4), returns="log", min_estimation=200
+    )
+    result = run_event_study(returns, [Event("covid", t0, t0)], spec, market, "^GSPC")
+    reference = pd.read_csv(folder / "reference_textbook_firm.csv", index_col="firm")
+    ours = result.car_summary.set_index("instrument").loc[reference.index]
+    np.testing.assert_array_equal(ours["n_estimation"], reference["L1"])
+    for mine, theirs in [
+        ("alpha", "alpha"),
+        ("beta", "beta"),
+        ("sigma", "sigma_eps"),
+        ("car", "CAR"),
+        ("car_se", "se_CAR"),
+    ]:
+        np.testing.assert_allclose(ours[mine], reference[theirs], rtol=1e-8, err_msg=mine)
+    np.testing.assert_allclose(ours["car"] / ours["car_se"], reference["SCAR"], rtol=1e-8)
+    coefficients = pd.read_csv(folder / "market_model_coefficients.csv", index_col="ticker")
+    np.testing.assert_allclose(
+        ours.loc[coefficients.index, "alpha"], coefficients["alpha"], rtol=1e-10
+    )
+    np.testing.assert_allclose(
+        ours.loc[coefficients.index, "beta"], coefficients["beta"], rtol=1e-10
+    )
