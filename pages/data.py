@@ -66,8 +66,19 @@ st.caption(
     "failure the stored data stay as they are."
 )
 symbols = list(registry())
+# Honour the sidebar's theme filter: offer the instruments of the segments its measures touch.
+themed_segments = (
+    set().union(*ui.filtered_catalogue()["segments"]) if ui.selected_themes() else set()
+)
+suggested = [s for s, inst in registry().items() if themed_segments & set(inst.segments)]
 to_fetch = st.multiselect(
-    "Instruments to fetch", symbols, format_func=ui.label, key="fetch_symbols"
+    "Instruments to fetch",
+    symbols,
+    default=suggested,
+    format_func=ui.label,
+    key=f"fetch_symbols_{'_'.join(ui.selected_themes()) or 'all'}",
+    help="Preselected: the instruments of the segments touched by the measures of the themes "
+    "chosen in the sidebar.",
 )
 if st.button("Fetch now", disabled=not to_fetch, key="fetch_button", icon=":material/download:"):
     source = AkshareSource()

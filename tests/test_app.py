@@ -130,7 +130,7 @@ def test_failed_fetch_is_named_and_keeps_stored_data(app, monkeypatch):
     monkeypatch.setattr(AkshareSource, "extract", refuse)
     _goto(app, "pages/data.py")
     before = _table(app, 0)
-    app.multiselect(key="fetch_symbols").select("399006.SZ ChiNext Index").run()
+    app.multiselect(key="fetch_symbols_all").select("399006.SZ ChiNext Index").run()
     app.button(key="fetch_button").click().run()
     assert not app.exception
     assert any("1 of 1 failed" in e.value for e in app.error)
@@ -138,3 +138,12 @@ def test_failed_fetch_is_named_and_keeps_stored_data(app, monkeypatch):
     row = after[after["name"] == "399006.SZ ChiNext Index"].iloc[0]
     assert row["rows"] == before[before["name"] == "399006.SZ ChiNext Index"].iloc[0]["rows"]
     assert "ConnectionError" in row["last_error"]
+
+
+def test_data_page_suggests_the_instruments_of_the_filtered_themes(app):
+    app.sidebar.multiselect(key="theme_filter").select("T6").run()  # two-way opening
+    _goto(app, "pages/data.py")
+    suggested = app.multiselect(key="fetch_symbols_T6").value
+    # T6 measures touch ALL, MAIN, HK, ADR and (full registration, 2023-02-17) BRK; of the
+    # registry, the broad indices stand for ALL/MAIN and 399975.SZ for brokerages.
+    assert set(suggested) == {"000300.SH", "000001.SH", "399001.SZ", "000905.SH", "399975.SZ"}

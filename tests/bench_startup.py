@@ -1,0 +1,103 @@
+"""Start-up benchmark: how fast the dashboard is usable on a fresh machine with no data.
+
+    python -m tests.bench_startup [--runs 3]
+
+Each run starts ``streamlit run app.py`` with an empty data directory, opens the Overview page
+in headless Chromium and prints the seconds until the server answers, until the first page
+shows its chart (this includes seeding the synthetic demo into the store), and for a second
+visit to the Event study page (a full market-model study). Needs /usr/bin/chromium and the
+playwright package; no network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from tests.conftest import PROJECT
+from tests.test_browser import CHROMIUM, _free_port
+
+
+def one_run() -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as data:
+        port = _free_port()
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=PROJECT,
+            env={**os.environ, "POLICYLENS_DATA_DIR": data},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            while True:
+                try:
+                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            server_up = time.perf_counter() - started
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM,
+                    headless=True,
+                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+                )
+                page = browser.new_page()
+                opened = time.perf_counter()
+                page.goto(url)
+                page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
+                first_page = time.perf_counter() - opened
+                opened = time.perf_counter()
+                page.get_by_role("link", name="Event study").click()
+                page.get_by_text("CAR [-5, 5]").wait_for(timeout=120_000)
+                study_page = time.perf_counter() - opened
+                browser.close()
+        finally:
+            process.terminate()
+            process.wait(20)
+    return {
+        "server up (s)": server_up,
+        "first page with chart (s)": first_page,
+        "event study page (s)": study_page,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    runs = [one_run() for _ in range(parser.parse_args().runs)]
+    print(
+        f"{'measure':<28}{'median':>8}{'min':>8}{'max':>8}   ({len(runs)} cold starts, "
+        "empty data directory, no network)"
+    )
+    for key in runs[0]:
+        values = [run[key] for run in runs]
+        print(f"{key:<28}{statistics.median(values):>8.2f}{min(values):>8.2f}{max(values):>8.2f}")
+
+
+if __name__ == "__main__":
+    main()
