@@ -16,6 +16,7 @@ SOURCE_NAMES = {"demo": "SYNTHETIC DEMO", "akshare": "akshare", "import": "impor
 FETCH_START = pd.Timestamp("2018-01-01")
 
 st.title("Data")
+ui.show_flashes()
 store = ui.store()
 
 
@@ -89,19 +90,20 @@ if st.button("Fetch now", disabled=not to_fetch, key="fetch_button", icon=":mate
         try:
             rows = store.write(source.fetch(BarQuery(symbol, start=FETCH_START)))
             ui.live_symbols().add(symbol)
-            st.write(f"✅ {ui.label(symbol)}: {rows:,} rows stored")
+            ui.flash("write", f"✅ {ui.label(symbol)}: {rows:,} rows stored")
         except DataSourceError as error:
             store.record_error(symbol, str(error))
             failures.append(symbol)
-            st.write(f"❌ {ui.label(symbol)}: {error.reason}")
-    progress.progress(1.0, text="Done")
+            ui.flash("write", f"❌ {ui.label(symbol)}: {error.reason}")
     if failures:
-        st.error(
-            f"{len(failures)} of {len(to_fetch)} failed ({', '.join(failures)}); their "
-            "stored data are unchanged."
+        ui.flash(
+            "error",
+            f"{len(failures)} of {len(to_fetch)} failed ({', '.join(failures)}); "
+            "their stored data are unchanged.",
         )
     else:
-        st.success(f"Fetched {len(to_fetch)} series.")
+        ui.flash("success", f"Fetched {len(to_fetch)} series.")
+    st.rerun()
 
 st.subheader("Import your own price files")
 st.caption(
@@ -110,7 +112,10 @@ st.caption(
     "to the file name without its extension."
 )
 uploads = st.file_uploader(
-    "Price files", type=["csv", "txt"], accept_multiple_files=True, key="import_files"
+    "Price files",
+    type=["csv", "txt"],
+    accept_multiple_files=True,
+    key=f"import_files_{st.session_state.get('import_round', 0)}",
 )
 parsed = []
 for upload in uploads or []:
@@ -132,7 +137,10 @@ for upload in uploads or []:
 if parsed and st.button(f"Save {len(parsed)} file(s) to the store", key="import_save"):
     for name, bars in parsed:
         rows = store.write(FetchResult(bars, "import", f"file {name}"), merge=False)
-        st.success(f"{bars['symbol'].iloc[0]}: {rows:,} rows stored from {name}")
+        ui.flash("success", f"{bars['symbol'].iloc[0]}: {rows:,} rows stored from {name}")
+    # a new uploader key empties the uploader, so the saved files are not offered again
+    st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1
+    st.rerun()
 
 stored_symbols = list(ui.coverage()["symbol"])
 if stored_symbols:
@@ -141,7 +149,7 @@ if stored_symbols:
     if st.button("Remove from the store", key="delete_button", type="secondary"):
         store.delete(victim)
         ui.live_symbols().discard(victim)
-        st.success(f"Removed {victim}.")
+        ui.flash("success", f"Removed {victim}.")
         st.rerun()
 
 with stored_series:

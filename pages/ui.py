@@ -161,6 +161,18 @@ def banner() -> None:
         st.info(f"Data mode: **{mode.label}**", icon=":material/database:")
 
 
+def flash(kind: str, text: str) -> None:
+    """Queue a message to show after the next rerun (kind: success | error | write)."""
+    st.session_state.setdefault("flash_messages", []).append((kind, text))
+
+
+def show_flashes() -> None:
+    """Show and clear the queued messages (a page reruns after changing the store, so the
+    sidebar and banner describe the new data; the messages survive that rerun here)."""
+    for kind, text in st.session_state.pop("flash_messages", []):
+        getattr(st, kind)(text)
+
+
 def instrument_options() -> list[str]:
     return list(coverage().query("source.notna()")["symbol"])
 

@@ -147,3 +147,22 @@ def test_data_page_suggests_the_instruments_of_the_filtered_themes(app):
     # T6 measures touch ALL, MAIN, HK, ADR and (full registration, 2023-02-17) BRK; of the
     # registry, the broad indices stand for ALL/MAIN and 399975.SZ for brokerages.
     assert set(suggested) == {"000300.SH", "000001.SH", "399001.SZ", "000905.SH", "399975.SZ"}
+
+
+def test_import_saves_a_good_file_and_names_what_is_wrong_in_a_bad_one(app):
+    _goto(app, "pages/data.py")
+    good = "日期,收盘\n2024-09-23,1.10\n2024-09-24,1.15\n2024-09-25,1.21\n".encode("gbk")
+    bad = b"date,close\n2024-09-23,1.10\n2024-09-24,oops\n"
+    app.file_uploader(key="import_files_0").set_value(
+        [("my_fund.csv", good, "text/csv"), ("broken.csv", bad, "text/csv")]
+    ).run()
+    assert not app.exception
+    assert any("file broken.csv: row 3, column 'close'" in e.value for e in app.error)
+    app.button(key="import_save").click().run()
+    assert any("my_fund: 3 rows stored from my_fund.csv" in s.value for s in app.success)
+    table = _table(app, 0)
+    row = table[table["name"] == "my_fund"].iloc[0]
+    assert row["mode"] == "imported file" and row["rows"] == 3
+    assert "broken" not in set(table["name"])  # nothing half-imported
+    assert "imported files" in app.sidebar.caption[0].value
+    assert not app.get_by_key("import_files_1").value  # the uploader was emptied
