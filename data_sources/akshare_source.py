@@ -1,12 +1,15 @@
 """Daily bars from akshare (Eastmoney endpoints), mapped to the canonical table.
 
-Two akshare functions are used, chosen by the instrument registry:
+Three akshare functions are used, chosen by the instrument registry:
 
 * ``stock_zh_index_daily_em(symbol="sh000300", start_date, end_date)`` for indices: one request,
   English columns ``date, open, close, high, low, volume, amount``. Index levels are price indices.
 * ``fund_etf_hist_em(symbol="508000", period="daily", start_date, end_date, adjust="hfq")`` for
   C-REITs and ETFs: back-adjusted (后复权) prices, so that distributions do not show up as price
   drops and hence as abnormal returns. Chinese columns 日期, 开盘, 收盘, ...
+* ``stock_zh_a_hist(symbol="600377", period="daily", start_date, end_date, adjust="hfq")`` for
+  individual A-shares: back-adjusted too (forward-adjusted history is rewritten after every
+  dividend, so a stored series would drift).
 
 akshare raises many exception types or returns empty frames for bad symbols and empty results
 (``../shared/reference/akshare-notes.md`` §3); every one of them becomes a
@@ -42,11 +45,14 @@ CHINESE_COLUMNS = {
 _EXPECTED_COLUMNS = {
     "stock_zh_index_daily_em": ["date", "open", "close", "high", "low", "volume", "amount"],
     "fund_etf_hist_em": ["日期", "开盘", "收盘", "最高", "最低", "成交量", "成交额"],
+    "stock_zh_a_hist": ["日期", "开盘", "收盘", "最高", "最低", "成交量", "成交额"],
 }
+#: Functions that take period/adjust arguments; all get back-adjusted daily bars.
+_ADJUSTED_FUNCTIONS = ("fund_etf_hist_em", "stock_zh_a_hist")
 
 SUPPORTED_FUNCTIONS = tuple(_EXPECTED_COLUMNS)
 
-#: Adjustment used for funds (C-REITs, ETFs): back-adjusted prices.
+#: Adjustment used for funds (C-REITs, ETFs) and stocks: back-adjusted prices.
 FUND_ADJUST = "hfq"
 
 
@@ -75,7 +81,7 @@ class AkshareSource(BarSource):
             "start_date": start,
             "end_date": end,
         }
-        if function == "fund_etf_hist_em":
+        if function in _ADJUSTED_FUNCTIONS:
             params.update(period="daily", adjust=FUND_ADJUST)
         return {"function": function, "kwargs": params}
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from data_sources.instruments import segment_table
 from data_sources.trading_calendar import TIMINGS, CalendarError, event_session
 
 CATALOGUE_DIR = Path(__file__).with_name("catalogue")
@@ -56,10 +57,9 @@ def themes() -> pd.DataFrame:
     return pd.DataFrame(yaml.safe_load((CATALOGUE_DIR / "themes.yaml").read_text("utf-8")))
 
 
-@lru_cache(maxsize=1)
 def segments() -> pd.DataFrame:
-    """The segment vocabulary: id, name_zh, name_en."""
-    return pd.DataFrame(yaml.safe_load((CATALOGUE_DIR / "segments.yaml").read_text("utf-8")))
+    """The segment vocabulary: id, name_zh, name_en, instruments, benchmark, note."""
+    return segment_table()
 
 
 def theme_label(theme_id: str, language: str = "en") -> str:

@@ -1,4 +1,6 @@
-"""The instrument registry: canonical symbols, names, kinds, segments and akshare mappings."""
+"""The instrument registry (canonical symbols, names, kinds, akshare mappings) and the segment
+map: which instruments stand for each market segment and which benchmark each is measured
+against (``catalogue/segments.yaml``)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from data_sources.errors import DataSourceError
 from data_sources.schema import check_symbol
 
 _REGISTRY_FILE = Path(__file__).with_name("instruments.yaml")
+_SEGMENTS_FILE = Path(__file__).with_name("catalogue") / "segments.yaml"
 KINDS = ("index", "sector", "reit", "etf", "stock")
 
 #: The benchmark used when a page or the CLI does not say otherwise.
@@ -25,7 +28,7 @@ class Instrument:
     name_zh: str
     name_en: str
     kind: str
-    segments: tuple[str, ...]
+    segments: tuple[str, ...]  # from catalogue/segments.yaml
     akshare_function: str
     akshare_symbol: str
     listed: pd.Timestamp | None = field(default=None)
@@ -36,9 +39,24 @@ class Instrument:
 
 
 @lru_cache(maxsize=1)
+def segment_table() -> pd.DataFrame:
+    """Segments: id, name_zh, name_en, instruments (tuple), benchmark (symbol or None), note."""
+    rows = yaml.safe_load(_SEGMENTS_FILE.read_text(encoding="utf-8"))
+    frame = pd.DataFrame(rows)
+    frame["instruments"] = frame["instruments"].map(lambda v: tuple(str(s) for s in v or ()))
+    frame["benchmark"] = [str(v) if isinstance(v, str) and v else None for v in frame["benchmark"]]
+    frame["note"] = frame.get("note", pd.Series(dtype=object)).fillna("")
+    return frame
+
+
+@lru_cache(maxsize=1)
 def registry() -> dict[str, Instrument]:
-    """Load and validate ``instruments.yaml`` once per process."""
+    """Load and validate ``instruments.yaml`` and the segment map once per process."""
     rows = yaml.safe_load(_REGISTRY_FILE.read_text(encoding="utf-8"))
+    segments_of: dict[str, list[str]] = {}
+    for segment in segment_table().itertuples():
+        for symbol in segment.instruments:
+            segments_of.setdefault(symbol, []).append(segment.id)
     instruments: dict[str, Instrument] = {}
     for position, row in enumerate(rows, start=1):
         where = f"instruments.yaml entry {position}"
@@ -53,14 +71,36 @@ def registry() -> dict[str, Instrument]:
                 name_zh=str(row["name_zh"]),
                 name_en=str(row["name_en"]),
                 kind=kind,
-                segments=tuple(row.get("segments") or ()),
+                segments=tuple(segments_of.get(symbol, ())),
                 akshare_function=str(row["akshare"]["function"]),
                 akshare_symbol=str(row["akshare"]["symbol"]),
                 listed=pd.Timestamp(listed) if listed else None,
             )
         except KeyError as missing:
             raise DataSourceError(f"{where}: field {missing} is missing") from None
+    segments = segment_table()
+    unknown = sorted(set(segments_of) - set(instruments))
+    unknown += [b for b in segments["benchmark"].dropna() if b not in instruments]
+    if unknown:
+        raise DataSourceError(f"segments.yaml names symbols not in instruments.yaml: {unknown}")
     return instruments
+
+
+def segment_instruments(segment_codes) -> list[str]:
+    """Instruments standing for any of ``segment_codes``, in segment-map order, no repeats."""
+    table = segment_table().set_index("id")
+    symbols = [
+        s for code in segment_codes if code in table.index for s in table.at[code, "instruments"]
+    ]
+    return list(dict.fromkeys(symbols))
+
+
+def market_wide_instruments() -> set[str]:
+    """Instruments of segments with no benchmark (all A-shares, main boards, bonds): measured
+    with the constant-mean model, because a market model would regress the market on itself."""
+    table = segment_table()
+    wide = table[table["benchmark"].isna()]
+    return {symbol for symbols in wide["instruments"] for symbol in symbols}
 
 
 def get_instrument(symbol: str) -> Instrument:

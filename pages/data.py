@@ -7,7 +7,7 @@ from data_sources.akshare_source import AkshareSource
 from data_sources.base import BarQuery, FetchResult
 from data_sources.errors import DataSourceError
 from data_sources.files import parse_price_csv
-from data_sources.instruments import registry
+from data_sources.instruments import registry, segment_instruments
 from data_sources.store import COVERAGE_COLUMNS
 from pages import ui
 
@@ -71,7 +71,7 @@ symbols = list(registry())
 themed_segments = (
     set().union(*ui.filtered_catalogue()["segments"]) if ui.selected_themes() else set()
 )
-suggested = [s for s, inst in registry().items() if themed_segments & set(inst.segments)]
+suggested = segment_instruments(sorted(themed_segments))
 to_fetch = st.multiselect(
     "Instruments to fetch",
     symbols,

@@ -7,7 +7,7 @@ from analysis.export import csv_bytes
 from analysis.models import MODELS
 from data_sources.catalogue import studyable, theme_label
 from data_sources.errors import DataSourceError
-from data_sources.instruments import DEFAULT_BENCHMARK, registry
+from data_sources.instruments import DEFAULT_BENCHMARK, segment_instruments
 from pages import charts, ui
 
 ui.run_through_app()
@@ -67,17 +67,13 @@ with st.container(border=True):
     if measure["note"]:
         st.caption(measure["note"])
 
-segment_instruments = [
-    s
-    for s, inst in registry().items()
-    if set(inst.segments) & set(measure["segments"]) and s in options
-]
+segment_defaults = [s for s in segment_instruments(measure["segments"]) if s in options]
 left, right = st.columns([3, 2])
 with left:
     instruments = st.multiselect(
         "Instruments",
         options,
-        default=segment_instruments[:6] or options[:1],
+        default=segment_defaults[:6] or options[:1],
         format_func=ui.label,
         key=f"study_instruments_{measure_id}",
         help="Defaults to the stored instruments of the segments this measure touches.",

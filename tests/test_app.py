@@ -144,9 +144,17 @@ def test_data_page_suggests_the_instruments_of_the_filtered_themes(app):
     app.sidebar.multiselect(key="theme_filter").select("T6").run()  # two-way opening
     _goto(app, "pages/data.py")
     suggested = app.multiselect(key="fetch_symbols_T6").value
-    # T6 measures touch ALL, MAIN, HK, ADR and (full registration, 2023-02-17) BRK; of the
-    # registry, the broad indices stand for ALL/MAIN and 399975.SZ for brokerages.
-    assert set(suggested) == {"000300.SH", "000001.SH", "399001.SZ", "000905.SH", "399975.SZ"}
+    # T6 measures touch ALL, MAIN, HK, ADR and (full registration, 2023-02-17) BRK: the broad
+    # indices, the H-share and China-internet ETFs, and the brokerage index.
+    assert set(suggested) == {
+        "000300.SH",
+        "000001.SH",
+        "399001.SZ",
+        "000905.SH",
+        "510900.SH",
+        "513050.SH",
+        "399975.SZ",
+    }
 
 
 def test_import_saves_a_good_file_and_names_what_is_wrong_in_a_bad_one(app):
