@@ -1,0 +1,117 @@
+"""Events whose windows share sessions, and what a study does about them: warn, merge or drop.
+
+Two events overlap when their event windows [t0 + a, t0 + b] (relative sessions) share at least
+one session, i.e. their t0s are at most b − a sessions apart. For a study, a *cluster* is the
+chosen events together with every known event that overlaps one of them directly, chained
+through overlapping members (e.g. 2024-09-24 and 2024-09-26; the three rules of 2023-02-17 are
+one measure in the catalogue).
+
+* ``warn`` (default): study every event as chosen; say which overlap.
+* ``merge``: replace each cluster by one event at its first session, id ``a+b+…``; the note says
+  how many sessions later the last member's t0 falls, so the window can be widened to cover it.
+* ``drop``: leave out chosen events that overlap any other known event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from analysis.event_study import Event, EventStudyInputError
+
+OVERLAP_CHOICES = ("warn", "merge", "drop")
+
+
+def _position(event: Event, sessions: pd.DatetimeIndex) -> int:
+    position = sessions.get_indexer([event.event_session])[0]
+    if position < 0:
+        raise EventStudyInputError(
+            f"event {event.event_id}: {event.event_session:%Y-%m-%d} is not a session"
+        )
+    return int(position)
+
+
+def overlapping_ids(
+    events: Sequence[Event], sessions: pd.DatetimeIndex, window: tuple[int, int]
+) -> dict[str, list[str]]:
+    """For each event, the ids of the events whose windows overlap its own (directly)."""
+    width = window[1] - window[0]
+    positions = {event.event_id: _position(event, sessions) for event in events}
+    return {
+        a: [b for b, q in positions.items() if b != a and abs(p - q) <= width]
+        for a, p in positions.items()
+    }
+
+
+def overlap_clusters(
+    events: Sequence[Event], sessions: pd.DatetimeIndex, window: tuple[int, int]
+) -> list[list[Event]]:
+    """Chains (two or more events, in session order) of pairwise-overlapping windows."""
+    width = window[1] - window[0]
+    ordered = sorted(events, key=lambda e: (_position(e, sessions), e.event_id))
+    clusters: list[list[Event]] = []
+    current: list[Event] = []
+    last_position = None
+    for event in ordered:
+        position = _position(event, sessions)
+        if current and position - last_position <= width:
+            current.append(event)
+        else:
+            if len(current) > 1:
+                clusters.append(current)
+            current = [event]
+        last_position = position
+    if len(current) > 1:
+        clusters.append(current)
+    return clusters
+
+
+def resolve_overlaps(
+    chosen: Sequence[Event],
+    others: Sequence[Event],
+    sessions: pd.DatetimeIndex,
+    window: tuple[int, int],
+    how: str = "warn",
+) -> tuple[list[Event], list[str]]:
+    """Apply ``how`` to the ``chosen`` events, checking them against each other and ``others``
+    (e.g. the rest of the catalogue). Returns the events to study and one note per cluster."""
+    if how not in OVERLAP_CHOICES:
+        raise EventStudyInputError(
+            f"overlap handling must be one of {OVERLAP_CHOICES}, got {how!r}"
+        )
+    width = window[1] - window[0]
+    chosen_ids = {event.event_id for event in chosen}
+    chosen_positions = [_position(event, sessions) for event in chosen]
+    pool = {event.event_id: event for event in chosen}
+    for event in others:
+        position = _position(event, sessions)
+        if event.event_id not in pool and any(abs(position - p) <= width for p in chosen_positions):
+            pool[event.event_id] = event
+    clusters = overlap_clusters(list(pool.values()), sessions, window)
+    notes, replaced, dropped, merged = [], set(), set(), []
+    for cluster in clusters:
+        ids = [event.event_id for event in cluster]
+        dates = ", ".join(f"{e.event_id} (t0 {e.event_session:%Y-%m-%d})" for e in cluster)
+        if how == "warn":
+            notes.append(
+                f"event windows [{window[0]}, {window[1]}] overlap: {dates}; each "
+                "CAR includes the others' reactions"
+            )
+        elif how == "drop":
+            dropped.update(chosen_ids.intersection(ids))
+            notes.append(
+                f"dropped {', '.join(sorted(chosen_ids.intersection(ids)))}: window "
+                f"overlaps {dates}"
+            )
+        else:
+            first = cluster[0]
+            merged.append(Event("+".join(ids), first.event_date, first.event_session))
+            replaced.update(ids)
+            span = _position(cluster[-1], sessions) - _position(first, sessions)
+            notes.append(
+                f"merged into one event at t0 {first.event_session:%Y-%m-%d}: {dates}; "
+                f"the last t0 is {span} session(s) later"
+            )
+    result = [event for event in chosen if event.event_id not in dropped | replaced] + merged
+    return sorted(result, key=lambda e: (e.event_session, e.event_id)), notes
