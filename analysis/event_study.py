@@ -177,13 +177,16 @@ def run_event_study(
     spec: EventStudySpec,
     market: pd.Series | None = None,
     market_symbol: str | None = None,
+    constant_mean_for: Sequence[str] = (),
 ) -> EventStudyResult:
     """Run ``spec`` for every instrument (column of ``returns``) around every event.
 
     ``returns`` and ``market`` are indexed by the session calendar that defines relative days
-    (every session, missing returns as NaN). With the market model, an instrument that *is* the
-    market series (``market_symbol``) cannot be regressed on itself: it gets the constant-mean
-    model instead, and the diagnostics say so.
+    (every session, missing returns as NaN). With a market-based model, an instrument that *is*
+    the market series (``market_symbol``) cannot be regressed on itself, and the instruments in
+    ``constant_mean_for`` (market-wide indices, for which any broad benchmark is nearly the same
+    series) would have the effect regressed away: both get the constant-mean model instead, and
+    the diagnostics say so.
     """
     if spec.model != "constant-mean" and market is None:
         raise EventStudyInputError(f"the {spec.model} model needs a market (benchmark) series")
@@ -195,8 +198,12 @@ def run_event_study(
     values = returns.to_numpy(dtype=float)
     market_values = None if market is None else market.reindex(index).to_numpy(dtype=float)
     instruments = [str(column) for column in returns.columns]
+    market_wide = set(constant_mean_for)
     self_market = np.array(
-        [spec.model == "market" and name == market_symbol for name in instruments]
+        [
+            spec.model != "constant-mean" and (name == market_symbol or name in market_wide)
+            for name in instruments
+        ]
     )
 
     ar_parts, car_parts, diagnostics = [], [], []
@@ -272,14 +279,20 @@ def run_event_study(
                 diagnostics.append((event.event_id, event.event_date, name, "skipped", reason))
                 continue
             if self_market[column]:
+                why = (
+                    "the instrument is the benchmark; a market-based model would regress it "
+                    "on itself"
+                    if name == market_symbol
+                    else "market-wide instrument: a broad benchmark would regress the market on "
+                    "itself and remove the effect"
+                )
                 diagnostics.append(
                     (
                         event.event_id,
                         event.event_date,
                         name,
                         "model changed",
-                        "the instrument is the benchmark; the market model would "
-                        "regress it on itself, so the constant-mean model is used",
+                        f"{why}, so the constant-mean model is used",
                     )
                 )
             if n_event[column] < len(rel_days):

@@ -33,12 +33,14 @@ def study_from_bars(
     spec: EventStudySpec,
     sessions: pd.DatetimeIndex,
     market_symbol: str | None = None,
+    constant_mean_for: Sequence[str] = (),
 ) -> EventStudyResult:
     """Run ``spec`` on ``instruments`` around ``events`` with the closes in ``bars``.
 
     ``sessions`` defines relative days (the Shanghai calendar, or the data's own dates for
-    non-Chinese series). Rows on dates outside ``sessions`` are ignored and reported in
-    ``result.notes``.
+    non-Chinese series). ``constant_mean_for``: market-wide instruments measured with the
+    constant-mean model (see :func:`run_event_study`). Rows on dates outside ``sessions`` are
+    ignored and reported in ``result.notes``.
     """
     wanted = list(dict.fromkeys(instruments))
     needed = wanted + ([market_symbol] if market_symbol and market_symbol not in wanted else [])

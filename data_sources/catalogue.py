@@ -13,6 +13,7 @@ import contextlib
 import csv
 import datetime as dt
 import fcntl
+import hashlib
 import io
 import os
 import re
@@ -442,6 +443,52 @@ def filter_by_themes(catalogue: pd.DataFrame, theme_ids) -> pd.DataFrame:
         lambda codes: bool(wanted.intersection(codes))
     )
     return catalogue[mask]
+
+
+def filter_measures(
+    catalogue: pd.DataFrame, *, segment_codes=(), years=None, confidence=(), query: str = ""
+) -> pd.DataFrame:
+    """Measures touching any of ``segment_codes``, announced within ``years`` (first, last),
+    of the given ``confidence`` levels, whose id, titles (中文/English), key phrase or note
+    contain ``query`` (case-insensitive). Empty arguments do not filter."""
+    mask = pd.Series(True, index=catalogue.index)
+    if segment_codes:
+        wanted = set(segment_codes)
+        mask &= catalogue["segments"].map(lambda codes: bool(wanted.intersection(codes)))
+    if years:
+        year = catalogue["announcement_date"].dt.year
+        mask &= year.between(years[0], years[1])
+    if confidence:
+        mask &= catalogue["confidence"].isin(list(confidence))
+    query = (query or "").strip().casefold()
+    if query:
+        haystack = (
+            catalogue["id"]
+            + " "
+            + catalogue["title_zh"]
+            + " "
+            + catalogue["title_en"]
+            + " "
+            + catalogue["key_phrase"]
+            + " "
+            + catalogue["note"]
+        ).str.casefold()
+        mask &= haystack.str.contains(query, regex=False)
+    return catalogue[mask]
+
+
+def export_metadata() -> dict[str, str]:
+    """The CSV metadata columns of a catalogue export (method, data_mode, data_vintage)."""
+    shipped = (CATALOGUE_DIR / "measures.yaml").read_bytes()
+    user_path = user_measures_path()
+    user = f"; user measures {user_path}" if user_path.exists() else ""
+    return {
+        "method": "policy catalogue; t0 = first Shanghai session at or after the release "
+        "(weekend/holiday and after-close releases move to the next session)",
+        "data_mode": "catalogue",
+        "data_vintage": f"shipped measures.yaml sha256 {hashlib.sha256(shipped).hexdigest()[:12]}"
+        + user,
+    }
 
 
 def studyable(catalogue: pd.DataFrame, include_unverified: bool = False) -> pd.DataFrame:

@@ -10,7 +10,6 @@ nothing is imported); 1 an unexpected internal error (set POLICYLENS_DEBUG=1 for
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import sys
 import traceback
@@ -43,27 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def catalogue_metadata() -> dict[str, str]:
-    """CSV metadata columns for a catalogue export."""
-    shipped = (catalogue.CATALOGUE_DIR / "measures.yaml").read_bytes()
-    user_path = catalogue.user_measures_path()
-    user = f"; user measures {user_path}" if user_path.exists() else ""
-    return {
-        "method": "policy catalogue; t0 = first Shanghai session at or after the release "
-        "(weekend/holiday and after-close releases move to the next session)",
-        "data_mode": "catalogue",
-        "data_vintage": f"shipped measures.yaml sha256 {hashlib.sha256(shipped).hexdigest()[:12]}"
-        + user,
-    }
-
-
 def export_catalogue(fmt: str) -> bytes:
     table = catalogue.load_catalogue()
     if fmt == "yaml":
         return catalogue.export_yaml(table).encode("utf-8")
     from analysis.export import csv_bytes  # the project's one CSV convention
 
-    return csv_bytes(catalogue.export_table(table), catalogue_metadata())
+    return csv_bytes(catalogue.export_table(table), catalogue.export_metadata())
 
 
 def import_catalogue(path_text: str) -> int:

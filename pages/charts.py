@@ -104,9 +104,11 @@ def event_window_figure(
 ) -> go.Figure:
     """AR bars and CAR lines (both in %) against relative session, one colour per instrument."""
     figure = go.Figure()
-    for position, (symbol, group) in enumerate(abnormal_returns.groupby("instrument", sort=False)):
+    several_events = abnormal_returns["event_id"].nunique() > 1
+    groups = abnormal_returns.groupby(["event_id", "instrument"], sort=False)
+    for position, ((event_id, symbol), group) in enumerate(groups):
         colour = LINE_COLOURS[position % len(LINE_COLOURS)]
-        name = labels.get(symbol, symbol)
+        name = labels.get(symbol, symbol) + (f" · {event_id}" if several_events else "")
         dates = group["date"].dt.strftime("%Y-%m-%d")
         figure.add_trace(
             go.Bar(

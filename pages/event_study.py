@@ -1,16 +1,29 @@
-"""Event study: one measure, one or more instruments → AR bars, CAR path, results and CSVs."""
+"""Event study: measures × instruments → AR bars, CAR paths, results and CSVs."""
 
 import streamlit as st
 
-from analysis.event_study import EventStudyInputError, EventStudySpec
+from analysis.event_study import Event, EventStudyInputError, EventStudySpec
 from analysis.export import csv_bytes
 from analysis.models import MODELS
+from analysis.overlaps import OVERLAP_CHOICES, resolve_overlaps
 from data_sources.catalogue import studyable, theme_label
 from data_sources.errors import DataSourceError
-from data_sources.instruments import DEFAULT_BENCHMARK, segment_instruments
+from data_sources.instruments import DEFAULT_BENCHMARK, market_wide_instruments, segment_instruments
+from data_sources.trading_calendar import all_sessions
 from pages import charts, ui
 
 ui.run_through_app()
+
+MODEL_LABELS = {
+    "market": "Market model (OLS on the benchmark)",
+    "constant-mean": "Constant mean",
+    "market-adjusted": "Market-adjusted (R − R_benchmark)",
+}
+OVERLAP_LABELS = {
+    "warn": "Warn (study each as chosen)",
+    "merge": "Merge into one event",
+    "drop": "Drop overlapping measures",
+}
 
 
 def significance_stars(p_value: float) -> str:
@@ -21,13 +34,8 @@ def significance_stars(p_value: float) -> str:
     return ""
 
 
-MODEL_LABELS = {
-    "market": "Market model (OLS on the benchmark)",
-    "constant-mean": "Constant mean",
-    "market-adjusted": "Market-adjusted (R − R_benchmark)",
-}
-
 st.title("Event study")
+all_studyable = studyable(ui.catalogue(), ui.include_unverified())
 measures = studyable(ui.filtered_catalogue(), ui.include_unverified())
 if measures.empty:
     st.info(
@@ -42,32 +50,40 @@ if not options:
 
 by_id = measures.set_index("id")
 ids = list(measures.sort_values("announcement_date", ascending=False)["id"])
-default_id = "chinext-first-listings-2020" if "chinext-first-listings-2020" in ids else ids[0]
-if st.session_state.get("study_measure") not in ids:
-    st.session_state["study_measure"] = default_id
-measure_id = st.selectbox(
-    "Policy measure",
+if "study_measures" not in st.session_state or not set(st.session_state["study_measures"]) <= set(
+    ids
+):
+    st.session_state["study_measures"] = (
+        ["chinext-first-listings-2020"] if "chinext-first-listings-2020" in ids else ids[:1]
+    )
+chosen_ids = st.multiselect(
+    "Policy measures",
     ids,
-    key="study_measure",
+    key="study_measures",
     format_func=lambda i: (
         f"{by_id.at[i, 'announcement_date']:%Y-%m-%d} · {by_id.at[i, 'title_en']}"
         f" ({by_id.at[i, 'theme']})"
     ),
 )
-measure = by_id.loc[measure_id]
-with st.container(border=True):
-    st.markdown(f"**{measure['title_en']}**  \n{measure['title_zh']}")
-    st.caption(
-        f"Announced {measure['announcement_date']:%Y-%m-%d} ({measure['timing']}) → event session "
-        f"t0 **{measure['event_session']:%Y-%m-%d}** · {theme_label(measure['theme'])} · "
-        f"segments: {', '.join(measure['segments']) or '—'} · date {measure['confidence']}"
-    )
-    if measure["source_url"]:
-        st.caption(f"Source: {measure['source_url']}")
-    if measure["note"]:
-        st.caption(measure["note"])
+if not chosen_ids:
+    st.info("Choose at least one measure.")
+    st.stop()
+chosen = measures[measures["id"].isin(chosen_ids)].sort_values("event_session")
+for row in chosen.itertuples():
+    with st.container(border=True):
+        st.markdown(f"**{row.title_en}** · {row.title_zh}")
+        st.caption(
+            f"Announced {row.announcement_date:%Y-%m-%d} ({row.timing}) → event session t0 "
+            f"**{row.event_session:%Y-%m-%d}** · {theme_label(row.theme)} · segments: "
+            f"{', '.join(row.segments) or '—'} · date {row.confidence}"
+            + (f" · [source]({row.source_url})" if row.source_url else "")
+        )
 
-segment_defaults = [s for s in segment_instruments(measure["segments"]) if s in options]
+segment_defaults = [
+    s
+    for s in segment_instruments([code for codes in chosen["segments"] for code in codes])
+    if s in options
+]
 left, right = st.columns([3, 2])
 with left:
     instruments = st.multiselect(
@@ -75,8 +91,8 @@ with left:
         options,
         default=segment_defaults[:6] or options[:1],
         format_func=ui.label,
-        key=f"study_instruments_{measure_id}",
-        help="Defaults to the stored instruments of the segments this measure touches.",
+        key=f"study_instruments_{'_'.join(sorted(chosen_ids))}",
+        help="Defaults to the stored instruments of the segments these measures touch.",
     )
     benchmark = st.selectbox(
         "Benchmark (market) series",
@@ -84,6 +100,21 @@ with left:
         index=options.index(DEFAULT_BENCHMARK) if DEFAULT_BENCHMARK in options else 0,
         format_func=ui.label,
         key="study_benchmark",
+    )
+    market_wide_rule = st.toggle(
+        "Measure market-wide indices with the constant-mean model",
+        value=True,
+        key="study_market_wide",
+        help="A measure that hits the whole market moves the benchmark too: regressing a broad "
+        "index on CSI 300 would remove the very effect. With this on, the instruments of the "
+        "market-wide segments (all A-shares, main boards, bonds) use the constant-mean model.",
+    )
+    overlap_how = st.radio(
+        "Measures with overlapping event windows",
+        OVERLAP_CHOICES,
+        format_func=OVERLAP_LABELS.get,
+        horizontal=True,
+        key="study_overlap",
     )
 with right:
     model = st.radio("Normal-return model", MODELS, format_func=MODEL_LABELS.get, key="study_model")
@@ -95,22 +126,47 @@ with right:
 if not instruments:
     st.info("Choose at least one instrument.")
     st.stop()
+market = benchmark if model != "constant-mean" else None
+constant_mean_for = (
+    sorted(market_wide_instruments() & set(instruments)) if (market and market_wide_rule) else []
+)
+if constant_mean_for:
+    st.caption(
+        f"Market-wide, measured with the constant-mean model: "
+        f"{', '.join(ui.label(s) for s in constant_mean_for)}."
+    )
 try:
     spec = EventStudySpec(
         model=model, estimation_window=(int(est_start), int(est_end)), event_window=tuple(window)
     )
-    with st.spinner("Estimating…"):
-        result = ui.run_study(
-            instruments,
-            benchmark if model != "constant-mean" else None,
-            measures.loc[measures["id"] == measure_id],
-            spec,
+    as_events = [Event(r.id, r.announcement_date, r.event_session) for r in chosen.itertuples()]
+    others = [
+        Event(r.id, r.announcement_date, r.event_session)
+        for r in all_studyable.itertuples()
+        if r.id not in chosen_ids
+    ]
+    events, overlap_notes = resolve_overlaps(
+        as_events, others, all_sessions(), spec.event_window, overlap_how
+    )
+    for note in overlap_notes:
+        (st.warning if overlap_how == "warn" else st.info)(note, icon=":material/layers:")
+    if not events:
+        st.info(
+            "Every chosen measure was dropped for overlapping another; choose 'Warn' or "
+            "'Merge', or other measures."
         )
+        st.stop()
+    with st.spinner("Estimating…"):
+        result = ui.run_study(instruments, market, events, spec, constant_mean_for)
 except (EventStudyInputError, DataSourceError) as error:
     st.error(f"Cannot run this study: {error}")
     st.stop()
 
-metadata = ui.study_metadata(spec, instruments, benchmark if model != "constant-mean" else None)
+metadata = ui.study_metadata(spec, instruments, market)
+if overlap_notes:
+    metadata["method"] += f"; overlapping windows: {overlap_how}"
+if constant_mean_for:
+    metadata["method"] += f"; constant-mean for market-wide {', '.join(constant_mean_for)}"
 synthetic = "SYNTHETIC" in metadata["data_mode"]
 if synthetic:
     st.warning(
@@ -119,21 +175,23 @@ if synthetic:
         icon=":material/science:",
     )
 summary = result.car_summary
+titles = {**by_id["title_en"].to_dict(), **ui.catalogue().set_index("id")["title_en"].to_dict()}
 if summary.empty:
     st.error("Nothing could be estimated for this choice; the diagnostics below say why.")
 else:
     labels = {s: ui.label(s) for s in instruments}
+    title = (
+        titles.get(events[0].event_id, events[0].event_id)
+        if len(events) == 1
+        else f"{len(events)} events"
+    )
     st.plotly_chart(
-        charts.event_window_figure(
-            result.abnormal_returns,
-            labels,
-            synthetic,
-            f"{measure['title_en']} — t0 {measure['event_session']:%Y-%m-%d}",
-        ),
+        charts.event_window_figure(result.abnormal_returns, labels, synthetic, title),
         width="stretch",
         key="study_chart",
     )
     display = summary.assign(
+        measure=summary["event_id"].map(lambda i: titles.get(i, i)),
         name=summary["instrument"].map(ui.label),
         car_pct=100 * summary["car"],
         car_se_pct=100 * summary["car_se"],
@@ -143,6 +201,8 @@ else:
     st.dataframe(
         display[
             [
+                "measure",
+                "event_session",
                 "name",
                 "model",
                 "car_pct",
@@ -161,6 +221,8 @@ else:
         width="stretch",
         key="study_results",
         column_config={
+            "measure": st.column_config.TextColumn("Measure", width="medium"),
+            "event_session": st.column_config.DateColumn("t0", format="YYYY-MM-DD"),
             "name": "Instrument",
             "model": "Model",
             "car_pct": st.column_config.NumberColumn("CAR (%)", format="%.2f"),
@@ -193,11 +255,12 @@ st.caption(
     "data_mode and data_vintage columns."
 )
 columns = st.columns(3)
+stem = chosen_ids[0] if len(chosen_ids) == 1 else f"{len(chosen_ids)}-measures"
 for column, (name, frame) in zip(columns, result.frames().items(), strict=True):
     column.download_button(
         f"{name}.csv",
         data=csv_bytes(frame, metadata),
-        file_name=f"{measure_id}_{name}.csv",
+        file_name=f"{stem}_{name}.csv",
         mime="text/csv",
         key=f"download_{name}",
         icon=":material/download:",

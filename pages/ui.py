@@ -92,8 +92,21 @@ def bars(symbols) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def catalogue() -> pd.DataFrame:
+def _catalogue(user_file_version: tuple) -> pd.DataFrame:
     return catalogue_module.load_catalogue()
+
+
+def catalogue() -> pd.DataFrame:
+    """Shipped plus user measures, cached until the user file changes. A user file that no
+    longer validates (edited by hand, or an id the shipped catalogue now uses) is reported and
+    left out, so the app keeps working on the shipped catalogue."""
+    path = catalogue_module.user_measures_path()
+    version = (str(path), path.stat().st_mtime_ns if path.exists() else 0)
+    try:
+        return _catalogue(version)
+    except catalogue_module.CatalogueError as error:
+        st.error(f"Your measures file could not be loaded and is left out: {error}")
+        return catalogue_module.shipped_catalogue().copy()
 
 
 def live_symbols() -> set[str]:
@@ -188,20 +201,28 @@ def _study(
     market: str | None,
     events: tuple[tuple, ...],
     spec: EventStudySpec,
+    constant_mean_for: tuple[str, ...],
 ):
     needed = tuple(sorted(set(instruments) | ({market} if market else set())))
     frame = Store(version[0]).read(needed)
     event_objects = [Event(*event) for event in events]
-    return study_from_bars(frame, instruments, event_objects, spec, all_sessions(), market)
-
-
-def run_study(instruments, market, measures: pd.DataFrame, spec: EventStudySpec):
-    """Cached event study of ``instruments`` around ``measures`` (rows of the catalogue)."""
-    events = tuple(
-        (row.id, row.announcement_date, row.event_session) for row in measures.itertuples()
+    return study_from_bars(
+        frame, instruments, event_objects, spec, all_sessions(), market, constant_mean_for
     )
+
+
+def run_study(instruments, market, events, spec: EventStudySpec, constant_mean_for=()):
+    """Cached event study of ``instruments`` around ``events`` (analysis.Event objects)."""
+    as_tuples = tuple((e.event_id, e.event_date, e.event_session) for e in events)
     current = store()
-    return _study(store_version(current), tuple(instruments), market, events, spec)
+    return _study(
+        store_version(current),
+        tuple(instruments),
+        market,
+        as_tuples,
+        spec,
+        tuple(constant_mean_for),
+    )
 
 
 def study_metadata(spec: EventStudySpec, instruments, market) -> dict[str, str]:

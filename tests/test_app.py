@@ -86,7 +86,7 @@ def test_theme_filter_changes_the_listed_measures(app):
     catalogue = load_catalogue().set_index("title_en")
     titles = [
         option.split(" · ", 1)[1].rsplit(" (", 1)[0]
-        for option in app.selectbox(key="study_measure").options
+        for option in app.multiselect(key="study_measures").options
     ]
     assert len(titles) == 8  # the 9 listed less the unverified mid-year meeting itself
     for title in titles:
@@ -95,7 +95,7 @@ def test_theme_filter_changes_the_listed_measures(app):
 
 def test_event_study_results_change_with_the_model_and_download_as_csv(app):
     _goto(app, "pages/event_study.py")
-    assert app.selectbox(key="study_measure").value == "chinext-first-listings-2020"
+    assert app.multiselect(key="study_measures").value == ["chinext-first-listings-2020"]
     results = _table(app, 0)
     assert results["name"].tolist() == ["399006.SZ ChiNext Index"]
     market_car = results["car_pct"].iloc[0]
