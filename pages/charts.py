@@ -68,11 +68,13 @@ def normalised_price_figure(
                         group["announcement_date"].dt.strftime("%Y-%m-%d"),
                         group["event_session"].dt.strftime("%Y-%m-%d"),
                         [theme_label(theme)] * len(group),
+                        group["segments"].map(", ".join),
                         strict=True,
                     )
                 ),
                 hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>announced "
-                "%{customdata[2]} · t0 %{customdata[3]}<br>%{customdata[4]}<extra></extra>",
+                "%{customdata[2]} · t0 %{customdata[3]}<br>%{customdata[4]}<br>segments: "
+                "%{customdata[5]}<extra></extra>",
             )
         )
     title = "Rebased to 100 at each series' first date shown"
