@@ -254,8 +254,8 @@ def validate_measures(
 
 def _frame(records: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records, columns=CATALOGUE_COLUMNS)
-    for column in _DATE_COLUMNS:
-        frame[column] = pd.to_datetime(frame[column])
+    for column in _DATE_COLUMNS:  # one resolution whatever the input (YAML dates or text)
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
     frame["task"] = frame["task"].astype("Int64")
     return frame.sort_values(["announcement_date", "id"]).reset_index(drop=True)
 

@@ -44,7 +44,10 @@ def segment_table() -> pd.DataFrame:
     rows = yaml.safe_load(_SEGMENTS_FILE.read_text(encoding="utf-8"))
     frame = pd.DataFrame(rows)
     frame["instruments"] = frame["instruments"].map(lambda v: tuple(str(s) for s in v or ()))
-    frame["benchmark"] = [str(v) if isinstance(v, str) and v else None for v in frame["benchmark"]]
+    # object dtype: pandas 3 would infer a string column and turn None (market-wide) into NaN
+    frame["benchmark"] = pd.Series(
+        [str(v) if isinstance(v, str) and v else None for v in frame["benchmark"]], dtype=object
+    )
     frame["note"] = frame.get("note", pd.Series(dtype=object)).fillna("")
     return frame
 

@@ -1,0 +1,78 @@
+"""Overlapping event windows: detection and the warn / merge / drop choices."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.event_study import Event, EventStudyInputError
+from analysis.overlaps import overlap_clusters, overlapping_ids, resolve_overlaps
+from data_sources.catalogue import load_catalogue, studyable
+from data_sources.trading_calendar import all_sessions
+
+SESSIONS = all_sessions()
+
+
+def _event(event_id, date):
+    return Event(event_id, pd.Timestamp(date), pd.Timestamp(date))
+
+
+@pytest.fixture
+def catalogue_events():
+    measures = studyable(load_catalogue())
+    return {r.id: Event(r.id, r.announcement_date, r.event_session) for r in measures.itertuples()}
+
+
+def test_september_2024_package_and_politburo_overlap(catalogue_events):
+    pairs = overlapping_ids(list(catalogue_events.values()), SESSIONS, (-5, 5))
+    assert "politburo-lift-market-2024" in pairs["sept-2024-package"]
+    assert "sept-2024-package" in pairs["politburo-lift-market-2024"]
+    # the three rules of 2023-02-17 are one measure: it overlaps nothing within ±5 sessions
+    assert pairs["full-registration-final-2023"] == []
+
+
+def test_window_width_decides_overlap():
+    a, b = _event("a", "2024-09-24"), _event("b", "2024-09-26")  # two sessions apart
+    assert overlap_clusters([a, b], SESSIONS, (0, 1)) == []
+    assert overlap_clusters([a, b], SESSIONS, (0, 2)) == [[a, b]]
+    assert overlap_clusters([a, b], SESSIONS, (-1, 1)) == [[a, b]]
+
+
+def test_warn_keeps_events_and_names_the_overlap(catalogue_events):
+    chosen = [catalogue_events["sept-2024-package"]]
+    events, notes = resolve_overlaps(chosen, list(catalogue_events.values()), SESSIONS, (-5, 5))
+    assert events == chosen
+    assert len(notes) == 1 and "politburo-lift-market-2024 (t0 2024-09-26)" in notes[0]
+
+
+def test_merge_makes_one_event_at_the_first_session(catalogue_events):
+    chosen = [catalogue_events["politburo-lift-market-2024"]]
+    events, notes = resolve_overlaps(
+        chosen, list(catalogue_events.values()), SESSIONS, (-5, 5), "merge"
+    )
+    assert [e.event_id for e in events] == ["sept-2024-package+politburo-lift-market-2024"]
+    assert events[0].event_session == pd.Timestamp("2024-09-24")
+    assert "the last t0 is 2 session(s) later" in notes[0]
+
+
+def test_drop_removes_only_chosen_events_that_overlap(catalogue_events):
+    chosen = [catalogue_events["sept-2024-package"], catalogue_events["star-eight-measures-2024"]]
+    events, notes = resolve_overlaps(
+        chosen, list(catalogue_events.values()), SESSIONS, (-5, 5), "drop"
+    )
+    assert [e.event_id for e in events] == ["star-eight-measures-2024"]
+    assert notes[0].startswith("dropped sept-2024-package")
+
+
+def test_no_overlap_means_no_note():
+    events, notes = resolve_overlaps(
+        [_event("a", "2024-06-19")], [_event("b", "2024-09-24")], SESSIONS, (-5, 5), "merge"
+    )
+    assert [e.event_id for e in events] == ["a"] and notes == []
+
+
+def test_bad_choice_and_non_session_are_named():
+    with pytest.raises(EventStudyInputError, match="overlap handling"):
+        resolve_overlaps([_event("a", "2024-06-19")], [], SESSIONS, (-5, 5), "ignore")
+    with pytest.raises(EventStudyInputError, match="not a session"):
+        overlap_clusters([_event("a", "2024-06-22")], SESSIONS, (-5, 5))  # a Saturday
