@@ -68,6 +68,7 @@ def study_from_bars(
         spec,
         market=market,
         market_symbol=market_symbol if market is not None else None,
+        constant_mean_for=constant_mean_for,
     )
     result.notes.extend(notes)
     return result

@@ -48,11 +48,8 @@ with st.container(border=True):
     years = c2.slider(
         "Announced", first_year, last_year, (first_year, last_year), key="policies_years"
     )
-    confidence = c3.multiselect(
-        "Date confidence",
-        list(cat.CONFIDENCE_LEVELS),
-        default=list(cat.CONFIDENCE_LEVELS),
-        key="policies_confidence",
+    confidence = c3.selectbox(
+        "Date confidence", ["all", *cat.CONFIDENCE_LEVELS], key="policies_confidence"
     )
     query = c4.text_input(
         "Search (中文 or English)",
@@ -60,7 +57,11 @@ with st.container(border=True):
         placeholder="e.g. 注册制, REIT, delisting",
     )
 measures = cat.filter_measures(
-    measures, segment_codes=segment_codes, years=years, confidence=confidence, query=query
+    measures,
+    segment_codes=segment_codes,
+    years=years,
+    confidence=() if confidence == "all" else (confidence,),
+    query=query,
 )
 themes = ui.selected_themes()
 st.markdown(

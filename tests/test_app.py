@@ -174,3 +174,103 @@ def test_import_saves_a_good_file_and_names_what_is_wrong_in_a_bad_one(app):
     assert "broken" not in set(table["name"])  # nothing half-imported
     assert "imported files" in app.sidebar.caption[0].value
     assert not app.get_by_key("import_files_1").value  # the uploader was emptied
+
+
+def test_policies_filters_search_and_detail(app):
+    _goto(app, "pages/policies.py")
+    app.multiselect(key="policies_segments").select("REIT").run()
+    table = _table(app, 0)
+    assert len(table) > 0 and all("REIT" in s for s in table["segment_list"])
+    app.multiselect(key="policies_segments").unselect("REIT").run()
+    app.text_input(key="policies_search").input("注册制").run()
+    ids = set(_table(app, 0)["id"])
+    assert "chinext-first-listings-2020" in ids and "sept-2024-package" not in ids
+    app.selectbox(key="policy_detail").select("chinext-first-listings-2020").run()
+    details = " ".join(m.value for m in app.markdown)
+    assert "Communiqué task 5" in details
+    assert "推进创业板改革并试点注册制平稳落地和稳定运行" in details
+    assert "Event session t0: **2020-08-24**" in details
+    assert "399006.SZ ChiNext Index; benchmark 000300.SH CSI 300" in details
+    app.text_input(key="policies_search").input("").run()
+    app.selectbox(key="policies_confidence").select("unverified").run()
+    assert list(_table(app, 0)["id"]) == ["csrc-midyear-meeting-2020"]
+
+
+def test_add_a_measure_in_the_form_then_remove_it(app, data_dir):
+    import datetime as dt
+
+    _goto(app, "pages/policies.py")
+    app.text_input(key="add_id").input("my-test-measure")
+    app.text_input(key="add_title_zh").input("测试措施")
+    app.text_input(key="add_title_en").input("Test measure")
+    app.date_input(key="add_date").set_value(dt.date(2024, 10, 12))  # a Saturday
+    app.selectbox(key="add_theme").select("T3")
+    app.multiselect(key="add_segments").select("BRK")
+    app.text_input(key="add_source").input("https://example.org/test")
+    submit = [b for b in app.button if getattr(b, "label", "") == "Add measure"][0]
+    submit.click().run()
+    assert not app.exception
+    assert any("Added measure my-test-measure" in s.value for s in app.success)
+    assert (data_dir / "catalogue" / "user_measures.yaml").exists()
+    app.text_input(key="policies_search").input("测试").run()
+    row = _table(app, 0).iloc[0]
+    assert row["id"] == "my-test-measure" and row["origin"] == "user"
+    assert row["event_session"] == pd.Timestamp("2024-10-14")  # Saturday → Monday
+    app.selectbox(key="remove_measure").select("my-test-measure").run()
+    app.button(key="remove_measure_button").click().run()
+    assert any("Removed my-test-measure" in s.value for s in app.success)
+
+
+def test_form_errors_name_the_field_and_add_nothing(app, data_dir):
+    _goto(app, "pages/policies.py")
+    app.text_input(key="add_id").input("Bad Id")
+    submit = [b for b in app.button if getattr(b, "label", "") == "Add measure"][0]
+    submit.click().run()
+    assert not app.exception
+    message = " ".join(e.value for e in app.error)
+    assert "field 'id'" in message and "field 'title_zh': missing" in message
+    assert "field 'announcement_date': missing" in message
+    assert not (data_dir / "catalogue" / "user_measures.yaml").exists()
+
+
+def test_import_measures_validates_everything_first(app, data_dir):
+    _goto(app, "pages/policies.py")
+    bad = (
+        "id,title_zh,title_en,announcement_date,theme,segments,source_url,confidence\n"
+        "fine-one,好,Fine,2024-01-02,T1,ALL,https://example.org/f,verified\n"
+        "broken,坏,Broken,2024-01-03,T99,ALL,https://example.org/b,verified\n"
+    ).encode()
+    app.file_uploader(key="import_measures_0").set_value(("m.csv", bad, "text/csv")).run()
+    assert not app.exception
+    assert any("line 3 (broken), field 'theme'" in e.value for e in app.error)
+    good = bad.decode().replace("T99", "T2").encode()
+    app.file_uploader(key="import_measures_0").set_value(("m.csv", good, "text/csv")).run()
+    app.button(key="import_measures_save").click().run()
+    assert any("Added 2 measure(s) from m.csv" in s.value for s in app.success)
+    exported = pd.read_csv(io.BytesIO(_download_bytes(app, "export_csv")), encoding="utf-8-sig")
+    assert {"fine-one", "broken"} <= set(exported["id"])
+    assert exported.set_index("id").at["broken", "origin"] == "user"
+    assert exported["data_mode"].iloc[0] == "catalogue"
+
+
+def test_overlap_merge_and_market_wide_rule_in_the_study(app):
+    _goto(app, "pages/event_study.py")
+    app.multiselect(key="study_measures").set_value(["sept-2024-package"]).run()
+    assert any("politburo-lift-market-2024" in w.value for w in app.warning)  # default: warn
+    instruments_key = "study_instruments_sept-2024-package"
+    app.multiselect(key=instruments_key).set_value(["000001.SH", "399975.SZ"]).run()
+    results = _table(app, 0).set_index("name")
+    assert results.at["000001.SH SSE Composite", "model"] == "constant-mean"
+    assert results.at["399975.SZ CSI All Share Securities Companies", "model"] == "market"
+    diagnostics = _table(app, 2)
+    assert "market-wide instrument" in " ".join(diagnostics["reason"])
+    app.radio(key="study_overlap").set_value("merge").run()
+    merged = _table(app, 0)
+    assert set(merged["event_session"]) == {pd.Timestamp("2024-09-24")}
+    summary = pd.read_csv(
+        io.BytesIO(_download_bytes(app, "download_car_summary")), encoding="utf-8-sig"
+    )
+    assert set(summary["event_id"]) == {"sept-2024-package+politburo-lift-market-2024"}
+    assert "overlapping windows: merge" in summary["method"].iloc[0]
+    app.radio(key="study_overlap").set_value("drop").run()
+    assert any("dropped" in i.value for i in app.info)

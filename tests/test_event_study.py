@@ -154,6 +154,33 @@ def test_benchmark_is_not_regressed_on_itself(rng):
     assert result.car_summary.set_index("instrument").loc["S0", "model"] == "market"
 
 
+def test_market_wide_instruments_use_the_constant_mean_model(rng):
+    sessions, market, returns = _simulated(rng, n_instruments=2)
+    t0 = sessions[300]
+    for model in ("market", "market-adjusted"):
+        result = run_event_study(
+            returns,
+            [Event("e", t0, t0)],
+            EventStudySpec(model=model),
+            market,
+            "MKT",
+            constant_mean_for=["S1"],
+        )
+        rows = result.car_summary.set_index("instrument")
+        assert rows.at["S0", "model"] == model and rows.at["S1", "model"] == "constant-mean"
+        by_hand = (returns["S1"].iloc[295:306] - returns["S1"].iloc[50:290].mean()).sum()
+        assert rows.at["S1", "car"] == pytest.approx(by_hand, rel=1e-12)
+        reason = result.diagnostics.set_index("instrument").at["S1", "reason"]
+        assert reason.startswith("market-wide instrument")
+    plain = run_event_study(
+        returns,
+        [Event("e", t0, t0)],
+        EventStudySpec(model="constant-mean"),
+        constant_mean_for=["S1"],
+    )
+    assert plain.diagnostics.empty  # nothing to change under the constant-mean model
+
+
 def test_skips_are_reported_never_silent(rng):
     sessions, market, returns = _simulated(rng, n_instruments=2)
     returns.iloc[:280, 1] = np.nan  # S1 "listed" late: too few estimation days
