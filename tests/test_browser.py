@@ -84,8 +84,22 @@ def server(tmp_path):
     log.close()
 
 
+def _cjk_font_installed() -> bool:
+    try:
+        listed = subprocess.run(
+            ["fc-list", ":lang=zh"], capture_output=True, text=True, timeout=30
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return bool(listed.strip())
+
+
 def test_every_page_renders_without_exception_in_chromium(server):
     from playwright.sync_api import sync_playwright
+
+    # Chinese titles render as glyphs only with a CJK font (Debian fonts-noto-cjk, which
+    # .ci/run installs); without one the screenshots would show empty boxes.
+    assert _cjk_font_installed(), "no CJK font: apt-get install fonts-noto-cjk"
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
@@ -115,5 +129,8 @@ def test_every_page_renders_without_exception_in_chromium(server):
             assert page.locator('[data-testid="stException"]').count() == 0, path
             assert page.get_by_text("SYNTHETIC DEMO DATA", exact=False).first.is_visible(), path
             assert page.get_by_text("Policy themes (communiqué tasks)").is_visible(), path
+            if path == "policies":  # Chinese titles are on the page, drawn with the CJK font
+                heading = page.locator("h5", has_text="沪深300股指期权及ETF期权上市交易")
+                assert heading.is_visible()
         browser.close()
     assert sorted(p.stem for p in SCREENSHOTS.glob("*.png")) >= sorted(PAGES)
