@@ -1,15 +1,24 @@
-"""Per instrument × event abnormal returns, CARs and their single-firm tests.
+"""Per instrument × event abnormal returns, CARs, their variances and standardised forms.
 
 Timing: relative day 0 is the event session t0 (the first session at or after the moment the
 market could react). Relative days count *sessions of the calendar the returns are indexed by*
 (the Shanghai calendar in the app), so a suspension or a gap in one series never shifts them.
-Defaults follow the Foundation spec: estimation window [−250, −11], event window [−5, +5].
+Missing returns are left out (never filled): L1 counts an instrument's valid estimation returns,
+a CAR sums the valid days of its window, and its variance is the matrix form over those days.
 
-For each instrument i and event: the normal-return model is fitted on the estimation window
-(:mod:`analysis.models`); AR_iτ = R_iτ − E[R_iτ]; CAR_i = Σ_τ AR_iτ over the valid event days;
-Var(CAR_i) carries the estimation-error correction (formula 3.3 of the project's formula sheet;
-CLM eq. 4.4.17–18; MacKinlay 1997 eq. 13); t = CAR_i / SE(CAR_i) with a two-sided p-value from
-Student's t with L1 − k degrees of freedom (L1 − 2 for the market model).
+For each instrument i and event (formula numbers from the project's formula sheet; CLM =
+Campbell, Lo & MacKinlay 1997, ch. 4; MacKinlay 1997, JEL 35:13-39):
+
+* the normal-return model is fitted on the estimation window (:mod:`analysis.models`);
+* AR_iτ = R_iτ − E[R_iτ];  CAR_i(a, b) = Σ_{τ=a..b} AR_iτ over the valid days (3.3);
+* Var(CAR_i) = σ̂²_i · [L + c_i L² + (Σ_τ (R_mτ − μ̂_m))² / Σ_t (R_mt − μ̂_m)²] — the sum of the
+  prediction-error covariance V_i = σ̂²_i [I + X*(X'X)⁻¹X*'] (3.2, CLM 4.4.17-18), with
+  c_i = 1/L1 for models with an estimated mean and 0 for the market-adjusted model;
+* SAR_iτ = AR_iτ / sqrt(V_i,ττ), SCAR_i = CAR_i / sqrt(Var CAR_i) (3.3, 3.5);
+* t = CAR_i / SE(CAR_i), two-sided p from Student's t with L1 − k degrees of freedom.
+
+Conventions other packages use (estudy2, the Python ``eventstudy`` package) are options of
+:class:`Conventions`, so their published numbers can be reproduced exactly.
 """
 
 from __future__ import annotations
@@ -26,38 +35,17 @@ from analysis import models
 from analysis.returns import RETURN_KINDS
 
 AR_COLUMNS = [
-    "instrument",
-    "event_date",
-    "rel_day",
-    "date",
-    "return",
-    "expected_return",
-    "abnormal_return",
-    "car",
-    "event_id",
-    "event_session",
-    "model",
-]
+    "instrument", "event_date", "rel_day", "date", "return", "expected_return",
+    "abnormal_return", "car", "event_id", "event_session", "model", "sar",
+]  # fmt: skip
 CAR_COLUMNS = [
-    "instrument",
-    "event_date",
-    "event_session",
-    "window_start",
-    "window_end",
-    "n_estimation",
-    "alpha",
-    "beta",
-    "sigma",
-    "car",
-    "car_se",
-    "t_stat",
-    "p_value",
-    "event_id",
-    "model",
-    "n_event_days",
-    "dof",
-]
+    "instrument", "event_date", "event_session", "window_start", "window_end", "n_estimation",
+    "alpha", "beta", "sigma", "car", "car_se", "t_stat", "p_value", "event_id", "model",
+    "n_event_days", "dof", "scar",
+]  # fmt: skip
 DIAGNOSTIC_COLUMNS = ["event_id", "event_date", "instrument", "status", "reason"]
+DEFAULT_CAR_WINDOWS = ((0, 0), (0, 1), (-1, 1), (0, 5), (-5, 5))
+_MEAN_PARAMETERS = {"market": 2, "constant-mean": 1, "market-adjusted": 1}
 
 
 class EventStudyInputError(ValueError):
@@ -65,14 +53,88 @@ class EventStudyInputError(ValueError):
 
 
 @dataclass(frozen=True)
+class Conventions:
+    """How variances and some tests are computed; the default is the textbook (formula sheet).
+
+    * ``sigma_divisor``: ``"L1-k"`` (textbook: k = 2 market model, 1 otherwise), ``"L1-1"``
+      (estudy2: plain sample SD of the residuals) or ``"L1"`` (the ``eventstudy`` package).
+    * ``prediction_error``: include the estimation-error terms in AR and CAR variances.
+    * ``market_terms``: ``"own"`` (μ̂_m and Σ(R_m − μ̂_m)² over each instrument's own valid
+      estimation days) or ``"index"`` (estudy2: over every index return in the window; used for
+      the daily standardisation of Patell/BMP).
+    * ``sign_p_hat``: generalised sign test p̂ as the ``"firm"`` average (Cowan 1992) or
+      ``"pooled"`` over all firm-days (estudy2).
+    * ``rank_missing``: rank-type tests on days with missing firms: ``"textbook"`` (average
+      over the firms present) or ``"estudy2"`` (its mean × N quirk, see EXPECTED.md §6).
+    """
+
+    sigma_divisor: str = "L1-k"
+    prediction_error: bool = True
+    market_terms: str = "own"
+    sign_p_hat: str = "firm"
+    rank_missing: str = "textbook"
+
+    PRESETS = ("textbook", "estudy2", "eventstudy")
+
+    @classmethod
+    def preset(cls, name: str) -> Conventions:
+        if name == "textbook":
+            return cls()
+        if name == "estudy2":
+            return cls("L1-1", True, "index", "pooled", "estudy2")
+        if name == "eventstudy":
+            return cls("L1", False, "own", "firm", "textbook")
+        raise EventStudyInputError(f"conventions must be one of {cls.PRESETS}, got {name!r}")
+
+    def __post_init__(self):
+        checks = {
+            "sigma_divisor": ("L1-k", "L1-1", "L1"),
+            "market_terms": ("own", "index"),
+            "sign_p_hat": ("firm", "pooled"),
+            "rank_missing": ("textbook", "estudy2"),
+        }
+        for name, allowed in checks.items():
+            if getattr(self, name) not in allowed:
+                raise EventStudyInputError(f"{name} must be one of {allowed}")
+
+    def describe(self) -> str:
+        if self == Conventions():
+            return "textbook conventions"
+        for name in self.PRESETS:
+            if self == Conventions.preset(name):
+                return f"{name} conventions"
+        return (
+            f"sigma divisor {self.sigma_divisor}, prediction error "
+            f"{'on' if self.prediction_error else 'off'}, market terms {self.market_terms}, "
+            f"sign p-hat {self.sign_p_hat}, ranks {self.rank_missing}"
+        )
+
+
+@dataclass(frozen=True)
 class EventStudySpec:
-    """What to estimate: model, windows in relative sessions, return kind, minimum L1."""
+    """What to estimate: model, windows in relative sessions, return kind, minimum L1, the CAR
+    windows to report and the variance conventions."""
 
     model: str = "market"
     estimation_window: tuple[int, int] = (-250, -11)
     event_window: tuple[int, int] = (-5, 5)
     returns: str = "simple"
     min_estimation: int = 120
+    car_windows: tuple[tuple[int, int], ...] = DEFAULT_CAR_WINDOWS
+    conventions: Conventions = field(default_factory=Conventions)
+
+    @classmethod
+    def with_gap(cls, estimation_length: int, gap: int, event_window=(-5, 5), **kwargs):
+        """Spec from an estimation length and a gap (sessions between the estimation window and
+        the event window): e.g. 240 and 5 with [-5, 5] → estimation [-250, -11]."""
+        if estimation_length < 1 or gap < 0:
+            raise EventStudyInputError("estimation length must be ≥ 1 and gap ≥ 0")
+        end = event_window[0] - gap - 1
+        return cls(
+            estimation_window=(end - estimation_length + 1, end),
+            event_window=tuple(event_window),
+            **kwargs,
+        )
 
     def __post_init__(self):
         if self.model not in models.MODELS:
@@ -105,6 +167,25 @@ class EventStudySpec:
                 f"estimation window [{est_start}, {est_end}] has {est_end - est_start + 1} "
                 f"sessions, fewer than the minimum of {self.min_estimation}"
             )
+        windows = []
+        for window in self.car_windows:
+            a, b = (int(x) for x in window)
+            if a > b:
+                raise EventStudyInputError(f"CAR window [{a}, {b}] starts after it ends")
+            windows.append((a, b))
+        object.__setattr__(self, "car_windows", tuple(windows))
+
+    @property
+    def windows(self) -> tuple[tuple[int, int], ...]:
+        """The event window first, then every CAR window inside it (others are left out)."""
+        start, end = self.event_window
+        inside = [w for w in self.car_windows if start <= w[0] and w[1] <= end]
+        return tuple(dict.fromkeys([tuple(self.event_window), *inside]))
+
+    @property
+    def dropped_windows(self) -> tuple[tuple[int, int], ...]:
+        start, end = self.event_window
+        return tuple(w for w in self.car_windows if not (start <= w[0] and w[1] <= end))
 
     def describe(self) -> str:
         """One line naming the method, for CSV metadata and the UI."""
@@ -113,12 +194,17 @@ class EventStudySpec:
             "constant-mean": "constant-mean model",
             "market-adjusted": "market-adjusted model",
         }[self.model]
+        error = (
+            "CAR variance with estimation-error correction (CLM 4.4.17-18)"
+            if self.conventions.prediction_error
+            else "CAR variance L·sigma^2"
+        )
         return (
             f"{model_text}; {self.returns} returns; estimation window "
             f"[{self.estimation_window[0]}, {self.estimation_window[1]}] sessions; event window "
             f"[{self.event_window[0]}, {self.event_window[1]}]; minimum {self.min_estimation} "
-            "estimation returns; CAR variance with estimation-error correction (CLM 4.4.17-18); "
-            "t-test two-sided, Student t with L1-k df"
+            f"estimation returns; {error}; t-test two-sided, Student t with L1-k df; "
+            f"{self.conventions.describe()}"
         )
 
 
@@ -132,10 +218,90 @@ class Event:
 
 
 @dataclass
+class Panel:
+    """Everything the aggregate tests need, one column per instrument × event *pair* (P).
+
+    Event-window arrays are L × P (rows = relative days ``rel_days``), estimation arrays
+    Le × P (rows = ``est_rel_days``); NaN marks a missing return. ``est_positions`` /
+    ``event_positions`` hold each row's session index on the calendar (−1 outside it), so
+    estimation residuals can be aligned in calendar time (Kolari–Pynnönen r̄).
+    """
+
+    pairs: pd.DataFrame  # instrument, event_id, event_date, event_session, model
+    rel_days: np.ndarray
+    est_rel_days: np.ndarray
+    ar: np.ndarray
+    est_ar: np.ndarray
+    event_positions: np.ndarray
+    est_positions: np.ndarray
+    n: np.ndarray  # L1: valid estimation returns
+    k: np.ndarray  # parameters of the mean (2 market model, 1 otherwise)
+    sigma2: np.ndarray  # residual variance with the chosen divisor
+    c1: np.ndarray  # 1/L1 (0: market-adjusted or no prediction-error term)
+    dev: np.ndarray  # L × P: R_mτ − μ̂_m (own terms; 0 where the model has no market slope)
+    sxx: np.ndarray  # Σ (R_mt − μ̂_m)² (own terms; inf where unused)
+    dev_index: np.ndarray  # L × P: the same with index-wide market terms
+    sxx_index: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return self.ar.shape[1]
+
+    def subset(self, mask: np.ndarray) -> Panel:
+        columns = np.flatnonzero(mask)
+        values = {}
+        for name, value in self.__dict__.items():
+            if name == "pairs":
+                values[name] = value.iloc[columns].reset_index(drop=True)
+            elif name in ("rel_days", "est_rel_days"):
+                values[name] = value
+            elif value.ndim == 2:
+                values[name] = value[:, columns]
+            else:
+                values[name] = value[columns]
+        return Panel(**values)
+
+    def day_variance_factor(self, market_terms: str = "own") -> np.ndarray:
+        """V_i,ττ / σ̂²_i: 1 + c_i + dev²/Sxx (L × P)."""
+        dev, sxx = (
+            (self.dev, self.sxx) if market_terms == "own" else (self.dev_index, self.sxx_index)
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return 1.0 + self.c1 + np.where(np.isfinite(sxx), dev**2 / sxx, 0.0)
+
+    def sar(self, market_terms: str = "own") -> np.ndarray:
+        """Standardised abnormal returns AR / sqrt(V_ττ) (L × P)."""
+        return self.ar / np.sqrt(self.sigma2 * self.day_variance_factor(market_terms))
+
+    def window_matrix(self, windows) -> np.ndarray:
+        """W × L indicator of which relative days each window covers."""
+        return np.array(
+            [(self.rel_days >= a) & (self.rel_days <= b) for a, b in windows], dtype=float
+        ).reshape(len(windows), len(self.rel_days))
+
+    def car(self, windows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """CAR, Var(CAR) and valid-day counts for each window (each W × P)."""
+        indicator = self.window_matrix(windows)
+        valid = ~np.isnan(self.ar)
+        n_valid = indicator @ valid
+        car = indicator @ np.where(valid, self.ar, 0.0)
+        dev_sum = indicator @ np.where(valid, self.dev, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope_term = np.where(np.isfinite(self.sxx), dev_sum**2 / self.sxx, 0.0)
+            variance = self.sigma2 * (n_valid + self.c1 * n_valid**2 + slope_term)
+        car = np.where(n_valid > 0, car, np.nan)
+        return car, variance, n_valid
+
+
+@dataclass
 class EventStudyResult:
-    """Tidy results: ``abnormal_returns`` (one row per instrument × event × relative day),
-    ``car_summary`` (one row per instrument × event), ``diagnostics`` (what was skipped or
-    changed, and why)."""
+    """Tidy results (statsmodels style: frames, never prints).
+
+    ``abnormal_returns``: one row per instrument × event × relative day (AR, CAR path, SAR).
+    ``car_summary``: one row per instrument × event × CAR window, the event window first.
+    ``tests``: aggregate statistics per event (and pooled), daily and per window.
+    ``diagnostics``: what was skipped or changed, and why. ``placebo``: pseudo-event CARs.
+    """
 
     spec: EventStudySpec
     abnormal_returns: pd.DataFrame
@@ -143,13 +309,26 @@ class EventStudyResult:
     diagnostics: pd.DataFrame
     market: str | None = None
     notes: list[str] = field(default_factory=list)
+    panel: Panel | None = None
+    tests: pd.DataFrame = field(default_factory=pd.DataFrame)
+    placebo: pd.DataFrame = field(default_factory=pd.DataFrame)
+    placebo_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        return {
+        frames = {
             "abnormal_returns": self.abnormal_returns,
             "car_summary": self.car_summary,
             "diagnostics": self.diagnostics,
         }
+        if len(self.tests):
+            frames["tests"] = self.tests
+        if len(self.placebo):
+            frames["placebo"] = self.placebo
+        return frames
+
+    def to_frame(self) -> pd.DataFrame:
+        """The CAR summary (the headline table)."""
+        return self.car_summary
 
     def to_csv(
         self,
@@ -194,91 +373,52 @@ def run_event_study(
         raise EventStudyInputError("no instruments to study")
     if not events:
         raise EventStudyInputError("no events to study")
+    ids = [event.event_id for event in events]
+    if len(set(ids)) != len(ids):
+        raise EventStudyInputError("event ids must be unique")
     index = returns.index
     values = returns.to_numpy(dtype=float)
     market_values = None if market is None else market.reindex(index).to_numpy(dtype=float)
     instruments = [str(column) for column in returns.columns]
     market_wide = set(constant_mean_for)
-    self_market = np.array(
+    fallback_mask = np.array(
         [
             spec.model != "constant-mean" and (name == market_symbol or name in market_wide)
             for name in instruments
         ]
     )
-
-    ar_parts, car_parts, diagnostics = [], [], []
     rel_days = np.arange(spec.event_window[0], spec.event_window[1] + 1)
+    est_rel_days = np.arange(spec.estimation_window[0], spec.estimation_window[1] + 1)
+    conventions = spec.conventions
+
+    diagnostics: list[tuple] = []
+    blocks: list[dict] = []
     for event in events:
         position = index.get_indexer([event.event_session])[0]
         if position < 0:
             span = f"{index[0]:%Y-%m-%d} to {index[-1]:%Y-%m-%d}" if len(index) else "empty"
-            for name in instruments:
-                diagnostics.append(
-                    (
-                        event.event_id,
-                        event.event_date,
-                        name,
-                        "skipped",
-                        f"event session {event.event_session:%Y-%m-%d} is outside "
-                        f"the data ({span})",
-                    )
+            diagnostics += [
+                (
+                    event.event_id,
+                    event.event_date,
+                    name,
+                    "skipped",
+                    f"event session {event.event_session:%Y-%m-%d} is outside the data ({span})",
                 )
+                for name in instruments
+            ]
             continue
-        est_rows = _rows(position, spec.estimation_window, len(index))
-        event_rows = position + rel_days
-        inside = (event_rows >= 0) & (event_rows < len(index))
-        event_values = np.full((len(rel_days), len(instruments)), np.nan)
-        event_values[inside] = values[event_rows[inside]]
-        event_market = None
-        if market_values is not None:
-            event_market = np.full(len(rel_days), np.nan)
-            event_market[inside] = market_values[event_rows[inside]]
-        est_market = None if market_values is None else market_values[est_rows]
-
-        fitted = models.fit(spec.model, values[est_rows], est_market)
-        expected = fitted.expected(event_values, event_market)
-        model_names = np.full(len(instruments), spec.model, dtype=object)
-        if self_market.any():
-            fallback = models.fit("constant-mean", values[est_rows][:, self_market], None)
-            expected[:, self_market] = fallback.expected(event_values[:, self_market], None)
-            fitted = _merge_fallback(fitted, fallback, self_market)
-            model_names[self_market] = "constant-mean"
-        abnormal = event_values - expected
-        valid_event = ~np.isnan(abnormal)
-        n_event = valid_event.sum(axis=0)
-        if event_market is not None:
-            deviation = np.where(valid_event, event_market[:, None] - fitted.market_mean, 0.0)
-            market_sum_dev = deviation.sum(axis=0)
-        else:
-            market_sum_dev = np.zeros(len(instruments))
-        variance = _car_variance(fitted, model_names, n_event, market_sum_dev)
-        car = np.where(valid_event, abnormal, 0.0).sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            car_se = np.sqrt(variance)
-            t_stat = car / car_se
-        p_value = 2.0 * stats.t.sf(np.abs(t_stat), fitted.dof)
-
+        block = _estimate_event(
+            values, market_values, position, rel_days, est_rel_days, spec, fallback_mask
+        )
         keep = np.ones(len(instruments), dtype=bool)
         for column, name in enumerate(instruments):
-            reason = None
-            if fitted.n[column] < spec.min_estimation:
-                reason = (
-                    f"only {fitted.n[column]} valid estimation returns in "
-                    f"[{spec.estimation_window[0]}, {spec.estimation_window[1]}] "
-                    f"(minimum {spec.min_estimation})"
-                )
-            elif n_event[column] == 0:
-                reason = (
-                    f"no returns in the event window [{spec.event_window[0]}, "
-                    f"{spec.event_window[1]}] around {event.event_session:%Y-%m-%d}"
-                )
-            elif not fitted.sigma2[column] > 0:
-                reason = "estimation-window returns have no variance"
+            reason = _skip_reason(block, column, spec, event)
             if reason:
                 keep[column] = False
                 diagnostics.append((event.event_id, event.event_date, name, "skipped", reason))
                 continue
-            if self_market[column]:
+            if fallback_mask[column]:
                 why = (
                     "the instrument is the benchmark; a market-based model would regress it "
                     "on itself"
@@ -295,79 +435,297 @@ def run_event_study(
                         f"{why}, so the constant-mean model is used",
                     )
                 )
-            if n_event[column] < len(rel_days):
+            if block["n_event"][column] < len(rel_days):
                 diagnostics.append(
                     (
                         event.event_id,
                         event.event_date,
                         name,
                         "partial window",
-                        f"{n_event[column]} of {len(rel_days)} event-window returns "
-                        "available; CAR and its variance use those days",
+                        f"{block['n_event'][column]} of {len(rel_days)} event-window "
+                        "returns available; CAR and its variance use those days",
                     )
                 )
-        if not keep.any():
-            continue
-        dates = pd.DatetimeIndex(
-            [index[row] if ok else pd.NaT for row, ok in zip(event_rows, inside, strict=True)]
-        )
-        cumulative = np.cumsum(np.where(valid_event, abnormal, 0.0), axis=0)
-        columns = np.flatnonzero(keep)
-        n_days = len(rel_days)
-        ar_parts.append(
-            pd.DataFrame(
-                {
-                    "instrument": np.repeat(np.array(instruments, dtype=object)[columns], n_days),
-                    "event_date": event.event_date,
-                    "rel_day": np.tile(rel_days, len(columns)),
-                    "date": np.tile(dates, len(columns)),
-                    "return": event_values[:, columns].T.ravel(),
-                    "expected_return": expected[:, columns].T.ravel(),
-                    "abnormal_return": abnormal[:, columns].T.ravel(),
-                    "car": cumulative[:, columns].T.ravel(),
-                    "event_id": event.event_id,
-                    "event_session": event.event_session,
-                    "model": np.repeat(model_names[columns], n_days),
-                }
+        if keep.any():
+            block.update(event=event, keep=keep, position=position)
+            blocks.append(block)
+
+    for window in spec.dropped_windows:
+        diagnostics.append(
+            (
+                "",
+                pd.NaT,
+                "",
+                "window left out",
+                f"CAR window [{window[0]}, {window[1]}] is not inside the event "
+                f"window [{spec.event_window[0]}, {spec.event_window[1]}]",
             )
         )
-        car_parts.append(
-            pd.DataFrame(
-                {
-                    "instrument": np.array(instruments, dtype=object)[columns],
-                    "event_date": event.event_date,
-                    "event_session": event.event_session,
-                    "window_start": spec.event_window[0],
-                    "window_end": spec.event_window[1],
-                    "n_estimation": fitted.n[columns],
-                    "alpha": fitted.alpha[columns],
-                    "beta": fitted.beta[columns],
-                    "sigma": np.sqrt(fitted.sigma2[columns]),
-                    "car": car[columns],
-                    "car_se": car_se[columns],
-                    "t_stat": t_stat[columns],
-                    "p_value": p_value[columns],
-                    "event_id": event.event_id,
-                    "model": model_names[columns],
-                    "n_event_days": n_event[columns],
-                    "dof": fitted.dof[columns],
-                }
-            )
-        )
-    abnormal_returns = _concat(ar_parts, AR_COLUMNS)
-    abnormal_returns = abnormal_returns[abnormal_returns["date"].notna()].reset_index(drop=True)
+    panel = _panel(blocks, instruments, rel_days, est_rel_days, index, spec)
+    abnormal_returns, car_summary = _frames(blocks, panel, instruments, index, spec)
     return EventStudyResult(
         spec=spec,
         abnormal_returns=abnormal_returns,
-        car_summary=_concat(car_parts, CAR_COLUMNS),
+        car_summary=car_summary,
         diagnostics=pd.DataFrame(diagnostics, columns=DIAGNOSTIC_COLUMNS),
         market=market_symbol,
+        panel=panel if panel.size else None,
+        notes=[f"conventions: {conventions.describe()}"] if conventions != Conventions() else [],
     )
 
 
-def _rows(position: int, window: tuple[int, int], length: int) -> np.ndarray:
-    rows = np.arange(position + window[0], position + window[1] + 1)
-    return rows[(rows >= 0) & (rows < length)]
+def _estimate_event(
+    values, market_values, position, rel_days, est_rel_days, spec, fallback_mask
+) -> dict:
+    """Fit, ARs and variance terms for every instrument around one event session."""
+    length = len(values)
+    est_positions = position + est_rel_days
+    event_positions = position + rel_days
+    est_inside = (est_positions >= 0) & (est_positions < length)
+    event_inside = (event_positions >= 0) & (event_positions < length)
+    n_cols = values.shape[1]
+
+    def take(positions, inside, source):
+        out = np.full((len(positions), *source.shape[1:]), np.nan)
+        out[inside] = source[positions[inside]]
+        return out
+
+    est_values = take(est_positions, est_inside, values)
+    event_values = take(event_positions, event_inside, values)
+    est_market = event_market = None
+    if market_values is not None:
+        est_market = take(est_positions, est_inside, market_values)
+        event_market = take(event_positions, event_inside, market_values)
+
+    fitted = models.fit(spec.model, est_values, est_market)
+    model_names = np.full(n_cols, spec.model, dtype=object)
+    k = np.full(n_cols, _MEAN_PARAMETERS[spec.model])
+    if fallback_mask.any():
+        fallback = models.fit("constant-mean", est_values[:, fallback_mask], None)
+        fitted = _merge_fallback(fitted, fallback, fallback_mask)
+        model_names[fallback_mask] = "constant-mean"
+        k[fallback_mask] = 1
+
+    def expected(block_values, block_market):
+        out = fitted.expected(block_values, block_market)
+        out[:, fallback_mask] = fitted.alpha[fallback_mask]  # constant mean for these
+        return out
+
+    event_expected = expected(event_values, event_market)
+    est_expected = expected(est_values, est_market)
+    event_ar = event_values - event_expected
+    est_ar = est_values - est_expected
+    n = fitted.n.astype(int)
+    # centred: OLS residuals already have mean 0; market-adjusted ARs need it (formula 3.3)
+    with np.errstate(invalid="ignore"):
+        centred = est_ar - np.nanmean(np.where(np.isnan(est_ar), np.nan, est_ar), axis=0)
+    ssr = np.nansum(centred**2, axis=0)
+    divisor = {"L1-k": n - k, "L1-1": n - 1, "L1": n}[spec.conventions.sigma_divisor]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sigma2 = np.where(divisor > 0, ssr / divisor, np.nan)
+    slope = np.array([m == "market" for m in model_names])
+    with_error = spec.conventions.prediction_error
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c1 = np.where(
+            (np.array([m != "market-adjusted" for m in model_names])) & with_error, 1.0 / n, 0.0
+        )
+    dev = np.zeros_like(event_ar)
+    sxx = np.full(n_cols, np.inf)
+    dev_index = np.zeros_like(event_ar)
+    sxx_index = np.full(n_cols, np.inf)
+    if event_market is not None and with_error and slope.any():
+        dev[:, slope] = event_market[:, None] - fitted.market_mean[slope]
+        sxx[slope] = fitted.market_sxx[slope]
+        index_valid = ~np.isnan(est_market)
+        index_mean = est_market[index_valid].mean() if index_valid.any() else np.nan
+        dev_index[:, slope] = (event_market - index_mean)[:, None]
+        sxx_index[slope] = ((est_market[index_valid] - index_mean) ** 2).sum()
+    valid_event = ~np.isnan(event_ar)
+    return {
+        "fitted": fitted,
+        "model_names": model_names,
+        "k": k,
+        "n": n,
+        "sigma2": sigma2,
+        "c1": c1,
+        "dev": dev,
+        "sxx": sxx,
+        "dev_index": dev_index,
+        "sxx_index": sxx_index,
+        "event_values": event_values,
+        "event_expected": event_expected,
+        "event_ar": event_ar,
+        "est_ar": est_ar,
+        "n_event": valid_event.sum(axis=0),
+        "event_positions": np.where(event_inside, event_positions, -1),
+        "est_positions": np.where(est_inside, est_positions, -1),
+    }
+
+
+def _skip_reason(block, column, spec, event) -> str | None:
+    if block["n"][column] < spec.min_estimation:
+        return (
+            f"only {block['n'][column]} valid estimation returns in "
+            f"[{spec.estimation_window[0]}, {spec.estimation_window[1]}] "
+            f"(minimum {spec.min_estimation})"
+        )
+    if block["n_event"][column] == 0:
+        return (
+            f"no returns in the event window [{spec.event_window[0]}, "
+            f"{spec.event_window[1]}] around {event.event_session:%Y-%m-%d}"
+        )
+    if not block["sigma2"][column] > 0:
+        return "estimation-window returns have no variance (a constant series?)"
+    return None
+
+
+def _panel(blocks, instruments, rel_days, est_rel_days, index, spec) -> Panel:
+    def stack(name):
+        parts = [block[name][..., block["keep"]] for block in blocks]
+        if not parts:
+            shape = {
+                "event_ar": (len(rel_days), 0),
+                "est_ar": (len(est_rel_days), 0),
+                "dev": (len(rel_days), 0),
+                "dev_index": (len(rel_days), 0),
+                "event_positions": (len(rel_days), 0),
+                "est_positions": (len(est_rel_days), 0),
+            }.get(name, (0,))
+            return np.zeros(shape)
+        if parts[0].ndim == 1 and name in ("event_positions", "est_positions"):
+            return np.column_stack(
+                [np.repeat(block[name][:, None], block["keep"].sum(), 1) for block in blocks]
+            )
+        return np.concatenate(parts, axis=-1)
+
+    pairs = pd.DataFrame(
+        [
+            {
+                "instrument": instruments[c],
+                "event_id": b["event"].event_id,
+                "event_date": b["event"].event_date,
+                "event_session": b["event"].event_session,
+                "model": b["model_names"][c],
+            }
+            for b in blocks
+            for c in np.flatnonzero(b["keep"])
+        ],
+        columns=["instrument", "event_id", "event_date", "event_session", "model"],
+    )
+    positions = {}
+    for name in ("event_positions", "est_positions"):
+        parts = [np.repeat(b[name][:, None], int(b["keep"].sum()), axis=1) for b in blocks]
+        rows = len(rel_days) if name == "event_positions" else len(est_rel_days)
+        positions[name] = np.concatenate(parts, axis=1) if parts else np.zeros((rows, 0), int)
+    return Panel(
+        pairs=pairs,
+        rel_days=rel_days,
+        est_rel_days=est_rel_days,
+        ar=stack("event_ar"),
+        est_ar=stack("est_ar"),
+        event_positions=positions["event_positions"],
+        est_positions=positions["est_positions"],
+        n=stack("n").astype(int),
+        k=stack("k").astype(int),
+        sigma2=stack("sigma2"),
+        c1=stack("c1"),
+        dev=stack("dev"),
+        sxx=stack("sxx"),
+        dev_index=stack("dev_index"),
+        sxx_index=stack("sxx_index"),
+    )
+
+
+def _frames(blocks, panel: Panel, instruments, index, spec):
+    ar_parts, car_parts = [], []
+    start = 0
+    windows = spec.windows
+    car, variance, n_valid = panel.car(windows)
+    sar = panel.sar("own")
+    for block in blocks:
+        columns = np.flatnonzero(block["keep"])
+        count = len(columns)
+        span = slice(start, start + count)
+        start += count
+        event = block["event"]
+        n_days = len(panel.rel_days)
+        positions = block["event_positions"]
+        dates = pd.DatetimeIndex([index[p] if p >= 0 else pd.NaT for p in positions])
+        valid = ~np.isnan(block["event_ar"][:, columns])
+        cumulative = np.cumsum(np.where(valid, block["event_ar"][:, columns], 0.0), axis=0)
+        names = np.array(instruments, dtype=object)[columns]
+        ar_parts.append(
+            pd.DataFrame(
+                {
+                    "instrument": np.repeat(names, n_days),
+                    "event_date": event.event_date,
+                    "rel_day": np.tile(panel.rel_days, count),
+                    "date": np.tile(dates, count),
+                    "return": block["event_values"][:, columns].T.ravel(),
+                    "expected_return": block["event_expected"][:, columns].T.ravel(),
+                    "abnormal_return": block["event_ar"][:, columns].T.ravel(),
+                    "car": cumulative.T.ravel(),
+                    "event_id": event.event_id,
+                    "event_session": event.event_session,
+                    "model": np.repeat(block["model_names"][columns], n_days),
+                    "sar": sar[:, span].T.ravel(),
+                }
+            )
+        )
+        fitted = block["fitted"]
+        dof = np.maximum(
+            block["n"][columns]
+            - np.where(spec.conventions.sigma_divisor == "L1-k", block["k"][columns], 1),
+            1,
+        )
+        for w, (a, b) in enumerate(windows):
+            car_w = car[w, span]
+            se_w = np.sqrt(variance[w, span])
+            with np.errstate(invalid="ignore", divide="ignore"):
+                t_w = car_w / se_w
+            car_parts.append(
+                pd.DataFrame(
+                    {
+                        "instrument": names,
+                        "event_date": event.event_date,
+                        "event_session": event.event_session,
+                        "window_start": a,
+                        "window_end": b,
+                        "n_estimation": block["n"][columns],
+                        "alpha": np.asarray(fitted.alpha)[columns],
+                        "beta": np.asarray(fitted.beta)[columns],
+                        "sigma": np.sqrt(block["sigma2"][columns]),
+                        "car": car_w,
+                        "car_se": se_w,
+                        "t_stat": t_w,
+                        "p_value": 2.0 * stats.t.sf(np.abs(t_w), dof),
+                        "event_id": event.event_id,
+                        "model": block["model_names"][columns],
+                        "n_event_days": n_valid[w, span].astype(int),
+                        "dof": dof,
+                        "scar": t_w,
+                    }
+                )
+            )
+    abnormal_returns = _concat(ar_parts, AR_COLUMNS)
+    abnormal_returns = abnormal_returns[abnormal_returns["date"].notna()].reset_index(drop=True)
+    car_summary = _concat(car_parts, CAR_COLUMNS)
+    if len(car_summary):  # per event: each instrument's windows together, the event window first
+        order = {w: i for i, w in enumerate(windows)}
+        car_summary["_w"] = [
+            order[(a, b)]
+            for a, b in zip(car_summary["window_start"], car_summary["window_end"], strict=True)
+        ]
+        car_summary["_e"] = car_summary["event_id"].map(
+            {b["event"].event_id: i for i, b in enumerate(blocks)}
+        )
+        car_summary["_i"] = car_summary["instrument"].map({n: i for i, n in enumerate(instruments)})
+        car_summary = (
+            car_summary.sort_values(["_e", "_i", "_w"], kind="mergesort")
+            .drop(columns=["_w", "_e", "_i"])
+            .reset_index(drop=True)
+        )
+    return abnormal_returns, car_summary
 
 
 def _merge_fallback(
@@ -380,22 +738,6 @@ def _merge_fallback(
         merged[name] = values
     merged["n"] = merged["n"].astype(int)
     return models.FittedModel(fitted.model, **merged)
-
-
-def _car_variance(
-    fitted: models.FittedModel,
-    model_names: np.ndarray,
-    n_event: np.ndarray,
-    market_sum_dev: np.ndarray,
-) -> np.ndarray:
-    with np.errstate(invalid="ignore", divide="ignore"):
-        variance = fitted.car_variance(n_event, market_sum_dev)
-        constant_mean = model_names == "constant-mean"
-        if constant_mean.any() and fitted.model != "constant-mean":
-            variance[constant_mean] = (fitted.sigma2 * (n_event + n_event**2 / fitted.n))[
-                constant_mean
-            ]
-    return variance
 
 
 def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:

@@ -190,6 +190,16 @@ else:
         width="stretch",
         key="study_chart",
     )
+    windows = list(spec.windows)
+    chosen_window = st.selectbox(
+        "CAR window",
+        windows,
+        key="study_car_window",
+        format_func=lambda w: f"[{w[0]}, {w[1]}]" + (" (event window)" if w == windows[0] else ""),
+    )
+    summary = summary[
+        (summary["window_start"] == chosen_window[0]) & (summary["window_end"] == chosen_window[1])
+    ]
     display = summary.assign(
         measure=summary["event_id"].map(lambda i: titles.get(i, i)),
         name=summary["instrument"].map(ui.label),
@@ -197,7 +207,7 @@ else:
         car_se_pct=100 * summary["car_se"],
         stars=summary["p_value"].map(significance_stars),
     )
-    st.subheader(f"CAR [{spec.event_window[0]}, {spec.event_window[1]}]")
+    st.subheader(f"CAR [{chosen_window[0]}, {chosen_window[1]}]")
     st.dataframe(
         display[
             [

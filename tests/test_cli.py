@@ -190,7 +190,8 @@ def test_textbook_reference_through_the_cli_with_the_data_calendar(tmp_path, cap
         capsys,
     )
     assert code == 0, err
-    ours = pd.read_csv(out / "car_summary.csv").set_index("instrument")
+    ours = pd.read_csv(out / "car_summary.csv")
+    ours = ours[(ours["window_start"] == 0) & (ours["window_end"] == 4)].set_index("instrument")
     reference = pd.read_csv(folder / "reference_textbook_firm.csv", index_col="firm")
     for firm in ("AMZN", "ZM"):
         assert ours.loc[firm, "n_estimation"] == reference.loc[firm, "L1"]
@@ -317,7 +318,7 @@ def test_skip_invalid_keeps_the_valid_events(price_files, tmp_path, capsys):
     )
     assert code == 0
     assert "skipped: STOCK around 2019-02-01" in err
-    assert pd.read_csv(tmp_path / "o" / "car_summary.csv")["event_id"].tolist() == ["2020-08-24"]
+    assert set(pd.read_csv(tmp_path / "o" / "car_summary.csv")["event_id"]) == {"2020-08-24"}
     diagnostics = pd.read_csv(tmp_path / "o" / "diagnostics.csv")
     assert diagnostics["status"].tolist() == ["skipped"]
 

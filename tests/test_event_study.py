@@ -18,6 +18,13 @@ from analysis.returns import compute_returns
 from tests.conftest import shared_path
 
 
+def _main(result):
+    """The CAR rows over the whole event window (one per instrument × event)."""
+    summary = result.car_summary
+    start, end = result.spec.event_window
+    return summary[(summary["window_start"] == start) & (summary["window_end"] == end)]
+
+
 def _simulated(rng, n_sessions=400, n_instruments=3):
     sessions = pd.bdate_range("2020-01-01", periods=n_sessions, name="date")
     market = pd.Series(rng.normal(0.0003, 0.012, n_sessions), index=sessions, name="MKT")
@@ -49,7 +56,7 @@ def test_market_model_matches_statsmodels(rng):
     t0 = sessions[300]
     spec = EventStudySpec(estimation_window=(-250, -11), event_window=(-5, 5))
     result = run_event_study(returns, [Event("e1", t0, t0)], spec, market, "MKT")
-    assert len(result.car_summary) == 3
+    assert len(_main(result)) == 3
     for column in returns.columns:
         est = slice(300 - 250, 300 - 11 + 1)
         event = slice(300 - 5, 300 + 5 + 1)
@@ -59,7 +66,7 @@ def test_market_model_matches_statsmodels(rng):
             returns[column].to_numpy()[event],
             market.to_numpy()[event],
         )
-        row = result.car_summary.set_index("instrument").loc[column]
+        row = _main(result).set_index("instrument").loc[column]
         assert row["n_estimation"] == 240
         assert row["alpha"] == pytest.approx(fit.params[0], rel=1e-10)
         assert row["beta"] == pytest.approx(fit.params[1], rel=1e-10)
@@ -93,7 +100,7 @@ def test_missing_days_drop_from_estimation_and_event_without_shifting(rng):
         returns.to_numpy()[valid_event, 0],
         market.to_numpy()[valid_event],
     )
-    row = result.car_summary.iloc[0]
+    row = _main(result).iloc[0]
     assert row["n_estimation"] == 237
     assert row["n_event_days"] == 10
     assert row["car"] == pytest.approx(abnormal.sum(), rel=1e-10)
@@ -119,7 +126,7 @@ def test_constant_mean_model_matches_ols_on_a_constant(rng):
     y_event = returns.to_numpy()[298:304, 0]
     abnormal = y_event - fit.params[0]
     var_car = len(y_event) * fit.scale + len(y_event) ** 2 * fit.cov_params()[0, 0]
-    row = result.car_summary.iloc[0]
+    row = _main(result).iloc[0]
     assert row["alpha"] == pytest.approx(y_est.mean(), rel=1e-12)
     assert row["car"] == pytest.approx(abnormal.sum(), rel=1e-10)
     assert row["car_se"] == pytest.approx(np.sqrt(var_car), rel=1e-10)
@@ -136,7 +143,7 @@ def test_market_adjusted_model_by_hand(rng):
     excess = returns["S0"] - market
     est = excess.to_numpy()[50:290]
     event = excess.to_numpy()[295:306]
-    row = result.car_summary.iloc[0]
+    row = _main(result).iloc[0]
     assert row["car"] == pytest.approx(event.sum(), rel=1e-12)
     assert row["car_se"] == pytest.approx(np.sqrt(11 * est.var(ddof=1)), rel=1e-10)
     assert (row["alpha"], row["beta"]) == (0.0, 1.0)
@@ -147,11 +154,11 @@ def test_benchmark_is_not_regressed_on_itself(rng):
     returns["MKT"] = market
     t0 = sessions[300]
     result = run_event_study(returns, [Event("e", t0, t0)], EventStudySpec(), market, "MKT")
-    row = result.car_summary.set_index("instrument").loc["MKT"]
+    row = _main(result).set_index("instrument").loc["MKT"]
     assert row["model"] == "constant-mean"
     assert row["car"] == pytest.approx((market.iloc[295:306] - market.iloc[50:290].mean()).sum())
     assert "model changed" in set(result.diagnostics["status"])
-    assert result.car_summary.set_index("instrument").loc["S0", "model"] == "market"
+    assert _main(result).set_index("instrument").loc["S0", "model"] == "market"
 
 
 def test_market_wide_instruments_use_the_constant_mean_model(rng):
@@ -166,7 +173,7 @@ def test_market_wide_instruments_use_the_constant_mean_model(rng):
             "MKT",
             constant_mean_for=["S1"],
         )
-        rows = result.car_summary.set_index("instrument")
+        rows = _main(result).set_index("instrument")
         assert rows.at["S0", "model"] == model and rows.at["S1", "model"] == "constant-mean"
         by_hand = (returns["S1"].iloc[295:306] - returns["S1"].iloc[50:290].mean()).sum()
         assert rows.at["S1", "car"] == pytest.approx(by_hand, rel=1e-12)
@@ -193,7 +200,7 @@ def test_skips_are_reported_never_silent(rng):
         market,
         "MKT",
     )
-    assert list(result.car_summary["instrument"]) == ["S0"]
+    assert list(_main(result)["instrument"]) == ["S0"]
     reasons = result.diagnostics.set_index(["event_id", "instrument"])["reason"]
     assert "minimum 120" in reasons.loc[("in", "S1")]
     assert "outside the data" in reasons.loc[("out", "S0")]
@@ -203,7 +210,7 @@ def test_results_are_keyed_by_event(rng):
     sessions, market, returns = _simulated(rng, n_instruments=1)
     events = [Event("a", sessions[280], sessions[280]), Event("b", sessions[300], sessions[300])]
     result = run_event_study(returns, events, EventStudySpec(), market, "MKT")
-    assert list(result.car_summary["event_id"]) == ["a", "b"]
+    assert list(_main(result)["event_id"]) == ["a", "b"]
     assert result.abnormal_returns.groupby("event_id").size().to_dict() == {"a": 11, "b": 11}
 
 
@@ -238,7 +245,7 @@ def test_reproduces_textbook_reference_firms():
     )
     result = run_event_study(returns, [Event("covid", t0, t0)], spec, market, "^GSPC")
     reference = pd.read_csv(folder / "reference_textbook_firm.csv", index_col="firm")
-    ours = result.car_summary.set_index("instrument").loc[reference.index]
+    ours = _main(result).set_index("instrument").loc[reference.index]
     np.testing.assert_array_equal(ours["n_estimation"], reference["L1"])
     for mine, theirs in [
         ("alpha", "alpha"),
