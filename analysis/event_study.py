@@ -357,8 +357,13 @@ def run_event_study(
     market: pd.Series | None = None,
     market_symbol: str | None = None,
     constant_mean_for: Sequence[str] = (),
+    statistics: Sequence[str] | None = None,
+    adjust_bh: bool = False,
 ) -> EventStudyResult:
     """Run ``spec`` for every instrument (column of ``returns``) around every event.
+
+    ``statistics``: names from :data:`analysis.statistics.STATISTICS` for the ``tests`` table
+    (default all); ``adjust_bh`` adds Benjamini–Hochberg p-values across events.
 
     ``returns`` and ``market`` are indexed by the session calendar that defines relative days
     (every session, missing returns as NaN). With a market-based model, an instrument that *is*
@@ -463,7 +468,17 @@ def run_event_study(
         )
     panel = _panel(blocks, instruments, rel_days, est_rel_days, index, spec)
     abnormal_returns, car_summary = _frames(blocks, panel, instruments, index, spec)
+    from analysis.statistics import STATISTICS, tests_by_event  # (imports this module)
+
+    tests = tests_by_event(
+        panel,
+        spec.windows,
+        conventions,
+        tuple(statistics) if statistics else tuple(STATISTICS),
+        adjust_bh,
+    )
     return EventStudyResult(
+        tests=tests,
         spec=spec,
         abnormal_returns=abnormal_returns,
         car_summary=car_summary,

@@ -6,6 +6,7 @@ from analysis.event_study import Event, EventStudyInputError, EventStudySpec
 from analysis.export import csv_bytes
 from analysis.models import MODELS
 from analysis.overlaps import OVERLAP_CHOICES, resolve_overlaps
+from analysis.statistics import DEFAULT_STATISTICS
 from data_sources.catalogue import studyable, theme_label
 from data_sources.errors import DataSourceError
 from data_sources.instruments import DEFAULT_BENCHMARK, market_wide_instruments, segment_instruments
@@ -255,6 +256,32 @@ else:
     with st.expander("Daily abnormal returns"):
         st.dataframe(result.abnormal_returns, hide_index=True, width="stretch", key="study_ar")
 
+if len(result.tests) and not summary.empty:
+    st.subheader("Aggregate tests")
+    st.caption(
+        "Across the chosen instruments, per measure (and pooled when several). With one "
+        "event date shared by all instruments, as for policy measures, read the "
+        "Kolari–Pynnönen adjusted BMP (kp_bmp_t): it allows for cross-correlation."
+    )
+    window_tests = result.tests[
+        result.tests["rel_day"].isna()
+        & (result.tests["window_start"] == chosen_window[0])
+        & (result.tests["window_end"] == chosen_window[1])
+    ]
+    shown = window_tests[window_tests["statistic"].isin(DEFAULT_STATISTICS)]
+    st.dataframe(
+        shown[["event_id", "statistic", "value", "p_value", "n"]],
+        hide_index=True,
+        width="stretch",
+        key="study_tests",
+        column_config={
+            "value": st.column_config.NumberColumn(format="%.4f"),
+            "p_value": st.column_config.NumberColumn("p (two-sided)", format="%.4f"),
+        },
+    )
+    with st.expander("All statistics, daily and per window"):
+        st.dataframe(result.tests, hide_index=True, width="stretch", key="study_tests_all")
+
 if len(result.diagnostics):
     st.subheader("Diagnostics")
     st.dataframe(result.diagnostics, hide_index=True, width="stretch", key="study_diagnostics")
@@ -264,9 +291,10 @@ st.caption(
     "UTF-8 with BOM (opens in Excel with Chinese intact); every file carries method, "
     "data_mode and data_vintage columns."
 )
-columns = st.columns(3)
+frames = result.frames()
+columns = st.columns(len(frames))
 stem = chosen_ids[0] if len(chosen_ids) == 1 else f"{len(chosen_ids)}-measures"
-for column, (name, frame) in zip(columns, result.frames().items(), strict=True):
+for column, (name, frame) in zip(columns, frames.items(), strict=True):
     column.download_button(
         f"{name}.csv",
         data=csv_bytes(frame, metadata),

@@ -262,7 +262,7 @@ def test_overlap_merge_and_market_wide_rule_in_the_study(app):
     results = _table(app, 0).set_index("name")
     assert results.at["000001.SH SSE Composite", "model"] == "constant-mean"
     assert results.at["399975.SZ CSI All Share Securities Companies", "model"] == "market"
-    diagnostics = _table(app, 2)
+    diagnostics = next(t.value for t in app.dataframe if "reason" in t.value.columns)
     assert "market-wide instrument" in " ".join(diagnostics["reason"])
     app.radio(key="study_overlap").set_value("merge").run()
     merged = _table(app, 0)

@@ -1,0 +1,616 @@
+"""Aggregate event-study test statistics, one function per statistic.
+
+Every function takes a :class:`~analysis.event_study.Panel` (the instrument × event pairs of one
+group: one event, or several pooled), the CAR windows and the :class:`Conventions`, and returns
+a :class:`Statistic`: the value, p-value and number of pairs for every relative day of the event
+window and for every CAR window. Formulas refer to the project's formula sheet
+(``../shared/reference/event-study-formulas.md``); tests are two-sided.
+
+Notation: N pairs present, AR_iτ abnormal returns, SAR standardised ARs, L1_i valid estimation
+returns, k_i parameters of the mean, L the number of days in a window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.event_study import Conventions, Panel
+
+TEST_COLUMNS = [
+    "statistic",
+    "window_start",
+    "window_end",
+    "rel_day",
+    "value",
+    "p_value",
+    "n",
+    "event_id",
+]
+
+
+@dataclass
+class Statistic:
+    """Daily (length L) and window (length W) values, two-sided p-values and pair counts.
+    ``None`` for a part the statistic does not define."""
+
+    day_value: np.ndarray | None = None
+    day_p: np.ndarray | None = None
+    day_n: np.ndarray | None = None
+    window_value: np.ndarray | None = None
+    window_p: np.ndarray | None = None
+    window_n: np.ndarray | None = None
+
+
+def _normal_p(z):
+    return 2.0 * stats.norm.sf(np.abs(z))
+
+
+def _t_p(t, dof):
+    dof = np.asarray(dof, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.where(dof > 0, 2.0 * stats.t.sf(np.abs(t), np.where(dof > 0, dof, 1)), np.nan)
+
+
+def _nan_if_empty(values, counts):
+    return np.where(np.asarray(counts) > 0, values, np.nan)
+
+
+def _row_mean(matrix):
+    valid = ~np.isnan(matrix)
+    count = valid.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, np.where(valid, matrix, 0.0).sum(axis=1) / count, np.nan), count
+
+
+def _col_cross_section(values):
+    """Mean, sample SD (ddof 1) and count over the last axis, ignoring NaN."""
+    valid = ~np.isnan(values)
+    count = valid.sum(axis=-1)
+    filled = np.where(valid, values, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = filled.sum(axis=-1) / count
+        deviation = np.where(valid, values - mean[..., None], 0.0)
+        sd = np.sqrt((deviation**2).sum(axis=-1) / (count - 1))
+    return mean, sd, count
+
+
+def _windows_car(panel: Panel, windows):
+    car, variance, n_days = panel.car(windows)
+    return car, variance, n_days
+
+
+# -- means -----------------------------------------------------------------------------------
+def mean_abnormal_return(panel: Panel, windows, conventions: Conventions) -> Statistic:
+    """AAR_τ = (1/N) Σ_i AR_iτ and CAAR = (1/N) Σ_i CAR_i (CLM §4.4.3; formula 3.4). No test."""
+    aar, _, n = _col_cross_section(panel.ar)
+    car, _, _ = _windows_car(panel, windows)
+    caar, _, wn = _col_cross_section(car)
+    return Statistic(aar, np.full_like(aar, np.nan), n, caar, np.full_like(caar, np.nan), wn)
+
+
+# -- parametric ------------------------------------------------------------------------------
+def cross_sectional_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
+    """Cross-sectional t: t = √N · AAR_τ / s_τ, s_τ the cross-sectional SD of AR_iτ (divisor
+    N − 1); for a window the same on the CAR_i. Student t(N − 1). (Brown & Warner 1985;
+    Boehmer, Musumeci & Poulsen 1991; formula 3.4.)"""
+    mean, sd, n = _col_cross_section(panel.ar)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = mean / sd * np.sqrt(n)
+    car, _, _ = _windows_car(panel, windows)
+    wmean, wsd, wn = _col_cross_section(car)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wt = wmean / wsd * np.sqrt(wn)
+    return Statistic(t, _t_p(t, n - 1), n, wt, _t_p(wt, wn - 1), wn)
+
+
+def crude_dependence_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
+    """Brown–Warner (1980, 1985) crude-dependence t: t = AAR_τ / S, S² the variance over the
+    estimation days of the portfolio AR (mean over the pairs present that day; divisor
+    days − 1). Window: CAAR / (√L · S). Student t(days − 1). Robust to cross-correlation.
+    (estudy2's BW1985 and its CAR version, which is Σ daily t / √L.)"""
+    est_aar, _ = _row_mean(panel.est_ar)
+    valid = est_aar[~np.isnan(est_aar)]
+    s = valid.std(ddof=1) if len(valid) > 1 else np.nan
+    aar, _, n = _col_cross_section(panel.ar)
+    t = aar / s
+    dof = len(valid) - 1
+    indicator = panel.window_matrix(windows)
+    present = (~np.isnan(aar)).astype(float)
+    days = indicator @ present
+    caar = indicator @ np.where(np.isnan(aar), 0.0, aar)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wt = caar / (np.sqrt(days) * s)
+    car, _, _ = _windows_car(panel, windows)
+    _, _, wn = _col_cross_section(car)
+    return Statistic(t, _t_p(t, dof), n, _nan_if_empty(wt, days), _t_p(wt, dof), wn)
+
+
+def bw1980_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
+    """Brown–Warner (1980) t: AAR_τ / (sqrt(Σ_i s²_i) / N), s²_i the sample variance of pair
+    i's estimation ARs (divisor L1_i − 1). Window: Σ_τ t_τ / √L. Student t(mean L1 − 1).
+    Assumes independence across pairs (estudy2 ``brown_warner_1980``)."""
+    valid = ~np.isnan(panel.est_ar)
+    variance = np.array(
+        [
+            np.var(panel.est_ar[valid[:, j], j], ddof=1) if valid[:, j].sum() > 1 else np.nan
+            for j in range(panel.size)
+        ]
+    )
+    aar, _, n = _col_cross_section(panel.ar)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = aar / (np.sqrt(np.nansum(variance)) / panel.size)
+    dof = np.mean(panel.n) - 1 if panel.size else np.nan
+    indicator = panel.window_matrix(windows)
+    days = indicator @ (~np.isnan(t)).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wt = indicator @ np.where(np.isnan(t), 0.0, t) / np.sqrt(days)
+    car, _, _ = _windows_car(panel, windows)
+    _, _, wn = _col_cross_section(car)
+    return Statistic(t, _t_p(t, dof), n, _nan_if_empty(wt, days), _t_p(wt, dof), wn)
+
+
+def _patell_variance(panel: Panel) -> np.ndarray:
+    """Var(SAR_i) under H0: (L1_i − k_i) / (L1_i − k_i − 2) (Patell 1976; formula 3.5)."""
+    dof = panel.n - panel.k
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(dof > 2, dof / (dof - 2), np.nan)
+
+
+def patell_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
+    """Patell (1976) Z: Z_τ = Σ_i SAR_iτ / sqrt(Σ_i (L1_i − k)/(L1_i − k − 2)), SAR with the
+    prediction-error correction (formula 3.5). Window, variant (a) of formula 3.5 (EventStudy
+    R / EventStudyTools): CSAR_i = Σ_τ SAR_iτ with Var = L_i (L1_i − k)/(L1_i − k − 2), and
+    Z = (1/√N) Σ_i CSAR_i / sqrt(Var_i). N(0, 1)."""
+    sar = panel.sar(conventions.market_terms)
+    valid = ~np.isnan(sar)
+    var = _patell_variance(panel)
+    numerator = np.where(valid, sar, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = numerator / np.sqrt(np.where(valid, var, 0.0).sum(axis=1))
+    n = valid.sum(axis=1)
+    indicator = panel.window_matrix(windows)
+    days = indicator @ valid.astype(float)  # W × P valid days per pair
+    csar = indicator @ np.where(valid, sar, 0.0)  # W × P
+    with np.errstate(invalid="ignore", divide="ignore"):
+        standardised = np.where(days > 0, csar / np.sqrt(days * var), 0.0)
+        wn = (days > 0).sum(axis=1)
+        wz = standardised.sum(axis=1) / np.sqrt(wn)
+    return Statistic(_nan_if_empty(z, n), _normal_p(z), n, _nan_if_empty(wz, wn), _normal_p(wz), wn)
+
+
+def j1_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
+    """CLM J1 (window only): CAAR / sqrt(Var CAAR) = Σ_i CAR_i / sqrt(Σ_i Var CAR_i), with the
+    prediction-error-corrected Var(CAR_i) (formulas 3.3-3.4). N(0, 1); assumes independence."""
+    car, variance, _ = _windows_car(panel, windows)
+    valid = ~np.isnan(car)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.where(valid, car, 0.0).sum(axis=1) / np.sqrt(np.where(valid, variance, 0.0).sum(1))
+    wn = valid.sum(axis=1)
+    return Statistic(window_value=_nan_if_empty(z, wn), window_p=_normal_p(z), window_n=wn)
+
+
+def j2_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
+    """CLM J2 (window only): Σ_i SCAR_i / sqrt(Σ_i (L1_i − k)/(L1_i − k − 2)), SCAR_i = CAR_i /
+    SE(CAR_i) with the full prediction-error covariance (formula 3.4; variant (b) of 3.5)."""
+    car, variance, _ = _windows_car(panel, windows)
+    scar = car / np.sqrt(variance)
+    valid = ~np.isnan(scar)
+    var = _patell_variance(panel)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.where(valid, scar, 0.0).sum(axis=1) / np.sqrt(np.where(valid, var, 0.0).sum(1))
+    wn = valid.sum(axis=1)
+    return Statistic(window_value=_nan_if_empty(z, wn), window_p=_normal_p(z), window_n=wn)
+
+
+def bmp_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
+    """Boehmer, Musumeci & Poulsen (1991) standardised cross-sectional t: √N · mean(SAR_τ) /
+    sd(SAR_τ) (sd divisor N − 1); window: the same on SCAR_i (formula 3.6). Student t(N − 1).
+    Robust to event-induced variance, not to cross-correlation (see kp_bmp_t)."""
+    mean, sd, n = _col_cross_section(panel.sar(conventions.market_terms))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = mean / sd * np.sqrt(n)
+    car, variance, _ = _windows_car(panel, windows)
+    wmean, wsd, wn = _col_cross_section(car / np.sqrt(variance))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wt = wmean / wsd * np.sqrt(wn)
+    return Statistic(t, _t_p(t, n - 1), n, wt, _t_p(wt, wn - 1), wn)
+
+
+def mean_cross_correlation(panel: Panel, exact_limit: int = 1500) -> float:
+    """r̄: the average of the N(N−1)/2 pairwise correlations of the pairs' estimation-window
+    ARs, on calendar-aligned days, pairwise-complete, diagonal excluded (Kolari & Pynnönen
+    2010; formula 3.7).
+
+    Exact (matrix products over the pairwise masks) up to ``exact_limit`` pairs, or whenever no
+    value is missing (then r̄ = (‖Σ z_i‖² − Σ ‖z_i‖²) / (N(N − 1)) with z_i the standardised
+    series, O(N·T)). Beyond that, with gaps, each series is standardised on its own valid
+    days and gaps count as zero: an approximation, documented here.
+    """
+    matrix = _calendar_residuals(panel)
+    count = matrix.shape[1]
+    if count < 2:
+        return np.nan
+    valid = ~np.isnan(matrix)
+    if valid.all() or count > exact_limit:
+        mean = np.nanmean(matrix, axis=0)
+        centred = np.where(valid, matrix - mean, 0.0)
+        norms = np.sqrt((centred**2).sum(axis=0))
+        z = centred / np.where(norms > 0, norms, np.nan)
+        z = np.nan_to_num(z)
+        total = z.sum(axis=1)
+        return float(((total**2).sum() - (z**2).sum()) / (count * (count - 1)))
+    mask = valid.astype(float)
+    x = np.where(valid, matrix, 0.0)
+    n = mask.T @ mask
+    sx = x.T @ mask  # Σ x_i over days where j is present
+    sxx = (x**2).T @ mask
+    sxy = x.T @ x
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = n * sxy - sx * sx.T
+        var_i = n * sxx - sx**2
+        corr = cov / np.sqrt(var_i * var_i.T)
+    usable = (n >= 3) & ~np.eye(count, dtype=bool) & np.isfinite(corr)
+    return float(corr[usable].mean()) if usable.any() else np.nan
+
+
+def _calendar_residuals(panel: Panel) -> np.ndarray:
+    """Estimation ARs on a shared calendar axis (rows = sessions any pair uses)."""
+    positions = panel.est_positions
+    if positions.size and (positions == positions[:, :1]).all():  # one event: already aligned
+        return panel.est_ar
+    used = np.unique(positions[positions >= 0])
+    row_of = {p: r for r, p in enumerate(used)}
+    out = np.full((len(used), panel.size), np.nan)
+    rows = np.vectorize(lambda p: row_of.get(p, -1))(positions)
+    for column in range(panel.size):
+        keep = rows[:, column] >= 0
+        out[rows[keep, column], column] = panel.est_ar[keep, column]
+    return out
+
+
+def _kp_factor(panel: Panel, n) -> tuple[np.ndarray, float]:
+    r = mean_cross_correlation(panel)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.sqrt((1 - r) / (1 + (n - 1) * r)), r
+
+
+def kp_bmp_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
+    """Kolari–Pynnönen (2010) adjusted BMP: t_KP = t_BMP · sqrt((1 − r̄) / (1 + (N − 1) r̄)),
+    r̄ from :func:`mean_cross_correlation` (formula 3.7). The default test when instruments
+    share one event date, as policy events do."""
+    bmp = bmp_t(panel, windows, conventions)
+    factor, _ = _kp_factor(panel, bmp.day_n)
+    wfactor, _ = _kp_factor(panel, bmp.window_n)
+    t, wt = bmp.day_value * factor, bmp.window_value * wfactor
+    return Statistic(
+        t, _t_p(t, bmp.day_n - 1), bmp.day_n, wt, _t_p(wt, bmp.window_n - 1), bmp.window_n
+    )
+
+
+def kp_patell_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
+    """Patell Z adjusted for cross-correlation: Z · sqrt(1 / (1 + (N − 1) r̄)) (the Kolari–
+    Pynnönen variance-inflation term; ARC's "adjusted Patell Z"; formula 3.7). N(0, 1)."""
+    patell = patell_z(panel, windows, conventions)
+    r = mean_cross_correlation(panel)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = patell.day_value / np.sqrt(1 + (patell.day_n - 1) * r)
+        wz = patell.window_value / np.sqrt(1 + (patell.window_n - 1) * r)
+    return Statistic(z, _normal_p(z), patell.day_n, wz, _normal_p(wz), patell.window_n)
+
+
+def lamb_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
+    """Lamb (1995) as in estudy2: AAR_τ / [S · sqrt(1 + 1/mean L1 + (R_mτ − μ̂_m)² / Σ(R_mt −
+    μ̂_m)²)], S the SD over estimation days of the portfolio AR, market terms over the index's
+    estimation window; window: Σ_τ z_τ / √L. Defined for one event with one market series
+    (NaN otherwise). N(0, 1)."""
+    if panel.size == 0 or panel.pairs["event_id"].nunique() != 1:
+        return Statistic()
+    est_aar, _ = _row_mean(panel.est_ar)
+    s = np.nanstd(est_aar, ddof=1)
+    dev = panel.dev_index[:, 0]
+    sxx = panel.sxx_index[0]
+    factor = 1 + 1 / np.mean(panel.n) + (dev**2 / sxx if np.isfinite(sxx) else 0.0)
+    aar, _, n = _col_cross_section(panel.ar)
+    z = aar / (s * np.sqrt(factor))
+    indicator = panel.window_matrix(windows)
+    days = indicator @ (~np.isnan(z)).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wz = indicator @ np.where(np.isnan(z), 0.0, z) / np.sqrt(days)
+    car, _, _ = _windows_car(panel, windows)
+    _, _, wn = _col_cross_section(car)
+    return Statistic(z, _normal_p(z), n, wz, _normal_p(wz), wn)
+
+
+# -- nonparametric ---------------------------------------------------------------------------
+def _combined(panel: Panel) -> np.ndarray:
+    """Estimation then event-window ARs, one column per pair ((Le + L) × P)."""
+    return np.vstack([panel.est_ar, panel.ar])
+
+
+def _ranks(matrix: np.ndarray) -> np.ndarray:
+    """Column-wise average ranks (1..T_i) of the valid values; NaN stays NaN."""
+    frame = pd.DataFrame(matrix)
+    return frame.rank(axis=0, method="average", na_option="keep").to_numpy()
+
+
+def _rank_type(panel: Panel, windows, conventions, scores: np.ndarray, scale_sqrt: bool):
+    """Shared machinery of the rank and sign tests on centred scores (rows = combined days).
+
+    Textbook: daily statistic (1/N_τ) Σ_present s_iτ / S with S² = (1/T) Σ_t ((1/N_t) Σ s_it)²
+    (``scale_sqrt`` uses 1/√N instead of 1/N, for Corrado–Zivney standardised scores).
+    estudy2: the cross-sectional sums are mean_present × N (all firms), and T = mean T_i.
+    """
+    valid = ~np.isnan(scores)
+    n_t = valid.sum(axis=1)
+    total = scores.shape[1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_t = np.where(n_t > 0, np.where(valid, scores, 0.0).sum(axis=1) / n_t, np.nan)
+        if conventions.rank_missing == "estudy2":
+            sums = mean_t * total
+            days = np.mean(valid.sum(axis=0))
+        else:
+            sums = mean_t * n_t
+            days = (n_t > 0).sum()
+        scaled = sums / (np.sqrt(n_t) if scale_sqrt else n_t)
+        s = np.sqrt(np.nansum(scaled**2) / days)
+        statistic = scaled / s
+    event_rows = slice(len(panel.est_rel_days), None)
+    day = statistic[event_rows]
+    n = n_t[event_rows]
+    return day, n, s, mean_t[event_rows], scaled[event_rows]
+
+
+def corrado_rank_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
+    """Corrado (1989) rank test. Each pair's ARs over the combined estimation + event window
+    are ranked (average ranks for ties), K_it ∈ 1..T_i, centred at (T_i + 1)/2. Daily:
+    T_τ = K̄_τ / S(K), K̄_τ the mean centred rank of the pairs present, S(K)² = (1/T) Σ_t K̄_t²
+    (formula 3.8). Window (Cowan 1992): √L · mean_{τ∈w} K̄_τ / S(K). N(0, 1).
+    With ``rank_missing="estudy2"`` the daily and window forms copy estudy2 (EXPECTED.md §6)."""
+    combined = _combined(panel)
+    ranks = _ranks(combined)
+    counts = (~np.isnan(combined)).sum(axis=0)
+    centred = ranks - (counts + 1) / 2.0
+    day, n, s, mean_t, _ = _rank_type(panel, windows, conventions, centred, scale_sqrt=False)
+    indicator = panel.window_matrix(windows)
+    if conventions.rank_missing == "estudy2":
+        # estudy2 car_rank_test: raw ranks against the mean of the firms' average ranks
+        mean_rank = np.mean((counts + 1) / 2.0)
+        raw_row_mean, _ = _row_mean(ranks)
+        scale = np.sqrt(np.nansum((raw_row_mean - mean_rank) ** 2) / np.mean(counts))
+        event_ranks = ranks[len(panel.est_rel_days) :]
+        wz = np.array(
+            [
+                np.sqrt(w.sum()) * (np.nanmean(event_ranks[w.astype(bool)]) - mean_rank) / scale
+                for w in indicator
+            ]
+        )
+    else:
+        days = indicator @ (~np.isnan(mean_t)).astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            wz = np.sqrt(days) * (indicator @ np.nan_to_num(mean_t)) / days / s
+    wn = np.full(len(windows), panel.size)
+    return Statistic(day, _normal_p(day), n, wz, _normal_p(wz), wn)
+
+
+def modified_rank_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
+    """Corrado & Zivney (1992) rank test for missing data: standardised ranks U_it = K_it /
+    (1 + M_i), M_i the pair's valid ARs; T_τ = (1/√N_τ) Σ_i (U_iτ − ½) / S_U with S_U² = (1/T)
+    Σ_t [(1/√N_t) Σ_i (U_it − ½)]² (formula 3.8). Daily only. N(0, 1)."""
+    combined = _combined(panel)
+    counts = (~np.isnan(combined)).sum(axis=0)
+    scores = _ranks(combined) / (1 + counts) - 0.5
+    day, n, _, _, _ = _rank_type(panel, windows, conventions, scores, scale_sqrt=True)
+    return Statistic(day, _normal_p(day), n)
+
+
+def corrado_sign_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
+    """Corrado & Zivney (1992) sign test: G_it = sign(AR_it − median_i), the median over the
+    pair's combined estimation + event ARs; T_τ = (1/√N_τ) Σ_i G_iτ / S_G, S_G² = (1/T) Σ_t
+    [(1/√N_t) Σ_i G_it]². Daily only. N(0, 1)."""
+    combined = _combined(panel)
+    median = np.nanmedian(combined, axis=0)
+    scores = np.sign(combined - median)
+    day, n, _, _, _ = _rank_type(panel, windows, conventions, scores, scale_sqrt=True)
+    return Statistic(day, _normal_p(day), n)
+
+
+def _sign_core(positive: np.ndarray, valid: np.ndarray, p_hat: float):
+    w = np.where(valid, positive, 0).sum(axis=-1)
+    n = valid.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = (w - n * p_hat) / np.sqrt(n * p_hat * (1 - p_hat))
+    return _nan_if_empty(z, n), n
+
+
+def sign_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
+    """Sign test (p = ½): Z = (w − N/2) / sqrt(N/4), w the number of positive AR_iτ (CAR_i for
+    a window). No continuity correction (Cowan 1992; formula 3.9). N(0, 1)."""
+    valid = ~np.isnan(panel.ar)
+    z, n = _sign_core(panel.ar > 0, valid, 0.5)
+    car, _, _ = _windows_car(panel, windows)
+    wz, wn = _sign_core(car > 0, ~np.isnan(car), 0.5)
+    return Statistic(z, _normal_p(z), n, wz, _normal_p(wz), wn)
+
+
+def generalized_sign_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
+    """Generalised sign test (Cowan 1992): Z = (w − N p̂) / sqrt(N p̂ (1 − p̂)), p̂ the fraction of
+    positive estimation-window ARs — the average over pairs of each pair's fraction
+    (``sign_p_hat="firm"``) or pooled over all pair-days (estudy2). Window on the CAR_i.
+    No continuity correction (formula 3.9). N(0, 1)."""
+    est_valid = ~np.isnan(panel.est_ar)
+    positive = np.where(est_valid, panel.est_ar > 0, False)
+    if conventions.sign_p_hat == "pooled":
+        p_hat = positive.sum() / est_valid.sum()
+    else:
+        p_hat = np.mean(positive.sum(axis=0) / est_valid.sum(axis=0))
+    z, n = _sign_core(panel.ar > 0, ~np.isnan(panel.ar), p_hat)
+    car, _, _ = _windows_car(panel, windows)
+    wz, wn = _sign_core(car > 0, ~np.isnan(car), p_hat)
+    return Statistic(z, _normal_p(z), n, wz, _normal_p(wz), wn)
+
+
+def _wilcoxon_rows(values: np.ndarray):
+    """W⁺ per row (sum of ranks of |x| over positive x, zeros dropped) and the normal-
+    approximation two-sided p-value (mean N(N+1)/4, variance N(N+1)(2N+1)/24, ties corrected)."""
+    data = np.where(values == 0, np.nan, values)
+    valid = ~np.isnan(data)
+    n = valid.sum(axis=1)
+    ranks = pd.DataFrame(np.abs(data)).rank(axis=1, method="average").to_numpy()
+    w_plus = np.where(valid & (data > 0), ranks, 0.0).sum(axis=1)
+    tie_term = np.array([_tie_correction(row[~np.isnan(row)]) for row in ranks])
+    mean = n * (n + 1) / 4.0
+    variance = n * (n + 1) * (2 * n + 1) / 24.0 - tie_term / 48.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = (w_plus - mean) / np.sqrt(variance)
+    return _nan_if_empty(w_plus, n), _normal_p(z), n
+
+
+def _tie_correction(ranks: np.ndarray) -> float:
+    _, counts = np.unique(ranks, return_counts=True)
+    return float((counts**3 - counts).sum())
+
+
+def wilcoxon_w(panel: Panel, windows, conventions: Conventions) -> Statistic:
+    """Wilcoxon (1945) signed-rank test on the cross-section: W⁺ = Σ ranks of |AR_iτ| over the
+    positive AR_iτ, zeros dropped; p from the normal approximation with tie correction
+    (formula 3.9). Window: the same on the CAR_i."""
+    w, p, n = _wilcoxon_rows(panel.ar)
+    car, _, _ = _windows_car(panel, windows)
+    ww, wp, wn = _wilcoxon_rows(car)
+    return Statistic(w, p, n, ww, wp, wn)
+
+
+#: name → function, in the order tests are reported.
+STATISTICS: dict[str, Callable[..., Statistic]] = {
+    "mean": mean_abnormal_return,
+    "cross_sectional_t": cross_sectional_t,
+    "crude_dependence_t": crude_dependence_t,
+    "bw1980_t": bw1980_t,
+    "patell_z": patell_z,
+    "kp_patell_z": kp_patell_z,
+    "bmp_t": bmp_t,
+    "kp_bmp_t": kp_bmp_t,
+    "j1_z": j1_z,
+    "j2_z": j2_z,
+    "lamb_z": lamb_z,
+    "corrado_rank_z": corrado_rank_z,
+    "modified_rank_z": modified_rank_z,
+    "corrado_sign_z": corrado_sign_z,
+    "sign_z": sign_z,
+    "generalized_sign_z": generalized_sign_z,
+    "wilcoxon_w": wilcoxon_w,
+}
+#: Shown first in the dashboard; kp_bmp_t is the default for clustered (policy) events.
+DEFAULT_STATISTICS = (
+    "mean",
+    "cross_sectional_t",
+    "crude_dependence_t",
+    "patell_z",
+    "bmp_t",
+    "kp_bmp_t",
+    "corrado_rank_z",
+    "generalized_sign_z",
+    "wilcoxon_w",
+)
+
+
+def test_table(
+    panel: Panel,
+    windows: Sequence[tuple[int, int]],
+    conventions: Conventions,
+    names: Sequence[str] = tuple(STATISTICS),
+    event_id: str = "",
+) -> pd.DataFrame:
+    """Long table: statistic, window_start, window_end, rel_day (empty for window rows),
+    value, p_value, n, event_id."""
+    unknown = [name for name in names if name not in STATISTICS]
+    if unknown:
+        raise ValueError(f"unknown statistic(s) {unknown}; choose from {list(STATISTICS)}")
+    rows = []
+    start, end = windows[0]
+    for name in names:
+        result = STATISTICS[name](panel, windows, conventions)
+        if result.day_value is not None:
+            for i, rel_day in enumerate(panel.rel_days):
+                rows.append(
+                    (
+                        name,
+                        start,
+                        end,
+                        int(rel_day),
+                        result.day_value[i],
+                        result.day_p[i],
+                        int(result.day_n[i]),
+                        event_id,
+                    )
+                )
+        if result.window_value is not None:
+            for i, (a, b) in enumerate(windows):
+                rows.append(
+                    (
+                        name,
+                        a,
+                        b,
+                        None,
+                        result.window_value[i],
+                        result.window_p[i],
+                        int(result.window_n[i]),
+                        event_id,
+                    )
+                )
+    frame = pd.DataFrame(rows, columns=TEST_COLUMNS)
+    frame["rel_day"] = frame["rel_day"].astype("Int64")
+    return frame
+
+
+def benjamini_hochberg(p_values) -> np.ndarray:
+    """Benjamini & Hochberg (1995) false-discovery-rate adjusted p-values (NaN kept)."""
+    p = np.asarray(p_values, dtype=float)
+    adjusted = np.full_like(p, np.nan)
+    valid = ~np.isnan(p)
+    m = valid.sum()
+    if m == 0:
+        return adjusted
+    order = np.argsort(p[valid])
+    ranked = p[valid][order] * m / np.arange(1, m + 1)
+    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
+    values = np.empty(m)
+    values[order] = np.minimum(ranked, 1.0)
+    adjusted[valid] = values
+    return adjusted
+
+
+def tests_by_event(
+    panel: Panel,
+    windows,
+    conventions: Conventions,
+    names: Sequence[str] = tuple(STATISTICS),
+    adjust_bh: bool = False,
+) -> pd.DataFrame:
+    """:func:`test_table` for each event (keyed by event id) and, with several events, for all
+    pairs pooled (event_id ``"pooled"``). With ``adjust_bh``, a ``p_value_bh`` column holds the
+    Benjamini–Hochberg adjustment across events of each statistic × window × day."""
+    if panel is None or panel.size == 0:
+        return pd.DataFrame(columns=TEST_COLUMNS)
+    event_ids = list(dict.fromkeys(panel.pairs["event_id"]))
+    parts = [
+        test_table(
+            panel.subset((panel.pairs["event_id"] == e).to_numpy()), windows, conventions, names, e
+        )
+        for e in event_ids
+    ]
+    if len(event_ids) > 1:
+        parts.append(test_table(panel, windows, conventions, names, "pooled"))
+    table = pd.concat(parts, ignore_index=True)
+    if adjust_bh:
+        table["p_value_bh"] = np.nan
+        single = table["event_id"] != "pooled"
+        keys = ["statistic", "window_start", "window_end", "rel_day"]
+        for _, group in table[single].groupby(keys, dropna=False):
+            table.loc[group.index, "p_value_bh"] = benjamini_hochberg(group["p_value"])
+    return table
