@@ -519,7 +519,7 @@ DEFAULT_STATISTICS = (
 )
 
 
-def test_table(
+def statistic_table(
     panel: Panel,
     windows: Sequence[tuple[int, int]],
     conventions: Conventions,
@@ -592,20 +592,20 @@ def tests_by_event(
     names: Sequence[str] = tuple(STATISTICS),
     adjust_bh: bool = False,
 ) -> pd.DataFrame:
-    """:func:`test_table` for each event (keyed by event id) and, with several events, for all
+    """:func:`statistic_table` for each event (keyed by event id) and, with several events, for all
     pairs pooled (event_id ``"pooled"``). With ``adjust_bh``, a ``p_value_bh`` column holds the
     Benjamini–Hochberg adjustment across events of each statistic × window × day."""
     if panel is None or panel.size == 0:
         return pd.DataFrame(columns=TEST_COLUMNS)
     event_ids = list(dict.fromkeys(panel.pairs["event_id"]))
     parts = [
-        test_table(
+        statistic_table(
             panel.subset((panel.pairs["event_id"] == e).to_numpy()), windows, conventions, names, e
         )
         for e in event_ids
     ]
     if len(event_ids) > 1:
-        parts.append(test_table(panel, windows, conventions, names, "pooled"))
+        parts.append(statistic_table(panel, windows, conventions, names, "pooled"))
     table = pd.concat(parts, ignore_index=True)
     if adjust_bh:
         table["p_value_bh"] = np.nan
