@@ -1,0 +1,83 @@
+"""Placebo inference: same CAR as the engine, clean pseudo-dates, a correct empirical p."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.event_study import Event, EventStudyInputError, EventStudySpec, run_event_study
+from analysis.placebo import PORTFOLIO, candidate_positions, placebo_cars, placebo_test
+
+SESSIONS = pd.bdate_range("2018-01-01", periods=900, name="date")
+
+
+@pytest.fixture
+def data(rng):
+    market = pd.Series(rng.normal(0.0003, 0.012, len(SESSIONS)), index=SESSIONS)
+    returns = pd.DataFrame(
+        market.to_numpy()[:, None] * [0.8, 1.3] + rng.normal(0, 0.01, (len(SESSIONS), 2)),
+        index=SESSIONS,
+        columns=["A", "B"],
+    )
+    returns.iloc[[100, 101, 455, 602], 0] = np.nan
+    return returns, market
+
+
+@pytest.mark.parametrize("model", ["market", "constant-mean", "market-adjusted"])
+def test_placebo_car_equals_the_engine_car(data, model):
+    returns, market = data
+    spec = EventStudySpec(model=model)
+    positions = np.array([300, 455, 600, 850])
+    cars, _ = placebo_cars(returns, market, spec, positions, spec.event_window)
+    events = [Event(f"e{p}", SESSIONS[p], SESSIONS[p]) for p in positions]
+    result = run_event_study(returns, events, spec, market, "MKT")
+    summary = result.car_summary
+    summary = summary[(summary["window_start"] == -5) & (summary["window_end"] == 5)]
+    engine = summary.pivot(index="event_id", columns="instrument", values="car")
+    np.testing.assert_allclose(cars, engine.loc[[e.event_id for e in events]].to_numpy(), rtol=1e-9)
+
+
+def test_pseudo_dates_avoid_event_windows_and_need_full_estimation(data):
+    spec = EventStudySpec()
+    excluded = [400, 700]
+    positions = candidate_positions(len(SESSIONS), spec, spec.event_window, excluded)
+    assert positions.min() >= 250 and positions.max() <= len(SESSIONS) - 6
+    for event in excluded:
+        assert np.all(np.abs(positions - event) > 10)
+    assert 389 in positions and 390 not in positions and 411 in positions
+
+
+def test_placebo_p_value_and_reproducibility(data):
+    returns, market = data
+    spec = EventStudySpec()
+    shocked = returns.copy()
+    shocked.iloc[650:653] += 0.05  # a planted 15 % abnormal move around t0 = 650
+    draws, summary = placebo_test(
+        shocked, market, spec, SESSIONS[650], [SESSIONS[400]], n_draws=300, seed=7
+    )
+    again, _ = placebo_test(
+        shocked, market, spec, SESSIONS[650], [SESSIONS[400]], n_draws=300, seed=7
+    )
+    pd.testing.assert_frame_equal(draws, again)
+    assert set(draws["instrument"]) == {"A", "B", PORTFOLIO}
+    assert draws["draw"].nunique() == 300
+    row = summary.set_index("instrument").loc["B"]
+    sample = draws[draws["instrument"] == "B"]["car"].dropna().to_numpy()
+    by_hand = (1 + np.sum(np.abs(sample) >= abs(row["observed_car"]))) / (len(sample) + 1)
+    assert row["p_value"] == pytest.approx(by_hand)
+    assert row["p_value"] < 0.01  # the planted move is far out in the placebo distribution
+    assert row["observed_car"] == pytest.approx(0.15, abs=0.06)
+    sessions = pd.DatetimeIndex(draws["event_session"].unique())
+    assert not any(abs(SESSIONS.get_loc(s) - 650) <= 10 for s in sessions)
+
+
+def test_placebo_errors_are_named(data):
+    returns, market = data
+    with pytest.raises(EventStudyInputError, match="at least 1"):
+        placebo_test(returns, market, EventStudySpec(), SESSIONS[650], n_draws=0)
+    with pytest.raises(EventStudyInputError, match="not in the data"):
+        placebo_test(returns, market, EventStudySpec(), pd.Timestamp("2031-01-01"))
+    short = returns.iloc[:270]
+    with pytest.raises(EventStudyInputError, match="too short"):
+        placebo_test(short, market, EventStudySpec(), SESSIONS[260])
