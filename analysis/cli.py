@@ -16,9 +16,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.event_study import Event, EventStudyInputError, EventStudySpec
+from analysis.event_study import (
+    DEFAULT_CAR_WINDOWS,
+    Conventions,
+    Event,
+    EventStudyInputError,
+    EventStudySpec,
+)
 from analysis.models import MODELS
 from analysis.returns import RETURN_KINDS
+from analysis.statistics import STATISTICS
 from analysis.study import study_from_bars
 from data_sources.errors import DataSourceError
 from data_sources.files import parse_price_csv
@@ -99,6 +106,48 @@ def build_parser() -> argparse.ArgumentParser:
         help="write results for the valid instrument-events and list the rest instead of failing",
     )
     study.add_argument("--out", required=True, metavar="DIR", help="output directory")
+    study.add_argument(
+        "--test",
+        action="append",
+        choices=list(STATISTICS),
+        metavar="NAME",
+        help="statistic for DIR/tests.csv (repeatable; default all): " + ", ".join(STATISTICS),
+    )
+    study.add_argument(
+        "--car-window",
+        action="append",
+        nargs=2,
+        type=int,
+        metavar=("A", "B"),
+        help="CAR window in relative sessions (repeatable; default 0 0, 0 1, -1 1, 0 5, -5 5); "
+        "the event window is always reported first",
+    )
+    study.add_argument(
+        "--placebo",
+        type=int,
+        default=0,
+        metavar="N",
+        help="placebo test with N pseudo-event sessions (one event only); writes "
+        "DIR/placebo.csv and DIR/placebo_summary.csv",
+    )
+    study.add_argument("--seed", type=int, default=20200727, help="placebo seed")
+    study.add_argument(
+        "--conventions",
+        choices=Conventions.PRESETS,
+        default="textbook",
+        help="variance/test conventions: textbook (default), estudy2, eventstudy",
+    )
+    study.add_argument(
+        "--bh", action="store_true", help="add Benjamini-Hochberg p-values across events"
+    )
+    study.add_argument(
+        "--volume",
+        action="store_true",
+        help="also abnormal volume and volatility (needs a volume column)",
+    )
+    study.add_argument(
+        "--diagnostics", action="store_true", help="always write DIR/diagnostics.csv"
+    )
     return parser
 
 
@@ -132,7 +181,11 @@ def run_study(args: argparse.Namespace) -> int:
         event_window=tuple(args.window),
         returns=args.returns,
         min_estimation=args.min_estimation,
+        car_windows=tuple(tuple(w) for w in args.car_window or DEFAULT_CAR_WINDOWS),
+        conventions=Conventions.preset(args.conventions),
     )
+    if args.placebo < 0:
+        raise UsageError("--placebo N must be a positive number of draws")
     if args.model != "constant-mean" and not args.market:
         raise UsageError(f"--market FILE is required for the {args.model} model")
     frames, vintages, instruments = [], [], []
@@ -169,7 +222,27 @@ def run_study(args: argparse.Namespace) -> int:
             session = later[0]
         events.append(Event(f"{date:%Y-%m-%d}", date, session))
 
-    result = study_from_bars(bars, instruments, events, spec, sessions, market_symbol)
+    if args.placebo and len(events) != 1:
+        raise UsageError("--placebo needs exactly one --event-date")
+    excluded = []
+    if args.placebo and args.calendar == "xshg":  # pseudo-events avoid every catalogue event
+        from data_sources.catalogue import load_catalogue
+
+        excluded = list(load_catalogue()["event_session"].dropna())
+    result = study_from_bars(
+        bars,
+        instruments,
+        events,
+        spec,
+        sessions,
+        market_symbol,
+        statistics=args.test,
+        adjust_bh=args.bh,
+        placebo_draws=args.placebo,
+        placebo_seed=args.seed,
+        excluded_sessions=excluded,
+        responses=args.volume,
+    )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     skipped = result.diagnostics[result.diagnostics["status"] == "skipped"]
@@ -196,9 +269,21 @@ def run_study(args: argparse.Namespace) -> int:
         "data_mode": "imported files",
         "data_vintage": "; ".join(vintages),
     }
-    names = ["abnormal_returns", "car_summary"] + (
-        ["diagnostics"] if len(result.diagnostics) else []
-    )
+    names = ["abnormal_returns", "car_summary", "tests"]
+    if len(result.diagnostics) or args.diagnostics:
+        names.append("diagnostics")
+    names += [
+        n
+        for n in (
+            "placebo",
+            "placebo_summary",
+            "abnormal_volume",
+            "abnormal_volume_tests",
+            "abnormal_volatility",
+            "abnormal_volatility_tests",
+        )
+        if n in result.frames()
+    ]
     written = result.to_csv(args.out, metadata, names)
     for path in written:
         print(f"wrote {path}")

@@ -313,6 +313,9 @@ class EventStudyResult:
     tests: pd.DataFrame = field(default_factory=pd.DataFrame)
     placebo: pd.DataFrame = field(default_factory=pd.DataFrame)
     placebo_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    volume: EventStudyResult | None = None  # abnormal log volume, same windows and tests
+    volatility: pd.DataFrame = field(default_factory=pd.DataFrame)
+    volatility_tests: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def frames(self) -> dict[str, pd.DataFrame]:
         frames = {
@@ -324,6 +327,13 @@ class EventStudyResult:
             frames["tests"] = self.tests
         if len(self.placebo):
             frames["placebo"] = self.placebo
+            frames["placebo_summary"] = self.placebo_summary
+        if self.volume is not None:
+            frames["abnormal_volume"] = self.volume.abnormal_returns
+            frames["abnormal_volume_tests"] = self.volume.tests
+        if len(self.volatility):
+            frames["abnormal_volatility"] = self.volatility
+            frames["abnormal_volatility_tests"] = self.volatility_tests
         return frames
 
     def to_frame(self) -> pd.DataFrame:

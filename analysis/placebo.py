@@ -152,9 +152,21 @@ def placebo_test(
             "no session outside every event window has a full "
             "estimation window: the data are too short for a placebo"
         )
+    # draw only among pseudo-dates where the study itself would give a CAR (enough valid
+    # estimation returns, data in the window) for at least one instrument
+    all_cars, _ = placebo_cars(
+        returns, market, spec, candidates, window, constant_mean_for, market_symbol
+    )
+    usable = ~np.isnan(all_cars).all(axis=1)
+    candidates, all_cars = candidates[usable], all_cars[usable]
+    if len(candidates) == 0:
+        raise EventStudyInputError(
+            "no pseudo-event session outside every event window has "
+            "enough data for a CAR: the data are too short for a placebo"
+        )
     rng = np.random.default_rng(seed)
-    chosen = np.sort(rng.choice(candidates, size=min(n_draws, len(candidates)), replace=False))
-    cars, _ = placebo_cars(returns, market, spec, chosen, window, constant_mean_for, market_symbol)
+    picked = np.sort(rng.choice(len(candidates), size=min(n_draws, len(candidates)), replace=False))
+    chosen, cars = candidates[picked], all_cars[picked]
     observed, _ = placebo_cars(
         returns,
         market,

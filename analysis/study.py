@@ -18,6 +18,8 @@ from analysis.event_study import (
     EventStudySpec,
     run_event_study,
 )
+from analysis.placebo import placebo_test
+from analysis.responses import abnormal_volatility, abnormal_volume
 from analysis.returns import align_to_sessions, compute_returns
 
 
@@ -34,13 +36,22 @@ def study_from_bars(
     sessions: pd.DatetimeIndex,
     market_symbol: str | None = None,
     constant_mean_for: Sequence[str] = (),
+    statistics: Sequence[str] | None = None,
+    adjust_bh: bool = False,
+    placebo_draws: int = 0,
+    placebo_seed: int = 20200727,
+    excluded_sessions: Sequence[pd.Timestamp] = (),
+    responses: bool = False,
 ) -> EventStudyResult:
     """Run ``spec`` on ``instruments`` around ``events`` with the closes in ``bars``.
 
     ``sessions`` defines relative days (the Shanghai calendar, or the data's own dates for
     non-Chinese series). ``constant_mean_for``: market-wide instruments measured with the
     constant-mean model (see :func:`run_event_study`). Rows on dates outside ``sessions`` are
-    ignored and reported in ``result.notes``.
+    ignored and reported in ``result.notes``. ``statistics``/``adjust_bh``: the tests table.
+    ``placebo_draws`` > 0 (one event only): a placebo distribution from pseudo-events outside
+    ``excluded_sessions`` (catalogue events). ``responses``: abnormal volume (when the bars
+    carry volume) and abnormal volatility.
     """
     wanted = list(dict.fromkeys(instruments))
     needed = wanted + ([market_symbol] if market_symbol and market_symbol not in wanted else [])
@@ -69,6 +80,39 @@ def study_from_bars(
         market=market,
         market_symbol=market_symbol if market is not None else None,
         constant_mean_for=constant_mean_for,
+        statistics=statistics,
+        adjust_bh=adjust_bh,
     )
     result.notes.extend(notes)
+    if placebo_draws:
+        if len(events) != 1:
+            raise EventStudyInputError("a placebo test needs exactly one event")
+        result.placebo, result.placebo_summary = placebo_test(
+            returns[wanted],
+            market,
+            spec,
+            events[0].event_session,
+            excluded_sessions,
+            placebo_draws,
+            placebo_seed,
+            constant_mean_for=constant_mean_for,
+            market_symbol=market_symbol if market is not None else None,
+        )
+        drawn = result.placebo["draw"].nunique()
+        if drawn < placebo_draws:
+            result.notes.append(
+                f"placebo: only {drawn} sessions lie outside every event window with a full "
+                f"estimation window; {drawn} draws instead of {placebo_draws}"
+            )
+    if responses:
+        volumes = (
+            bars[bars["symbol"].isin(wanted)]
+            .pivot(index="date", columns="symbol", values="volume")
+            .reindex(span)[wanted]
+        )
+        if volumes.notna().any().any():
+            result.volume = abnormal_volume(volumes, events, spec, statistics)
+        else:
+            result.notes.append("no volume in the data: abnormal volume left out")
+        result.volatility, result.volatility_tests = abnormal_volatility(result)
     return result

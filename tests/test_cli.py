@@ -345,3 +345,179 @@ def test_real_process_exit_code_and_no_traceback(tmp_path):
     assert completed.returncode == 2
     assert completed.stderr.strip().startswith("python -m analysis: error:")
     assert "Traceback" not in completed.stderr
+
+
+TESTS_CONTRACT = ["statistic", "window_start", "window_end", "rel_day", "value", "p_value", "n"]
+
+
+def test_tests_csv_and_car_windows(price_files, tmp_path, capsys):
+    stock, market = price_files
+    out = tmp_path / "out"
+    code, _, err = _run(
+        [
+            "study",
+            "--prices",
+            str(stock),
+            "--market",
+            str(market),
+            "--event-date",
+            "2020-08-24",
+            "--test",
+            "kp_bmp_t",
+            "--test",
+            "wilcoxon_w",
+            "--car-window",
+            "0",
+            "1",
+            "--car-window",
+            "-1",
+            "1",
+            "--diagnostics",
+            "--out",
+            str(out),
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    tests = pd.read_csv(out / "tests.csv")
+    assert list(tests.columns[: len(TESTS_CONTRACT)]) == TESTS_CONTRACT
+    assert set(tests["statistic"]) == {"kp_bmp_t", "wilcoxon_w"}
+    daily = tests[tests["rel_day"].notna()]
+    assert sorted(daily["rel_day"].unique()) == list(range(-5, 6))
+    windows = tests[tests["rel_day"].isna()]
+    assert sorted(zip(windows["window_start"], windows["window_end"], strict=True)) == sorted(
+        [(-5, 5), (0, 1), (-1, 1)] * 2
+    )
+    summary = pd.read_csv(out / "car_summary.csv")
+    assert list(zip(summary["window_start"], summary["window_end"], strict=True)) == [
+        (-5, 5),
+        (0, 1),
+        (-1, 1),
+    ]
+    assert (out / "diagnostics.csv").exists()
+
+
+def test_placebo_and_volume_files(tmp_path, capsys, rng):
+    sessions = sessions_between("2015-01-05", "2021-12-31")
+    market = 3000 * np.cumprod(1 + rng.normal(0, 0.01, len(sessions)))
+    frame = pd.DataFrame(
+        {
+            "date": sessions.strftime("%Y-%m-%d"),
+            "close": market * np.cumprod(1 + rng.normal(0, 0.01, len(sessions))),
+            "volume": np.exp(rng.normal(15, 0.2, len(sessions))),
+        }
+    )
+    frame.to_csv(tmp_path / "X.csv", index=False)
+    write_price_csv(tmp_path / "M.csv", sessions, market)
+    out = tmp_path / "out"
+    code, _, err = _run(
+        [
+            "study",
+            "--prices",
+            str(tmp_path / "X.csv"),
+            "--market",
+            str(tmp_path / "M.csv"),
+            "--event-date",
+            "2021-06-21",
+            "--placebo",
+            "200",
+            "--volume",
+            "--out",
+            str(out),
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    placebo = pd.read_csv(out / "placebo.csv")
+    assert placebo["draw"].nunique() == 200
+    summary = pd.read_csv(out / "placebo_summary.csv")
+    assert 0 < summary.loc[0, "p_value"] <= 1
+    catalogue_t0 = {"2021-06-21", "2021-07-07", "2020-12-31"}
+    assert not catalogue_t0 & set(placebo["event_session"])
+    assert (out / "abnormal_volume.csv").exists() and (out / "abnormal_volatility.csv").exists()
+    write_price_csv(tmp_path / "SHORT.csv", sessions[-700:], frame["close"].to_numpy()[-700:])
+    code, _, err = _run(
+        [
+            "study",
+            "--prices",
+            str(tmp_path / "SHORT.csv"),
+            "--market",
+            str(tmp_path / "M.csv"),
+            "--event-date",
+            "2021-06-21",
+            "--placebo",
+            "1000",
+            "--out",
+            str(tmp_path / "short"),
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    assert "draws instead of 1000" in err
+
+
+def test_estudy2_conventions_through_the_cli(tmp_path, capsys):
+    folder = shared_path("validation", "estudy2_covid7")
+    prices = pd.read_csv(folder / "prices.csv")
+    paths = []
+    for ticker in prices.columns[1:]:
+        path = tmp_path / f"{ticker}.csv"
+        prices[["date", ticker]].rename(columns={ticker: "close"}).dropna().to_csv(
+            path, index=False
+        )
+        paths += ["--prices", str(path)]
+    pd.read_csv(folder / "prices_indx.csv").rename(columns={"^GSPC": "close"}).to_csv(
+        tmp_path / "GSPC.csv", index=False
+    )
+    out = tmp_path / "out"
+    code, _, err = _run(
+        [
+            "study",
+            *paths,
+            "--market",
+            str(tmp_path / "GSPC.csv"),
+            "--event-date",
+            "2020-03-16",
+            "--calendar",
+            "data",
+            "--returns",
+            "log",
+            "--estimation",
+            "-240",
+            "-1",
+            "--window",
+            "0",
+            "4",
+            "--car-window",
+            "0",
+            "4",
+            "--min-estimation",
+            "200",
+            "--conventions",
+            "estudy2",
+            "--test",
+            "crude_dependence_t",
+            "--out",
+            str(out),
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    tests = pd.read_csv(out / "tests.csv")
+    window = tests[tests["rel_day"].isna()]["value"].item()
+    assert window == pytest.approx(3.948093, abs=5e-7)
+    assert "estudy2 conventions" in tests["method"].iloc[0]
+
+
+def test_new_flags_bad_input_exit_2(price_files, tmp_path, capsys):
+    stock, market = price_files
+    base = ["study", "--prices", str(stock), "--market", str(market), "--out", str(tmp_path)]
+    code, _, err = _run([*base, "--event-date", "2020-08-24", "--test", "magic_z"], capsys)
+    assert code == 2 and "invalid choice: 'magic_z'" in err
+    code, _, err = _run(
+        [*base, "--event-date", "2020-08-24", "--event-date", "2020-09-01", "--placebo", "10"],
+        capsys,
+    )
+    assert code == 2 and "--placebo needs exactly one --event-date" in err
+    code, _, err = _run([*base, "--event-date", "2020-08-24", "--car-window", "3", "1"], capsys)
+    assert code == 2 and "CAR window [3, 1] starts after it ends" in err
