@@ -242,6 +242,7 @@ class Panel:
     sxx: np.ndarray  # Σ (R_mt − μ̂_m)² (own terms; inf where unused)
     dev_index: np.ndarray  # L × P: the same with index-wide market terms
     sxx_index: np.ndarray
+    cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # ranks, r̄
 
     @property
     def size(self) -> int:
@@ -251,6 +252,8 @@ class Panel:
         columns = np.flatnonzero(mask)
         values = {}
         for name, value in self.__dict__.items():
+            if name == "cache":
+                continue
             if name == "pairs":
                 values[name] = value.iloc[columns].reset_index(drop=True)
             elif name in ("rel_days", "est_rel_days"):
@@ -703,53 +706,40 @@ def _frames(blocks, panel: Panel, instruments, index, spec):
             - np.where(spec.conventions.sigma_divisor == "L1-k", block["k"][columns], 1),
             1,
         )
-        for w, (a, b) in enumerate(windows):
-            car_w = car[w, span]
-            se_w = np.sqrt(variance[w, span])
-            with np.errstate(invalid="ignore", divide="ignore"):
-                t_w = car_w / se_w
-            car_parts.append(
-                pd.DataFrame(
-                    {
-                        "instrument": names,
-                        "event_date": event.event_date,
-                        "event_session": event.event_session,
-                        "window_start": a,
-                        "window_end": b,
-                        "n_estimation": block["n"][columns],
-                        "alpha": np.asarray(fitted.alpha)[columns],
-                        "beta": np.asarray(fitted.beta)[columns],
-                        "sigma": np.sqrt(block["sigma2"][columns]),
-                        "car": car_w,
-                        "car_se": se_w,
-                        "t_stat": t_w,
-                        "p_value": 2.0 * stats.t.sf(np.abs(t_w), dof),
-                        "event_id": event.event_id,
-                        "model": block["model_names"][columns],
-                        "n_event_days": n_valid[w, span].astype(int),
-                        "dof": dof,
-                        "scar": t_w,
-                    }
-                )
+        # one row per instrument × window, instrument-major, the event window first
+        n_windows = len(windows)
+        car_w = car[:, span].T.ravel()
+        se_w = np.sqrt(variance[:, span]).T.ravel()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t_w = car_w / se_w
+        dof_w = np.repeat(dof, n_windows)
+        car_parts.append(
+            pd.DataFrame(
+                {
+                    "instrument": np.repeat(names, n_windows),
+                    "event_date": event.event_date,
+                    "event_session": event.event_session,
+                    "window_start": np.tile([w[0] for w in windows], count),
+                    "window_end": np.tile([w[1] for w in windows], count),
+                    "n_estimation": np.repeat(block["n"][columns], n_windows),
+                    "alpha": np.repeat(np.asarray(fitted.alpha)[columns], n_windows),
+                    "beta": np.repeat(np.asarray(fitted.beta)[columns], n_windows),
+                    "sigma": np.repeat(np.sqrt(block["sigma2"][columns]), n_windows),
+                    "car": car_w,
+                    "car_se": se_w,
+                    "t_stat": t_w,
+                    "p_value": 2.0 * stats.t.sf(np.abs(t_w), dof_w),
+                    "event_id": event.event_id,
+                    "model": np.repeat(block["model_names"][columns], n_windows),
+                    "n_event_days": n_valid[:, span].T.ravel().astype(int),
+                    "dof": dof_w,
+                    "scar": t_w,
+                }
             )
+        )
     abnormal_returns = _concat(ar_parts, AR_COLUMNS)
     abnormal_returns = abnormal_returns[abnormal_returns["date"].notna()].reset_index(drop=True)
     car_summary = _concat(car_parts, CAR_COLUMNS)
-    if len(car_summary):  # per event: each instrument's windows together, the event window first
-        order = {w: i for i, w in enumerate(windows)}
-        car_summary["_w"] = [
-            order[(a, b)]
-            for a, b in zip(car_summary["window_start"], car_summary["window_end"], strict=True)
-        ]
-        car_summary["_e"] = car_summary["event_id"].map(
-            {b["event"].event_id: i for i, b in enumerate(blocks)}
-        )
-        car_summary["_i"] = car_summary["instrument"].map({n: i for i, n in enumerate(instruments)})
-        car_summary = (
-            car_summary.sort_values(["_e", "_i", "_w"], kind="mergesort")
-            .drop(columns=["_w", "_e", "_i"])
-            .reset_index(drop=True)
-        )
     return abnormal_returns, car_summary
 
 

@@ -135,12 +135,11 @@ def bw1980_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
     i's estimation ARs (divisor L1_i − 1). Window: Σ_τ t_τ / √L. Student t(mean L1 − 1).
     Assumes independence across pairs (estudy2 ``brown_warner_1980``)."""
     valid = ~np.isnan(panel.est_ar)
-    variance = np.array(
-        [
-            np.var(panel.est_ar[valid[:, j], j], ddof=1) if valid[:, j].sum() > 1 else np.nan
-            for j in range(panel.size)
-        ]
-    )
+    count = valid.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(valid, panel.est_ar, 0.0).sum(axis=0) / count
+        squares = (np.where(valid, panel.est_ar - mean, 0.0) ** 2).sum(axis=0)
+        variance = np.where(count > 1, squares / (count - 1), np.nan)
     aar, _, n = _col_cross_section(panel.ar)
     with np.errstate(invalid="ignore", divide="ignore"):
         t = aar / (np.sqrt(np.nansum(variance)) / panel.size)
@@ -231,6 +230,13 @@ def mean_cross_correlation(panel: Panel, exact_limit: int = 1500) -> float:
     series, O(N·T)). Beyond that, with gaps, each series is standardised on its own valid
     days and gaps count as zero: an approximation, documented here.
     """
+    key = ("rbar", exact_limit)
+    if key not in panel.cache:
+        panel.cache[key] = _mean_cross_correlation(panel, exact_limit)
+    return panel.cache[key]
+
+
+def _mean_cross_correlation(panel: Panel, exact_limit: int) -> float:
     matrix = _calendar_residuals(panel)
     count = matrix.shape[1]
     if count < 2:
@@ -332,10 +338,45 @@ def _combined(panel: Panel) -> np.ndarray:
     return np.vstack([panel.est_ar, panel.ar])
 
 
+def _sorted_ranks(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column-wise average ranks (1..T_i) of the valid values (ties share the mean rank, as
+    ``pandas.DataFrame.rank(method="average")``; NaN stays NaN) and the column-sorted values
+    (NaN last). Vectorised: one sort of the transposed, contiguous matrix."""
+    rows_t = np.ascontiguousarray(matrix.T)  # P × T: sorting along contiguous rows is faster
+    length = rows_t.shape[1]
+    order = np.argsort(rows_t, axis=1)  # NaN sort last
+    ordered = np.take_along_axis(rows_t, order, axis=1)
+    position = np.arange(length)[None, :]
+    starts = np.ones_like(ordered, dtype=bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    ends = np.ones_like(ordered, dtype=bool)
+    ends[:, :-1] = starts[:, 1:]
+    first = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
+    last = np.minimum.accumulate(np.where(ends, position, length)[:, ::-1], axis=1)[:, ::-1]
+    ranked = np.where(np.isnan(ordered), np.nan, (first + last) / 2.0 + 1.0)
+    out = np.empty_like(ranked)
+    np.put_along_axis(out, order, ranked, axis=1)
+    return out.T, ordered.T
+
+
 def _ranks(matrix: np.ndarray) -> np.ndarray:
-    """Column-wise average ranks (1..T_i) of the valid values; NaN stays NaN."""
-    frame = pd.DataFrame(matrix)
-    return frame.rank(axis=0, method="average", na_option="keep").to_numpy()
+    return _sorted_ranks(matrix)[0]
+
+
+def _combined_ranks(panel: Panel) -> np.ndarray:
+    if "ranks" not in panel.cache:
+        panel.cache["ranks"], panel.cache["sorted"] = _sorted_ranks(_combined(panel))
+    return panel.cache["ranks"]
+
+
+def _combined_medians(panel: Panel) -> np.ndarray:
+    """Each pair's median over its combined estimation + event ARs (from the cached sort)."""
+    _combined_ranks(panel)
+    ordered = panel.cache["sorted"]
+    counts = (~np.isnan(ordered)).sum(axis=0)
+    low = np.take_along_axis(ordered, np.maximum((counts - 1) // 2, 0)[None, :], axis=0)[0]
+    high = np.take_along_axis(ordered, np.maximum(counts // 2, 0)[None, :], axis=0)[0]
+    return np.where(counts > 0, (low + high) / 2.0, np.nan)
 
 
 def _rank_type(panel: Panel, windows, conventions, scores: np.ndarray, scale_sqrt: bool):
@@ -372,7 +413,7 @@ def corrado_rank_z(panel: Panel, windows, conventions: Conventions) -> Statistic
     (formula 3.8). Window (Cowan 1992): √L · mean_{τ∈w} K̄_τ / S(K). N(0, 1).
     With ``rank_missing="estudy2"`` the daily and window forms copy estudy2 (EXPECTED.md §6)."""
     combined = _combined(panel)
-    ranks = _ranks(combined)
+    ranks = _combined_ranks(panel)
     counts = (~np.isnan(combined)).sum(axis=0)
     centred = ranks - (counts + 1) / 2.0
     day, n, s, mean_t, _ = _rank_type(panel, windows, conventions, centred, scale_sqrt=False)
@@ -403,7 +444,7 @@ def modified_rank_z(panel: Panel, windows, conventions: Conventions) -> Statisti
     Σ_t [(1/√N_t) Σ_i (U_it − ½)]² (formula 3.8). Daily only. N(0, 1)."""
     combined = _combined(panel)
     counts = (~np.isnan(combined)).sum(axis=0)
-    scores = _ranks(combined) / (1 + counts) - 0.5
+    scores = _combined_ranks(panel) / (1 + counts) - 0.5
     day, n, _, _, _ = _rank_type(panel, windows, conventions, scores, scale_sqrt=True)
     return Statistic(day, _normal_p(day), n)
 
@@ -413,7 +454,7 @@ def corrado_sign_z(panel: Panel, windows, conventions: Conventions) -> Statistic
     pair's combined estimation + event ARs; T_τ = (1/√N_τ) Σ_i G_iτ / S_G, S_G² = (1/T) Σ_t
     [(1/√N_t) Σ_i G_it]². Daily only. N(0, 1)."""
     combined = _combined(panel)
-    median = np.nanmedian(combined, axis=0)
+    median = _combined_medians(panel)
     scores = np.sign(combined - median)
     day, n, _, _, _ = _rank_type(panel, windows, conventions, scores, scale_sqrt=True)
     return Statistic(day, _normal_p(day), n)

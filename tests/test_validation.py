@@ -303,3 +303,17 @@ def test_cross_sectional_t_and_sign_by_hand():
         "value"
     ].item()
     assert gsign == pytest.approx((3 - 4 * 0.5) / math.sqrt(4 * 0.25))
+
+
+def test_vectorised_ranks_and_medians_match_pandas_and_numpy(rng):
+    from analysis.statistics import _ranks, _sorted_ranks
+
+    matrix = np.round(rng.normal(size=(40, 30)), 1)  # rounding makes ties
+    matrix[rng.integers(0, 40, 60), rng.integers(0, 30, 60)] = np.nan
+    expected = pd.DataFrame(matrix).rank(axis=0, method="average", na_option="keep")
+    np.testing.assert_array_equal(_ranks(matrix), expected.to_numpy())
+    _, ordered = _sorted_ranks(matrix)
+    counts = (~np.isnan(ordered)).sum(axis=0)
+    low = np.take_along_axis(ordered, ((counts - 1) // 2)[None, :], axis=0)[0]
+    high = np.take_along_axis(ordered, (counts // 2)[None, :], axis=0)[0]
+    np.testing.assert_allclose((low + high) / 2, np.nanmedian(matrix, axis=0))
