@@ -626,19 +626,37 @@ def _panel(blocks, instruments, rel_days, est_rel_days, index, spec) -> Panel:
             )
         return np.concatenate(parts, axis=-1)
 
+    names = np.array(instruments, dtype=object)
+    kept = [np.flatnonzero(b["keep"]) for b in blocks]
+    columns = ["instrument", "event_id", "event_date", "event_session", "model"]
     pairs = pd.DataFrame(
-        [
-            {
-                "instrument": instruments[c],
-                "event_id": b["event"].event_id,
-                "event_date": b["event"].event_date,
-                "event_session": b["event"].event_session,
-                "model": b["model_names"][c],
-            }
-            for b in blocks
-            for c in np.flatnonzero(b["keep"])
-        ],
-        columns=["instrument", "event_id", "event_date", "event_session", "model"],
+        {
+            "instrument": np.concatenate([names[k] for k in kept]) if blocks else [],
+            "event_id": np.concatenate(
+                [[b["event"].event_id] * len(k) for b, k in zip(blocks, kept, strict=True)]
+            )
+            if blocks
+            else [],
+            "event_date": np.concatenate(
+                [np.full(len(k), b["event"].event_date) for b, k in zip(blocks, kept, strict=True)]
+            )
+            if blocks
+            else [],
+            "event_session": np.concatenate(
+                [
+                    np.full(len(k), b["event"].event_session)
+                    for b, k in zip(blocks, kept, strict=True)
+                ]
+            )
+            if blocks
+            else [],
+            "model": np.concatenate(
+                [b["model_names"][k] for b, k in zip(blocks, kept, strict=True)]
+            )
+            if blocks
+            else [],
+        },
+        columns=columns,
     )
     positions = {}
     for name in ("event_positions", "est_positions"):

@@ -344,16 +344,24 @@ def _sorted_ranks(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     (NaN last). Vectorised: one sort of the transposed, contiguous matrix."""
     rows_t = np.ascontiguousarray(matrix.T)  # P × T: sorting along contiguous rows is faster
     length = rows_t.shape[1]
-    order = np.argsort(rows_t, axis=1)  # NaN sort last
+    missing = np.isnan(rows_t)
+    if missing.any():  # numpy sorts NaN slowly: sort them as +inf, then put NaN back
+        rows_t = np.where(missing, np.inf, rows_t)
+    order = np.argsort(rows_t, axis=1)
     ordered = np.take_along_axis(rows_t, order, axis=1)
     position = np.arange(length)[None, :]
+    past_valid = position >= (length - missing.sum(axis=1))[:, None]  # the NaN tail
+    ordered[past_valid] = np.nan
     starts = np.ones_like(ordered, dtype=bool)
-    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    ends = np.ones_like(ordered, dtype=bool)
-    ends[:, :-1] = starts[:, 1:]
-    first = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
-    last = np.minimum.accumulate(np.where(ends, position, length)[:, ::-1], axis=1)[:, ::-1]
-    ranked = np.where(np.isnan(ordered), np.nan, (first + last) / 2.0 + 1.0)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]  # NaN != NaN: never a tie
+    if starts.all():  # no ties (the usual case for returns): rank = sorted position + 1
+        ranked = np.where(np.isnan(ordered), np.nan, position + 1.0)
+    else:
+        ends = np.ones_like(ordered, dtype=bool)
+        ends[:, :-1] = starts[:, 1:]
+        first = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
+        last = np.minimum.accumulate(np.where(ends, position, length)[:, ::-1], axis=1)[:, ::-1]
+        ranked = np.where(np.isnan(ordered), np.nan, (first + last) / 2.0 + 1.0)
     out = np.empty_like(ranked)
     np.put_along_axis(out, order, ranked, axis=1)
     return out.T, ordered.T
