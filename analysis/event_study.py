@@ -249,6 +249,8 @@ class Panel:
         return self.ar.shape[1]
 
     def subset(self, mask: np.ndarray) -> Panel:
+        if np.all(mask):  # one event: the panel itself (and its cache)
+            return self
         columns = np.flatnonzero(mask)
         values = {}
         for name, value in self.__dict__.items():
@@ -283,7 +285,13 @@ class Panel:
         ).reshape(len(windows), len(self.rel_days))
 
     def car(self, windows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """CAR, Var(CAR) and valid-day counts for each window (each W × P)."""
+        """CAR, Var(CAR) and valid-day counts for each window (each W × P; cached)."""
+        key = ("car", tuple(map(tuple, windows)))
+        if key not in self.cache:
+            self.cache[key] = self._car(windows)
+        return self.cache[key]
+
+    def _car(self, windows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         indicator = self.window_matrix(windows)
         valid = ~np.isnan(self.ar)
         n_valid = indicator @ valid
@@ -514,6 +522,8 @@ def _estimate_event(
     n_cols = values.shape[1]
 
     def take(positions, inside, source):
+        if inside.all():  # the usual case: a contiguous block, taken as a view
+            return source[positions[0] : positions[-1] + 1]
         out = np.full((len(positions), *source.shape[1:]), np.nan)
         out[inside] = source[positions[inside]]
         return out
@@ -544,10 +554,14 @@ def _estimate_event(
     event_ar = event_values - event_expected
     est_ar = est_values - est_expected
     n = fitted.n.astype(int)
-    # centred: OLS residuals already have mean 0; market-adjusted ARs need it (formula 3.3)
-    with np.errstate(invalid="ignore"):
-        centred = est_ar - np.nanmean(np.where(np.isnan(est_ar), np.nan, est_ar), axis=0)
-    ssr = np.nansum(centred**2, axis=0)
+    # the fits' residual sums of squares (market-adjusted and constant-mean residuals are
+    # centred, formula 3.3; OLS residuals have mean 0): σ̂² × its own divisor
+    ssr = np.where(fitted.dof > 0, fitted.sigma2 * fitted.dof, np.nan)
+    # a constant series leaves rounding residue (σ̂ ~ 1e-18), not exactly 0: judge σ̂ against
+    # the size of the returns themselves
+    with np.errstate(invalid="ignore"), np.errstate(all="ignore"):
+        scale = np.nanmax(np.abs(est_values), axis=0, initial=0.0)
+    degenerate = ~(ssr > (1e-10 * scale) ** 2 * np.maximum(fitted.dof, 1))
     divisor = {"L1-k": n - k, "L1-1": n - 1, "L1": n}[spec.conventions.sigma_divisor]
     with np.errstate(divide="ignore", invalid="ignore"):
         sigma2 = np.where(divisor > 0, ssr / divisor, np.nan)
@@ -585,6 +599,7 @@ def _estimate_event(
         "event_ar": event_ar,
         "est_ar": est_ar,
         "n_event": valid_event.sum(axis=0),
+        "degenerate": degenerate,
         "event_positions": np.where(event_inside, event_positions, -1),
         "est_positions": np.where(est_inside, est_positions, -1),
     }
@@ -602,7 +617,7 @@ def _skip_reason(block, column, spec, event) -> str | None:
             f"no returns in the event window [{spec.event_window[0]}, "
             f"{spec.event_window[1]}] around {event.event_session:%Y-%m-%d}"
         )
-    if not block["sigma2"][column] > 0:
+    if block["degenerate"][column] or not block["sigma2"][column] > 0:
         return "estimation-window returns have no variance (a constant series?)"
     return None
 
@@ -699,11 +714,14 @@ def _frames(blocks, panel: Panel, instruments, index, spec):
         dates = pd.DatetimeIndex([index[p] if p >= 0 else pd.NaT for p in positions])
         valid = ~np.isnan(block["event_ar"][:, columns])
         cumulative = np.cumsum(np.where(valid, block["event_ar"][:, columns], 0.0), axis=0)
-        names = np.array(instruments, dtype=object)[columns]
+        # strings converted to pandas' string type once, then gathered (no per-row work)
+        names = pd.array(np.array(instruments, dtype=object)[columns], dtype="str")
+        model_names = pd.array(block["model_names"][columns].astype(str), dtype="str")
+        per_day = np.repeat(np.arange(count), n_days)
         ar_parts.append(
             pd.DataFrame(
                 {
-                    "instrument": np.repeat(names, n_days),
+                    "instrument": names.take(per_day),
                     "event_date": event.event_date,
                     "rel_day": np.tile(panel.rel_days, count),
                     "date": np.tile(dates, count),
@@ -713,7 +731,7 @@ def _frames(blocks, panel: Panel, instruments, index, spec):
                     "car": cumulative.T.ravel(),
                     "event_id": event.event_id,
                     "event_session": event.event_session,
-                    "model": np.repeat(block["model_names"][columns], n_days),
+                    "model": model_names.take(per_day),
                     "sar": sar[:, span].T.ravel(),
                 }
             )
@@ -734,7 +752,7 @@ def _frames(blocks, panel: Panel, instruments, index, spec):
         car_parts.append(
             pd.DataFrame(
                 {
-                    "instrument": np.repeat(names, n_windows),
+                    "instrument": names.take(np.repeat(np.arange(count), n_windows)),
                     "event_date": event.event_date,
                     "event_session": event.event_session,
                     "window_start": np.tile([w[0] for w in windows], count),
@@ -748,7 +766,7 @@ def _frames(blocks, panel: Panel, instruments, index, spec):
                     "t_stat": t_w,
                     "p_value": 2.0 * stats.t.sf(np.abs(t_w), dof_w),
                     "event_id": event.event_id,
-                    "model": np.repeat(block["model_names"][columns], n_windows),
+                    "model": model_names.take(np.repeat(np.arange(count), n_windows)),
                     "n_event_days": n_valid[:, span].T.ravel().astype(int),
                     "dof": dof_w,
                     "scar": t_w,

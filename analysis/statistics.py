@@ -509,9 +509,13 @@ def _wilcoxon_rows(values: np.ndarray):
     data = np.where(values == 0, np.nan, values)
     valid = ~np.isnan(data)
     n = valid.sum(axis=1)
-    ranks = pd.DataFrame(np.abs(data)).rank(axis=1, method="average").to_numpy()
+    ranks = _ranks(np.abs(data).T).T  # rank each row (day) across pairs
     w_plus = np.where(valid & (data > 0), ranks, 0.0).sum(axis=1)
-    tie_term = np.array([_tie_correction(row[~np.isnan(row)]) for row in ranks])
+    magnitudes = np.sort(np.abs(data), axis=1)
+    if (magnitudes[:, 1:] == magnitudes[:, :-1]).any():  # ties among |x|: correct the variance
+        tie_term = np.array([_tie_correction(row[~np.isnan(row)]) for row in ranks])
+    else:
+        tie_term = np.zeros(len(ranks))
     mean = n * (n + 1) / 4.0
     variance = n * (n + 1) * (2 * n + 1) / 24.0 - tie_term / 48.0
     with np.errstate(invalid="ignore", divide="ignore"):
