@@ -243,6 +243,7 @@ class Panel:
     dev_index: np.ndarray  # L × P: the same with index-wide market terms
     sxx_index: np.ndarray
     cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # ranks, r̄
+    ssr: np.ndarray | None = None  # residual sum of squares of each pair's fit
 
     @property
     def size(self) -> int:
@@ -600,6 +601,7 @@ def _estimate_event(
         "est_ar": est_ar,
         "n_event": valid_event.sum(axis=0),
         "degenerate": degenerate,
+        "ssr": ssr,
         "event_positions": np.where(event_inside, event_positions, -1),
         "est_positions": np.where(est_inside, est_positions, -1),
     }
@@ -694,6 +696,7 @@ def _panel(blocks, instruments, rel_days, est_rel_days, index, spec) -> Panel:
         sxx=stack("sxx"),
         dev_index=stack("dev_index"),
         sxx_index=stack("sxx_index"),
+        ssr=stack("ssr"),
     )
 
 

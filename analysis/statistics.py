@@ -60,6 +60,13 @@ def _nan_if_empty(values, counts):
     return np.where(np.asarray(counts) > 0, values, np.nan)
 
 
+def _estimation_portfolio(panel: Panel) -> np.ndarray:
+    """Mean estimation-window AR per estimation day over the pairs present (cached)."""
+    if "est_aar" not in panel.cache:
+        panel.cache["est_aar"] = _row_mean(panel.est_ar)[0]
+    return panel.cache["est_aar"]
+
+
 def _row_mean(matrix):
     valid = ~np.isnan(matrix)
     count = valid.sum(axis=1)
@@ -113,7 +120,7 @@ def crude_dependence_t(panel: Panel, windows, conventions: Conventions) -> Stati
     estimation days of the portfolio AR (mean over the pairs present that day; divisor
     days − 1). Window: CAAR / (√L · S). Student t(days − 1). Robust to cross-correlation.
     (estudy2's BW1985 and its CAR version, which is Σ daily t / √L.)"""
-    est_aar, _ = _row_mean(panel.est_ar)
+    est_aar = _estimation_portfolio(panel)
     valid = est_aar[~np.isnan(est_aar)]
     s = valid.std(ddof=1) if len(valid) > 1 else np.nan
     aar, _, n = _col_cross_section(panel.ar)
@@ -134,12 +141,16 @@ def bw1980_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
     """Brown–Warner (1980) t: AAR_τ / (sqrt(Σ_i s²_i) / N), s²_i the sample variance of pair
     i's estimation ARs (divisor L1_i − 1). Window: Σ_τ t_τ / √L. Student t(mean L1 − 1).
     Assumes independence across pairs (estudy2 ``brown_warner_1980``)."""
-    valid = ~np.isnan(panel.est_ar)
-    count = valid.sum(axis=0)
+    centred_fits = panel.ssr is not None and not (panel.pairs["model"] == "market-adjusted").any()
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(valid, panel.est_ar, 0.0).sum(axis=0) / count
-        squares = (np.where(valid, panel.est_ar - mean, 0.0) ** 2).sum(axis=0)
-        variance = np.where(count > 1, squares / (count - 1), np.nan)
+        if centred_fits:  # OLS / constant-mean residuals have mean 0: s² = SSR / (L1 − 1)
+            variance = np.where(panel.n > 1, panel.ssr / (panel.n - 1), np.nan)
+        else:
+            valid = ~np.isnan(panel.est_ar)
+            count = valid.sum(axis=0)
+            mean = np.where(valid, panel.est_ar, 0.0).sum(axis=0) / count
+            squares = (np.where(valid, panel.est_ar - mean, 0.0) ** 2).sum(axis=0)
+            variance = np.where(count > 1, squares / (count - 1), np.nan)
     aar, _, n = _col_cross_section(panel.ar)
     with np.errstate(invalid="ignore", divide="ignore"):
         t = aar / (np.sqrt(np.nansum(variance)) / panel.size)
@@ -243,13 +254,14 @@ def _mean_cross_correlation(panel: Panel, exact_limit: int) -> float:
         return np.nan
     valid = ~np.isnan(matrix)
     if valid.all() or count > exact_limit:
-        mean = np.nanmean(matrix, axis=0)
-        centred = np.where(valid, matrix - mean, 0.0)
-        norms = np.sqrt((centred**2).sum(axis=0))
-        z = centred / np.where(norms > 0, norms, np.nan)
-        z = np.nan_to_num(z)
-        total = z.sum(axis=1)
-        return float(((total**2).sum() - (z**2).sum()) / (count * (count - 1)))
+        filled = np.where(valid, matrix, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = filled.sum(axis=0) / valid.sum(axis=0)
+        centred = np.where(valid, filled - mean, 0.0)
+        norms = np.sqrt(np.einsum("ij,ij->j", centred, centred))
+        inverse = np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1.0), 0.0)
+        total = centred @ inverse  # Σ_i z_i per day; each z_i has unit norm, so Σ‖z_i‖² = #
+        return float((total @ total - np.count_nonzero(inverse)) / (count * (count - 1)))
     mask = valid.astype(float)
     x = np.where(valid, matrix, 0.0)
     n = mask.T @ mask
@@ -316,7 +328,7 @@ def lamb_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
     (NaN otherwise). N(0, 1)."""
     if panel.size == 0 or panel.pairs["event_id"].nunique() != 1:
         return Statistic()
-    est_aar, _ = _row_mean(panel.est_ar)
+    est_aar = _estimation_portfolio(panel)
     s = np.nanstd(est_aar, ddof=1)
     dev = panel.dev_index[:, 0]
     sxx = panel.sxx_index[0]
