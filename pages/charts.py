@@ -148,3 +148,32 @@ def event_window_figure(
         legend={"orientation": "h", "yanchor": "top", "y": -0.18},
     )
     return figure
+
+
+def placebo_figure(
+    draws: pd.DataFrame, observed: float, name: str, p_value: float, synthetic: bool
+) -> go.Figure:
+    """Histogram of placebo CARs (%) with the observed CAR marked."""
+    figure = go.Figure(
+        go.Histogram(
+            x=100 * draws["car"].dropna(), nbinsx=50, marker_color="#88CCEE", name="placebo CARs"
+        )
+    )
+    figure.add_vline(
+        x=100 * observed,
+        line={"color": "#D55E00", "width": 3},
+        annotation_text=f"observed {100 * observed:.2f}% (p = {p_value:.3f})",
+        annotation_position="top",
+    )
+    title = f"Placebo distribution of the CAR — {name}"
+    if synthetic:
+        title += " — SYNTHETIC DEMO DATA"
+    figure.update_layout(
+        title=title,
+        height=360,
+        xaxis_title="CAR over the event window (%)",
+        yaxis_title="Pseudo-event sessions",
+        showlegend=False,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    )
+    return figure

@@ -15,6 +15,7 @@ from pages import charts, ui
 
 ui.run_through_app()
 
+PLACEBO_DRAWS = 1000
 MODEL_LABELS = {
     "market": "Market model (OLS on the benchmark)",
     "constant-mean": "Constant mean",
@@ -158,7 +159,9 @@ try:
         )
         st.stop()
     with st.spinner("Estimating…"):
-        result = ui.run_study(instruments, market, events, spec, constant_mean_for)
+        result = ui.run_study(
+            instruments, market, events, spec, constant_mean_for, placebo_draws=PLACEBO_DRAWS
+        )
 except (EventStudyInputError, DataSourceError) as error:
     st.error(f"Cannot run this study: {error}")
     st.stop()
@@ -279,8 +282,39 @@ if len(result.tests) and not summary.empty:
             "p_value": st.column_config.NumberColumn("p (two-sided)", format="%.4f"),
         },
     )
+    if (shown["n"] < 2).any():
+        st.caption(
+            "Cross-sectional tests (t, BMP, Kolari–Pynnönen) need at least two "
+            "instruments; with one they are left empty."
+        )
     with st.expander("All statistics, daily and per window"):
         st.dataframe(result.tests, hide_index=True, width="stretch", key="study_tests_all")
+
+if len(result.placebo_summary):
+    st.subheader("Placebo test")
+    st.caption(
+        f"The same CAR at up to {PLACEBO_DRAWS} pseudo-event sessions (seeded) whose "
+        "window overlaps no catalogue measure; p = share of placebo CARs at least as "
+        "extreme as the observed one. Needs no assumption about cross-correlation."
+    )
+    placebo_summary = result.placebo_summary
+    choices = list(placebo_summary["instrument"])
+    shown_name = st.selectbox(
+        "Series", choices, key="study_placebo_series", index=len(choices) - 1, format_func=ui.label
+    )
+    row = placebo_summary.set_index("instrument").loc[shown_name]
+    st.plotly_chart(
+        charts.placebo_figure(
+            result.placebo[result.placebo["instrument"] == shown_name],
+            row["observed_car"],
+            ui.label(shown_name),
+            row["p_value"],
+            synthetic,
+        ),
+        width="stretch",
+        key="study_placebo_chart",
+    )
+    st.dataframe(placebo_summary, hide_index=True, width="stretch", key="study_placebo_table")
 
 if len(result.diagnostics):
     st.subheader("Diagnostics")

@@ -202,17 +202,31 @@ def _study(
     events: tuple[tuple, ...],
     spec: EventStudySpec,
     constant_mean_for: tuple[str, ...],
+    placebo_draws: int,
+    excluded_sessions: tuple,
 ):
     needed = tuple(sorted(set(instruments) | ({market} if market else set())))
     frame = Store(version[0]).read(needed)
     event_objects = [Event(*event) for event in events]
     return study_from_bars(
-        frame, instruments, event_objects, spec, all_sessions(), market, constant_mean_for
+        frame,
+        instruments,
+        event_objects,
+        spec,
+        all_sessions(),
+        market,
+        constant_mean_for,
+        placebo_draws=placebo_draws if len(event_objects) == 1 else 0,
+        excluded_sessions=excluded_sessions,
     )
 
 
-def run_study(instruments, market, events, spec: EventStudySpec, constant_mean_for=()):
-    """Cached event study of ``instruments`` around ``events`` (analysis.Event objects)."""
+def run_study(
+    instruments, market, events, spec: EventStudySpec, constant_mean_for=(), placebo_draws: int = 0
+):
+    """Cached event study of ``instruments`` around ``events`` (analysis.Event objects).
+    With one event and ``placebo_draws``, a placebo distribution avoiding every catalogue
+    event window comes with it."""
     as_tuples = tuple((e.event_id, e.event_date, e.event_session) for e in events)
     current = store()
     return _study(
@@ -222,6 +236,8 @@ def run_study(instruments, market, events, spec: EventStudySpec, constant_mean_f
         as_tuples,
         spec,
         tuple(constant_mean_for),
+        placebo_draws,
+        tuple(catalogue()["event_session"].dropna()),
     )
 
 

@@ -274,3 +274,17 @@ def test_overlap_merge_and_market_wide_rule_in_the_study(app):
     assert "overlapping windows: merge" in summary["method"].iloc[0]
     app.radio(key="study_overlap").set_value("drop").run()
     assert any("dropped" in i.value for i in app.info)
+
+
+def test_single_measure_study_shows_tests_and_a_placebo(app):
+    _goto(app, "pages/event_study.py")
+    tests = next(t.value for t in app.dataframe if "statistic" in t.value.columns)
+    assert {"kp_bmp_t", "corrado_rank_z", "cross_sectional_t"} <= set(tests["statistic"])
+    placebo = next(t.value for t in app.dataframe if "observed_car" in t.value.columns)
+    row = placebo.iloc[0]
+    assert row["instrument"] == "399006.SZ" and 0 < row["p_value"] <= 1
+    assert row["n_draws"] > 500
+    summary = pd.read_csv(
+        io.BytesIO(_download_bytes(app, "download_placebo_summary")), encoding="utf-8-sig"
+    )
+    assert summary.loc[0, "data_mode"] == "SYNTHETIC DEMO"
