@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from analysis import models
 from analysis.returns import RETURN_KINDS
@@ -406,7 +406,7 @@ def run_event_study(
     index = returns.index
     values = returns.to_numpy(dtype=float)
     market_values = None if market is None else market.reindex(index).to_numpy(dtype=float)
-    instruments = [str(column) for column in returns.columns]
+    instruments = returns.columns.astype(str).tolist()
     market_wide = set(constant_mean_for)
     fallback_mask = np.array(
         [
@@ -439,7 +439,16 @@ def run_event_study(
             values, market_values, position, rel_days, est_rel_days, spec, fallback_mask
         )
         keep = np.ones(len(instruments), dtype=bool)
-        for column, name in enumerate(instruments):
+        # only instruments with something to report go through the (Python) loop below
+        flagged = (
+            (block["n"] < spec.min_estimation)
+            | (block["n_event"] < len(rel_days))
+            | block["degenerate"]
+            | ~(block["sigma2"] > 0)
+            | fallback_mask
+        )
+        for column in np.flatnonzero(flagged):
+            name = instruments[column]
             reason = _skip_reason(block, column, spec, event)
             if reason:
                 keep[column] = False
@@ -626,6 +635,8 @@ def _skip_reason(block, column, spec, event) -> str | None:
 
 def _panel(blocks, instruments, rel_days, est_rel_days, index, spec) -> Panel:
     def stack(name):
+        if len(blocks) == 1 and blocks[0]["keep"].all():  # one event, nothing skipped: no copy
+            return blocks[0][name]
         parts = [block[name][..., block["keep"]] for block in blocks]
         if not parts:
             shape = {
@@ -767,7 +778,7 @@ def _frames(blocks, panel: Panel, instruments, index, spec):
                     "car": car_w,
                     "car_se": se_w,
                     "t_stat": t_w,
-                    "p_value": 2.0 * stats.t.sf(np.abs(t_w), dof_w),
+                    "p_value": 2.0 * special.stdtr(dof_w, -np.abs(t_w)),
                     "event_id": event.event_id,
                     "model": model_names.take(np.repeat(np.arange(count), n_windows)),
                     "n_event_days": n_valid[:, span].T.ravel().astype(int),
