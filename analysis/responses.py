@@ -20,6 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.event_study import Event, EventStudyResult, EventStudySpec, run_event_study
+from analysis.statistics import TEST_COLUMNS
 
 VOLATILITY_COLUMNS = ["instrument", "event_id", "rel_day", "volatility_ratio"]
 
@@ -72,20 +73,7 @@ def abnormal_volatility(result: EventStudyResult) -> tuple[pd.DataFrame, pd.Data
             rows.append(_ratio_row(ratio[i, columns], windows[0], int(rel_day), event_id))
         for w, window in enumerate(windows):
             rows.append(_ratio_row(window_ratio[w, columns], window, None, event_id))
-    tests = pd.DataFrame(
-        rows,
-        columns=[
-            "statistic",
-            "window_start",
-            "window_end",
-            "rel_day",
-            "value",
-            "p_value",
-            "n",
-            "event_id",
-            "mean_ratio",
-        ],
-    )
+    tests = pd.DataFrame(rows, columns=[*TEST_COLUMNS, "mean_ratio"])
     tests["rel_day"] = tests["rel_day"].astype("Int64")
     return frame, tests
 

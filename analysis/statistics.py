@@ -86,6 +86,18 @@ def _col_cross_section(values):
     return mean, sd, count
 
 
+def _sum_of_daily(daily: np.ndarray, panel: Panel, windows) -> tuple[np.ndarray, np.ndarray]:
+    """Window statistic Σ_τ z_τ / √L over the days with a value (estudy2's CAR form of a daily
+    statistic), and the number of pairs with a CAR in each window."""
+    indicator = panel.window_matrix(windows)
+    days = indicator @ (~np.isnan(daily)).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = indicator @ np.where(np.isnan(daily), 0.0, daily) / np.sqrt(days)
+    car, _, _ = _windows_car(panel, windows)
+    _, _, pairs = _col_cross_section(car)
+    return _nan_if_empty(value, days), pairs
+
+
 def _windows_car(panel: Panel, windows):
     car, variance, n_days = panel.car(windows)
     return car, variance, n_days
@@ -155,13 +167,8 @@ def bw1980_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
     with np.errstate(invalid="ignore", divide="ignore"):
         t = aar / (np.sqrt(np.nansum(variance)) / panel.size)
     dof = np.mean(panel.n) - 1 if panel.size else np.nan
-    indicator = panel.window_matrix(windows)
-    days = indicator @ (~np.isnan(t)).astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        wt = indicator @ np.where(np.isnan(t), 0.0, t) / np.sqrt(days)
-    car, _, _ = _windows_car(panel, windows)
-    _, _, wn = _col_cross_section(car)
-    return Statistic(t, _t_p(t, dof), n, _nan_if_empty(wt, days), _t_p(wt, dof), wn)
+    wt, wn = _sum_of_daily(t, panel, windows)
+    return Statistic(t, _t_p(t, dof), n, wt, _t_p(wt, dof), wn)
 
 
 def _patell_variance(panel: Panel) -> np.ndarray:
@@ -335,12 +342,7 @@ def lamb_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
     factor = 1 + 1 / np.mean(panel.n) + (dev**2 / sxx if np.isfinite(sxx) else 0.0)
     aar, _, n = _col_cross_section(panel.ar)
     z = aar / (s * np.sqrt(factor))
-    indicator = panel.window_matrix(windows)
-    days = indicator @ (~np.isnan(z)).astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        wz = indicator @ np.where(np.isnan(z), 0.0, z) / np.sqrt(days)
-    car, _, _ = _windows_car(panel, windows)
-    _, _, wn = _col_cross_section(car)
+    wz, wn = _sum_of_daily(z, panel, windows)
     return Statistic(z, _normal_p(z), n, wz, _normal_p(wz), wn)
 
 

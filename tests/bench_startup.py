@@ -12,53 +12,22 @@ playwright package; no network.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 
-from tests.conftest import PROJECT
-from tests.test_browser import CHROMIUM, _free_port
+from tests import streamlit_server
+from tests.test_browser import CHROMIUM
 
 
 def one_run() -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as data:
-        port = _free_port()
         started = time.perf_counter()
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=PROJECT,
-            env={**os.environ, "POLICYLENS_DATA_DIR": data},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        process, url = streamlit_server.start(data)
         try:
-            url = f"http://127.0.0.1:{port}"
-            while True:
-                try:
-                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.05)
+            streamlit_server.wait_until_healthy(url)
             server_up = time.perf_counter() - started
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(

@@ -7,16 +7,12 @@ Skipped when /usr/bin/chromium or the playwright package is missing (``.ci/run``
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests import streamlit_server
 from tests.conftest import PROJECT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -31,57 +27,17 @@ PAGES = {
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed")
     pytest.importorskip("playwright.sync_api")
-    port = _free_port()
-    env = {**os.environ, "POLICYLENS_DATA_DIR": str(tmp_path / "data")}
-    log = open(tmp_path / "streamlit.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=PROJECT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    with open(tmp_path / "streamlit.log", "w") as log:
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.terminate()
-        pytest.fail("streamlit did not come up: " + (tmp_path / "streamlit.log").read_text())
-    yield url
-    process.terminate()
-    process.wait(20)
-    log.close()
+            with streamlit_server.running(tmp_path / "data", log) as url:
+                yield url
+        except RuntimeError as error:
+            pytest.fail(f"{error}: {(tmp_path / 'streamlit.log').read_text()}")
 
 
 def _cjk_font_installed() -> bool:

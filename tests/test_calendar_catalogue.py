@@ -6,13 +6,11 @@ import pandas as pd
 import pytest
 
 from data_sources.catalogue import (
-    CatalogueError,
     filter_by_themes,
     load_catalogue,
     segments,
     studyable,
     themes,
-    validate_measures,
 )
 from data_sources.trading_calendar import CalendarError, event_session, next_session
 
@@ -69,40 +67,3 @@ def test_theme_filter_uses_primary_and_secondary_themes():
     assert (zero_tolerance["theme"] == "T4").sum() == 5
     assert "fraud-buyback-draft-2020" in set(zero_tolerance["id"])  # T8 with secondary T4
     assert len(filter_by_themes(catalogue, [])) == len(catalogue)
-
-
-def _row(**overrides):
-    row = {
-        "id": "good-measure",
-        "title_zh": "标题",
-        "title_en": "Title",
-        "announcement_date": "2020-07-31",
-        "timing": "unknown",
-        "theme": "T4",
-        "segments": ["ALL"],
-        "source_url": "https://example.org/x",
-        "confidence": "verified",
-    }
-    row.update(overrides)
-    return row
-
-
-def test_validation_names_every_row_and_field_and_loads_nothing():
-    rows = [
-        _row(),
-        _row(id="good-measure"),
-        _row(id="bad-date", announcement_date="2020-02-30"),
-        _row(id="bad-theme", theme="T10"),
-        _row(id="bad-segment", segments=["MOON"]),
-        _row(id="no-source", source_url=""),
-        _row(id="bad-timing", timing="noon"),
-    ]
-    with pytest.raises(CatalogueError) as raised:
-        validate_measures(rows, "user.yaml")
-    problems = raised.value.problems
-    assert "row 2, field 'id': 'good-measure' duplicates row 1" in problems
-    assert any(p.startswith("row 3 (bad-date), field 'announcement_date'") for p in problems)
-    assert any(p.startswith("row 4 (bad-theme), field 'theme'") for p in problems)
-    assert any(p.startswith("row 5 (bad-segment), field 'segments'") for p in problems)
-    assert any(p.startswith("row 6 (no-source), field 'source_url'") for p in problems)
-    assert any(p.startswith("row 7 (bad-timing), field 'timing'") for p in problems)

@@ -150,16 +150,25 @@ def test_chinext_vs_csi300_real_data_equals_statsmodels(tmp_path, capsys):
     assert row["p_value"] == pytest.approx(2 * stats.t.sf(abs(t_stat), 238), rel=1e-8)
 
 
+def _covid_price_files(folder, directory, tickers=None) -> list[str]:
+    """estudy2's prices as one date,close file per ticker plus GSPC.csv; ``--prices`` args."""
+    prices = pd.read_csv(folder / "prices.csv")
+    arguments = []
+    for ticker in tickers or prices.columns[1:]:
+        path = directory / f"{ticker}.csv"
+        prices[["date", ticker]].rename(columns={ticker: "close"}).dropna().to_csv(
+            path, index=False
+        )
+        arguments += ["--prices", str(path)]
+    pd.read_csv(folder / "prices_indx.csv").rename(columns={"^GSPC": "close"}).to_csv(
+        directory / "GSPC.csv", index=False
+    )
+    return arguments
+
+
 def test_textbook_reference_through_the_cli_with_the_data_calendar(tmp_path, capsys):
     folder = shared_path("validation", "estudy2_covid7")
-    prices = pd.read_csv(folder / "prices.csv")
-    for ticker in ("AMZN", "ZM"):
-        prices[["date", ticker]].rename(columns={ticker: "close"}).dropna().to_csv(
-            tmp_path / f"{ticker}.csv", index=False
-        )
-    pd.read_csv(folder / "prices_indx.csv").rename(columns={"^GSPC": "close"}).to_csv(
-        tmp_path / "GSPC.csv", index=False
-    )
+    _covid_price_files(folder, tmp_path, ("AMZN", "ZM"))
     out = tmp_path / "out"
     code, _, err = _run(
         [
@@ -458,17 +467,7 @@ def test_placebo_and_volume_files(tmp_path, capsys, rng):
 
 def test_estudy2_conventions_through_the_cli(tmp_path, capsys):
     folder = shared_path("validation", "estudy2_covid7")
-    prices = pd.read_csv(folder / "prices.csv")
-    paths = []
-    for ticker in prices.columns[1:]:
-        path = tmp_path / f"{ticker}.csv"
-        prices[["date", ticker]].rename(columns={ticker: "close"}).dropna().to_csv(
-            path, index=False
-        )
-        paths += ["--prices", str(path)]
-    pd.read_csv(folder / "prices_indx.csv").rename(columns={"^GSPC": "close"}).to_csv(
-        tmp_path / "GSPC.csv", index=False
-    )
+    paths = _covid_price_files(folder, tmp_path)
     out = tmp_path / "out"
     code, _, err = _run(
         [
