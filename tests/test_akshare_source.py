@@ -126,3 +126,23 @@ def test_network_failure_is_a_named_error():
 def test_symbol_outside_the_registry_is_refused_before_any_request():
     with pytest.raises(DataSourceError, match="not in the instrument registry"):
         AkshareSource().fetch(BarQuery("123456.SZ"))
+
+
+@responses.activate
+def test_a_share_stock_uses_back_adjusted_history():
+    # stock_zh_a_hist: 11 values per line; 600xxx → Shanghai (secid 1.), hfq → fqt=2
+    lines = [
+        "2024-09-23,30.10,30.42,30.50,30.00,98765,300000000.00,1.66,1.07,0.32,0.20",
+        "2024-09-24,30.50,31.20,31.40,30.40,123456,380000000.00,3.29,2.56,0.78,0.25",
+    ]
+    responses.get(
+        KLINE_URL,
+        json={
+            "rc": 0,
+            "data": {"code": "600377", "market": 1, "name": "宁沪高速", "klines": lines},
+        },
+        match=[matchers.query_param_matcher({"secid": "1.600377", "fqt": "2"}, strict_match=False)],
+    )
+    result = AkshareSource().fetch(BarQuery("600377.SH"))
+    assert result.bars["close"].tolist() == [30.42, 31.20]
+    assert result.detail == "akshare stock_zh_a_hist(600377, adjust=hfq)"
