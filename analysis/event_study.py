@@ -644,14 +644,8 @@ def _panel(blocks, instruments, rel_days, est_rel_days, index, spec) -> Panel:
                 "est_ar": (len(est_rel_days), 0),
                 "dev": (len(rel_days), 0),
                 "dev_index": (len(rel_days), 0),
-                "event_positions": (len(rel_days), 0),
-                "est_positions": (len(est_rel_days), 0),
             }.get(name, (0,))
             return np.zeros(shape)
-        if parts[0].ndim == 1 and name in ("event_positions", "est_positions"):
-            return np.column_stack(
-                [np.repeat(block[name][:, None], block["keep"].sum(), 1) for block in blocks]
-            )
         return np.concatenate(parts, axis=-1)
 
     names = np.array(instruments, dtype=object)

@@ -47,22 +47,6 @@ class FittedModel:
             return np.broadcast_to(market_column, returns.shape).copy()
         return self.alpha + self.beta * market_column
 
-    def car_variance(self, n_event: np.ndarray, market_sum_dev: np.ndarray) -> np.ndarray:
-        """Var(CAR) over ``n_event`` valid event days, with estimation-error correction.
-
-        Market model (CLM eq. 4.4.17–18 summed over the window, formula 3.3):
-        σ̂²·[L + L²/L1 + (Σ_τ(R_mτ − μ̂_m))² / Σ_t(R_mt − μ̂_m)²], where L = ``n_event`` and
-        ``market_sum_dev`` = Σ_τ(R_mτ − μ̂_m) over the valid event days.
-        Constant mean: σ̂²·(L + L²/L1). Market-adjusted: L·σ̂² (nothing estimated for the mean).
-        """
-        if self.model == "market":
-            return self.sigma2 * (
-                n_event + n_event**2 / self.n + market_sum_dev**2 / self.market_sxx
-            )
-        if self.model == "constant-mean":
-            return self.sigma2 * (n_event + n_event**2 / self.n)
-        return self.sigma2 * n_event
-
 
 def fit(model: str, returns: np.ndarray, market: np.ndarray | None) -> FittedModel:
     """Estimate ``model`` on an L × N block; see :class:`FittedModel` for what comes back."""
