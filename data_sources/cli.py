@@ -2,8 +2,10 @@
 
     python -m data_sources catalogue export [--format csv|yaml]   # to stdout
     python -m data_sources catalogue import FILE                  # .yaml or .csv
+    python -m data_sources refresh [--segment NAME ...] [--symbol S ...]
 
-Exit codes: 0 success; 2 bad input (every problem on stderr, each naming the row and field;
+Exit codes: 0 success; 1 some instruments failed to refresh (the others are stored); 2 bad
+input (every problem on stderr, each naming the row and field;
 nothing is imported); 1 an unexpected internal error (set POLICYLENS_DEBUG=1 for the traceback).
 """
 
@@ -39,7 +41,86 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("csv", "yaml"), default="csv")
     add = actions.add_parser("import", help="validate a .yaml or .csv file and add its measures")
     add.add_argument("file", metavar="FILE")
+    refresh = commands.add_parser(
+        "refresh", help="fetch daily bars from akshare into the store (incremental)"
+    )
+    refresh.add_argument(
+        "--segment",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="every instrument of a segment, e.g. BRK or REIT (repeatable)",
+    )
+    refresh.add_argument(
+        "--symbol",
+        action="append",
+        default=[],
+        metavar="S",
+        help="a canonical symbol, e.g. 399006.SZ (repeatable)",
+    )
+    refresh.add_argument("--workers", type=int, default=2, help="requests at once (default 2)")
+    refresh.add_argument(
+        "--delay", type=float, default=0.5, help="pause after each request, seconds (default 0.5)"
+    )
+    refresh.add_argument(
+        "--retries", type=int, default=3, help="retries of a transient failure (default 3)"
+    )
     return parser
+
+
+def refresh_symbols_from(args) -> list[str]:
+    """The instruments a ``refresh`` asks for (all registry instruments when none is named)."""
+    from data_sources.instruments import registry, segment_instruments, segment_table
+
+    known = set(segment_table()["id"])
+    unknown = [code for code in args.segment if code not in known]
+    if unknown:
+        raise UsageError(f"unknown segment {unknown[0]!r}; segments: {', '.join(sorted(known))}")
+    for symbol in args.symbol:
+        if symbol not in registry():
+            raise UsageError(
+                f"symbol {symbol!r} is not in the instrument registry "
+                "(data_sources/instruments.yaml)"
+            )
+    if args.workers < 1 or args.retries < 0 or args.delay < 0:
+        raise UsageError("--workers must be ≥ 1, --retries and --delay ≥ 0")
+    chosen = segment_instruments(args.segment) + list(args.symbol)
+    return list(dict.fromkeys(chosen)) if chosen else list(registry())
+
+
+def run_refresh(args) -> int:
+    from data_sources.refresh import refresh
+    from data_sources.store import Store
+
+    symbols = refresh_symbols_from(args)
+    width = 30
+
+    def progress(done, total, outcome):
+        filled = int(width * done / total)
+        sys.stderr.write(
+            f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{total} "
+            f"{outcome.symbol} {outcome.status}".ljust(width + 40)
+        )
+        sys.stderr.flush()
+
+    outcomes = refresh(
+        symbols,
+        Store(),
+        workers=args.workers,
+        delay=args.delay,
+        retries=args.retries,
+        progress=progress,
+    )
+    sys.stderr.write("\n")
+    failed = [o for o in outcomes if o.status != "ok"]
+    for outcome in failed:
+        print(f"{PROGRAM}: {outcome.symbol}: {outcome.message}", file=sys.stderr)
+    stored = sum(o.rows_stored for o in outcomes)
+    print(
+        f"refreshed {len(outcomes) - len(failed)} of {len(outcomes)} series "
+        f"({stored:,} rows stored); failed: {len(failed)}"
+    )
+    return 1 if failed else 0
 
 
 def export_catalogue(fmt: str) -> bytes:
@@ -64,6 +145,8 @@ def import_catalogue(path_text: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        if args.command == "refresh":
+            return run_refresh(args)
         if args.action == "export":
             sys.stdout.buffer.write(export_catalogue(args.format))
             sys.stdout.flush()

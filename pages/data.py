@@ -1,19 +1,18 @@
 """Data: what is stored, from which source; fetch from akshare; import your own price files."""
 
-import pandas as pd
 import streamlit as st
 
 from data_sources.akshare_source import AkshareSource
-from data_sources.base import BarQuery, FetchResult
+from data_sources.base import FetchResult
 from data_sources.errors import DataSourceError
 from data_sources.files import parse_price_csv
 from data_sources.instruments import registry, segment_instruments
+from data_sources.refresh import refresh
 from data_sources.store import COVERAGE_COLUMNS
 from pages import ui
 
 ui.run_through_app()
 SOURCE_NAMES = {"demo": "SYNTHETIC DEMO", "akshare": "akshare", "import": "imported file"}
-FETCH_START = pd.Timestamp("2018-01-01")
 
 st.title("Data")
 ui.show_flashes()
@@ -82,24 +81,32 @@ to_fetch = st.multiselect(
     "chosen in the sidebar.",
 )
 if st.button("Fetch now", disabled=not to_fetch, key="fetch_button", icon=":material/download:"):
-    source = AkshareSource()
-    progress = st.progress(0.0, text="Starting…")
-    failures = []
-    for number, symbol in enumerate(to_fetch, start=1):
-        progress.progress((number - 1) / len(to_fetch), text=f"Fetching {ui.label(symbol)}…")
-        try:
-            rows = store.write(source.fetch(BarQuery(symbol, start=FETCH_START)))
-            ui.live_symbols().add(symbol)
-            ui.flash("write", f"✅ {ui.label(symbol)}: {rows:,} rows stored")
-        except DataSourceError as error:
-            store.record_error(symbol, str(error))
-            failures.append(symbol)
-            ui.flash("write", f"❌ {ui.label(symbol)}: {error.reason}")
+    bar = st.progress(0.0, text="Starting…")
+
+    def show_progress(done, total, outcome):
+        bar.progress(
+            done / total, text=f"{done}/{total} · {ui.label(outcome.symbol)}: {outcome.status}"
+        )
+
+    # incremental, retried, two at a time with a pause (these endpoints throttle); the Stop
+    # button of the app interrupts between instruments, and every write is atomic
+    outcomes = refresh(to_fetch, store, AkshareSource(), progress=show_progress)
+    failures = [o for o in outcomes if o.status != "ok"]
+    for outcome in outcomes:
+        if outcome.status == "ok":
+            ui.live_symbols().add(outcome.symbol)
+            ui.flash(
+                "write",
+                f"✅ {ui.label(outcome.symbol)}: {outcome.rows_fetched:,} rows "
+                f"fetched from {outcome.start:%Y-%m-%d}, {outcome.rows_stored:,} stored",
+            )
+        else:
+            ui.flash("write", f"❌ {ui.label(outcome.symbol)}: {outcome.message}")
     if failures:
         ui.flash(
             "error",
-            f"{len(failures)} of {len(to_fetch)} failed ({', '.join(failures)}); "
-            "their stored data are unchanged.",
+            f"{len(failures)} of {len(to_fetch)} failed "
+            f"({', '.join(o.symbol for o in failures)}); their stored data are unchanged.",
         )
     else:
         ui.flash("success", f"Fetched {len(to_fetch)} series.")
