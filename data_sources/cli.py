@@ -3,6 +3,7 @@
     python -m data_sources catalogue export [--format csv|yaml]   # to stdout
     python -m data_sources catalogue import FILE                  # .yaml or .csv
     python -m data_sources refresh [--segment NAME ...] [--symbol S ...]
+    python -m data_sources import FILE [FILE ...] [--symbol S]    # CSV or Excel price files
 
 Exit codes: 0 success; 1 some instruments failed to refresh (the others are stored); 2 bad
 input (every problem on stderr, each naming the row and field;
@@ -65,7 +66,41 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument(
         "--retries", type=int, default=3, help="retries of a transient failure (default 3)"
     )
+    files = commands.add_parser("import", help="store price files (CSV or Excel) as series")
+    files.add_argument("files", nargs="+", metavar="FILE")
+    files.add_argument(
+        "--symbol",
+        metavar="S",
+        help="series name (one file only; default: the file name without extension)",
+    )
     return parser
+
+
+def run_import(args) -> int:
+    """Validate every file first; store them only if all are valid (nothing half-imported)."""
+    from data_sources.base import FetchResult
+    from data_sources.files import parse_price_file
+    from data_sources.store import Store
+
+    if args.symbol and len(args.files) > 1:
+        raise UsageError("--symbol names one series: give it with a single FILE")
+    parsed = []
+    for path_text in args.files:
+        path = Path(path_text)
+        if not path.is_file():
+            raise UsageError(f"file {path_text} does not exist")
+        parsed.append((path.name, parse_price_file(path.read_bytes(), path.name, args.symbol)))
+    names = [bars["symbol"].iloc[0] for _, bars in parsed]
+    if len(set(names)) != len(names):
+        raise UsageError(f"two files give the same series name {names}")
+    store = Store()
+    for name, bars in parsed:
+        rows = store.write(FetchResult(bars, "import", f"file {name}"), merge=False)
+        print(
+            f"{bars['symbol'].iloc[0]}: {rows:,} rows from {name} "
+            f"({bars['date'].iloc[0]:%Y-%m-%d} to {bars['date'].iloc[-1]:%Y-%m-%d})"
+        )
+    return 0
 
 
 def refresh_symbols_from(args) -> list[str]:
@@ -147,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "refresh":
             return run_refresh(args)
+        if args.command == "import":
+            return run_import(args)
         if args.action == "export":
             sys.stdout.buffer.write(export_catalogue(args.format))
             sys.stdout.flush()

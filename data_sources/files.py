@@ -1,15 +1,18 @@
-"""Import of a user's own price files (CSV) into the canonical table.
+"""Import of a user's own price files (CSV or Excel) into the canonical table.
 
 Accepted layouts: ``date,close[,open,high,low,volume,amount]`` with any capitalisation, and
-akshare's / Chinese vendors' Chinese headers (日期, 收盘, 开盘, 最高, 最低, 成交量, 成交额).
-Encodings tried in order: UTF-8 (with or without BOM), then GB18030 (a superset of GBK/GB2312).
-Every error names the file, and where it can the row (the line number in the file, header = 1)
-and the column.
+the exports of the usual vendors: akshare (日期, 开盘, 收盘, 最高, 最低, 成交量, 成交额), Wind
+and Choice (收盘价(元), 成交量(股), 成交金额, 交易日期 …: unit suffixes in brackets are
+ignored), iFinD (``time``), baostock (English), tushare (``trade_date`` as YYYYMMDD,
+``vol``). CSV encodings tried in order: UTF-8 (with or without BOM), UTF-16 (with BOM,
+Excel's "Unicode text"), then GB18030 (a superset of GBK/GB2312). Every error names the file,
+and where it can the row (the line in the file or sheet, header = 1) and the column.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,8 @@ from data_sources.schema import CANONICAL_COLUMNS, check_symbol, to_canonical
 _ENGLISH_ALIASES = {
     "date": "date",
     "trade_date": "date",
+    "time": "date",
+    "datetime": "date",
     "close": "close",
     "adj close": "close",
     "adj_close": "close",
@@ -35,14 +40,27 @@ _ENGLISH_ALIASES = {
     "turnover": "amount",
 }
 
+_CHINESE_ALIASES = {
+    **CHINESE_COLUMNS,
+    "交易日期": "date",
+    "时间": "date",
+    "收盘价": "close",
+    "开盘价": "open",
+    "最高价": "high",
+    "最低价": "low",
+    "成交金额": "amount",
+}
 CHINESE_ALTERNATIVE = {"date": "日期", "close": "收盘"}
+EXCEL_SUFFIXES = (".xlsx", ".xls")
+_UNIT = re.compile(r"\s*[(（][^)）]*[)）]\s*$")
 
 #: Files larger than this are refused before parsing (a daily series of 30 years is ~1 MB).
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 def _decode(content: bytes, name: str) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
+    encodings = ("utf-16",) if content[:2] in (b"\xff\xfe", b"\xfe\xff") else ()
+    for encoding in (*encodings, "utf-8-sig", "gb18030"):
         try:
             return content.decode(encoding)
         except UnicodeDecodeError:
@@ -51,14 +69,33 @@ def _decode(content: bytes, name: str) -> str:
 
 
 def _canonical_name(column: str) -> str | None:
-    stripped = str(column).strip()
-    if stripped in CHINESE_COLUMNS:
-        return CHINESE_COLUMNS[stripped]
+    stripped = _UNIT.sub("", str(column).strip())  # 收盘价(元) → 收盘价
+    if stripped in _CHINESE_ALIASES:
+        return _CHINESE_ALIASES[stripped]
     return _ENGLISH_ALIASES.get(stripped.lower())
 
 
-def parse_price_csv(content: bytes, name: str, symbol: str | None = None) -> pd.DataFrame:
-    """Parse CSV bytes into canonical bars for ``symbol`` (default: the file name, no extension).
+def _read_table(content: bytes, name: str, where: str) -> pd.DataFrame:
+    """Every cell as text: CSV (decoded as above) or the first sheet of an Excel workbook."""
+    if Path(name).suffix.lower() in EXCEL_SUFFIXES:
+        try:
+            return pd.read_excel(io.BytesIO(content), dtype=str)
+        except Exception as error:  # openpyxl/xlrd raise many types for a damaged workbook
+            raise DataSourceError(
+                f"not a readable Excel workbook ({type(error).__name__})", source=where
+            ) from None
+    text = _decode(content, name)
+    if not text.strip():
+        raise DataSourceError("file is empty", source=where)
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise DataSourceError(f"not a readable CSV file ({error})", source=where) from None
+
+
+def parse_price_file(content: bytes, name: str, symbol: str | None = None) -> pd.DataFrame:
+    """Parse CSV or Excel bytes into canonical bars for ``symbol`` (default: the file name
+    without its extension).
 
     Raises :class:`DataSourceError` naming the file, row and column of the first problem.
     """
@@ -66,13 +103,7 @@ def parse_price_csv(content: bytes, name: str, symbol: str | None = None) -> pd.
     if len(content) > MAX_FILE_BYTES:
         raise DataSourceError(f"file is larger than {MAX_FILE_BYTES // 2**20} MB", source=where)
     symbol = check_symbol(symbol if symbol is not None else Path(name).stem)
-    text = _decode(content, name)
-    if not text.strip():
-        raise DataSourceError("file is empty", source=where)
-    try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise DataSourceError(f"not a readable CSV file ({error})", source=where) from None
+    raw = _read_table(content, name, where)
     mapping: dict[str, str] = {}
     for column in raw.columns:
         canonical = _canonical_name(column)
@@ -92,16 +123,24 @@ def parse_price_csv(content: bytes, name: str, symbol: str | None = None) -> pd.
     return to_canonical(frame, symbol, source=where)
 
 
+#: CSV-only name kept for callers of the Foundation API.
+parse_price_csv = parse_price_file
+
+
 def _check_cells(frame: pd.DataFrame, where: str) -> None:
     """Name the first unreadable date, non-numeric or non-positive price, or duplicate date."""
-    dates = pd.to_datetime(frame["date"], errors="coerce", format="mixed")
-    for position in range(len(frame)):
-        line = position + 2  # header is line 1
-        if pd.isna(dates.iloc[position]):
-            raise DataSourceError(
-                f"row {line}, column 'date': {frame['date'].iloc[position]!r} is not a date",
-                source=where,
-            )
+    text_dates = frame["date"].astype("string").str.strip()
+    compact = text_dates.str.fullmatch(r"\d{8}").fillna(False)
+    if compact.all():  # tushare's 20240924
+        dates = pd.to_datetime(text_dates, errors="coerce", format="%Y%m%d")
+    else:
+        dates = pd.to_datetime(text_dates, errors="coerce", format="mixed")
+    if dates.isna().any():
+        position = int(dates.isna().to_numpy().argmax())
+        raise DataSourceError(
+            f"row {position + 2}, column 'date': {frame['date'].iloc[position]!r} is not a date",
+            source=where,
+        )
     for column in (c for c in ("open", "high", "low", "close") if c in frame.columns):
         values = pd.to_numeric(frame[column], errors="coerce")
         text = frame[column]
@@ -127,7 +166,7 @@ def _check_cells(frame: pd.DataFrame, where: str) -> None:
 
 
 class FileSource(BarSource):
-    """A CSV price file on disk as a bar source (query.symbol names the series)."""
+    """A CSV or Excel price file on disk as a bar source (query.symbol names the series)."""
 
     source_kind = "import"
 
@@ -148,7 +187,7 @@ class FileSource(BarSource):
             ) from None
 
     def transform_data(self, query: BarQuery, raw: bytes) -> pd.DataFrame:
-        return parse_price_csv(raw, self.path.name, query.symbol)[CANONICAL_COLUMNS]
+        return parse_price_file(raw, self.path.name, query.symbol)[CANONICAL_COLUMNS]
 
     def describe(self, query: BarQuery, params: dict[str, Any]) -> str:
         return f"file {self.path.name}"

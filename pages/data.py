@@ -5,7 +5,7 @@ import streamlit as st
 from data_sources.akshare_source import AkshareSource
 from data_sources.base import FetchResult
 from data_sources.errors import DataSourceError
-from data_sources.files import parse_price_csv
+from data_sources.files import parse_price_file
 from data_sources.instruments import registry, segment_instruments
 from data_sources.refresh import refresh
 from data_sources.store import COVERAGE_COLUMNS
@@ -114,13 +114,15 @@ if st.button("Fetch now", disabled=not to_fetch, key="fetch_button", icon=":mate
 
 st.subheader("Import your own price files")
 st.caption(
-    "CSV with a date and a close column (date, close[, open, high, low, volume, amount]) "
-    "or akshare's Chinese headers (日期, 收盘, …); UTF-8 or GBK. The series name defaults "
-    "to the file name without its extension."
+    "CSV or Excel with a date and a close column (date, close[, open, high, low, volume, "
+    "amount]); exports of akshare, Wind, Choice, iFinD, baostock and tushare are recognised "
+    "(日期/交易日期, 收盘/收盘价(元), trade_date, …); UTF-8, UTF-16 or GBK. The series name "
+    "defaults to the file name without its extension. Headless: "
+    "`python -m data_sources import FILE …`."
 )
 uploads = st.file_uploader(
     "Price files",
-    type=["csv", "txt"],
+    type=["csv", "txt", "xlsx", "xls"],
     accept_multiple_files=True,
     key=f"import_files_{st.session_state.get('import_round', 0)}",
 )
@@ -131,7 +133,7 @@ for upload in uploads or []:
         f"Series name for {upload.name}", value=stem, key=f"import_symbol_{upload.name}"
     )
     try:
-        bars = parse_price_csv(upload.getvalue(), upload.name, symbol)
+        bars = parse_price_file(upload.getvalue(), upload.name, symbol)
     except DataSourceError as error:
         st.error(str(error))
         continue

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from data_sources.base import BarQuery
 from data_sources.errors import DataSourceError
-from data_sources.files import FileSource, parse_price_csv
+from data_sources.files import FileSource, parse_price_csv, parse_price_file
 
 
 def test_english_columns_any_case_and_extra_columns():
@@ -39,7 +40,7 @@ def test_chinese_columns_in_gbk_and_utf8_bom():
         (b"close\n1\n", "no 'date' column"),
         (b"", "file is empty"),
         (b"date,close\n", "header but no rows"),
-        (b"\xff\xfe\x00\x00garbage\x81", "cannot decode"),
+        (b"\x80garbage\x81", "cannot decode"),
     ],
 )
 def test_errors_name_file_row_and_column(content, expected):
@@ -56,3 +57,67 @@ def test_file_source_reads_from_disk_and_names_missing_files(tmp_path):
     assert FileSource(path).fetch(BarQuery("X")).bars["close"].tolist() == [1.0]
     with pytest.raises(DataSourceError, match="file not found"):
         FileSource(tmp_path / "missing.csv").fetch(BarQuery("missing"))
+
+
+def test_wind_export_in_gbk_with_unit_suffixes():
+    content = (
+        "代码,名称,日期,开盘价(元),最高价(元),最低价(元),收盘价(元),成交量(股),成交额(元)\n"
+        "399006.SZ,创业板指,2020-08-21,2400.1,2420.5,2390.0,2410.2,1000,2000\n"
+        "399006.SZ,创业板指,2020-08-24,2410.2,2450.0,2400.0,2440.8,1200,2500\n"
+    ).encode("gbk")
+    bars = parse_price_file(content, "wind.csv", "399006.SZ")
+    assert bars["close"].tolist() == [2410.2, 2440.8]
+    assert bars["volume"].tolist() == [1000, 1200] and bars["amount"].tolist() == [2000, 2500]
+
+
+def test_tushare_compact_dates_in_descending_order():
+    content = (
+        b"ts_code,trade_date,open,high,low,close,vol,amount\n"
+        b"000001.SZ,20240925,10.5,10.9,10.4,10.8,5000,5400\n"
+        b"000001.SZ,20240924,10.0,10.6,9.9,10.5,6000,6200\n"
+    )
+    bars = parse_price_file(content, "000001.SZ.csv")
+    assert bars["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-09-24", "2024-09-25"]
+    assert bars["volume"].tolist() == [6000, 5000] and bars["symbol"].iloc[0] == "000001.SZ"
+
+
+def test_ifind_time_column_and_utf16_text():
+    content = "thscode\ttime\topen\thigh\tlow\tclose\n".replace("\t", ",")
+    content += "508000.SH,2021-06-21,3.1,3.2,3.0,3.167\n"
+    bars = parse_price_file(content.encode("utf-16"), "reit.csv", "508000.SH")
+    assert bars["close"].tolist() == [3.167]
+
+
+def test_excel_workbook_and_errors_name_the_sheet_row(tmp_path):
+    frame = pd.DataFrame(
+        {"交易日期": ["2024-09-23", "2024-09-24", "2024-09-25"], "收盘价": [1.0, 1.1, "n/a"]}
+    )
+    path = tmp_path / "choice.xlsx"
+    frame.iloc[:2].to_excel(path, index=False)
+    bars = parse_price_file(path.read_bytes(), path.name)
+    assert bars["close"].tolist() == [1.0, 1.1] and bars["symbol"].iloc[0] == "choice"
+    frame.to_excel(path, index=False)
+    with pytest.raises(DataSourceError, match=r"file choice.xlsx: row 4, column 'close'"):
+        parse_price_file(path.read_bytes(), path.name)
+    with pytest.raises(DataSourceError, match="not a readable Excel workbook"):
+        parse_price_file(b"not a workbook", "broken.xlsx")
+
+
+def test_import_cli_is_all_or_nothing(data_dir, tmp_path, capsys):
+    from data_sources.cli import main
+    from data_sources.store import Store
+
+    good = tmp_path / "MINE.csv"
+    good.write_text("date,close\n2024-09-23,1.0\n2024-09-24,1.1\n", encoding="utf-8")
+    bad = tmp_path / "BAD.csv"
+    bad.write_text("date,close\n2024-09-23,1.0\n2024-09-24,-3\n", encoding="utf-8")
+    assert main(["import", str(good), str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "file BAD.csv: row 3, column 'close'" in err
+    assert Store().symbols() == []  # the good file was not stored either
+    assert main(["import", str(good), "--symbol", "my-series"]) == 0
+    assert "my-series: 2 rows from MINE.csv (2024-09-23 to 2024-09-24)" in capsys.readouterr().out
+    coverage = Store().coverage().set_index("symbol")
+    assert coverage.at["my-series", "source"] == "import"
+    assert main(["import", str(good), str(bad), "--symbol", "x"]) == 2
+    assert "single FILE" in capsys.readouterr().err
