@@ -41,3 +41,11 @@ def write_price_csv(path: Path, dates, closes, encoding: str = "utf-8", chinese:
         frame = frame.rename(columns={"date": "日期", "close": "收盘"})
     path.write_bytes(frame.to_csv(index=False).encode(encoding))
     return path
+
+
+@pytest.fixture
+def app(data_dir, monkeypatch):
+    """AppTest of app.py in a fresh data directory, after its first run (see apptest_helpers)."""
+    from tests.apptest_helpers import make_app
+
+    return make_app(monkeypatch)

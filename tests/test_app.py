@@ -6,83 +6,28 @@ import io
 
 import pandas as pd
 import pytest
-import streamlit.testing.v1.app_test as app_test_module
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import AppTest
 
 from data_sources.catalogue import load_catalogue
 from data_sources.errors import DataSourceError
-from tests.conftest import PROJECT
-
-PAGES = ["pages/overview.py", "pages/policies.py", "pages/event_study.py", "pages/data.py"]
-
-
-@pytest.fixture
-def app(data_dir, monkeypatch):
-    """AppTest of app.py in a fresh data directory.
-
-    AppTest re-detects Streamlit's legacy ``pages/``-directory mode before *every* run, where a
-    live server does it once: the first run through app.py switches it off for good (and
-    ``ui.run_through_app()`` reroutes a deep link that arrives first; see test_browser.py). A
-    reroute on every AppTest run would drop button clicks, so the flag is kept off here, as it
-    is on a running server.
-    """
-    original_init = PagesManager.__init__
-
-    def init_without_pages_directory(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init_without_pages_directory)
-    # Keep hold of each run's in-memory media storage, where download buttons put their bytes.
-    storages = []
-
-    class RecordingStorage(MemoryMediaFileStorage):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            storages.append(self)
-
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
-    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=120)
-    at.media_storages = storages
-    at.run()
-    return at
-
-
-def _download_bytes(at, key) -> bytes:
-    """The bytes a download button would give the browser."""
-    file_id = at.get_by_key(key).proto.url.rsplit("/", 1)[-1].split(".")[0]
-    return at.media_storages[-1].get_file(file_id).content
-
-
-def _table(at, position: int) -> pd.DataFrame:
-    return at.dataframe[position].value
-
-
-def _goto(at, page):
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+from tests.apptest_helpers import PAGES, dataframe_at, download_bytes, goto
 
 
 def test_every_page_runs_with_the_synthetic_banner(app):
     assert not app.exception
     assert any("seeded" in i.value or "SYNTHETIC demo series" in i.value for i in app.info)
     for page in PAGES:
-        _goto(app, page)
+        goto(app, page)
         assert any("SYNTHETIC DEMO DATA" in w.value for w in app.warning), page
         assert any("SYNTHETIC DEMO" in c.value for c in app.sidebar.caption), page
 
 
 def test_theme_filter_changes_the_listed_measures(app):
-    _goto(app, "pages/policies.py")
+    goto(app, "pages/policies.py")
     assert app.markdown[0].value.startswith("**43** measures")
     app.sidebar.multiselect(key="theme_filter").select("T4").run()
     assert app.markdown[0].value.startswith("**9** measures")
-    assert len(_table(app, 0)) == 9
-    _goto(app, "pages/event_study.py")  # the filter follows to other pages
+    assert len(dataframe_at(app, 0)) == 9
+    goto(app, "pages/event_study.py")  # the filter follows to other pages
     catalogue = load_catalogue().set_index("title_en")
     titles = [
         option.split(" · ", 1)[1].rsplit(" (", 1)[0]
@@ -94,16 +39,16 @@ def test_theme_filter_changes_the_listed_measures(app):
 
 
 def test_event_study_results_change_with_the_model_and_download_as_csv(app):
-    _goto(app, "pages/event_study.py")
+    goto(app, "pages/event_study.py")
     assert app.multiselect(key="study_measures").value == ["chinext-first-listings-2020"]
-    results = _table(app, 0)
+    results = dataframe_at(app, 0)
     assert results["name"].tolist() == ["399006.SZ ChiNext Index"]
     market_car = results["car_pct"].iloc[0]
     app.radio(key="study_model").set_value("constant-mean").run()
-    constant_car = _table(app, 0)["car_pct"].iloc[0]
+    constant_car = dataframe_at(app, 0)["car_pct"].iloc[0]
     assert constant_car != pytest.approx(market_car)
 
-    raw = _download_bytes(app, "download_car_summary")
+    raw = download_bytes(app, "download_car_summary")
     assert raw.startswith(b"\xef\xbb\xbf")
     csv = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
     assert csv.loc[0, "instrument"] == "399006.SZ"
@@ -115,7 +60,7 @@ def test_event_study_results_change_with_the_model_and_download_as_csv(app):
 
 
 def test_bad_window_gives_a_message_not_an_exception(app):
-    _goto(app, "pages/event_study.py")
+    goto(app, "pages/event_study.py")
     app.number_input(key="study_est_end").set_value(3).run()
     assert not app.exception
     assert any("must end before the event window" in e.value for e in app.error)
@@ -128,13 +73,13 @@ def test_failed_fetch_is_named_and_keeps_stored_data(app, monkeypatch):
         raise DataSourceError("akshare failed: ConnectionError: refused", symbol=query.symbol)
 
     monkeypatch.setattr(AkshareSource, "extract", refuse)
-    _goto(app, "pages/data.py")
-    before = _table(app, 0)
+    goto(app, "pages/data.py")
+    before = dataframe_at(app, 0)
     app.multiselect(key="fetch_symbols_all").select("399006.SZ ChiNext Index").run()
     app.button(key="fetch_button").click().run()
     assert not app.exception
     assert any("1 of 1 failed" in e.value for e in app.error)
-    after = _table(app, 0)
+    after = dataframe_at(app, 0)
     row = after[after["name"] == "399006.SZ ChiNext Index"].iloc[0]
     assert row["rows"] == before[before["name"] == "399006.SZ ChiNext Index"].iloc[0]["rows"]
     assert "ConnectionError" in row["last_error"]
@@ -142,7 +87,7 @@ def test_failed_fetch_is_named_and_keeps_stored_data(app, monkeypatch):
 
 def test_data_page_suggests_the_instruments_of_the_filtered_themes(app):
     app.sidebar.multiselect(key="theme_filter").select("T6").run()  # two-way opening
-    _goto(app, "pages/data.py")
+    goto(app, "pages/data.py")
     suggested = app.multiselect(key="fetch_symbols_T6").value
     # T6 measures touch ALL, MAIN, HK, ADR and (full registration, 2023-02-17) BRK: the broad
     # indices, the H-share and China-internet ETFs, and the brokerage index.
@@ -158,7 +103,7 @@ def test_data_page_suggests_the_instruments_of_the_filtered_themes(app):
 
 
 def test_import_saves_a_good_file_and_names_what_is_wrong_in_a_bad_one(app):
-    _goto(app, "pages/data.py")
+    goto(app, "pages/data.py")
     good = "日期,收盘\n2024-09-23,1.10\n2024-09-24,1.15\n2024-09-25,1.21\n".encode("gbk")
     bad = b"date,close\n2024-09-23,1.10\n2024-09-24,oops\n"
     app.file_uploader(key="import_files_0").set_value(
@@ -168,7 +113,7 @@ def test_import_saves_a_good_file_and_names_what_is_wrong_in_a_bad_one(app):
     assert any("file broken.csv: row 3, column 'close'" in e.value for e in app.error)
     app.button(key="import_save").click().run()
     assert any("my_fund: 3 rows stored from my_fund.csv" in s.value for s in app.success)
-    table = _table(app, 0)
+    table = dataframe_at(app, 0)
     row = table[table["name"] == "my_fund"].iloc[0]
     assert row["mode"] == "imported file" and row["rows"] == 3
     assert "broken" not in set(table["name"])  # nothing half-imported
@@ -177,13 +122,13 @@ def test_import_saves_a_good_file_and_names_what_is_wrong_in_a_bad_one(app):
 
 
 def test_policies_filters_search_and_detail(app):
-    _goto(app, "pages/policies.py")
+    goto(app, "pages/policies.py")
     app.multiselect(key="policies_segments").select("REIT").run()
-    table = _table(app, 0)
+    table = dataframe_at(app, 0)
     assert len(table) > 0 and all("REIT" in s for s in table["segment_list"])
     app.multiselect(key="policies_segments").unselect("REIT").run()
     app.text_input(key="policies_search").input("注册制").run()
-    ids = set(_table(app, 0)["id"])
+    ids = set(dataframe_at(app, 0)["id"])
     assert "chinext-first-listings-2020" in ids and "sept-2024-package" not in ids
     app.selectbox(key="policy_detail").select("chinext-first-listings-2020").run()
     details = " ".join(m.value for m in app.markdown)
@@ -193,13 +138,13 @@ def test_policies_filters_search_and_detail(app):
     assert "399006.SZ ChiNext Index; benchmark 000300.SH CSI 300" in details
     app.text_input(key="policies_search").input("").run()
     app.selectbox(key="policies_confidence").select("unverified").run()
-    assert list(_table(app, 0)["id"]) == ["csrc-midyear-meeting-2020"]
+    assert list(dataframe_at(app, 0)["id"]) == ["csrc-midyear-meeting-2020"]
 
 
 def test_add_a_measure_in_the_form_then_remove_it(app, data_dir):
     import datetime as dt
 
-    _goto(app, "pages/policies.py")
+    goto(app, "pages/policies.py")
     app.text_input(key="add_id").input("my-test-measure")
     app.text_input(key="add_title_zh").input("测试措施")
     app.text_input(key="add_title_en").input("Test measure")
@@ -213,7 +158,7 @@ def test_add_a_measure_in_the_form_then_remove_it(app, data_dir):
     assert any("Added measure my-test-measure" in s.value for s in app.success)
     assert (data_dir / "catalogue" / "user_measures.yaml").exists()
     app.text_input(key="policies_search").input("测试").run()
-    row = _table(app, 0).iloc[0]
+    row = dataframe_at(app, 0).iloc[0]
     assert row["id"] == "my-test-measure" and row["origin"] == "user"
     assert row["event_session"] == pd.Timestamp("2024-10-14")  # Saturday → Monday
     app.selectbox(key="remove_measure").select("my-test-measure").run()
@@ -222,7 +167,7 @@ def test_add_a_measure_in_the_form_then_remove_it(app, data_dir):
 
 
 def test_form_errors_name_the_field_and_add_nothing(app, data_dir):
-    _goto(app, "pages/policies.py")
+    goto(app, "pages/policies.py")
     app.text_input(key="add_id").input("Bad Id")
     submit = [b for b in app.button if getattr(b, "label", "") == "Add measure"][0]
     submit.click().run()
@@ -234,7 +179,7 @@ def test_form_errors_name_the_field_and_add_nothing(app, data_dir):
 
 
 def test_import_measures_validates_everything_first(app, data_dir):
-    _goto(app, "pages/policies.py")
+    goto(app, "pages/policies.py")
     bad = (
         "id,title_zh,title_en,announcement_date,theme,segments,source_url,confidence\n"
         "fine-one,好,Fine,2024-01-02,T1,ALL,https://example.org/f,verified\n"
@@ -247,28 +192,28 @@ def test_import_measures_validates_everything_first(app, data_dir):
     app.file_uploader(key="import_measures_0").set_value(("m.csv", good, "text/csv")).run()
     app.button(key="import_measures_save").click().run()
     assert any("Added 2 measure(s) from m.csv" in s.value for s in app.success)
-    exported = pd.read_csv(io.BytesIO(_download_bytes(app, "export_csv")), encoding="utf-8-sig")
+    exported = pd.read_csv(io.BytesIO(download_bytes(app, "export_csv")), encoding="utf-8-sig")
     assert {"fine-one", "broken"} <= set(exported["id"])
     assert exported.set_index("id").at["broken", "origin"] == "user"
     assert exported["data_mode"].iloc[0] == "catalogue"
 
 
 def test_overlap_merge_and_market_wide_rule_in_the_study(app):
-    _goto(app, "pages/event_study.py")
+    goto(app, "pages/event_study.py")
     app.multiselect(key="study_measures").set_value(["sept-2024-package"]).run()
     assert any("politburo-lift-market-2024" in w.value for w in app.warning)  # default: warn
     instruments_key = "study_instruments_sept-2024-package"
     app.multiselect(key=instruments_key).set_value(["000001.SH", "399975.SZ"]).run()
-    results = _table(app, 0).set_index("name")
+    results = dataframe_at(app, 0).set_index("name")
     assert results.at["000001.SH SSE Composite", "model"] == "constant-mean"
     assert results.at["399975.SZ CSI All Share Securities Companies", "model"] == "market"
     diagnostics = next(t.value for t in app.dataframe if "reason" in t.value.columns)
     assert "market-wide instrument" in " ".join(diagnostics["reason"])
     app.radio(key="study_overlap").set_value("merge").run()
-    merged = _table(app, 0)
+    merged = dataframe_at(app, 0)
     assert set(merged["event_session"]) == {pd.Timestamp("2024-09-24")}
     summary = pd.read_csv(
-        io.BytesIO(_download_bytes(app, "download_car_summary")), encoding="utf-8-sig"
+        io.BytesIO(download_bytes(app, "download_car_summary")), encoding="utf-8-sig"
     )
     assert set(summary["event_id"]) == {"sept-2024-package+politburo-lift-market-2024"}
     assert "overlapping windows: merge" in summary["method"].iloc[0]
@@ -277,7 +222,7 @@ def test_overlap_merge_and_market_wide_rule_in_the_study(app):
 
 
 def test_single_measure_study_shows_tests_and_a_placebo(app):
-    _goto(app, "pages/event_study.py")
+    goto(app, "pages/event_study.py")
     tests = next(t.value for t in app.dataframe if "statistic" in t.value.columns)
     assert {"kp_bmp_t", "corrado_rank_z", "cross_sectional_t"} <= set(tests["statistic"])
     placebo = next(t.value for t in app.dataframe if "observed_car" in t.value.columns)
@@ -285,6 +230,6 @@ def test_single_measure_study_shows_tests_and_a_placebo(app):
     assert row["instrument"] == "399006.SZ" and 0 < row["p_value"] <= 1
     assert row["n_draws"] > 500
     summary = pd.read_csv(
-        io.BytesIO(_download_bytes(app, "download_placebo_summary")), encoding="utf-8-sig"
+        io.BytesIO(download_bytes(app, "download_placebo_summary")), encoding="utf-8-sig"
     )
     assert summary.loc[0, "data_mode"] == "SYNTHETIC DEMO"

@@ -1,0 +1,61 @@
+"""AppTest helpers shared by the dashboard tests (the ``app`` fixture lives in conftest)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import PROJECT
+
+PAGES = ["pages/overview.py", "pages/policies.py", "pages/event_study.py", "pages/data.py"]
+
+
+def make_app(monkeypatch) -> AppTest:
+    """AppTest of app.py in a fresh data directory.
+
+    AppTest re-detects Streamlit's legacy ``pages/``-directory mode before *every* run, where a
+    live server does it once: the first run through app.py switches it off for good (and
+    ``ui.run_through_app()`` reroutes a deep link that arrives first; see test_browser.py). A
+    reroute on every AppTest run would drop button clicks, so the flag is kept off here, as it
+    is on a running server.
+    """
+    original_init = PagesManager.__init__
+
+    def init_without_pages_directory(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init_without_pages_directory)
+    # Keep hold of each run's in-memory media storage, where download buttons put their bytes.
+    storages = []
+
+    class RecordingStorage(MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            storages.append(self)
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
+    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=120)
+    at.media_storages = storages
+    at.run()
+    return at
+
+
+def download_bytes(at, key) -> bytes:
+    """The bytes a download button would give the browser."""
+    file_id = at.get_by_key(key).proto.url.rsplit("/", 1)[-1].split(".")[0]
+    return at.media_storages[-1].get_file(file_id).content
+
+
+def dataframe_at(at, position: int) -> pd.DataFrame:
+    return at.dataframe[position].value
+
+
+def goto(at, page):
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
