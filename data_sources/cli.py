@@ -4,6 +4,7 @@
     python -m data_sources catalogue import FILE                  # .yaml or .csv
     python -m data_sources refresh [--segment NAME ...] [--symbol S ...]
     python -m data_sources import FILE [FILE ...] [--symbol S]    # CSV or Excel price files
+    python -m data_sources constituents INDEX                     # e.g. 399975 (brokerages)
 
 Exit codes: 0 success; 1 some instruments failed to refresh (the others are stored); 2 bad
 input (every problem on stderr, each naming the row and field;
@@ -57,7 +58,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="S",
-        help="a canonical symbol, e.g. 399006.SZ (repeatable)",
+        help="a canonical symbol, e.g. 399006.SZ or 600030.SH (repeatable)",
+    )
+    refresh.add_argument(
+        "--constituents-of",
+        action="append",
+        default=[],
+        metavar="INDEX",
+        help="every current constituent of a CSI index, e.g. 399975 (today's list: "
+        "survivorship bias for past events)",
     )
     refresh.add_argument("--workers", type=int, default=2, help="requests at once (default 2)")
     refresh.add_argument(
@@ -66,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument(
         "--retries", type=int, default=3, help="retries of a transient failure (default 3)"
     )
+    cons = commands.add_parser("constituents", help="current constituents of a CSI index")
+    cons.add_argument("index", metavar="INDEX", help="e.g. 399975 or 000300.SH")
     files = commands.add_parser("import", help="store price files (CSV or Excel) as series")
     files.add_argument("files", nargs="+", metavar="FILE")
     files.add_argument(
@@ -105,21 +116,28 @@ def run_import(args) -> int:
 
 def refresh_symbols_from(args) -> list[str]:
     """The instruments a ``refresh`` asks for (all registry instruments when none is named)."""
-    from data_sources.instruments import registry, segment_instruments, segment_table
+    from data_sources.instruments import (
+        get_instrument,
+        registry,
+        segment_instruments,
+        segment_table,
+    )
 
     known = set(segment_table()["id"])
     unknown = [code for code in args.segment if code not in known]
     if unknown:
         raise UsageError(f"unknown segment {unknown[0]!r}; segments: {', '.join(sorted(known))}")
     for symbol in args.symbol:
-        if symbol not in registry():
-            raise UsageError(
-                f"symbol {symbol!r} is not in the instrument registry "
-                "(data_sources/instruments.yaml)"
-            )
+        get_instrument(symbol)  # a DataSourceError (exit 2) names what is wrong with it
     if args.workers < 1 or args.retries < 0 or args.delay < 0:
         raise UsageError("--workers must be ≥ 1, --retries and --delay ≥ 0")
-    chosen = segment_instruments(args.segment) + list(args.symbol)
+    members = []
+    for index in args.constituents_of:
+        from data_sources.constituents import SURVIVORSHIP_CAVEAT, constituents
+
+        members += list(constituents(index)["symbol"])
+        print(f"note: {SURVIVORSHIP_CAVEAT}", file=sys.stderr)
+    chosen = segment_instruments(args.segment) + list(args.symbol) + members
     return list(dict.fromkeys(chosen)) if chosen else list(registry())
 
 
@@ -184,6 +202,13 @@ def main(argv: list[str] | None = None) -> int:
             return run_refresh(args)
         if args.command == "import":
             return run_import(args)
+        if args.command == "constituents":
+            from data_sources.constituents import SURVIVORSHIP_CAVEAT, constituents
+
+            table = constituents(args.index)
+            sys.stdout.write(table.to_csv(index=False, date_format="%Y-%m-%d"))
+            print(f"note: {len(table)} constituents; {SURVIVORSHIP_CAVEAT}", file=sys.stderr)
+            return 0
         if args.action == "export":
             sys.stdout.buffer.write(export_catalogue(args.format))
             sys.stdout.flush()

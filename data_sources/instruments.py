@@ -4,6 +4,7 @@ against (``catalogue/segments.yaml``)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -107,10 +108,40 @@ def market_wide_instruments() -> set[str]:
 
 
 def get_instrument(symbol: str) -> Instrument:
-    try:
+    """The registry entry, or for any listed A-share, ETF or C-REIT its akshare mapping by the
+    exchanges' code ranges (indices are never guessed: 000001.SH is an index, 000001.SZ a bank,
+    so indices must be in the registry)."""
+    if symbol in registry():
         return registry()[symbol]
-    except KeyError:
-        raise DataSourceError("not in the instrument registry", symbol=symbol) from None
+    derived = _derived_instrument(symbol)
+    if derived is None:
+        raise DataSourceError(
+            "not in the instrument registry, and not an A-share, ETF or C-REIT code "
+            "(e.g. 600030.SH, 000776.SZ, 512880.SH, 508000.SH)",
+            symbol=symbol,
+        )
+    return derived
+
+
+def _derived_instrument(symbol: str) -> Instrument | None:
+    match = re.fullmatch(r"(\d{6})\.(SH|SZ|BJ)", symbol)
+    if not match:
+        return None
+    code, exchange = match.groups()
+    stock = (
+        (exchange == "SH" and code[0] == "6")
+        or (exchange == "SZ" and code[:2] in ("00", "30"))
+        or (exchange == "BJ" and code[:2] in ("43", "83", "87", "88", "92"))
+    )
+    fund = (exchange == "SH" and code[0] == "5") or (
+        exchange == "SZ" and code[:2] in ("15", "16", "18")
+    )
+    if stock:
+        return Instrument(symbol, symbol, symbol, "stock", (), "stock_zh_a_hist", code)
+    if fund:
+        kind = "reit" if code[:3] in ("508", "180") else "etf"
+        return Instrument(symbol, symbol, symbol, kind, (), "fund_etf_hist_em", code)
+    return None
 
 
 def display_name(symbol: str, language: str = "en") -> str:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from data_sources.akshare_source import AkshareSource
 from data_sources.base import FetchResult
+from data_sources.constituents import SURVIVORSHIP_CAVEAT, constituents
 from data_sources.errors import DataSourceError
 from data_sources.files import parse_price_file
 from data_sources.instruments import registry, segment_instruments
@@ -111,6 +112,42 @@ if st.button("Fetch now", disabled=not to_fetch, key="fetch_button", icon=":mate
     else:
         ui.flash("success", f"Fetched {len(to_fetch)} series.")
     st.rerun()
+
+st.subheader("Fetch every firm of an index")
+st.warning(SURVIVORSHIP_CAVEAT, icon=":material/history:")
+cons_left, cons_right = st.columns([1, 3])
+index_text = cons_left.text_input(
+    "CSI index code",
+    value="399975",
+    key="constituents_index",
+    help="e.g. 399975 securities companies, 399986 banks",
+)
+if cons_left.button("List constituents", key="constituents_button"):
+    try:
+        st.session_state["constituents"] = constituents(index_text)
+    except DataSourceError as error:
+        st.session_state.pop("constituents", None)
+        cons_right.error(str(error))
+members = st.session_state.get("constituents")
+if members is not None:
+    cons_right.dataframe(members, hide_index=True, key="constituents_table", height=220)
+    if cons_right.button(f"Fetch all {len(members)} from akshare", key="constituents_fetch"):
+        bar = cons_right.progress(0.0, text="Starting…")
+        outcomes = refresh(
+            list(members["symbol"]),
+            store,
+            AkshareSource(),
+            progress=lambda d, t, o: bar.progress(d / t, text=f"{d}/{t} · {o.symbol}: {o.status}"),
+        )
+        ok = [o for o in outcomes if o.status == "ok"]
+        for outcome in ok:
+            ui.live_symbols().add(outcome.symbol)
+        ui.flash(
+            "success" if len(ok) == len(outcomes) else "error",
+            f"Fetched {len(ok)} of {len(outcomes)} constituents of {index_text}; failed "
+            "ones keep their stored data.",
+        )
+        st.rerun()
 
 st.subheader("Import your own price files")
 st.caption(

@@ -233,3 +233,22 @@ def test_single_measure_study_shows_tests_and_a_placebo(app):
         io.BytesIO(download_bytes(app, "download_placebo_summary")), encoding="utf-8-sig"
     )
     assert summary.loc[0, "data_mode"] == "SYNTHETIC DEMO"
+
+
+def test_constituents_listed_with_the_survivorship_caveat(app, monkeypatch):
+    members = pd.DataFrame(
+        {
+            "symbol": ["600030.SH", "000776.SZ"],
+            "name": ["中信证券", "广发证券"],
+            "exchange": ["SH", "SZ"],
+            "index_code": "399975",
+            "as_of": pd.Timestamp("2024-11-22"),
+        }
+    )
+    monkeypatch.setattr("data_sources.constituents.constituents", lambda index: members)
+    goto(app, "pages/data.py")
+    assert any("survivorship bias" in w.value for w in app.warning)
+    app.button(key="constituents_button").click().run()
+    assert not app.exception
+    listed = next(t.value for t in app.dataframe if "exchange" in t.value.columns)
+    assert listed["symbol"].tolist() == ["600030.SH", "000776.SZ"]
