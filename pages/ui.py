@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.event_study import Event, EventStudyInputError, EventStudySpec
+from analysis.event_study import Event, EventStudySpec
 from analysis.study import study_from_bars
 from data_sources import catalogue as catalogue_module
 from data_sources.bootstrap import seed_demo_if_empty
@@ -61,7 +61,13 @@ def store() -> Store:
 def store_version(current: Store) -> tuple:
     """Changes whenever any stored file changes: the cache key for everything read from it."""
     files = sorted(current.bars_dir.glob("*.parquet")) + sorted(current.status_dir.glob("*.json"))
-    return (str(current.root), tuple((p.name, p.stat().st_mtime_ns) for p in files))
+    stamps = []
+    for path in files:
+        try:
+            stamps.append((path.name, path.stat().st_mtime_ns))
+        except FileNotFoundError:  # removed by another session meanwhile: not part of this view
+            continue
+    return (str(current.root), tuple(stamps))
 
 
 def ensure_data() -> None:
@@ -250,6 +256,3 @@ def study_metadata(spec: EventStudySpec, instruments, market) -> dict[str, str]:
         "data_mode": current_mode(symbols).label,
         "data_vintage": data_vintage(coverage(), symbols),
     }
-
-
-__all__ = ["EventStudyInputError"]
