@@ -569,7 +569,7 @@ def _estimate_event(
     ssr = np.where(fitted.dof > 0, fitted.sigma2 * fitted.dof, np.nan)
     # a constant series leaves rounding residue (σ̂ ~ 1e-18), not exactly 0: judge σ̂ against
     # the size of the returns themselves
-    with np.errstate(invalid="ignore"), np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # an all-NaN column gives NaN: not degenerate-by-scale
         scale = np.nanmax(np.abs(est_values), axis=0, initial=0.0)
     degenerate = ~(ssr > (1e-10 * scale) ** 2 * np.maximum(fitted.dof, 1))
     divisor = {"L1-k": n - k, "L1-1": n - 1, "L1": n}[spec.conventions.sigma_divisor]
@@ -649,37 +649,21 @@ def _panel(blocks, instruments, rel_days, est_rel_days, index, spec) -> Panel:
         return np.concatenate(parts, axis=-1)
 
     names = np.array(instruments, dtype=object)
-    kept = [np.flatnonzero(b["keep"]) for b in blocks]
     columns = ["instrument", "event_id", "event_date", "event_session", "model"]
-    pairs = pd.DataFrame(
-        {
-            "instrument": np.concatenate([names[k] for k in kept]) if blocks else [],
-            "event_id": np.concatenate(
-                [[b["event"].event_id] * len(k) for b, k in zip(blocks, kept, strict=True)]
-            )
-            if blocks
-            else [],
-            "event_date": np.concatenate(
-                [np.full(len(k), b["event"].event_date) for b, k in zip(blocks, kept, strict=True)]
-            )
-            if blocks
-            else [],
-            "event_session": np.concatenate(
-                [
-                    np.full(len(k), b["event"].event_session)
-                    for b, k in zip(blocks, kept, strict=True)
-                ]
-            )
-            if blocks
-            else [],
-            "model": np.concatenate(
-                [b["model_names"][k] for b, k in zip(blocks, kept, strict=True)]
-            )
-            if blocks
-            else [],
-        },
-        columns=columns,
-    )
+    per_event = [
+        pd.DataFrame(
+            {
+                "instrument": names[b["keep"]],
+                "event_id": b["event"].event_id,
+                "event_date": b["event"].event_date,
+                "event_session": b["event"].event_session,
+                "model": b["model_names"][b["keep"]],
+            },
+            columns=columns,
+        )
+        for b in blocks
+    ]
+    pairs = pd.concat(per_event, ignore_index=True) if per_event else pd.DataFrame(columns=columns)
     positions = {}
     for name in ("event_positions", "est_positions"):
         parts = [np.repeat(b[name][:, None], int(b["keep"].sum()), axis=1) for b in blocks]

@@ -93,21 +93,16 @@ def _sum_of_daily(daily: np.ndarray, panel: Panel, windows) -> tuple[np.ndarray,
     days = indicator @ (~np.isnan(daily)).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         value = indicator @ np.where(np.isnan(daily), 0.0, daily) / np.sqrt(days)
-    car, _, _ = _windows_car(panel, windows)
+    car, _, _ = panel.car(windows)
     _, _, pairs = _col_cross_section(car)
     return _nan_if_empty(value, days), pairs
-
-
-def _windows_car(panel: Panel, windows):
-    car, variance, n_days = panel.car(windows)
-    return car, variance, n_days
 
 
 # -- means -----------------------------------------------------------------------------------
 def mean_abnormal_return(panel: Panel, windows, conventions: Conventions) -> Statistic:
     """AAR_τ = (1/N) Σ_i AR_iτ and CAAR = (1/N) Σ_i CAR_i (CLM §4.4.3; formula 3.4). No test."""
     aar, _, n = _col_cross_section(panel.ar)
-    car, _, _ = _windows_car(panel, windows)
+    car, _, _ = panel.car(windows)
     caar, _, wn = _col_cross_section(car)
     return Statistic(aar, np.full_like(aar, np.nan), n, caar, np.full_like(caar, np.nan), wn)
 
@@ -120,7 +115,7 @@ def cross_sectional_t(panel: Panel, windows, conventions: Conventions) -> Statis
     mean, sd, n = _col_cross_section(panel.ar)
     with np.errstate(invalid="ignore", divide="ignore"):
         t = mean / sd * np.sqrt(n)
-    car, _, _ = _windows_car(panel, windows)
+    car, _, _ = panel.car(windows)
     wmean, wsd, wn = _col_cross_section(car)
     with np.errstate(invalid="ignore", divide="ignore"):
         wt = wmean / wsd * np.sqrt(wn)
@@ -138,15 +133,8 @@ def crude_dependence_t(panel: Panel, windows, conventions: Conventions) -> Stati
     aar, _, n = _col_cross_section(panel.ar)
     t = aar / s
     dof = len(valid) - 1
-    indicator = panel.window_matrix(windows)
-    present = (~np.isnan(aar)).astype(float)
-    days = indicator @ present
-    caar = indicator @ np.where(np.isnan(aar), 0.0, aar)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        wt = caar / (np.sqrt(days) * s)
-    car, _, _ = _windows_car(panel, windows)
-    _, _, wn = _col_cross_section(car)
-    return Statistic(t, _t_p(t, dof), n, _nan_if_empty(wt, days), _t_p(wt, dof), wn)
+    wt, wn = _sum_of_daily(t, panel, windows)  # = CAAR / (√L · S)
+    return Statistic(t, _t_p(t, dof), n, wt, _t_p(wt, dof), wn)
 
 
 def bw1980_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
@@ -203,7 +191,7 @@ def patell_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
 def j1_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
     """CLM J1 (window only): CAAR / sqrt(Var CAAR) = Σ_i CAR_i / sqrt(Σ_i Var CAR_i), with the
     prediction-error-corrected Var(CAR_i) (formulas 3.3-3.4). N(0, 1); assumes independence."""
-    car, variance, _ = _windows_car(panel, windows)
+    car, variance, _ = panel.car(windows)
     valid = ~np.isnan(car)
     with np.errstate(invalid="ignore", divide="ignore"):
         z = np.where(valid, car, 0.0).sum(axis=1) / np.sqrt(np.where(valid, variance, 0.0).sum(1))
@@ -214,7 +202,7 @@ def j1_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
 def j2_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
     """CLM J2 (window only): Σ_i SCAR_i / sqrt(Σ_i (L1_i − k)/(L1_i − k − 2)), SCAR_i = CAR_i /
     SE(CAR_i) with the full prediction-error covariance (formula 3.4; variant (b) of 3.5)."""
-    car, variance, _ = _windows_car(panel, windows)
+    car, variance, _ = panel.car(windows)
     scar = car / np.sqrt(variance)
     valid = ~np.isnan(scar)
     var = _patell_variance(panel)
@@ -231,7 +219,7 @@ def bmp_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
     mean, sd, n = _col_cross_section(panel.sar(conventions.market_terms))
     with np.errstate(invalid="ignore", divide="ignore"):
         t = mean / sd * np.sqrt(n)
-    car, variance, _ = _windows_car(panel, windows)
+    car, variance, _ = panel.car(windows)
     wmean, wsd, wn = _col_cross_section(car / np.sqrt(variance))
     with np.errstate(invalid="ignore", divide="ignore"):
         wt = wmean / wsd * np.sqrt(wn)
@@ -495,7 +483,7 @@ def sign_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
     a window). No continuity correction (Cowan 1992; formula 3.9). N(0, 1)."""
     valid = ~np.isnan(panel.ar)
     z, n = _sign_core(panel.ar > 0, valid, 0.5)
-    car, _, _ = _windows_car(panel, windows)
+    car, _, _ = panel.car(windows)
     wz, wn = _sign_core(car > 0, ~np.isnan(car), 0.5)
     return Statistic(z, _normal_p(z), n, wz, _normal_p(wz), wn)
 
@@ -512,7 +500,7 @@ def generalized_sign_z(panel: Panel, windows, conventions: Conventions) -> Stati
     else:
         p_hat = np.mean(positive.sum(axis=0) / est_valid.sum(axis=0))
     z, n = _sign_core(panel.ar > 0, ~np.isnan(panel.ar), p_hat)
-    car, _, _ = _windows_car(panel, windows)
+    car, _, _ = panel.car(windows)
     wz, wn = _sign_core(car > 0, ~np.isnan(car), p_hat)
     return Statistic(z, _normal_p(z), n, wz, _normal_p(wz), wn)
 
@@ -547,7 +535,7 @@ def wilcoxon_w(panel: Panel, windows, conventions: Conventions) -> Statistic:
     positive AR_iτ, zeros dropped; p from the normal approximation with tie correction
     (formula 3.9). Window: the same on the CAR_i."""
     w, p, n = _wilcoxon_rows(panel.ar)
-    car, _, _ = _windows_car(panel, windows)
+    car, _, _ = panel.car(windows)
     ww, wp, wn = _wilcoxon_rows(car)
     return Statistic(w, p, n, ww, wp, wn)
 
