@@ -16,8 +16,6 @@ def seed_demo_if_empty(store: Store) -> list[str]:
     if not store.is_empty():
         return []
     source = DemoSource()
-    written = []
-    for symbol in demo_symbols():
-        store.write(source.fetch(BarQuery(symbol)))
-        written.append(symbol)
-    return written
+    written = demo_symbols()
+    store.write_many([source.fetch(BarQuery(symbol)) for symbol in written])
+    return list(written)

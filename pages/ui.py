@@ -60,14 +60,7 @@ def store() -> Store:
 
 def store_version(current: Store) -> tuple:
     """Changes whenever any stored file changes: the cache key for everything read from it."""
-    files = sorted(current.bars_dir.glob("*.parquet")) + sorted(current.status_dir.glob("*.json"))
-    stamps = []
-    for path in files:
-        try:
-            stamps.append((path.name, path.stat().st_mtime_ns))
-        except FileNotFoundError:  # removed by another session meanwhile: not part of this view
-            continue
-    return (str(current.root), tuple(stamps))
+    return current.version()
 
 
 def ensure_data() -> None:

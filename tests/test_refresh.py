@@ -13,7 +13,7 @@ from data_sources.base import BarQuery, FetchResult
 from data_sources.cli import main
 from data_sources.refresh import FETCH_START, incremental_start, refresh
 from data_sources.schema import to_canonical
-from data_sources.store import Store
+from data_sources.store import Store, shard_of
 
 KLINE = "https://push2his.eastmoney.com/api/qt/stock/kline/get"
 
@@ -119,13 +119,14 @@ def test_failed_refresh_keeps_stored_data(tmp_path):
     store = Store(tmp_path)
     old = to_canonical(pd.DataFrame({"date": ["2024-09-20"], "close": [10.0]}), "399006.SZ")
     store.write(FetchResult(old, "akshare", "akshare x"))
-    before = (tmp_path / "bars" / "399006.SZ.parquet").read_bytes()
+    shard_file = store._shard_path(shard_of("399006.SZ"))
+    before = shard_file.read_bytes()
     responses.get(KLINE, status=503)
     (outcome,) = refresh(
         ["399006.SZ"], store, delay=0, retries=2, sleep=_no_sleep, source=AkshareSource()
     )
     assert outcome.status == "failed" and outcome.attempts == 3  # 503: transient, retried
-    assert (tmp_path / "bars" / "399006.SZ.parquet").read_bytes() == before
+    assert shard_file.read_bytes() == before
 
 
 @responses.activate

@@ -1,22 +1,41 @@
-"""The Parquet store: round trip, merge rules, provenance, atomicity, concurrent writers."""
+"""The sharded Arrow store: round trip, merge rules, provenance, atomicity, concurrent writers,
+writers killed mid-write, and migration from the old one-Parquet-file-per-symbol layout."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 import pytest
 
 from data_sources.base import FetchResult
 from data_sources.errors import DataSourceError
 from data_sources.schema import to_canonical
-from data_sources.store import Store
+from data_sources.store import SHARD_COUNT, Store, shard_of
+
+PROJECT = Path(__file__).resolve().parents[1]
 
 
 def _bars(symbol, dates, closes):
     return to_canonical(pd.DataFrame({"date": dates, "close": closes}), symbol)
+
+
+def _same_shard_symbols(count: int) -> list[str]:
+    """Symbols that all hash to one shard, so their writers contend for the same file."""
+    target = shard_of("SAME0")
+    found = [f"SAME{n}" for n in range(5000) if shard_of(f"SAME{n}") == target]
+    return found[:count]
 
 
 def test_round_trip_and_coverage(tmp_path):
@@ -32,6 +51,25 @@ def test_round_trip_and_coverage(tmp_path):
     assert coverage["fetched_at"].endswith("Z")
 
 
+def test_full_read_is_in_symbol_then_date_order_and_requested_order_is_kept(tmp_path):
+    store = Store(tmp_path)
+    symbols = ["Z9", "A1", "M5", "600030.SH", "508000.SH", "证券公司"]
+    store.write_many(
+        [
+            FetchResult(_bars(s, ["2020-01-03", "2020-01-02"], [2.0, 1.0]), "import", "f")
+            for s in symbols
+        ]
+    )
+    everything = store.read()
+    assert everything["symbol"].tolist() == [s for s in sorted(symbols) for _ in (1, 2)]
+    assert everything.groupby("symbol")["date"].is_monotonic_increasing.all()
+    assert store.symbols() == sorted(symbols)
+    some = store.read(["M5", "A1", "not-stored", "M5"])
+    assert some["symbol"].tolist() == ["M5", "M5", "A1", "A1"]
+    window = store.read(["A1"], start="2020-01-03", end="2020-01-03")
+    assert window["close"].tolist() == [2.0]
+
+
 def test_same_source_merges_and_revises_other_source_replaces(tmp_path):
     store = Store(tmp_path)
     store.write(FetchResult(_bars("X", ["2020-01-02", "2020-01-03"], [1.0, 2.0]), "akshare", "a"))
@@ -40,6 +78,35 @@ def test_same_source_merges_and_revises_other_source_replaces(tmp_path):
     store.write(FetchResult(_bars("X", ["2021-01-04"], [9.0]), "demo", "d"))
     assert store.read(["X"])["close"].tolist() == [9.0]
     assert store.coverage().iloc[0]["source"] == "demo"
+
+
+def test_writing_one_symbol_keeps_its_shard_neighbours(tmp_path):
+    store = Store(tmp_path)
+    first, second, third = _same_shard_symbols(3)
+    for number, symbol in enumerate((first, second, third)):
+        store.write(FetchResult(_bars(symbol, ["2020-01-02"], [number + 1.0]), "import", "f"))
+    store.write(FetchResult(_bars(second, ["2020-01-03"], [7.0]), "import", "f"))
+    store.delete(third)
+    assert store.read()["close"].tolist() == [1.0, 2.0, 7.0]
+    assert store.symbols() == [first, second]
+    assert len(list((tmp_path / "shards").glob("*.arrow"))) == 1
+
+
+def test_write_many_validates_everything_before_writing_anything(tmp_path):
+    store = Store(tmp_path)
+    good = FetchResult(_bars("A", ["2020-01-02"], [1.0]), "import", "f")
+    duplicate = FetchResult(_bars("A", ["2020-01-03"], [2.0]), "import", "f")
+    with pytest.raises(DataSourceError, match="twice"):
+        store.write_many([good, duplicate])
+    assert store.is_empty()
+
+
+def test_deleting_the_last_symbol_of_a_shard_removes_the_file(tmp_path):
+    store = Store(tmp_path)
+    store.write(FetchResult(_bars("X", ["2020-01-02"], [1.0]), "import", "f"))
+    store.delete("X")
+    store.delete("never-stored")
+    assert store.is_empty() and store.read().empty and store.coverage().empty
 
 
 def test_errors_are_recorded_without_touching_data(tmp_path):
@@ -52,38 +119,146 @@ def test_errors_are_recorded_without_touching_data(tmp_path):
     assert store.coverage().iloc[0]["last_error"] == ""
 
 
+def test_version_changes_on_every_write(tmp_path):
+    store = Store(tmp_path)
+    versions = {store.version()}
+    for close in (1.0, 2.0, 3.0):
+        store.write(FetchResult(_bars("X", ["2020-01-02"], [close]), "import", "f"))
+        versions.add(store.version())
+    store.record_error("X", "boom")
+    versions.add(store.version())
+    assert len(versions) == 5
+
+
 def test_crash_mid_write_leaves_previous_version_readable(tmp_path, monkeypatch):
     store = Store(tmp_path)
     store.write(FetchResult(_bars("X", ["2020-01-02"], [1.0]), "akshare", "a"))
 
-    def crash(table, handle, *args, **kwargs):
-        handle.write(b"PAR1 half a file")
+    def crash(sink, schema, *args, **kwargs):
+        sink.write(b"ARROW1 half a file")
         raise OSError("disk full")
 
-    monkeypatch.setattr(pq, "write_table", crash)
+    monkeypatch.setattr(ipc, "new_file", crash)
     with pytest.raises(OSError):
         store.write(FetchResult(_bars("X", ["2020-01-03"], [2.0]), "akshare", "a"))
     monkeypatch.undo()
     assert store.read(["X"])["close"].tolist() == [1.0]
-    assert not list(Path(tmp_path, "bars").glob("*.tmp"))
+    assert not list(Path(tmp_path, "shards").glob(".*.tmp"))
 
 
-def _writer(root, dates):
+# A writer that rewrites one big shard over and over: version ``n`` of symbol K has every close
+# equal to n, so a reader can tell a whole version from a torn one.
+_KILLED_WRITER = """
+import sys
+import numpy as np, pandas as pd
+from data_sources.base import FetchResult
+from data_sources.schema import to_canonical
+from data_sources.store import Store
+root, symbol = sys.argv[1], sys.argv[2]
+store = Store(root)
+dates = pd.bdate_range("2000-01-03", periods=6000)
+version = float(store.read([symbol])["close"].iloc[0])  # continue from the last commit
+print("ready", flush=True)
+while True:
+    version += 1
+    closes = np.full(6000, version)
+    bars = to_canonical(pd.DataFrame({"date": dates, "close": closes}), symbol)
+    store.write(FetchResult(bars, "import", "kill test"))
+"""
+
+
+def test_writer_killed_mid_write_leaves_a_whole_version(tmp_path):
+    """SIGKILL a real writer process at varied moments; after each kill the store still reads
+    a complete version of every symbol, and the next writer cleans up the orphaned temp file."""
+    target, *neighbours = _same_shard_symbols(12)
+    store = Store(tmp_path)
+    dates = pd.bdate_range("2000-01-03", periods=6000)
+    closes = np.arange(1.0, 6001)
+    store.write_many(
+        [FetchResult(_bars(s, dates, closes), "import", "neighbour") for s in neighbours]
+        + [FetchResult(_bars(target, dates, np.ones(6000)), "import", "version 1")]
+    )
+    environment = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    rng = np.random.default_rng(7)
+    last_version = 1.0
+    for _ in range(6):
+        writer = subprocess.Popen(
+            [sys.executable, "-c", _KILLED_WRITER, str(tmp_path), target],
+            stdout=subprocess.PIPE,
+            env=environment,
+        )
+        assert writer.stdout.readline().strip() == b"ready"
+        time.sleep(float(rng.uniform(0.05, 0.6)))
+        writer.send_signal(signal.SIGKILL)
+        writer.wait(30)
+        fresh = Store(tmp_path)
+        series = fresh.read([target])
+        assert len(series) == 6000
+        assert series["close"].nunique() == 1, "a torn write is visible"
+        assert series["close"].iloc[0] >= last_version
+        last_version = series["close"].iloc[0]
+        meta = fresh.coverage().set_index("symbol")
+        assert meta.at[target, "rows"] == 6000
+        for neighbour in neighbours:
+            assert fresh.read([neighbour])["close"].sum() == pytest.approx(6000 * 6001 / 2)
+    assert last_version > 1.0  # some writes did commit between kills
+    Store(tmp_path).write(FetchResult(_bars("after", ["2020-01-02"], [1.0]), "import", "f"))
+    assert not list((tmp_path / "shards").glob(".*.tmp"))
+
+
+def _writer(root, symbol, dates):
     store = Store(root)
     for date in dates:
-        store.write(FetchResult(_bars("X", [date], [1.0]), "akshare", "a"))
+        store.write(FetchResult(_bars(symbol, [date], [1.0]), "akshare", "a"))
 
 
 def test_two_writer_processes_lose_nothing(tmp_path):
-    dates = [f"{d:%Y-%m-%d}" for d in pd.bdate_range("2020-01-01", periods=40)]
+    """Same symbol from two processes, and two symbols that share a shard file."""
+    dates = [f"{d:%Y-%m-%d}" for d in pd.bdate_range("2020-01-01", periods=30)]
+    first, second = _same_shard_symbols(2)
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_writer, args=(str(tmp_path), dates[i::2])) for i in (0, 1)]
+    jobs = [
+        ("X", dates[0::2]),
+        ("X", dates[1::2]),
+        (first, dates[0::2]),
+        (second, dates[1::2]),
+    ]
+    workers = [context.Process(target=_writer, args=(str(tmp_path), s, d)) for s, d in jobs]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(120)
         assert worker.exitcode == 0
-    assert Store(tmp_path).read(["X"])["date"].dt.strftime("%Y-%m-%d").tolist() == dates
+    store = Store(tmp_path)
+    assert store.read(["X"])["date"].dt.strftime("%Y-%m-%d").tolist() == dates
+    assert store.read([first])["date"].dt.strftime("%Y-%m-%d").tolist() == dates[0::2]
+    assert store.read([second])["date"].dt.strftime("%Y-%m-%d").tolist() == dates[1::2]
+
+
+def test_old_per_symbol_parquet_store_is_migrated_without_loss(tmp_path):
+    legacy = tmp_path / "bars"
+    legacy.mkdir()
+    bars = _bars("399006.SZ", ["2020-01-02", "2020-01-03"], [1800.5, 1810.25])
+    table = pa.Table.from_pandas(bars, preserve_index=False)
+    meta = {"source": "akshare", "detail": "akshare old", "fetched_at": "2026-01-02T03:04:05Z"}
+    table = table.replace_schema_metadata({b"policylens": json.dumps(meta).encode()})
+    pq.write_table(table, legacy / "399006.SZ.parquet")
+    (legacy / ".399006.SZ.parquet.abc.tmp").write_bytes(b"half")
+    store = Store(tmp_path)
+    pd.testing.assert_frame_equal(store.read(["399006.SZ"]), bars)
+    coverage = store.coverage().iloc[0]
+    assert (coverage["source"], coverage["fetched_at"], coverage["rows"]) == (
+        "akshare",
+        "2026-01-02T03:04:05Z",
+        2,
+    )
+    assert not legacy.exists()
+
+
+def test_shard_assignment_is_stable():
+    # CRC-32 of the UTF-8 bytes: the same on every machine and Python version.
+    assert shard_of("000300.SH") == 3979393960 % SHARD_COUNT
+    assert len({shard_of(f"{n:06d}.SZ") for n in range(2000)}) == SHARD_COUNT
 
 
 @pytest.mark.parametrize("symbol", ["../../etc/passwd", "a/b", "..", "", "x" * 41, "a\x00b"])
