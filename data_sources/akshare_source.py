@@ -10,6 +10,13 @@ Three akshare functions are used, chosen by the instrument registry:
 * ``stock_zh_a_hist(symbol="600377", period="daily", start_date, end_date, adjust="hfq")`` for
   individual A-shares: back-adjusted too (forward-adjusted history is rewritten after every
   dividend, so a stored series would drift).
+* ``stock_board_industry_hist_em(symbol="BK0473", start_date, end_date, period="日k")`` and
+  ``stock_board_concept_hist_em(symbol="BK0711", period="daily", start_date, end_date)`` for
+  Eastmoney industry and concept boards (canonical ``BK0473.EM`` and ``BK0711.EMC``): board
+  index levels, unadjusted like every index.
+* ``index_hist_sw(symbol="801193", period="day")`` for Shenwan (申万) industry indices
+  (canonical ``801193.SI``, the Wind convention) from the Shenwan Hongyuan research site. It
+  has no date arguments: the whole history comes back and is cut to the query's dates here.
 
 akshare raises many exception types or returns empty frames for bad symbols and empty results
 (``../shared/reference/akshare-notes.md`` §3); every one of them becomes a
@@ -42,13 +49,21 @@ CHINESE_COLUMNS = {
     "成交额": "amount",
 }
 
+_CHINESE_BARS = ["日期", "开盘", "收盘", "最高", "最低", "成交量", "成交额"]
 _EXPECTED_COLUMNS = {
     "stock_zh_index_daily_em": ["date", "open", "close", "high", "low", "volume", "amount"],
-    "fund_etf_hist_em": ["日期", "开盘", "收盘", "最高", "最低", "成交量", "成交额"],
-    "stock_zh_a_hist": ["日期", "开盘", "收盘", "最高", "最低", "成交量", "成交额"],
+    "fund_etf_hist_em": _CHINESE_BARS,
+    "stock_zh_a_hist": _CHINESE_BARS,
+    "stock_board_industry_hist_em": _CHINESE_BARS,
+    "stock_board_concept_hist_em": _CHINESE_BARS,
+    "index_hist_sw": _CHINESE_BARS,
 }
 #: Functions that take period/adjust arguments; all get back-adjusted daily bars.
 _ADJUSTED_FUNCTIONS = ("fund_etf_hist_em", "stock_zh_a_hist")
+#: Board histories: their own spelling of "daily", and no adjustment (they are indices).
+_BOARD_PERIODS = {"stock_board_industry_hist_em": "日k", "stock_board_concept_hist_em": "daily"}
+#: Functions without date arguments: the full history is cut to the query's dates here.
+_UNDATED_FUNCTIONS = ("index_hist_sw",)
 
 SUPPORTED_FUNCTIONS = tuple(_EXPECTED_COLUMNS)
 
@@ -63,7 +78,7 @@ def _akshare():
 
 
 class AkshareSource(BarSource):
-    """Index, C-REIT and ETF daily bars through akshare."""
+    """Index, sector-board, A-share, ETF and C-REIT daily bars through akshare."""
 
     source_kind = "akshare"
 
@@ -76,13 +91,15 @@ class AkshareSource(BarSource):
             )
         start = f"{query.start:%Y%m%d}" if query.start is not None else "19900101"
         end = f"{query.end:%Y%m%d}" if query.end is not None else "20500101"
-        params: dict[str, Any] = {
-            "symbol": instrument.akshare_symbol,
-            "start_date": start,
-            "end_date": end,
-        }
+        params: dict[str, Any] = {"symbol": instrument.akshare_symbol}
+        if function in _UNDATED_FUNCTIONS:
+            params["period"] = "day"
+        else:
+            params.update(start_date=start, end_date=end)
         if function in _ADJUSTED_FUNCTIONS:
             params.update(period="daily", adjust=FUND_ADJUST)
+        if function in _BOARD_PERIODS:
+            params.update(period=_BOARD_PERIODS[function], adjust="")
         return {"function": function, "kwargs": params}
 
     def extract(self, query: BarQuery, params: dict[str, Any]) -> pd.DataFrame:
@@ -114,9 +131,21 @@ class AkshareSource(BarSource):
 
     def transform_data(self, query: BarQuery, raw: pd.DataFrame) -> pd.DataFrame:
         renamed = raw.rename(columns=CHINESE_COLUMNS)
-        return to_canonical(renamed, query.symbol, source="akshare")
+        renamed = renamed.loc[:, ~renamed.columns.duplicated()]
+        bars = to_canonical(renamed, query.symbol, source="akshare")
+        if query.start is not None:
+            bars = bars[bars["date"] >= pd.Timestamp(query.start)]
+        if query.end is not None:
+            bars = bars[bars["date"] <= pd.Timestamp(query.end)]
+        if bars.empty:
+            raise DataSourceError(
+                f"no rows between {query.start} and {query.end}",
+                symbol=query.symbol,
+                source="akshare",
+            )
+        return bars.reset_index(drop=True)
 
     def describe(self, query: BarQuery, params: dict[str, Any]) -> str:
         kwargs = params["kwargs"]
-        adjust = f", adjust={kwargs['adjust']}" if "adjust" in kwargs else ""
+        adjust = f", adjust={kwargs['adjust']}" if kwargs.get("adjust") else ""
         return f"akshare {params['function']}({kwargs['symbol']}{adjust})"

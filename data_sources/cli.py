@@ -5,6 +5,8 @@
     python -m data_sources refresh [--segment NAME ...] [--symbol S ...]
     python -m data_sources import FILE [FILE ...] [--symbol S]    # CSV or Excel price files
     python -m data_sources constituents INDEX                     # e.g. 399975 (brokerages)
+    python -m data_sources creits                                 # every listed C-REIT
+    python -m data_sources boards                                 # Eastmoney industry boards
 
 Exit codes: 0 success; 1 some instruments failed to refresh (the others are stored); 2 bad
 input (every problem on stderr, each naming the row and field;
@@ -68,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="every current constituent of a CSI index, e.g. 399975 (today's list: "
         "survivorship bias for past events)",
     )
+    refresh.add_argument(
+        "--all-creits",
+        action="store_true",
+        help="every C-REIT listed on the SSE and SZSE (the full list, not the first 100)",
+    )
     refresh.add_argument("--workers", type=int, default=2, help="requests at once (default 2)")
     refresh.add_argument(
         "--delay", type=float, default=0.5, help="pause after each request, seconds (default 0.5)"
@@ -77,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cons = commands.add_parser("constituents", help="current constituents of a CSI index")
     cons.add_argument("index", metavar="INDEX", help="e.g. 399975 or 000300.SH")
+    commands.add_parser("creits", help="every listed C-REIT (CSV to stdout)")
+    commands.add_parser("boards", help="Eastmoney industry boards with their codes (CSV)")
     files = commands.add_parser("import", help="store price files (CSV or Excel) as series")
     files.add_argument("files", nargs="+", metavar="FILE")
     files.add_argument(
@@ -107,9 +116,11 @@ def run_import(args) -> int:
     store = Store()
     for name, bars in parsed:
         rows = store.write(FetchResult(bars, "import", f"file {name}"), merge=False)
+        skipped = bars.attrs.get("skipped_empty_rows", 0)
         print(
             f"{bars['symbol'].iloc[0]}: {rows:,} rows from {name} "
             f"({bars['date'].iloc[0]:%Y-%m-%d} to {bars['date'].iloc[-1]:%Y-%m-%d})"
+            + (f"; skipped {skipped} dated rows with no values" if skipped else "")
         )
     return 0
 
@@ -137,6 +148,10 @@ def refresh_symbols_from(args) -> list[str]:
 
         members += list(constituents(index)["symbol"])
         print(f"note: {SURVIVORSHIP_CAVEAT}", file=sys.stderr)
+    if args.all_creits:
+        from data_sources.listings import listed_creits
+
+        members += list(listed_creits()["symbol"])
     chosen = segment_instruments(args.segment) + list(args.symbol) + members
     return list(dict.fromkeys(chosen)) if chosen else list(registry())
 
@@ -208,6 +223,13 @@ def main(argv: list[str] | None = None) -> int:
             table = constituents(args.index)
             sys.stdout.write(table.to_csv(index=False, date_format="%Y-%m-%d"))
             print(f"note: {len(table)} constituents; {SURVIVORSHIP_CAVEAT}", file=sys.stderr)
+            return 0
+        if args.command in ("creits", "boards"):
+            from data_sources.listings import industry_boards, listed_creits
+
+            table = listed_creits() if args.command == "creits" else industry_boards()
+            sys.stdout.write(table.to_csv(index=False))
+            print(f"note: {len(table)} {args.command}", file=sys.stderr)
             return 0
         if args.action == "export":
             sys.stdout.buffer.write(export_catalogue(args.format))

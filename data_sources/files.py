@@ -119,8 +119,18 @@ def parse_price_file(content: bytes, name: str, symbol: str | None = None) -> pd
             )
     if frame.empty:
         raise DataSourceError("file has a header but no rows", source=where)
+    # A dated row with no values at all is a session without data (a suspension; baostock
+    # writes these): skip it, so the session is a gap. A row with some values but no close is
+    # still an error, since which price is missing matters.
+    values = frame.drop(columns="date").astype("string").apply(lambda c: c.str.strip())
+    blank = (values.isna() | (values == "")).all(axis=1)
+    frame = frame[~blank]
+    if frame.empty:
+        raise DataSourceError("no row has any values besides the date", source=where)
     _check_cells(frame, where)
-    return to_canonical(frame, symbol, source=where)
+    bars = to_canonical(frame, symbol, source=where)
+    bars.attrs["skipped_empty_rows"] = int(blank.sum())
+    return bars
 
 
 #: CSV-only name kept for callers of the Foundation API.
@@ -129,6 +139,7 @@ parse_price_csv = parse_price_file
 
 def _check_cells(frame: pd.DataFrame, where: str) -> None:
     """Name the first unreadable date, non-numeric or non-positive price, or duplicate date."""
+    row_of = frame.index.to_numpy() + 2  # file row numbers (the header is row 1)
     text_dates = frame["date"].astype("string").str.strip()
     compact = text_dates.str.fullmatch(r"\d{8}").fillna(False)
     if compact.all():  # tushare's 20240924
@@ -138,7 +149,8 @@ def _check_cells(frame: pd.DataFrame, where: str) -> None:
     if dates.isna().any():
         position = int(dates.isna().to_numpy().argmax())
         raise DataSourceError(
-            f"row {position + 2}, column 'date': {frame['date'].iloc[position]!r} is not a date",
+            f"row {row_of[position]}, column 'date': "
+            f"{frame['date'].iloc[position]!r} is not a date",
             source=where,
         )
     for column in (c for c in ("open", "high", "low", "close") if c in frame.columns):
@@ -153,13 +165,13 @@ def _check_cells(frame: pd.DataFrame, where: str) -> None:
             shown = text.iloc[position]
             problem = "is not a positive number" if pd.notna(shown) else "is empty"
             raise DataSourceError(
-                f"row {position + 2}, column {column!r}: {shown!r} {problem}", source=where
+                f"row {row_of[position]}, column {column!r}: {shown!r} {problem}", source=where
             )
     duplicated = dates.duplicated()
     if duplicated.any():
         position = int(duplicated.to_numpy().argmax())
         raise DataSourceError(
-            f"row {position + 2}, column 'date': {dates.iloc[position]:%Y-%m-%d} appears twice",
+            f"row {row_of[position]}, column 'date': {dates.iloc[position]:%Y-%m-%d} appears twice",
             source=where,
         )
     frame["date"] = dates

@@ -41,7 +41,8 @@ class Instrument:
 
 @lru_cache(maxsize=1)
 def segment_table() -> pd.DataFrame:
-    """Segments: id, name_zh, name_en, instruments (tuple), benchmark (symbol or None), note."""
+    """Segments: id, name_zh, name_en, instruments (tuple), benchmark (symbol or None), note,
+    alternatives (tuple)."""
     rows = yaml.safe_load(_SEGMENTS_FILE.read_text(encoding="utf-8"))
     frame = pd.DataFrame(rows)
     frame["instruments"] = frame["instruments"].map(lambda v: tuple(str(s) for s in v or ()))
@@ -50,6 +51,13 @@ def segment_table() -> pd.DataFrame:
         [str(v) if isinstance(v, str) and v else None for v in frame["benchmark"]], dtype=object
     )
     frame["note"] = frame.get("note", pd.Series(dtype=object)).fillna("")
+    # Other indices of the same segment (Shenwan, Eastmoney boards): offered for fetching and
+    # choosing in a study, never added to a segment's defaults (they would count the same
+    # sector twice in a CAAR).
+    alternatives = frame.get("alternatives", pd.Series([None] * len(frame)))
+    frame["alternatives"] = alternatives.map(
+        lambda v: tuple(str(s) for s in v) if isinstance(v, list) else ()
+    )
     return frame
 
 
@@ -59,7 +67,7 @@ def registry() -> dict[str, Instrument]:
     rows = yaml.safe_load(_REGISTRY_FILE.read_text(encoding="utf-8"))
     segments_of: dict[str, list[str]] = {}
     for segment in segment_table().itertuples():
-        for symbol in segment.instruments:
+        for symbol in segment.instruments + segment.alternatives:
             segments_of.setdefault(symbol, []).append(segment.id)
     instruments: dict[str, Instrument] = {}
     for position, row in enumerate(rows, start=1):
@@ -116,14 +124,23 @@ def get_instrument(symbol: str) -> Instrument:
     derived = _derived_instrument(symbol)
     if derived is None:
         raise DataSourceError(
-            "not in the instrument registry, and not an A-share, ETF or C-REIT code "
-            "(e.g. 600030.SH, 000776.SZ, 512880.SH, 508000.SH)",
+            "not in the instrument registry, and not an A-share, ETF, C-REIT, Eastmoney "
+            "board or Shenwan index code (e.g. 600030.SH, 512880.SH, 508000.SH, BK0473.EM, "
+            "801193.SI)",
             symbol=symbol,
         )
     return derived
 
 
 def _derived_instrument(symbol: str) -> Instrument | None:
+    board = re.fullmatch(r"(BK\d{4})\.(EM|EMC)", symbol)
+    if board:  # Eastmoney industry (EM) or concept (EMC) board
+        code, kind = board.groups()
+        function = "stock_board_industry_hist_em" if kind == "EM" else "stock_board_concept_hist_em"
+        return Instrument(symbol, symbol, symbol, "sector", (), function, code)
+    shenwan = re.fullmatch(r"(8\d{5})\.SI", symbol)
+    if shenwan:  # Shenwan industry index (Wind's .SI suffix)
+        return Instrument(symbol, symbol, symbol, "sector", (), "index_hist_sw", shenwan.group(1))
     match = re.fullmatch(r"(\d{6})\.(SH|SZ|BJ)", symbol)
     if not match:
         return None

@@ -137,11 +137,19 @@ def refresh(
         return outcome
 
     # progress is reported from the calling thread (Streamlit cannot draw from workers)
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(task, symbol) for symbol in symbols]
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    futures = [pool.submit(task, symbol) for symbol in symbols]
+    try:
         for future in as_completed(futures):
             outcome = future.result()
             outcomes[outcome.symbol] = outcome
             if progress is not None:
                 progress(len(outcomes), len(symbols), outcome)
+    except BaseException:
+        # Interrupted (Ctrl-C, or Streamlit stopping the script when the user presses Cancel or
+        # Stop): no instrument that has not started will start; the at most ``workers`` fetches
+        # under way finish in the background and each commits atomically or not at all.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return [outcomes[symbol] for symbol in symbols]

@@ -8,6 +8,7 @@ from data_sources.constituents import SURVIVORSHIP_CAVEAT, constituents
 from data_sources.errors import DataSourceError
 from data_sources.files import parse_price_file
 from data_sources.instruments import registry, segment_instruments
+from data_sources.listings import listed_creits
 from data_sources.refresh import refresh
 from data_sources.store import COVERAGE_COLUMNS
 from pages import ui
@@ -16,7 +17,6 @@ ui.run_through_app()
 SOURCE_NAMES = {"demo": "SYNTHETIC DEMO", "akshare": "akshare", "import": "imported file"}
 
 st.title("Data")
-ui.show_flashes()
 store = ui.store()
 
 
@@ -55,6 +55,68 @@ def show_stored_series() -> None:
     )
 
 
+def fetch_with_progress(symbols: list[str], what: str, where=st) -> None:
+    """Refresh ``symbols`` with a progress bar, per-item status and a Cancel button; flash the
+    outcome and rerun so every page sees the new data.
+
+    Cancel (or the app's Stop) interrupts the run between instruments: nothing new starts, the
+    fetches under way commit atomically or not at all, and stored data stay intact. The outcomes
+    seen so far are kept in the session so the rerun after a cancel can say what was stored.
+    """
+    st.session_state["refresh_running"] = {"what": what, "total": len(symbols), "done": []}
+    where.button("Cancel", key="refresh_cancel", icon=":material/cancel:")
+    bar = where.progress(0.0, text="Starting…")
+    status = where.empty()
+    lines: list[str] = []
+
+    def show_progress(done, total, outcome):
+        st.session_state["refresh_running"]["done"].append(outcome)
+        mark = "✅" if outcome.status == "ok" else "❌"
+        lines.append(f"{mark} {ui.label(outcome.symbol)}: {outcome.message or outcome.status}")
+        bar.progress(done / total, text=f"{done}/{total} · {ui.label(outcome.symbol)}")
+        status.caption("  \n".join(lines[-6:]))
+
+    # incremental, retried, two at a time with a pause (these endpoints throttle)
+    outcomes = refresh(symbols, store, AkshareSource(), progress=show_progress)
+    st.session_state.pop("refresh_running", None)
+    report_outcomes(outcomes, what)
+    st.rerun()
+
+
+def report_outcomes(outcomes, what: str, cancelled_after: int | None = None) -> None:
+    ok = [o for o in outcomes if o.status == "ok"]
+    failures = [o for o in outcomes if o.status == "failed"]
+    for outcome in ok:
+        ui.live_symbols().add(outcome.symbol)
+        ui.flash(
+            "write",
+            f"✅ {ui.label(outcome.symbol)}: {outcome.rows_fetched:,} rows "
+            f"fetched from {outcome.start:%Y-%m-%d}, {outcome.rows_stored:,} stored",
+        )
+    for outcome in failures:
+        ui.flash("write", f"❌ {ui.label(outcome.symbol)}: {outcome.message}")
+    if cancelled_after is not None:
+        ui.flash(
+            "error",
+            f"Cancelled {what}: {len(ok)} of {cancelled_after} series stored before the cancel; "
+            "the rest keep their stored data.",
+        )
+    elif failures:
+        ui.flash(
+            "error",
+            f"{len(failures)} of {len(outcomes)} failed "
+            f"({', '.join(o.symbol for o in failures)}); their stored data are unchanged.",
+        )
+    else:
+        ui.flash("success", f"Fetched {len(ok)} series ({what}).")
+
+
+# A run interrupted by Cancel (or Stop) left its partial outcomes: say what was stored.
+interrupted = st.session_state.pop("refresh_running", None)
+if interrupted is not None:
+    report_outcomes(interrupted["done"], interrupted["what"], cancelled_after=interrupted["total"])
+ui.show_flashes()
+
 st.subheader("Stored series")
 # Filled at the end of the run, after any fetch, import or removal below, so it is never stale.
 stored_series = st.container()
@@ -82,36 +144,7 @@ to_fetch = st.multiselect(
     "chosen in the sidebar.",
 )
 if st.button("Fetch now", disabled=not to_fetch, key="fetch_button", icon=":material/download:"):
-    bar = st.progress(0.0, text="Starting…")
-
-    def show_progress(done, total, outcome):
-        bar.progress(
-            done / total, text=f"{done}/{total} · {ui.label(outcome.symbol)}: {outcome.status}"
-        )
-
-    # incremental, retried, two at a time with a pause (these endpoints throttle); the Stop
-    # button of the app interrupts between instruments, and every write is atomic
-    outcomes = refresh(to_fetch, store, AkshareSource(), progress=show_progress)
-    failures = [o for o in outcomes if o.status != "ok"]
-    for outcome in outcomes:
-        if outcome.status == "ok":
-            ui.live_symbols().add(outcome.symbol)
-            ui.flash(
-                "write",
-                f"✅ {ui.label(outcome.symbol)}: {outcome.rows_fetched:,} rows "
-                f"fetched from {outcome.start:%Y-%m-%d}, {outcome.rows_stored:,} stored",
-            )
-        else:
-            ui.flash("write", f"❌ {ui.label(outcome.symbol)}: {outcome.message}")
-    if failures:
-        ui.flash(
-            "error",
-            f"{len(failures)} of {len(to_fetch)} failed "
-            f"({', '.join(o.symbol for o in failures)}); their stored data are unchanged.",
-        )
-    else:
-        ui.flash("success", f"Fetched {len(to_fetch)} series.")
-    st.rerun()
+    fetch_with_progress(to_fetch, "selected instruments")
 
 st.subheader("Fetch every firm of an index")
 st.warning(SURVIVORSHIP_CAVEAT, icon=":material/history:")
@@ -132,22 +165,26 @@ members = st.session_state.get("constituents")
 if members is not None:
     cons_right.dataframe(members, hide_index=True, key="constituents_table", height=220)
     if cons_right.button(f"Fetch all {len(members)} from akshare", key="constituents_fetch"):
-        bar = cons_right.progress(0.0, text="Starting…")
-        outcomes = refresh(
-            list(members["symbol"]),
-            store,
-            AkshareSource(),
-            progress=lambda d, t, o: bar.progress(d / t, text=f"{d}/{t} · {o.symbol}: {o.status}"),
-        )
-        ok = [o for o in outcomes if o.status == "ok"]
-        for outcome in ok:
-            ui.live_symbols().add(outcome.symbol)
-        ui.flash(
-            "success" if len(ok) == len(outcomes) else "error",
-            f"Fetched {len(ok)} of {len(outcomes)} constituents of {index_text}; failed "
-            "ones keep their stored data.",
-        )
-        st.rerun()
+        fetch_with_progress(list(members["symbol"]), f"constituents of {index_text}", cons_right)
+
+st.subheader("Fetch every listed C-REIT")
+st.caption(
+    "The full list from Eastmoney, page by page (akshare's `reits_realtime_em` stops at 100 "
+    "rows). Histories are back-adjusted (后复权), so distributions are not read as price drops. "
+    "Headless: `python -m data_sources refresh --all-creits`."
+)
+reit_left, reit_right = st.columns([1, 3])
+if reit_left.button("List C-REITs", key="creits_button"):
+    try:
+        st.session_state["creits"] = listed_creits()
+    except DataSourceError as error:
+        st.session_state.pop("creits", None)
+        reit_right.error(str(error))
+reits = st.session_state.get("creits")
+if reits is not None:
+    reit_right.dataframe(reits, hide_index=True, key="creits_table", height=220)
+    if reit_right.button(f"Fetch all {len(reits)} C-REITs from akshare", key="creits_fetch"):
+        fetch_with_progress(list(reits["symbol"]), "every listed C-REIT", reit_right)
 
 st.subheader("Import your own price files")
 st.caption(
@@ -177,6 +214,12 @@ for upload in uploads or []:
     st.caption(
         f"{upload.name}: {len(bars):,} rows, {bars['date'].iloc[0]:%Y-%m-%d} to "
         f"{bars['date'].iloc[-1]:%Y-%m-%d}"
+        + (
+            f"; skipped {bars.attrs['skipped_empty_rows']} dated rows with no values "
+            "(sessions without data)"
+            if bars.attrs.get("skipped_empty_rows")
+            else ""
+        )
     )
     st.dataframe(bars.head(5), hide_index=True, key=f"import_preview_{upload.name}")
     parsed.append((upload.name, bars))

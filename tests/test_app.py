@@ -252,3 +252,68 @@ def test_constituents_listed_with_the_survivorship_caveat(app, monkeypatch):
     assert not app.exception
     listed = next(t.value for t in app.dataframe if "exchange" in t.value.columns)
     assert listed["symbol"].tolist() == ["600030.SH", "000776.SZ"]
+
+
+def test_every_listed_creit_is_listed_and_fetched_over_intercepted_http(app, monkeypatch):
+    import responses
+    from responses import matchers
+
+    from data_sources.store import Store
+
+    monkeypatch.setattr("data_sources.refresh.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("akshare.utils.func.time.sleep", lambda seconds: None)
+    kline = "https://push2his.eastmoney.com/api/qt/stock/kline/get"
+    lines = [
+        "2024-09-23,3.00,3.10,3.12,2.98,10000,31000.00,4.0,1.0,0.03,0.5",
+        "2024-09-24,3.10,3.20,3.25,3.05,12000,38000.00,6.5,3.2,0.10,0.6",
+    ]
+    with responses.RequestsMock() as http:
+        http.get(
+            "https://95.push2.eastmoney.com/api/qt/clist/get",
+            json={
+                "rc": 0,
+                "data": {
+                    "total": 2,
+                    "diff": [
+                        {"f2": 3.2, "f3": 1.0, "f12": "508000", "f13": 1, "f14": "华安张江"},
+                        {"f2": 2.1, "f3": -0.5, "f12": "180999", "f13": 0, "f14": "新REIT"},
+                    ],
+                },
+            },
+        )
+        for secid in ("1.508000", "0.180999"):
+            http.get(
+                kline,
+                json={"rc": 0, "data": {"code": secid, "market": 1, "name": "x", "klines": lines}},
+                match=[matchers.query_param_matcher({"secid": secid}, strict_match=False)],
+            )
+        goto(app, "pages/data.py")
+        app.button(key="creits_button").click().run()
+        listed = next(t.value for t in app.dataframe if "pct_change" in t.value.columns)
+        assert listed["symbol"].tolist() == ["180999.SZ", "508000.SH"]
+        app.button(key="creits_fetch").click().run()
+    assert not app.exception
+    assert any("Fetched 2 series (every listed C-REIT)" in s.value for s in app.success)
+    coverage = Store().coverage().set_index("symbol")
+    assert coverage.at["180999.SZ", "source"] == "akshare"
+    assert coverage.at["180999.SZ", "rows"] == 2
+    assert coverage.at["508000.SH", "source"] == "akshare"  # the demo series was replaced
+
+
+def test_a_cancelled_refresh_says_what_was_stored(app):
+    from data_sources.refresh import RefreshOutcome
+
+    goto(app, "pages/data.py")
+    # What the page leaves in the session when Cancel interrupts a run after two instruments.
+    app.session_state["refresh_running"] = {
+        "what": "selected instruments",
+        "total": 5,
+        "done": [
+            RefreshOutcome("399006.SZ", "ok", 10, 10, 1, pd.Timestamp("2024-01-02")),
+            RefreshOutcome("399975.SZ", "failed", attempts=4, message="ConnectionError"),
+        ],
+    }
+    app.run()
+    assert not app.exception
+    assert any("Cancelled selected instruments: 1 of 5 series stored" in e.value for e in app.error)
+    assert "refresh_running" not in app.session_state

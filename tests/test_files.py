@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from data_sources.base import BarQuery
 from data_sources.errors import DataSourceError
 from data_sources.files import FileSource, parse_price_csv, parse_price_file
+from tests.conftest import shared_path
 
 
 def test_english_columns_any_case_and_extra_columns():
@@ -34,7 +37,10 @@ def test_chinese_columns_in_gbk_and_utf8_bom():
     [
         (b"date,close\n2020-01-02,1\n2020-13-45,2\n", "row 3, column 'date'"),
         (b"date,close\n2020-01-02,1\n2020-01-03,-2\n", "row 3, column 'close'"),
-        (b"date,close\n2020-01-02,1\n2020-01-03,\n", "row 3, column 'close': nan is empty"),
+        (
+            b"date,open,close\n2020-01-02,1,1\n2020-01-03,1,\n",
+            "row 3, column 'close': nan is empty",
+        ),
         (b"date,close\n2020-01-02,1\n2020-01-02,2\n", "row 3, column 'date': 2020-01-02 appears"),
         (b"date,price\n2020-01-02,1\n", "no 'close' column"),
         (b"close\n1\n", "no 'date' column"),
@@ -90,7 +96,7 @@ def test_ifind_time_column_and_utf16_text():
 
 def test_excel_workbook_and_errors_name_the_sheet_row(tmp_path):
     frame = pd.DataFrame(
-        {"交易日期": ["2024-09-23", "2024-09-24", "2024-09-25"], "收盘价": [1.0, 1.1, "n/a"]}
+        {"交易日期": ["2024-09-23", "2024-09-24", "2024-09-25"], "收盘价": [1.0, 1.1, "abc"]}
     )
     path = tmp_path / "choice.xlsx"
     frame.iloc[:2].to_excel(path, index=False)
@@ -121,3 +127,54 @@ def test_import_cli_is_all_or_nothing(data_dir, tmp_path, capsys):
     assert coverage.at["my-series", "source"] == "import"
     assert main(["import", str(good), str(bad), "--symbol", "x"]) == 2
     assert "single FILE" in capsys.readouterr().err
+
+
+def test_dated_rows_without_any_value_are_skipped_and_counted():
+    # baostock writes suspended sessions as a date and empty fields (399001.SZ, February 1995)
+    content = (
+        b"date,open,high,low,close,volume\n"
+        b"1995-02-03,1,1,1,1,10\n1995-02-06,,,,,\n1995-02-07, , ,,,\n1995-02-13,2,2,2,2,20\n"
+        b"1995-02-14,a,2,2,2,20\n"
+    )
+    with pytest.raises(DataSourceError, match="row 6, column 'open'"):  # rows keep file numbers
+        parse_price_file(content, "x.csv")
+    bars = parse_price_file(content.rsplit(b"\n1995-02-14", 1)[0], "x.csv")
+    assert bars["date"].dt.strftime("%m-%d").tolist() == ["02-03", "02-13"]
+    assert bars.attrs["skipped_empty_rows"] == 2
+    with pytest.raises(DataSourceError, match="no row has any values"):
+        parse_price_file(b"date,close\n2020-01-02,\n", "empty.csv")
+
+
+def test_every_shared_market_file_imports_with_the_manifest_row_counts(data_dir):
+    """Optional (skipped without ../shared): the 201 real price files import through the CLI
+    into one store, each with the row count of the data's manifest (less the rows that carry
+    no values at all, which the manifest counts as NaN closes)."""
+    from data_sources.cli import main
+    from data_sources.store import Store
+
+    market = shared_path("data", "market")
+    manifest = pd.read_csv(market / "manifest.csv")
+    for folder, rows in manifest.groupby(manifest["file"].str.split("/").str[0]):
+        files = [str(market / name) for name in rows["file"]]
+        if folder == "crosscheck":  # a second copy of 000300.SH from another source
+            assert main(["import", files[0], "--symbol", "000300.SH.crosscheck"]) == 0
+        else:
+            assert main(["import", *files]) == 0, folder
+    coverage = Store().coverage().set_index("symbol")
+    expected = manifest.assign(
+        # the series name is the file name without extension (stocks: the bare code)
+        symbol=[
+            f"{Path(f).stem}.crosscheck" if f.startswith("crosscheck") else Path(f).stem
+            for f in manifest["file"]
+        ],
+        stored=manifest["rows"] - manifest["nan_close_rows"],
+    ).set_index("symbol")
+    assert len(coverage) == len(manifest) == 201
+    assert coverage["source"].eq("import").all()
+    pd.testing.assert_series_equal(
+        coverage.loc[expected.index, "rows"].astype(int),
+        expected["stored"].astype(int),
+        check_names=False,
+    )
+    assert (coverage.loc[expected.index, "first_date"] == pd.to_datetime(expected["start"])).all()
+    assert (coverage.loc[expected.index, "last_date"] == pd.to_datetime(expected["end"])).all()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import pytest
 import requests
@@ -161,3 +163,61 @@ def test_refresh_cli_summary_and_exit_code(data_dir, capsys, monkeypatch):
 def test_refresh_cli_bad_arguments(data_dir, capsys, argv, message):
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+class _CountingDemo:
+    """A source that records which symbols it was asked for (no network)."""
+
+    def __init__(self):
+        from data_sources.demo import DemoSource
+
+        self.demo = DemoSource()
+        self.asked = []
+
+    def fetch(self, query):
+        self.asked.append(query.symbol)
+        result = self.demo.fetch(query)
+        return FetchResult(result.bars, "akshare", "akshare (demo bars in a test)")
+
+
+SIX = ["000300.SH", "399006.SZ", "399975.SZ", "399986.SZ", "000905.SH", "000852.SH"]
+
+
+def test_cancel_event_stops_before_the_next_instrument(tmp_path):
+    import threading
+
+    store = Store(tmp_path)
+    source, cancel = _CountingDemo(), threading.Event()
+
+    def progress(done, total, outcome):
+        if done == 2:
+            cancel.set()
+
+    outcomes = refresh(
+        SIX, store, source, workers=1, delay=0, progress=progress, cancel=cancel, sleep=_no_sleep
+    )
+    done = [o.status for o in outcomes].count("ok")
+    # the two reported, plus at most the one the single worker had already started
+    assert done in (2, 3)
+    assert [o.status for o in outcomes] == ["ok"] * done + ["cancelled"] * (6 - done)
+    assert source.asked == SIX[:done]
+    assert store.symbols() == sorted(SIX[:done])
+
+
+class _Interrupted(Exception):
+    """Stands for Streamlit's StopException / RerunException or a KeyboardInterrupt."""
+
+
+def test_interrupted_refresh_starts_nothing_new_and_keeps_complete_series(tmp_path):
+    store = Store(tmp_path)
+    source = _CountingDemo()
+
+    def progress(done, total, outcome):
+        raise _Interrupted  # the user pressed Cancel while the first result was drawn
+
+    with pytest.raises(_Interrupted):
+        refresh(SIX, store, source, workers=2, delay=0, progress=progress, sleep=_no_sleep)
+    time.sleep(0.5)  # let the fetches under way finish in the background
+    assert 1 <= len(source.asked) <= 3  # the first, the one beside it, at most one queued
+    for symbol in store.symbols():
+        assert len(store.read([symbol])) > 1000  # whole series only
