@@ -111,6 +111,22 @@ def report_outcomes(outcomes, what: str, cancelled_after: int | None = None) -> 
         ui.flash("success", f"Fetched {len(ok)} series ({what}).")
 
 
+def list_then_fetch(key: str, label: str, load, what: str, left, right) -> None:
+    """A "List …" button that shows a list of instruments (kept in the session), then a
+    button that fetches every one of them; a failed listing is named in place."""
+    if left.button(label, key=f"{key}_button"):
+        try:
+            st.session_state[key] = load()
+        except DataSourceError as error:
+            st.session_state.pop(key, None)
+            right.error(str(error))
+    listing = st.session_state.get(key)
+    if listing is not None:
+        right.dataframe(listing, hide_index=True, key=f"{key}_table", height=220)
+        if right.button(f"Fetch all {len(listing)} from akshare", key=f"{key}_fetch"):
+            fetch_with_progress(list(listing["symbol"]), what, right)
+
+
 # A run interrupted by Cancel (or Stop) left its partial outcomes: say what was stored.
 interrupted = st.session_state.pop("refresh_running", None)
 if interrupted is not None:
@@ -155,17 +171,14 @@ index_text = cons_left.text_input(
     key="constituents_index",
     help="e.g. 399975 securities companies, 399986 banks",
 )
-if cons_left.button("List constituents", key="constituents_button"):
-    try:
-        st.session_state["constituents"] = constituents(index_text)
-    except DataSourceError as error:
-        st.session_state.pop("constituents", None)
-        cons_right.error(str(error))
-members = st.session_state.get("constituents")
-if members is not None:
-    cons_right.dataframe(members, hide_index=True, key="constituents_table", height=220)
-    if cons_right.button(f"Fetch all {len(members)} from akshare", key="constituents_fetch"):
-        fetch_with_progress(list(members["symbol"]), f"constituents of {index_text}", cons_right)
+list_then_fetch(
+    "constituents",
+    "List constituents",
+    lambda: constituents(index_text),
+    f"constituents of {index_text}",
+    cons_left,
+    cons_right,
+)
 
 st.subheader("Fetch every listed C-REIT")
 st.caption(
@@ -174,17 +187,9 @@ st.caption(
     "Headless: `python -m data_sources refresh --all-creits`."
 )
 reit_left, reit_right = st.columns([1, 3])
-if reit_left.button("List C-REITs", key="creits_button"):
-    try:
-        st.session_state["creits"] = listed_creits()
-    except DataSourceError as error:
-        st.session_state.pop("creits", None)
-        reit_right.error(str(error))
-reits = st.session_state.get("creits")
-if reits is not None:
-    reit_right.dataframe(reits, hide_index=True, key="creits_table", height=220)
-    if reit_right.button(f"Fetch all {len(reits)} C-REITs from akshare", key="creits_fetch"):
-        fetch_with_progress(list(reits["symbol"]), "every listed C-REIT", reit_right)
+list_then_fetch(
+    "creits", "List C-REITs", listed_creits, "every listed C-REIT", reit_left, reit_right
+)
 
 st.subheader("Import your own price files")
 st.caption(
