@@ -22,4 +22,5 @@ navigation = st.navigation(
 ui.ensure_data()
 ui.sidebar()
 ui.banner()
+ui.show_url_problems()
 navigation.run()

@@ -23,6 +23,14 @@ LINE_COLOURS = [
 ]
 
 
+def plot_config(filename: str) -> dict:
+    """Plotly toolbar settings: the camera button saves a 2× PNG named after the view."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+    }
+
+
 def normalised_price_figure(
     closes: pd.DataFrame, measures: pd.DataFrame, labels: dict, theme_colours: dict, synthetic: bool
 ) -> go.Figure:
@@ -69,6 +77,7 @@ def normalised_price_figure(
                         group["event_session"].dt.strftime("%Y-%m-%d"),
                         [theme_label(theme)] * len(group),
                         group["segments"].map(", ".join),
+                        group["id"],
                         strict=True,
                     )
                 ),
@@ -77,6 +86,8 @@ def normalised_price_figure(
                 "%{customdata[5]}<extra></extra>",
             )
         )
+    # Clicking picks markers only (Streamlit's point selection), not the price lines.
+    figure.update_layout(clickmode="event+select")
     title = "Rebased to 100 at each series' first date shown"
     if synthetic:
         title += " — SYNTHETIC DEMO DATA"

@@ -52,6 +52,7 @@ if not options:
 
 by_id = measures.set_index("id")
 ids = list(measures.sort_values("announcement_date", ascending=False)["id"])
+ui.seed_from_url("study_measures", "measures", options=ids, multi=True)
 if "study_measures" not in st.session_state or not set(st.session_state["study_measures"]) <= set(
     ids
 ):
@@ -67,6 +68,7 @@ chosen_ids = st.multiselect(
         f" ({by_id.at[i, 'theme']})"
     ),
 )
+ui.write_to_url("measures", chosen_ids, multi=True)
 if not chosen_ids:
     st.info("Choose at least one measure.")
     st.stop()
@@ -86,20 +88,44 @@ segment_defaults = [
     for s in segment_instruments([code for codes in chosen["segments"] for code in codes])
     if s in options
 ]
+# Widgets take their values from the session (seeded from the URL, else these defaults), so
+# a shared link reproduces the view; each value is written back to the URL below.
+instruments_key = f"study_instruments_{'_'.join(sorted(chosen_ids))}"
+ui.seed_from_url(instruments_key, "instruments", options=options, multi=True)
+ui.seed_from_url("study_benchmark", "benchmark", options=options)
+ui.seed_from_url("study_model", "model", options=MODELS)
+ui.seed_from_url("study_overlap", "overlap", options=OVERLAP_CHOICES)
+ui.seed_from_url(
+    "study_estimation", "estimation", parse=ui.parse_int_pair, check=ui.ordered_within(-500, -1)
+)
+ui.seed_from_url(
+    "study_window", "window", parse=ui.parse_int_pair, check=ui.ordered_within(-30, 30)
+)
+ui.show_url_problems()
+defaults = {
+    instruments_key: segment_defaults[:6] or options[:1],
+    "study_benchmark": DEFAULT_BENCHMARK if DEFAULT_BENCHMARK in options else options[0],
+    "study_model": "market",
+    "study_overlap": OVERLAP_CHOICES[0],
+    "study_estimation": (-250, -11),
+    "study_window": (-5, 5),
+}
+for key, value in defaults.items():
+    st.session_state.setdefault(key, value)
+if st.session_state["study_benchmark"] not in options:  # removed from the store meanwhile
+    st.session_state["study_benchmark"] = defaults["study_benchmark"]
 left, right = st.columns([3, 2])
 with left:
     instruments = st.multiselect(
         "Instruments",
         options,
-        default=segment_defaults[:6] or options[:1],
         format_func=ui.label,
-        key=f"study_instruments_{'_'.join(sorted(chosen_ids))}",
+        key=instruments_key,
         help="Defaults to the stored instruments of the segments these measures touch.",
     )
     benchmark = st.selectbox(
         "Benchmark (market) series",
         options,
-        index=options.index(DEFAULT_BENCHMARK) if DEFAULT_BENCHMARK in options else 0,
         format_func=ui.label,
         key="study_benchmark",
     )
@@ -120,10 +146,21 @@ with left:
     )
 with right:
     model = st.radio("Normal-return model", MODELS, format_func=MODEL_LABELS.get, key="study_model")
-    est_col1, est_col2 = st.columns(2)
-    est_start = est_col1.number_input("Estimation from", value=-250, step=10, key="study_est_start")
-    est_end = est_col2.number_input("Estimation to", value=-11, step=1, key="study_est_end")
-    window = st.slider("Event window (sessions)", -30, 30, (-5, 5), key="study_window")
+    est_start, est_end = st.slider(
+        "Estimation window (sessions before t0)",
+        -500,
+        -1,
+        key="study_estimation",
+        help="The normal-return model is fitted on these sessions; it must end before the "
+        "event window starts.",
+    )
+    window = st.slider("Event window (sessions)", -30, 30, key="study_window")
+ui.write_to_url("instruments", instruments, multi=True)
+ui.write_to_url("benchmark", benchmark)
+ui.write_to_url("model", model)
+ui.write_to_url("overlap", overlap_how)
+ui.write_to_url("estimation", f"{est_start},{est_end}")
+ui.write_to_url("window", f"{window[0]},{window[1]}")
 
 if not instruments:
     st.info("Choose at least one instrument.")
@@ -193,6 +230,7 @@ else:
         charts.event_window_figure(result.abnormal_returns, labels, synthetic, title),
         width="stretch",
         key="study_chart",
+        config=charts.plot_config("policylens_event_window"),
     )
     windows = list(spec.windows)
     chosen_window = st.selectbox(
@@ -313,6 +351,7 @@ if len(result.placebo_summary):
         ),
         width="stretch",
         key="study_placebo_chart",
+        config=charts.plot_config("policylens_placebo"),
     )
     st.dataframe(placebo_summary, hide_index=True, width="stretch", key="study_placebo_table")
 

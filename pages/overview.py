@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.study import closes_wide
+from data_sources.catalogue import theme_label
 from pages import charts, ui
 
 ui.run_through_app()
@@ -18,13 +19,15 @@ if not options:
     st.info("No price series are stored yet. Open the **Data** page to fetch or import some.")
     st.stop()
 preferred = [s for s in ("000300.SH", "399006.SZ", "000688.SH", "399975.SZ") if s in options]
+ui.seed_from_url("overview_instruments", "instruments", options=options, multi=True)
+st.session_state.setdefault("overview_instruments", preferred or options[:3])
 chosen = st.multiselect(
     "Instruments",
     options,
-    default=preferred or options[:3],
     format_func=ui.label,
     key="overview_instruments",
 )
+ui.write_to_url("instruments", chosen, multi=True)
 if not chosen:
     st.info("Choose at least one instrument above.")
     st.stop()
@@ -33,14 +36,33 @@ frame = ui.bars(chosen)
 closes = closes_wide(frame)
 first, last = closes.index.min().date(), closes.index.max().date()
 default_start = max(first, pd.Timestamp("2019-06-01").date())
+
+
+def _date_pair(text: str) -> tuple:
+    parts = [pd.Timestamp(part).date() for part in text.split(",")]
+    if len(parts) != 2:
+        raise ValueError("write two dates, e.g. 2020-01-01,2021-12-31")
+    return tuple(parts)
+
+
+def _fits(pair) -> bool:
+    return first <= pair[0] <= pair[1] <= last
+
+
+def _inside(pair) -> None:
+    if not _fits(pair):
+        raise ValueError(f"dates must lie in {first}…{last}, the first before the second")
+
+
+ui.seed_from_url("overview_range", "range", parse=_date_pair, check=_inside)
+ui.show_url_problems()
+if "overview_range" in st.session_state and not _fits(st.session_state["overview_range"]):
+    del st.session_state["overview_range"]  # other instruments, other dates
+st.session_state.setdefault("overview_range", (default_start, last))
 start, end = st.slider(
-    "Date range",
-    min_value=first,
-    max_value=last,
-    value=(default_start, last),
-    format="YYYY-MM-DD",
-    key="overview_range",
+    "Date range", min_value=first, max_value=last, format="YYYY-MM-DD", key="overview_range"
 )
+ui.write_to_url("range", f"{start},{end}")
 closes = closes.loc[pd.Timestamp(start) : pd.Timestamp(end)].dropna(how="all")
 if closes.empty:
     st.info("No prices in that date range; widen it.")
@@ -52,5 +74,44 @@ mode = ui.current_mode(chosen)
 figure = charts.normalised_price_figure(
     closes, measures, {s: ui.label(s) for s in chosen}, ui.THEME_COLOURS, mode.synthetic
 )
-st.plotly_chart(figure, width="stretch", key="overview_chart")
-st.caption(f"{len(measures)} measures in range after the theme filter · data mode: {mode.label}")
+event = st.plotly_chart(
+    figure,
+    width="stretch",
+    key="overview_chart",
+    on_select="rerun",
+    selection_mode="points",
+    config=charts.plot_config("policylens_overview"),
+)
+st.caption(
+    f"{len(measures)} measures in range after the theme filter · click a triangle to open the "
+    f"measure · camera icon: PNG · data mode: {mode.label}"
+)
+picked = [
+    point["customdata"][-1]
+    for point in (event.selection.points if event else [])
+    if isinstance(point.get("customdata"), list | tuple) and len(point["customdata"]) == 7
+]
+by_id = measures.set_index("id")
+for measure_id in dict.fromkeys(picked):
+    if measure_id not in by_id.index:
+        continue
+    row = by_id.loc[measure_id]
+    with st.container(border=True):
+        st.markdown(f"**{row['title_en']}** · {row['title_zh']}")
+        st.caption(
+            f"Announced {row['announcement_date']:%Y-%m-%d} → t0 {row['event_session']:%Y-%m-%d}"
+            f" · {theme_label(row['theme'])} · segments: {', '.join(row['segments']) or '—'}"
+        )
+        link_left, link_right = st.columns(2)
+        link_left.page_link(
+            "pages/policies.py",
+            label="Details",
+            icon=":material/gavel:",
+            query_params={"measure": measure_id},
+        )
+        link_right.page_link(
+            "pages/event_study.py",
+            label="Event study",
+            icon=":material/query_stats:",
+            query_params={"measures": measure_id},
+        )

@@ -34,6 +34,19 @@ everything = ui.catalogue()
 segment_table = cat.segments().set_index("id")
 measures = ui.filtered_catalogue()
 
+first_year = int(everything["announcement_date"].dt.year.min())
+last_year = int(everything["announcement_date"].dt.year.max())
+ui.seed_from_url("policies_segments", "segments", options=list(segment_table.index), multi=True)
+ui.seed_from_url(
+    "policies_years",
+    "years",
+    parse=ui.parse_int_pair,
+    check=ui.ordered_within(first_year, last_year),
+)
+ui.seed_from_url("policies_confidence", "confidence", options=["all", *cat.CONFIDENCE_LEVELS])
+ui.seed_from_url("policies_search", "q")
+ui.seed_from_url("policy_detail", "measure", options=list(everything["id"]))
+st.session_state.setdefault("policies_years", (first_year, last_year))
 with st.container(border=True):
     c1, c2, c3, c4 = st.columns([3, 2, 2, 3])
     segment_codes = c1.multiselect(
@@ -43,11 +56,7 @@ with st.container(border=True):
         format_func=lambda code: f"{code} {segment_table.at[code, 'name_en']}",
         placeholder="All segments",
     )
-    first_year = int(everything["announcement_date"].dt.year.min())
-    last_year = int(everything["announcement_date"].dt.year.max())
-    years = c2.slider(
-        "Announced", first_year, last_year, (first_year, last_year), key="policies_years"
-    )
+    years = c2.slider("Announced", first_year, last_year, key="policies_years")
     confidence = c3.selectbox(
         "Date confidence", ["all", *cat.CONFIDENCE_LEVELS], key="policies_confidence"
     )
@@ -56,6 +65,11 @@ with st.container(border=True):
         key="policies_search",
         placeholder="e.g. 注册制, REIT, delisting",
     )
+ui.show_url_problems()
+ui.write_to_url("segments", segment_codes or None, multi=True)
+ui.write_to_url("years", None if years == (first_year, last_year) else f"{years[0]},{years[1]}")
+ui.write_to_url("confidence", None if confidence == "all" else confidence)
+ui.write_to_url("q", query or None)
 measures = cat.filter_measures(
     measures,
     segment_codes=segment_codes,
@@ -130,6 +144,10 @@ else:
 
     st.subheader("Details")
     by_id = measures.set_index("id")
+    asked = st.session_state.get("policy_detail")
+    if asked is not None and asked not in by_id.index:
+        del st.session_state["policy_detail"]
+        st.info(f"Measure {asked!r} is hidden by the filters above; showing another.")
     chosen = st.selectbox(
         "Measure",
         list(measures["id"]),
@@ -138,6 +156,7 @@ else:
             f"{by_id.at[i, 'announcement_date']:%Y-%m-%d} · {by_id.at[i, 'title_en']}"
         ),
     )
+    ui.write_to_url("measure", chosen)
     m = by_id.loc[chosen]
     theme_row = cat.themes().set_index("id").loc[m["theme"]]
     with st.container(border=True):
@@ -178,6 +197,13 @@ else:
                 st.caption(m["note"])
             if overlaps.get(chosen):
                 st.warning("Event window [-5, +5] overlaps: " + ", ".join(overlaps[chosen]))
+            if pd.notna(m["event_session"]):
+                st.page_link(
+                    "pages/event_study.py",
+                    label="Study this measure",
+                    icon=":material/query_stats:",
+                    query_params={"measures": chosen},
+                )
         with right:
             st.markdown("**Segments and how they are measured**")
             lines = []

@@ -132,6 +132,8 @@ def filtered_catalogue() -> pd.DataFrame:
 def sidebar() -> None:
     """Theme filter, unverified toggle and the data-mode line; rendered once per run."""
     themes = catalogue_module.themes()
+    seed_from_url("theme_filter", "themes", options=list(themes["id"]), multi=True)
+    seed_from_url("include_unverified", "unverified", parse=_parse_flag)
     with st.sidebar:
         st.multiselect(
             "Policy themes (communiqué tasks)",
@@ -148,9 +150,19 @@ def sidebar() -> None:
             help="The 2020 mid-year meeting itself has no verified date (between 2020-07-27 and "
             "2020-08-20). Studies leave such measures out unless this is on.",
         )
+        write_to_url("themes", selected_themes() or None, multi=True)
+        write_to_url("unverified", "1" if include_unverified() else None)
         mode = current_mode()
         st.caption(f"Data mode: **{mode.label}**")
         st.caption(f"Data directory: `{data_dir()}`")
+
+
+def _parse_flag(text: str) -> bool:
+    if text.lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("use 1 or 0")
 
 
 def banner() -> None:
@@ -249,3 +261,82 @@ def study_metadata(spec: EventStudySpec, instruments, market) -> dict[str, str]:
         "data_mode": current_mode(symbols).label,
         "data_vintage": data_vintage(coverage(), symbols),
     }
+
+
+# -- URL state -------------------------------------------------------------------------------
+# Every selection is mirrored in the URL (st.query_params), so a view can be bookmarked and
+# shared. A parameter seeds its widget when the URL brings a value this session has not seen
+# (a pasted link, a link from another page); afterwards the widget writes its value back. A
+# value that does not fit is ignored with a message naming the parameter, never an exception.
+
+
+def _url_seen() -> dict:
+    return st.session_state.setdefault("_url_seen", {})
+
+
+def url_problems() -> list[str]:
+    return st.session_state.setdefault("_url_problems", [])
+
+
+def seed_from_url(key: str, param: str, *, options=None, multi=False, parse=str, check=None):
+    """Set ``st.session_state[key]`` from ``?param=`` when the URL brings a new value.
+
+    ``multi`` values are comma-separated; each is converted with ``parse`` and must be one of
+    ``options`` (when given); ``check(value)`` may raise ``ValueError`` with a reason.
+    """
+    raw = st.query_params.get(param)
+    if raw is None or _url_seen().get(param) == raw:
+        return
+    _url_seen()[param] = raw
+    try:
+        parts = [part.strip() for part in raw.split(",") if part.strip()] if multi else [raw]
+        values = [parse(part) for part in parts]
+        if options is not None:
+            unknown = [value for value in values if value not in options]
+            if unknown:
+                raise ValueError(f"{unknown[0]!r} is not one of the choices")
+        value = values if multi else values[0]
+        if check is not None:
+            check(value)
+    except (ValueError, TypeError, IndexError) as error:
+        url_problems().append(f"URL parameter `{param}={raw}` was ignored: {error}.")
+        return
+    st.session_state[key] = value
+
+
+def write_to_url(param: str, value, *, multi=False) -> None:
+    """Mirror a widget's value in the URL (``None`` removes the parameter)."""
+    if value is None:
+        st.query_params.pop(param, None)
+        _url_seen().pop(param, None)
+        return
+    raw = ",".join(str(v) for v in value) if multi else str(value)
+    if st.query_params.get(param) != raw:
+        st.query_params[param] = raw
+    _url_seen()[param] = raw
+
+
+def show_url_problems() -> None:
+    for problem in st.session_state.pop("_url_problems", []):
+        st.warning(problem, icon=":material/link_off:")
+
+
+def parse_int_pair(text: str) -> tuple[int, int]:
+    """``"-250,-11"`` → (-250, -11)."""
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise ValueError("write two whole numbers separated by a comma, e.g. -5,5")
+    try:
+        return int(parts[0]), int(parts[1])
+    except ValueError:
+        raise ValueError("write two whole numbers separated by a comma, e.g. -5,5") from None
+
+
+def ordered_within(low: int, high: int):
+    """A check for :func:`seed_from_url`: a pair inside [low, high], first ≤ second."""
+
+    def check(pair) -> None:
+        if not (low <= pair[0] <= pair[1] <= high):
+            raise ValueError(f"both numbers must lie in {low}…{high}, the first ≤ the second")
+
+    return check

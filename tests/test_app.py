@@ -61,7 +61,7 @@ def test_event_study_results_change_with_the_model_and_download_as_csv(app):
 
 def test_bad_window_gives_a_message_not_an_exception(app):
     goto(app, "pages/event_study.py")
-    app.number_input(key="study_est_end").set_value(3).run()
+    app.slider(key="study_estimation").set_value((-250, -3)).run()
     assert not app.exception
     assert any("must end before the event window" in e.value for e in app.error)
 
@@ -317,3 +317,52 @@ def test_a_cancelled_refresh_says_what_was_stored(app):
     assert not app.exception
     assert any("Cancelled selected instruments: 1 of 5 series stored" in e.value for e in app.error)
     assert "refresh_running" not in app.session_state
+
+
+def test_the_url_reproduces_a_study_and_follows_every_change(app):
+    app.query_params.update(
+        {
+            "themes": "T5",
+            "measures": "chinext-first-listings-2020",
+            "instruments": "399006.SZ,000688.SH",
+            "benchmark": "000905.SH",
+            "model": "constant-mean",
+            "estimation": "-200,-20",
+            "window": "-3,3",
+        }
+    )
+    goto(app, "pages/event_study.py")
+    assert app.session_state["theme_filter"] == ["T5"]
+    assert app.multiselect(key="study_measures").value == ["chinext-first-listings-2020"]
+    key = "study_instruments_chinext-first-listings-2020"
+    assert app.multiselect(key=key).value == ["399006.SZ", "000688.SH"]
+    assert app.selectbox(key="study_benchmark").value == "000905.SH"
+    assert app.radio(key="study_model").value == "constant-mean"
+    assert app.slider(key="study_estimation").value == (-200, -20)
+    assert app.slider(key="study_window").value == (-3, 3)
+    assert not app.warning or all("URL parameter" not in w.value for w in app.warning)
+    app.radio(key="study_model").set_value("market").run()
+    assert app.query_params["model"] == "market"
+    app.slider(key="study_window").set_value((-1, 2)).run()
+    assert app.query_params["window"] == "-1,2"
+
+
+@pytest.mark.parametrize(
+    ("param", "value", "message"),
+    [
+        ("themes", "T42", "'T42' is not one of the choices"),
+        ("window", "-5", "two whole numbers"),
+        ("window", "9,-9", "the first ≤ the second"),
+        ("estimation", "-10,-300", "the first ≤ the second"),
+        ("model", "garch", "'garch' is not one of the choices"),
+        ("instruments", "000300.SH,NOPE", "'NOPE' is not one of the choices"),
+        ("unverified", "maybe", "use 1 or 0"),
+    ],
+)
+def test_a_bad_url_parameter_gives_a_clear_message(app, param, value, message):
+    app.query_params[param] = value
+    goto(app, "pages/event_study.py")
+    assert not app.exception
+    warnings = [w.value for w in app.warning if "URL parameter" in w.value]
+    assert warnings and f"`{param}={value}`" in warnings[0] and message in warnings[0]
+    assert app.get_by_key("study_window")  # the page still works, on its defaults
