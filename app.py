@@ -16,7 +16,9 @@ navigation = st.navigation(
         st.Page("pages/overview.py", title="Overview", icon=":material/show_chart:", default=True),
         st.Page("pages/policies.py", title="Policies", icon=":material/gavel:"),
         st.Page("pages/event_study.py", title="Event study", icon=":material/query_stats:"),
+        st.Page("pages/themes.py", title="Themes", icon=":material/grid_on:"),
         st.Page("pages/data.py", title="Data", icon=":material/database:"),
+        st.Page("pages/method.py", title="Method", icon=":material/menu_book:"),
     ]
 )
 ui.ensure_data()

@@ -28,14 +28,6 @@ OVERLAP_LABELS = {
 }
 
 
-def significance_stars(p_value: float) -> str:
-    """*** p<0.01, ** p<0.05, * p<0.10, else blank."""
-    for threshold, stars in ((0.01, "***"), (0.05, "**"), (0.10, "*")):
-        if p_value < threshold:
-            return stars
-    return ""
-
-
 st.title("Event study")
 all_studyable = studyable(ui.catalogue(), ui.include_unverified())
 measures = studyable(ui.filtered_catalogue(), ui.include_unverified())
@@ -247,7 +239,7 @@ else:
         name=summary["instrument"].map(ui.label),
         car_pct=100 * summary["car"],
         car_se_pct=100 * summary["car_se"],
-        stars=summary["p_value"].map(significance_stars),
+        stars=summary["p_value"].map(ui.significance_stars),
     )
     st.subheader(f"CAR [{chosen_window[0]}, {chosen_window[1]}]")
     st.dataframe(

@@ -340,3 +340,54 @@ def ordered_within(low: int, high: int):
             raise ValueError(f"both numbers must lie in {low}…{high}, the first ≤ the second")
 
     return check
+
+
+@st.cache_data(show_spinner=False)
+def _theme_segment(version: tuple, measure_rows: tuple, spec: EventStudySpec, window: tuple):
+    from analysis.themes import theme_segment_study
+    from data_sources.instruments import market_wide_instruments, segment_table
+
+    segments = segment_table()
+    symbols = sorted(
+        {s for row in segments.itertuples() for s in row.instruments}
+        | {b for b in segments["benchmark"].dropna()}
+    )
+    frame = Store(version[0]).read(symbols)
+    measures = pd.DataFrame(
+        measure_rows,
+        columns=[
+            "id",
+            "theme",
+            "secondary_themes",
+            "segments",
+            "announcement_date",
+            "event_session",
+        ],
+    )
+    return theme_segment_study(
+        frame, measures, segments, spec, all_sessions(), window, sorted(market_wide_instruments())
+    )
+
+
+def theme_segment(measures: pd.DataFrame, spec: EventStudySpec, window: tuple):
+    """Cached theme × segment study of ``measures`` (catalogue rows with a t0)."""
+    rows = tuple(
+        (
+            r.id,
+            r.theme,
+            tuple(r.secondary_themes),
+            tuple(r.segments),
+            r.announcement_date,
+            r.event_session,
+        )
+        for r in measures.itertuples()
+    )
+    return _theme_segment(store_version(store()), rows, spec, tuple(window))
+
+
+def significance_stars(p_value: float) -> str:
+    """*** p<0.01, ** p<0.05, * p<0.10, else blank."""
+    for threshold, stars in ((0.01, "***"), (0.05, "**"), (0.10, "*")):
+        if p_value < threshold:
+            return stars
+    return ""

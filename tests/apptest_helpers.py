@@ -10,7 +10,14 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PROJECT
 
-PAGES = ["pages/overview.py", "pages/policies.py", "pages/event_study.py", "pages/data.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/policies.py",
+    "pages/event_study.py",
+    "pages/themes.py",
+    "pages/data.py",
+    "pages/method.py",
+]
 
 
 def make_app(monkeypatch) -> AppTest:

@@ -366,3 +366,36 @@ def test_a_bad_url_parameter_gives_a_clear_message(app, param, value, message):
     warnings = [w.value for w in app.warning if "URL parameter" in w.value]
     assert warnings and f"`{param}={value}`" in warnings[0] and message in warnings[0]
     assert app.get_by_key("study_window")  # the page still works, on its defaults
+
+
+def test_themes_heatmap_cell_lists_its_measures_and_links_to_the_study(app):
+    goto(app, "pages/themes.py")
+    cells = app.selectbox(key="themes_cell")
+    assert "T2 Institutions × CHN ChiNext" in cells.options  # shown labels
+    cells.set_value("T2|CHN").run()
+    assert not app.exception
+    pairs = next(t.value for t in app.dataframe if "instrument" in t.value.columns)
+    assert set(pairs["instrument"]) == {"399006.SZ ChiNext Index"}
+    assert app.query_params["cell"] == "T2|CHN"
+    table = pd.read_csv(
+        io.BytesIO(download_bytes(app, "download_themes_cells")), encoding="utf-8-sig"
+    )
+    assert {"theme", "segment", "caar", "t_stat", "p_value", "data_mode"} <= set(table.columns)
+    assert (table["data_mode"] == "SYNTHETIC DEMO").all()
+    row = table[(table["theme"] == "T2") & (table["segment"] == "CHN")].iloc[0]
+    assert row["caar"] == pytest.approx(pairs["car"].mean(), abs=1e-12)
+    # the sidebar theme filter narrows the rows
+    app.sidebar.multiselect(key="theme_filter").set_value(["T5"]).run()
+    assert all(label.startswith("T5 ") for label in app.selectbox(key="themes_cell").options)
+    app.selectbox(key="themes_window").set_value((0, 5)).run()
+    assert not app.exception and app.query_params["window"] == "0,5"
+
+
+def test_method_page_shows_the_formulas_mode_and_every_csv_column(app):
+    from analysis.glossary import COLUMN_GLOSSARY
+
+    goto(app, "pages/method.py")
+    assert any("SYNTHETIC DEMO" in m.value for m in app.markdown)
+    glossary = next(t.value for t in app.dataframe if "meaning" in t.value.columns)
+    assert set(glossary["column"]) == set(COLUMN_GLOSSARY)
+    assert app.get("latex")  # the formulas are typeset

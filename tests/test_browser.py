@@ -21,7 +21,9 @@ PAGES = {
     "overview": "Overview",
     "policies": "Policy measures",
     "event_study": "Event study",
+    "themes": "Themes × segments",
     "data": "Data",
+    "method": "Method",
 }
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,213 @@
+"""Themes: a theme × segment heat-map of CAAR over every catalogue measure."""
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analysis.event_study import DEFAULT_CAR_WINDOWS, EventStudySpec
+from analysis.export import csv_bytes
+from data_sources import catalogue as cat
+from data_sources.instruments import segment_table
+from pages import charts, ui
+
+ui.run_through_app()
+st.title("Themes × segments")
+st.caption(
+    "Cumulative average abnormal return (CAAR) of every dated measure, by communiqué task "
+    "(rows) and the market segment it touches (columns). Each measure is studied on its "
+    "segment's instruments against the segment benchmark (market model, estimation "
+    "[−250, −11]); market-wide segments use the constant-mean model. Stars: * p<0.10, "
+    "** p<0.05, *** p<0.01 (see *test* in the table for which test a cell uses)."
+)
+
+measures = cat.studyable(ui.filtered_catalogue(), ui.include_unverified())
+if measures.empty:
+    st.info("No studyable measure matches the theme filter. Clear the filter in the sidebar.")
+    st.stop()
+
+WINDOW_CHOICES = list(DEFAULT_CAR_WINDOWS)
+MODEL_CHOICES = ["market", "market-adjusted", "constant-mean"]
+ui.seed_from_url("themes_window", "window", parse=ui.parse_int_pair, options=WINDOW_CHOICES)
+ui.seed_from_url("themes_model", "model", options=MODEL_CHOICES)
+ui.show_url_problems()
+st.session_state.setdefault("themes_window", (-1, 1))
+st.session_state.setdefault("themes_model", "market")
+left, right = st.columns(2)
+window = left.selectbox(
+    "CAR window (sessions around t0)",
+    WINDOW_CHOICES,
+    key="themes_window",
+    format_func=lambda w: f"[{w[0]}, {w[1]}]",
+)
+model = right.radio(
+    "Model for segments with a benchmark",
+    MODEL_CHOICES,
+    horizontal=True,
+    key="themes_model",
+    format_func={
+        "market": "Market model",
+        "market-adjusted": "Market-adjusted",
+        "constant-mean": "Constant mean",
+    }.get,
+)
+ui.write_to_url("window", f"{window[0]},{window[1]}")
+ui.write_to_url("model", model)
+
+with st.spinner("Studying every measure on every segment it touches…"):
+    result = ui.theme_segment(measures, EventStudySpec(model=model), window)
+cells = result.cells
+if ui.selected_themes():  # a measure also counts under its secondary themes: keep the rows asked
+    cells = cells[cells["theme"].isin(ui.selected_themes())]
+if cells.empty:
+    st.info(
+        "No measure could be studied on the stored data. Fetch or import prices on the "
+        "**Data** page."
+    )
+    st.stop()
+
+themes = cat.themes().set_index("id")
+segments = segment_table().set_index("id")
+row_ids = [t for t in themes.index if t in set(cells["theme"])]
+col_ids = [s for s in segments.index if s in set(cells["segment"])]
+grid = cells.set_index(["theme", "segment"])
+z = np.full((len(row_ids), len(col_ids)), np.nan)
+text = [["" for _ in col_ids] for _ in row_ids]
+hover = [["" for _ in col_ids] for _ in row_ids]
+for i, theme in enumerate(row_ids):
+    for j, segment in enumerate(col_ids):
+        if (theme, segment) not in grid.index:
+            continue
+        cell = grid.loc[(theme, segment)]
+        z[i, j] = 100 * cell["caar"]
+        stars = ui.significance_stars(cell["p_value"]) if pd.notna(cell["p_value"]) else ""
+        text[i][j] = f"{100 * cell['caar']:+.1f}{stars}"
+        p_text = f"{cell['p_value']:.3f}" if pd.notna(cell["p_value"]) else "—"
+        hover[i][j] = (
+            f"<b>{themes.at[theme, 'short_en']}</b> × {segments.at[segment, 'name_en']}<br>"
+            f"CAAR {100 * cell['caar']:+.2f}% · p {p_text}<br>{cell['n_measures']} measure(s), "
+            f"{cell['n_pairs']} pair(s)<br>{cell['test']}"
+        )
+synthetic = ui.current_mode().synthetic
+limit = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
+figure = go.Figure(
+    go.Heatmap(
+        z=z,
+        x=col_ids,
+        y=[f"{t} {themes.at[t, 'short_en']}" for t in row_ids],
+        text=text,
+        texttemplate="%{text}",
+        customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>",
+        colorscale="RdBu",  # diverging blue–red: readable with the common colour-vision deficits
+        zmid=0,
+        zmin=-limit,
+        zmax=limit,
+        colorbar={"title": "CAAR %"},
+    )
+)
+# Invisible markers on the cell centres: Plotly selects points, not heat-map cells.
+xs, ys, keys = [], [], []
+for theme in row_ids:
+    for segment in col_ids:
+        if (theme, segment) in grid.index:
+            xs.append(segment)
+            ys.append(f"{theme} {themes.at[theme, 'short_en']}")
+            keys.append(f"{theme}|{segment}")
+figure.add_trace(
+    go.Scatter(
+        x=xs,
+        y=ys,
+        mode="markers",
+        customdata=keys,
+        hoverinfo="skip",
+        showlegend=False,
+        marker={"size": 28, "opacity": 0, "symbol": "square"},
+    )
+)
+title = f"CAAR over [{window[0]}, {window[1]}] sessions, %"
+figure.update_layout(
+    title=title + (" — SYNTHETIC DEMO DATA" if synthetic else ""),
+    height=140 + 42 * len(row_ids),
+    margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    xaxis={"title": "Segment", "side": "top"},
+    yaxis={"autorange": "reversed"},
+    clickmode="event+select",
+)
+event = st.plotly_chart(
+    figure,
+    width="stretch",
+    key="themes_heatmap",
+    on_select="rerun",
+    selection_mode="points",
+    config=charts.plot_config("policylens_themes"),
+)
+
+cell_keys = [f"{t}|{s}" for t, s in zip(cells["theme"], cells["segment"], strict=True)]
+clicked = [p["customdata"] for p in (event.selection.points if event else []) if "customdata" in p]
+if clicked and clicked[-1] in cell_keys:
+    st.session_state["themes_cell"] = clicked[-1]
+ui.seed_from_url("themes_cell", "cell", options=cell_keys)
+st.session_state.setdefault("themes_cell", cell_keys[0])
+if st.session_state["themes_cell"] not in cell_keys:
+    st.session_state["themes_cell"] = cell_keys[0]
+chosen = st.selectbox(
+    "Cell (or click one in the heat-map)",
+    cell_keys,
+    key="themes_cell",
+    format_func=lambda k: (
+        f"{k.split('|')[0]} {themes.at[k.split('|')[0], 'short_en']} × "
+        f"{k.split('|')[1]} {segments.at[k.split('|')[1], 'name_en']}"
+    ),
+)
+ui.write_to_url("cell", chosen)
+theme, segment = chosen.split("|")
+cell = grid.loc[(theme, segment)]
+behind = result.pairs[(result.pairs["theme"] == theme) & (result.pairs["segment"] == segment)]
+titles = ui.catalogue().set_index("id")["title_en"]
+with st.container(border=True):
+    st.markdown(
+        f"**{cat.theme_label(theme)}** × **{segment} {segments.at[segment, 'name_en']}** · "
+        f"CAAR {100 * cell['caar']:+.2f}% · {cell['test']}"
+        + (f", p = {cell['p_value']:.3f}" if pd.notna(cell["p_value"]) else "")
+    )
+    shown = behind.assign(
+        measure=behind["event_id"].map(titles), instrument=behind["instrument"].map(ui.label)
+    )
+    st.dataframe(
+        shown[["measure", "instrument", "event_session", "car", "t_stat", "p_value", "model"]],
+        hide_index=True,
+        width="stretch",
+        key="themes_pairs",
+        column_config={
+            "event_session": st.column_config.DateColumn("t0", format="YYYY-MM-DD"),
+            "car": st.column_config.NumberColumn("CAR", format="%.4f"),
+            "t_stat": st.column_config.NumberColumn("t", format="%.2f"),
+            "p_value": st.column_config.NumberColumn("p", format="%.3f"),
+        },
+    )
+    st.page_link(
+        "pages/event_study.py",
+        label="Open these measures in the Event study",
+        icon=":material/query_stats:",
+        query_params={
+            "measures": ",".join(dict.fromkeys(behind["event_id"])),
+            "instruments": ",".join(dict.fromkeys(behind["instrument"])),
+            "model": "constant-mean" if set(behind["model"]) == {"constant-mean"} else model,
+        },
+    )
+
+metadata = ui.study_metadata(
+    EventStudySpec(model=model), list(dict.fromkeys(result.pairs["instrument"])), None
+)
+st.download_button(
+    "Heat-map cells as CSV",
+    csv_bytes(cells, metadata),
+    file_name=f"policylens_themes_{window[0]}_{window[1]}.csv",
+    mime="text/csv",
+    key="download_themes_cells",
+    icon=":material/download:",
+)
+if len(result.skipped):
+    with st.expander(f"Not studied ({len(result.skipped)})"):
+        st.dataframe(result.skipped, hide_index=True, width="stretch", key="themes_skipped")

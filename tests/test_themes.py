@@ -1,0 +1,117 @@
+"""Theme × segment aggregation: cell statistics against scipy, pairs against a direct study."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from analysis.event_study import Event, EventStudySpec
+from analysis.study import study_from_bars
+from analysis.themes import PAIR_COLUMNS, cell_statistics, theme_segment_study
+from data_sources.base import BarQuery
+from data_sources.catalogue import load_catalogue, studyable
+from data_sources.demo import DemoSource
+from data_sources.instruments import market_wide_instruments, segment_table
+from data_sources.trading_calendar import all_sessions
+
+
+def _pairs(rows):
+    frame = pd.DataFrame(rows, columns=["theme", "segment", "event_id", "instrument", "car"])
+    frame["t_stat"], frame["p_value"] = 1.5, 0.2
+    for column in PAIR_COLUMNS:
+        if column not in frame:
+            frame[column] = None
+    return frame[PAIR_COLUMNS]
+
+
+def test_cells_average_instruments_within_a_measure_then_test_across_measures():
+    pairs = _pairs(
+        [
+            ("T1", "ALL", "a", "X", 0.010),
+            ("T1", "ALL", "a", "Y", 0.030),  # measure a: mean 0.020
+            ("T1", "ALL", "b", "X", -0.004),
+            ("T1", "ALL", "c", "X", 0.016),
+            ("T2", "BRK", "d", "X", 0.050),  # one measure, one instrument: its own test
+            ("T3", "ALL", "e", "X", 0.010),
+            ("T3", "ALL", "e", "Y", 0.020),  # one measure, two instruments: no test
+        ]
+    )
+    cells = cell_statistics(pairs).set_index(["theme", "segment"])
+    reference = stats.ttest_1samp([0.020, -0.004, 0.016], 0.0)
+    cell = cells.loc[("T1", "ALL")]
+    assert cell["n_measures"] == 3 and cell["n_pairs"] == 4
+    assert cell["caar"] == pytest.approx(np.mean([0.020, -0.004, 0.016]), abs=1e-15)
+    assert cell["t_stat"] == pytest.approx(reference.statistic, rel=1e-12)
+    assert cell["p_value"] == pytest.approx(reference.pvalue, rel=1e-12)
+    single = cells.loc[("T2", "BRK")]
+    assert (single["t_stat"], single["p_value"]) == (1.5, 0.2)
+    assert single["test"].startswith("CAR t-test")
+    untested = cells.loc[("T3", "ALL")]
+    assert np.isnan(untested["t_stat"]) and untested["test"].startswith("none")
+    assert untested["caar"] == pytest.approx(0.015)
+
+
+@pytest.fixture(scope="module")
+def demo_bars():
+    symbols = ["000300.SH", "000001.SH", "399001.SZ", "000905.SH", "399975.SZ", "399006.SZ"]
+    return pd.concat([DemoSource().fetch(BarQuery(s)).bars for s in symbols], ignore_index=True)
+
+
+def test_pairs_equal_a_direct_study_and_market_wide_uses_constant_mean(demo_bars):
+    measures = studyable(load_catalogue(), False)
+    spec = EventStudySpec()
+    result = theme_segment_study(
+        demo_bars,
+        measures,
+        segment_table(),
+        spec,
+        all_sessions(),
+        (-1, 1),
+        sorted(market_wide_instruments()),
+    )
+    pairs = result.pairs.set_index(["theme", "segment", "event_id", "instrument"])
+    row = measures.set_index("id").loc["chinext-first-listings-2020"]
+    direct = study_from_bars(
+        demo_bars,
+        ["399006.SZ"],
+        [Event("chinext-first-listings-2020", row["announcement_date"], row["event_session"])],
+        spec,
+        all_sessions(),
+        "000300.SH",
+    ).car_summary.query("window_start == -1 and window_end == 1")
+    pair = pairs.loc[(row["theme"], "CHN", "chinext-first-listings-2020", "399006.SZ")]
+    assert pair["car"] == pytest.approx(direct["car"].iloc[0], rel=1e-12)
+    assert pair["t_stat"] == pytest.approx(direct["t_stat"].iloc[0], rel=1e-12)
+    assert set(result.pairs.query("segment == 'ALL'")["model"]) == {"constant-mean"}
+    assert set(result.pairs.query("segment == 'BRK'")["model"]) == {"market"}
+    # segments with no stored instrument are reported, not silently empty
+    assert "no stored instrument" in " ".join(result.skipped["reason"])
+    assert set(result.cells["theme"]) <= {f"T{n}" for n in range(1, 10)}
+    # a measure counts under its primary and each secondary theme, with the same CAR
+    secondary = measures[measures["secondary_themes"].map(len) > 0].iloc[0]
+    rows = result.pairs[result.pairs["event_id"] == secondary["id"]]
+    assert {secondary["theme"], *secondary["secondary_themes"]} == set(rows["theme"])
+
+
+def test_every_exported_column_is_in_the_glossary():
+    from analysis.glossary import COLUMN_GLOSSARY
+    from analysis.themes import CELL_COLUMNS
+
+    symbols = ["000300.SH", "399006.SZ"]
+    bars = pd.concat([DemoSource().fetch(BarQuery(s)).bars for s in symbols], ignore_index=True)
+    t0 = pd.Timestamp("2020-08-24")
+    result = study_from_bars(
+        bars,
+        ["399006.SZ"],
+        [Event("e", t0, t0)],
+        EventStudySpec(),
+        all_sessions(),
+        "000300.SH",
+        placebo_draws=50,
+        responses=True,
+    )
+    columns = {c for frame in result.frames().values() for c in frame.columns}
+    columns |= set(CELL_COLUMNS) | set(PAIR_COLUMNS) | {"method", "data_mode", "data_vintage"}
+    assert columns <= set(COLUMN_GLOSSARY), columns - set(COLUMN_GLOSSARY)
