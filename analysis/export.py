@@ -56,3 +56,33 @@ def csv_bytes(frame: pd.DataFrame, metadata: Mapping[str, str]) -> bytes:
 
 def write_csv(path: str | Path, frame: pd.DataFrame, metadata: Mapping[str, str]) -> None:
     Path(path).write_bytes(csv_bytes(frame, metadata))
+
+
+def study_zip(
+    frames: Mapping[str, pd.DataFrame],
+    metadata: Mapping[str, str],
+    parameters: Mapping[str, object],
+    stem: str,
+) -> bytes:
+    """One ZIP per study: ``<stem>/<name>.csv`` for every table (the CSV convention above) and
+    ``<stem>/parameters.json`` with the study's parameters, data mode and data vintage."""
+    import io
+    import json
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, frame in frames.items():
+            archive.writestr(f"{stem}/{name}.csv", csv_bytes(frame, metadata))
+        document = {
+            "parameters": dict(parameters),
+            "method": metadata.get("method", ""),
+            "data_mode": metadata.get("data_mode", ""),
+            "data_vintage": metadata.get("data_vintage", ""),
+            "files": [f"{name}.csv" for name in frames],
+        }
+        archive.writestr(
+            f"{stem}/parameters.json",
+            json.dumps(document, ensure_ascii=False, indent=2, default=str),
+        )
+    return buffer.getvalue()

@@ -188,3 +188,40 @@ def placebo_figure(
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
     )
     return figure
+
+
+def response_by_day_figure(
+    frame: pd.DataFrame,
+    value: str,
+    labels: dict,
+    synthetic: bool,
+    title: str,
+    y_title: str,
+    reference: float,
+) -> go.Figure:
+    """One line per instrument (averaged over events) of ``value`` by relative session, with a
+    dashed reference line at the no-effect level (0 for abnormal log volume, 1 for a ratio)."""
+    figure = go.Figure()
+    means = frame.groupby(["instrument", "rel_day"], sort=True)[value].mean().reset_index()
+    for position, (instrument, group) in enumerate(means.groupby("instrument", sort=False)):
+        figure.add_trace(
+            go.Scatter(
+                x=group["rel_day"],
+                y=group[value],
+                mode="lines+markers",
+                name=labels.get(instrument, instrument),
+                line={"color": LINE_COLOURS[position % len(LINE_COLOURS)], "width": 1.6},
+                hovertemplate="day %{x}: %{y:.3f}<extra>%{fullData.name}</extra>",
+            )
+        )
+    figure.add_hline(y=reference, line={"dash": "dash", "color": "#666", "width": 1})
+    figure.add_vline(x=0, line={"dash": "dot", "color": "#666", "width": 1})
+    figure.update_layout(
+        title=title + (" — SYNTHETIC DEMO DATA" if synthetic else ""),
+        height=380,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xaxis_title="Session relative to t0",
+        yaxis_title=y_title,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2},
+    )
+    return figure

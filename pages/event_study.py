@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analysis.event_study import Event, EventStudyInputError, EventStudySpec
-from analysis.export import csv_bytes
+from analysis.export import csv_bytes, study_zip
 from analysis.models import MODELS
 from analysis.overlaps import OVERLAP_CHOICES, resolve_overlaps
 from analysis.statistics import DEFAULT_STATISTICS
@@ -208,11 +208,11 @@ if synthetic:
         icon=":material/science:",
     )
 summary = result.car_summary
+labels = {s: ui.label(s) for s in instruments}
 titles = {**by_id["title_en"].to_dict(), **ui.catalogue().set_index("id")["title_en"].to_dict()}
 if summary.empty:
     st.error("Nothing could be estimated for this choice; the diagnostics below say why.")
 else:
-    labels = {s: ui.label(s) for s in instruments}
     title = (
         titles.get(events[0].event_id, events[0].event_id)
         if len(events) == 1
@@ -289,6 +289,56 @@ else:
     with st.expander("Daily abnormal returns"):
         st.dataframe(result.abnormal_returns, hide_index=True, width="stretch", key="study_ar")
 
+if result.volume is not None or len(result.volatility):
+    st.subheader("Trading response")
+    volume_tab, volatility_tab = st.tabs(["Abnormal volume", "Abnormal volatility"])
+    with volume_tab:
+        if result.volume is None or result.volume.abnormal_returns.empty:
+            st.info("No volume in these series (imported closes only?), so no abnormal volume.")
+        else:
+            st.plotly_chart(
+                charts.response_by_day_figure(
+                    result.volume.abnormal_returns,
+                    "abnormal_return",
+                    labels,
+                    synthetic,
+                    "Abnormal log volume (constant-mean model)",
+                    "log volume − estimation mean",
+                    0.0,
+                ),
+                width="stretch",
+                key="study_volume_chart",
+                config=charts.plot_config("policylens_abnormal_volume"),
+            )
+            st.caption(
+                "0 = normal trading; 0.69 = twice the usual volume. Tests in "
+                "`abnormal_volume_tests.csv`."
+            )
+    with volatility_tab:
+        if result.volatility.empty:
+            st.info("No abnormal volatility could be computed for this study.")
+        else:
+            st.plotly_chart(
+                charts.response_by_day_figure(
+                    result.volatility,
+                    "volatility_ratio",
+                    labels,
+                    synthetic,
+                    "Abnormal volatility: AR² / estimation residual variance",
+                    "variance ratio",
+                    1.0,
+                ),
+                width="stretch",
+                key="study_volatility_chart",
+                config=charts.plot_config("policylens_abnormal_volatility"),
+            )
+            st.dataframe(
+                result.volatility_tests,
+                hide_index=True,
+                width="stretch",
+                key="study_volatility_tests",
+            )
+
 if len(result.tests) and not summary.empty:
     st.subheader("Aggregate tests")
     st.caption(
@@ -357,8 +407,34 @@ st.caption(
     "data_mode and data_vintage columns."
 )
 frames = result.frames()
-columns = st.columns(len(frames))
+parameters = {
+    "measures": list(chosen_ids),
+    "events": [
+        {"event_id": e.event_id, "event_date": e.event_date, "event_session": e.event_session}
+        for e in events
+    ],
+    "instruments": list(instruments),
+    "benchmark": market,
+    "model": spec.model,
+    "estimation_window": list(spec.estimation_window),
+    "event_window": list(spec.event_window),
+    "car_windows": [list(w) for w in spec.windows],
+    "constant_mean_for": list(constant_mean_for),
+    "overlaps": overlap_how,
+    "placebo_draws": PLACEBO_DRAWS if len(events) == 1 else 0,
+    "url": "?" + "&".join(f"{k}={v}" for k, v in st.query_params.items()),
+}
 stem = chosen_ids[0] if len(chosen_ids) == 1 else f"{len(chosen_ids)}-measures"
+st.download_button(
+    "Everything as one ZIP (all CSVs + parameters.json)",
+    data=study_zip(frames, metadata, parameters, f"policylens_{stem}"),
+    file_name=f"policylens_{stem}.zip",
+    mime="application/zip",
+    key="download_zip",
+    icon=":material/folder_zip:",
+    type="primary",
+)
+columns = st.columns(len(frames))
 for column, (name, frame) in zip(columns, frames.items(), strict=True):
     column.download_button(
         f"{name}.csv",

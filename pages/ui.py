@@ -229,6 +229,7 @@ def _study(
         constant_mean_for,
         placebo_draws=placebo_draws if len(event_objects) == 1 else 0,
         excluded_sessions=excluded_sessions,
+        responses=True,
     )
 
 

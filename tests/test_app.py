@@ -399,3 +399,28 @@ def test_method_page_shows_the_formulas_mode_and_every_csv_column(app):
     glossary = next(t.value for t in app.dataframe if "meaning" in t.value.columns)
     assert set(glossary["column"]) == set(COLUMN_GLOSSARY)
     assert app.get("latex")  # the formulas are typeset
+
+
+def test_study_zip_holds_every_csv_and_the_parameters(app):
+    import json
+    import zipfile
+
+    goto(app, "pages/event_study.py")
+    assert app.get_by_key("study_volume_chart") is not None  # the trading-response tabs
+    archive = zipfile.ZipFile(io.BytesIO(download_bytes(app, "download_zip")))
+    names = archive.namelist()
+    stem = "policylens_chinext-first-listings-2020"
+    assert f"{stem}/parameters.json" in names
+    document = json.loads(archive.read(f"{stem}/parameters.json"))
+    assert document["parameters"]["model"] == "market"
+    assert document["parameters"]["event_window"] == [-5, 5]
+    assert document["data_mode"] == "SYNTHETIC DEMO"
+    assert "SYNTHETIC" in document["data_vintage"]
+    for name in ("car_summary", "abnormal_returns", "abnormal_volume", "abnormal_volatility"):
+        table = pd.read_csv(io.BytesIO(archive.read(f"{stem}/{name}.csv")), encoding="utf-8-sig")
+        assert (table["data_mode"] == "SYNTHETIC DEMO").all() and len(table) > 0
+    single = pd.read_csv(
+        io.BytesIO(download_bytes(app, "download_car_summary")), encoding="utf-8-sig"
+    )
+    zipped = pd.read_csv(io.BytesIO(archive.read(f"{stem}/car_summary.csv")), encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(single, zipped)
