@@ -7,6 +7,7 @@ import streamlit as st
 
 from analysis.event_study import DEFAULT_CAR_WINDOWS, EventStudySpec
 from analysis.export import csv_bytes
+from analysis.themes import cell_statistics
 from data_sources import catalogue as cat
 from data_sources.instruments import segment_table
 from pages import charts, ui
@@ -55,8 +56,12 @@ ui.write_to_url("window", f"{window[0]},{window[1]}")
 ui.write_to_url("model", model)
 
 with st.spinner("Studying every measure on every segment it touches…"):
-    result = ui.theme_segment(measures, EventStudySpec(model=model), window)
-cells = result.cells
+    # Every studyable measure once (cached); the theme filter then only re-aggregates, so
+    # changing it never re-estimates anything.
+    everything = cat.studyable(ui.catalogue(), ui.include_unverified())
+    result = ui.theme_segment(everything, EventStudySpec(model=model), window)
+pairs = result.pairs[result.pairs["event_id"].isin(measures["id"])]
+cells = cell_statistics(pairs)
 if ui.selected_themes():  # a measure also counts under its secondary themes: keep the rows asked
     cells = cells[cells["theme"].isin(ui.selected_themes())]
 if cells.empty:
@@ -163,7 +168,7 @@ chosen = st.selectbox(
 ui.write_to_url("cell", chosen)
 theme, segment = chosen.split("|")
 cell = grid.loc[(theme, segment)]
-behind = result.pairs[(result.pairs["theme"] == theme) & (result.pairs["segment"] == segment)]
+behind = pairs[(pairs["theme"] == theme) & (pairs["segment"] == segment)]
 titles = ui.catalogue().set_index("id")["title_en"]
 with st.container(border=True):
     st.markdown(
@@ -198,7 +203,7 @@ with st.container(border=True):
     )
 
 metadata = ui.study_metadata(
-    EventStudySpec(model=model), list(dict.fromkeys(result.pairs["instrument"])), None
+    EventStudySpec(model=model), list(dict.fromkeys(pairs["instrument"])), None
 )
 st.download_button(
     "Heat-map cells as CSV",
