@@ -8,17 +8,21 @@ labelled synthetic demo).
 import streamlit as st
 
 from pages import ui
+from pages.i18n import t
 
 st.set_page_config(page_title="PolicyLens", page_icon=":material/policy:", layout="wide")
 
+ui.init_language()
 navigation = st.navigation(
     [
-        st.Page("pages/overview.py", title="Overview", icon=":material/show_chart:", default=True),
-        st.Page("pages/policies.py", title="Policies", icon=":material/gavel:"),
-        st.Page("pages/event_study.py", title="Event study", icon=":material/query_stats:"),
-        st.Page("pages/themes.py", title="Themes", icon=":material/grid_on:"),
-        st.Page("pages/data.py", title="Data", icon=":material/database:"),
-        st.Page("pages/method.py", title="Method", icon=":material/menu_book:"),
+        st.Page(
+            "pages/overview.py", title=t("Overview"), icon=":material/show_chart:", default=True
+        ),
+        st.Page("pages/policies.py", title=t("Policies"), icon=":material/gavel:"),
+        st.Page("pages/event_study.py", title=t("Event study"), icon=":material/query_stats:"),
+        st.Page("pages/themes.py", title=t("Themes"), icon=":material/grid_on:"),
+        st.Page("pages/data.py", title=t("Data"), icon=":material/database:"),
+        st.Page("pages/method.py", title=t("Method"), icon=":material/menu_book:"),
     ]
 )
 ui.ensure_data()

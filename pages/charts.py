@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from data_sources.catalogue import theme_label
+from pages.i18n import language, t
 
 #: Colour-blind-safe line colours for instruments: Paul Tol's "muted" scheme, kept apart from
 #: the Okabe–Ito colours that mark policy themes so a line is never read as a theme.
@@ -67,7 +68,7 @@ def normalised_price_figure(
                     "color": colour,
                     "line": {"width": 0.5, "color": "#333"},
                 },
-                name=theme_label(theme),
+                name=theme_label(theme, language()),
                 legendgroup="measures",
                 customdata=list(
                     zip(
@@ -75,36 +76,38 @@ def normalised_price_figure(
                         group["title_zh"],
                         group["announcement_date"].dt.strftime("%Y-%m-%d"),
                         group["event_session"].dt.strftime("%Y-%m-%d"),
-                        [theme_label(theme)] * len(group),
+                        [theme_label(theme, language())] * len(group),
                         group["segments"].map(", ".join),
                         group["id"],
                         strict=True,
                     )
                 ),
-                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>announced "
-                "%{customdata[2]} · t0 %{customdata[3]}<br>%{customdata[4]}<br>segments: "
-                "%{customdata[5]}<extra></extra>",
+                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
+                + t("announced")
+                + " %{customdata[2]} · t0 %{customdata[3]}<br>%{customdata[4]}<br>"
+                + t("segments")
+                + ": %{customdata[5]}<extra></extra>",
             )
         )
     # Clicking picks markers only (Streamlit's point selection), not the price lines.
     figure.update_layout(clickmode="event+select")
-    title = "Rebased to 100 at each series' first date shown"
+    title = t("Rebased to 100 at each series' first date shown")
     if synthetic:
-        title += " — SYNTHETIC DEMO DATA"
+        title += t(" — SYNTHETIC DEMO DATA")
     figure.update_layout(
         title=title,
         height=520,
         hovermode="closest",
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.08},
-        yaxis_title="Index (first date shown = 100)",
+        yaxis_title=t("Index (first date shown = 100)"),
         xaxis={
             "rangeselector": {
                 "buttons": [
                     {"count": 6, "label": "6M", "step": "month", "stepmode": "backward"},
                     {"count": 1, "label": "1Y", "step": "year", "stepmode": "backward"},
                     {"count": 3, "label": "3Y", "step": "year", "stepmode": "backward"},
-                    {"step": "all", "label": "All"},
+                    {"step": "all", "label": t("All")},
                 ]
             }
         },
@@ -131,7 +134,10 @@ def event_window_figure(
                 marker_color=colour,
                 opacity=0.55,
                 customdata=dates,
-                hovertemplate="day %{x} (%{customdata}): AR %{y:.2f}%<extra>" + name + "</extra>",
+                hovertemplate=t("day")
+                + " %{x} (%{customdata}): AR %{y:.2f}%<extra>"
+                + name
+                + "</extra>",
             )
         )
         figure.add_trace(
@@ -142,20 +148,23 @@ def event_window_figure(
                 mode="lines+markers",
                 line={"color": colour, "width": 2.2},
                 customdata=dates,
-                hovertemplate="day %{x} (%{customdata}): CAR %{y:.2f}%<extra>" + name + "</extra>",
+                hovertemplate=t("day")
+                + " %{x} (%{customdata}): CAR %{y:.2f}%<extra>"
+                + name
+                + "</extra>",
             )
         )
     figure.add_vline(x=0, line={"color": "#555", "dash": "dash", "width": 1})
     figure.add_hline(y=0, line={"color": "#888", "width": 1})
     if synthetic:
-        title += " — SYNTHETIC DEMO DATA"
+        title += t(" — SYNTHETIC DEMO DATA")
     figure.update_layout(
         title=title,
         barmode="group",
         height=460,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        xaxis_title="Relative session (0 = event session t0)",
-        yaxis_title="Abnormal return / CAR (%)",
+        xaxis_title=t("Relative session (0 = event session t0)"),
+        yaxis_title=t("Abnormal return / CAR (%)"),
         legend={"orientation": "h", "yanchor": "top", "y": -0.18},
     )
     return figure
@@ -167,23 +176,23 @@ def placebo_figure(
     """Histogram of placebo CARs (%) with the observed CAR marked."""
     figure = go.Figure(
         go.Histogram(
-            x=100 * draws["car"].dropna(), nbinsx=50, marker_color="#88CCEE", name="placebo CARs"
+            x=100 * draws["car"].dropna(), nbinsx=50, marker_color="#88CCEE", name=t("placebo CARs")
         )
     )
     figure.add_vline(
         x=100 * observed,
         line={"color": "#D55E00", "width": 3},
-        annotation_text=f"observed {100 * observed:.2f}% (p = {p_value:.3f})",
+        annotation_text=t("observed {car:.2f}% (p = {p:.3f})", car=100 * observed, p=p_value),
         annotation_position="top",
     )
-    title = f"Placebo distribution of the CAR — {name}"
+    title = t("Placebo distribution of the CAR — {name}", name=name)
     if synthetic:
-        title += " — SYNTHETIC DEMO DATA"
+        title += t(" — SYNTHETIC DEMO DATA")
     figure.update_layout(
         title=title,
         height=360,
-        xaxis_title="CAR over the event window (%)",
-        yaxis_title="Pseudo-event sessions",
+        xaxis_title=t("CAR over the event window (%)"),
+        yaxis_title=t("Pseudo-event sessions"),
         showlegend=False,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
     )
@@ -211,16 +220,16 @@ def response_by_day_figure(
                 mode="lines+markers",
                 name=labels.get(instrument, instrument),
                 line={"color": LINE_COLOURS[position % len(LINE_COLOURS)], "width": 1.6},
-                hovertemplate="day %{x}: %{y:.3f}<extra>%{fullData.name}</extra>",
+                hovertemplate=t("day") + " %{x}: %{y:.3f}<extra>%{fullData.name}</extra>",
             )
         )
     figure.add_hline(y=reference, line={"dash": "dash", "color": "#666", "width": 1})
     figure.add_vline(x=0, line={"dash": "dot", "color": "#666", "width": 1})
     figure.update_layout(
-        title=title + (" — SYNTHETIC DEMO DATA" if synthetic else ""),
+        title=title + (t(" — SYNTHETIC DEMO DATA") if synthetic else ""),
         height=380,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        xaxis_title="Session relative to t0",
+        xaxis_title=t("Relative session (0 = event session t0)"),
         yaxis_title=y_title,
         legend={"orientation": "h", "yanchor": "top", "y": -0.2},
     )

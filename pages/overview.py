@@ -4,32 +4,34 @@ import pandas as pd
 import streamlit as st
 
 from analysis.study import closes_wide
-from data_sources.catalogue import theme_label
 from pages import charts, ui
+from pages.i18n import t
 
 ui.run_through_app()
-st.title("Overview")
+st.title(t("Overview"))
 st.caption(
-    "Price paths of indices, sectors and C-REITs with the dated policy measures of the "
-    "CSRC 2020 mid-year communiqué's nine tasks. Hover a triangle for the measure."
+    t(
+        "Price paths of indices, sectors and C-REITs with the dated policy measures of the "
+        "CSRC 2020 mid-year communiqué's nine tasks. Hover a triangle for the measure."
+    )
 )
 
 options = ui.instrument_options()
 if not options:
-    st.info("No price series are stored yet. Open the **Data** page to fetch or import some.")
+    st.info(t("No price series are stored yet. Open the **Data** page to fetch or import some."))
     st.stop()
 preferred = [s for s in ("000300.SH", "399006.SZ", "000688.SH", "399975.SZ") if s in options]
 ui.seed_from_url("overview_instruments", "instruments", options=options, multi=True)
 st.session_state.setdefault("overview_instruments", preferred or options[:3])
 chosen = st.multiselect(
-    "Instruments",
+    t("Instruments"),
     options,
     format_func=ui.label,
     key="overview_instruments",
 )
 ui.write_to_url("instruments", chosen, multi=True)
 if not chosen:
-    st.info("Choose at least one instrument above.")
+    st.info(t("Choose at least one instrument above."))
     st.stop()
 
 frame = ui.bars(chosen)
@@ -41,7 +43,7 @@ default_start = max(first, pd.Timestamp("2019-06-01").date())
 def _date_pair(text: str) -> tuple:
     parts = [pd.Timestamp(part).date() for part in text.split(",")]
     if len(parts) != 2:
-        raise ValueError("write two dates, e.g. 2020-01-01,2021-12-31")
+        raise ValueError(t("write two dates, e.g. 2020-01-01,2021-12-31"))
     return tuple(parts)
 
 
@@ -51,7 +53,13 @@ def _fits(pair) -> bool:
 
 def _inside(pair) -> None:
     if not _fits(pair):
-        raise ValueError(f"dates must lie in {first}…{last}, the first before the second")
+        raise ValueError(
+            t(
+                "dates must lie in {first}…{last}, the first before the second",
+                first=first,
+                last=last,
+            )
+        )
 
 
 ui.seed_from_url("overview_range", "range", parse=_date_pair, check=_inside)
@@ -60,12 +68,12 @@ if "overview_range" in st.session_state and not _fits(st.session_state["overview
     del st.session_state["overview_range"]  # other instruments, other dates
 st.session_state.setdefault("overview_range", (default_start, last))
 start, end = st.slider(
-    "Date range", min_value=first, max_value=last, format="YYYY-MM-DD", key="overview_range"
+    t("Date range"), min_value=first, max_value=last, format="YYYY-MM-DD", key="overview_range"
 )
 ui.write_to_url("range", f"{start},{end}")
 closes = closes.loc[pd.Timestamp(start) : pd.Timestamp(end)].dropna(how="all")
 if closes.empty:
-    st.info("No prices in that date range; widen it.")
+    st.info(t("No prices in that date range; widen it."))
     st.stop()
 
 measures = ui.filtered_catalogue()
@@ -83,8 +91,12 @@ event = st.plotly_chart(
     config=charts.plot_config("policylens_overview"),
 )
 st.caption(
-    f"{len(measures)} measures in range after the theme filter · click a triangle to open the "
-    f"measure · camera icon: PNG · data mode: {mode.label}"
+    t(
+        "{n} measures in range after the theme filter · click a triangle to open the measure · "
+        "camera icon: PNG · data mode: {mode}",
+        n=len(measures),
+        mode=ui.mode_label(mode),
+    )
 )
 picked = [
     point["customdata"][-1]
@@ -99,19 +111,24 @@ for measure_id in dict.fromkeys(picked):
     with st.container(border=True):
         st.markdown(f"**{row['title_en']}** · {row['title_zh']}")
         st.caption(
-            f"Announced {row['announcement_date']:%Y-%m-%d} → t0 {row['event_session']:%Y-%m-%d}"
-            f" · {theme_label(row['theme'])} · segments: {', '.join(row['segments']) or '—'}"
+            t(
+                "Announced {date} → t0 {t0} · {theme} · segments: {segments}",
+                date=f"{row['announcement_date']:%Y-%m-%d}",
+                t0=f"{row['event_session']:%Y-%m-%d}",
+                theme=ui.theme_name(row["theme"]),
+                segments=", ".join(row["segments"]) or "—",
+            )
         )
         link_left, link_right = st.columns(2)
         link_left.page_link(
             "pages/policies.py",
-            label="Details",
+            label=t("Details"),
             icon=":material/gavel:",
             query_params={"measure": measure_id},
         )
         link_right.page_link(
             "pages/event_study.py",
-            label="Event study",
+            label=t("Event study"),
             icon=":material/query_stats:",
             query_params={"measures": measure_id},
         )

@@ -11,20 +11,23 @@ from analysis.themes import cell_statistics
 from data_sources import catalogue as cat
 from data_sources.instruments import segment_table
 from pages import charts, ui
+from pages.i18n import t
 
 ui.run_through_app()
-st.title("Themes × segments")
+st.title(t("Themes × segments"))
 st.caption(
-    "Cumulative average abnormal return (CAAR) of every dated measure, by communiqué task "
-    "(rows) and the market segment it touches (columns). Each measure is studied on its "
-    "segment's instruments against the segment benchmark (market model, estimation "
-    "[−250, −11]); market-wide segments use the constant-mean model. Stars: * p<0.10, "
-    "** p<0.05, *** p<0.01 (see *test* in the table for which test a cell uses)."
+    t(
+        "Cumulative average abnormal return (CAAR) of every dated measure, by communiqué task "
+        "(rows) and the market segment it touches (columns). Each measure is studied on its "
+        "segment's instruments against the segment benchmark (market model, estimation "
+        "[−250, −11]); market-wide segments use the constant-mean model. Stars: * p<0.10, "
+        "** p<0.05, *** p<0.01 (see *test* in the table for which test a cell uses)."
+    )
 )
 
 measures = cat.studyable(ui.filtered_catalogue(), ui.include_unverified())
 if measures.empty:
-    st.info("No studyable measure matches the theme filter. Clear the filter in the sidebar.")
+    st.info(t("No studyable measure matches the theme filter. Clear the filter in the sidebar."))
     st.stop()
 
 WINDOW_CHOICES = list(DEFAULT_CAR_WINDOWS)
@@ -36,26 +39,26 @@ st.session_state.setdefault("themes_window", (-1, 1))
 st.session_state.setdefault("themes_model", "market")
 left, right = st.columns(2)
 window = left.selectbox(
-    "CAR window (sessions around t0)",
+    t("CAR window (sessions around t0)"),
     WINDOW_CHOICES,
     key="themes_window",
     format_func=lambda w: f"[{w[0]}, {w[1]}]",
 )
 model = right.radio(
-    "Model for segments with a benchmark",
+    t("Model for segments with a benchmark"),
     MODEL_CHOICES,
     horizontal=True,
     key="themes_model",
     format_func={
-        "market": "Market model",
-        "market-adjusted": "Market-adjusted",
-        "constant-mean": "Constant mean",
+        "market": t("Market model"),
+        "market-adjusted": t("Market-adjusted"),
+        "constant-mean": t("Constant mean"),
     }.get,
 )
 ui.write_to_url("window", f"{window[0]},{window[1]}")
 ui.write_to_url("model", model)
 
-with st.spinner("Studying every measure on every segment it touches…"):
+with st.spinner(t("Studying every measure on every segment it touches…")):
     # Every studyable measure once (cached); the theme filter then only re-aggregates, so
     # changing it never re-estimates anything.
     everything = cat.studyable(ui.catalogue(), ui.include_unverified())
@@ -66,8 +69,10 @@ if ui.selected_themes():  # a measure also counts under its secondary themes: ke
     cells = cells[cells["theme"].isin(ui.selected_themes())]
 if cells.empty:
     st.info(
-        "No measure could be studied on the stored data. Fetch or import prices on the "
-        "**Data** page."
+        t(
+            "No measure could be studied on the stored data. Fetch or import prices on the "
+            "**Data** page."
+        )
     )
     st.stop()
 
@@ -89,9 +94,10 @@ for i, theme in enumerate(row_ids):
         text[i][j] = f"{100 * cell['caar']:+.1f}{stars}"
         p_text = f"{cell['p_value']:.3f}" if pd.notna(cell["p_value"]) else "—"
         hover[i][j] = (
-            f"<b>{themes.at[theme, 'short_en']}</b> × {segments.at[segment, 'name_en']}<br>"
-            f"CAAR {100 * cell['caar']:+.2f}% · p {p_text}<br>{cell['n_measures']} measure(s), "
-            f"{cell['n_pairs']} pair(s)<br>{cell['test']}"
+            f"<b>{ui.theme_short(theme)}</b> × {ui.segment_name(segment)}<br>"
+            f"CAAR {100 * cell['caar']:+.2f}% · p {p_text}<br>"
+            + t("{m} measure(s), {n} pair(s)", m=cell["n_measures"], n=cell["n_pairs"])
+            + f"<br>{cell['test']}"
         )
 synthetic = ui.current_mode().synthetic
 limit = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
@@ -99,7 +105,7 @@ figure = go.Figure(
     go.Heatmap(
         z=z,
         x=col_ids,
-        y=[f"{t} {themes.at[t, 'short_en']}" for t in row_ids],
+        y=[ui.theme_short(theme) for theme in row_ids],
         text=text,
         texttemplate="%{text}",
         customdata=hover,
@@ -117,7 +123,7 @@ for theme in row_ids:
     for segment in col_ids:
         if (theme, segment) in grid.index:
             xs.append(segment)
-            ys.append(f"{theme} {themes.at[theme, 'short_en']}")
+            ys.append(ui.theme_short(theme))
             keys.append(f"{theme}|{segment}")
 figure.add_trace(
     go.Scatter(
@@ -130,12 +136,12 @@ figure.add_trace(
         marker={"size": 28, "opacity": 0, "symbol": "square"},
     )
 )
-title = f"CAAR over [{window[0]}, {window[1]}] sessions, %"
+title = t("CAAR over [{a}, {b}] sessions, %", a=window[0], b=window[1])
 figure.update_layout(
-    title=title + (" — SYNTHETIC DEMO DATA" if synthetic else ""),
+    title=title + (t(" — SYNTHETIC DEMO DATA") if synthetic else ""),
     height=140 + 42 * len(row_ids),
     margin={"l": 10, "r": 10, "t": 50, "b": 10},
-    xaxis={"title": "Segment", "side": "top"},
+    xaxis={"title": t("Segment"), "side": "top"},
     yaxis={"autorange": "reversed"},
     clickmode="event+select",
 )
@@ -157,22 +163,19 @@ st.session_state.setdefault("themes_cell", cell_keys[0])
 if st.session_state["themes_cell"] not in cell_keys:
     st.session_state["themes_cell"] = cell_keys[0]
 chosen = st.selectbox(
-    "Cell (or click one in the heat-map)",
+    t("Cell (or click one in the heat-map)"),
     cell_keys,
     key="themes_cell",
-    format_func=lambda k: (
-        f"{k.split('|')[0]} {themes.at[k.split('|')[0], 'short_en']} × "
-        f"{k.split('|')[1]} {segments.at[k.split('|')[1], 'name_en']}"
-    ),
+    format_func=lambda k: f"{ui.theme_short(k.split('|')[0])} × {ui.segment_name(k.split('|')[1])}",
 )
 ui.write_to_url("cell", chosen)
 theme, segment = chosen.split("|")
 cell = grid.loc[(theme, segment)]
 behind = pairs[(pairs["theme"] == theme) & (pairs["segment"] == segment)]
-titles = ui.catalogue().set_index("id")["title_en"]
+titles = ui.catalogue().set_index("id").apply(ui.measure_title, axis=1)
 with st.container(border=True):
     st.markdown(
-        f"**{cat.theme_label(theme)}** × **{segment} {segments.at[segment, 'name_en']}** · "
+        f"**{ui.theme_name(theme)}** × **{ui.segment_name(segment)}** · "
         f"CAAR {100 * cell['caar']:+.2f}% · {cell['test']}"
         + (f", p = {cell['p_value']:.3f}" if pd.notna(cell["p_value"]) else "")
     )
@@ -185,6 +188,9 @@ with st.container(border=True):
         width="stretch",
         key="themes_pairs",
         column_config={
+            "measure": t("Measure"),
+            "instrument": t("Instrument"),
+            "model": t("Model"),
             "event_session": st.column_config.DateColumn("t0", format="YYYY-MM-DD"),
             "car": st.column_config.NumberColumn("CAR", format="%.4f"),
             "t_stat": st.column_config.NumberColumn("t", format="%.2f"),
@@ -193,7 +199,7 @@ with st.container(border=True):
     )
     st.page_link(
         "pages/event_study.py",
-        label="Open these measures in the Event study",
+        label=t("Open these measures in the Event study"),
         icon=":material/query_stats:",
         query_params={
             "measures": ",".join(dict.fromkeys(behind["event_id"])),
@@ -206,7 +212,7 @@ metadata = ui.study_metadata(
     EventStudySpec(model=model), list(dict.fromkeys(pairs["instrument"])), None
 )
 st.download_button(
-    "Heat-map cells as CSV",
+    t("Heat-map cells as CSV"),
     csv_bytes(cells, metadata),
     file_name=f"policylens_themes_{window[0]}_{window[1]}.csv",
     mime="text/csv",
@@ -214,5 +220,5 @@ st.download_button(
     icon=":material/download:",
 )
 if len(result.skipped):
-    with st.expander(f"Not studied ({len(result.skipped)})"):
+    with st.expander(t("Not studied ({n})", n=len(result.skipped))):
         st.dataframe(result.skipped, hide_index=True, width="stretch", key="themes_skipped")

@@ -20,6 +20,7 @@ from data_sources.data_mode import DataMode, data_mode, data_vintage
 from data_sources.instruments import display_name
 from data_sources.store import Store
 from data_sources.trading_calendar import all_sessions
+from pages.i18n import LANGUAGES, language, t
 
 #: Okabe–Ito colour-blind-safe palette, one colour per communiqué task (T9 grey).
 THEME_COLOURS = {
@@ -104,7 +105,7 @@ def catalogue() -> pd.DataFrame:
     try:
         return _catalogue(version)
     except catalogue_module.CatalogueError as error:
-        st.error(f"Your measures file could not be loaded and is left out: {error}")
+        st.error(t("Your measures file could not be loaded and is left out: {error}", error=error))
         return catalogue_module.shipped_catalogue().copy()
 
 
@@ -135,26 +136,46 @@ def sidebar() -> None:
     seed_from_url("theme_filter", "themes", options=list(themes["id"]), multi=True)
     seed_from_url("include_unverified", "unverified", parse=_parse_flag)
     with st.sidebar:
+        st.segmented_control(
+            "Language / 语言",
+            list(LANGUAGES),
+            format_func=LANGUAGES.get,
+            key="language",
+            selection_mode="single",
+        )
+        if st.session_state.get("language") is None:  # a click on the chosen one unselects it
+            st.session_state["language"] = "en"
         st.multiselect(
-            "Policy themes (communiqué tasks)",
+            t("Policy themes (communiqué tasks)"),
             options=list(themes["id"]),
-            format_func=catalogue_module.theme_label,
+            format_func=theme_name,
             key="theme_filter",
-            placeholder="All nine tasks",
-            help="Filters the measures on every page. Empty = all nine tasks of the CSRC 2020 "
-            "mid-year communiqué.",
+            placeholder=t("All nine tasks"),
+            help=t(
+                "Filters the measures on every page. Empty = all nine tasks of the CSRC 2020 "
+                "mid-year communiqué."
+            ),
         )
         st.toggle(
-            "Include measures with unverified dates",
+            t("Include measures with unverified dates"),
             key="include_unverified",
-            help="The 2020 mid-year meeting itself has no verified date (between 2020-07-27 and "
-            "2020-08-20). Studies leave such measures out unless this is on.",
+            help=t(
+                "The 2020 mid-year meeting itself has no verified date (between 2020-07-27 and "
+                "2020-08-20). Studies leave such measures out unless this is on."
+            ),
         )
+        write_to_url("lang", None if language() == "en" else language())
         write_to_url("themes", selected_themes() or None, multi=True)
         write_to_url("unverified", "1" if include_unverified() else None)
         mode = current_mode()
-        st.caption(f"Data mode: **{mode.label}**")
-        st.caption(f"Data directory: `{data_dir()}`")
+        st.caption(t("Data mode: **{mode}**", mode=mode_label(mode)))
+        st.caption(t("Data directory: `{path}`", path=data_dir()))
+
+
+def init_language() -> None:
+    """Language from ``?lang=`` or the session (English by default); before anything draws."""
+    seed_from_url("language", "lang", options=list(LANGUAGES))
+    st.session_state.setdefault("language", "en")
 
 
 def _parse_flag(text: str) -> bool:
@@ -162,7 +183,7 @@ def _parse_flag(text: str) -> bool:
         return True
     if text.lower() in ("0", "false", "no", "off"):
         return False
-    raise ValueError("use 1 or 0")
+    raise ValueError(t("use 1 or 0"))
 
 
 def banner() -> None:
@@ -170,19 +191,41 @@ def banner() -> None:
     mode = current_mode()
     if st.session_state.get("demo_seeded"):
         st.info(
-            f"The local store was empty, so it was filled with {st.session_state['demo_seeded']} "
-            "SYNTHETIC demo series (no network needed). Fetch real data from akshare or import "
-            "your own files on the **Data** page.",
+            t(
+                "The local store was empty, so it was filled with {n} SYNTHETIC demo series (no "
+                "network needed). Fetch real data from akshare or import your own files on the "
+                "**Data** page.",
+                n=st.session_state["demo_seeded"],
+            ),
             icon=":material/info:",
         )
     if mode.synthetic:
         st.warning(
-            f"**SYNTHETIC DEMO DATA** — data mode: {mode.label}. Demo prices are simulated, not "
-            "market data; every chart, table and CSV from them is labelled synthetic.",
+            t(
+                "**SYNTHETIC DEMO DATA** — data mode: {mode}. Demo prices are simulated, not "
+                "market data; every chart, table and CSV from them is labelled synthetic.",
+                mode=mode_label(mode),
+            ),
             icon=":material/science:",
         )
     else:
-        st.info(f"Data mode: **{mode.label}**", icon=":material/database:")
+        st.info(t("Data mode: **{mode}**", mode=mode_label(mode)), icon=":material/database:")
+
+
+def mode_label(mode: DataMode) -> str:
+    """The data-mode label in the current language (CSV metadata keeps the English one)."""
+    if language() != "zh":
+        return mode.label
+    return (
+        mode.label.replace("SYNTHETIC DEMO", "合成演示数据 SYNTHETIC DEMO")
+        .replace("stored akshare data (as of", "已存储的 akshare 数据（截至")
+        .replace("live akshare", "实时 akshare")
+        .replace("imported files", "导入的文件")
+    )
+
+
+def theme_name(theme_id: str) -> str:
+    return catalogue_module.theme_label(theme_id, language())
 
 
 def flash(kind: str, text: str) -> None:
@@ -202,7 +245,7 @@ def instrument_options() -> list[str]:
 
 
 def label(symbol: str) -> str:
-    return display_name(symbol)
+    return display_name(symbol, language())
 
 
 @st.cache_data(show_spinner=False)
@@ -295,12 +338,19 @@ def seed_from_url(key: str, param: str, *, options=None, multi=False, parse=str,
         if options is not None:
             unknown = [value for value in values if value not in options]
             if unknown:
-                raise ValueError(f"{unknown[0]!r} is not one of the choices")
+                raise ValueError(t("{value!r} is not one of the choices", value=unknown[0]))
         value = values if multi else values[0]
         if check is not None:
             check(value)
     except (ValueError, TypeError, IndexError) as error:
-        url_problems().append(f"URL parameter `{param}={raw}` was ignored: {error}.")
+        url_problems().append(
+            t(
+                "URL parameter `{param}={raw}` was ignored: {error}.",
+                param=param,
+                raw=raw,
+                error=error,
+            )
+        )
         return
     st.session_state[key] = value
 
@@ -326,11 +376,11 @@ def parse_int_pair(text: str) -> tuple[int, int]:
     """``"-250,-11"`` → (-250, -11)."""
     parts = text.split(",")
     if len(parts) != 2:
-        raise ValueError("write two whole numbers separated by a comma, e.g. -5,5")
+        raise ValueError(t("write two whole numbers separated by a comma, e.g. -5,5"))
     try:
         return int(parts[0]), int(parts[1])
     except ValueError:
-        raise ValueError("write two whole numbers separated by a comma, e.g. -5,5") from None
+        raise ValueError(t("write two whole numbers separated by a comma, e.g. -5,5")) from None
 
 
 def ordered_within(low: int, high: int):
@@ -338,7 +388,13 @@ def ordered_within(low: int, high: int):
 
     def check(pair) -> None:
         if not (low <= pair[0] <= pair[1] <= high):
-            raise ValueError(f"both numbers must lie in {low}…{high}, the first ≤ the second")
+            raise ValueError(
+                t(
+                    "both numbers must lie in {low}…{high}, the first ≤ the second",
+                    low=low,
+                    high=high,
+                )
+            )
 
     return check
 
@@ -392,3 +448,22 @@ def significance_stars(p_value: float) -> str:
         if p_value < threshold:
             return stars
     return ""
+
+
+def theme_short(theme_id: str) -> str:
+    """``"T4 Zero tolerance"`` / ``"T4 零容忍…"`` for narrow places."""
+    row = catalogue_module.themes().set_index("id").loc[theme_id]
+    return f"{theme_id} {row['name_zh'] if language() == 'zh' else row['short_en']}"
+
+
+def segment_name(code: str) -> str:
+    """``"CHN ChiNext"`` / ``"CHN 创业板"``."""
+    from data_sources.instruments import segment_table
+
+    row = segment_table().set_index("id").loc[code]
+    return f"{code} {row['name_zh'] if language() == 'zh' else row['name_en']}"
+
+
+def measure_title(row) -> str:
+    """A catalogue row's title in the current language."""
+    return row["title_zh"] if language() == "zh" else row["title_en"]
