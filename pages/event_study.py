@@ -7,39 +7,42 @@ from analysis.export import csv_bytes, study_zip
 from analysis.models import MODELS
 from analysis.overlaps import OVERLAP_CHOICES, resolve_overlaps
 from analysis.statistics import DEFAULT_STATISTICS
-from data_sources.catalogue import studyable, theme_label
+from data_sources.catalogue import studyable
 from data_sources.errors import DataSourceError
 from data_sources.instruments import DEFAULT_BENCHMARK, market_wide_instruments, segment_instruments
 from data_sources.trading_calendar import all_sessions
 from pages import charts, ui
+from pages.i18n import t
 
 ui.run_through_app()
 
 PLACEBO_DRAWS = 1000
 MODEL_LABELS = {
-    "market": "Market model (OLS on the benchmark)",
-    "constant-mean": "Constant mean",
-    "market-adjusted": "Market-adjusted (R − R_benchmark)",
+    "market": t("Market model (OLS on the benchmark)"),
+    "constant-mean": t("Constant mean"),
+    "market-adjusted": t("Market-adjusted (R − R_benchmark)"),
 }
 OVERLAP_LABELS = {
-    "warn": "Warn (study each as chosen)",
-    "merge": "Merge into one event",
-    "drop": "Drop overlapping measures",
+    "warn": t("Warn (study each as chosen)"),
+    "merge": t("Merge into one event"),
+    "drop": t("Drop overlapping measures"),
 }
 
 
-st.title("Event study")
+st.title(t("Event study"))
 all_studyable = studyable(ui.catalogue(), ui.include_unverified())
 measures = studyable(ui.filtered_catalogue(), ui.include_unverified())
 if measures.empty:
     st.info(
-        "No studyable measure matches the theme filter. Clear the filter in the sidebar, or "
-        "switch on 'Include measures with unverified dates'."
+        t(
+            "No studyable measure matches the theme filter. Clear the filter in the sidebar, "
+            "or switch on 'Include measures with unverified dates'."
+        )
     )
     st.stop()
 options = ui.instrument_options()
 if not options:
-    st.info("No price series are stored yet. Open the **Data** page to fetch or import some.")
+    st.info(t("No price series are stored yet. Open the **Data** page to fetch or import some."))
     st.stop()
 
 by_id = measures.set_index("id")
@@ -52,27 +55,34 @@ if "study_measures" not in st.session_state or not set(st.session_state["study_m
         ["chinext-first-listings-2020"] if "chinext-first-listings-2020" in ids else ids[:1]
     )
 chosen_ids = st.multiselect(
-    "Policy measures",
+    t("Policy measures"),
     ids,
     key="study_measures",
     format_func=lambda i: (
-        f"{by_id.at[i, 'announcement_date']:%Y-%m-%d} · {by_id.at[i, 'title_en']}"
+        f"{by_id.at[i, 'announcement_date']:%Y-%m-%d} · {ui.measure_title(by_id.loc[i])}"
         f" ({by_id.at[i, 'theme']})"
     ),
 )
 ui.write_to_url("measures", chosen_ids, multi=True)
 if not chosen_ids:
-    st.info("Choose at least one measure.")
+    st.info(t("Choose at least one measure."))
     st.stop()
 chosen = measures[measures["id"].isin(chosen_ids)].sort_values("event_session")
 for row in chosen.itertuples():
     with st.container(border=True):
         st.markdown(f"**{row.title_en}** · {row.title_zh}")
         st.caption(
-            f"Announced {row.announcement_date:%Y-%m-%d} ({row.timing}) → event session t0 "
-            f"**{row.event_session:%Y-%m-%d}** · {theme_label(row.theme)} · segments: "
-            f"{', '.join(row.segments) or '—'} · date {row.confidence}"
-            + (f" · [source]({row.source_url})" if row.source_url else "")
+            t(
+                "Announced {date} ({timing}) → event session t0 **{t0}** · {theme} · segments: "
+                "{segments} · date {confidence}",
+                date=f"{row.announcement_date:%Y-%m-%d}",
+                timing=ui.timing_label(row.timing),
+                t0=f"{row.event_session:%Y-%m-%d}",
+                theme=ui.theme_name(row.theme),
+                segments=", ".join(row.segments) or "—",
+                confidence=t(row.confidence),
+            )
+            + (f" · [{t('source')}]({row.source_url})" if row.source_url else "")
         )
 
 segment_defaults = [
@@ -109,44 +119,51 @@ if st.session_state["study_benchmark"] not in options:  # removed from the store
 left, right = st.columns([3, 2])
 with left:
     instruments = st.multiselect(
-        "Instruments",
+        t("Instruments"),
         options,
         format_func=ui.label,
         key=instruments_key,
-        help="Defaults to the stored instruments of the segments these measures touch.",
+        help=t("Defaults to the stored instruments of the segments these measures touch."),
     )
     benchmark = st.selectbox(
-        "Benchmark (market) series",
+        t("Benchmark (market) series"),
         options,
         format_func=ui.label,
         key="study_benchmark",
     )
     market_wide_rule = st.toggle(
-        "Measure market-wide indices with the constant-mean model",
+        t("Measure market-wide indices with the constant-mean model"),
         value=True,
         key="study_market_wide",
-        help="A measure that hits the whole market moves the benchmark too: regressing a broad "
-        "index on CSI 300 would remove the very effect. With this on, the instruments of the "
-        "market-wide segments (all A-shares, main boards, bonds) use the constant-mean model.",
+        help=t(
+            "A measure that hits the whole market moves the benchmark too: regressing a broad "
+            "index on CSI 300 would remove the very effect. With this on, the instruments of "
+            "the market-wide segments (all A-shares, main boards, bonds) use the constant-mean "
+            "model."
+        ),
     )
     overlap_how = st.radio(
-        "Measures with overlapping event windows",
+        t("Measures with overlapping event windows"),
         OVERLAP_CHOICES,
         format_func=OVERLAP_LABELS.get,
         horizontal=True,
         key="study_overlap",
     )
 with right:
-    model = st.radio("Normal-return model", MODELS, format_func=MODEL_LABELS.get, key="study_model")
+    model = st.radio(
+        t("Normal-return model"), MODELS, format_func=MODEL_LABELS.get, key="study_model"
+    )
     est_start, est_end = st.slider(
-        "Estimation window (sessions before t0)",
+        t("Estimation window (sessions before t0)"),
         -500,
         -1,
         key="study_estimation",
-        help="The normal-return model is fitted on these sessions; it must end before the "
-        "event window starts.",
+        help=t(
+            "The normal-return model is fitted on these sessions; it must end before the "
+            "event window starts."
+        ),
     )
-    window = st.slider("Event window (sessions)", -30, 30, key="study_window")
+    window = st.slider(t("Event window (sessions)"), -30, 30, key="study_window")
 ui.write_to_url("instruments", instruments, multi=True)
 ui.write_to_url("benchmark", benchmark)
 ui.write_to_url("model", model)
@@ -155,7 +172,7 @@ ui.write_to_url("estimation", f"{est_start},{est_end}")
 ui.write_to_url("window", f"{window[0]},{window[1]}")
 
 if not instruments:
-    st.info("Choose at least one instrument.")
+    st.info(t("Choose at least one instrument."))
     st.stop()
 market = benchmark if model != "constant-mean" else None
 constant_mean_for = (
@@ -163,8 +180,10 @@ constant_mean_for = (
 )
 if constant_mean_for:
     st.caption(
-        f"Market-wide, measured with the constant-mean model: "
-        f"{', '.join(ui.label(s) for s in constant_mean_for)}."
+        t(
+            "Market-wide, measured with the constant-mean model: {names}.",
+            names=", ".join(ui.label(s) for s in constant_mean_for),
+        )
     )
 try:
     spec = EventStudySpec(
@@ -183,16 +202,18 @@ try:
         (st.warning if overlap_how == "warn" else st.info)(note, icon=":material/layers:")
     if not events:
         st.info(
-            "Every chosen measure was dropped for overlapping another; choose 'Warn' or "
-            "'Merge', or other measures."
+            t(
+                "Every chosen measure was dropped for overlapping another; choose 'Warn' or "
+                "'Merge', or other measures."
+            )
         )
         st.stop()
-    with st.spinner("Estimating…"):
+    with st.spinner(t("Estimating…")):
         result = ui.run_study(
             instruments, market, events, spec, constant_mean_for, placebo_draws=PLACEBO_DRAWS
         )
 except (EventStudyInputError, DataSourceError) as error:
-    st.error(f"Cannot run this study: {error}")
+    st.error(t("Cannot run this study: {error}", error=error))
     st.stop()
 
 metadata = ui.study_metadata(spec, instruments, market)
@@ -203,20 +224,22 @@ if constant_mean_for:
 synthetic = "SYNTHETIC" in metadata["data_mode"]
 if synthetic:
     st.warning(
-        "These results come from SYNTHETIC DEMO prices: they illustrate the method, not "
-        "the market.",
+        t(
+            "These results come from SYNTHETIC DEMO prices: they illustrate the method, not "
+            "the market."
+        ),
         icon=":material/science:",
     )
 summary = result.car_summary
 labels = {s: ui.label(s) for s in instruments}
-titles = {**by_id["title_en"].to_dict(), **ui.catalogue().set_index("id")["title_en"].to_dict()}
+titles = ui.catalogue().set_index("id").apply(ui.measure_title, axis=1).to_dict()
 if summary.empty:
-    st.error("Nothing could be estimated for this choice; the diagnostics below say why.")
+    st.error(t("Nothing could be estimated for this choice; the diagnostics below say why."))
 else:
     title = (
         titles.get(events[0].event_id, events[0].event_id)
         if len(events) == 1
-        else f"{len(events)} events"
+        else t("{n} events", n=len(events))
     )
     st.plotly_chart(
         charts.event_window_figure(result.abnormal_returns, labels, synthetic, title),
@@ -226,10 +249,12 @@ else:
     )
     windows = list(spec.windows)
     chosen_window = st.selectbox(
-        "CAR window",
+        t("CAR window"),
         windows,
         key="study_car_window",
-        format_func=lambda w: f"[{w[0]}, {w[1]}]" + (" (event window)" if w == windows[0] else ""),
+        format_func=lambda w: (
+            f"[{w[0]}, {w[1]}]" + (t(" (event window)") if w == windows[0] else "")
+        ),
     )
     summary = summary[
         (summary["window_start"] == chosen_window[0]) & (summary["window_end"] == chosen_window[1])
@@ -265,36 +290,39 @@ else:
         width="stretch",
         key="study_results",
         column_config={
-            "measure": st.column_config.TextColumn("Measure", width="medium"),
+            "measure": st.column_config.TextColumn(t("Measure"), width="medium"),
             "event_session": st.column_config.DateColumn("t0", format="YYYY-MM-DD"),
-            "name": "Instrument",
-            "model": "Model",
+            "name": t("Instrument"),
+            "model": t("Model"),
             "car_pct": st.column_config.NumberColumn("CAR (%)", format="%.2f"),
             "car_se_pct": st.column_config.NumberColumn("SE (%)", format="%.2f"),
             "t_stat": st.column_config.NumberColumn("t", format="%.2f"),
-            "p_value": st.column_config.NumberColumn("p (two-sided)", format="%.4f"),
-            "stars": "Sig.",
-            "n_estimation": st.column_config.NumberColumn("L1", help="valid estimation returns"),
+            "p_value": st.column_config.NumberColumn(t("p (two-sided)"), format="%.4f"),
+            "stars": t("Sig."),
+            "n_estimation": st.column_config.NumberColumn("L1", help=t("valid estimation returns")),
             "alpha": st.column_config.NumberColumn("α", format="%.5f"),
             "beta": st.column_config.NumberColumn("β", format="%.3f"),
             "sigma": st.column_config.NumberColumn("σ", format="%.5f"),
-            "n_event_days": st.column_config.NumberColumn("event days"),
+            "n_event_days": st.column_config.NumberColumn(t("event days")),
         },
     )
     st.caption(
-        "SE includes the estimation-error correction (CLM eq. 4.4.17-18); t has L1 − 2 "
-        "degrees of freedom under the market model (L1 − 1 otherwise). *** p<0.01, "
-        "** p<0.05, * p<0.10. " + metadata["method"]
+        t(
+            "SE includes the estimation-error correction (CLM eq. 4.4.17-18); t has L1 − 2 "
+            "degrees of freedom under the market model (L1 − 1 otherwise). *** p<0.01, "
+            "** p<0.05, * p<0.10. "
+        )
+        + metadata["method"]
     )
-    with st.expander("Daily abnormal returns"):
+    with st.expander(t("Daily abnormal returns")):
         st.dataframe(result.abnormal_returns, hide_index=True, width="stretch", key="study_ar")
 
 if result.volume is not None or len(result.volatility):
-    st.subheader("Trading response")
-    volume_tab, volatility_tab = st.tabs(["Abnormal volume", "Abnormal volatility"])
+    st.subheader(t("Trading response"))
+    volume_tab, volatility_tab = st.tabs([t("Abnormal volume"), t("Abnormal volatility")])
     with volume_tab:
         if result.volume is None or result.volume.abnormal_returns.empty:
-            st.info("No volume in these series (imported closes only?), so no abnormal volume.")
+            st.info(t("No volume in these series (imported closes only?), so no abnormal volume."))
         else:
             st.plotly_chart(
                 charts.response_by_day_figure(
@@ -302,8 +330,8 @@ if result.volume is not None or len(result.volatility):
                     "abnormal_return",
                     labels,
                     synthetic,
-                    "Abnormal log volume (constant-mean model)",
-                    "log volume − estimation mean",
+                    t("Abnormal log volume (constant-mean model)"),
+                    t("log volume − estimation mean"),
                     0.0,
                 ),
                 width="stretch",
@@ -311,12 +339,14 @@ if result.volume is not None or len(result.volatility):
                 config=charts.plot_config("policylens_abnormal_volume"),
             )
             st.caption(
-                "0 = normal trading; 0.69 = twice the usual volume. Tests in "
-                "`abnormal_volume_tests.csv`."
+                t(
+                    "0 = normal trading; 0.69 = twice the usual volume. Tests in "
+                    "`abnormal_volume_tests.csv`."
+                )
             )
     with volatility_tab:
         if result.volatility.empty:
-            st.info("No abnormal volatility could be computed for this study.")
+            st.info(t("No abnormal volatility could be computed for this study."))
         else:
             st.plotly_chart(
                 charts.response_by_day_figure(
@@ -324,8 +354,8 @@ if result.volume is not None or len(result.volatility):
                     "volatility_ratio",
                     labels,
                     synthetic,
-                    "Abnormal volatility: AR² / estimation residual variance",
-                    "variance ratio",
+                    t("Abnormal volatility: AR² / estimation residual variance"),
+                    t("variance ratio"),
                     1.0,
                 ),
                 width="stretch",
@@ -340,11 +370,13 @@ if result.volume is not None or len(result.volatility):
             )
 
 if len(result.tests) and not summary.empty:
-    st.subheader("Aggregate tests")
+    st.subheader(t("Aggregate tests"))
     st.caption(
-        "Across the chosen instruments, per measure (and pooled when several). With one "
-        "event date shared by all instruments, as for policy measures, read the "
-        "Kolari–Pynnönen adjusted BMP (kp_bmp_t): it allows for cross-correlation."
+        t(
+            "Across the chosen instruments, per measure (and pooled when several). With one "
+            "event date shared by all instruments, as for policy measures, read the "
+            "Kolari–Pynnönen adjusted BMP (kp_bmp_t): it allows for cross-correlation."
+        )
     )
     window_tests = result.tests[
         result.tests["rel_day"].isna()
@@ -359,28 +391,37 @@ if len(result.tests) and not summary.empty:
         key="study_tests",
         column_config={
             "value": st.column_config.NumberColumn(format="%.4f"),
-            "p_value": st.column_config.NumberColumn("p (two-sided)", format="%.4f"),
+            "p_value": st.column_config.NumberColumn(t("p (two-sided)"), format="%.4f"),
         },
     )
     if (shown["n"] < 2).any():
         st.caption(
-            "Cross-sectional tests (t, BMP, Kolari–Pynnönen) need at least two "
-            "instruments; with one they are left empty."
+            t(
+                "Cross-sectional tests (t, BMP, Kolari–Pynnönen) need at least two "
+                "instruments; with one they are left empty."
+            )
         )
-    with st.expander("All statistics, daily and per window"):
+    with st.expander(t("All statistics, daily and per window")):
         st.dataframe(result.tests, hide_index=True, width="stretch", key="study_tests_all")
 
 if len(result.placebo_summary):
-    st.subheader("Placebo test")
+    st.subheader(t("Placebo test"))
     st.caption(
-        f"The same CAR at up to {PLACEBO_DRAWS} pseudo-event sessions (seeded) whose "
-        "window overlaps no catalogue measure; p = share of placebo CARs at least as "
-        "extreme as the observed one. Needs no assumption about cross-correlation."
+        t(
+            "The same CAR at up to {n} pseudo-event sessions (seeded) whose window overlaps no "
+            "catalogue measure; p = share of placebo CARs at least as extreme as the observed "
+            "one. Needs no assumption about cross-correlation.",
+            n=PLACEBO_DRAWS,
+        )
     )
     placebo_summary = result.placebo_summary
     choices = list(placebo_summary["instrument"])
     shown_name = st.selectbox(
-        "Series", choices, key="study_placebo_series", index=len(choices) - 1, format_func=ui.label
+        t("Series"),
+        choices,
+        key="study_placebo_series",
+        index=len(choices) - 1,
+        format_func=ui.label,
     )
     row = placebo_summary.set_index("instrument").loc[shown_name]
     st.plotly_chart(
@@ -398,13 +439,15 @@ if len(result.placebo_summary):
     st.dataframe(placebo_summary, hide_index=True, width="stretch", key="study_placebo_table")
 
 if len(result.diagnostics):
-    st.subheader("Diagnostics")
+    st.subheader(t("Diagnostics"))
     st.dataframe(result.diagnostics, hide_index=True, width="stretch", key="study_diagnostics")
 
-st.subheader("Downloads")
+st.subheader(t("Downloads"))
 st.caption(
-    "UTF-8 with BOM (opens in Excel with Chinese intact); every file carries method, "
-    "data_mode and data_vintage columns."
+    t(
+        "UTF-8 with BOM (opens in Excel with Chinese intact); every file carries method, "
+        "data_mode and data_vintage columns."
+    )
 )
 frames = result.frames()
 parameters = {
@@ -426,7 +469,7 @@ parameters = {
 }
 stem = chosen_ids[0] if len(chosen_ids) == 1 else f"{len(chosen_ids)}-measures"
 st.download_button(
-    "Everything as one ZIP (all CSVs + parameters.json)",
+    t("Everything as one ZIP (all CSVs + parameters.json)"),
     data=study_zip(frames, metadata, parameters, f"policylens_{stem}"),
     file_name=f"policylens_{stem}.zip",
     mime="application/zip",

@@ -23,4 +23,527 @@ def t(text: str, **values) -> str:
     return translated.format(**values) if values else translated
 
 
-ZH: dict[str, str] = {}
+ZH: dict[str, str] = {
+    # navigation, sidebar, banner
+    "Overview": "总览",
+    "Policies": "政策措施",
+    "Event study": "事件研究",
+    "Themes": "主题",
+    "Data": "数据",
+    "Method": "方法",
+    "Policy themes (communiqué tasks)": "政策主题（公报任务）",
+    "All nine tasks": "全部九项任务",
+    "all nine tasks": "全部九项任务",
+    "Filters the measures on every page. Empty = all nine tasks of the CSRC 2020 mid-year "
+    "communiqué.": "筛选每一页上的政策措施。留空即证监会2020年年中工作会议公报的全部九项任务。",
+    "Include measures with unverified dates": "包含日期未经核实的措施",
+    "The 2020 mid-year meeting itself has no verified date (between 2020-07-27 and "
+    "2020-08-20). Studies leave such measures out unless this is on.": (
+        "2020年年中工作会议本身没有核实的日期（介于2020-07-27与2020-08-20之间）。"
+        "除非打开此项，事件研究不纳入这类措施。"
+    ),
+    "Data mode: **{mode}**": "数据模式：**{mode}**",
+    "Data directory: `{path}`": "数据目录：`{path}`",
+    "The local store was empty, so it was filled with {n} SYNTHETIC demo series (no network "
+    "needed). Fetch real data from akshare or import your own files on the **Data** page.": (
+        "本地存储为空，已填入 {n} 条合成演示（SYNTHETIC）序列（无需联网）。"
+        "可在 **数据** 页从 akshare 获取真实数据或导入您自己的文件。"
+    ),
+    "**SYNTHETIC DEMO DATA** — data mode: {mode}. Demo prices are simulated, not market data; "
+    "every chart, table and CSV from them is labelled synthetic.": (
+        "**合成演示数据 SYNTHETIC DEMO DATA** — 数据模式：{mode}。演示价格为模拟值，并非市场数据；"
+        "由其生成的每个图表、表格和CSV都标注为合成数据。"
+    ),
+    "URL parameter `{param}={raw}` was ignored: {error}.": "已忽略网址参数 `{param}={raw}`：{error}。",
+    "{value!r} is not one of the choices": "{value!r} 不是可选项之一",
+    "write two whole numbers separated by a comma, e.g. -5,5": "请写两个用逗号分隔的整数，如 -5,5",
+    "both numbers must lie in {low}…{high}, the first ≤ the second": (
+        "两个数都须在 {low}…{high} 之间，且第一个 ≤ 第二个"
+    ),
+    "use 1 or 0": "请用 1 或 0",
+    "Your measures file could not be loaded and is left out: {error}": (
+        "无法加载您的措施文件，已略去：{error}"
+    ),
+    # charts
+    "Rebased to 100 at each series' first date shown": "以各序列显示区间首日为100重新定基",
+    " — SYNTHETIC DEMO DATA": " — 合成演示数据 SYNTHETIC DEMO DATA",
+    "Index (first date shown = 100)": "指数（显示区间首日 = 100）",
+    "Relative session (0 = event session t0)": "相对交易日（0 = 事件交易日 t0）",
+    "Abnormal return / CAR (%)": "异常收益 / 累计异常收益 CAR（%）",
+    "Placebo distribution of the CAR — {name}": "CAR 的安慰剂分布 — {name}",
+    "observed {car:.2f}% (p = {p:.3f})": "实际值 {car:.2f}%（p = {p:.3f}）",
+    "CAR over the event window (%)": "事件窗口内的 CAR（%）",
+    "Pseudo-event sessions": "伪事件交易日数",
+    "placebo CARs": "安慰剂 CAR",
+    "day": "第",
+    "segments": "板块",
+    "announced": "发布",
+    "All": "全部",
+    # overview
+    "Price paths of indices, sectors and C-REITs with the dated policy measures of the CSRC "
+    "2020 mid-year communiqué's nine tasks. Hover a triangle for the measure.": (
+        "指数、行业和公募REITs的价格走势，标注证监会2020年年中工作会议公报九项任务下有日期的政策措施。"
+        "将鼠标移到三角形上可查看措施。"
+    ),
+    "No price series are stored yet. Open the **Data** page to fetch or import some.": (
+        "尚未存储任何价格序列。请打开 **数据** 页获取或导入。"
+    ),
+    "Instruments": "标的",
+    "Choose at least one instrument above.": "请在上方至少选择一个标的。",
+    "Date range": "日期范围",
+    "No prices in that date range; widen it.": "该日期范围内没有价格，请放宽范围。",
+    "write two dates, e.g. 2020-01-01,2021-12-31": "请写两个日期，如 2020-01-01,2021-12-31",
+    "dates must lie in {first}…{last}, the first before the second": (
+        "日期须在 {first}…{last} 之间，且前一个早于后一个"
+    ),
+    "{n} measures in range after the theme filter · click a triangle to open the measure · "
+    "camera icon: PNG · data mode: {mode}": (
+        "主题筛选后区间内有 {n} 项措施 · 点击三角形打开该措施 · 相机图标：导出PNG · 数据模式：{mode}"
+    ),
+    "Announced {date} → t0 {t0} · {theme} · segments: {segments}": (
+        "发布于 {date} → t0 {t0} · {theme} · 板块：{segments}"
+    ),
+    "Details": "详情",
+    # policies
+    "Policy measures": "政策措施",
+    "Dated measures that carry out the nine tasks of the CSRC system's 2020 mid-year work "
+    "meeting communiqué. t0 is the first Shanghai session that could react: weekend, holiday "
+    "and after-close (15:00) releases move to the next session.": (
+        "落实证监会系统2020年年中工作会议公报九项任务的有日期措施。t0 是市场能够作出反应的第一个上海交易日："
+        "周末、节假日及收盘（15:00）后发布的顺延至下一交易日。"
+    ),
+    "before the open": "开盘前",
+    "intraday (09:30-15:00)": "盘中（09:30-15:00）",
+    "after the close": "收盘后",
+    "weekend or holiday": "周末或节假日",
+    "unknown": "未知",
+    "Segments": "板块",
+    "All segments": "全部板块",
+    "Announced": "发布日期",
+    "Date confidence": "日期可信度",
+    "all": "全部",
+    "verified": "已核实",
+    "unverified": "未核实",
+    "Search (中文 or English)": "搜索（中文或英文）",
+    "e.g. 注册制, REIT, delisting": "如 注册制、REIT、退市",
+    "**{n}** measures · themes: {themes}": "**{n}** 项措施 · 主题：{themes}",
+    "No measure matches these filters. Clear the search or the filters above, or the theme "
+    "filter in the sidebar.": "没有符合这些筛选条件的措施。请清除上方的搜索或筛选，或侧栏的主题筛选。",
+    "t0 session": "t0 交易日",
+    "Theme": "主题",
+    "Primary communiqué task": "主要的公报任务",
+    "Release timing": "发布时点",
+    "Date": "日期",
+    "Window overlaps": "窗口重叠",
+    "Measures whose [-5, +5] session windows share sessions with this one; a study can warn, "
+    "merge or drop them.": "[-5, +5] 交易日窗口与本措施重叠的措施；事件研究可提示、合并或剔除它们。",
+    "Source": "来源",
+    "From": "出处",
+    "Measure": "措施",
+    "Measure {id!r} is hidden by the filters above; showing another.": (
+        "措施 {id!r} 被上方筛选隐藏，改为显示其他措施。"
+    ),
+    "**Communiqué task {n}**": "**公报任务 {n}**",
+    "Key phrase": "关键表述",
+    "Also carries out: ": "同时落实：",
+    "Announced **{date}** ({weekday}), {timing}": "发布于 **{date}**（{weekday}），{timing}",
+    "Monday": "星期一",
+    "Tuesday": "星期二",
+    "Wednesday": "星期三",
+    "Thursday": "星期四",
+    "Friday": "星期五",
+    "Saturday": "星期六",
+    "Sunday": "星期日",
+    "Date uncertain: between {first} and {last}": "日期不确定：介于 {first} 与 {last} 之间",
+    "Event session t0: **{date}**": "事件交易日 t0：**{date}**",
+    "Effective {date}": "生效于 {date}",
+    "Date confidence: **{confidence}** · from {origin}": "日期可信度：**{confidence}** · 来自{origin}",
+    "the shipped catalogue": "内置目录",
+    "your measures": "您的措施",
+    "Event window [-5, +5] overlaps: ": "事件窗口 [-5, +5] 与以下措施重叠：",
+    "Study this measure": "研究该措施",
+    "**Segments and how they are measured**": "**所涉板块及其度量方式**",
+    "no listed proxy": "无可用代理标的",
+    "benchmark {name}": "基准 {name}",
+    "market-wide: constant-mean model (no market model of the market on itself)": (
+        "全市场：采用常数均值模型（不用市场对自身做市场模型回归）"
+    ),
+    "No segment (context record).": "无板块（背景记录）。",
+    "Add a measure": "添加措施",
+    "Import measures": "导入措施",
+    "Export catalogue": "导出目录",
+    "Your measures": "您的措施",
+    "Your measures are kept in your data directory, apart from the shipped catalogue.": (
+        "您的措施保存在您的数据目录中，与内置目录分开。"
+    ),
+    "id (lower-case letters, digits, '-')": "id（小写字母、数字、'-'）",
+    "Title (中文)": "标题（中文）",
+    "Title (English)": "标题（英文）",
+    "Announcement date": "发布日期",
+    "Effective date (optional)": "生效日期（可选）",
+    "Theme (communiqué task)": "主题（公报任务）",
+    "Secondary themes": "次要主题",
+    "Key phrase of the communiqué (optional)": "公报关键表述（可选）",
+    "Source URL": "来源网址",
+    "Note (optional)": "备注（可选）",
+    "Add measure": "添加措施",
+    "Not added:": "未添加：",
+    "Added measure {id}.": "已添加措施 {id}。",
+    "A .yaml list of measures or a .csv with the export's columns (lists separated by ';'). "
+    "Every error names its row and field; nothing is added unless every row is valid.": (
+        "措施的 .yaml 列表，或与导出文件列相同的 .csv（列表用 ';' 分隔）。每个错误都指明行和字段；"
+        "只有全部行有效才会添加。"
+    ),
+    "Measures file": "措施文件",
+    "{name}: {n} problem(s); nothing imported.": "{name}：{n} 个问题；未导入任何内容。",
+    "Add {n} measure(s)": "添加 {n} 项措施",
+    "Added {n} measure(s) from {name}.": "已从 {name} 添加 {n} 项措施。",
+    "The whole catalogue (shipped and your measures, ignoring the filters). The same "
+    "headless: `python -m data_sources catalogue export [--format csv|yaml]`.": (
+        "完整目录（内置和您的措施，不受筛选影响）。命令行：`python -m data_sources catalogue export "
+        "[--format csv|yaml]`。"
+    ),
+    "Catalogue (CSV)": "目录（CSV）",
+    "Catalogue (YAML)": "目录（YAML）",
+    "These filtered measures (CSV)": "筛选后的措施（CSV）",
+    "You have not added measures yet: use the form or import a file.": (
+        "您尚未添加措施：请使用表单或导入文件。"
+    ),
+    "Remove": "删除",
+    "Remove this measure": "删除该措施",
+    # event study
+    "Market model (OLS on the benchmark)": "市场模型（对基准做OLS）",
+    "Constant mean": "常数均值",
+    "Market-adjusted (R − R_benchmark)": "市场调整（R − R_基准）",
+    "Warn (study each as chosen)": "提示（按所选分别研究）",
+    "Merge into one event": "合并为一个事件",
+    "Drop overlapping measures": "剔除重叠措施",
+    "No studyable measure matches the theme filter. Clear the filter in the sidebar, or switch "
+    "on 'Include measures with unverified dates'.": (
+        "没有符合主题筛选的可研究措施。请清除侧栏筛选，或打开“包含日期未经核实的措施”。"
+    ),
+    "Choose at least one measure.": "请至少选择一项措施。",
+    "Announced {date} ({timing}) → event session t0 **{t0}** · {theme} · segments: {segments} "
+    "· date {confidence}": (
+        "发布于 {date}（{timing}）→ 事件交易日 t0 **{t0}** · {theme} · 板块：{segments} · 日期{confidence}"
+    ),
+    "source": "来源",
+    "Defaults to the stored instruments of the segments these measures touch.": (
+        "默认为这些措施所涉板块中已存储的标的。"
+    ),
+    "Benchmark (market) series": "基准（市场）序列",
+    "Measure market-wide indices with the constant-mean model": "全市场指数采用常数均值模型",
+    "A measure that hits the whole market moves the benchmark too: regressing a broad index on "
+    "CSI 300 would remove the very effect. With this on, the instruments of the market-wide "
+    "segments (all A-shares, main boards, bonds) use the constant-mean model.": (
+        "影响整个市场的措施同样会推动基准：把宽基指数对沪深300回归会把效应本身剔除。"
+        "打开此项后，全市场板块（全部A股、主板、债券）的标的采用常数均值模型。"
+    ),
+    "Measures with overlapping event windows": "事件窗口重叠的措施",
+    "Normal-return model": "正常收益模型",
+    "Estimation window (sessions before t0)": "估计窗口（t0 之前的交易日）",
+    "The normal-return model is fitted on these sessions; it must end before the event window "
+    "starts.": "正常收益模型在这些交易日上拟合；它必须在事件窗口开始之前结束。",
+    "Event window (sessions)": "事件窗口（交易日）",
+    "Choose at least one instrument.": "请至少选择一个标的。",
+    "Market-wide, measured with the constant-mean model: {names}.": "全市场标的，采用常数均值模型：{names}。",
+    "Every chosen measure was dropped for overlapping another; choose 'Warn' or 'Merge', or "
+    "other measures.": "所选措施均因与其他措施重叠而被剔除；请选择“提示”或“合并”，或选择其他措施。",
+    "Estimating…": "正在估计…",
+    "Cannot run this study: {error}": "无法进行该研究：{error}",
+    "These results come from SYNTHETIC DEMO prices: they illustrate the method, not the market.": (
+        "这些结果来自合成演示（SYNTHETIC DEMO）价格：仅用于演示方法，不代表市场。"
+    ),
+    "Nothing could be estimated for this choice; the diagnostics below say why.": (
+        "该选择无法估计任何结果；原因见下方诊断。"
+    ),
+    "{n} events": "{n} 个事件",
+    "CAR window": "CAR 窗口",
+    " (event window)": "（事件窗口）",
+    "Instrument": "标的",
+    "Model": "模型",
+    "p (two-sided)": "p（双侧）",
+    "Sig.": "显著性",
+    "valid estimation returns": "有效估计收益数",
+    "event days": "事件日数",
+    "SE includes the estimation-error correction (CLM eq. 4.4.17-18); t has L1 − 2 degrees of "
+    "freedom under the market model (L1 − 1 otherwise). *** p<0.01, ** p<0.05, * p<0.10. ": (
+        "标准误含估计误差修正（CLM 式4.4.17-18）；市场模型下 t 的自由度为 L1 − 2（其他模型为 L1 − 1）。"
+        "*** p<0.01，** p<0.05，* p<0.10。"
+    ),
+    "Daily abnormal returns": "每日异常收益",
+    "Trading response": "交易反应",
+    "Abnormal volume": "异常成交量",
+    "Abnormal volatility": "异常波动率",
+    "No volume in these series (imported closes only?), so no abnormal volume.": (
+        "这些序列没有成交量（仅导入了收盘价？），因此没有异常成交量。"
+    ),
+    "Abnormal log volume (constant-mean model)": "异常对数成交量（常数均值模型）",
+    "log volume − estimation mean": "对数成交量 − 估计期均值",
+    "0 = normal trading; 0.69 = twice the usual volume. Tests in `abnormal_volume_tests.csv`.": (
+        "0 = 正常交易；0.69 = 成交量为平常的两倍。检验见 `abnormal_volume_tests.csv`。"
+    ),
+    "No abnormal volatility could be computed for this study.": "该研究无法计算异常波动率。",
+    "Abnormal volatility: AR² / estimation residual variance": "异常波动率：AR² / 估计期残差方差",
+    "variance ratio": "方差比",
+    "Aggregate tests": "汇总检验",
+    "Across the chosen instruments, per measure (and pooled when several). With one event date "
+    "shared by all instruments, as for policy measures, read the Kolari–Pynnönen adjusted BMP "
+    "(kp_bmp_t): it allows for cross-correlation.": (
+        "跨所选标的，按措施（多项时另有合并）。像政策措施这样所有标的共享同一事件日时，"
+        "请看 Kolari–Pynnönen 调整的 BMP（kp_bmp_t）：它考虑了截面相关。"
+    ),
+    "Cross-sectional tests (t, BMP, Kolari–Pynnönen) need at least two instruments; with one "
+    "they are left empty.": "截面检验（t、BMP、Kolari–Pynnönen）至少需要两个标的；只有一个时留空。",
+    "All statistics, daily and per window": "全部统计量（逐日及按窗口）",
+    "Placebo test": "安慰剂检验",
+    "The same CAR at up to {n} pseudo-event sessions (seeded) whose window overlaps no "
+    "catalogue measure; p = share of placebo CARs at least as extreme as the observed one. "
+    "Needs no assumption about cross-correlation.": (
+        "在至多 {n} 个（固定随机种子的）伪事件交易日上计算同样的 CAR，其窗口不与任何目录措施重叠；"
+        "p = 至少与实际值一样极端的安慰剂 CAR 的比例。无需对截面相关作任何假设。"
+    ),
+    "Series": "序列",
+    "Diagnostics": "诊断",
+    "Downloads": "下载",
+    "UTF-8 with BOM (opens in Excel with Chinese intact); every file carries method, data_mode "
+    "and data_vintage columns.": (
+        "UTF-8 带 BOM（在 Excel 中打开中文不乱码）；每个文件都带有 method、data_mode 和 data_vintage 列。"
+    ),
+    "Everything as one ZIP (all CSVs + parameters.json)": "全部打包为一个ZIP（所有CSV + parameters.json）",
+    # themes
+    "Themes × segments": "主题 × 板块",
+    "Cumulative average abnormal return (CAAR) of every dated measure, by communiqué task "
+    "(rows) and the market segment it touches (columns). Each measure is studied on its "
+    "segment's instruments against the segment benchmark (market model, estimation "
+    "[−250, −11]); market-wide segments use the constant-mean model. Stars: * p<0.10, "
+    "** p<0.05, *** p<0.01 (see *test* in the table for which test a cell uses).": (
+        "每项有日期措施的累计平均异常收益（CAAR），按公报任务（行）和所涉市场板块（列）汇总。"
+        "每项措施在其板块的标的上、相对板块基准研究（市场模型，估计窗口 [−250, −11]）；全市场板块采用常数均值模型。"
+        "星号：* p<0.10，** p<0.05，*** p<0.01（各单元格所用检验见表中 *test*）。"
+    ),
+    "No studyable measure matches the theme filter. Clear the filter in the sidebar.": (
+        "没有符合主题筛选的可研究措施。请清除侧栏中的筛选。"
+    ),
+    "CAR window (sessions around t0)": "CAR 窗口（t0 前后的交易日）",
+    "Model for segments with a benchmark": "有基准板块所用的模型",
+    "Market model": "市场模型",
+    "Market-adjusted": "市场调整",
+    "Studying every measure on every segment it touches…": "正在对每项措施所涉的每个板块进行研究…",
+    "No measure could be studied on the stored data. Fetch or import prices on the **Data** "
+    "page.": "已存储的数据无法研究任何措施。请在 **数据** 页获取或导入价格。",
+    "{m} measure(s), {n} pair(s)": "{m} 项措施，{n} 个配对",
+    "CAAR over [{a}, {b}] sessions, %": "[{a}, {b}] 交易日的 CAAR，%",
+    "Segment": "板块",
+    "Cell (or click one in the heat-map)": "单元格（或在热力图中点击）",
+    "Open these measures in the Event study": "在事件研究中打开这些措施",
+    "Heat-map cells as CSV": "热力图单元格（CSV）",
+    "Not studied ({n})": "未研究（{n}）",
+    # data
+    "Stored series": "已存储的序列",
+    "The store is empty. Fetch from akshare or import a file below.": (
+        "存储为空。请在下方从 akshare 获取或导入文件。"
+    ),
+    "Provenance": "出处",
+    "First session": "首个交易日",
+    "Last session": "最后交易日",
+    "Rows": "行数",
+    "Fetched / generated (UTC)": "获取/生成时间（UTC）",
+    "Last error": "最近错误",
+    "live akshare": "实时 akshare",
+    "SYNTHETIC DEMO": "合成演示 SYNTHETIC DEMO",
+    "akshare": "akshare",
+    "imported file": "导入的文件",
+    "—": "—",
+    "{rows:,} rows in {n} series · store: `{root}`": "{n} 条序列共 {rows:,} 行 · 存储：`{root}`",
+    "Cancel": "取消",
+    "Starting…": "正在开始…",
+    "{name}: {fetched:,} rows fetched from {start}, {stored:,} stored": (
+        "{name}：自 {start} 起获取 {fetched:,} 行，存储 {stored:,} 行"
+    ),
+    "Cancelled {what}: {ok} of {total} series stored before the cancel; the rest keep their "
+    "stored data.": "已取消{what}：取消前已存储 {total} 条中的 {ok} 条；其余保持原有存储数据。",
+    "{n} of {total} failed ({symbols}); their stored data are unchanged.": (
+        "{total} 条中有 {n} 条失败（{symbols}）；其存储数据未改变。"
+    ),
+    "Fetched {n} series ({what}).": "已获取 {n} 条序列（{what}）。",
+    "Fetch all {n} from akshare": "从 akshare 获取全部 {n} 条",
+    "Fetch from akshare": "从 akshare 获取",
+    "Downloads daily bars from Eastmoney through akshare (indices unadjusted; C-REITs "
+    "back-adjusted, 后复权, so distributions are not read as price drops). A fetched series "
+    "replaces that instrument's demo series. Needs a network connection; on failure the stored "
+    "data stay as they are.": (
+        "通过 akshare 从东方财富下载日线（指数不复权；公募REITs后复权，以免分红被误读为价格下跌）。"
+        "获取的序列会替换该标的的演示序列。需要联网；失败时存储数据保持不变。"
+    ),
+    "Instruments to fetch": "要获取的标的",
+    "Preselected: the instruments of the segments touched by the measures of the themes chosen "
+    "in the sidebar.": "已预选：侧栏所选主题的措施所涉板块的标的。",
+    "Fetch now": "立即获取",
+    "selected instruments": "所选标的",
+    "Fetch every firm of an index": "获取指数的全部成分股",
+    "Constituent lists are today's snapshot: firms that have since left the index are missing, "
+    "so past events studied over them carry survivorship bias.": (
+        "成分股名单是当前快照：已退出指数的公司不在其中，因此用它研究过去的事件存在幸存者偏差。"
+    ),
+    "CSI index code": "中证指数代码",
+    "e.g. 399975 securities companies, 399986 banks": "如 399975 证券公司、399986 中证银行",
+    "List constituents": "列出成分股",
+    "constituents of {index}": "{index} 的成分股",
+    "Fetch every listed C-REIT": "获取全部上市公募REITs",
+    "The full list from Eastmoney, page by page (akshare's `reits_realtime_em` stops at 100 "
+    "rows). Histories are back-adjusted (后复权), so distributions are not read as price drops. "
+    "Headless: `python -m data_sources refresh --all-creits`.": (
+        "从东方财富逐页获取完整名单（akshare 的 `reits_realtime_em` 只到100行为止）。"
+        "历史价格为后复权，以免分红被误读为价格下跌。命令行：`python -m data_sources refresh --all-creits`。"
+    ),
+    "List C-REITs": "列出公募REITs",
+    "every listed C-REIT": "全部上市公募REITs",
+    "Import your own price files": "导入您自己的价格文件",
+    "CSV or Excel with a date and a close column (date, close[, open, high, low, volume, "
+    "amount]); exports of akshare, Wind, Choice, iFinD, baostock and tushare are recognised "
+    "(日期/交易日期, 收盘/收盘价(元), trade_date, …); UTF-8, UTF-16 or GBK. The series name "
+    "defaults to the file name without its extension. Headless: `python -m data_sources import "
+    "FILE …`.": (
+        "含日期列和收盘价列的 CSV 或 Excel（date, close[, open, high, low, volume, amount]）；"
+        "可识别 akshare、Wind、Choice、iFinD、baostock 和 tushare 的导出（日期/交易日期、收盘/收盘价(元)、"
+        "trade_date 等）；UTF-8、UTF-16 或 GBK 编码。序列名默认为不含扩展名的文件名。"
+        "命令行：`python -m data_sources import FILE …`。"
+    ),
+    "Price files": "价格文件",
+    "Series name for {name}": "{name} 的序列名",
+    "{name}: {rows:,} rows, {first} to {last}": "{name}：{rows:,} 行，{first} 至 {last}",
+    "; skipped {n} dated rows with no values (sessions without data)": (
+        "；跳过了 {n} 行只有日期没有数值的记录（无数据的交易日）"
+    ),
+    "Save {n} file(s) to the store": "将 {n} 个文件存入存储",
+    "{symbol}: {rows:,} rows stored from {name}": "{symbol}：已从 {name} 存储 {rows:,} 行",
+    "Remove a series": "删除序列",
+    "Remove from the store": "从存储中删除",
+    "Removed {name}.": "已删除 {name}。",
+    # method
+    "Current data mode: **{mode}**": "当前数据模式：**{mode}**",
+    "**Timing.** Relative days count Shanghai (XSHG) sessions from `exchange_calendars`. t0 is "
+    "the first session at or after the moment the market could react: weekend, holiday and "
+    "after-15:00 releases move to the next session. A missing close (suspension) makes that "
+    "return missing; it never books a multi-day return on one day.\n\n**Normal returns**, fitted "
+    "by OLS over the estimation window [T0+1, T1] (default [−250, −11], at least 120 valid "
+    "returns):": (
+        "**时点。** 相对日按 `exchange_calendars` 的上海（XSHG）交易日计数。t0 是市场能够作出反应之时或之后的"
+        "第一个交易日：周末、节假日及15:00后发布的顺延至下一交易日。缺失的收盘价（停牌）使该日收益缺失，"
+        "绝不会把多日收益记在一天。\n\n**正常收益**，在估计窗口 [T0+1, T1]（默认 [−250, −11]，"
+        "至少120个有效收益）上以OLS拟合："
+    ),
+    "(Campbell, Lo & MacKinlay 1997, eq. 4.4.17–18; MacKinlay 1997.) A benchmark is never "
+    "regressed on itself, and market-wide indices (segments without a benchmark) use the "
+    "constant-mean model, so a measure that moves the whole market is not removed with it."
+    "\n\n**Aggregate tests** across events and instruments (the *tests* table): cross-sectional "
+    "t; crude dependence adjustment (Brown & Warner 1980, 1985); Patell (1976) Z; Boehmer, "
+    "Musumeci & Poulsen (1991) t; their Kolari & Pynnönen (2010) cross-correlation adjustments; "
+    "J1/J2 (Campbell, Lo & MacKinlay 1997); Lamb; Corrado (1989) rank and the modified rank "
+    "test; sign tests incl. Cowan's (1992) generalised sign; Wilcoxon signed rank. Optional "
+    "Benjamini–Hochberg adjustment over many tests.\n\n**Placebo.** For one measure, 1,000 "
+    "pseudo-event sessions drawn outside every catalogue event window give the CAR "
+    "distribution under no event; p = share of |placebo CAR| ≥ |observed CAR|.\n\n**Abnormal "
+    "volume** is the abnormal log volume under the constant-mean model; **abnormal volatility** "
+    "the ratio of event-window squared ARs to the estimation residual variance.\n\n**Themes × "
+    "segments.** Each measure is studied on the instruments of every segment it touches; a cell "
+    "averages a measure's CARs over the segment's instruments first (they react to the same "
+    "news on the same day), then tests the mean across measures with the cross-sectional t on "
+    "N − 1 degrees of freedom. A single measure on a single instrument shows its own CAR "
+    "t-test; a single measure on several instruments has no valid test without their "
+    "covariance and shows none.": (
+        "（Campbell、Lo 与 MacKinlay 1997，式4.4.17–18；MacKinlay 1997。）基准绝不对自身回归；"
+        "全市场指数（无基准的板块）采用常数均值模型，因此影响整个市场的措施不会随基准一起被剔除。\n\n"
+        "**汇总检验**（跨事件和标的，见 *tests* 表）：截面 t；粗略相依调整（Brown 与 Warner 1980、1985）；"
+        "Patell（1976）Z；Boehmer、Musumeci 与 Poulsen（1991）t；及其 Kolari 与 Pynnönen（2010）截面相关调整；"
+        "J1/J2（Campbell、Lo 与 MacKinlay 1997）；Lamb；Corrado（1989）秩检验及修正秩检验；"
+        "符号检验，含 Cowan（1992）广义符号检验；Wilcoxon 符号秩检验。可选 Benjamini–Hochberg 多重检验调整。\n\n"
+        "**安慰剂。** 对单项措施，在所有目录事件窗口之外抽取1,000个伪事件交易日，得到无事件时的 CAR 分布；"
+        "p = |安慰剂 CAR| ≥ |实际 CAR| 的比例。\n\n**异常成交量**是常数均值模型下的异常对数成交量；"
+        "**异常波动率**是事件窗口 AR 平方与估计期残差方差之比。\n\n**主题 × 板块。** 每项措施在其所涉每个板块的"
+        "标的上研究；单元格先把一项措施在板块各标的上的 CAR 取平均（它们在同一天对同一消息作出反应），"
+        "再以 N − 1 自由度的截面 t 检验各措施的均值。单项措施单个标的时显示其自身的 CAR t 检验；"
+        "单项措施多个标的时，若无其协方差则没有有效检验，故不显示。"
+    ),
+    "**Validation** (`tests/test_validation.py`): estudy2 0.10.0's COVID-19 example to 6 "
+    "significant digits; the textbook values of the same example; the Python `eventstudy` "
+    "package's AAPL table; statsmodels OLS on real ChiNext/CSI 300 data.": (
+        "**验证**（`tests/test_validation.py`）：estudy2 0.10.0 的 COVID-19 示例精确到6位有效数字；"
+        "同一示例的教科书数值；Python `eventstudy` 包的 AAPL 表；基于真实创业板/沪深300数据的 statsmodels OLS。"
+    ),
+    "References": "参考文献",
+    "Data provenance": "数据来源",
+    "Prices come from akshare (Eastmoney, Shenwan Hongyuan and CSI endpoints; stocks, ETFs and "
+    "C-REITs back-adjusted, 后复权; indices as published), from your imported files, or from "
+    "the SYNTHETIC demo (GARCH(1,1) market factor with t(5) shocks on real Shanghai sessions; "
+    "no policy effect planted). Every CSV carries `data_mode` and `data_vintage` columns.": (
+        "价格来自 akshare（东方财富、申万宏源和中证指数接口；股票、ETF和公募REITs为后复权；指数为发布值）、"
+        "您导入的文件，或合成演示数据（真实上海交易日上的 GARCH(1,1) 市场因子与 t(5) 冲击；未植入政策效应）。"
+        "每个CSV都带有 `data_mode` 和 `data_vintage` 列。"
+    ),
+    "The store is empty: fetch or import prices on the **Data** page.": (
+        "存储为空：请在 **数据** 页获取或导入价格。"
+    ),
+    "CSV columns": "CSV 列",
+    "Column names are English snake_case in every language of the dashboard, so scripts can "
+    "read any download. Files are UTF-8 with a byte-order mark; cells that a spreadsheet would "
+    "run as a formula are prefixed with `'`.": (
+        "无论界面语言如何，列名都是英文 snake_case，便于脚本读取任何下载文件。文件为带字节顺序标记（BOM）的"
+        "UTF-8；电子表格会当作公式执行的单元格前加 `'`。"
+    ),
+}
+
+# The CSV column glossary (analysis/glossary.py) shown on the Method page.
+from analysis.glossary import COLUMN_GLOSSARY  # noqa: E402
+
+_GLOSSARY_ZH = {
+    "instrument": "序列的规范代码（000300.SH、399006.SZ、508000.SH、BK0473.EM 等）",
+    "event_id": "政策措施的目录 id",
+    "event_date": "措施的发布日期",
+    "event_session": "t0：能对发布作出反应的第一个上海交易日",
+    "rel_day": "相对 t0 的交易日（0 = t0，−1 = 前一交易日）",
+    "date": "该交易日的日历日期",
+    "return": "标的的简单（或对数）收盘到收盘收益",
+    "expected_return": "在估计窗口上拟合的模型所预测的正常收益",
+    "abnormal_return": "AR = return − expected_return",
+    "car": "窗口内的累计异常收益（AR 之和）",
+    "sar": "标准化 AR：AR 除以其预测误差标准差",
+    "scar": "标准化 CAR：CAR / car_se",
+    "model": "实际使用的正常收益模型（market、constant-mean、market-adjusted）",
+    "window_start": "CAR 窗口的第一个相对交易日",
+    "window_end": "CAR 窗口的最后一个相对交易日",
+    "n_estimation": "估计窗口中的有效收益数（L1）",
+    "alpha": "正常收益模型的截距（每交易日）",
+    "beta": "对基准收益的斜率（市场模型）",
+    "sigma": "估计窗口残差的标准差",
+    "car_se": "CAR 的标准误（CLM 1997 式4.4.17–18，含估计误差）",
+    "t_stat": "检验统计量（CAR / car_se；主题单元格为截面 t）",
+    "p_value": "该统计量的双侧 p 值",
+    "n_event_days": "窗口内有收益的交易日数",
+    "dof": "所用 t 分布的自由度",
+    "status": "ok，或某事件 × 标的配对被跳过或改变的原因",
+    "reason": "状态背后的解释",
+    "statistic": "汇总检验的名称（patell_z、bmp_t、corrado_rank_z 等）",
+    "value": "该检验统计量的值",
+    "n": "检验所用的观测数",
+    "draw": "安慰剂抽样编号",
+    "observed_car": "真实事件前后的 CAR",
+    "placebo_mean": "安慰剂伪事件 CAR 的均值",
+    "placebo_sd": "安慰剂 CAR 的标准差",
+    "n_draws": "安慰剂伪事件数",
+    "volatility_ratio": "事件窗口 AR 平方与估计窗口残差方差之比",
+    "mean_ratio": "各配对波动率比的均值",
+    "theme": "措施的公报任务（T1–T9）",
+    "segment": "措施所涉的市场板块（ALL、CHN、BRK、REIT 等）",
+    "n_measures": "主题 × 板块单元格中的措施数",
+    "n_pairs": "单元格中的措施 × 标的配对数",
+    "caar": "单元格的累计平均异常收益",
+    "test": "单元格 t_stat 与 p_value 所用的检验",
+    "measure_ids": "单元格中措施的目录 id",
+    "instruments": "单元格中研究的标的",
+    "method": "元数据：模型、窗口、方差与检验约定",
+    "data_mode": "元数据：SYNTHETIC DEMO、stored akshare data (as of …)、导入文件等",
+    "data_vintage": "元数据：每条序列的来源及获取时间",
+}
+ZH.update({COLUMN_GLOSSARY[column]: text for column, text in _GLOSSARY_ZH.items()})

@@ -6,20 +6,23 @@ import streamlit as st
 from analysis.glossary import COLUMN_GLOSSARY
 from data_sources.store import COVERAGE_COLUMNS
 from pages import ui
+from pages.i18n import t
 
 ui.run_through_app()
-st.title("Method")
+st.title(t("Method"))
 mode = ui.current_mode()
-st.markdown(f"Current data mode: **{mode.label}**")
+st.markdown(t("Current data mode: **{mode}**", mode=ui.mode_label(mode)))
 
-st.header("Event study")
+st.header(t("Event study"))
 st.markdown(
-    "**Timing.** Relative days count Shanghai (XSHG) sessions from `exchange_calendars`. t0 "
-    "is the first session at or after the moment the market could react: weekend, holiday and "
-    "after-15:00 releases move to the next session. A missing close (suspension) makes that "
-    "return missing; it never books a multi-day return on one day.\n\n"
-    "**Normal returns**, fitted by OLS over the estimation window [T0+1, T1] "
-    "(default [−250, −11], at least 120 valid returns):"
+    t(
+        "**Timing.** Relative days count Shanghai (XSHG) sessions from `exchange_calendars`. t0 "
+        "is the first session at or after the moment the market could react: weekend, holiday and "
+        "after-15:00 releases move to the next session. A missing close (suspension) makes that "
+        "return missing; it never books a multi-day return on one day.\n\n"
+        "**Normal returns**, fitted by OLS over the estimation window [T0+1, T1] "
+        "(default [−250, −11], at least 120 valid returns):"
+    )
 )
 st.latex(r"R_{it} = \alpha_i + \beta_i R_{mt} + \varepsilon_{it}\quad\text{(market model)}")
 st.latex(
@@ -37,35 +40,41 @@ st.latex(
     r"\qquad t = \frac{CAR_i}{\widehat{SE}(CAR_i)} \sim t_{L_1-2}"
 )
 st.markdown(
-    "(Campbell, Lo & MacKinlay 1997, eq. 4.4.17–18; MacKinlay 1997.) A benchmark is never "
-    "regressed on itself, and market-wide indices (segments without a benchmark) use the "
-    "constant-mean model, so a measure that moves the whole market is not removed with it.\n\n"
-    "**Aggregate tests** across events and instruments (the *tests* table): cross-sectional t; "
-    "crude dependence adjustment (Brown & Warner 1980, 1985); Patell (1976) Z; Boehmer, "
-    "Musumeci & Poulsen (1991) t; their Kolari & Pynnönen (2010) cross-correlation "
-    "adjustments; J1/J2 (Campbell, Lo & MacKinlay 1997); Lamb; Corrado (1989) rank and the "
-    "modified rank test; sign tests incl. Cowan's (1992) generalised sign; Wilcoxon signed rank. "
-    "Optional Benjamini–Hochberg adjustment over many tests.\n\n"
-    "**Placebo.** For one measure, 1,000 pseudo-event sessions drawn outside every catalogue "
-    "event window give the CAR distribution under no event; p = share of |placebo CAR| ≥ "
-    "|observed CAR|.\n\n"
-    "**Abnormal volume** is the abnormal log volume under the constant-mean model; **abnormal "
-    "volatility** the ratio of event-window squared ARs to the estimation residual variance.\n\n"
-    "**Themes × segments.** Each measure is studied on the instruments of every segment it "
-    "touches; a cell averages a measure's CARs over the segment's instruments first (they "
-    "react to the same news on the same day), then tests the mean across measures with the "
-    "cross-sectional t on N − 1 degrees of freedom. A single measure on a single instrument "
-    "shows its own CAR t-test; a single measure on several instruments has no valid test "
-    "without their covariance and shows none."
+    t(
+        "(Campbell, Lo & MacKinlay 1997, eq. 4.4.17–18; MacKinlay 1997.) A benchmark is never "
+        "regressed on itself, and market-wide indices (segments without a benchmark) use the "
+        "constant-mean model, so a measure that moves the whole market is not removed with it.\n\n"
+        "**Aggregate tests** across events and instruments (the *tests* table): cross-sectional t; "
+        "crude dependence adjustment (Brown & Warner 1980, 1985); Patell (1976) Z; Boehmer, "
+        "Musumeci & Poulsen (1991) t; their Kolari & Pynnönen (2010) cross-correlation "
+        "adjustments; J1/J2 (Campbell, Lo & MacKinlay 1997); Lamb; Corrado (1989) rank and the "
+        "modified rank test; sign tests incl. Cowan's (1992) generalised sign; Wilcoxon signed "
+        "rank. "
+        "Optional Benjamini–Hochberg adjustment over many tests.\n\n"
+        "**Placebo.** For one measure, 1,000 pseudo-event sessions drawn outside every catalogue "
+        "event window give the CAR distribution under no event; p = share of |placebo CAR| ≥ "
+        "|observed CAR|.\n\n"
+        "**Abnormal volume** is the abnormal log volume under the constant-mean model; "
+        "**abnormal volatility** the ratio of event-window squared ARs to the estimation "
+        "residual variance.\n\n"
+        "**Themes × segments.** Each measure is studied on the instruments of every segment it "
+        "touches; a cell averages a measure's CARs over the segment's instruments first (they "
+        "react to the same news on the same day), then tests the mean across measures with the "
+        "cross-sectional t on N − 1 degrees of freedom. A single measure on a single instrument "
+        "shows its own CAR t-test; a single measure on several instruments has no valid test "
+        "without their covariance and shows none."
+    )
 )
 st.markdown(
-    "**Validation** (`tests/test_validation.py`): estudy2 0.10.0's COVID-19 example to 6 "
-    "significant digits; the textbook values of the same example; the Python `eventstudy` "
-    "package's AAPL table; statsmodels OLS on real ChiNext/CSI 300 data."
+    t(
+        "**Validation** (`tests/test_validation.py`): estudy2 0.10.0's COVID-19 example to 6 "
+        "significant digits; the textbook values of the same example; the Python `eventstudy` "
+        "package's AAPL table; statsmodels OLS on real ChiNext/CSI 300 data."
+    )
 )
 
-st.header("References")
-st.markdown(
+st.header(t("References"))
+st.markdown(  # references stay in their original language
     "- Campbell, J. Y., Lo, A. W. & MacKinlay, A. C. (1997). *The Econometrics of Financial "
     "Markets*, ch. 4. Princeton University Press.\n"
     "- MacKinlay, A. C. (1997). Event studies in economics and finance. *Journal of Economic "
@@ -86,16 +95,18 @@ st.markdown(
     "policy catalogue (dates verified in `policy-events.md`)."
 )
 
-st.header("Data provenance")
+st.header(t("Data provenance"))
 st.markdown(
-    "Prices come from akshare (Eastmoney, Shenwan Hongyuan and CSI endpoints; stocks, ETFs and "
-    "C-REITs back-adjusted, 后复权; indices as published), from your imported files, or from "
-    "the SYNTHETIC demo (GARCH(1,1) market factor with t(5) shocks on real Shanghai sessions; "
-    "no policy effect planted). Every CSV carries `data_mode` and `data_vintage` columns."
+    t(
+        "Prices come from akshare (Eastmoney, Shenwan Hongyuan and CSI endpoints; stocks, ETFs and "
+        "C-REITs back-adjusted, 后复权; indices as published), from your imported files, or from "
+        "the SYNTHETIC demo (GARCH(1,1) market factor with t(5) shocks on real Shanghai sessions; "
+        "no policy effect planted). Every CSV carries `data_mode` and `data_vintage` columns."
+    )
 )
 coverage = ui.coverage()
 if coverage.empty:
-    st.info("The store is empty: fetch or import prices on the **Data** page.")
+    st.info(t("The store is empty: fetch or import prices on the **Data** page."))
 else:
     st.dataframe(
         coverage[COVERAGE_COLUMNS].assign(symbol=coverage["symbol"].map(ui.label)),
@@ -108,14 +119,18 @@ else:
         },
     )
 
-st.header("CSV columns")
+st.header(t("CSV columns"))
 st.markdown(
-    "Column names are English snake_case in every language of the dashboard, so scripts can "
-    "read any download. Files are UTF-8 with a byte-order mark; cells that a spreadsheet "
-    "would run as a formula are prefixed with `'`."
+    t(
+        "Column names are English snake_case in every language of the dashboard, so scripts can "
+        "read any download. Files are UTF-8 with a byte-order mark; cells that a spreadsheet "
+        "would run as a formula are prefixed with `'`."
+    )
 )
 st.dataframe(
-    pd.DataFrame(COLUMN_GLOSSARY.items(), columns=["column", "meaning"]),
+    pd.DataFrame(COLUMN_GLOSSARY.items(), columns=["column", "meaning"]).assign(
+        meaning=lambda frame: frame["meaning"].map(t)
+    ),
     hide_index=True,
     width="stretch",
     key="method_glossary",

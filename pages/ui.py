@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from analysis.event_study import Event, EventStudySpec
 from analysis.study import study_from_bars
@@ -172,10 +173,40 @@ def sidebar() -> None:
         st.caption(t("Data directory: `{path}`", path=data_dir()))
 
 
+#: Widgets whose option labels depend on the language (format_func): after a switch their
+#: values are handed to the new labels (see init_language).
+_LANGUAGE_DEPENDENT_WIDGETS = (
+    "study_",
+    "themes_",
+    "theme_filter",
+    "policies_",
+    "policy_detail",
+    "overview_instruments",
+    "fetch_symbols_",
+    "delete_symbol",
+)
+
+
 def init_language() -> None:
-    """Language from ``?lang=`` or the session (English by default); before anything draws."""
+    """Language from ``?lang=`` or the session (English by default); before anything draws.
+
+    Streamlit's browser side identifies a chosen option by its label. When the language
+    changes, every label of a translated select, radio or multiselect changes, and the browser
+    would show nothing chosen; assigning each value back through the session before the
+    widgets are drawn sends it again under the new labels.
+    """
     seed_from_url("language", "lang", options=list(LANGUAGES))
     st.session_state.setdefault("language", "en")
+    shown = st.session_state.get("_language_shown")
+    if shown is not None and shown != language():
+        for key in list(st.session_state):
+            value = st.session_state[key]
+            if key.startswith(_LANGUAGE_DEPENDENT_WIDGETS) and not isinstance(value, dict):
+                try:
+                    st.session_state[key] = value
+                except StreamlitAPIException:  # a button or a chart selection: nothing to keep
+                    continue
+    st.session_state["_language_shown"] = language()
 
 
 def _parse_flag(text: str) -> bool:
@@ -467,3 +498,15 @@ def segment_name(code: str) -> str:
 def measure_title(row) -> str:
     """A catalogue row's title in the current language."""
     return row["title_zh"] if language() == "zh" else row["title_en"]
+
+
+def timing_label(code: str) -> str:
+    """When in the day a measure was released, in words."""
+    labels = {
+        "before_open": t("before the open"),
+        "intraday": t("intraday (09:30-15:00)"),
+        "after_close": t("after the close"),
+        "non_trading_day": t("weekend or holiday"),
+        "unknown": t("unknown"),
+    }
+    return labels.get(code, code)

@@ -92,3 +92,33 @@ def test_every_page_renders_without_exception_in_chromium(server):
                 assert heading.is_visible()
         browser.close()
     assert sorted(p.stem for p in SCREENSHOTS.glob("*.png")) >= sorted(PAGES)
+
+
+def test_language_switch_keeps_every_choice(server):
+    """Switching to 中文 and back relabels every widget and keeps what was chosen (the browser
+    identifies options by label, so this is checked in a real browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 2000})
+        page.goto(f"{server}/event_study?model=constant-mean&window=-3,3")
+        page.get_by_role("heading", name="Event study", exact=True).wait_for(timeout=60_000)
+        checked = page.locator('[data-testid="stRadio"] input[type="radio"]:checked')
+        page.wait_for_timeout(1500)
+        assert checked.count() == 2  # model and overlap handling
+        page.get_by_text("中文", exact=True).first.click()
+        page.get_by_role("heading", name="事件研究", exact=True).wait_for(timeout=60_000)
+        page.wait_for_timeout(2000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert checked.count() == 2, "a radio lost its choice when the labels changed"
+        assert page.get_by_text("常数均值", exact=True).first.is_visible()
+        assert "lang=zh" in page.url and "model=constant-mean" in page.url
+        page.screenshot(path=str(SCREENSHOTS / "event_study_zh.png"), full_page=True)
+        page.get_by_text("English", exact=True).first.click()
+        page.get_by_role("heading", name="Event study", exact=True).wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        assert checked.count() == 2 and "lang=" not in page.url
+        browser.close()
