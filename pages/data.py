@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from analysis.export import csv_bytes
 from data_sources.akshare_source import AkshareSource
 from data_sources.base import FetchResult
 from data_sources.constituents import SURVIVORSHIP_CAVEAT, constituents
+from data_sources.data_mode import data_vintage
 from data_sources.errors import DataSourceError
 from data_sources.files import parse_price_file
 from data_sources.instruments import registry, segment_instruments
@@ -49,6 +51,21 @@ def show_stored_series() -> None:
             "fetched_at": t("Fetched / generated (UTC)"),
             "last_error": t("Last error"),
         },
+    )
+    st.download_button(
+        t("Stored series (CSV)"),
+        csv_bytes(
+            coverage,
+            {
+                "method": "store coverage",
+                "data_mode": ui.current_mode().label,
+                "data_vintage": data_vintage(coverage, list(coverage["symbol"])),
+            },
+        ),
+        file_name="policylens_stored_series.csv",
+        mime="text/csv",
+        key="download_coverage",
+        icon=":material/download:",
     )
     st.caption(
         t(

@@ -338,6 +338,8 @@ ZH: dict[str, str] = {
     "Cell (or click one in the heat-map)": "单元格（或在热力图中点击）",
     "Open these measures in the Event study": "在事件研究中打开这些措施",
     "Heat-map cells as CSV": "热力图单元格（CSV）",
+    "These pairs (CSV)": "这些配对（CSV）",
+    "Stored series (CSV)": "已存储的序列（CSV）",
     "Not studied ({n})": "未研究（{n}）",
     # data
     "Stored series": "已存储的序列",

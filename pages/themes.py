@@ -169,6 +169,9 @@ chosen = st.selectbox(
     format_func=lambda k: f"{ui.theme_short(k.split('|')[0])} × {ui.segment_name(k.split('|')[1])}",
 )
 ui.write_to_url("cell", chosen)
+metadata = ui.study_metadata(
+    EventStudySpec(model=model), list(dict.fromkeys(pairs["instrument"])), None
+)
 theme, segment = chosen.split("|")
 cell = grid.loc[(theme, segment)]
 behind = pairs[(pairs["theme"] == theme) & (pairs["segment"] == segment)]
@@ -197,6 +200,14 @@ with st.container(border=True):
             "p_value": st.column_config.NumberColumn("p", format="%.3f"),
         },
     )
+    st.download_button(
+        t("These pairs (CSV)"),
+        csv_bytes(behind, metadata),
+        file_name=f"policylens_themes_{theme}_{segment}.csv",
+        mime="text/csv",
+        key="download_themes_pairs",
+        icon=":material/download:",
+    )
     st.page_link(
         "pages/event_study.py",
         label=t("Open these measures in the Event study"),
@@ -208,9 +219,6 @@ with st.container(border=True):
         },
     )
 
-metadata = ui.study_metadata(
-    EventStudySpec(model=model), list(dict.fromkeys(pairs["instrument"])), None
-)
 st.download_button(
     t("Heat-map cells as CSV"),
     csv_bytes(cells, metadata),

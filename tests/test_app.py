@@ -428,3 +428,14 @@ def test_study_zip_holds_every_csv_and_the_parameters(app):
     )
     zipped = pd.read_csv(io.BytesIO(archive.read(f"{stem}/car_summary.csv")), encoding="utf-8-sig")
     pd.testing.assert_frame_equal(single, zipped)
+
+
+def test_every_table_page_offers_its_csv(app):
+    goto(app, "pages/data.py")
+    stored = pd.read_csv(io.BytesIO(download_bytes(app, "download_coverage")), encoding="utf-8-sig")
+    assert len(stored) == 28 and (stored["data_mode"] == "SYNTHETIC DEMO").all()
+    goto(app, "pages/themes.py")
+    pairs = pd.read_csv(
+        io.BytesIO(download_bytes(app, "download_themes_pairs")), encoding="utf-8-sig"
+    )
+    assert {"event_id", "instrument", "car", "t_stat", "data_vintage"} <= set(pairs.columns)
