@@ -307,10 +307,16 @@ stored_symbols = list(ui.coverage()["symbol"])
 if stored_symbols:
     st.subheader(t("Remove a series"))
     victim = st.selectbox(t("Series"), stored_symbols, format_func=ui.label, key="delete_symbol")
-    if st.button(t("Remove from the store"), key="delete_button", type="secondary"):
+    confirmed = st.checkbox(
+        t("Yes, delete {name} and its stored rows", name=ui.label(victim)), key="delete_confirm"
+    )
+    if st.button(
+        t("Remove from the store"), key="delete_button", type="secondary", disabled=not confirmed
+    ):
         store.delete(victim)
         ui.live_symbols().discard(victim)
         ui.flash("success", t("Removed {name}.", name=victim))
+        st.session_state.pop("delete_confirm", None)
         st.rerun()
 
 with stored_series:

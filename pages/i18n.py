@@ -422,6 +422,7 @@ ZH: dict[str, str] = {
     "{symbol}: {rows:,} rows stored from {name}": "{symbol}：已从 {name} 存储 {rows:,} 行",
     "Remove a series": "删除序列",
     "Remove from the store": "从存储中删除",
+    "Yes, delete {name} and its stored rows": "确认删除 {name} 及其存储的数据",
     "Removed {name}.": "已删除 {name}。",
     # method
     "Current data mode: **{mode}**": "当前数据模式：**{mode}**",

@@ -439,3 +439,16 @@ def test_every_table_page_offers_its_csv(app):
         io.BytesIO(download_bytes(app, "download_themes_pairs")), encoding="utf-8-sig"
     )
     assert {"event_id", "instrument", "car", "t_stat", "data_vintage"} <= set(pairs.columns)
+
+
+def test_removing_a_series_needs_a_confirmation(app):
+    from data_sources.store import Store
+
+    goto(app, "pages/data.py")
+    app.selectbox(key="delete_symbol").set_value("399006.SZ").run()
+    assert app.button(key="delete_button").disabled
+    app.checkbox(key="delete_confirm").check().run()
+    app.button(key="delete_button").click().run()
+    assert not app.exception
+    assert "399006.SZ" not in Store().symbols()
+    assert any("Removed 399006.SZ" in s.value for s in app.success)
