@@ -132,6 +132,7 @@ class AkshareSource(BarSource):
     def transform_data(self, query: BarQuery, raw: pd.DataFrame) -> pd.DataFrame:
         renamed = raw.rename(columns=CHINESE_COLUMNS)
         renamed = renamed.loc[:, ~renamed.columns.duplicated()]
+        _check_payload(renamed, query.symbol)
         bars = to_canonical(renamed, query.symbol, source="akshare")
         if query.start is not None:
             bars = bars[bars["date"] >= pd.Timestamp(query.start)]
@@ -149,3 +150,37 @@ class AkshareSource(BarSource):
         kwargs = params["kwargs"]
         adjust = f", adjust={kwargs['adjust']}" if kwargs.get("adjust") else ""
         return f"akshare {params['function']}({kwargs['symbol']}{adjust})"
+
+
+def _check_payload(frame: pd.DataFrame, symbol: str) -> None:
+    """Refuse a payload that is not what the endpoint sends when healthy, naming the problem.
+
+    akshare turns a non-numeric price into NaN without a word, and Eastmoney sends dates once
+    and in ascending order; anything else means a changed or broken response, which must not
+    be stored as if it were prices (a NaN close would become a missing return, a duplicate
+    date a wrong one).
+    """
+
+    def fail(reason: str) -> DataSourceError:
+        return DataSourceError(reason, symbol=symbol, source="akshare")
+
+    dates = pd.to_datetime(frame["date"], errors="coerce")
+    if dates.isna().any():
+        shown = frame["date"][dates.isna()].iloc[0]
+        raise fail(f"unreadable date {shown!r} in the response")
+    duplicated = dates.duplicated()
+    if duplicated.any():
+        raise fail(f"date {dates[duplicated].iloc[0]:%Y-%m-%d} appears twice in the response")
+    if not dates.is_monotonic_increasing:
+        position = int((dates.diff() < pd.Timedelta(0)).to_numpy().argmax())
+        raise fail(f"dates out of order in the response at {dates.iloc[position]:%Y-%m-%d}")
+    for column in ("open", "high", "low", "close"):
+        if column not in frame.columns:
+            continue
+        values = pd.to_numeric(frame[column], errors="coerce")
+        if values.isna().any():
+            position = int(values.isna().to_numpy().argmax())
+            raise fail(
+                f"non-numeric {column} {frame[column].iloc[position]!r} on "
+                f"{dates.iloc[position]:%Y-%m-%d} in the response"
+            )

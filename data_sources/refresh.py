@@ -80,7 +80,7 @@ def refresh_one(
     overlap: int = OVERLAP_SESSIONS,
     retries: int = 3,
     backoff: float = 1.0,
-    sleep: Callable = time.sleep,
+    sleep: Callable | None = None,
 ) -> RefreshOutcome:
     start = incremental_start(store, symbol, overlap)
     attempts = 0
@@ -91,7 +91,7 @@ def refresh_one(
             break
         except DataSourceError as error:
             if is_transient(error) and attempts <= retries:
-                sleep(backoff * 2 ** (attempts - 1))
+                (sleep or time.sleep)(backoff * 2 ** (attempts - 1))
                 continue
             store.record_error(symbol, str(error))
             return RefreshOutcome(
@@ -119,7 +119,7 @@ def refresh(
     backoff: float = 1.0,
     progress: Callable[[int, int, RefreshOutcome], None] | None = None,
     cancel: threading.Event | None = None,
-    sleep: Callable = time.sleep,
+    sleep: Callable | None = None,
 ) -> list[RefreshOutcome]:
     """Refresh every symbol; returns one outcome per symbol, in the order given."""
     source = source or AkshareSource()
@@ -133,7 +133,7 @@ def refresh(
             symbol, store, source, overlap=overlap, retries=retries, backoff=backoff, sleep=sleep
         )
         if delay:
-            sleep(delay)
+            (sleep or time.sleep)(delay)
         return outcome
 
     # progress is reported from the calling thread (Streamlit cannot draw from workers)

@@ -306,6 +306,7 @@ if parsed and st.button(t("Save {n} file(s) to the store", n=len(parsed)), key="
 stored_symbols = list(ui.coverage()["symbol"])
 if stored_symbols:
     st.subheader(t("Remove a series"))
+    ui.keep_valid("delete_symbol", stored_symbols)
     victim = st.selectbox(t("Series"), stored_symbols, format_func=ui.label, key="delete_symbol")
     confirmed = st.checkbox(
         t("Yes, delete {name} and its stored rows", name=ui.label(victim)), key="delete_confirm"

@@ -112,6 +112,7 @@ defaults = {
     "study_estimation": (-250, -11),
     "study_window": (-5, 5),
 }
+ui.keep_valid(instruments_key, options, multi=True)
 for key, value in defaults.items():
     st.session_state.setdefault(key, value)
 if st.session_state["study_benchmark"] not in options:  # removed from the store meanwhile
@@ -248,13 +249,15 @@ else:
         config=charts.plot_config("policylens_event_window"),
     )
     windows = list(spec.windows)
+    ui.keep_valid("study_car_window", windows, windows[0])
     chosen_window = st.selectbox(
         t("CAR window"),
         windows,
         key="study_car_window",
-        format_func=lambda w: (
-            f"[{w[0]}, {w[1]}]" + (t(" (event window)") if w == windows[0] else "")
-        ),
+        # A label must not change with other choices (the browser matches choices by label),
+        # so the event window is named in the help, not in its label.
+        format_func=lambda w: f"[{w[0]}, {w[1]}]",
+        help=t("The first is the event window chosen above; the others are the usual windows."),
     )
     summary = summary[
         (summary["window_start"] == chosen_window[0]) & (summary["window_end"] == chosen_window[1])
@@ -416,6 +419,7 @@ if len(result.placebo_summary):
     )
     placebo_summary = result.placebo_summary
     choices = list(placebo_summary["instrument"])
+    ui.keep_valid("study_placebo_series", choices)
     shown_name = st.selectbox(
         t("Series"),
         choices,

@@ -259,7 +259,9 @@ ZH: dict[str, str] = {
     ),
     "{n} events": "{n} 个事件",
     "CAR window": "CAR 窗口",
-    " (event window)": "（事件窗口）",
+    "The first is the event window chosen above; the others are the usual windows.": (
+        "第一个是上方所选的事件窗口；其余为常用窗口。"
+    ),
     "Instrument": "标的",
     "Model": "模型",
     "p (two-sided)": "p（双侧）",

@@ -22,6 +22,7 @@ if not options:
     st.stop()
 preferred = [s for s in ("000300.SH", "399006.SZ", "000688.SH", "399975.SZ") if s in options]
 ui.seed_from_url("overview_instruments", "instruments", options=options, multi=True)
+ui.keep_valid("overview_instruments", options, multi=True)
 st.session_state.setdefault("overview_instruments", preferred or options[:3])
 chosen = st.multiselect(
     t("Instruments"),

@@ -72,7 +72,9 @@ def ensure_data() -> None:
         st.session_state["demo_seeded"] = len(seeded)
 
 
-@st.cache_data(show_spinner=False)
+# Bounded caches: every distinct choice is a new entry, and a long session must not grow
+# without limit (tests/reliability.py long run). A store change makes old entries unreachable.
+@st.cache_data(show_spinner=False, max_entries=8)
 def _coverage(version: tuple) -> pd.DataFrame:
     return Store(version[0]).coverage()
 
@@ -82,7 +84,7 @@ def coverage() -> pd.DataFrame:
     return _coverage(store_version(current))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=16)
 def _bars(version: tuple, symbols: tuple[str, ...]) -> pd.DataFrame:
     return Store(version[0]).read(symbols)
 
@@ -92,7 +94,7 @@ def bars(symbols) -> pd.DataFrame:
     return _bars(store_version(current), tuple(sorted(set(symbols))))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _catalogue(user_file_version: tuple) -> pd.DataFrame:
     return catalogue_module.load_catalogue()
 
@@ -279,7 +281,7 @@ def label(symbol: str) -> str:
     return display_name(symbol, language())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=24)
 def _study(
     version: tuple,
     instruments: tuple[str, ...],
@@ -430,7 +432,7 @@ def ordered_within(low: int, high: int):
     return check
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=6)
 def _theme_segment(version: tuple, measure_rows: tuple, spec: EventStudySpec, window: tuple):
     from analysis.themes import theme_segment_study
     from data_sources.instruments import market_wide_instruments, segment_table
@@ -510,3 +512,21 @@ def timing_label(code: str) -> str:
         "unknown": t("unknown"),
     }
     return labels.get(code, code)
+
+
+def keep_valid(key: str, options, fallback=None, multi: bool = False) -> None:
+    """Before drawing a widget whose options depend on other choices (or on what is stored),
+    drop a remembered value that is no longer offered, so the widget falls back cleanly
+    instead of failing."""
+    if key not in st.session_state:
+        return
+    value = st.session_state[key]
+    if multi:
+        kept = [item for item in (value or []) if item in options]
+        if kept != list(value or []):
+            st.session_state[key] = kept or (fallback if fallback is not None else [])
+    elif value not in options:
+        if fallback is None:
+            del st.session_state[key]
+        else:
+            st.session_state[key] = fallback

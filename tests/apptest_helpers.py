@@ -20,7 +20,7 @@ PAGES = [
 ]
 
 
-def make_app(monkeypatch) -> AppTest:
+def make_app(monkeypatch, record_downloads: bool = True) -> AppTest:
     """AppTest of app.py in a fresh data directory.
 
     AppTest re-detects Streamlit's legacy ``pages/``-directory mode before *every* run, where a
@@ -44,7 +44,8 @@ def make_app(monkeypatch) -> AppTest:
             super().__init__(*args, **kwargs)
             storages.append(self)
 
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
+    if record_downloads:  # keeps every run's files: fine for a test, not for a long run
+        monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
     at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=120)
     at.media_storages = storages
     at.run()
