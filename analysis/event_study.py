@@ -352,6 +352,31 @@ class EventStudyResult:
         """The CAR summary (the headline table)."""
         return self.car_summary
 
+    def car_path(self) -> pd.DataFrame:
+        """CAR from the start of the event window to each day, with its standard error.
+
+        One row per pair × relative day τ: ``car`` = CAR(τ1, τ) and ``car_se`` from the same
+        variance as every CAR here (CLM eq. 4.4.17–18 over the L = τ − τ1 + 1 days so far),
+        for a confidence band around the CAR path.
+        """
+        columns = ["instrument", "event_id", "rel_day", "car", "car_se"]
+        if self.panel is None or not self.panel.size:
+            return pd.DataFrame(columns=columns)
+        first = int(self.panel.rel_days[0])
+        windows = [(first, int(day)) for day in self.panel.rel_days]
+        car, variance, _ = self.panel.car(windows)
+        pairs = self.panel.pairs
+        days = len(windows)
+        return pd.DataFrame(
+            {
+                "instrument": np.repeat(pairs["instrument"].to_numpy(), days),
+                "event_id": np.repeat(pairs["event_id"].to_numpy(), days),
+                "rel_day": np.tile(self.panel.rel_days, len(pairs)),
+                "car": car.T.ravel(),
+                "car_se": np.sqrt(variance).T.ravel(),
+            }
+        )[columns]
+
     def to_csv(
         self,
         directory: str | Path,

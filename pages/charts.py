@@ -115,16 +115,43 @@ def normalised_price_figure(
     return figure
 
 
+def _rgba(colour: str, alpha: float) -> str:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
 def event_window_figure(
-    abnormal_returns: pd.DataFrame, labels: dict, synthetic: bool, title: str
+    abnormal_returns: pd.DataFrame,
+    labels: dict,
+    synthetic: bool,
+    title: str,
+    car_path: pd.DataFrame | None = None,
 ) -> go.Figure:
-    """AR bars and CAR lines (both in %) against relative session, one colour per instrument."""
+    """AR bars and CAR lines (both in %) against relative session, one colour per instrument;
+    with ``car_path`` (and at most four series) a 95 % band of CAR ± 1.96 SE around each."""
     figure = go.Figure()
     several_events = abnormal_returns["event_id"].nunique() > 1
     groups = abnormal_returns.groupby(["event_id", "instrument"], sort=False)
+    bands = car_path is not None and len(car_path) and groups.ngroups <= 4
     for position, ((event_id, symbol), group) in enumerate(groups):
         colour = LINE_COLOURS[position % len(LINE_COLOURS)]
         name = labels.get(symbol, symbol) + (f" · {event_id}" if several_events else "")
+        if bands:
+            path = car_path[(car_path["event_id"] == event_id) & (car_path["instrument"] == symbol)]
+            upper = 100 * (path["car"] + 1.96 * path["car_se"])
+            lower = 100 * (path["car"] - 1.96 * path["car_se"])
+            figure.add_trace(
+                go.Scatter(
+                    x=list(path["rel_day"]) + list(path["rel_day"])[::-1],
+                    y=list(upper) + list(lower)[::-1],
+                    fill="toself",
+                    fillcolor=_rgba(colour, 0.12),
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    name=t("95% band") + f" {name}",
+                    showlegend=False,
+                )
+            )
         dates = group["date"].dt.strftime("%Y-%m-%d")
         figure.add_trace(
             go.Bar(

@@ -243,11 +243,17 @@ else:
         else t("{n} events", n=len(events))
     )
     st.plotly_chart(
-        charts.event_window_figure(result.abnormal_returns, labels, synthetic, title),
+        charts.event_window_figure(
+            result.abnormal_returns, labels, synthetic, title, result.car_path()
+        ),
         width="stretch",
         key="study_chart",
         config=charts.plot_config("policylens_event_window"),
     )
+    if len(labels) * len(events) <= 4:
+        st.caption(
+            t("Shaded: 95% band of the CAR path (CAR ± 1.96 SE, the same variance as the table).")
+        )
     windows = list(spec.windows)
     ui.keep_valid("study_car_window", windows, windows[0])
     chosen_window = st.selectbox(

@@ -58,12 +58,16 @@ class Outcome:
 
 @contextlib.contextmanager
 def data_directory() -> Iterator[Path]:
-    """A fresh POLICYLENS_DATA_DIR for the duration (restored afterwards)."""
+    """A fresh POLICYLENS_DATA_DIR for the duration (restored afterwards). It sits three levels
+    down a private sandbox, so a path-like symbol that escaped it would land in the sandbox,
+    where :func:`_files_outside` sees it."""
     previous = os.environ.get("POLICYLENS_DATA_DIR")
-    with tempfile.TemporaryDirectory() as directory:
-        os.environ["POLICYLENS_DATA_DIR"] = directory
+    with tempfile.TemporaryDirectory() as sandbox:
+        directory = Path(sandbox, "one", "two", "data")
+        directory.mkdir(parents=True)
+        os.environ["POLICYLENS_DATA_DIR"] = str(directory)
         try:
-            yield Path(directory)
+            yield directory
         finally:
             if previous is None:
                 os.environ.pop("POLICYLENS_DATA_DIR", None)
@@ -755,12 +759,10 @@ def _run_generated(strategy, check: Callable, examples: int) -> None:
 
 
 def _files_outside(directory: Path) -> set[str]:
-    """Every file under the data directory's parent except the data directory itself."""
-    parent = directory.parent
+    """Every file in the sandbox around the data directory but outside it."""
+    sandbox = directory.parents[2]
     return {
-        str(path)
-        for path in parent.rglob("*")
-        if path.is_file() and directory not in path.parents and path != directory
+        str(path) for path in sandbox.rglob("*") if path.is_file() and directory not in path.parents
     }
 
 

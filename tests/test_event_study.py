@@ -263,3 +263,27 @@ def test_reproduces_textbook_reference_firms():
     np.testing.assert_allclose(
         ours.loc[coefficients.index, "beta"], coefficients["beta"], rtol=1e-10
     )
+
+
+def test_car_path_ends_at_the_event_window_car_with_its_standard_error():
+    """The band's last point is the event-window CAR and SE of the summary (same formula)."""
+    from analysis.event_study import Event, EventStudySpec
+    from analysis.study import study_from_bars
+    from data_sources.base import BarQuery
+    from data_sources.demo import DemoSource
+    from data_sources.trading_calendar import all_sessions
+
+    bars = pd.concat([DemoSource().fetch(BarQuery(s)).bars for s in ("000300.SH", "399006.SZ")])
+    t0 = pd.Timestamp("2020-08-24")
+    result = study_from_bars(
+        bars, ["399006.SZ"], [Event("e", t0, t0)], EventStudySpec(), all_sessions(), "000300.SH"
+    )
+    path = result.car_path()
+    assert list(path["rel_day"]) == list(range(-5, 6))
+    summary = result.car_summary.query("window_start == -5 and window_end == 5").iloc[0]
+    assert path["car"].iloc[-1] == pytest.approx(summary["car"], rel=1e-12)
+    assert path["car_se"].iloc[-1] == pytest.approx(summary["car_se"], rel=1e-12)
+    ars = result.abnormal_returns
+    assert path["car"].to_numpy() == pytest.approx(ars["abnormal_return"].cumsum().to_numpy())
+    # one day: SE = σ √(1 + 1/L1 + (R_m − μ_m)²/Sxx) ≥ σ
+    assert path["car_se"].iloc[0] >= summary["sigma"]
