@@ -62,5 +62,7 @@ def test_five_hundred_random_interactions_with_bounded_memory():
     outcome = reliability.long_run(500)
     _clean(outcome)
     start, warm, end = outcome.rss
-    # after the caches are warm, 450 more interactions may not keep growing the process
-    assert end - warm < 150, outcome.notes
+    # After the caches are warm, 450 more interactions may not keep growing the process. The
+    # RSS wanders by about 100 MB as caches evict (measured 290-390 MB); the leak this guards
+    # against (every run's download files kept, unbounded caches) added 340 MB in 450 steps.
+    assert end - warm < 250, outcome.notes
