@@ -9,7 +9,12 @@ from analysis.overlaps import OVERLAP_CHOICES, resolve_overlaps
 from analysis.statistics import DEFAULT_STATISTICS
 from data_sources.catalogue import studyable
 from data_sources.errors import DataSourceError
-from data_sources.instruments import DEFAULT_BENCHMARK, market_wide_instruments, segment_instruments
+from data_sources.instruments import (
+    DEFAULT_BENCHMARK,
+    market_wide_instruments,
+    segment_instruments,
+    segment_table,
+)
 from data_sources.trading_calendar import all_sessions
 from pages import charts, ui
 from pages.i18n import t
@@ -54,6 +59,20 @@ if "study_measures" not in st.session_state or not set(st.session_state["study_m
     st.session_state["study_measures"] = (
         ["chinext-first-listings-2020"] if "chinext-first-listings-2020" in ids else ids[:1]
     )
+
+
+def _choose_all_measures() -> None:
+    st.session_state["study_measures"] = list(ids)
+
+
+st.button(
+    t("All {n} measures of the chosen themes", n=len(ids))
+    if ui.selected_themes()
+    else t("All {n} studyable measures", n=len(ids)),
+    key="study_all_measures",
+    on_click=_choose_all_measures,
+    help=t("Study every measure the sidebar's theme filter leaves, as one multi-event study."),
+)
 chosen_ids = st.multiselect(
     t("Policy measures"),
     ids,
@@ -117,8 +136,39 @@ for key, value in defaults.items():
     st.session_state.setdefault(key, value)
 if st.session_state["study_benchmark"] not in options:  # removed from the store meanwhile
     st.session_state["study_benchmark"] = defaults["study_benchmark"]
+segments_table = segment_table().set_index("id")
+offered_segments = [
+    code
+    for code in segments_table.index
+    if any(
+        s in options
+        for s in segments_table.at[code, "instruments"] + segments_table.at[code, "alternatives"]
+    )
+]
+
+
+def _add_segment() -> None:
+    code = st.session_state.get("study_add_segment")
+    if code is None:
+        return
+    row = segments_table.loc[code]
+    members = [s for s in row["instruments"] + row["alternatives"] if s in options]
+    current = list(st.session_state.get(instruments_key, []))
+    st.session_state[instruments_key] = list(dict.fromkeys(current + members))
+    st.session_state["study_add_segment"] = None
+
+
 left, right = st.columns([3, 2])
 with left:
+    st.selectbox(
+        t("Add every stored instrument of a segment"),
+        offered_segments,
+        index=None,
+        key="study_add_segment",
+        format_func=ui.segment_name,
+        on_change=_add_segment,
+        placeholder=t("Choose a segment"),
+    )
     instruments = st.multiselect(
         t("Instruments"),
         options,

@@ -227,6 +227,13 @@ ZH: dict[str, str] = {
         "没有符合主题筛选的可研究措施。请清除侧栏筛选，或打开“包含日期未经核实的措施”。"
     ),
     "Choose at least one measure.": "请至少选择一项措施。",
+    "All {n} measures of the chosen themes": "所选主题的全部 {n} 项措施",
+    "All {n} studyable measures": "全部 {n} 项可研究措施",
+    "Study every measure the sidebar's theme filter leaves, as one multi-event study.": (
+        "把侧栏主题筛选后剩下的每项措施作为一个多事件研究。"
+    ),
+    "Add every stored instrument of a segment": "添加某板块全部已存储的标的",
+    "Choose a segment": "选择板块",
     "Announced {date} ({timing}) → event session t0 **{t0}** · {theme} · segments: {segments} "
     "· date {confidence}": (
         "发布于 {date}（{timing}）→ 事件交易日 t0 **{t0}** · {theme} · 板块：{segments} · 日期{confidence}"

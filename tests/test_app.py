@@ -452,3 +452,22 @@ def test_removing_a_series_needs_a_confirmation(app):
     assert not app.exception
     assert "399006.SZ" not in Store().symbols()
     assert any("Removed 399006.SZ" in s.value for s in app.success)
+
+
+def test_measures_by_theme_and_instruments_by_segment(app):
+    app.sidebar.multiselect(key="theme_filter").set_value(["T5"]).run()
+    goto(app, "pages/event_study.py")
+    app.button(key="study_all_measures").click().run()
+    chosen = app.multiselect(key="study_measures").value
+    studyable = load_catalogue()
+    t5 = studyable[
+        studyable["theme"].eq("T5") | studyable["secondary_themes"].map(lambda s: "T5" in s)
+    ]
+    expected = set(t5[t5["event_session"].notna() & t5["confidence"].eq("verified")]["id"])
+    assert set(chosen) == expected and len(chosen) > 3
+    assert not app.exception
+    key = f"study_instruments_{'_'.join(sorted(chosen))}"
+    app.selectbox(key="study_add_segment").set_value("BRK").run()
+    assert {"399975.SZ", "801193.SI", "BK0473.EM"} <= set(app.multiselect(key=key).value)
+    assert app.selectbox(key="study_add_segment").value is None
+    assert not app.exception
