@@ -3,7 +3,6 @@
 import streamlit as st
 
 from analysis.event_study import Event, EventStudyInputError, EventStudySpec
-from analysis.export import csv_bytes, study_zip
 from analysis.models import MODELS
 from analysis.overlaps import OVERLAP_CHOICES, resolve_overlaps
 from analysis.statistics import DEFAULT_STATISTICS
@@ -528,20 +527,31 @@ parameters = {
     "url": "?" + "&".join(f"{k}={v}" for k, v in st.query_params.items()),
 }
 stem = chosen_ids[0] if len(chosen_ids) == 1 else f"{len(chosen_ids)}-measures"
+files, archive = ui.study_files(
+    instruments,
+    market,
+    events,
+    spec,
+    constant_mean_for,
+    PLACEBO_DRAWS,
+    metadata,
+    parameters,
+    f"policylens_{stem}",
+)
 st.download_button(
     t("Everything as one ZIP (all CSVs + parameters.json)"),
-    data=study_zip(frames, metadata, parameters, f"policylens_{stem}"),
+    data=archive,
     file_name=f"policylens_{stem}.zip",
     mime="application/zip",
     key="download_zip",
     icon=":material/folder_zip:",
     type="primary",
 )
-columns = st.columns(len(frames))
-for column, (name, frame) in zip(columns, frames.items(), strict=True):
+columns = st.columns(len(files))
+for column, name in zip(columns, files, strict=True):
     column.download_button(
         f"{name}.csv",
-        data=csv_bytes(frame, metadata),
+        data=files[name],
         file_name=f"{stem}_{name}.csv",
         mime="text/csv",
         key=f"download_{name}",

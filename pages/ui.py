@@ -8,6 +8,8 @@ otherwise.
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -309,16 +311,10 @@ def _study(
     )
 
 
-def run_study(
-    instruments, market, events, spec: EventStudySpec, constant_mean_for=(), placebo_draws: int = 0
-):
-    """Cached event study of ``instruments`` around ``events`` (analysis.Event objects).
-    With one event and ``placebo_draws``, a placebo distribution avoiding every catalogue
-    event window comes with it."""
+def _study_arguments(instruments, market, events, spec, constant_mean_for, placebo_draws):
     as_tuples = tuple((e.event_id, e.event_date, e.event_session) for e in events)
-    current = store()
-    return _study(
-        store_version(current),
+    return (
+        store_version(store()),
         tuple(instruments),
         market,
         as_tuples,
@@ -326,6 +322,43 @@ def run_study(
         tuple(constant_mean_for),
         placebo_draws,
         tuple(catalogue()["event_session"].dropna()),
+    )
+
+
+def run_study(
+    instruments, market, events, spec: EventStudySpec, constant_mean_for=(), placebo_draws: int = 0
+):
+    """Cached event study of ``instruments`` around ``events`` (analysis.Event objects).
+    With one event and ``placebo_draws``, a placebo distribution avoiding every catalogue
+    event window comes with it."""
+    return _study(
+        *_study_arguments(instruments, market, events, spec, constant_mean_for, placebo_draws)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _study_files(arguments: tuple, metadata: tuple, parameters: str, stem: str):
+    from analysis.export import csv_bytes, study_zip
+
+    frames = _study(*arguments).frames()
+    metadata = dict(metadata)
+    files = {name: csv_bytes(frame, metadata) for name, frame in frames.items()}
+    return files, study_zip(frames, metadata, json.loads(parameters), stem)
+
+
+def study_files(
+    instruments, market, events, spec, constant_mean_for, placebo_draws, metadata, parameters, stem
+) -> tuple[dict[str, bytes], bytes]:
+    """Every table of a study as CSV bytes, and the study ZIP; cached, because serialising a
+    study with its placebo draws takes longer than the rest of a rerun."""
+    arguments = _study_arguments(
+        instruments, market, events, spec, constant_mean_for, placebo_draws
+    )
+    return _study_files(
+        arguments,
+        tuple(metadata.items()),
+        json.dumps(parameters, default=str, ensure_ascii=False),
+        stem,
     )
 
 
