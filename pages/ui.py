@@ -205,10 +205,16 @@ def init_language() -> None:
     if shown is not None and shown != language():
         for key in list(st.session_state):
             value = st.session_state[key]
-            if key.startswith(_LANGUAGE_DEPENDENT_WIDGETS) and not isinstance(value, dict):
+            # Only option values: buttons, toggles and checkboxes (bool) have no translated
+            # options, and a button's state may not be assigned at all; charts keep a dict.
+            if (
+                key.startswith(_LANGUAGE_DEPENDENT_WIDGETS)
+                and value is not None
+                and not isinstance(value, dict | bool)
+            ):
                 try:
                     st.session_state[key] = value
-                except StreamlitAPIException:  # a button or a chart selection: nothing to keep
+                except StreamlitAPIException:
                     continue
     st.session_state["_language_shown"] = language()
 
