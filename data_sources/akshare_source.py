@@ -34,7 +34,7 @@ import pandas as pd
 from data_sources.base import BarQuery, BarSource
 from data_sources.errors import DataSourceError
 from data_sources.instruments import get_instrument
-from data_sources.schema import to_canonical
+from data_sources.schema import parse_dates, to_canonical
 
 #: akshare's Chinese column names → canonical names (shared with file import).
 CHINESE_COLUMNS = {
@@ -164,7 +164,7 @@ def _check_payload(frame: pd.DataFrame, symbol: str) -> None:
     def fail(reason: str) -> DataSourceError:
         return DataSourceError(reason, symbol=symbol, source="akshare")
 
-    dates = pd.to_datetime(frame["date"], errors="coerce")
+    dates = parse_dates(frame["date"])
     if dates.isna().any():
         shown = frame["date"][dates.isna()].iloc[0]
         raise fail(f"unreadable date {shown!r} in the response")

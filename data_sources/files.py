@@ -21,7 +21,14 @@ import pandas as pd
 from data_sources.akshare_source import CHINESE_COLUMNS
 from data_sources.base import BarQuery, BarSource
 from data_sources.errors import DataSourceError
-from data_sources.schema import CANONICAL_COLUMNS, check_symbol, to_canonical
+from data_sources.schema import (
+    CANONICAL_COLUMNS,
+    EARLIEST_DATE,
+    check_symbol,
+    latest_date,
+    parse_dates,
+    to_canonical,
+)
 
 _ENGLISH_ALIASES = {
     "date": "date",
@@ -122,6 +129,7 @@ def parse_price_file(content: bytes, name: str, symbol: str | None = None) -> pd
     # A dated row with no values at all is a session without data (a suspension; baostock
     # writes these): skip it, so the session is a gap. A row with some values but no close is
     # still an error, since which price is missing matters.
+    frame = frame.reset_index(drop=True)  # row numbers in messages count from the file's rows
     values = frame.drop(columns="date").astype("string").apply(lambda c: c.str.strip())
     blank = (values.isna() | (values == "")).all(axis=1)
     frame = frame[~blank]
@@ -142,15 +150,21 @@ def _check_cells(frame: pd.DataFrame, where: str) -> None:
     row_of = frame.index.to_numpy() + 2  # file row numbers (the header is row 1)
     text_dates = frame["date"].astype("string").str.strip()
     compact = text_dates.str.fullmatch(r"\d{8}").fillna(False)
-    if compact.all():  # tushare's 20240924
-        dates = pd.to_datetime(text_dates, errors="coerce", format="%Y%m%d")
-    else:
-        dates = pd.to_datetime(text_dates, errors="coerce", format="mixed")
+    # tushare's 20240924, or any common spelling
+    dates = parse_dates(text_dates, "%Y%m%d" if compact.all() else None)
     if dates.isna().any():
         position = int(dates.isna().to_numpy().argmax())
         raise DataSourceError(
             f"row {row_of[position]}, column 'date': "
             f"{frame['date'].iloc[position]!r} is not a date",
+            source=where,
+        )
+    outside = (dates < EARLIEST_DATE) | (dates > latest_date())
+    if outside.any():
+        position = int(outside.to_numpy().argmax())
+        raise DataSourceError(
+            f"row {row_of[position]}, column 'date': {frame['date'].iloc[position]!r} is "
+            f"outside {EARLIEST_DATE:%Y-%m-%d}…{latest_date():%Y-%m-%d}",
             source=where,
         )
     for column in (c for c in ("open", "high", "low", "close") if c in frame.columns):

@@ -38,6 +38,45 @@ def check_symbol(symbol: object) -> str:
     return cleaned
 
 
+#: Dates a price series may carry: from 1900 (older data are not daily market data anyone
+#: feeds this tool) to a year ahead (a typo such as 5024 would otherwise overflow the
+#: nanosecond timestamps pandas uses, or sit in the future unnoticed).
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
+
+
+def latest_date() -> pd.Timestamp:
+    return pd.Timestamp.today().normalize() + pd.Timedelta(days=366)
+
+
+def parse_dates(values: pd.Series, date_format: str | None = None) -> pd.Series:
+    """Dates of any common spelling (or ``date_format``) as naive timestamps; NaT where a value
+    is not a date. Never raises: mixed time zones and out-of-range years become NaT or are
+    caught by the range check of the caller."""
+    try:
+        if date_format is not None:
+            parsed = pd.to_datetime(values, errors="coerce", format=date_format)
+        else:
+            parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+        if getattr(parsed.dt, "tz", None) is not None:
+            parsed = parsed.dt.tz_localize(None)
+        return parsed.astype("datetime64[us]")
+    except (ValueError, TypeError, OverflowError):
+        # e.g. mixed time zones: one value at a time, each made naive
+        return pd.Series(
+            [_one_date(value) for value in values], index=values.index, dtype="datetime64[us]"
+        )
+
+
+def _one_date(value):
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        return pd.NaT
+    if stamp is pd.NaT:
+        return pd.NaT
+    return stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
+
+
 def empty_bars() -> pd.DataFrame:
     """An empty canonical table with the right dtypes."""
     frame = pd.DataFrame({column: pd.Series(dtype="float64") for column in CANONICAL_COLUMNS})
@@ -60,14 +99,21 @@ def to_canonical(frame: pd.DataFrame, symbol: str, *, source: str | None = None)
         raise DataSourceError("no close column", symbol=symbol, source=source)
     out = pd.DataFrame(index=frame.index)
     out["symbol"] = symbol
-    dates = pd.to_datetime(frame["date"], errors="coerce")
+    dates = parse_dates(frame["date"])
     if dates.isna().any():
-        bad = frame.loc[dates.isna(), "date"].iloc[0]
+        bad = frame.loc[dates.isna().to_numpy(), "date"].iloc[0]
         raise DataSourceError(
             f"date {bad!r} cannot be read as a date", symbol=symbol, source=source
         )
-    out["date"] = dates.dt.tz_localize(None) if dates.dt.tz is not None else dates
-    out["date"] = out["date"].dt.normalize().astype("datetime64[ns]")
+    outside = (dates < EARLIEST_DATE) | (dates > latest_date())
+    if outside.any():
+        bad = frame.loc[outside.to_numpy(), "date"].iloc[0]
+        raise DataSourceError(
+            f"date {bad!r} is outside {EARLIEST_DATE:%Y-%m-%d}…{latest_date():%Y-%m-%d}",
+            symbol=symbol,
+            source=source,
+        )
+    out["date"] = dates.dt.normalize().astype("datetime64[ns]").to_numpy()
     for column in NUMERIC_COLUMNS:
         if column in frame.columns:
             out[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")

@@ -178,3 +178,32 @@ def test_every_shared_market_file_imports_with_the_manifest_row_counts(data_dir)
     )
     assert (coverage.loc[expected.index, "first_date"] == pd.to_datetime(expected["start"])).all()
     assert (coverage.loc[expected.index, "last_date"] == pd.to_datetime(expected["end"])).all()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # found by the reliability matrix (generated inputs); each once escaped as an exception
+        (
+            b"date,close\n2024-09-23,1\n5024-09-24,2\n",
+            "row 3, column 'date': '5024-09-24' is outside",
+        ),
+        (b"date,close\n2024-09-23,1\n0001-09-24,2\n", "row 3, column 'date'"),
+        # mixed time zones: refused by name (once a ValueError from pandas)
+        (b"date,close\n2024-09-23+05:00,1\n2024-09-24-03:00,2\n2024-09-25,3\n", "column 'date'"),
+    ],
+)
+def test_out_of_range_and_mixed_zone_dates(content, message):
+    with pytest.raises(DataSourceError, match=message):
+        parse_price_file(content, "p.csv")
+
+
+def test_rows_with_more_fields_than_the_header_give_a_clear_message():
+    # pandas turns the first column into the index when rows are longer than the header
+    content = "日期,收盘\n2024-09-23,3201.35,x\n2024-09-24,3351.91,y\n".encode()
+    try:
+        bars = parse_price_file(content, "long.csv")
+    except DataSourceError as error:
+        assert "long.csv" in str(error)
+    else:
+        assert len(bars) == 2
