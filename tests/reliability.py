@@ -44,6 +44,7 @@ class Outcome:
     crashes: int = 0
     rows_lost: int = 0
     notes: list[str] = field(default_factory=list)
+    rss: tuple = ()  # long run: RSS in MB at start, after 50 steps, at the end
 
     def fail(self, note: str) -> None:
         self.failures += 1
@@ -650,8 +651,7 @@ def long_run(interactions: int = 500, seed: int = 20200727) -> Outcome:
         f"RSS start {start_rss:.0f} MB, after 50 steps {warm:.0f} MB, end {end_rss:.0f} MB "
         f"(every 100 steps: {', '.join(trace)} MB)"
     )
-    rss_after_warmup = warm
-    outcome.rss = (start_rss, rss_after_warmup, end_rss)
+    outcome.rss = (start_rss, warm, end_rss)
     return outcome
 
 
