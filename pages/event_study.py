@@ -508,7 +508,6 @@ st.caption(
         "data_mode and data_vintage columns."
     )
 )
-frames = result.frames()
 parameters = {
     "measures": list(chosen_ids),
     "events": [
