@@ -83,9 +83,11 @@ def theme_label(theme_id: str, language: str = "en") -> str:
     return f"{theme_id} {row['name_zh'] if language == 'zh' else row['name_en']}"
 
 
-def theme_short(theme_id: str) -> str:
-    """``"T4 Zero tolerance"``: for narrow table columns."""
-    return f"{theme_id} {themes().set_index('id').at[theme_id, 'short_en']}"
+def theme_short(theme_id: str, language: str = "en") -> str:
+    """``"T4 Zero tolerance"``: for narrow table columns (in Chinese the task's name, which
+    has no shorter form)."""
+    row = themes().set_index("id").loc[theme_id]
+    return f"{theme_id} {row['name_zh'] if language == 'zh' else row['short_en']}"
 
 
 # -- validation ----------------------------------------------------------------------------------

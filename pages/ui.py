@@ -524,8 +524,7 @@ def significance_stars(p_value: float) -> str:
 
 def theme_short(theme_id: str) -> str:
     """``"T4 Zero tolerance"`` / ``"T4 零容忍…"`` for narrow places."""
-    row = catalogue_module.themes().set_index("id").loc[theme_id]
-    return f"{theme_id} {row['name_zh'] if language() == 'zh' else row['short_en']}"
+    return catalogue_module.theme_short(theme_id, language())
 
 
 def segment_name(code: str) -> str:
