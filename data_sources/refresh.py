@@ -62,13 +62,15 @@ def is_transient(error: DataSourceError) -> bool:
 
 
 def incremental_start(store: Store, symbol: str, overlap: int = OVERLAP_SESSIONS) -> pd.Timestamp:
-    """First date to fetch for ``symbol`` (see the module docstring)."""
-    coverage = store.coverage()
-    row = coverage[coverage["symbol"] == symbol]
-    if row.empty or row["source"].iloc[0] != "akshare" or pd.isna(row["last_date"].iloc[0]):
+    """First date to fetch for ``symbol`` (see the module docstring).
+
+    Reads the symbol's own provenance, not the whole coverage table: a refresh of thousands of
+    instruments calls this once per instrument."""
+    stored = store.provenance(symbol)
+    if not stored or stored.get("source") != "akshare" or not stored.get("last_date"):
         return FETCH_START
     sessions = all_sessions()
-    position = sessions.searchsorted(row["last_date"].iloc[0])
+    position = sessions.searchsorted(pd.Timestamp(stored["last_date"]))
     return max(sessions[max(position - overlap, 0)], FETCH_START)
 
 

@@ -304,6 +304,12 @@ class Store:
             meta.update(self._shard_meta(shard))
         return meta
 
+    def provenance(self, symbol: str) -> dict | None:
+        """Source, detail, fetch time, first/last date and rows of one stored symbol (``None``
+        when it is not stored); reads only that symbol's shard."""
+        symbol = check_symbol(symbol)
+        return self._shard_meta(shard_of(symbol)).get(symbol)
+
     def symbols(self) -> list[str]:
         return sorted(self._all_meta())
 

@@ -49,6 +49,13 @@ def test_round_trip_and_coverage(tmp_path):
     assert coverage["first_date"] == pd.Timestamp("2020-01-02")
     assert coverage["last_date"] == pd.Timestamp("2020-01-03")
     assert coverage["fetched_at"].endswith("Z")
+    provenance = store.provenance("399006.SZ")
+    assert (provenance["source"], provenance["last_date"], provenance["rows"]) == (
+        "akshare",
+        "2020-01-03",
+        2,
+    )
+    assert store.provenance("000300.SH") is None
 
 
 def test_full_read_is_in_symbol_then_date_order_and_requested_order_is_kept(tmp_path):
