@@ -501,6 +501,20 @@ def concurrent_writers() -> Outcome:
     return outcome
 
 
+#: A measure the catalogue accepts; generated and hostile cases vary it.
+VALID_MEASURE = {
+    "id": "my-measure",
+    "title_zh": "测试措施",
+    "title_en": "A test measure",
+    "announcement_date": "2021-03-01",
+    "timing": "before_open",
+    "theme": "T2",
+    "segments": ["CHN"],
+    "source_url": "https://www.csrc.gov.cn/",
+    "confidence": "verified",
+}
+
+
 # -- 4. exports ----------------------------------------------------------------------------------
 INJECTIONS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)"]
 
@@ -552,15 +566,10 @@ def export_round_trips() -> Outcome:
     with data_directory():
         rows = [
             {
+                **VALID_MEASURE,
                 "id": f"hostile-{number}",
                 "title_zh": f"注册制改革{number}",
                 "title_en": text,
-                "announcement_date": "2021-03-01",
-                "timing": "before_open",
-                "theme": "T2",
-                "segments": ["CHN"],
-                "source_url": "https://www.csrc.gov.cn/",
-                "confidence": "verified",
                 "note": text,
             }
             for number, text in enumerate(INJECTIONS)
@@ -776,19 +785,6 @@ def _expected(outcome: Outcome, where: str, call: Callable, expected: tuple) -> 
     except Exception as error:  # noqa: BLE001 - counting what escapes
         outcome.crash(f"{where}: {type(error).__name__}: {error}"[:220])
         return None
-
-
-VALID_MEASURE = {
-    "id": "my-measure",
-    "title_zh": "测试措施",
-    "title_en": "A test measure",
-    "announcement_date": "2021-03-01",
-    "timing": "before_open",
-    "theme": "T2",
-    "segments": ["CHN"],
-    "source_url": "https://www.csrc.gov.cn/",
-    "confidence": "verified",
-}
 
 
 def bad_inputs(examples: int = 60) -> list[Outcome]:

@@ -18,9 +18,10 @@ from data_sources.schema import CANONICAL_COLUMNS
 KLINE_URL = "https://push2his.eastmoney.com/api/qt/stock/kline/get"
 
 
-def _index_payload(lines):
-    # stock_zh_index_daily_em asks for fields2=f51..f58: 8 comma-separated values per line
-    return {"rc": 0, "data": {"code": "000300", "market": 1, "name": "沪深300", "klines": lines}}
+def _kline_payload(lines, code="000300", name="沪深300"):
+    """Eastmoney's kline reply. Indices (stock_zh_index_daily_em, fields2=f51..f58) carry 8
+    comma-separated values per line; funds and stocks 11."""
+    return {"rc": 0, "data": {"code": code, "market": 1, "name": name, "klines": lines}}
 
 
 INDEX_LINES = [
@@ -34,7 +35,7 @@ INDEX_LINES = [
 def test_index_daily_bars_become_canonical():
     responses.get(
         KLINE_URL,
-        json=_index_payload(INDEX_LINES),
+        json=_kline_payload(INDEX_LINES),
         match=[
             matchers.query_param_matcher(
                 {
@@ -65,12 +66,12 @@ def test_index_daily_bars_become_canonical():
 def test_shenzhen_and_beijing_indices_use_market_zero():
     responses.get(
         KLINE_URL,
-        json=_index_payload(INDEX_LINES),
+        json=_kline_payload(INDEX_LINES),
         match=[matchers.query_param_matcher({"secid": "0.399006"}, strict_match=False)],
     )
     responses.get(
         KLINE_URL,
-        json=_index_payload(INDEX_LINES),
+        json=_kline_payload(INDEX_LINES),
         match=[matchers.query_param_matcher({"secid": "0.899050"}, strict_match=False)],
     )
     assert len(AkshareSource().fetch(BarQuery("399006.SZ")).bars) == 3
@@ -87,10 +88,7 @@ def test_creit_uses_fund_history_back_adjusted():
     ]
     responses.get(
         KLINE_URL,
-        json={
-            "rc": 0,
-            "data": {"code": "508000", "market": 1, "name": "华安张江光大园", "klines": lines},
-        },
+        json=_kline_payload(lines, "508000", "华安张江光大园"),
         match=[matchers.query_param_matcher({"secid": "1.508000", "fqt": "2"}, strict_match=False)],
     )
     result = AkshareSource().fetch(BarQuery("508000.SH"))
@@ -110,7 +108,7 @@ def test_unknown_code_is_a_named_error():
 
 @responses.activate
 def test_empty_result_is_a_named_error():
-    responses.get(KLINE_URL, json=_index_payload([]))
+    responses.get(KLINE_URL, json=_kline_payload([]))
     with pytest.raises(DataSourceError, match="returned no rows"):
         AkshareSource().fetch(BarQuery("399006.SZ"))
 
@@ -137,10 +135,7 @@ def test_a_share_stock_uses_back_adjusted_history():
     ]
     responses.get(
         KLINE_URL,
-        json={
-            "rc": 0,
-            "data": {"code": "600377", "market": 1, "name": "宁沪高速", "klines": lines},
-        },
+        json=_kline_payload(lines, "600377", "宁沪高速"),
         match=[matchers.query_param_matcher({"secid": "1.600377", "fqt": "2"}, strict_match=False)],
     )
     result = AkshareSource().fetch(BarQuery("600377.SH"))
