@@ -166,33 +166,38 @@ def _covid_price_files(folder, directory, tickers=None) -> list[str]:
     return arguments
 
 
+def _covid_design(directory) -> list[str]:
+    """estudy2's COVID-19 example design: S&P 500 market, 2020-03-16, the data's own
+    calendar, log returns, estimation [-240, -1], event window [0, 4], at least 200 returns."""
+    return [
+        "--market",
+        str(directory / "GSPC.csv"),
+        "--event-date",
+        "2020-03-16",
+        "--calendar",
+        "data",
+        "--returns",
+        "log",
+        "--estimation",
+        "-240",
+        "-1",
+        "--window",
+        "0",
+        "4",
+        "--min-estimation",
+        "200",
+    ]
+
+
 def test_textbook_reference_through_the_cli_with_the_data_calendar(tmp_path, capsys):
     folder = shared_path("validation", "estudy2_covid7")
-    _covid_price_files(folder, tmp_path, ("AMZN", "ZM"))
+    prices = _covid_price_files(folder, tmp_path, ("AMZN", "ZM"))
     out = tmp_path / "out"
     code, _, err = _run(
         [
             "study",
-            "--prices",
-            str(tmp_path / "AMZN.csv"),
-            "--prices",
-            str(tmp_path / "ZM.csv"),
-            "--market",
-            str(tmp_path / "GSPC.csv"),
-            "--event-date",
-            "2020-03-16",
-            "--calendar",
-            "data",
-            "--returns",
-            "log",
-            "--estimation",
-            "-240",
-            "-1",
-            "--window",
-            "0",
-            "4",
-            "--min-estimation",
-            "200",
+            *prices,
+            *_covid_design(tmp_path),
             "--out",
             str(out),
         ],
@@ -473,25 +478,10 @@ def test_estudy2_conventions_through_the_cli(tmp_path, capsys):
         [
             "study",
             *paths,
-            "--market",
-            str(tmp_path / "GSPC.csv"),
-            "--event-date",
-            "2020-03-16",
-            "--calendar",
-            "data",
-            "--returns",
-            "log",
-            "--estimation",
-            "-240",
-            "-1",
-            "--window",
-            "0",
-            "4",
+            *_covid_design(tmp_path),
             "--car-window",
             "0",
             "4",
-            "--min-estimation",
-            "200",
             "--conventions",
             "estudy2",
             "--test",
