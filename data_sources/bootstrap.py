@@ -12,10 +12,18 @@ from data_sources.store import Store
 
 
 def seed_demo_if_empty(store: Store) -> list[str]:
-    """Write the demo series when the store holds no bars; return the symbols written."""
+    """Write the demo series when the store holds no bars; return the symbols written.
+
+    The emptiness check outside the lock only saves taking it on every page run; under the
+    lock the store is read again and only demo symbols still absent are written, so an import
+    or a fetch that committed meanwhile (another session, the CLI) is never replaced.
+    """
     if not store.is_empty():
         return []
     source = DemoSource()
-    written = demo_symbols()
-    store.write_many([source.fetch(BarQuery(symbol)) for symbol in written])
-    return list(written)
+    with store.write_lock():
+        present = set(store.symbols())
+        absent = [symbol for symbol in demo_symbols() if symbol not in present]
+        if absent:
+            store.write_many([source.fetch(BarQuery(symbol)) for symbol in absent])
+    return absent

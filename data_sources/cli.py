@@ -7,8 +7,10 @@
     python -m data_sources constituents INDEX                     # e.g. 399975 (brokerages)
     python -m data_sources creits                                 # every listed C-REIT
     python -m data_sources boards                                 # Eastmoney industry boards
+    python -m data_sources check [--quarantine]                   # verify every stored file
 
-Exit codes: 0 success; 1 some instruments failed to refresh (the others are stored); 2 bad
+Exit codes: 0 success; 1 some instruments failed to refresh (the others are stored), or
+``check`` found damaged files; 2 bad
 input (every problem on stderr, each naming the row and field;
 nothing is imported); 1 an unexpected internal error (set POLICYLENS_DEBUG=1 for the traceback).
 """
@@ -86,6 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
     cons.add_argument("index", metavar="INDEX", help="e.g. 399975 or 000300.SH")
     commands.add_parser("creits", help="every listed C-REIT (CSV to stdout)")
     commands.add_parser("boards", help="Eastmoney industry boards with their codes (CSV)")
+    check = commands.add_parser(
+        "check",
+        help="verify the whole store: every shard, every series checksum, status and old files",
+    )
+    check.add_argument(
+        "--quarantine",
+        action="store_true",
+        help="move damaged files aside into <store>/quarantine and list what to re-fetch",
+    )
     files = commands.add_parser("import", help="store price files (CSV or Excel) as series")
     files.add_argument("files", nargs="+", metavar="FILE")
     files.add_argument(
@@ -122,7 +133,65 @@ def run_import(args) -> int:
             f"({bars['date'].iloc[0]:%Y-%m-%d} to {bars['date'].iloc[-1]:%Y-%m-%d})"
             + (f"; skipped {skipped} dated rows with no values" if skipped else "")
         )
+    report_quarantined(store)
     return 0
+
+
+def report_quarantined(store) -> None:
+    """Name every damaged file a write moved aside, and how to get back what it held."""
+    for damage, target in store.quarantined:
+        print(
+            f"note: damaged {damage.file} ({damage.problem}) was moved aside to {target}",
+            file=sys.stderr,
+        )
+    if store.quarantined:
+        print_refetch(store, file=sys.stderr)
+
+
+def print_refetch(store, file=None) -> None:
+    lost = store.to_refetch()
+    if lost.empty:
+        return
+    print(f"series to re-fetch or re-import ({len(lost)}):", file=file)
+    for row in lost.itertuples():
+        print(f"  {row.symbol}: {row.how}", file=file)
+
+
+def run_check(args) -> int:
+    """Verify every stored file; exit 1 when anything is damaged (0 when the store is clean)."""
+    import pandas as pd
+
+    from data_sources.store import Store
+
+    store = Store()
+    damage = store.damaged()
+    series = len(store.symbols())
+    shards = len(list(store.shards_dir.glob("shard-*.arrow")))
+    statuses = len(list(store.status_dir.glob("*.json")))
+    print(
+        f"store {store.root}: {shards} shard file(s), {series} series, {statuses} status "
+        f"file(s) checked"
+    )
+    if not damage:
+        print("no damaged files")
+        print_refetch(store)
+        return 0
+    table = pd.DataFrame(
+        {
+            "file": [d.file for d in damage],
+            "problem": [d.problem for d in damage],
+            "series lost": [", ".join(d.symbols) or "-" for d in damage],
+        }
+    )
+    print(f"{len(damage)} damaged file(s):")
+    print(table.to_string(index=False, justify="left", max_colwidth=120))
+    if args.quarantine:
+        for item, target in store.quarantine(damage):
+            print(f"moved aside: {item.file} -> {target}")
+        print_refetch(store)
+    else:
+        print(f"move them aside with: {PROGRAM} check --quarantine")
+    return 1
 
 
 def refresh_symbols_from(args) -> list[str]:
@@ -171,9 +240,10 @@ def run_refresh(args) -> int:
         )
         sys.stderr.flush()
 
+    store = Store()
     outcomes = refresh(
         symbols,
-        Store(),
+        store,
         workers=args.workers,
         delay=args.delay,
         retries=args.retries,
@@ -183,6 +253,7 @@ def run_refresh(args) -> int:
     failed = [o for o in outcomes if o.status != "ok"]
     for outcome in failed:
         print(f"{PROGRAM}: {outcome.symbol}: {outcome.message}", file=sys.stderr)
+    report_quarantined(store)
     stored = sum(o.rows_stored for o in outcomes)
     print(
         f"refreshed {len(outcomes) - len(failed)} of {len(outcomes)} series "
@@ -217,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_refresh(args)
         if args.command == "import":
             return run_import(args)
+        if args.command == "check":
+            return run_check(args)
         if args.command == "constituents":
             from data_sources.constituents import SURVIVORSHIP_CAVEAT, constituents
 

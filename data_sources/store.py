@@ -34,11 +34,15 @@ import datetime as dt
 import fcntl
 import json
 import os
+import shutil
+import threading
 import uuid
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -72,6 +76,15 @@ _SCHEMA = pa.schema(
 )
 
 
+#: What a damaged file may raise while it is opened or parsed (Arrow's own errors derive from
+#: ValueError, OSError or ArrowException; broken JSON metadata raises ValueError too).
+_DAMAGE_ERRORS = (pa.ArrowException, OSError, ValueError, KeyError, TypeError, IndexError)
+_ARROW_MAGIC = b"ARROW1"
+#: Writers holding the lock, per thread: a writer calling another writer (the demo seeding
+#: calls ``write_many`` under the lock) must not wait on its own ``flock``.
+_locks_held = threading.local()
+
+
 def _utc_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -81,6 +94,96 @@ def shard_of(symbol: str) -> int:
     return zlib.crc32(symbol.encode("utf-8")) % SHARD_COUNT
 
 
+def _value_bytes(array: pa.Array) -> Iterator:
+    """The bytes that hold ``array``'s values, independent of how its buffers are laid out (an
+    array sliced in memory and the same array read back from a file give the same bytes)."""
+    buffers = array.buffers()
+    if array.null_count:
+        yield np.asarray(array.is_valid()).tobytes()
+    if pa.types.is_string(array.type):
+        offsets = np.frombuffer(buffers[1], np.int32, len(array) + 1, array.offset * 4)
+        if offsets[0]:
+            yield (offsets - offsets[0]).tobytes()
+        else:
+            yield buffers[1].slice(array.offset * 4, (len(array) + 1) * 4)
+        yield buffers[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
+    else:
+        width = array.type.bit_width // 8
+        yield buffers[1].slice(array.offset * width, len(array) * width)
+
+
+def batch_checksum(batch: pa.RecordBatch) -> int:
+    """CRC-32 of every value of ``batch`` (zlib's crc32 runs at several GB/s and releases the
+    GIL, so verifying a whole store costs a fraction of reading it)."""
+    crc = 0
+    for column in batch.columns:
+        for part in _value_bytes(column):
+            crc = zlib.crc32(part, crc)
+    return crc
+
+
+def _batch_problem(batch: pa.RecordBatch, provenance: dict) -> str | None:
+    """What is wrong with a stored batch, or ``None``. Batches written before checksums existed
+    are checked for shape only."""
+    if not batch.schema.equals(_SCHEMA):
+        return "its columns are not the store's"
+    if batch.num_rows != provenance.get("rows"):
+        return f"{batch.num_rows} rows where {provenance.get('rows')} were stored"
+    if "crc32" in provenance and batch_checksum(batch) != provenance["crc32"]:
+        return "its values do not match their checksum (changed on disk)"
+    return None
+
+
+def _parse_meta(schema: pa.Schema) -> dict[str, dict]:
+    metadata = schema.metadata or {}
+    meta = json.loads(metadata[_META_KEY]) if _META_KEY in metadata else {}
+    if not isinstance(meta, dict) or not all(isinstance(m, dict) for m in meta.values()):
+        raise ValueError("the provenance metadata is not a table of series")
+    return meta
+
+
+def refetch_hint(symbol: str, provenance: dict) -> str:
+    """How to get a lost series back, from its provenance."""
+    source = provenance.get("source")
+    if source in ("akshare", "demo"):
+        return f"python -m data_sources refresh --symbol {symbol}"
+    if source == "import":
+        detail = str(provenance.get("detail") or "")
+        original = detail.removeprefix("file ") if detail.startswith("file ") else "FILE"
+        return f"re-import the file: python -m data_sources import {original} --symbol {symbol}"
+    return "source unknown: re-fetch or re-import it"
+
+
+@dataclass
+class Damage:
+    """One damaged file of the store: where, what is wrong, and the series it held (when the
+    file still says so; ``held`` maps each lost symbol to its provenance)."""
+
+    file: str  # relative to the store root, e.g. "shards/shard-07.arrow"
+    problem: str
+    held: dict[str, dict] = field(default_factory=dict)
+    #: True: the file cannot be used at all; False: only the series in ``held`` are damaged and
+    #: the file's other series are served.
+    whole_file: bool = True
+
+    @property
+    def symbols(self) -> list[str]:
+        return sorted(self.held)
+
+    def describe(self) -> str:
+        held = f" (held {', '.join(self.symbols)})" if self.held else ""
+        return f"{self.file}: {self.problem}{held}"
+
+
+@dataclass
+class _Shard:
+    """What one shard file yields: every series it claims, the intact batches read, damage."""
+
+    claimed: dict[str, dict] = field(default_factory=dict)
+    batches: dict[str, pa.RecordBatch] = field(default_factory=dict)
+    damage: Damage | None = None
+
+
 class Store:
     """Read, write and describe stored canonical bars."""
 
@@ -88,6 +191,11 @@ class Store:
         self.root = Path(root) if root is not None else data_dir() / "store"
         self.shards_dir = self.root / "shards"
         self.status_dir = self.root / "status"
+        self.quarantine_dir = self.root / "quarantine"
+        #: Damaged files this instance moved (or copied) aside while writing, for the caller
+        #: to report.
+        self.quarantined: list[tuple[Damage, Path]] = []
+        self._last_read_damage: list[Damage] = []
         for folder in (self.shards_dir, self.status_dir):
             folder.mkdir(parents=True, exist_ok=True)
         format_path = self.root / "format.json"
@@ -103,15 +211,26 @@ class Store:
     def _status_path(self, symbol: str) -> Path:
         return self.status_dir / f"{check_symbol(symbol)}.json"
 
+    def _relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
     @contextlib.contextmanager
     def write_lock(self) -> Iterator[None]:
-        """Exclusive inter-process lock held while any writer changes the store."""
+        """Exclusive inter-process lock held while any writer changes the store (re-entrant
+        within one thread)."""
+        held = _locks_held.__dict__.setdefault("roots", set())
+        key = os.path.abspath(self.root)
+        if key in held:
+            yield
+            return
         with open(self.root / ".lock", "a+") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
+            held.add(key)
             try:
                 self._remove_abandoned_temporaries()
                 yield
             finally:
+                held.discard(key)
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _remove_abandoned_temporaries(self) -> None:
@@ -119,7 +238,7 @@ class Store:
 
         Only called with the write lock held, when no other writer can be mid-write.
         """
-        for folder in (self.shards_dir, self.status_dir):
+        for folder in (self.shards_dir, self.status_dir, self.quarantine_dir):
             for leftover in folder.glob(".*.tmp"):
                 leftover.unlink(missing_ok=True)
 
@@ -146,70 +265,279 @@ class Store:
                 os.close(descriptor)
             os.replace(temporary, path)
             # The rename itself must reach the disk too, or a power cut could undo it.
-            directory = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
+            Store._fsync_directory(path.parent)
         finally:
             temporary.unlink(missing_ok=True)
 
-    # -- shard files -------------------------------------------------------------------------
-    def _open_shard(self, shard: int) -> tuple[ipc.RecordBatchFileReader, dict] | None:
-        """A memory-mapped reader of one shard and its ``{symbol: provenance}``, or ``None``."""
+    @staticmethod
+    def _fsync_directory(folder: Path) -> None:
+        directory = os.open(folder, os.O_RDONLY)
         try:
-            reader = ipc.open_file(pa.memory_map(str(self._shard_path(shard))))
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+    # -- shard files -------------------------------------------------------------------------
+    def _load_shard(self, shard: int, symbols: Iterable[str] | None = None) -> _Shard:
+        """The intact batches of ``symbols`` (every stored one when ``None``) in one shard.
+
+        A shard that no longer opens as an Arrow file (truncated, zero bytes, garbage) is read
+        as a stream from its start instead, which recovers every batch before the damage; a
+        batch whose rows or checksum do not match its provenance is left out. Whatever is lost
+        is named in ``damage``; nothing here raises on a damaged file.
+        """
+        path = self._shard_path(shard)
+        try:
+            source = pa.memory_map(str(path))
         except FileNotFoundError:
-            return None
-        metadata = reader.schema.metadata or {}
-        return reader, (json.loads(metadata[_META_KEY]) if _META_KEY in metadata else {})
+            return _Shard()
+        except _DAMAGE_ERRORS as error:  # e.g. a zero-byte file cannot be mapped
+            return _Shard(damage=Damage(self._relative(path), f"unreadable ({error})"))
+        file_problem = None
+        try:
+            reader = ipc.open_file(source)
+            claimed = _parse_meta(reader.schema)
+            get_batch = reader.get_batch
+        except _DAMAGE_ERRORS as error:
+            file_problem = f"not a complete Arrow file ({error})"
+            claimed, recovered = self._recover_stream(source)
+            get_batch = recovered.__getitem__
+        loaded = _Shard(claimed=claimed)
+        lost: dict[str, dict] = {}
+        problems = []
+        for symbol in claimed if symbols is None else symbols:
+            provenance = claimed.get(symbol)
+            if provenance is None:
+                continue
+            try:
+                batch = get_batch(provenance["batch"])
+                problem = _batch_problem(batch, provenance)
+            except _DAMAGE_ERRORS as error:
+                problem = f"unreadable ({error})" if file_problem is None else "lost"
+            if problem is None:
+                loaded.batches[symbol] = batch
+            else:
+                lost[symbol] = {k: v for k, v in provenance.items() if k != "batch"}
+                problems.append(f"{symbol}: {problem}")
+        if file_problem is not None:
+            recovered_count = len(loaded.batches)
+            text = file_problem + (
+                f"; {recovered_count} series recovered from it" if recovered_count else ""
+            )
+            loaded.damage = Damage(self._relative(path), text, lost, whole_file=True)
+        elif lost:
+            text = "damaged series: " + "; ".join(problems)
+            loaded.damage = Damage(self._relative(path), text, lost, whole_file=False)
+        return loaded
+
+    @staticmethod
+    def _recover_stream(source) -> tuple[dict, list[pa.RecordBatch]]:
+        """Provenance and the record batches that a damaged shard still holds from its start.
+
+        An Arrow file is the 8-byte magic, the same stream a stream writer would write (schema
+        with our metadata, then one message per batch), then a footer; a truncated file loses
+        the footer first, so the stream before the damage is still readable.
+        """
+        try:
+            buffer = source.read_buffer()
+            if buffer.size < 8 or buffer.slice(0, 6).to_pybytes() != _ARROW_MAGIC:
+                return {}, []
+            reader = ipc.open_stream(pa.BufferReader(buffer.slice(8)))
+            claimed = _parse_meta(reader.schema)
+        except _DAMAGE_ERRORS:
+            return {}, []
+        batches = []
+        with contextlib.suppress(StopIteration, *_DAMAGE_ERRORS):
+            while True:
+                batches.append(reader.read_next_batch())
+        return claimed, batches
 
     def _shard_meta(self, shard: int) -> dict[str, dict]:
-        """``{symbol: provenance}`` of one shard (empty when the shard does not exist yet)."""
-        opened = self._open_shard(shard)
-        return opened[1] if opened else {}
+        """``{symbol: provenance}`` of the readable series of one shard (metadata and shape
+        only: checksums are verified when the values are read)."""
+        loaded = self._load_shard_shapes(shard)
+        return {symbol: loaded.claimed[symbol] for symbol in loaded.batches}
+
+    def _load_shard_shapes(self, shard: int) -> _Shard:
+        """Like :meth:`_load_shard` without checksums: only what the metadata and shapes say."""
+        path = self._shard_path(shard)
+        try:
+            reader = ipc.open_file(pa.memory_map(str(path)))
+            claimed = _parse_meta(reader.schema)
+            if reader.num_record_batches != len(claimed):
+                raise ValueError("batches and provenance disagree")
+        except FileNotFoundError:
+            return _Shard()
+        except _DAMAGE_ERRORS:
+            return self._load_shard(shard)
+        return _Shard(claimed=claimed, batches=dict.fromkeys(claimed))
 
     def _read_shard_symbols(self, shard: int, symbols: list[str]) -> dict[str, pa.Table]:
-        """The stored rows of ``symbols`` (those present) from one shard, one table each."""
-        opened = self._open_shard(shard)
-        if opened is None:
-            return {}
-        reader, meta = opened
-        return {
-            symbol: pa.Table.from_batches([reader.get_batch(meta[symbol]["batch"])])
-            for symbol in symbols
-            if symbol in meta
-        }
+        """The stored rows of ``symbols`` (those present and intact) from one shard."""
+        loaded = self._load_shard(shard, symbols)
+        if loaded.damage is not None:
+            self._last_read_damage.append(loaded.damage)
+        return {s: pa.Table.from_batches([batch]) for s, batch in loaded.batches.items()}
 
     def _rewrite_shard(self, shard: int, changes: dict[str, tuple[pa.Table, dict] | None]) -> None:
         """Replace the listed symbols in one shard (``None`` removes one) and commit atomically.
 
-        Caller holds the write lock. Unchanged symbols are copied over batch by batch.
+        Caller holds the write lock. Unchanged intact symbols are copied over batch by batch; a
+        damaged shard is first copied into the quarantine folder, so nothing it held is thrown
+        away unseen.
         """
         path = self._shard_path(shard)
-        meta = self._shard_meta(shard)
-        kept = [symbol for symbol in meta if symbol not in changes]
-        blocks = self._read_shard_symbols(shard, kept) if kept else {}
+        loaded = self._load_shard(shard)
+        if loaded.damage is not None:
+            self._quarantine_one(loaded.damage, move=False)
+        blocks: dict[str, pa.Table | pa.RecordBatch] = {
+            symbol: batch for symbol, batch in loaded.batches.items() if symbol not in changes
+        }
+        meta = {symbol: loaded.claimed[symbol] for symbol in blocks}
         for symbol, change in changes.items():
             if change is not None:
                 blocks[symbol], meta[symbol] = change
-            else:
-                meta.pop(symbol, None)
         order = sorted(blocks)
         if not order:
             path.unlink(missing_ok=True)
             return
-        new_meta = {symbol: {**meta[symbol], "batch": batch} for batch, symbol in enumerate(order)}
+        batches = {}
+        for symbol in order:
+            block = blocks[symbol]
+            if isinstance(block, pa.Table):
+                # One record batch per symbol: any symbol is readable without the rest.
+                block = block.cast(_SCHEMA).combine_chunks().to_batches()[0]
+            batches[symbol] = block
+        new_meta = {
+            symbol: {**meta[symbol], "batch": number, "crc32": batch_checksum(batches[symbol])}
+            for number, symbol in enumerate(order)
+        }
         schema = _SCHEMA.with_metadata({_META_KEY: json.dumps(new_meta, ensure_ascii=False)})
 
         def write_path(temporary: Path) -> None:
             with pa.OSFile(str(temporary), "wb") as sink, ipc.new_file(sink, schema) as writer:
                 for symbol in order:
-                    # One record batch per symbol: any symbol is readable without the rest.
-                    table = blocks[symbol].cast(_SCHEMA).combine_chunks()
-                    writer.write_batch(table.to_batches()[0])
+                    writer.write_batch(batches[symbol])
 
         self._atomic_write(path, write_path)
+
+    # -- damage and quarantine ---------------------------------------------------------------
+    def _status_problem(self, path: Path) -> str | None:
+        try:
+            payload = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as error:
+            return f"not a status file ({type(error).__name__}: {error})"
+        if not isinstance(payload, dict) or not isinstance(payload.get("last_error"), str):
+            return "not a status file (no last_error text)"
+        return None
+
+    def _legacy_problem(self, path: Path) -> str | None:
+        """Why an old per-symbol Parquet file cannot be migrated, or ``None``."""
+        try:
+            check_symbol(path.stem)
+            table = pq.read_table(path)
+            table.select(CANONICAL_COLUMNS).cast(_SCHEMA.remove_metadata())
+        except FileNotFoundError:
+            return None
+        except (*_DAMAGE_ERRORS, DataSourceError) as error:
+            return f"not a readable bars file ({type(error).__name__}: {error})"
+        return None
+
+    def damaged(self) -> list[Damage]:
+        """Every damaged file of the store: shards that do not open, series whose rows or
+        checksum do not match, status files that are not JSON, old bars files that cannot be
+        migrated. Reads every stored value once (``python -m data_sources check``)."""
+        found = []
+        for shard in range(SHARD_COUNT):
+            loaded = self._load_shard(shard)
+            if loaded.damage is not None:
+                found.append(loaded.damage)
+        for path in sorted(self.status_dir.glob("*.json")):
+            problem = self._status_problem(path)
+            if problem is not None:
+                found.append(Damage(self._relative(path), problem))
+        for path in sorted((self.root / "bars").glob("*.parquet")):
+            problem = self._legacy_problem(path)
+            if problem is not None:
+                found.append(Damage(self._relative(path), problem, {path.stem: {}}))
+        return found
+
+    def quarantine(self, damage: Iterable[Damage] | None = None) -> list[tuple[Damage, Path]]:
+        """Move damaged files aside into ``<store>/quarantine`` (never deleted) and return
+        each with where it went. A shard whose other series are intact is copied aside and
+        rewritten with those series; anything else is moved."""
+        moved = []
+        with self.write_lock():
+            for item in self.damaged() if damage is None else list(damage):
+                path = self.root / item.file
+                if not path.exists():
+                    continue
+                if item.file.startswith("shards/"):
+                    shard = int(path.stem.removeprefix("shard-"))
+                    before = len(self.quarantined)
+                    self._rewrite_shard(shard, {})
+                    moved += self.quarantined[before:]
+                else:
+                    moved.append((item, self._quarantine_one(item, move=True)))
+            for leftover in (self.root / "bars").glob(".*.tmp"):
+                leftover.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                (self.root / "bars").rmdir()
+        return moved
+
+    def _quarantine_one(self, damage: Damage, *, move: bool) -> Path:
+        """Move (or copy) one damaged file to ``quarantine/<name>.<timestamp>`` with a note
+        ``….about.json`` naming the problem and what it held. Caller holds the write lock."""
+        source = self.root / damage.file
+        self.quarantine_dir.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = self.quarantine_dir / f"{source.name}.{stamp}"
+        if move:
+            os.replace(source, target)
+        else:
+            self._atomic_write(target, lambda temporary: shutil.copyfile(source, temporary))
+        note = json.dumps(
+            {
+                "file": damage.file,
+                "problem": damage.problem,
+                "held": damage.held,
+                "quarantined_at": _utc_now(),
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+        self._atomic_write_bytes(
+            target.with_name(target.name + ".about.json"), lambda h: h.write(note.encode())
+        )
+        self._fsync_directory(self.quarantine_dir)
+        self.quarantined.append((damage, target))
+        return target
+
+    def to_refetch(self) -> pd.DataFrame:
+        """Series held by quarantined files and not stored again since, with how to get each
+        back: columns symbol, source, detail, quarantined_file, how."""
+        stored = set(self._all_meta())
+        rows = {}
+        for note_path in sorted(self.quarantine_dir.glob("*.about.json")):
+            try:
+                note = json.loads(note_path.read_text(encoding="utf-8"))
+                held = dict(note.get("held") or {})
+            except (OSError, ValueError, TypeError):
+                continue
+            for symbol, provenance in held.items():
+                if symbol in stored or not isinstance(provenance, dict):
+                    continue
+                rows[symbol] = {
+                    "symbol": symbol,
+                    "source": provenance.get("source"),
+                    "detail": provenance.get("detail"),
+                    "quarantined_file": note_path.name.removesuffix(".about.json"),
+                    "how": refetch_hint(symbol, provenance),
+                }
+        columns = ["symbol", "source", "detail", "quarantined_file", "how"]
+        return pd.DataFrame([rows[s] for s in sorted(rows)], columns=columns)
 
     # -- writing -----------------------------------------------------------------------------
     def write(self, result: FetchResult, *, merge: bool = True) -> int:
@@ -225,6 +553,7 @@ class Store:
         """Store several one-symbol results, rewriting each touched shard once.
 
         Everything is validated before anything is written; returns the rows stored per result.
+        A damaged shard is quarantined (see :meth:`_rewrite_shard`) and its intact series kept.
         """
         prepared = [self._prepare(result) for result in results]
         symbols = [symbol for symbol, _, _ in prepared]
@@ -240,7 +569,14 @@ class Store:
                 merging = [
                     s for s, _, r in items if merge and meta.get(s, {}).get("source") == r.source
                 ]
-                stored = self._read_shard_symbols(shard, merging) if merging else {}
+                stored = (
+                    {
+                        s: pa.Table.from_batches([b])
+                        for s, b in self._load_shard(shard, merging).batches.items()
+                    }
+                    if merging
+                    else {}
+                )
                 changes = {}
                 for symbol, bars, result in items:
                     table = pa.Table.from_pandas(
@@ -284,16 +620,25 @@ class Store:
     def record_error(self, symbol: str, message: str) -> None:
         """Remember the last failure for ``symbol`` (shown on the Data page); data is untouched."""
         payload = json.dumps({"last_error": message, "at": _utc_now()}, ensure_ascii=False)
+        path = self._status_path(symbol)
         with self.write_lock():
-            self._atomic_write_bytes(self._status_path(symbol), lambda h: h.write(payload.encode()))
+            self._set_damaged_status_aside(path)
+            self._atomic_write_bytes(path, lambda h: h.write(payload.encode()))
+
+    def _set_damaged_status_aside(self, path: Path) -> None:
+        problem = self._status_problem(path)
+        if problem is not None:
+            self._quarantine_one(Damage(self._relative(path), problem), move=True)
 
     def _clear_error(self, symbol: str) -> None:
-        self._status_path(symbol).unlink(missing_ok=True)
+        path = self._status_path(symbol)
+        self._set_damaged_status_aside(path)
+        path.unlink(missing_ok=True)
 
     def delete(self, symbol: str) -> None:
         symbol = check_symbol(symbol)
         with self.write_lock():
-            if symbol in self._shard_meta(shard_of(symbol)):
+            if symbol in self._load_shard_shapes(shard_of(symbol)).claimed:
                 self._rewrite_shard(shard_of(symbol), {symbol: None})
             self._clear_error(symbol)
 
@@ -319,8 +664,11 @@ class Store:
     def version(self) -> tuple:
         """Changes whenever any stored file changes: a cache key for everything read from it."""
         stamps = []
-        for path in sorted(self.shards_dir.glob("shard-*.arrow")) + sorted(
-            self.status_dir.glob("*.json")
+        for path in (
+            sorted(self.shards_dir.glob("shard-*.arrow"))
+            + sorted(self.status_dir.glob("*.json"))
+            + sorted((self.root / "bars").glob("*.parquet"))
+            + sorted(self.quarantine_dir.glob("*.about.json"))
         ):
             try:
                 stat = path.stat()
@@ -332,18 +680,23 @@ class Store:
 
     def read(self, symbols: Iterable[str] | None = None, start=None, end=None) -> pd.DataFrame:
         """Canonical bars for ``symbols`` (default all, in symbol order) between ``start`` and
-        ``end`` inclusive; requested symbols keep the order given."""
+        ``end`` inclusive; requested symbols keep the order given.
+
+        Series in damaged files are left out, never returned wrong: the frame's
+        ``attrs["damaged"]`` lists the damage met (as :class:`Damage`), empty when none.
+        """
+        self._last_read_damage = []
         if symbols is None:
             # Symbol order without sorting 12 million strings: every symbol is one record
             # batch, so order the batches.
             batches = []
             for shard in range(SHARD_COUNT):
-                opened = self._open_shard(shard)
-                if opened is not None:
-                    reader, meta = opened
-                    batches += [(s, reader.get_batch(m["batch"])) for s, m in meta.items()]
+                loaded = self._load_shard(shard)
+                if loaded.damage is not None:
+                    self._last_read_damage.append(loaded.damage)
+                batches += loaded.batches.items()
             if not batches:
-                return empty_bars()
+                return self._with_damage(empty_bars())
             batches.sort(key=lambda item: item[0])
             table = pa.Table.from_batches([batch for _, batch in batches], schema=_SCHEMA)
         else:
@@ -355,7 +708,7 @@ class Store:
             for shard, members in by_shard.items():
                 found.update(self._read_shard_symbols(shard, members))
             if not found:
-                return empty_bars()
+                return self._with_damage(empty_bars())
             table = pa.concat_tables([found[symbol] for symbol in wanted if symbol in found])
         if start is not None:
             table = table.filter(pc.greater_equal(table["date"], pd.Timestamp(start)))
@@ -363,15 +716,22 @@ class Store:
             table = table.filter(pc.less_equal(table["date"], pd.Timestamp(end)))
         frame = table.to_pandas(split_blocks=True)
         frame["date"] = frame["date"].astype("datetime64[ns]")
-        return frame.reset_index(drop=True)
+        return self._with_damage(frame.reset_index(drop=True))
+
+    def _with_damage(self, frame: pd.DataFrame) -> pd.DataFrame:
+        frame.attrs["damaged"] = list(self._last_read_damage)
+        return frame
 
     def coverage(self) -> pd.DataFrame:
-        """One row per stored symbol: source, date range, rows, fetch time and last error."""
+        """One row per stored symbol: source, date range, rows, fetch time and last error
+        (a damaged status file is left out; :meth:`damaged` names it)."""
         meta = self._all_meta()
         errors = {}
         for status_path in sorted(self.status_dir.glob("*.json")):
-            with contextlib.suppress(FileNotFoundError):
-                errors[status_path.stem] = json.loads(status_path.read_text())["last_error"]
+            if self._status_problem(status_path) is None:
+                with contextlib.suppress(FileNotFoundError, ValueError):
+                    payload = json.loads(status_path.read_text(encoding="utf-8"))
+                    errors[status_path.stem] = payload["last_error"]
         rows = [
             {
                 "symbol": symbol,
@@ -392,14 +752,23 @@ class Store:
 
     # -- migration from the one-file-per-symbol layout ---------------------------------------
     def _migrate_per_symbol_files(self) -> None:
+        """Move old per-symbol files into the shards; a file that cannot be read stays where it
+        is (named by :meth:`damaged`) and the rest are migrated."""
         legacy = self.root / "bars"
         with self.write_lock():
             if not legacy.is_dir():  # another process migrated meanwhile
                 return
             for path in sorted(legacy.glob("*.parquet")):
+                if self._legacy_problem(path) is not None:
+                    continue
                 table = pq.read_table(path)
                 metadata = table.schema.metadata or {}
-                meta = json.loads(metadata[_META_KEY]) if _META_KEY in metadata else {}
+                try:
+                    meta = json.loads(metadata[_META_KEY]) if _META_KEY in metadata else {}
+                except ValueError:
+                    meta = {}
+                if not isinstance(meta, dict):
+                    meta = {}
                 symbol = check_symbol(path.stem)
                 table = table.replace_schema_metadata(None).select(CANONICAL_COLUMNS)
                 table = table.cast(_SCHEMA)

@@ -273,3 +273,187 @@ def test_path_like_symbols_are_refused(tmp_path, symbol):
     with pytest.raises(DataSourceError):
         Store(tmp_path).read([symbol])
     assert not (tmp_path.parent / "etc").exists()
+
+
+# -- damaged files (issue 11 item 1) ---------------------------------------------------------
+from data_sources.store import Damage  # noqa: E402
+from tests import store_damage  # noqa: E402
+
+
+@pytest.mark.parametrize("damage", sorted(store_damage.SHARD_DAMAGE))
+def test_a_damaged_shard_is_named_and_every_other_series_is_served(tmp_path, damage):
+    store = Store(tmp_path)
+    victims = store_damage.same_shard_symbols(3)
+    others = ["000300.SH", "399006.SZ", "508000.SH"]
+    store_damage.fill(store, victims, others)
+    shard = store._shard_path(shard_of(victims[0]))
+    store_damage.SHARD_DAMAGE[damage](shard)
+    fresh = Store(tmp_path)  # constructing it must not fail either
+    found = fresh.damaged()
+    assert [d.file for d in found] == [f"shards/{shard.name}"]
+    every = fresh.read()
+    assert set(others) <= set(every["symbol"])
+    for number, symbol in enumerate(victims + others):
+        if symbol in others:
+            closes = fresh.read([symbol])["close"].to_numpy()
+            np.testing.assert_array_equal(closes, store_damage.closes_of(number))
+    assert [d.file for d in every.attrs["damaged"]] == [f"shards/{shard.name}"]
+    assert set(others) <= set(fresh.symbols()) and set(others) <= set(fresh.coverage()["symbol"])
+    assert fresh.provenance(others[0])["rows"] == len(store_damage.SESSIONS)
+    assert fresh.version() and not fresh.is_empty()
+    # what is lost is named (a truncated file still says what it held), never returned wrong
+    lost = set(found[0].symbols)
+    recovered = set(every["symbol"]) & set(victims)
+    if damage == "truncated":
+        assert lost | recovered == set(victims) and not lost & recovered
+    else:  # nothing in the file says what it held
+        assert lost == recovered == set()
+
+
+def test_a_truncated_shard_names_what_it_held_and_recovers_its_first_series(tmp_path):
+    store = Store(tmp_path)
+    victims = store_damage.same_shard_symbols(4)
+    store_damage.fill(store, victims, [])
+    store_damage.truncate(store._shard_path(shard_of(victims[0])), keep=0.5)
+    damage = Store(tmp_path).damaged()[0]
+    readable = set(Store(tmp_path).read()["symbol"])
+    assert damage.whole_file and damage.symbols and readable
+    assert set(damage.symbols) | readable == set(victims)
+    assert damage.held[damage.symbols[0]]["source"] == "import"
+
+
+def test_flipped_bytes_in_the_data_are_found_by_the_checksum(tmp_path):
+    store = Store(tmp_path)
+    victims = store_damage.same_shard_symbols(3)
+    numbers = store_damage.fill(store, victims, ["000300.SH"])
+    shard = store._shard_path(shard_of(victims[1]))
+    store_damage.flip_closes(shard, numbers[victims[1]])
+    read = Store(tmp_path).read([victims[1], victims[0], "000300.SH"])
+    assert victims[1] not in set(read["symbol"]), "changed closes were returned"
+    assert read["close"].between(999, 1100).all()
+    [damage] = read.attrs["damaged"]
+    assert (damage.symbols, damage.whole_file) == ([victims[1]], False)
+    assert "checksum" in damage.problem
+    assert Store(tmp_path).damaged() == [damage]
+    # the neighbours in the same shard are intact and served
+    np.testing.assert_array_equal(
+        Store(tmp_path).read([victims[2]])["close"], store_damage.closes_of(numbers[victims[2]])
+    )
+
+
+def test_shards_written_before_checksums_still_read(tmp_path):
+    store = Store(tmp_path)
+    store.write(FetchResult(_bars("X", ["2020-01-02", "2020-01-03"], [1.0, 2.0]), "import", "f"))
+    path = store._shard_path(shard_of("X"))
+    reader = ipc.open_file(pa.py_buffer(path.read_bytes()))  # not mapped: rewritten below
+    meta = json.loads(reader.schema.metadata[b"policylens"])
+    assert "crc32" in meta["X"]
+    del meta["X"]["crc32"]
+    table = reader.read_all()
+    old = table.schema.with_metadata({b"policylens": json.dumps(meta)})
+    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, old) as writer:
+        writer.write_table(table.replace_schema_metadata(old.metadata))
+    again = Store(tmp_path)
+    assert again.read(["X"])["close"].tolist() == [1.0, 2.0]
+    assert again.damaged() == []
+
+
+@pytest.mark.parametrize("content", [b"", b"{not json", b"[1, 2]", b"\xff\xfe\x00"])
+def test_a_bad_status_file_is_named_and_never_fatal(tmp_path, content):
+    store = Store(tmp_path)
+    store.write(FetchResult(_bars("X", ["2020-01-02"], [1.0]), "akshare", "a"))
+    store.record_error("Y", "network down")
+    (tmp_path / "status" / "X.json").write_bytes(content)
+    coverage = Store(tmp_path).coverage().set_index("symbol")
+    assert coverage.loc["Y", "last_error"] == "network down" and coverage.loc["X", "rows"] == 1
+    assert [d.file for d in store.damaged()] == ["status/X.json"]
+    # writing X again clears its error; the damaged file goes to quarantine, not away
+    store.write(FetchResult(_bars("X", ["2020-01-03"], [2.0]), "akshare", "a"))
+    assert store.damaged() == []
+    kept = [p for p in (tmp_path / "quarantine").iterdir() if not p.name.endswith(".about.json")]
+    assert [p.read_bytes() for p in kept] == [content]
+
+
+def test_an_unreadable_old_bars_file_is_named_and_the_others_migrate(tmp_path):
+    legacy = tmp_path / "bars"
+    legacy.mkdir()
+    good = _bars("399006.SZ", ["2020-01-02", "2020-01-03"], [1800.5, 1810.25])
+    pq.write_table(pa.Table.from_pandas(good, preserve_index=False), legacy / "399006.SZ.parquet")
+    (legacy / "000300.SH.parquet").write_bytes(b"PAR1 not really parquet")
+    store = Store(tmp_path)
+    pd.testing.assert_frame_equal(store.read(["399006.SZ"]), good)
+    [damage] = store.damaged()
+    assert (damage.file, damage.symbols) == ("bars/000300.SH.parquet", ["000300.SH"])
+    moved = store.quarantine()
+    assert [item.file for item, _ in moved] == ["bars/000300.SH.parquet"]
+    assert moved[0][1].read_bytes() == b"PAR1 not really parquet"
+    assert not legacy.exists() and Store(tmp_path).damaged() == []
+    assert list(store.to_refetch()["symbol"]) == ["000300.SH"]
+
+
+@pytest.mark.parametrize("damage", [*sorted(store_damage.SHARD_DAMAGE), "flipped"])
+def test_writing_into_a_damaged_shard_quarantines_it_first(tmp_path, damage):
+    store = Store(tmp_path)
+    victims = store_damage.same_shard_symbols(3)
+    numbers = store_damage.fill(store, victims, ["000300.SH"])
+    shard = store._shard_path(shard_of(victims[0]))
+    if damage == "flipped":
+        store_damage.flip_closes(shard, numbers[victims[1]])
+    else:
+        store_damage.SHARD_DAMAGE[damage](shard)
+    damaged_bytes = shard.read_bytes()
+    again = Store(tmp_path)
+    again.write(store_damage.series(victims[0], 99), merge=False)
+    copies = [p for p in (tmp_path / "quarantine").iterdir() if not p.name.endswith(".json")]
+    assert [p.read_bytes() for p in copies] == [damaged_bytes]
+    assert [d for d, _ in again.quarantined][0].file == f"shards/{shard.name}"
+    fresh = Store(tmp_path)
+    assert fresh.damaged() == []
+    np.testing.assert_array_equal(fresh.read([victims[0]])["close"], store_damage.closes_of(99))
+    np.testing.assert_array_equal(fresh.read(["000300.SH"])["close"], store_damage.closes_of(3))
+    if damage == "flipped":  # the intact neighbour was kept, the damaged one is to re-import
+        assert victims[2] in fresh.symbols()
+        assert list(fresh.to_refetch()["symbol"]) == [victims[1]]
+    lost = fresh.to_refetch()
+    assert victims[0] not in set(lost["symbol"])  # stored again, no longer to re-fetch
+    assert all(how.startswith("re-import the file") for how in lost["how"])
+
+
+def test_quarantine_moves_damage_aside_and_keeps_intact_neighbours(tmp_path):
+    store = Store(tmp_path)
+    victims = store_damage.same_shard_symbols(3)
+    numbers = store_damage.fill(store, victims, ["000300.SH"])
+    store_damage.flip_closes(store._shard_path(shard_of(victims[0])), numbers[victims[0]])
+    store_damage.zero_bytes(store._shard_path(shard_of("000300.SH")))
+    (tmp_path / "status" / "Q.json").write_text("oops")
+    moved = store.quarantine()
+    assert len(moved) == 3 and store.damaged() == []
+    assert store.symbols() == sorted(victims[1:])
+    assert set(store.to_refetch()["symbol"]) == {victims[0]}  # the zero-byte shard named none
+    assert len(list((tmp_path / "quarantine").glob("*.about.json"))) == 3
+    assert isinstance(moved[0][0], Damage)
+
+
+def test_demo_seeding_never_replaces_an_import_that_won_the_race(tmp_path, monkeypatch):
+    """An import commits between the seeding's emptiness check and its write (forced here):
+    the import is kept and only the demo symbols still absent are seeded."""
+    from data_sources.bootstrap import seed_demo_if_empty
+    from data_sources.demo import demo_symbols
+
+    store = Store(tmp_path)
+    imported = demo_symbols()[0]
+    real = _bars(imported, ["2020-01-02", "2020-01-03"], [11.0, 12.0])
+    original_is_empty = Store.is_empty
+
+    def empty_then_an_import_commits(self):
+        answer = original_is_empty(self)
+        Store(tmp_path).write(FetchResult(real, "import", "file real.csv"), merge=False)
+        return answer
+
+    monkeypatch.setattr(Store, "is_empty", empty_then_an_import_commits)
+    seeded = seed_demo_if_empty(store)
+    monkeypatch.undo()
+    assert imported not in seeded and seeded == [s for s in demo_symbols() if s != imported]
+    pd.testing.assert_frame_equal(Store(tmp_path).read([imported]), real)
+    assert Store(tmp_path).provenance(imported)["source"] == "import"
+    assert seed_demo_if_empty(store) == []
