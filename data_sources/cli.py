@@ -159,8 +159,6 @@ def print_refetch(store, file=None) -> None:
 
 def run_check(args) -> int:
     """Verify every stored file; exit 1 when anything is damaged (0 when the store is clean)."""
-    import pandas as pd
-
     from data_sources.store import Store
 
     store = Store()
@@ -169,22 +167,20 @@ def run_check(args) -> int:
     shards = len(list(store.shards_dir.glob("shard-*.arrow")))
     statuses = len(list(store.status_dir.glob("*.json")))
     print(
-        f"store {store.root}: {shards} shard file(s), {series} series, {statuses} status "
-        f"file(s) checked"
+        f"store {store.root}: {shards} shard file(s), {series} readable series, {statuses} "
+        "status file(s) checked"
     )
     if not damage:
         print("no damaged files")
         print_refetch(store)
         return 0
-    table = pd.DataFrame(
-        {
-            "file": [d.file for d in damage],
-            "problem": [d.problem for d in damage],
-            "series lost": [", ".join(d.symbols) or "-" for d in damage],
-        }
-    )
+    rows = [("file", "problem", "series lost")] + [
+        (d.file, d.problem, ", ".join(d.symbols) or "-") for d in damage
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in (0, 1)]
     print(f"{len(damage)} damaged file(s):")
-    print(table.to_string(index=False, justify="left", max_colwidth=120))
+    for file, problem, lost in rows:
+        print(f"  {file.ljust(widths[0])}  {problem.ljust(widths[1])}  {lost}")
     if args.quarantine:
         for item, target in store.quarantine(damage):
             print(f"moved aside: {item.file} -> {target}")

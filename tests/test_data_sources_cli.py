@@ -103,3 +103,52 @@ def test_as_a_process(tmp_path):
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.decode("utf-8-sig").startswith("id,title_zh,title_en,")
+
+
+def test_check_verifies_the_store_and_quarantine_lists_what_to_refetch(data_dir, capsys):
+    from data_sources.store import Store, shard_of
+    from tests import store_damage
+
+    store = Store()
+    victims = store_damage.same_shard_symbols(2)
+    numbers = store_damage.fill(store, victims, ["000300.SH"])
+    store.write(store_damage.series("399006.SZ", 7, source="akshare"))
+    assert main(["check"]) == 0
+    assert "no damaged files" in capsys.readouterr().out
+    store_damage.flip_closes(store._shard_path(shard_of(victims[0])), numbers[victims[0]])
+    store_damage.truncate(store._shard_path(shard_of("399006.SZ")), keep=0.3)
+    (store.status_dir / "X.json").write_text("")
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    shard_line = next(
+        line for line in out.splitlines() if f"shard-{shard_of(victims[0]):02d}" in line
+    )
+    assert victims[0] in shard_line and "checksum" in shard_line
+    assert f"shard-{shard_of('399006.SZ'):02d}.arrow" in out and "status/X.json" in out
+    assert "check --quarantine" in out
+    assert main(["check", "--quarantine"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("moved aside:") == 3
+    assert f"{victims[0]}: re-import the file: python -m data_sources import" in out
+    assert "399006.SZ: python -m data_sources refresh --symbol 399006.SZ" in out
+    assert main(["check"]) == 0
+    assert victims[1] in Store().symbols() and "000300.SH" in Store().symbols()
+
+
+def test_import_into_a_damaged_shard_quarantines_it_and_says_so(data_dir, tmp_path, capsys):
+    from data_sources.store import Store, shard_of
+    from tests import store_damage
+    from tests.conftest import write_price_csv
+
+    store = Store()
+    victims = store_damage.same_shard_symbols(2)
+    store_damage.fill(store, victims, [])
+    store_damage.garbage(store._shard_path(shard_of(victims[0])))
+    price_file = write_price_csv(tmp_path / f"{victims[0]}.csv", ["2020-01-02"], [5.0])
+    assert main(["import", str(price_file)]) == 0
+    captured = capsys.readouterr()
+    assert "internal error" not in captured.err
+    assert f"damaged shards/shard-{shard_of(victims[0]):02d}.arrow" in captured.err
+    assert "moved aside" in captured.err
+    assert Store().read([victims[0]])["close"].tolist() == [5.0]
+    assert main(["check"]) == 0
