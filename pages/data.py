@@ -1,5 +1,6 @@
 """Data: what is stored, from which source; fetch from akshare; import your own price files."""
 
+import pandas as pd
 import streamlit as st
 
 from analysis.export import csv_bytes
@@ -170,6 +171,92 @@ if interrupted is not None:
     report_outcomes(interrupted["done"], interrupted["what"], cancelled_after=interrupted["total"])
 ui.show_flashes()
 
+
+def show_damage() -> None:
+    """Damaged files with a confirmed "move aside", then what they held, to fetch again."""
+    damage = ui.damaged()
+    if damage:
+        st.subheader(t("Damaged files"))
+        st.error(
+            t(
+                "{n} stored file(s) are damaged. Every other series is still served; the series "
+                "they held are left out until they are fetched or imported again.",
+                n=len(damage),
+            ),
+            icon=":material/broken_image:",
+        )
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "file": [item.file for item in damage],
+                    "problem": [item.problem for item in damage],
+                    "series": [", ".join(item.symbols) or "—" for item in damage],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="damaged_files",
+            column_config={
+                "file": t("File"),
+                "problem": t("What is wrong"),
+                "series": t("Series it held"),
+            },
+        )
+        confirmed = st.checkbox(
+            t(
+                "Yes, move these files aside into the quarantine folder (nothing is deleted)",
+            ),
+            key="quarantine_confirm",
+        )
+        if st.button(
+            t("Move aside (quarantine)"),
+            key="quarantine_button",
+            disabled=not confirmed,
+            icon=":material/move_item:",
+        ):
+            moved = store.quarantine(damage)
+            ui.flash(
+                "success",
+                t(
+                    "Moved {n} damaged file(s) aside into {folder}; nothing was deleted.",
+                    n=len(moved),
+                    folder=f"`{store.quarantine_dir}`",
+                ),
+            )
+            st.session_state.pop("quarantine_confirm", None)
+            st.rerun()
+    lost = store.to_refetch()
+    if lost.empty:
+        return
+    st.subheader(t("Series to re-fetch or re-import"))
+    st.caption(
+        t(
+            "Held by damaged files that were moved aside into the quarantine folder; each "
+            "leaves this list once it is stored again."
+        )
+    )
+    st.dataframe(
+        lost[["symbol", "source", "detail", "how"]],
+        hide_index=True,
+        width="stretch",
+        key="refetch_table",
+        column_config={
+            "symbol": t("Series"),
+            "source": t("Source"),
+            "detail": t("Provenance"),
+            "how": t("How to get it back"),
+        },
+    )
+    fetchable = list(lost.loc[lost["source"].isin(["akshare", "demo"]), "symbol"])
+    if fetchable and st.button(
+        t("Fetch these {n} from akshare", n=len(fetchable)),
+        key="refetch_button",
+        icon=":material/download:",
+    ):
+        fetch_with_progress(fetchable, t("series to re-fetch"))
+
+
+show_damage()
 st.subheader(t("Stored series"))
 # Filled at the end of the run, after any fetch, import or removal below, so it is never stale.
 stored_series = st.container()
@@ -297,6 +384,15 @@ if parsed and st.button(t("Save {n} file(s) to the store", n=len(parsed)), key="
                 symbol=bars["symbol"].iloc[0],
                 rows=rows,
                 name=name,
+            ),
+        )
+    for damage, target in store.quarantined:
+        ui.flash(
+            "warning",
+            t(
+                "{file} was damaged: it was moved aside to {target} before writing.",
+                file=f"`{damage.file}`",
+                target=f"`{target}`",
             ),
         )
     # a new uploader key empties the uploader, so the saved files are not offered again

@@ -508,6 +508,33 @@ ZH: dict[str, str] = {
         "无论界面语言如何，列名都是英文 snake_case，便于脚本读取任何下载文件。文件为带字节顺序标记（BOM）的"
         "UTF-8；电子表格会当作公式执行的单元格前加 `'`。"
     ),
+    # damaged store (issue 11 items 1 and 3)
+    "Damaged store file(s): {files}. Every other series is still served; the **Data** page "
+    "can move them aside and lists what to re-fetch.": "存储中有损坏的文件：{files}。其他序列照常可用；"
+    "可在 **数据** 页将其移到隔离区，并查看需要重新获取的序列。",
+    "Damaged files": "损坏的文件",
+    "{n} stored file(s) are damaged. Every other series is still served; the series they held "
+    "are left out until they are fetched or imported again.": "有 {n} 个存储文件已损坏。其他序列照常可用；"
+    "这些文件中的序列在重新获取或导入之前不会被使用。",
+    "File": "文件",
+    "What is wrong": "问题",
+    "Series it held": "其中的序列",
+    "Yes, move these files aside into the quarantine folder (nothing is deleted)": (
+        "确认将这些文件移到隔离文件夹（不会删除任何文件）"
+    ),
+    "Move aside (quarantine)": "移到一旁（隔离）",
+    "Moved {n} damaged file(s) aside into {folder}; nothing was deleted.": (
+        "已将 {n} 个损坏的文件移到 {folder}；没有删除任何文件。"
+    ),
+    "Series to re-fetch or re-import": "需要重新获取或导入的序列",
+    "Held by damaged files that were moved aside into the quarantine folder; each leaves this "
+    "list once it is stored again.": "这些序列原在已移入隔离文件夹的损坏文件中；重新存储后即从此列表移除。",
+    "How to get it back": "恢复方法",
+    "Fetch these {n} from akshare": "从 akshare 获取这 {n} 个序列",
+    "series to re-fetch": "需要重新获取的序列",
+    "{file} was damaged: it was moved aside to {target} before writing.": (
+        "{file} 已损坏：写入前已将其移到 {target}。"
+    ),
 }
 
 # The CSV column glossary (analysis/glossary.py) shown on the Method page.

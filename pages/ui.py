@@ -86,6 +86,17 @@ def coverage() -> pd.DataFrame:
     return _coverage(store_version(current))
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _damaged(version: tuple) -> list:
+    return Store(version[0]).damaged()
+
+
+def damaged() -> list:
+    """The store's damaged files (``data_sources.store.Damage``), checked once per store
+    version: every value is read once to verify its checksum."""
+    return _damaged(store_version(store()))
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _bars(version: tuple, symbols: tuple[str, ...]) -> pd.DataFrame:
     return Store(version[0]).read(symbols)
@@ -239,6 +250,16 @@ def banner() -> None:
                 n=st.session_state["demo_seeded"],
             ),
             icon=":material/info:",
+        )
+    damage = damaged()
+    if damage:
+        st.warning(
+            t(
+                "Damaged store file(s): {files}. Every other series is still served; the "
+                "**Data** page can move them aside and lists what to re-fetch.",
+                files=", ".join(f"`{item.file}`" for item in damage),
+            ),
+            icon=":material/broken_image:",
         )
     if mode.synthetic:
         st.warning(
