@@ -214,7 +214,11 @@ def show_damage() -> None:
             disabled=not confirmed,
             icon=":material/move_item:",
         ):
-            moved = store.quarantine(damage)
+            try:
+                moved = store.quarantine(damage)
+            except OSError as error:  # e.g. a file another program holds open (Windows)
+                st.error(t("Could not move the damaged files aside: {error}", error=error))
+                return
             ui.flash(
                 "success",
                 t(

@@ -535,6 +535,7 @@ ZH: dict[str, str] = {
     "{file} was damaged: it was moved aside to {target} before writing.": (
         "{file} 已损坏：写入前已将其移到 {target}。"
     ),
+    "Could not move the damaged files aside: {error}": "无法将损坏的文件移到一旁：{error}",
 }
 
 # The CSV column glossary (analysis/glossary.py) shown on the Method page.
