@@ -82,6 +82,8 @@ COVERAGE_COLUMNS = [
 ]
 SHARD_COUNT = 64
 _META_KEY = b"policylens"
+#: CRC-32 of the provenance JSON, so a flipped byte in a date or a row count is found too.
+_META_CRC_KEY = b"policylens-crc32"
 _FORMAT = {"format": "policylens-store", "version": 2, "shards": SHARD_COUNT}
 _SCHEMA = pa.schema(
     [
@@ -145,8 +147,11 @@ def _batch_problem(batch: pa.RecordBatch, provenance: dict) -> str | None:
         return "its columns are not the store's"
     if batch.num_rows != provenance.get("rows"):
         return f"{batch.num_rows} rows where {provenance.get('rows')} were stored"
-    if "crc32" in provenance and batch_checksum(batch) != provenance["crc32"]:
-        return "its values do not match their checksum (changed on disk)"
+    try:
+        if "crc32" in provenance and batch_checksum(batch) != provenance["crc32"]:
+            return "its values do not match their checksum (changed on disk)"
+    except _DAMAGE_ERRORS as error:  # buffers shorter than the batch says
+        return f"unreadable ({error})"
     return None
 
 
@@ -157,9 +162,17 @@ def _verifier() -> ThreadPoolExecutor:
 
 
 def _parse_meta(schema: pa.Schema) -> dict[str, dict]:
+    """``{symbol: provenance}`` from a shard's schema; ``ValueError`` when it is damaged."""
     metadata = schema.metadata or {}
-    meta = json.loads(metadata[_META_KEY]) if _META_KEY in metadata else {}
-    if not isinstance(meta, dict) or not all(isinstance(m, dict) for m in meta.values()):
+    if _META_KEY not in metadata:
+        return {}
+    raw = metadata[_META_KEY]
+    if _META_CRC_KEY in metadata and int(metadata[_META_CRC_KEY]) != zlib.crc32(raw):
+        raise ValueError("the provenance metadata does not match its checksum")
+    meta = json.loads(raw)
+    if not isinstance(meta, dict) or not all(
+        isinstance(m, dict) and isinstance(m.get("batch"), int) for m in meta.values()
+    ):
         raise ValueError("the provenance metadata is not a table of series")
     return meta
 
@@ -442,7 +455,10 @@ class Store:
             symbol: {**meta[symbol], "batch": number, "crc32": batch_checksum(batches[symbol])}
             for number, symbol in enumerate(order)
         }
-        schema = _SCHEMA.with_metadata({_META_KEY: json.dumps(new_meta, ensure_ascii=False)})
+        raw = json.dumps(new_meta, ensure_ascii=False).encode("utf-8")
+        schema = _SCHEMA.with_metadata(
+            {_META_KEY: raw, _META_CRC_KEY: str(zlib.crc32(raw)).encode()}
+        )
 
         def write_path(temporary: Path) -> None:
             with pa.OSFile(str(temporary), "wb") as sink, ipc.new_file(sink, schema) as writer:
@@ -777,7 +793,8 @@ class Store:
         ]
         frame = pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
         for column in ("first_date", "last_date"):
-            frame[column] = pd.to_datetime(frame[column])
+            # coerce: shards written before the metadata checksum cannot prove their dates
+            frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d", errors="coerce")
         return frame
 
     # -- migration from the one-file-per-symbol layout ---------------------------------------

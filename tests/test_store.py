@@ -457,3 +457,23 @@ def test_demo_seeding_never_replaces_an_import_that_won_the_race(tmp_path, monke
     pd.testing.assert_frame_equal(Store(tmp_path).read([imported]), real)
     assert Store(tmp_path).provenance(imported)["source"] == "import"
     assert seed_demo_if_empty(store) == []
+
+
+def test_a_flipped_byte_in_the_provenance_is_found_and_the_header_copy_serves(tmp_path):
+    """The provenance sits twice in a shard (the stream header and the footer); a flipped byte
+    in the footer's copy fails its checksum, and every series is recovered from the header."""
+    store = Store(tmp_path)
+    victims = store_damage.same_shard_symbols(3)
+    numbers = store_damage.fill(store, victims, [])
+    path = store._shard_path(shard_of(victims[0]))
+    data = bytearray(path.read_bytes())
+    at = data.rfind(b'"last_date": "2020-')
+    data[at + 14] = ord("X")  # "2020-" becomes "X020-" in the footer's copy only
+    path.write_bytes(bytes(data))
+    fresh = Store(tmp_path)
+    [damage] = fresh.damaged()
+    assert "checksum" in damage.problem and damage.held == {}
+    assert set(fresh.coverage()["last_date"].dt.year) == {2020}
+    for symbol in victims:
+        closes = fresh.read([symbol])["close"].to_numpy()
+        np.testing.assert_array_equal(closes, store_damage.closes_of(numbers[symbol]))
