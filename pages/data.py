@@ -78,6 +78,21 @@ def show_stored_series() -> None:
     )
 
 
+def flash_quarantined() -> None:
+    """Name each damaged shard a write of this run moved aside (what it held is listed under
+    "Series to re-fetch or re-import")."""
+    for damage, target in store.quarantined:
+        ui.flash(
+            "warning",
+            t(
+                "{file} was damaged: it was moved aside to {target} before writing.",
+                file=f"`{damage.file}`",
+                target=f"`{target}`",
+            ),
+        )
+    store.quarantined.clear()
+
+
 def fetch_with_progress(symbols: list[str], what: str, where=st) -> None:
     """Refresh ``symbols`` with a progress bar, per-item status and a Cancel button; flash the
     outcome and rerun so every page sees the new data.
@@ -103,6 +118,7 @@ def fetch_with_progress(symbols: list[str], what: str, where=st) -> None:
     outcomes = refresh(symbols, store, AkshareSource(), progress=show_progress)
     st.session_state.pop("refresh_running", None)
     report_outcomes(outcomes, what)
+    flash_quarantined()
     st.rerun()
 
 
@@ -390,15 +406,7 @@ if parsed and st.button(t("Save {n} file(s) to the store", n=len(parsed)), key="
                 name=name,
             ),
         )
-    for damage, target in store.quarantined:
-        ui.flash(
-            "warning",
-            t(
-                "{file} was damaged: it was moved aside to {target} before writing.",
-                file=f"`{damage.file}`",
-                target=f"`{target}`",
-            ),
-        )
+    flash_quarantined()
     # a new uploader key empties the uploader, so the saved files are not offered again
     st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1
     st.rerun()
