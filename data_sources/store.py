@@ -27,13 +27,14 @@ no lock: every shard they open is a complete committed version.
 
 A damaged file is never fatal. A shard that no longer opens (truncated, zero bytes, garbage) is
 read as a stream from its start, which recovers the series before the damage; a series whose
-rows or checksum do not match its provenance is left out rather than returned wrong (checksums
-are verified whenever values are read: zlib's CRC-32 runs at several GB/s on every core, and
-shards written before checksums existed are checked for shape only). ``damaged()`` names every
-damaged file and what it held; a writer that meets a damaged shard copies it into
-``quarantine/`` before rewriting it with its intact series; ``quarantine()`` (the Data page and
-``python -m data_sources check --quarantine``) moves damaged files aside, and ``to_refetch()``
-lists what they held that is not stored again since.
+rows or checksum do not match its provenance is left out rather than returned wrong. Checksums
+(CRC-32 of each batch's values, and of the provenance itself) are verified whenever values are
+read: zlib's CRC-32 adds about half a second to a read of all 790 MB of a 5,000-instrument store
+and nothing noticeable to a study's 20 series; shards written before checksums existed are
+checked for shape only. ``damaged()`` names every damaged file and what it held; a writer that
+meets a damaged shard copies it into ``quarantine/`` before rewriting it with its intact
+series; ``quarantine()`` (the Data page and ``python -m data_sources check --quarantine``)
+moves damaged files aside, and ``to_refetch()`` lists what they held that is not stored again.
 
 A store written by earlier versions (``bars/<symbol>.parquet``, one file per symbol) is moved into
 the shards the first time it is opened; each old file is removed only after its rows are
@@ -46,7 +47,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import functools
 import json
 import os
 import shutil
@@ -54,7 +54,6 @@ import threading
 import uuid
 import zlib
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,8 +130,7 @@ def _value_bytes(array: pa.Array) -> Iterator:
 
 
 def batch_checksum(batch: pa.RecordBatch) -> int:
-    """CRC-32 of every value of ``batch`` (zlib's crc32 runs at several GB/s and releases the
-    GIL, so verifying a whole store costs a fraction of reading it)."""
+    """CRC-32 of every value of ``batch`` (zlib's, in the standard library)."""
     crc = 0
     for column in batch.columns:
         for part in _value_bytes(column):
@@ -153,12 +151,6 @@ def _batch_problem(batch: pa.RecordBatch, provenance: dict) -> str | None:
     except _DAMAGE_ERRORS as error:  # buffers shorter than the batch says
         return f"unreadable ({error})"
     return None
-
-
-@functools.cache
-def _verifier() -> ThreadPoolExecutor:
-    """Threads that verify checksums (one per core, at most four)."""
-    return ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="crc")
 
 
 def _parse_meta(schema: pa.Schema) -> dict[str, dict]:
@@ -352,10 +344,7 @@ class Store:
                 problems.append(
                     f"{symbol}: " + (f"unreadable ({error})" if file_problem is None else "lost")
                 )
-        # Checksums in parallel: zlib releases the GIL, so a full read uses every core.
-        verdicts = _verifier().map(
-            lambda item: _batch_problem(item[1], claimed[item[0]]), read.items()
-        )
+        verdicts = [_batch_problem(batch, claimed[symbol]) for symbol, batch in read.items()]
         for (symbol, batch), problem in zip(read.items(), verdicts, strict=True):
             if problem is None:
                 loaded.batches[symbol] = batch
