@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import json
 import os
 import uuid
@@ -48,6 +47,7 @@ import pyarrow.parquet as pq
 from data_sources.base import FetchResult
 from data_sources.config import data_dir
 from data_sources.errors import DataSourceError
+from data_sources.locking import exclusive_lock
 from data_sources.schema import CANONICAL_COLUMNS, check_symbol, empty_bars, validate_bars
 
 COVERAGE_COLUMNS = [
@@ -106,13 +106,9 @@ class Store:
     @contextlib.contextmanager
     def write_lock(self) -> Iterator[None]:
         """Exclusive inter-process lock held while any writer changes the store."""
-        with open(self.root / ".lock", "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                self._remove_abandoned_temporaries()
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with exclusive_lock(self.root / ".lock"):
+            self._remove_abandoned_temporaries()
+            yield
 
     def _remove_abandoned_temporaries(self) -> None:
         """Delete temporary files left by a writer that was killed mid-write.
@@ -139,18 +135,22 @@ class Store:
         temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
         try:
             write_path(temporary)
-            descriptor = os.open(temporary, os.O_RDONLY)
+            # Read-write: Windows' FlushFileBuffers (behind os.fsync) refuses a read-only handle.
+            descriptor = os.open(temporary, os.O_RDWR)
             try:
                 os.fsync(descriptor)
             finally:
                 os.close(descriptor)
             os.replace(temporary, path)
-            # The rename itself must reach the disk too, or a power cut could undo it.
-            directory = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
+            # The rename itself must reach the disk too, or a power cut could undo it. Windows
+            # cannot open a directory with os.open (PermissionError) and has no directory
+            # fsync; NTFS journals the rename's metadata, so there the step is skipped.
+            if os.name != "nt":
+                directory = os.open(path.parent, os.O_RDONLY)
+                try:
+                    os.fsync(directory)
+                finally:
+                    os.close(directory)
         finally:
             temporary.unlink(missing_ok=True)
 

@@ -1,0 +1,266 @@
+"""Windows, macOS and Linux: no POSIX-only call in the app, a portable lock, a portable atomic
+replace, and the store/catalogue writers checked with both lock kinds (CI here is Linux)."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from data_sources import locking
+from data_sources.base import FetchResult
+from data_sources.schema import to_canonical
+from data_sources.store import Store
+
+PROJECT = Path(__file__).resolve().parents[1]
+APP_TREE = [PROJECT / "app.py", *(PROJECT / d for d in ("pages", "data_sources", "analysis"))]
+
+#: Modules that do not exist on Windows.
+POSIX_MODULES = {"fcntl", "pwd", "grp", "resource", "termios", "tty", "pty", "posix", "syslog"}
+#: Attributes of os / signal that do not exist (or fail) on Windows.
+POSIX_ATTRIBUTES = {
+    "os": {
+        "fork",
+        "forkpty",
+        "O_DIRECTORY",
+        "O_NOFOLLOW",
+        "getuid",
+        "geteuid",
+        "getgid",
+        "getegid",
+        "setsid",
+        "getpgid",
+        "killpg",
+        "chown",
+        "lchown",
+        "mkfifo",
+        "uname",
+        "sync",
+        "getloadavg",
+        "wait3",
+        "wait4",
+    },
+    "signal": {"SIGKILL", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGCHLD", "SIGQUIT", "alarm"},
+}
+
+
+def _is_platform_guard(test: ast.expr) -> bool:
+    """``if os.name ...``, ``if sys.platform ...`` or ``if hasattr(...)``: code under it is
+    written knowingly for one platform."""
+    text = ast.unparse(test)
+    return any(marker in text for marker in ("os.name", "sys.platform", "hasattr("))
+
+
+def posix_only_uses(source: str, name: str) -> list[str]:
+    """Every POSIX-only import or attribute in ``source`` that no platform guard protects."""
+    found: list[str] = []
+
+    def visit(node: ast.AST, guarded: bool) -> None:
+        if isinstance(node, ast.If) and _is_platform_guard(node.test):
+            for child in node.body + node.orelse:
+                visit(child, True)
+            return
+        if not guarded:
+            if isinstance(node, ast.Import):
+                found.extend(
+                    f"{name}:{node.lineno}: import {alias.name}"
+                    for alias in node.names
+                    if alias.name.split(".")[0] in POSIX_MODULES
+                )
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                module = node.module.split(".")[0]
+                if module in POSIX_MODULES:
+                    found.append(f"{name}:{node.lineno}: from {node.module} import")
+                for alias in node.names:
+                    if alias.name in POSIX_ATTRIBUTES.get(module, ()):
+                        found.append(f"{name}:{node.lineno}: from {module} import {alias.name}")
+            elif (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.attr in POSIX_ATTRIBUTES.get(node.value.id, ())
+            ):
+                found.append(f"{name}:{node.lineno}: {node.value.id}.{node.attr}")
+        for child in ast.iter_child_nodes(node):
+            visit(child, guarded)
+
+    visit(ast.parse(source), False)
+    return found
+
+
+def _app_files() -> list[Path]:
+    files = []
+    for entry in APP_TREE:
+        files += [entry] if entry.is_file() else sorted(entry.rglob("*.py"))
+    return files
+
+
+def test_no_posix_only_call_in_the_app_tree():
+    files = _app_files()
+    assert len(files) > 20  # the tree was found
+    found = [
+        use
+        for path in files
+        for use in posix_only_uses(path.read_text("utf-8"), str(path.relative_to(PROJECT)))
+    ]
+    assert not found, "POSIX-only calls (the app would not start on Windows):\n" + "\n".join(found)
+
+
+def test_the_scanner_finds_unguarded_posix_calls_and_spares_guarded_ones():
+    source = textwrap.dedent(
+        """
+        import fcntl
+        import os, signal
+        from pwd import getpwuid
+        from os import getuid
+        os.fork()
+        os.kill(1, signal.SIGKILL)
+        if os.name != "nt":
+            os.open(".", os.O_DIRECTORY)
+        if hasattr(signal, "SIGHUP"):
+            signal.signal(signal.SIGHUP, print)
+        os.replace("a", "b")
+        """
+    )
+    found = [use.split(": ", 1)[1] for use in posix_only_uses(source, "x.py")]
+    assert found == [
+        "import fcntl",
+        "from pwd import",
+        "from os import getuid",
+        "os.fork",
+        "signal.SIGKILL",
+    ]
+
+
+def test_the_data_layer_imports_and_writes_where_fcntl_does_not_exist(tmp_path):
+    """What Windows does to ``import fcntl``, done here by blocking the module: the store, the
+    catalogue and the refresh still import, write and lock (filelock's soft lock then)."""
+    script = textwrap.dedent(
+        """
+        import sys
+        sys.modules["fcntl"] = None  # import fcntl -> ImportError, as on Windows
+        import pandas as pd
+        from data_sources import catalogue, refresh, store, locking  # noqa: F401
+        from data_sources.base import FetchResult
+        from data_sources.schema import to_canonical
+        bars = to_canonical(pd.DataFrame({"date": ["2020-01-02"], "close": [1.0]}), "X")
+        s = store.Store(sys.argv[1])
+        s.write(FetchResult(bars, "import", "portability"))
+        with locking.exclusive_lock(sys.argv[1] + "/extra.lock"):
+            pass
+        print(len(s.read(["X"])))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(PROJECT), "POLICYLENS_DATA_DIR": str(tmp_path)},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1"
+
+
+def test_atomic_write_works_where_a_directory_cannot_be_opened(tmp_path, monkeypatch):
+    """On Windows ``os.open(directory)`` raises PermissionError: the write must still commit
+    (the directory fsync is POSIX only)."""
+    import data_sources.store as store_module
+
+    Store(tmp_path)
+
+    def windows_open(path, flags, *args, **kwargs):
+        if Path(path).is_dir():
+            raise PermissionError(13, "Permission denied", str(path))
+        return os.open(path, flags, *args, **kwargs)
+
+    # Only the store module sees Windows' os (patching os.name itself would break pathlib).
+    windows_os = SimpleNamespace(**{**vars(os), "name": "nt", "open": windows_open})
+    monkeypatch.setattr(store_module, "os", windows_os)
+    target = tmp_path / "status" / "probe.json"
+    Store._atomic_write_bytes(target, lambda handle: handle.write(b"{}"))
+    assert target.read_bytes() == b"{}"
+    assert not list(target.parent.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("kind", ["os", "soft"])
+def test_each_lock_kind_excludes_other_threads(tmp_path, monkeypatch, kind):
+    monkeypatch.setenv(locking.LOCK_ENV, kind)
+    assert locking.lock_kind() == kind
+    holders, most, guard = [0], [0], threading.Lock()
+
+    def hold() -> None:
+        for _ in range(20):
+            with locking.exclusive_lock(tmp_path / ".lock"):
+                with guard:
+                    holders[0] += 1
+                    most[0] = max(most[0], holders[0])
+                # a thread switch while held is what would let a second holder in
+                threading.Event().wait(0.001)
+                with guard:
+                    holders[0] -= 1
+
+    threads = [threading.Thread(target=hold) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert most[0] == 1
+
+
+def test_soft_lock_is_a_marker_file_and_an_unknown_kind_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv(locking.LOCK_ENV, "soft")
+    with locking.exclusive_lock(tmp_path / ".lock"):
+        assert (tmp_path / ".lock").exists()
+    assert not (tmp_path / ".lock").exists()
+    monkeypatch.setenv(locking.LOCK_ENV, "flock")
+    with pytest.raises(ValueError, match="POLICYLENS_LOCK='flock'"):
+        locking.lock_kind()
+
+
+@pytest.mark.parametrize("kind", ["os", "soft"])
+def test_concurrent_catalogue_and_store_writers_lose_nothing(data_dir, monkeypatch, kind):
+    """Threads adding user measures and writing store series at once, with each lock kind:
+    every measure and every row is there afterwards."""
+    from data_sources import catalogue
+
+    monkeypatch.setenv(locking.LOCK_ENV, kind)
+    store = Store(data_dir / "store")
+    dates = pd.bdate_range("2020-01-01", periods=8)
+
+    def add_measures(worker: int) -> None:
+        for number in range(3):
+            row = {
+                "id": f"user-{worker}-{number}",
+                "title_zh": "标题",
+                "title_en": "Title",
+                "announcement_date": "2020-07-31",
+                "timing": "unknown",
+                "theme": "T4",
+                "segments": ["ALL"],
+                "source_url": "https://example.org/x",
+                "confidence": "verified",
+            }
+            catalogue.add_user_measures([row], "form")
+
+    def write_bars(worker: int) -> None:
+        for date in dates[worker::2]:
+            bars = to_canonical(pd.DataFrame({"date": [date], "close": [1.0]}), "SAME")
+            store.write(FetchResult(bars, "akshare", "a"))
+
+    threads = [threading.Thread(target=add_measures, args=(w,)) for w in range(3)]
+    threads += [threading.Thread(target=write_bars, args=(w,)) for w in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    ids = set(catalogue.user_catalogue()["id"])
+    assert ids == {f"user-{w}-{n}" for w in range(3) for n in range(3)}
+    assert store.read(["SAME"])["date"].tolist() == list(dates)
