@@ -72,7 +72,7 @@ FUND_ADJUST = "hfq"
 
 
 def _akshare():
-    import akshare  # noqa: PLC0415 - slow import, deferred to the first fetch
+    import akshare  # slow import, deferred to the first fetch
 
     return akshare
 

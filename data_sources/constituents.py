@@ -37,7 +37,7 @@ def index_code(text: str) -> str:
 
 def constituents(index: str) -> pd.DataFrame:
     """Current constituents of ``index`` with canonical symbols (e.g. 600030.SH)."""
-    import akshare  # noqa: PLC0415 - slow import, only when asked
+    import akshare  # slow import, only when asked
 
     code = index_code(index)
     try:

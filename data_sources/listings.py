@@ -43,7 +43,7 @@ def _failed(function: str, error: Exception) -> DataSourceError:
 def listed_creits() -> pd.DataFrame:
     """Every C-REIT Eastmoney lists on the SSE and SZSE: symbol (508000.SH), name, last price,
     change in % (NaN when it has not traded today)."""
-    from akshare.utils.func import fetch_paginated_data  # noqa: PLC0415 - slow import
+    from akshare.utils.func import fetch_paginated_data  # slow import
 
     try:
         raw = fetch_paginated_data(CREIT_LIST_URL, CREIT_LIST_PARAMS)
@@ -73,7 +73,7 @@ def listed_creits() -> pd.DataFrame:
 
 def industry_boards() -> pd.DataFrame:
     """Eastmoney's current industry boards: symbol (BK0473.EM), name, last level, change in %."""
-    import akshare  # noqa: PLC0415 - slow import
+    import akshare  # slow import
 
     try:
         raw = akshare.stock_board_industry_name_em()

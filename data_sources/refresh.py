@@ -47,7 +47,7 @@ class RefreshOutcome:
 
 def is_transient(error: DataSourceError) -> bool:
     """Worth retrying: the network or the server hiccuped, not a wrong symbol or schema."""
-    import requests  # noqa: PLC0415 - only needed once a fetch failed
+    import requests  # only needed once a fetch failed
 
     cause = error.__cause__
     if isinstance(cause, requests.HTTPError) and cause.response is not None:
