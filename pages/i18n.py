@@ -508,6 +508,13 @@ ZH: dict[str, str] = {
         "无论界面语言如何，列名都是英文 snake_case，便于脚本读取任何下载文件。文件为带字节顺序标记（BOM）的"
         "UTF-8；电子表格会当作公式执行的单元格前加 `'`。"
     ),
+    # -- family "reach" (issue 14): a refresh stopped because the source throttles -------------
+    "The source is throttling this connection (instruments in a row were disconnected, refused "
+    "or timed out), so the refresh stopped; {n} not attempted ({symbols}). Try again in 30 "
+    "minutes or more.": (
+        "数据源正在限制本连接（连续多个品种的请求被断开、拒绝或超时），刷新已停止；"
+        "{n} 个未尝试（{symbols}）。请 30 分钟或更久之后再试。"
+    ),
 }
 
 # The CSV column glossary (analysis/glossary.py) shown on the Method page.
