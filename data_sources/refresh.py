@@ -187,6 +187,7 @@ def refresh(
     symbols = list(dict.fromkeys(symbols))
     outcomes: dict[str, RefreshOutcome] = {}
     throttled = threading.Event()
+    count_lock, in_a_row = threading.Lock(), [0]
 
     def task(symbol: str) -> RefreshOutcome:
         if cancel is not None and cancel.is_set():
@@ -196,6 +197,12 @@ def refresh(
         outcome = refresh_one(
             symbol, store, source, overlap=overlap, retries=retries, backoff=backoff, sleep=sleep
         )
+        # counted here, not where outcomes are collected: the next instrument must not start
+        # after the one that completes the run of throttled failures
+        with count_lock:
+            in_a_row[0] = in_a_row[0] + 1 if outcome.throttled else 0
+            if in_a_row[0] >= throttle_limit:
+                throttled.set()
         pause = _pause(delay)
         if pause:
             (sleep or time.sleep)(pause)
@@ -204,14 +211,9 @@ def refresh(
     # progress is reported from the calling thread (Streamlit cannot draw from workers)
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
     futures = [pool.submit(task, symbol) for symbol in symbols]
-    in_a_row = 0
     try:
         for future in as_completed(futures):
             outcome = future.result()
-            if outcome.status in ("ok", "failed"):
-                in_a_row = in_a_row + 1 if outcome.throttled else 0
-                if in_a_row >= throttle_limit:
-                    throttled.set()
             outcomes[outcome.symbol] = outcome
             if progress is not None:
                 progress(len(outcomes), len(symbols), outcome)
