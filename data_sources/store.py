@@ -371,7 +371,7 @@ class Store:
         errors = {}
         for status_path in sorted(self.status_dir.glob("*.json")):
             with contextlib.suppress(FileNotFoundError):
-                errors[status_path.stem] = json.loads(status_path.read_text())["last_error"]
+                errors[status_path.stem] = json.loads(status_path.read_text("utf-8"))["last_error"]
         rows = [
             {
                 "symbol": symbol,

@@ -140,6 +140,54 @@ def test_the_scanner_finds_unguarded_posix_calls_and_spares_guarded_ones():
     ]
 
 
+def locale_encoded_text_io(source: str, name: str) -> list[str]:
+    """Text reads and writes that take the platform's default encoding: UTF-8 on Linux and
+    macOS, but GBK (cp936) on a Chinese Windows, where Chinese text written as UTF-8 would be
+    read back garbled or not at all."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        keywords = {keyword.arg for keyword in node.keywords}
+        function = node.func
+        if isinstance(function, ast.Attribute) and function.attr in ("read_text", "write_text"):
+            positional_encoding = 1 if function.attr == "read_text" else 2
+            if "encoding" not in keywords and len(node.args) < positional_encoding:
+                found.append(f"{name}:{node.lineno}: .{function.attr}() without an encoding")
+        elif isinstance(function, ast.Name) and function.id == "open":
+            mode = node.args[1] if len(node.args) > 1 else None
+            mode = next((k.value for k in node.keywords if k.arg == "mode"), mode)
+            binary = isinstance(mode, ast.Constant) and "b" in str(mode.value)
+            if not binary and "encoding" not in keywords and len(node.args) < 4:
+                found.append(f"{name}:{node.lineno}: open() in text mode without an encoding")
+    return found
+
+
+def test_text_files_are_read_and_written_as_utf8_on_every_platform():
+    found = [
+        use
+        for path in _app_files()
+        for use in locale_encoded_text_io(path.read_text("utf-8"), path.name)
+    ]
+    assert not found, "\n".join(found)
+    sample = textwrap.dedent(
+        """
+        p.read_text()
+        p.read_text("utf-8")
+        p.write_text(text)
+        p.write_text(text, encoding="utf-8")
+        open(p, "w")
+        open(p, "rb")
+        open(p, mode="a+", encoding="utf-8")
+        """
+    )
+    assert [use.split(": ")[1] for use in locale_encoded_text_io(sample, "x.py")] == [
+        ".read_text() without an encoding",
+        ".write_text() without an encoding",
+        "open() in text mode without an encoding",
+    ]
+
+
 def test_the_data_layer_imports_and_writes_where_fcntl_does_not_exist(tmp_path):
     """What Windows does to ``import fcntl``, done here by blocking the module: the store, the
     catalogue and the refresh still import, write and lock (filelock's soft lock then)."""
