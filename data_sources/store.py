@@ -61,6 +61,8 @@ COVERAGE_COLUMNS = [
     "last_error",
 ]
 SHARD_COUNT = 64
+#: Memory-map shards when reading (not on Windows: see Store._open_shard).
+_MAP_SHARDS = os.name != "nt"
 _META_KEY = b"policylens"
 _FORMAT = {"format": "policylens-store", "version": 2, "shards": SHARD_COUNT}
 _SCHEMA = pa.schema(
@@ -157,8 +159,13 @@ class Store:
     # -- shard files -------------------------------------------------------------------------
     def _open_shard(self, shard: int) -> tuple[ipc.RecordBatchFileReader, dict] | None:
         """A memory-mapped reader of one shard and its ``{symbol: provenance}``, or ``None``."""
+        path = self._shard_path(shard)
         try:
-            reader = ipc.open_file(pa.memory_map(str(self._shard_path(shard))))
+            # Windows refuses to replace a file that is open or mapped (the next write's
+            # os.replace would fail while any table read from it is alive): read it into
+            # memory there and keep no handle; elsewhere map it (no copy).
+            source = pa.memory_map(str(path)) if _MAP_SHARDS else pa.py_buffer(path.read_bytes())
+            reader = ipc.open_file(source)
         except FileNotFoundError:
             return None
         metadata = reader.schema.metadata or {}

@@ -391,3 +391,32 @@ def test_entry_points_are_the_python_m_commands(script, module, capsys):
         main(["--help"])
     assert exited.value.code == 0
     assert "usage:" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("mapped", [True, False])
+def test_read_tables_keep_the_shard_file_open_only_where_that_is_allowed(
+    tmp_path, monkeypatch, mapped
+):
+    """Windows cannot replace a shard that is mapped or open, and the next write replaces it.
+    The Windows way of reading (``_MAP_SHARDS`` false) must leave no mapping and no handle
+    while the tables read are still in use; the POSIX way does map (so this check sees it)."""
+    import data_sources.store as store_module
+
+    monkeypatch.setattr(store_module, "_MAP_SHARDS", mapped)
+    store = Store(tmp_path)
+    bars = to_canonical(pd.DataFrame({"date": ["2020-01-02"], "close": [1.0]}), "X")
+    store.write(FetchResult(bars, "import", "x"))
+    shard = str(store._shard_path(store_module.shard_of("X")).resolve())
+    table = store._read_shard_symbols(store_module.shard_of("X"), ["X"])["X"]
+
+    def in_use() -> bool:
+        mapped_files = Path("/proc/self/maps").read_text()
+        handles = {os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")}
+        return shard in mapped_files or shard in handles
+
+    assert in_use() is mapped
+    assert table.num_rows == 1  # the table is still alive and readable
+    store.write(FetchResult(bars.assign(close=2.0), "import", "x"))  # replaces the shard
+    assert table.column("close").to_pylist() == [1.0]
+    assert store.read(["X"])["close"].tolist() == [2.0]
