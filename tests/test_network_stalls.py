@@ -383,3 +383,27 @@ def test_shenwan_open_that_is_text_is_still_refused():
     responses.get(SHENWAN_URL, json={"code": 200, "data": records})
     with pytest.raises(DataSourceError, match="non-numeric open 'n/a' on 2024-09-23"):
         AkshareSource().fetch(BarQuery("801193.SI"))
+
+
+def test_the_data_page_says_the_source_is_throttling(app, monkeypatch):
+    """Five instruments fetched from the Data page against a source that disconnects: three
+    are tried, the page names the two not attempted and says when to try again."""
+    from tests.apptest_helpers import goto
+
+    def disconnect(self, query, params):
+        cause = requests.ConnectionError("Remote end closed connection without response")
+        raise DataSourceError("akshare failed: disconnected", symbol=query.symbol) from cause
+
+    monkeypatch.setattr(AkshareSource, "extract", disconnect)
+    monkeypatch.setattr("data_sources.refresh.time.sleep", lambda seconds: None)
+    goto(app, "pages/data.py")
+    picker = app.multiselect(key="fetch_symbols_all")
+    labels = [option for option in picker.options if option.split(" ")[0] in INDICES[:5]]
+    for label in labels:
+        picker.select(label)
+    picker.run()
+    app.button(key="fetch_button").click().run()
+    assert not app.exception
+    messages = " ".join(element.value for element in app.error)
+    assert "The source is throttling this connection" in messages
+    assert "2 not attempted" in messages and "Try again in 30 minutes or more." in messages
