@@ -34,6 +34,7 @@ import pandas as pd
 from data_sources.base import BarQuery, BarSource
 from data_sources.errors import DataSourceError
 from data_sources.instruments import get_instrument
+from data_sources.network import bounded_requests, describe_failure, http_timeout
 from data_sources.schema import parse_dates, to_canonical
 
 #: akshare's Chinese column names → canonical names (shared with file import).
@@ -64,6 +65,9 @@ _ADJUSTED_FUNCTIONS = ("fund_etf_hist_em", "stock_zh_a_hist")
 _BOARD_PERIODS = {"stock_board_industry_hist_em": "日k", "stock_board_concept_hist_em": "daily"}
 #: Functions without date arguments: the full history is cut to the query's dates here.
 _UNDATED_FUNCTIONS = ("index_hist_sw",)
+#: Functions with their own ``timeout`` argument (akshare 1.19.5); the rest are bounded by
+#: :func:`data_sources.network.bounded_requests`.
+_TIMEOUT_FUNCTIONS = ("stock_zh_a_hist",)
 
 SUPPORTED_FUNCTIONS = tuple(_EXPECTED_COLUMNS)
 
@@ -72,7 +76,7 @@ FUND_ADJUST = "hfq"
 
 
 def _akshare():
-    import akshare  # noqa: PLC0415 - slow import, deferred to the first fetch
+    import akshare  # slow import, deferred to the first fetch
 
     return akshare
 
@@ -100,15 +104,19 @@ class AkshareSource(BarSource):
             params.update(period="daily", adjust=FUND_ADJUST)
         if function in _BOARD_PERIODS:
             params.update(period=_BOARD_PERIODS[function], adjust="")
+        if function in _TIMEOUT_FUNCTIONS:
+            params["timeout"] = http_timeout()
         return {"function": function, "kwargs": params}
 
     def extract(self, query: BarQuery, params: dict[str, Any]) -> pd.DataFrame:
         function = getattr(_akshare(), params["function"])
+        bound = http_timeout()
         try:
-            raw = function(**params["kwargs"])
+            with bounded_requests(bound):
+                raw = function(**params["kwargs"])
         except Exception as error:  # akshare raises anything from TypeError to ConnectionError
             raise DataSourceError(
-                f"akshare {params['function']} failed: {type(error).__name__}: {error}",
+                f"akshare {params['function']} failed: {describe_failure(error, bound)}",
                 symbol=query.symbol,
                 source="akshare",
             ) from error
@@ -132,6 +140,11 @@ class AkshareSource(BarSource):
     def transform_data(self, query: BarQuery, raw: pd.DataFrame) -> pd.DataFrame:
         renamed = raw.rename(columns=CHINESE_COLUMNS)
         renamed = renamed.loc[:, ~renamed.columns.duplicated()]
+        if get_instrument(query.symbol).akshare_function in _UNDATED_FUNCTIONS:
+            # Shenwan's site sends its history in no particular order (Eastmoney sends it
+            # ascending, so there disorder still means a broken reply)
+            order = parse_dates(renamed["date"]).argsort(kind="stable")
+            renamed = renamed.iloc[order].reset_index(drop=True)
         _check_payload(renamed, query.symbol)
         bars = to_canonical(renamed, query.symbol, source="akshare")
         if query.start is not None:
@@ -174,12 +187,18 @@ def _check_payload(frame: pd.DataFrame, symbol: str) -> None:
     if not dates.is_monotonic_increasing:
         position = int((dates.diff() < pd.Timedelta(0)).to_numpy().argmax())
         raise fail(f"dates out of order in the response at {dates.iloc[position]:%Y-%m-%d}")
+    close = pd.to_numeric(frame["close"], errors="coerce")
     for column in ("open", "high", "low", "close"):
         if column not in frame.columns:
             continue
         values = pd.to_numeric(frame[column], errors="coerce")
-        if values.isna().any():
-            position = int(values.isna().to_numpy().argmax())
+        unreadable = values.isna()
+        if column == "open":
+            # Shenwan leaves the open empty on some days: a missing open beside a close is
+            # stored as missing (returns use the close); an open that is text is refused.
+            unreadable &= ~(frame[column].isna() & close.notna())
+        if unreadable.any():
+            position = int(unreadable.to_numpy().argmax())
             raise fail(
                 f"non-numeric {column} {frame[column].iloc[position]!r} on "
                 f"{dates.iloc[position]:%Y-%m-%d} in the response"

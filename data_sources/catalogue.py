@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import fcntl
 import hashlib
 import io
 import os
@@ -27,6 +26,7 @@ import yaml
 
 from data_sources.config import data_dir
 from data_sources.instruments import segment_table
+from data_sources.locking import exclusive_lock
 from data_sources.trading_calendar import TIMINGS, CalendarError, event_session
 
 CATALOGUE_DIR = Path(__file__).with_name("catalogue")
@@ -306,12 +306,8 @@ def load_catalogue() -> pd.DataFrame:
 def _user_file_lock() -> Iterator[Path]:
     path = user_measures_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.parent / ".lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield path
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with exclusive_lock(path.parent / ".lock"):
+        yield path
 
 
 def _write_user_rows(path: Path, rows: list[dict]) -> None:

@@ -77,9 +77,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="every C-REIT listed on the SSE and SZSE (the full list, not the first 100)",
     )
-    refresh.add_argument("--workers", type=int, default=2, help="requests at once (default 2)")
     refresh.add_argument(
-        "--delay", type=float, default=0.5, help="pause after each request, seconds (default 0.5)"
+        "--workers", type=int, default=1, help="requests at once (default 1: the source throttles)"
+    )
+    refresh.add_argument(
+        "--delay",
+        type=seconds_range,
+        default=(1.0, 2.0),
+        metavar="SECONDS",
+        help="pause after each request: seconds, or a range LOW-HIGH to draw it from (default 1-2)",
     )
     refresh.add_argument(
         "--retries", type=int, default=3, help="retries of a transient failure (default 3)"
@@ -190,6 +196,20 @@ def run_check(args) -> int:
     return 1
 
 
+def seconds_range(text: str) -> tuple[float, float]:
+    """``1.5`` or ``1-2`` → (low, high) seconds."""
+    low, _, high = text.partition("-")
+    try:
+        bounds = (float(low), float(high or low))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not seconds (1.5) or a range (1-2)"
+        ) from None
+    if not 0 <= bounds[0] <= bounds[1]:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected 0 ≤ LOW ≤ HIGH")
+    return bounds
+
+
 def refresh_symbols_from(args) -> list[str]:
     """The instruments a ``refresh`` asks for (all registry instruments when none is named)."""
     from data_sources.instruments import (
@@ -205,8 +225,8 @@ def refresh_symbols_from(args) -> list[str]:
         raise UsageError(f"unknown segment {unknown[0]!r}; segments: {', '.join(sorted(known))}")
     for symbol in args.symbol:
         get_instrument(symbol)  # a DataSourceError (exit 2) names what is wrong with it
-    if args.workers < 1 or args.retries < 0 or args.delay < 0:
-        raise UsageError("--workers must be ≥ 1, --retries and --delay ≥ 0")
+    if args.workers < 1 or args.retries < 0:
+        raise UsageError("--workers must be ≥ 1, --retries ≥ 0")
     members = []
     for index in args.constituents_of:
         from data_sources.constituents import SURVIVORSHIP_CAVEAT, constituents
@@ -222,7 +242,7 @@ def refresh_symbols_from(args) -> list[str]:
 
 
 def run_refresh(args) -> int:
-    from data_sources.refresh import refresh
+    from data_sources.refresh import refresh, throttling_summary
     from data_sources.store import Store
 
     symbols = refresh_symbols_from(args)
@@ -248,7 +268,11 @@ def run_refresh(args) -> int:
     sys.stderr.write("\n")
     failed = [o for o in outcomes if o.status != "ok"]
     for outcome in failed:
-        print(f"{PROGRAM}: {outcome.symbol}: {outcome.message}", file=sys.stderr)
+        if outcome.status != "skipped":
+            print(f"{PROGRAM}: {outcome.symbol}: {outcome.message}", file=sys.stderr)
+    throttled = throttling_summary(outcomes)
+    if throttled:
+        print(f"{PROGRAM}: {throttled}", file=sys.stderr)
     report_quarantined(store)
     stored = sum(o.rows_stored for o in outcomes)
     print(

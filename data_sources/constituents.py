@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data_sources.errors import DataSourceError
+from data_sources.network import bounded_requests
 
 CONSTITUENT_COLUMNS = ["symbol", "name", "exchange", "index_code", "as_of"]
 SURVIVORSHIP_CAVEAT = (
@@ -37,11 +38,12 @@ def index_code(text: str) -> str:
 
 def constituents(index: str) -> pd.DataFrame:
     """Current constituents of ``index`` with canonical symbols (e.g. 600030.SH)."""
-    import akshare  # noqa: PLC0415 - slow import, only when asked
+    import akshare  # slow import, only when asked
 
     code = index_code(index)
     try:
-        raw = akshare.index_stock_cons_csindex(symbol=code)
+        with bounded_requests():
+            raw = akshare.index_stock_cons_csindex(symbol=code)
     except Exception as error:  # HTML instead of Excel for an unknown code: ValueError; network
         raise DataSourceError(
             f"akshare index_stock_cons_csindex failed: {type(error).__name__}: {error}",

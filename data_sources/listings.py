@@ -16,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data_sources.errors import DataSourceError
+from data_sources.network import bounded_requests
 
 LISTING_COLUMNS = ["symbol", "name", "price", "pct_change"]
 CREIT_LIST_URL = "https://95.push2.eastmoney.com/api/qt/clist/get"
@@ -27,7 +28,9 @@ CREIT_LIST_PARAMS = {
     "ut": "bd1d9ddb04089700cf9c27f6f7426281",
     "fltt": "2",
     "invt": "2",
-    "fid": "f3",
+    # sorted by code (f12), not by the live %-change (f3): during trading hours the order
+    # would shift between page requests and REITs could be skipped or repeated
+    "fid": "f12",
     "fs": "m:1 t:9 e:97,m:0 t:10 e:97",
     "fields": "f2,f3,f12,f13,f14",
 }
@@ -43,10 +46,11 @@ def _failed(function: str, error: Exception) -> DataSourceError:
 def listed_creits() -> pd.DataFrame:
     """Every C-REIT Eastmoney lists on the SSE and SZSE: symbol (508000.SH), name, last price,
     change in % (NaN when it has not traded today)."""
-    from akshare.utils.func import fetch_paginated_data  # noqa: PLC0415 - slow import
+    from akshare.utils.func import fetch_paginated_data  # slow import
 
     try:
-        raw = fetch_paginated_data(CREIT_LIST_URL, CREIT_LIST_PARAMS)
+        with bounded_requests() as bound:
+            raw = fetch_paginated_data(CREIT_LIST_URL, CREIT_LIST_PARAMS, timeout=bound)
     except Exception as error:  # network, a non-JSON body, an empty list (ZeroDivisionError)
         raise _failed("fetch_paginated_data (C-REIT list)", error) from error
     missing = [key for key in ("f12", "f13", "f14") if key not in raw.columns]
@@ -73,10 +77,11 @@ def listed_creits() -> pd.DataFrame:
 
 def industry_boards() -> pd.DataFrame:
     """Eastmoney's current industry boards: symbol (BK0473.EM), name, last level, change in %."""
-    import akshare  # noqa: PLC0415 - slow import
+    import akshare  # slow import
 
     try:
-        raw = akshare.stock_board_industry_name_em()
+        with bounded_requests():
+            raw = akshare.stock_board_industry_name_em()
     except Exception as error:
         raise _failed("stock_board_industry_name_em", error) from error
     missing = [c for c in ("板块代码", "板块名称") if c not in raw.columns]

@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import json
 import os
 import shutil
@@ -67,6 +66,7 @@ import pyarrow.parquet as pq
 from data_sources.base import FetchResult
 from data_sources.config import data_dir
 from data_sources.errors import DataSourceError
+from data_sources.locking import exclusive_lock
 from data_sources.schema import CANONICAL_COLUMNS, check_symbol, empty_bars, validate_bars
 
 COVERAGE_COLUMNS = [
@@ -80,6 +80,8 @@ COVERAGE_COLUMNS = [
     "last_error",
 ]
 SHARD_COUNT = 64
+#: Memory-map shards when reading (not on Windows: see Store._open_shard).
+_MAP_SHARDS = os.name != "nt"
 _META_KEY = b"policylens"
 #: CRC-32 of the provenance JSON, so a flipped byte in a date or a row count is found too.
 _META_CRC_KEY = b"policylens-crc32"
@@ -100,6 +102,13 @@ _ARROW_MAGIC = b"ARROW1"
 #: Writers holding the lock, per thread: a writer calling another writer (the demo seeding
 #: calls ``write_many`` under the lock) must not wait on its own ``flock``.
 _locks_held = threading.local()
+
+
+def _shard_source(path: Path):
+    """A shard's bytes for Arrow: memory-mapped (no copy), except on Windows, which refuses to
+    replace a file that is open or mapped (the next write's os.replace would fail while any
+    table read from it is alive): there it is read into memory and no handle is kept."""
+    return pa.memory_map(str(path)) if _MAP_SHARDS else pa.py_buffer(path.read_bytes())
 
 
 def _utc_now() -> str:
@@ -250,15 +259,13 @@ class Store:
         if key in held:
             yield
             return
-        with open(self.root / ".lock", "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        with exclusive_lock(self.root / ".lock"):
             held.add(key)
             try:
                 self._remove_abandoned_temporaries()
                 yield
             finally:
                 held.discard(key)
-                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _remove_abandoned_temporaries(self) -> None:
         """Delete temporary files left by a writer that was killed mid-write.
@@ -285,7 +292,8 @@ class Store:
         temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
         try:
             write_path(temporary)
-            descriptor = os.open(temporary, os.O_RDONLY)
+            # Read-write: Windows' FlushFileBuffers (behind os.fsync) refuses a read-only handle.
+            descriptor = os.open(temporary, os.O_RDWR)
             try:
                 os.fsync(descriptor)
             finally:
@@ -298,6 +306,10 @@ class Store:
 
     @staticmethod
     def _fsync_directory(folder: Path) -> None:
+        # Windows cannot open a directory with os.open (PermissionError) and has no directory
+        # fsync; NTFS journals the rename's metadata, so there the step is skipped.
+        if os.name == "nt":
+            return
         directory = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(directory)
@@ -315,7 +327,7 @@ class Store:
         """
         path = self._shard_path(shard)
         try:
-            source = pa.memory_map(str(path))
+            source = _shard_source(path)
         except FileNotFoundError:
             return _Shard()
         except _DAMAGE_ERRORS as error:  # e.g. a zero-byte file cannot be mapped
@@ -394,7 +406,7 @@ class Store:
         """Like :meth:`_load_shard` without checksums: only what the metadata and shapes say."""
         path = self._shard_path(shard)
         try:
-            reader = ipc.open_file(pa.memory_map(str(path)))
+            reader = ipc.open_file(_shard_source(path))
             claimed = _parse_meta(reader.schema)
             if reader.num_record_batches != len(claimed):
                 raise ValueError("batches and provenance disagree")

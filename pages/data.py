@@ -114,7 +114,7 @@ def fetch_with_progress(symbols: list[str], what: str, where=st) -> None:
         bar.progress(done / total, text=f"{done}/{total} · {ui.label(outcome.symbol)}")
         status.caption("  \n".join(lines[-6:]))
 
-    # incremental, retried, two at a time with a pause (these endpoints throttle)
+    # incremental, retried, one at a time with a jittered pause; stops if the source throttles
     outcomes = refresh(symbols, store, AkshareSource(), progress=show_progress)
     st.session_state.pop("refresh_running", None)
     report_outcomes(outcomes, what)
@@ -140,6 +140,18 @@ def report_outcomes(outcomes, what: str, cancelled_after: int | None = None) -> 
         )
     for outcome in failures:
         ui.flash("write", f"❌ {ui.label(outcome.symbol)}: {outcome.message}")
+    skipped = [o.symbol for o in outcomes if o.status == "skipped"]
+    if skipped:
+        ui.flash(
+            "error",
+            t(
+                "The source is throttling this connection (instruments in a row were "
+                "disconnected, refused or timed out), so the refresh stopped; {n} not attempted "
+                "({symbols}). Try again in 30 minutes or more.",
+                n=len(skipped),
+                symbols=", ".join(skipped),
+            ),
+        )
     if cancelled_after is not None:
         ui.flash(
             "error",
@@ -161,7 +173,7 @@ def report_outcomes(outcomes, what: str, cancelled_after: int | None = None) -> 
                 symbols=", ".join(o.symbol for o in failures),
             ),
         )
-    else:
+    elif not skipped:
         ui.flash("success", t("Fetched {n} series ({what}).", n=len(ok), what=what))
 
 

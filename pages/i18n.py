@@ -536,6 +536,13 @@ ZH: dict[str, str] = {
         "{file} 已损坏：写入前已将其移到 {target}。"
     ),
     "Could not move the damaged files aside: {error}": "无法将损坏的文件移到一旁：{error}",
+    # -- family "reach" (issue 14): a refresh stopped because the source throttles -------------
+    "The source is throttling this connection (instruments in a row were disconnected, refused "
+    "or timed out), so the refresh stopped; {n} not attempted ({symbols}). Try again in 30 "
+    "minutes or more.": (
+        "数据源正在限制本连接（连续多个品种的请求被断开、拒绝或超时），刷新已停止；"
+        "{n} 个未尝试（{symbols}）。请 30 分钟或更久之后再试。"
+    ),
 }
 
 # The CSV column glossary (analysis/glossary.py) shown on the Method page.

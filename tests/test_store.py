@@ -174,7 +174,16 @@ while True:
 """
 
 
-def test_writer_killed_mid_write_leaves_a_whole_version(tmp_path):
+@pytest.fixture(params=["os", "soft"])
+def lock_kind(request, monkeypatch) -> str:
+    """Both lock kinds of data_sources.locking: the OS lock, and filelock's marker-file lock
+    (no OS lock call), so the writer checks also cover what Windows users' code paths do.
+    An environment variable, so the writer processes these tests start inherit it."""
+    monkeypatch.setenv("POLICYLENS_LOCK", request.param)
+    return request.param
+
+
+def test_writer_killed_mid_write_leaves_a_whole_version(tmp_path, lock_kind):
     """SIGKILL a real writer process at varied moments; after each kill the store still reads
     a complete version of every symbol, and the next writer cleans up the orphaned temp file."""
     target, *neighbours = _same_shard_symbols(12)
@@ -219,7 +228,7 @@ def _writer(root, symbol, dates):
         store.write(FetchResult(_bars(symbol, [date], [1.0]), "akshare", "a"))
 
 
-def test_two_writer_processes_lose_nothing(tmp_path):
+def test_two_writer_processes_lose_nothing(tmp_path, lock_kind):
     """Same symbol from two processes, and two symbols that share a shard file."""
     dates = [f"{d:%Y-%m-%d}" for d in pd.bdate_range("2020-01-01", periods=30)]
     first, second = _same_shard_symbols(2)
