@@ -204,6 +204,12 @@ def import_catalogue(path_text: str) -> int:
     path = Path(path_text)
     if not path.is_file():
         raise UsageError(f"file {path_text} does not exist")
+    size = path.stat().st_size
+    if size > catalogue.MAX_IMPORT_BYTES:  # before reading it
+        raise catalogue.CatalogueError(
+            path.name,
+            [f"the file is {size:,} bytes, more than the limit of {catalogue.MAX_IMPORT_BYTES:,}"],
+        )
     rows, labels = catalogue.parse_measures_file(path.read_bytes(), path.name)
     added = catalogue.add_user_measures(rows, path.name, row_labels=labels)
     print(f"added {len(added)} measure(s) from {path.name} to {catalogue.user_measures_path()}")

@@ -508,6 +508,8 @@ ZH: dict[str, str] = {
         "无论界面语言如何，列名都是英文 snake_case，便于脚本读取任何下载文件。文件为带字节顺序标记（BOM）的"
         "UTF-8；电子表格会当作公式执行的单元格前加 `'`。"
     ),
+    # -- issue 11, family "catalogue" (user measures file, source tiers, limits) --
+    " … and {n} more": " …… 另有 {n} 项",
 }
 
 # The CSV column glossary (analysis/glossary.py) shown on the Method page.
