@@ -66,10 +66,16 @@ def overlapping_ids(
     session order; at most ``limit`` of them per event when given (see :func:`overlap_counts`
     for how many there are)."""
     ids, order, low, high = _neighbourhoods(events, sessions, window)
+    by_session = [ids[j] for j in order.tolist()]
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[order] = np.arange(len(ids))
     result = {}
-    for index, event_id in enumerate(ids):
-        stop = high[index] if limit is None else min(high[index], low[index] + limit + 1)
-        near = [ids[j] for j in order[low[index] : stop] if j != index]
+    for event_id, start, own, stop in zip(
+        ids, low.tolist(), rank.tolist(), high.tolist(), strict=True
+    ):
+        if limit is not None:
+            stop = min(stop, start + limit + 1)
+        near = by_session[start : min(own, stop)] + by_session[own + 1 : stop]
         result[event_id] = near if limit is None else near[:limit]
     return result
 

@@ -705,6 +705,7 @@ def _csv_rows(text: str, name: str) -> tuple[list[dict], list[str]]:
     """Rows of a CSV of measures, each labelled with the file line it starts on."""
     reader = csv.DictReader(io.StringIO(text))
     rows, labels = [], []
+    start = 1  # the line the row being read starts on (the header's first)
     try:
         if not reader.fieldnames or "id" not in reader.fieldnames:
             raise CatalogueError(name, ["no 'id' column in the header"])
@@ -715,7 +716,7 @@ def _csv_rows(text: str, name: str) -> tuple[list[dict], list[str]]:
             start = reader.line_num + 1
             _check_count(name, len(rows))
     except csv.Error as error:
-        line = reader.line_num
+        line = start
         if "field larger than field limit" in str(error):
             problem = (
                 f"a field is longer than {csv.field_size_limit():,} characters (text fields "
