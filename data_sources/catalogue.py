@@ -182,7 +182,14 @@ def _kind(value) -> str:
         return "a mapping"
     if isinstance(value, list | tuple | set):
         return "a list"
-    return f"a {type(value).__name__}"
+    name = type(value).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+def _huge_int(value) -> bool:
+    """An integer too long to be a field (and too long for ``str()``, which refuses 4,300+
+    digits): checked by its size in bits, before any conversion."""
+    return isinstance(value, int) and value.bit_length() > 4 * MAX_TEXT
 
 
 def _text(row: dict, field: str, where: str, problems: list[str], required: bool) -> str:
@@ -190,7 +197,7 @@ def _text(row: dict, field: str, where: str, problems: list[str], required: bool
     if value is not None and not isinstance(value, _SCALARS):
         problems.append(f"{where}, field '{field}': must be text, not {_kind(value)}")
         return ""
-    if isinstance(value, str) and len(value) > 4 * MAX_TEXT:  # before stripping a huge value
+    if (isinstance(value, str) and len(value) > 4 * MAX_TEXT) or _huge_int(value):
         problems.append(f"{where}, field '{field}': longer than {MAX_TEXT} characters")
         return ""
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
@@ -213,7 +220,7 @@ def _date(value, field: str, where: str, problems: list[str], required: bool):
         return pd.NaT
     if isinstance(value, dt.date):
         day = dt.date(value.year, value.month, value.day)
-    elif isinstance(value, str | int):
+    elif isinstance(value, str | int) and not _huge_int(value):
         text = str(value).strip()
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             problems.append(f"{where}, field '{field}': {text[:40]!r} is not a YYYY-MM-DD date")
@@ -251,12 +258,12 @@ def _codes_problem(value) -> str | None:
     if isinstance(value, list | tuple):
         if len(value) > 50:
             return f"more than 50 codes ({len(value)})"
-        if any(not isinstance(part, str | int) for part in value):
+        if any(not isinstance(part, str | int) or _huge_int(part) for part in value):
             return "must be a list of codes (text), not a list holding lists or mappings"
         return None
     if isinstance(value, str) and len(value) > MAX_TEXT:
         return f"longer than {MAX_TEXT} characters"
-    if value is not None and not isinstance(value, str | int | float):
+    if _huge_int(value) or (value is not None and not isinstance(value, str | int | float)):
         return f"must be a list of codes, not {_kind(value)}"
     return None
 
@@ -264,7 +271,7 @@ def _codes_problem(value) -> str | None:
 def _flag(value) -> bool:
     if isinstance(value, bool):
         return value
-    if not isinstance(value, str | int | float):
+    if not isinstance(value, str | int | float) or _huge_int(value):
         return False
     return str(value).strip().lower() in {"true", "1", "yes", "y"}
 
@@ -291,7 +298,9 @@ def validate_measures(
             problems.append(f"{label}: not a mapping of fields")
             continue
         unknown = sorted(
-            str(key)[:40] if isinstance(key, str | int | float | bool) else _kind(key)
+            str(key)[:40]
+            if isinstance(key, str | int | float | bool) and not _huge_int(key)
+            else _kind(key)
             for key in row
             if key not in INPUT_FIELDS and key not in _IGNORED_FIELDS
         )
@@ -422,6 +431,12 @@ def safe_yaml(text: str):
     return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader, checked above)
 
 
+def _value_problem(error: ValueError) -> str:
+    if "integer string conversion" in str(error):
+        return "holds a number with more than 4,300 digits"
+    return str(error)
+
+
 def _yaml_problem(error: yaml.YAMLError) -> str:
     mark = getattr(error, "problem_mark", None)
     where = f"line {mark.line + 1}: " if mark else ""
@@ -474,8 +489,8 @@ def _read_user_file(path: Path) -> tuple[list, bytes]:
         rows = safe_yaml(text)
     except yaml.YAMLError as error:
         raise UserFileError(str(path), [_yaml_problem(error)]) from None
-    except ValueError as error:
-        raise UserFileError(str(path), [str(error)]) from None
+    except ValueError as error:  # refused by safe_yaml, or an integer too long for Python
+        raise UserFileError(str(path), [_value_problem(error)]) from None
     if rows is None:
         return [], content
     if not isinstance(rows, list):
@@ -682,7 +697,7 @@ def parse_measures_file(content: bytes, name: str) -> tuple[list[dict], list[str
         except yaml.YAMLError as error:
             raise CatalogueError(name, [_yaml_problem(error)]) from None
         except ValueError as error:
-            raise CatalogueError(name, [str(error)]) from None
+            raise CatalogueError(name, [_value_problem(error)]) from None
         if rows is None:
             raise CatalogueError(name, ["the file is empty"])
         if not isinstance(rows, list):

@@ -510,6 +510,12 @@ ZH: dict[str, str] = {
     ),
     # -- issue 11, family "catalogue" (user measures file, source tiers, limits) --
     " … and {n} more": " …… 另有 {n} 项",
+    "Your measures file {path} is left out until it is fixed or moved aside; adding, importing "
+    "and removing measures are blocked so that nothing in it is overwritten. Earlier versions "
+    "are kept in {backups}.": (
+        "您的措施文件 {path} 在修复或移走之前不会载入；为避免覆盖其中内容，添加、导入和删除措施均已暂停。"
+        "较早的版本保存在 {backups}。"
+    ),
 }
 
 # The CSV column glossary (analysis/glossary.py) shown on the Method page.

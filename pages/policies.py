@@ -410,7 +410,23 @@ with tab_export:
 
 with tab_mine:
     mine = everything[everything["origin"] == "user"]
-    if mine.empty:
+    unreadable = None
+    if mine.empty and cat.user_measures_path().exists():
+        try:  # left out by ui.catalogue() (which said why at the top), or just empty?
+            cat.user_catalogue()
+        except cat.CatalogueError as error:
+            unreadable = error
+    if unreadable is not None:
+        st.warning(
+            t(
+                "Your measures file {path} is left out until it is fixed or moved aside; "
+                "adding, importing and removing measures are blocked so that nothing in it "
+                "is overwritten. Earlier versions are kept in {backups}.",
+                path=str(cat.user_measures_path()),
+                backups=str(cat.user_backup_dir()),
+            )
+        )
+    elif mine.empty:
         st.info(t("You have not added measures yet: use the form or import a file."))
     else:
         st.dataframe(

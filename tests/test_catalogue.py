@@ -317,6 +317,12 @@ def test_the_app_keeps_the_shipped_catalogue_when_the_user_file_is_damaged(app, 
     goto(app, "pages/policies.py")
     assert any(str(path) in e.value and "not valid YAML" in e.value for e in app.error)
     assert app.markdown[0].value.startswith(f"**{len(cat.shipped_catalogue())}** measures")
+    assert any(str(path) in w.value and "blocked" in w.value for w in app.warning)  # its tab
+    submit = [b for b in app.button if getattr(b, "label", "") == "Add measure"][0]
+    app.text_input(key="add_id").input("my-new-one")
+    submit.click().run()
+    assert not app.exception
+    assert any("not changed: your measures file" in e.value for e in app.error)
     assert path.read_bytes() == b"- id: [unclosed\n"
 
 
@@ -537,6 +543,17 @@ def test_field_types_are_checked_before_anything_becomes_text():
         "field 'secondary_themes': must be a list of codes, not a mapping" in p for p in problems
     )
     assert any(p.startswith(f"row 1, field {'x' * 40!r}: not a known field") for p in problems)
+    huge = 10**5000  # str() of it raises ValueError (more than 4,300 digits)
+    with pytest.raises(cat.CatalogueError) as raised:
+        cat.validate_measures([_row(key_phrase=huge, effective_date=huge, segments=[huge])], "u")
+    assert raised.value.problems == [
+        "row 1 (good-measure), field 'effective_date': must be a YYYY-MM-DD date, not an int",
+        "row 1 (good-measure), field 'segments': must be a list of codes (text), not a list "
+        "holding lists or mappings",
+        "row 1 (good-measure), field 'key_phrase': longer than 500 characters",
+    ]
+    with pytest.raises(cat.CatalogueError, match="a number with more than 4,300 digits"):
+        cat.parse_measures_file(b"- id: x\n  title_en: " + b"1" * 5000, "digits.yaml")
 
 
 def test_import_files_and_the_user_file_have_size_and_count_limits(data_dir, tmp_path):
