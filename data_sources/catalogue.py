@@ -138,11 +138,10 @@ def source_url_problem(url: str) -> str | None:
     host = (parts.hostname or "").rstrip(".")
     if not host or not _HOST_PATTERN.match(host):
         return "has no valid host name"
-    domain = tier_e_domain(host)
-    if domain:
+    if tier_e_domain(host):  # the address itself is not repeated: it is never displayed
         return (
-            f"is on {domain}, a domain whose pages may not be shown as sources (hijacked or "
-            "spam, policy-events.md §7 tier E): cite the document or an official or news page"
+            "is on a domain whose pages may not be shown as sources (hijacked or spam, "
+            "policy-events.md §7 tier E): cite an official or news page instead"
         )
     return None
 
@@ -202,6 +201,8 @@ def _text(row: dict, field: str, where: str, problems: list[str], required: bool
         return ""
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
     text = text.strip()
+    if field in _MULTILINE_FIELDS:
+        text = text.replace("\r\n", "\n")  # a Windows line end is a line break, not a control
     if required and not text:
         problems.append(f"{where}, field '{field}': missing")
     elif field not in _MULTILINE_FIELDS and _LINE_BREAK.search(text):
@@ -367,7 +368,8 @@ def validate_measures(
                 f"{where}, field 'source_url': missing (a verified measure needs its source)"
             )
         elif source_url and (reason := source_url_problem(source_url)):
-            problems.append(f"{where}, field 'source_url': {source_url[:60]!r} {reason}")
+            shown = "the address" if "tier E" in reason else repr(source_url[:60])
+            problems.append(f"{where}, field 'source_url': {shown} {reason}")
         session = pd.NaT
         if pd.notna(announced) and timing in TIMINGS:
             try:

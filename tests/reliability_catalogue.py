@@ -374,12 +374,14 @@ def catalogue_bombs() -> list[Outcome]:
                     library.fail(f"{name}: accepted")
                 elif refused is not None and expected not in str(refused):
                     library.fail(f"{name}: {str(refused)[:200]}")
+                elif _names_tier_e(catalogue, str(refused)):
+                    library.fail(f"{name}: the message displays a tier-E address")
             cli.cases += 1
             started = time.perf_counter()
             code, err = _cli(["catalogue", "import", str(target)])
             if "internal error" in err:
                 cli.crash(f"{name}: {err.strip()[:200]}")
-            elif code != 2 or expected not in err:
+            elif code != 2 or expected not in err or _names_tier_e(catalogue, err):
                 cli.fail(f"{name}: exit {code}: {err.strip()[:200]}")
             elif time.perf_counter() - started > CASE_SECONDS:
                 cli.fail(f"{name}: took {time.perf_counter() - started:.1f} s")
@@ -389,6 +391,10 @@ def catalogue_bombs() -> list[Outcome]:
                 library.fail(f"{name}: the user file changed")
                 path.write_bytes(kept)
     return [library, cli, _overlaps_at_scale()]
+
+
+def _names_tier_e(catalogue, message: str) -> bool:
+    return any(domain in message.lower() for domain in catalogue.tier_e_domains())
 
 
 def _parsed_bytes(catalogue, content: bytes, name: str) -> tuple:

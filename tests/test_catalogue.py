@@ -417,7 +417,11 @@ def test_imports_and_the_form_refuse_tier_e_domains(data_dir, host_index):
             cat.add_user_measures(rows, "spam.csv", row_labels=labels)
         (problem,) = raised.value.problems
         assert problem.startswith("line 2 (spam-source), field 'source_url'")
-        assert f"is on {domain}, a domain whose pages may not be shown" in problem
+        assert problem.endswith(
+            "'source_url': the address is on a domain whose pages may not be shown as sources "
+            "(hijacked or spam, policy-events.md §7 tier E): cite an official or news page "
+            "instead"
+        )  # the address itself is never displayed, not even in the message
     assert not cat.user_measures_path().exists()
 
 
@@ -474,8 +478,10 @@ def test_one_line_fields_refuse_line_breaks(field, line_break):
 
 
 def test_a_note_may_span_lines():
-    frame = cat.validate_measures([_row(note="first line\nsecond line")], "user.yaml")
-    assert frame.at[0, "note"] == "first line\nsecond line"
+    frame = cat.validate_measures(
+        [_row(note="first line\nsecond line"), _row(id="windows-note", note="one\r\ntwo")], "u"
+    )
+    assert list(frame["note"]) == ["first line\nsecond line", "one\ntwo"]
 
 
 # -- issue 11: resource bombs ------------------------------------------------------------------
