@@ -43,7 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     actions = cat.add_subparsers(dest="action", required=True, parser_class=_Parser)
     export = actions.add_parser("export", help="write shipped + user measures to stdout")
     export.add_argument("--format", choices=("csv", "yaml"), default="csv")
-    add = actions.add_parser("import", help="validate a .yaml or .csv file and add its measures")
+    add = actions.add_parser(
+        "import",
+        help="validate a .yaml or .csv file and add its measures (at most 4 MB and 5,000 "
+        "measures; a backup of the previous user file is kept)",
+    )
     add.add_argument("file", metavar="FILE")
     refresh = commands.add_parser(
         "refresh", help="fetch daily bars from akshare into the store (incremental)"

@@ -363,7 +363,7 @@ def _reference_tier_e() -> set[str]:
 
 
 def _project_files():
-    skip = {".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".venv", "node_modules"}
+    skip = {".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".venv", ".hypothesis"}
     for path in PROJECT.rglob("*"):
         if path.is_file() and not skip.intersection(path.relative_to(PROJECT).parts):
             yield path
