@@ -5,6 +5,15 @@ user's own measures live apart from it in ``<data dir>/catalogue/user_measures.y
 measure gets its event session t0 from :func:`data_sources.trading_calendar.event_session`.
 Validation collects *every* problem, each naming the row and the field, and nothing is added if
 any is found (an import is all or nothing).
+
+Limits (hostile or damaged files): a measures file to import is at most 4 MB
+(:data:`MAX_IMPORT_BYTES`, checked before it is read), the user file at most 8 MB and 5,000
+measures (:data:`MAX_USER_FILE_BYTES`, :data:`MAX_USER_MEASURES`); YAML anchors and aliases
+(the "billion laughs") and nesting deeper than :data:`MAX_YAML_DEPTH` are refused; a field must be
+text, a date or a list of codes (checked before anything is turned into text). A user file that
+cannot be read as measures is named and left out, and blocks every write to it: it is never
+overwritten. Every write keeps the previous file in ``catalogue/backups/`` (the last
+:data:`MAX_BACKUPS`).
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ import hashlib
 import io
 import os
 import re
+import urllib.parse
 import uuid
 from collections.abc import Iterator
 from functools import lru_cache
@@ -49,9 +59,24 @@ EXPORT_COLUMNS = [
     "task", "key_phrase", "latest_date", "context", "note", "origin",
 ]  # fmt: skip
 USER_FILE_NAME = "user_measures.yaml"
+BACKUP_DIR_NAME = "backups"
+MAX_BACKUPS = 10
 MAX_TEXT = 500
+MAX_IMPORT_BYTES = 4_000_000
+MAX_USER_FILE_BYTES = 8_000_000
+MAX_USER_MEASURES = 5_000
+MAX_YAML_DEPTH = 10
+#: pandas stores dates as nanoseconds, which end on 2262-04-11: later dates cannot be held.
+FIRST_DATE, LAST_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2261-12-31")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{2,79}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Line breaks: refused in one-line fields (everything but the note).
+_LINE_BREAK = re.compile(r"[\n\r\x85\u2028\u2029]")
+_MULTILINE_FIELDS = {"note"}
+#: What a source URL may contain: RFC 3986 unreserved and reserved characters less ( ) [ ] ' ,
+#: which end a markdown link or image, plus %XX escapes. Anything else must be percent-encoded.
+_URL_CHARACTERS = re.compile(r"^[A-Za-z0-9\-._~:/?#@!$&*+,;=%]+$")
+_HOST_PATTERN = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$")
 _DATE_COLUMNS = ("announcement_date", "effective_date", "latest_date", "event_session")
 
 
@@ -63,6 +88,62 @@ class CatalogueError(ValueError):
         self.problems = problems
         more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
         super().__init__(f"{source}: " + "; ".join(problems[:10]) + more)
+
+
+class UserFileError(CatalogueError):
+    """The user's measures file cannot be read as measures: it is left out, and nothing is
+    written to it until it is fixed or moved aside (each problem names the file)."""
+
+
+# -- source addresses ----------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def tier_e_domains() -> tuple[str, ...]:
+    """Hosts never shown or accepted (policy-events.md §7 tier E), from ``source_tiers.yaml``."""
+    tiers = yaml.safe_load((CATALOGUE_DIR / "source_tiers.yaml").read_text("utf-8"))
+    return tuple(domain.lower() for domain in tiers["tier_e"])
+
+
+def tier_e_domain(host: str) -> str | None:
+    """The tier-E domain ``host`` is or belongs to (``www.x.com`` belongs to ``x.com``)."""
+    host = host.lower().rstrip(".")
+    return next((d for d in tier_e_domains() if host == d or host.endswith("." + d)), None)
+
+
+def source_url_problem(url: str) -> str | None:
+    """Why ``url`` is not a clean http(s) address that may be shown, or None if it is.
+
+    Clean: scheme http or https, a host name, no user name or password, no spaces, control
+    characters, quotes, brackets or parentheses (anything that could end a markdown link or an
+    HTML attribute must be percent-encoded), and not on a tier-E domain.
+    """
+    if not re.match(r"^https?://", url, re.IGNORECASE):
+        return "is not an http(s) URL (it must start with http:// or https://)"
+    if not _URL_CHARACTERS.match(url):
+        bad = next(c for c in url if not _URL_CHARACTERS.match(c))
+        return (
+            f"contains {bad!r} (U+{ord(bad):04X}), which is not allowed in a source URL: "
+            "percent-encode it (e.g. a space as %20)"
+        )
+    if re.search(r"%(?![0-9A-Fa-f]{2})", url):
+        return "has a '%' that is not followed by two hex digits"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number in range)
+    except ValueError as error:
+        return f"cannot be read as a URL ({error})"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "is not an http(s) URL"
+    if "@" in parts.netloc:
+        return "has a user name or password before the host (not allowed in a source URL)"
+    host = (parts.hostname or "").rstrip(".")
+    if not host or not _HOST_PATTERN.match(host):
+        return "has no valid host name"
+    if tier_e_domain(host):  # the address itself is not repeated: it is never displayed
+        return (
+            "is on a domain whose pages may not be shown as sources (hijacked or spam, "
+            "policy-events.md §7 tier E): cite an official or news page instead"
+        )
+    return None
 
 
 # -- vocabularies --------------------------------------------------------------------------------
@@ -91,12 +172,41 @@ def theme_short(theme_id: str, language: str = "en") -> str:
 
 
 # -- validation ----------------------------------------------------------------------------------
+_SCALARS = (str, int, float, bool, dt.date)
+
+
+def _kind(value) -> str:
+    """What a value is, for messages (never its text: it may be huge)."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple | set):
+        return "a list"
+    name = type(value).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+def _huge_int(value) -> bool:
+    """An integer too long to be a field (and too long for ``str()``, which refuses 4,300+
+    digits): checked by its size in bits, before any conversion."""
+    return isinstance(value, int) and value.bit_length() > 4 * MAX_TEXT
+
+
 def _text(row: dict, field: str, where: str, problems: list[str], required: bool) -> str:
     value = row.get(field)
+    if value is not None and not isinstance(value, _SCALARS):
+        problems.append(f"{where}, field '{field}': must be text, not {_kind(value)}")
+        return ""
+    if (isinstance(value, str) and len(value) > 4 * MAX_TEXT) or _huge_int(value):
+        problems.append(f"{where}, field '{field}': longer than {MAX_TEXT} characters")
+        return ""
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
     text = text.strip()
+    if field in _MULTILINE_FIELDS:
+        text = text.replace("\r\n", "\n")  # a Windows line end is a line break, not a control
     if required and not text:
         problems.append(f"{where}, field '{field}': missing")
+    elif field not in _MULTILINE_FIELDS and _LINE_BREAK.search(text):
+        problems.append(f"{where}, field '{field}': contains a line break (one line only)")
     elif _CONTROL.search(text):
         problems.append(f"{where}, field '{field}': contains control characters")
     elif len(text) > MAX_TEXT:
@@ -110,19 +220,32 @@ def _date(value, field: str, where: str, problems: list[str], required: bool):
             problems.append(f"{where}, field '{field}': missing")
         return pd.NaT
     if isinstance(value, dt.date):
-        return pd.Timestamp(value)
-    text = str(value).strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        problems.append(f"{where}, field '{field}': {text[:40]!r} is not a YYYY-MM-DD date")
+        day = dt.date(value.year, value.month, value.day)
+    elif isinstance(value, str | int) and not _huge_int(value):
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            problems.append(f"{where}, field '{field}': {text[:40]!r} is not a YYYY-MM-DD date")
+            return pd.NaT
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            problems.append(f"{where}, field '{field}': {text!r} is not a real date")
+            return pd.NaT
+    else:
+        problems.append(f"{where}, field '{field}': must be a YYYY-MM-DD date, not {_kind(value)}")
         return pd.NaT
-    try:
-        return pd.Timestamp(text)
-    except ValueError:
-        problems.append(f"{where}, field '{field}': {text!r} is not a real date")
+    if not FIRST_DATE.date() <= day <= LAST_DATE.date():
+        problems.append(
+            f"{where}, field '{field}': {day:%Y-%m-%d} is outside the dates the app can hold "
+            f"({FIRST_DATE:%Y-%m-%d} to {LAST_DATE:%Y-%m-%d})"
+        )
         return pd.NaT
+    return pd.Timestamp(day)
 
 
 def _codes(value) -> list[str]:
+    """Codes from a list or from text separated by ``;``, ``,`` or ``|`` (callers check the
+    shape first with :func:`_codes_problem`)."""
     if value is None or value == "" or (isinstance(value, float) and pd.isna(value)):
         return []
     if isinstance(value, str):
@@ -132,9 +255,25 @@ def _codes(value) -> list[str]:
     return [str(value).strip()]
 
 
+def _codes_problem(value) -> str | None:
+    if isinstance(value, list | tuple):
+        if len(value) > 50:
+            return f"more than 50 codes ({len(value)})"
+        if any(not isinstance(part, str | int) or _huge_int(part) for part in value):
+            return "must be a list of codes (text), not a list holding lists or mappings"
+        return None
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        return f"longer than {MAX_TEXT} characters"
+    if _huge_int(value) or (value is not None and not isinstance(value, str | int | float)):
+        return f"must be a list of codes, not {_kind(value)}"
+    return None
+
+
 def _flag(value) -> bool:
     if isinstance(value, bool):
         return value
+    if not isinstance(value, str | int | float) or _huge_int(value):
+        return False
     return str(value).strip().lower() in {"true", "1", "yes", "y"}
 
 
@@ -160,12 +299,15 @@ def validate_measures(
             problems.append(f"{label}: not a mapping of fields")
             continue
         unknown = sorted(
-            str(key) for key in row if key not in INPUT_FIELDS and key not in _IGNORED_FIELDS
+            str(key)[:40]
+            if isinstance(key, str | int | float | bool) and not _huge_int(key)
+            else _kind(key)
+            for key in row
+            if key not in INPUT_FIELDS and key not in _IGNORED_FIELDS
         )
-        for key in unknown:
+        for key in unknown[:5]:
             problems.append(
-                f"{label}, field {key[:40]!r}: not a known field (fields: "
-                f"{', '.join(INPUT_FIELDS)})"
+                f"{label}, field {key!r}: not a known field (fields: {', '.join(INPUT_FIELDS)})"
             )
         measure_id = _text(row, "id", label, problems, True)
         if measure_id and not _ID_PATTERN.match(measure_id):
@@ -199,11 +341,19 @@ def validate_measures(
         theme = _text(row, "theme", where, problems, True)
         if theme and theme not in theme_ids:
             problems.append(f"{where}, field 'theme': {theme[:40]!r} is not one of T1..T9")
-        secondary = _codes(row.get("secondary_themes"))
+        for field in ("secondary_themes", "segments"):
+            shape = _codes_problem(row.get(field))
+            if shape:
+                problems.append(f"{where}, field '{field}': {shape}")
+        secondary = (
+            []
+            if _codes_problem(row.get("secondary_themes"))
+            else _codes(row.get("secondary_themes"))
+        )
         for code in secondary:
             if code not in theme_ids:
                 problems.append(f"{where}, field 'secondary_themes': unknown theme {code[:40]!r}")
-        segment_codes = _codes(row.get("segments"))
+        segment_codes = [] if _codes_problem(row.get("segments")) else _codes(row.get("segments"))
         for code in segment_codes:
             if code not in segment_ids:
                 problems.append(f"{where}, field 'segments': unknown segment {code[:40]!r}")
@@ -217,10 +367,9 @@ def validate_measures(
             problems.append(
                 f"{where}, field 'source_url': missing (a verified measure needs its source)"
             )
-        elif source_url and not re.match(r"^https?://[^\s\"'<>]+$", source_url):
-            problems.append(
-                f"{where}, field 'source_url': {source_url[:60]!r} is not an http(s) URL"
-            )
+        elif source_url and (reason := source_url_problem(source_url)):
+            shown = "the address" if "tier E" in reason else repr(source_url[:60])
+            problems.append(f"{where}, field 'source_url': {shown} {reason}")
         session = pd.NaT
         if pd.notna(announced) and timing in TIMINGS:
             try:
@@ -263,27 +412,114 @@ def _frame(records: list[dict]) -> pd.DataFrame:
 
 
 # -- loading -------------------------------------------------------------------------------------
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_yaml(text: str):
+    """``yaml.safe_load`` without its resource bombs: anchors and aliases (a 485-byte "billion
+    laughs" expands to gigabytes) and nesting deeper than MAX_YAML_DEPTH are refused while the
+    events are read, before anything is built. Raises ValueError saying which, with the line."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
+        line = f"line {event.start_mark.line + 1}: " if event.start_mark else ""
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise ValueError(f"{line}YAML anchors and aliases (& and *) are not accepted")
+        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise ValueError(f"{line}nested more than {MAX_YAML_DEPTH} levels deep")
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            depth -= 1
+    return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader, checked above)
+
+
+def _value_problem(error: ValueError) -> str:
+    if "integer string conversion" in str(error):
+        return "holds a number with more than 4,300 digits"
+    return str(error)
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    mark = getattr(error, "problem_mark", None)
+    where = f"line {mark.line + 1}: " if mark else ""
+    return f"{where}not valid YAML ({getattr(error, 'problem', None) or 'unreadable'})"
+
+
 @lru_cache(maxsize=1)
 def shipped_catalogue() -> pd.DataFrame:
     """The catalogue that ships with PolicyLens (validated once per process)."""
     path = CATALOGUE_DIR / "measures.yaml"
-    return validate_measures(yaml.safe_load(path.read_text("utf-8")), path.name)
+    return validate_measures(safe_yaml(path.read_text("utf-8")), path.name)
 
 
 def user_measures_path() -> Path:
     return data_dir() / "catalogue" / USER_FILE_NAME
 
 
+def user_backup_dir() -> Path:
+    return user_measures_path().parent / BACKUP_DIR_NAME
+
+
+def _read_user_file(path: Path) -> tuple[list, bytes]:
+    """The user file's rows (a list of mappings) and its bytes; [] if there is none.
+
+    Raises UserFileError, naming the file and what is wrong, for anything else: too large,
+    not UTF-8, not valid YAML, anchors or deep nesting, not a list, rows that are not
+    mappings, more than MAX_USER_MEASURES measures.
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return [], b""
+    except OSError as error:
+        raise UserFileError(str(path), [f"cannot be read ({error.strerror or error})"]) from None
+    if size > MAX_USER_FILE_BYTES:
+        raise UserFileError(
+            str(path), [f"is {size:,} bytes, more than the limit of {MAX_USER_FILE_BYTES:,}"]
+        )
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise UserFileError(str(path), [f"cannot be read ({error.strerror or error})"]) from None
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UserFileError(
+            str(path), [f"is not UTF-8 text (byte {error.start:,} cannot be decoded)"]
+        ) from None
+    try:
+        rows = safe_yaml(text)
+    except yaml.YAMLError as error:
+        raise UserFileError(str(path), [_yaml_problem(error)]) from None
+    except ValueError as error:  # refused by safe_yaml, or an integer too long for Python
+        raise UserFileError(str(path), [_value_problem(error)]) from None
+    if rows is None:
+        return [], content
+    if not isinstance(rows, list):
+        raise UserFileError(
+            str(path), [f"holds {_kind(rows)}, not a list of measures (one '- id: …' per measure)"]
+        )
+    if len(rows) > MAX_USER_MEASURES:
+        raise UserFileError(
+            str(path),
+            [f"holds {len(rows):,} measures, more than the limit of {MAX_USER_MEASURES:,}"],
+        )
+    not_mappings = [n for n, row in enumerate(rows, start=1) if not isinstance(row, dict)]
+    if not_mappings:
+        raise UserFileError(
+            str(path),
+            [f"item {not_mappings[0]} is {_kind(rows[not_mappings[0] - 1])}, not a measure"],
+        )
+    return rows, content
+
+
 def _user_rows() -> list[dict]:
-    path = user_measures_path()
-    if not path.exists():
-        return []
-    rows = yaml.safe_load(path.read_text("utf-8")) or []
-    return rows if isinstance(rows, list) else []
+    return _read_user_file(user_measures_path())[0]
 
 
 def user_catalogue() -> pd.DataFrame:
-    """The user's own measures (validated against the shipped ids)."""
+    """The user's own measures (validated against the shipped ids). Raises UserFileError when
+    the file cannot be read as measures and CatalogueError when a row no longer validates."""
     rows = _user_rows()
     if not rows:
         return _frame([])
@@ -310,17 +546,70 @@ def _user_file_lock() -> Iterator[Path]:
         yield path
 
 
-def _write_user_rows(path: Path, rows: list[dict]) -> None:
-    text = yaml.safe_dump(rows, allow_unicode=True, sort_keys=False)
+def _write_durably(path: Path, content: bytes) -> None:
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with open(temporary, "wb") as handle:
+            handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _back_up(previous: bytes) -> None:
+    """Keep the file about to be replaced as ``backups/user_measures-<UTC time>.yaml``, and
+    only the newest MAX_BACKUPS of them."""
+    if not previous:
+        return
+    backups = user_backup_dir()
+    backups.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = backups / f"user_measures-{stamp}.yaml"
+    number = 1
+    while target.exists():
+        number += 1
+        target = backups / f"user_measures-{stamp}-{number}.yaml"
+    _write_durably(target, previous)
+    for old in sorted(backups.glob("user_measures-*.yaml"))[:-MAX_BACKUPS]:
+        old.unlink(missing_ok=True)
+
+
+def _write_user_rows(path: Path, rows: list[dict], previous: bytes) -> None:
+    """Replace the user file by ``rows`` (atomically), keeping ``previous`` as a backup."""
+    if len(rows) > MAX_USER_MEASURES:
+        raise UserFileError(
+            str(path),
+            [
+                f"not changed: it would hold {len(rows):,} measures, more than the limit of "
+                f"{MAX_USER_MEASURES:,}"
+            ],
+        )
+    content = yaml.safe_dump(rows, allow_unicode=True, sort_keys=False).encode("utf-8")
+    if len(content) > MAX_USER_FILE_BYTES:
+        raise UserFileError(
+            str(path),
+            [
+                f"not changed: it would be {len(content):,} bytes, more than the limit of "
+                f"{MAX_USER_FILE_BYTES:,}"
+            ],
+        )
+    _back_up(previous)
+    _write_durably(path, content)
+
+
+def _blocked(path: Path, error: CatalogueError) -> UserFileError:
+    problem = "; ".join(error.problems[:3]) + (" …" if len(error.problems) > 3 else "")
+    return UserFileError(
+        str(path),
+        [
+            f"not changed: your measures file {path} cannot be read as measures ({problem}). "
+            "Fix it in a text editor, or move it aside (e.g. rename it to "
+            f"{path.name}.broken) and add your measures again; backups of earlier versions "
+            f"are in {user_backup_dir()}"
+        ],
+    )
 
 
 def _storable(rows: list[dict]) -> list[dict]:
@@ -353,22 +642,30 @@ def add_user_measures(rows: list, source: str, row_labels=None) -> pd.DataFrame:
     Returns the added measures.
     """
     with _user_file_lock() as path:
-        existing = [*shipped_catalogue()["id"], *user_catalogue()["id"]]
+        try:
+            stored, previous = _read_user_file(path)
+            mine = user_catalogue()
+        except CatalogueError as error:  # never overwrite what cannot be read: say so
+            raise _blocked(path, error) from None
+        existing = [*shipped_catalogue()["id"], *mine["id"]]
         added = validate_measures(
             rows, source, existing_ids=existing, row_labels=row_labels, origin="user"
         )
-        _write_user_rows(path, _user_rows() + _storable(rows))
+        _write_user_rows(path, stored + _storable(rows), previous)
     return added
 
 
 def remove_user_measure(measure_id: str) -> bool:
     """Delete one user measure; shipped measures cannot be removed. True if it was there."""
     with _user_file_lock() as path:
-        rows = _user_rows()
-        kept = [row for row in rows if str(row.get("id")) != measure_id]
+        try:  # rows that no longer validate may still be removed (that is how to fix them)
+            rows, previous = _read_user_file(path)
+        except UserFileError as error:
+            raise _blocked(path, error) from None
+        kept = [row for row in rows if row.get("id") != measure_id]
         if len(kept) == len(rows):
             return False
-        _write_user_rows(path, kept)
+        _write_user_rows(path, kept, previous)
     return True
 
 
@@ -380,6 +677,11 @@ def parse_measures_file(content: bytes, name: str) -> tuple[list[dict], list[str
     metadata columns) are ignored, so an exported catalogue re-imports cleanly.
     """
     suffix = Path(name).suffix.lower()
+    if len(content) > MAX_IMPORT_BYTES:
+        raise CatalogueError(
+            name,
+            [f"the file is {len(content):,} bytes, more than the limit of {MAX_IMPORT_BYTES:,}"],
+        )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -389,25 +691,56 @@ def parse_measures_file(content: bytes, name: str) -> tuple[list[dict], list[str
             raise CatalogueError(name, ["cannot decode the file as UTF-8 or GB18030"]) from None
     if suffix in (".yaml", ".yml"):
         try:
-            rows = yaml.safe_load(text)
+            rows = safe_yaml(text)
         except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f"line {mark.line + 1}: " if mark else ""
-            raise CatalogueError(name, [f"{where}not valid YAML"]) from None
+            raise CatalogueError(name, [_yaml_problem(error)]) from None
+        except ValueError as error:
+            raise CatalogueError(name, [_value_problem(error)]) from None
         if rows is None:
             raise CatalogueError(name, ["the file is empty"])
         if not isinstance(rows, list):
             raise CatalogueError(name, ["the file must hold a list of measures"])
+        _check_count(name, len(rows))
         return rows, [f"item {n}" for n in range(1, len(rows) + 1)]
     if suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(text))
+        return _csv_rows(text, name)
+    raise CatalogueError(name, [f"unsupported file type {suffix or '(none)'}: use .yaml or .csv"])
+
+
+def _check_count(name: str, count: int) -> None:
+    if count > MAX_USER_MEASURES:
+        raise CatalogueError(
+            name, [f"{count:,} measures, more than the limit of {MAX_USER_MEASURES:,} per file"]
+        )
+
+
+def _csv_rows(text: str, name: str) -> tuple[list[dict], list[str]]:
+    """Rows of a CSV of measures, each labelled with the file line it starts on."""
+    reader = csv.DictReader(io.StringIO(text))
+    rows, labels = [], []
+    start = 1  # the line the row being read starts on (the header's first)
+    try:
         if not reader.fieldnames or "id" not in reader.fieldnames:
             raise CatalogueError(name, ["no 'id' column in the header"])
-        rows = [{k: v for k, v in row.items() if k is not None} for row in reader]
-        if not rows:
-            raise CatalogueError(name, ["the file has a header but no rows"])
-        return rows, [f"line {n}" for n in range(2, len(rows) + 2)]
-    raise CatalogueError(name, [f"unsupported file type {suffix or '(none)'}: use .yaml or .csv"])
+        start = reader.line_num + 1
+        for row in reader:
+            rows.append({k: v for k, v in row.items() if k is not None})
+            labels.append(f"line {start}")
+            start = reader.line_num + 1
+            _check_count(name, len(rows))
+    except csv.Error as error:
+        line = start
+        if "field larger than field limit" in str(error):
+            problem = (
+                f"a field is longer than {csv.field_size_limit():,} characters (text fields "
+                f"may hold {MAX_TEXT})"
+            )
+        else:
+            problem = f"not a readable CSV line ({error})"
+        raise CatalogueError(name, [f"line {line}: {problem}"]) from None
+    if not rows:
+        raise CatalogueError(name, ["the file has a header but no rows"])
+    return rows, labels
 
 
 # -- export --------------------------------------------------------------------------------------

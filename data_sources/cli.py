@@ -45,7 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     actions = cat.add_subparsers(dest="action", required=True, parser_class=_Parser)
     export = actions.add_parser("export", help="write shipped + user measures to stdout")
     export.add_argument("--format", choices=("csv", "yaml"), default="csv")
-    add = actions.add_parser("import", help="validate a .yaml or .csv file and add its measures")
+    add = actions.add_parser(
+        "import",
+        help="validate a .yaml or .csv file and add its measures (at most 4 MB and 5,000 "
+        "measures; a backup of the previous user file is kept)",
+    )
     add.add_argument("file", metavar="FILE")
     refresh = commands.add_parser(
         "refresh", help="fetch daily bars from akshare into the store (incremental)"
@@ -295,6 +299,12 @@ def import_catalogue(path_text: str) -> int:
     path = Path(path_text)
     if not path.is_file():
         raise UsageError(f"file {path_text} does not exist")
+    size = path.stat().st_size
+    if size > catalogue.MAX_IMPORT_BYTES:  # before reading it
+        raise catalogue.CatalogueError(
+            path.name,
+            [f"the file is {size:,} bytes, more than the limit of {catalogue.MAX_IMPORT_BYTES:,}"],
+        )
     rows, labels = catalogue.parse_measures_file(path.read_bytes(), path.name)
     added = catalogue.add_user_measures(rows, path.name, row_labels=labels)
     print(f"added {len(added)} measure(s) from {path.name} to {catalogue.user_measures_path()}")

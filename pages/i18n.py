@@ -542,6 +542,13 @@ ZH: dict[str, str] = {
     "minutes or more.": (
         "数据源正在限制本连接（连续多个品种的请求被断开、拒绝或超时），刷新已停止；"
         "{n} 个未尝试（{symbols}）。请 30 分钟或更久之后再试。"
+    # -- issue 11, family "catalogue" (user measures file, source tiers, limits) --
+    " … and {n} more": " …… 另有 {n} 项",
+    "Your measures file {path} is left out until it is fixed or moved aside; adding, importing "
+    "and removing measures are blocked so that nothing in it is overwritten. Earlier versions "
+    "are kept in {backups}.": (
+        "您的措施文件 {path} 在修复或移走之前不会载入；为避免覆盖其中内容，添加、导入和删除措施均已暂停。"
+        "较早的版本保存在 {backups}。"
     ),
 }
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from analysis.event_study import Event
 from analysis.export import csv_bytes
-from analysis.overlaps import overlapping_ids
+from analysis.overlaps import overlap_counts, overlapping_ids
 from data_sources import catalogue as cat
 from data_sources.trading_calendar import TIMINGS, all_sessions
 from pages import ui
@@ -14,6 +14,7 @@ from pages.i18n import t
 ui.run_through_app()
 
 OVERLAP_WINDOW = (-5, 5)
+OVERLAPS_SHOWN = 10  # per measure; the rest are counted
 TIMING_LABELS = {code: ui.timing_label(code) for code in TIMINGS}
 
 st.title(t("Policy measures"))
@@ -86,11 +87,16 @@ st.markdown(
 )
 
 dated = everything[everything["event_session"].notna()]
-overlaps = overlapping_ids(
-    [Event(r.id, r.announcement_date, r.event_session) for r in dated.itertuples()],
-    all_sessions(),
-    OVERLAP_WINDOW,
-)
+dated_events = [Event(r.id, r.announcement_date, r.event_session) for r in dated.itertuples()]
+overlaps = overlapping_ids(dated_events, all_sessions(), OVERLAP_WINDOW, limit=OVERLAPS_SHOWN)
+overlap_total = overlap_counts(dated_events, all_sessions(), OVERLAP_WINDOW)
+
+
+def overlap_text(measure_id: str) -> str:
+    shown = overlaps.get(measure_id, [])
+    hidden = overlap_total.get(measure_id, 0) - len(shown)
+    return ", ".join(shown) + (t(" … and {n} more", n=hidden) if hidden > 0 else "")
+
 
 if measures.empty:
     st.info(
@@ -104,7 +110,7 @@ else:
         theme_name=measures["theme"].map(ui.theme_short),
         secondary=measures["secondary_themes"].map(", ".join),
         segment_list=measures["segments"].map(", ".join),
-        overlaps=measures["id"].map(lambda i: ", ".join(overlaps.get(i, []))),
+        overlaps=measures["id"].map(overlap_text),
     )
     st.dataframe(
         table[
@@ -220,7 +226,7 @@ else:
             if m["note"]:
                 st.caption(m["note"])
             if overlaps.get(chosen):
-                st.warning(t("Event window [-5, +5] overlaps: ") + ", ".join(overlaps[chosen]))
+                st.warning(t("Event window [-5, +5] overlaps: ") + overlap_text(chosen))
             if pd.notna(m["event_session"]):
                 st.page_link(
                     "pages/event_study.py",
@@ -404,7 +410,23 @@ with tab_export:
 
 with tab_mine:
     mine = everything[everything["origin"] == "user"]
-    if mine.empty:
+    unreadable = None
+    if mine.empty and cat.user_measures_path().exists():
+        try:  # left out by ui.catalogue() (which said why at the top), or just empty?
+            cat.user_catalogue()
+        except cat.CatalogueError as error:
+            unreadable = error
+    if unreadable is not None:
+        st.warning(
+            t(
+                "Your measures file {path} is left out until it is fixed or moved aside; "
+                "adding, importing and removing measures are blocked so that nothing in it "
+                "is overwritten. Earlier versions are kept in {backups}.",
+                path=str(cat.user_measures_path()),
+                backups=str(cat.user_backup_dir()),
+            )
+        )
+    elif mine.empty:
         st.info(t("You have not added measures yet: use the form or import a file."))
     else:
         st.dataframe(
@@ -414,6 +436,10 @@ with tab_mine:
         )
         victim = st.selectbox(t("Remove"), list(mine["id"]), key="remove_measure")
         if st.button(t("Remove this measure"), key="remove_measure_button"):
-            cat.remove_user_measure(victim)
-            ui.flash("success", t("Removed {name}.", name=victim))
-            st.rerun()
+            try:
+                cat.remove_user_measure(victim)
+            except cat.CatalogueError as error:  # the file cannot be read: nothing is written
+                st.error("\n".join(error.problems))
+            else:
+                ui.flash("success", t("Removed {name}.", name=victim))
+                st.rerun()

@@ -12,7 +12,7 @@ import yaml
 from analysis.export import csv_bytes
 from data_sources import catalogue as cat
 from data_sources.instruments import market_wide_instruments, registry, segment_table
-from tests.conftest import shared_path
+from tests.conftest import PROJECT, shared_path
 
 MEASURES_FILE = cat.CATALOGUE_DIR / "measures.yaml"
 
@@ -32,7 +32,7 @@ def test_every_measure_matches_the_verified_reference_table():
     for measure in yaml.safe_load(MEASURES_FILE.read_text("utf-8")):
         row = rows[measure["ref"]]
         assert str(measure["announcement_date"]) == row[1][:10], measure["id"]
-        if measure["source_url"]:
+        if measure.get("source_url"):
             assert measure["source_url"] in reference_text, measure["id"]
         else:
             assert measure["confidence"] == "unverified", measure["id"]
@@ -215,7 +215,7 @@ def test_import_is_all_or_nothing(data_dir):
 @pytest.mark.parametrize(
     ("content", "name", "expected"),
     [
-        (b"- id: [unclosed", "bad.yaml", "line 1: not valid YAML"),
+        (b"- id: [unclosed", "bad.yaml", "not valid YAML"),
         (b"", "empty.yaml", "the file is empty"),
         (b"id: x\n", "map.yaml", "must hold a list"),
         (b"title\nx\n", "noid.csv", "no 'id' column"),
@@ -262,9 +262,409 @@ def test_filters_and_bilingual_search():
     in_2023 = cat.filter_measures(catalogue, years=(2023, 2023))
     assert set(in_2023["announcement_date"].dt.year) == {2023}
     unverified = cat.filter_measures(catalogue, confidence=["unverified"])
-    assert list(unverified["id"]) == ["csrc-midyear-meeting-2020"]
+    assert list(unverified["id"]) == [
+        "csrc-midyear-meeting-2020",
+        "fraud-buyback-draft-2020",
+        "kangmei-class-action-2021",
+        "personal-pension-opinions-2022",
+    ]  # the last three: their only sources were on tier-E (spam) domains
     chinese = cat.filter_measures(catalogue, query="注册制")
     assert "chinext-first-listings-2020" in set(chinese["id"])
     english = cat.filter_measures(catalogue, query="DELISTING")
     assert "delisting-final-rules-2020" in set(english["id"])
     assert cat.filter_measures(catalogue, query="no such words").empty
+
+
+# -- issue 11: the user's measures file (damaged, not a list, rows that no longer validate) --------
+DAMAGED_USER_FILES = {
+    "a mapping": (b"id: my-measure\ntitle_en: x\n", "holds a mapping, not a list"),
+    "a scalar": (b"just some text\n", "holds a str, not a list"),
+    "invalid YAML": (b"- id: [unclosed\n- x: 1\n", "not valid YAML"),
+    "undecodable": (b"- id: \xff\xfe\x80\x81\n", "is not UTF-8 text"),
+    "aliases": (b"- &m {id: a}\n- *m\n", "anchors and aliases"),
+    "a list of text": (b"- one\n- two\n", "item 1 is a str, not a measure"),
+}
+
+
+@pytest.mark.parametrize("kind", DAMAGED_USER_FILES)
+def test_a_damaged_user_file_is_named_left_out_and_never_overwritten(data_dir, kind):
+    content, expected = DAMAGED_USER_FILES[kind]
+    path = cat.user_measures_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    with pytest.raises(cat.UserFileError) as loading:
+        cat.load_catalogue()
+    assert loading.value.source == str(path) and expected in loading.value.problems[0]
+    for write in (
+        lambda: cat.add_user_measures([_row(id="my-new-one")], "form"),
+        lambda: cat.remove_user_measure("my-measure"),
+    ):
+        with pytest.raises(cat.UserFileError) as writing:
+            write()
+        message = writing.value.problems[0]
+        assert message.startswith(f"not changed: your measures file {path}")
+        assert expected in message and "move it aside" in message
+        assert path.read_bytes() == content
+    assert not cat.user_backup_dir().exists()  # nothing was written at all
+
+
+def test_the_app_keeps_the_shipped_catalogue_when_the_user_file_is_damaged(app, data_dir):
+    from tests.apptest_helpers import goto
+
+    path = cat.user_measures_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"- id: [unclosed\n")  # raised on every page before
+    goto(app, "pages/policies.py")
+    assert any(str(path) in e.value and "not valid YAML" in e.value for e in app.error)
+    assert app.markdown[0].value.startswith(f"**{len(cat.shipped_catalogue())}** measures")
+    assert any(str(path) in w.value and "blocked" in w.value for w in app.warning)  # its tab
+    submit = [b for b in app.button if getattr(b, "label", "") == "Add measure"][0]
+    app.text_input(key="add_id").input("my-new-one")
+    submit.click().run()
+    assert not app.exception
+    assert any("not changed: your measures file" in e.value for e in app.error)
+    assert path.read_bytes() == b"- id: [unclosed\n"
+
+
+def test_rows_that_no_longer_validate_block_adding_but_may_be_removed(data_dir):
+    path = cat.user_measures_path()
+    path.parent.mkdir(parents=True)
+    stale = yaml.safe_dump([_row(id="sept-2024-package"), _row(id="mine-ok")]).encode()
+    path.write_bytes(stale)
+    with pytest.raises(cat.CatalogueError, match="already in the catalogue") as loading:
+        cat.load_catalogue()
+    assert loading.value.source == str(path)
+    with pytest.raises(cat.UserFileError, match="not changed: your measures file"):
+        cat.add_user_measures([_row(id="my-new-one")], "form")
+    assert path.read_bytes() == stale
+    assert cat.remove_user_measure("sept-2024-package") is True  # how a user fixes it
+    assert list(cat.user_catalogue()["id"]) == ["mine-ok"]
+    (backup,) = cat.user_backup_dir().iterdir()
+    assert backup.read_bytes() == stale
+
+
+def test_every_write_keeps_the_previous_file_and_backups_are_bounded(data_dir):
+    versions = []
+    for number in range(cat.MAX_BACKUPS + 3):
+        if cat.user_measures_path().exists():
+            versions.append(cat.user_measures_path().read_bytes())
+        cat.add_user_measures([_row(id=f"mine-{number:02d}")], "form")
+    backups = sorted(cat.user_backup_dir().iterdir())
+    assert len(backups) == cat.MAX_BACKUPS
+    assert [b.read_bytes() for b in backups] == versions[-cat.MAX_BACKUPS :]
+
+
+# -- issue 11: tier-E (spam) source addresses ---------------------------------------------------
+def _reference_tier_e() -> set[str]:
+    """Tier E of policy-events.md §7, read from the reference (not from the code)."""
+    text = shared_path("reference", "policy-events.md").read_text("utf-8")
+    line = next(row for row in text.splitlines() if row.startswith("| E "))
+    return {domain.strip() for domain in line.split("|")[3].split(",")}
+
+
+def _project_files():
+    skip = {".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".venv", ".hypothesis"}
+    for path in PROJECT.rglob("*"):
+        if path.is_file() and not skip.intersection(path.relative_to(PROJECT).parts):
+            yield path
+
+
+def test_no_shipped_address_or_project_file_mentions_a_tier_e_domain():
+    tier_e = _reference_tier_e()
+    assert len(tier_e) >= 15 and set(cat.tier_e_domains()) >= tier_e
+    allowed = cat.CATALOGUE_DIR / "source_tiers.yaml"  # the one list the code refuses them from
+    for path in _project_files():
+        if path == allowed:
+            continue
+        text = path.read_bytes().decode("utf-8", errors="replace").lower()
+        found = sorted(domain for domain in cat.tier_e_domains() if domain in text)
+        assert not found, f"{path.relative_to(PROJECT)} mentions {found}"
+    catalogue = cat.load_catalogue()
+    for url in catalogue["source_url"][catalogue["source_url"] != ""]:
+        assert cat.source_url_problem(url) is None, url
+    exported = csv_bytes(cat.export_table(catalogue), cat.export_metadata()).decode("utf-8-sig")
+    assert not [domain for domain in cat.tier_e_domains() if domain in exported.lower()]
+
+
+def test_verified_measures_that_lost_their_tier_e_source_are_unverified_or_resourced():
+    by_id = cat.load_catalogue().set_index("id")
+    for measure_id in (
+        "refinancing-rules-2020",
+        "broker-takeovers-2020",
+        "long-term-funds-plan-2025",
+    ):
+        assert by_id.at[measure_id, "confidence"] == "verified"  # a tier A-C address from §9
+        assert by_id.at[measure_id, "source_url"].startswith("http")
+    for measure_id in (
+        "fraud-buyback-draft-2020",
+        "kangmei-class-action-2021",
+        "personal-pension-opinions-2022",
+    ):  # §9 gives no tier A-C address: no link, and no longer counted as verified
+        assert by_id.at[measure_id, "source_url"] == ""
+        assert by_id.at[measure_id, "confidence"] == "unverified"
+
+
+@pytest.mark.parametrize("host_index", range(3))
+def test_imports_and_the_form_refuse_tier_e_domains(data_dir, host_index):
+    domain = cat.tier_e_domains()[host_index]
+    for url in (f"http://{domain}/a.html", f"https://www.{domain}/b", f"https://{domain.upper()}/"):
+        content = (
+            "id,title_zh,title_en,announcement_date,theme,segments,source_url,confidence\n"
+            f"spam-source,标题,Title,2022-01-04,T2,ALL,{url},verified\n"
+        ).encode()
+        rows, labels = cat.parse_measures_file(content, "spam.csv")
+        with pytest.raises(cat.CatalogueError) as raised:
+            cat.add_user_measures(rows, "spam.csv", row_labels=labels)
+        (problem,) = raised.value.problems
+        assert problem.startswith("line 2 (spam-source), field 'source_url'")
+        assert problem.endswith(
+            "'source_url': the address is on a domain whose pages may not be shown as sources "
+            "(hijacked or spam, policy-events.md §7 tier E): cite an official or news page "
+            "instead"
+        )  # the address itself is never displayed, not even in the message
+    assert not cat.user_measures_path().exists()
+
+
+# -- issue 11: source URLs and one-line fields ---------------------------------------------------
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.csrc.gov.cn/)![u](http://host/p.png)", "contains ')'"),
+        ("https://www.csrc.gov.cn/a b", "contains ' '"),
+        ("https://www.csrc.gov.cn/a\tb", "contains '\\t'"),
+        ('https://www.csrc.gov.cn/"onmouseover="x', "contains '\"'"),
+        ("https://www.csrc.gov.cn/'x", 'contains "\'"'),
+        ("https://www.csrc.gov.cn/`x`", "contains '`'"),
+        ("https://www.csrc.gov.cn/<b>", "contains '<'"),
+        ("https://www.csrc.gov.cn/[x]", "contains '['"),
+        ("https://www.csrc.gov.cn/a\\b", "contains '\\\\'"),
+        ("https://www.csrc.gov.cn/证监会", "contains '证'"),
+        ("https://www.csrc.gov.cn/%zz", "'%' that is not followed by two hex digits"),
+        ("https://www.csrc.gov.cn@evil.example/", "user name or password"),
+        ("https:///path", "no valid host name"),
+        ("https://-bad-.example/", "no valid host name"),
+        ("https://www.csrc.gov.cn:99999/", "cannot be read as a URL"),
+        ("ftp://www.csrc.gov.cn/", "is not an http(s) URL"),
+        ("javascript:alert(1)", "is not an http(s) URL"),
+        ("//www.csrc.gov.cn/", "is not an http(s) URL"),
+    ],
+)
+def test_source_urls_must_be_clean_http_urls(url, expected):
+    with pytest.raises(cat.CatalogueError) as raised:
+        cat.validate_measures([_row(source_url=url)], "user.yaml")
+    (problem,) = raised.value.problems
+    assert problem.startswith("row 1 (good-measure), field 'source_url'") and expected in problem
+
+
+def test_clean_urls_with_escapes_queries_and_fragments_pass():
+    for url in (
+        "https://www.tellerreport.com/business/2020-12-15-%0A---8-key%E2%80%8B.html",
+        "https://www.securitiesfinancetimes.com/r.php?article_id=226806&page=1#top",
+        "HTTP://english.sse.com.cn:8080/news/",
+    ):
+        assert cat.source_url_problem(url) is None, url
+
+
+@pytest.mark.parametrize("field", ["id", "title_zh", "title_en", "key_phrase"])
+@pytest.mark.parametrize("line_break", ["\n", "\r\n", "\u2028"])
+def test_one_line_fields_refuse_line_breaks(field, line_break):
+    value = "good" + line_break + "# injected heading"
+    with pytest.raises(cat.CatalogueError) as raised:
+        cat.validate_measures([_row(**{field: value})], "user.yaml")
+    assert any(
+        f"field '{field}': contains a line break (one line only)" in p
+        for p in raised.value.problems
+    ), raised.value.problems
+
+
+def test_a_note_may_span_lines():
+    frame = cat.validate_measures(
+        [_row(note="first line\nsecond line"), _row(id="windows-note", note="one\r\ntwo")], "u"
+    )
+    assert list(frame["note"]) == ["first line\nsecond line", "one\ntwo"]
+
+
+# -- issue 11: resource bombs ------------------------------------------------------------------
+BILLION_LAUGHS = (
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+    "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+    "f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
+    "h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\ni: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n"
+)
+
+
+def test_yaml_anchors_aliases_and_deep_nesting_are_refused_before_building_anything(data_dir):
+    for content in (
+        BILLION_LAUGHS,
+        "- &row {id: a-b-c}\n",
+        "- id: x\n  <<: *base\n",
+        "[" * 100_000 + "]" * 100_000,
+        "- title_en: " + "[" * 50 + "]" * 50 + "\n",
+    ):
+        with pytest.raises(cat.CatalogueError) as raised:
+            cat.parse_measures_file(content.encode(), "bomb.yaml")
+        (problem,) = raised.value.problems
+        assert "anchors and aliases" in problem or "levels deep" in problem, problem
+        path = cat.user_measures_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, "utf-8")
+        with pytest.raises(cat.UserFileError):
+            cat.load_catalogue()
+
+
+class _NeverText(list):
+    """A huge value: turning it into text would take gigabytes, so it must not happen."""
+
+    def __str__(self):
+        raise AssertionError("a non-text field was turned into text")
+
+    __repr__ = __str__
+
+
+def test_field_types_are_checked_before_anything_becomes_text():
+    bomb = _NeverText([[0] * 10] * 10)
+    rows = [
+        _row(
+            title_en=bomb,
+            note={"a": bomb},
+            announcement_date=bomb,
+            segments=[bomb],
+            secondary_themes={"x": 1},
+            context=bomb,
+            **{"x" * 100: 1},
+        )
+    ]
+    with pytest.raises(cat.CatalogueError) as raised:
+        cat.validate_measures(rows, "user.yaml")
+    problems = raised.value.problems
+    assert "row 1 (good-measure), field 'title_en': must be text, not a list" in problems
+    assert "row 1 (good-measure), field 'note': must be text, not a mapping" in problems
+    assert (
+        "row 1 (good-measure), field 'announcement_date': must be a YYYY-MM-DD date, not a list"
+        in problems
+    )
+    assert any("field 'segments': must be a list of codes (text)" in p for p in problems)
+    assert any(
+        "field 'secondary_themes': must be a list of codes, not a mapping" in p for p in problems
+    )
+    assert any(p.startswith(f"row 1, field {'x' * 40!r}: not a known field") for p in problems)
+    huge = 10**5000  # str() of it raises ValueError (more than 4,300 digits)
+    with pytest.raises(cat.CatalogueError) as raised:
+        cat.validate_measures([_row(key_phrase=huge, effective_date=huge, segments=[huge])], "u")
+    assert raised.value.problems == [
+        "row 1 (good-measure), field 'effective_date': must be a YYYY-MM-DD date, not an int",
+        "row 1 (good-measure), field 'segments': must be a list of codes (text), not a list "
+        "holding lists or mappings",
+        "row 1 (good-measure), field 'key_phrase': longer than 500 characters",
+    ]
+    with pytest.raises(cat.CatalogueError, match="a number with more than 4,300 digits"):
+        cat.parse_measures_file(b"- id: x\n  title_en: " + b"1" * 5000, "digits.yaml")
+
+
+def test_import_files_and_the_user_file_have_size_and_count_limits(data_dir, tmp_path):
+    with pytest.raises(cat.CatalogueError, match=r"more than the limit of 4,000,000"):
+        cat.parse_measures_file(b"#" * (cat.MAX_IMPORT_BYTES + 1), "big.yaml")
+    many = "".join(f"- id: m-{n}\n" for n in range(cat.MAX_USER_MEASURES + 1))
+    with pytest.raises(cat.CatalogueError, match=r"5,001 measures, more than the limit of 5,000"):
+        cat.parse_measures_file(many.encode(), "many.yaml")
+    header = "id,title_zh,title_en,announcement_date,theme,segments,confidence\n"
+    body = "".join(f"m-{n},t,t,2022-01-04,T2,ALL,unverified\n" for n in range(5001))
+    with pytest.raises(cat.CatalogueError, match=r"more than the limit of 5,000"):
+        cat.parse_measures_file((header + body).encode(), "many.csv")
+    path = cat.user_measures_path()
+    path.parent.mkdir(parents=True)
+    with open(path, "wb") as handle:  # sparse: 8 MB + 1 without writing them
+        handle.truncate(cat.MAX_USER_FILE_BYTES + 1)
+    with pytest.raises(cat.UserFileError, match="more than the limit of 8,000,000"):
+        cat.load_catalogue()
+    path.unlink()
+    existing = [
+        _row(id=f"mine-{n:04d}", confidence="unverified", source_url="")
+        for n in range(cat.MAX_USER_MEASURES)
+    ]
+    path.write_text(yaml.safe_dump(cat._storable(existing)), "utf-8")
+    before = path.read_bytes()
+    with pytest.raises(cat.UserFileError, match="would hold 5,001 measures"):
+        cat.add_user_measures([_row(id="one-too-many")], "form")
+    assert path.read_bytes() == before
+
+
+def test_cli_refuses_an_oversized_file_before_reading_it(data_dir, tmp_path, monkeypatch, capsys):
+    from pathlib import Path
+
+    from data_sources.cli import main
+
+    big = tmp_path / "big.yaml"
+    with open(big, "wb") as handle:
+        handle.truncate(cat.MAX_IMPORT_BYTES + 1)
+
+    def never(self):
+        raise AssertionError(f"{self} was read")
+
+    monkeypatch.setattr(Path, "read_bytes", never)
+    assert main(["catalogue", "import", str(big)]) == 2
+    assert "big.yaml: the file is 4,000,001 bytes, more than the limit" in capsys.readouterr().err
+
+
+def test_a_csv_field_over_the_csv_limit_names_its_line():
+    content = (
+        "id,title_zh,title_en,announcement_date,theme,segments,confidence\n"
+        "a-one,t,t,2022-01-04,T2,ALL,unverified\n"
+        f"a-two,t,{'x' * 140_000},2022-01-04,T2,ALL,unverified\n"
+    ).encode()
+    with pytest.raises(cat.CatalogueError) as raised:
+        cat.parse_measures_file(content, "huge.csv")
+    assert raised.value.problems == [
+        "line 3: a field is longer than 131,072 characters (text fields may hold 500)"
+    ]
+
+
+def test_csv_rows_are_labelled_with_the_line_they_start_on():
+    content = (
+        b"id,title_zh,title_en,announcement_date,theme,segments,confidence,note\n"
+        b'a-one,t,t,2022-01-04,T2,ALL,unverified,"two\nlines"\n'
+        b"a-two,t,t,2022-01-04,T2,ALL,probably,\n"
+    )
+    rows, labels = cat.parse_measures_file(content, "notes.csv")
+    assert labels == ["line 2", "line 4"]
+    with pytest.raises(cat.CatalogueError, match="line 4 \\(a-two\\), field 'confidence'"):
+        cat.validate_measures(rows, "notes.csv", row_labels=labels)
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "expected"),
+    [
+        (
+            b"- id: far-future\n  title_zh: t\n  title_en: t\n  announcement_date: 2300-01-02\n"
+            b"  theme: T2\n  confidence: unverified\n",
+            "future.yaml",
+            "item 1 (far-future), field 'announcement_date': 2300-01-02 is outside the dates",
+        ),
+        (
+            b"id,title_zh,title_en,announcement_date,effective_date,theme,confidence\n"
+            b"far-effect,t,t,2022-01-04,2262-05-01,T2,unverified\n",
+            "future.csv",
+            "line 2 (far-effect), field 'effective_date': 2262-05-01 is outside the dates",
+        ),
+        (
+            b"- id: far-latest\n  title_zh: t\n  title_en: t\n  announcement_date: 2022-01-04\n"
+            b"  latest_date: 9999-12-31\n  theme: T2\n  confidence: unverified\n",
+            "future.yaml",
+            "item 1 (far-latest), field 'latest_date': 9999-12-31 is outside the dates",
+        ),
+    ],
+)
+def test_dates_after_2262_are_named_not_an_internal_error(
+    data_dir, tmp_path, capsys, content, name, expected
+):
+    from data_sources.cli import main
+
+    rows, labels = cat.parse_measures_file(content, name)
+    with pytest.raises(cat.CatalogueError) as raised:
+        cat.validate_measures(rows, name, row_labels=labels)
+    assert any(expected in problem for problem in raised.value.problems), raised.value.problems
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert main(["catalogue", "import", str(path)]) == 2
+    assert expected in capsys.readouterr().err

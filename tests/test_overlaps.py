@@ -6,7 +6,12 @@ import pandas as pd
 import pytest
 
 from analysis.event_study import Event, EventStudyInputError
-from analysis.overlaps import overlap_clusters, overlapping_ids, resolve_overlaps
+from analysis.overlaps import (
+    overlap_clusters,
+    overlap_counts,
+    overlapping_ids,
+    resolve_overlaps,
+)
 from data_sources.catalogue import load_catalogue, studyable
 from data_sources.trading_calendar import all_sessions
 
@@ -76,3 +81,68 @@ def test_bad_choice_and_non_session_are_named():
         resolve_overlaps([_event("a", "2024-06-19")], [], SESSIONS, (-5, 5), "ignore")
     with pytest.raises(EventStudyInputError, match="not a session"):
         overlap_clusters([_event("a", "2024-06-22")], SESSIONS, (-5, 5))  # a Saturday
+
+
+def _all_pairs(events, sessions, window):
+    """The old all-pairs definition, as an independent reference (sets: order aside)."""
+    width = window[1] - window[0]
+    positions = {e.event_id: sessions.get_loc(e.event_session) for e in events}
+    return {
+        a: {b for b, q in positions.items() if b != a and abs(p - q) <= width}
+        for a, p in positions.items()
+    }
+
+
+def _random_events(rng, count, first, span):
+    picks = rng.integers(first, first + span, size=count)
+    return [Event(f"m{n}", SESSIONS[p], SESSIONS[p]) for n, p in enumerate(picks)]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_overlapping_ids_agrees_with_all_pairs_on_random_inputs(seed):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    events = _random_events(rng, int(rng.integers(0, 40)), 1000, int(rng.integers(1, 80)))
+    window = tuple(sorted(int(x) for x in rng.integers(-6, 7, size=2)))
+    expected = _all_pairs(events, SESSIONS, window)
+    found = overlapping_ids(events, SESSIONS, window)
+    assert {k: set(v) for k, v in found.items()} == expected
+    assert overlap_counts(events, SESSIONS, window) == {k: len(v) for k, v in expected.items()}
+    position = {e.event_id: SESSIONS.get_loc(e.event_session) for e in events}
+    for near in found.values():  # in session order, each once
+        assert len(near) == len(set(near))
+        assert [position[i] for i in near] == sorted(position[i] for i in near)
+    limited = overlapping_ids(events, SESSIONS, window, limit=3)
+    for event_id, near in limited.items():
+        assert near == found[event_id][:3]
+
+
+def test_fifty_thousand_measures_finish_quickly():
+    import time
+
+    import numpy as np
+
+    events = _random_events(np.random.default_rng(1), 50_000, 100, 5_000)
+    started = time.perf_counter()
+    found = overlapping_ids(events, SESSIONS, (-5, 5))
+    counts = overlap_counts(events, SESSIONS, (-5, 5))
+    assert time.perf_counter() - started < 30  # all-pairs: 2.5e9 comparisons, out of memory
+    assert len(found) == 50_000 and sum(counts.values()) == sum(map(len, found.values()))
+    probe = events[123]
+    where = SESSIONS.get_indexer([e.event_session for e in events])
+    near = {e.event_id for e, p in zip(events, where, strict=True) if abs(p - where[123]) <= 10} - {
+        "m123"
+    }
+    assert set(found[probe.event_id]) == near
+    same_day = [Event(f"d{n}", SESSIONS[500], SESSIONS[500]) for n in range(50_000)]
+    started = time.perf_counter()
+    shown = overlapping_ids(same_day, SESSIONS, (-5, 5), limit=10)
+    assert time.perf_counter() - started < 30  # 50,000 × 49,999 ids would not fit: capped
+    assert shown["d7"] == ["d0", "d1", "d2", "d3", "d4", "d5", "d6", "d8", "d9", "d10"]
+    assert overlap_counts(same_day, SESSIONS, (-5, 5))["d7"] == 49_999
+
+
+def test_an_event_off_the_calendar_is_named_by_overlapping_ids():
+    with pytest.raises(EventStudyInputError, match="event b: 2024-06-22 is not a session"):
+        overlapping_ids([_event("a", "2024-06-21"), _event("b", "2024-06-22")], SESSIONS, (-5, 5))
