@@ -48,7 +48,13 @@ import pyarrow.parquet as pq
 from data_sources.base import FetchResult
 from data_sources.config import data_dir
 from data_sources.errors import DataSourceError
-from data_sources.schema import CANONICAL_COLUMNS, check_symbol, empty_bars, validate_bars
+from data_sources.schema import (
+    CANONICAL_COLUMNS,
+    check_stored_symbol,
+    check_symbol,
+    empty_bars,
+    validate_bars,
+)
 
 COVERAGE_COLUMNS = [
     "symbol",
@@ -101,7 +107,7 @@ class Store:
         return self.shards_dir / f"shard-{shard:02d}.arrow"
 
     def _status_path(self, symbol: str) -> Path:
-        return self.status_dir / f"{check_symbol(symbol)}.json"
+        return self.status_dir / f"{check_stored_symbol(symbol)}.json"
 
     @contextlib.contextmanager
     def write_lock(self) -> Iterator[None]:
@@ -291,7 +297,7 @@ class Store:
         self._status_path(symbol).unlink(missing_ok=True)
 
     def delete(self, symbol: str) -> None:
-        symbol = check_symbol(symbol)
+        symbol = check_stored_symbol(symbol)
         with self.write_lock():
             if symbol in self._shard_meta(shard_of(symbol)):
                 self._rewrite_shard(shard_of(symbol), {symbol: None})
@@ -307,7 +313,7 @@ class Store:
     def provenance(self, symbol: str) -> dict | None:
         """Source, detail, fetch time, first/last date and rows of one stored symbol (``None``
         when it is not stored); reads only that symbol's shard."""
-        symbol = check_symbol(symbol)
+        symbol = check_stored_symbol(symbol)
         return self._shard_meta(shard_of(symbol)).get(symbol)
 
     def symbols(self) -> list[str]:
@@ -347,7 +353,7 @@ class Store:
             batches.sort(key=lambda item: item[0])
             table = pa.Table.from_batches([batch for _, batch in batches], schema=_SCHEMA)
         else:
-            wanted = list(dict.fromkeys(check_symbol(symbol) for symbol in symbols))
+            wanted = list(dict.fromkeys(check_stored_symbol(symbol) for symbol in symbols))
             by_shard: dict[int, list[str]] = {}
             for symbol in wanted:
                 by_shard.setdefault(shard_of(symbol), []).append(symbol)
@@ -400,7 +406,7 @@ class Store:
                 table = pq.read_table(path)
                 metadata = table.schema.metadata or {}
                 meta = json.loads(metadata[_META_KEY]) if _META_KEY in metadata else {}
-                symbol = check_symbol(path.stem)
+                symbol = check_stored_symbol(path.stem)
                 table = table.replace_schema_metadata(None).select(CANONICAL_COLUMNS)
                 table = table.cast(_SCHEMA)
                 if table.num_rows:
