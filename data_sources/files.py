@@ -76,8 +76,10 @@ MAX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024
 #: Rows and columns a price table may have (a sheet's declared size is checked before reading).
 MAX_ROWS = 200_000
 MAX_COLUMNS = 256
-#: The header line of a CSV file may be this long at most.
+#: The header line of a CSV file, and any quoted field, may be this long at most (a 20 MB quoted
+#: field costs pandas' parser over 200 MB).
 MAX_HEADER_CHARS = 64 * 1024
+MAX_QUOTED_BYTES = 64 * 1024
 _CHUNK = 1024 * 1024
 #: The date formats the Data page offers ("" = inferred), with their labels.
 DATE_FORMAT_CHOICES = {
@@ -163,6 +165,7 @@ def _read_xlsx(content: bytes, where: str) -> pd.DataFrame:
             source=where,
         )
     try:
+        _count_sheet_cells(content, where)
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
             sheet = book.worksheets[0]
@@ -172,8 +175,10 @@ def _read_xlsx(content: bytes, where: str) -> pd.DataFrame:
             if (sheet.max_column or 0) > MAX_COLUMNS:
                 raise _too_many("columns", f"{sheet.max_column:,}", MAX_COLUMNS, where)
             rows = []
-            # the declared size can lie: count again while streaming
-            for row in sheet.iter_rows(max_col=sheet.max_column or None, values_only=True):
+            # the declared size can lie (and openpyxl would stop at it, dropping rows): forget
+            # it and count while streaming
+            sheet.reset_dimensions()
+            for row in sheet.iter_rows(values_only=True):
                 if len(row) > MAX_COLUMNS:
                     raise _too_many("columns", f"over {MAX_COLUMNS:,}", MAX_COLUMNS, where)
                 if len(rows) > MAX_ROWS:
@@ -197,6 +202,37 @@ def _read_xlsx(content: bytes, where: str) -> pd.DataFrame:
     return pd.DataFrame(body, columns=header, dtype=object)
 
 
+def _count_sheet_cells(content: bytes, where: str) -> None:
+    """Count the rows and the cells of each row of the first sheet in its XML, streamed from the
+    zip a megabyte at a time, before openpyxl builds any row: a sheet whose <dimension> lies
+    could otherwise hand it one row of a million cells."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheets = sorted(
+            n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)
+        )
+        if not sheets:
+            return  # openpyxl names what is missing
+        rows = cells = 0
+        carry = b""
+        with archive.open(min(sheets, key=lambda n: int(re.sub(r"\D", "", n)))) as sheet:
+            while True:
+                chunk = sheet.read(_CHUNK)
+                data = carry + chunk
+                # keep a tail that may hold the start of a split "<row" for the next chunk
+                body, carry = (data, b"") if not chunk else (data[:-4], data[-4:])
+                pieces = body.split(b"<row")
+                for position, piece in enumerate(pieces):
+                    if position:
+                        rows, cells = rows + 1, 0
+                    cells += piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
+                    if cells > MAX_COLUMNS:
+                        raise _too_many("columns", f"over {MAX_COLUMNS:,}", MAX_COLUMNS, where)
+                if rows > MAX_ROWS:
+                    raise _too_many("rows", f"over {MAX_ROWS:,}", MAX_ROWS, where)
+                if not chunk:
+                    return
+
+
 def _read_csv(content: bytes, name: str, where: str) -> pd.DataFrame:
     encoding = _encoding_of(content, name)
     head = codecs.getincrementaldecoder(encoding)().decode(content[: MAX_HEADER_CHARS * 4 + 4])
@@ -216,6 +252,15 @@ def _read_csv(content: bytes, name: str, where: str) -> pd.DataFrame:
             f"the first line is longer than {MAX_HEADER_CHARS // 1024} KB: not a table's header",
             source=where,
         )
+    if encoding != "utf-16" and b'"' in content:
+        # every other piece between quote marks is inside a quoted field ("" keeps the parity)
+        longest = max(map(len, content.split(b'"')[1::2]), default=0)
+        if longest > MAX_QUOTED_BYTES:
+            raise DataSourceError(
+                f"a quoted field is {longest / 1024:,.0f} KB long, more than the limit of "
+                f"{MAX_QUOTED_BYTES // 1024} KB (is a closing quote mark missing?)",
+                source=where,
+            )
     try:
         return pd.read_csv(
             io.BytesIO(content),

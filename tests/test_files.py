@@ -426,3 +426,55 @@ def test_dates_after_2262_are_named_not_an_internal_error(tmp_path):
     )
     with pytest.raises(DataSourceError, match=r"row 3, column 'date': '9999-12-31' is outside"):
         parse_price_file(path.read_bytes(), path.name)
+
+
+def test_a_sheet_whose_dimension_lies_is_counted_before_openpyxl_builds_its_rows(
+    tmp_path, monkeypatch
+):
+    import zipfile
+
+    import openpyxl
+
+    path = tmp_path / "lying.xlsx"
+    pd.DataFrame({"date": ["2024-01-10"], "close": [1.0]}).to_excel(path, index=False)
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    cells = b'<c t="n"><v>1</v></c>' * 5000  # dimension still says A1:B2
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b"</sheetData>", b'<row r="3">' + cells + b"</row></sheetData>"
+    )
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("parsed"))
+    with pytest.raises(DataSourceError, match="has over 256 columns, more than the limit"):
+        parse_price_file(path.read_bytes(), path.name)
+
+
+def test_rows_past_a_sheets_declared_dimension_are_read_not_dropped(tmp_path):
+    import zipfile
+
+    path = tmp_path / "short.xlsx"
+    pd.DataFrame({"date": ["2024-01-10", "2024-01-11"], "close": [1.0, 2.0]}).to_excel(
+        path, index=False
+    )
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b'ref="A1:B3"', b'ref="A1:B2"'
+    )
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    assert parse_price_file(path.read_bytes(), path.name)["close"].tolist() == [1.0, 2.0]
+
+
+def test_an_unclosed_quote_over_64_kb_is_refused_before_pandas():
+    content = b'date,close\n"' + b"2024-01-10,1\n" * 10_000 + b'",1\n'
+    with pytest.raises(
+        DataSourceError, match=r"a quoted field is \d+ KB long, more than the limit"
+    ):
+        parse_price_file(content, "quoted.csv")
+    # quoted fields of ordinary length are fine
+    bars = parse_price_file(b'"date","close"\n"2024-01-10","1"\n', "q.csv")
+    assert bars["close"].tolist() == [1.0]
