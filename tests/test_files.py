@@ -478,3 +478,29 @@ def test_an_unclosed_quote_over_64_kb_is_refused_before_pandas():
     # quoted fields of ordinary length are fine
     bars = parse_price_file(b'"date","close"\n"2024-01-10","1"\n', "q.csv")
     assert bars["close"].tolist() == [1.0]
+
+
+def test_data_page_date_format_choice_size_check_and_one_series_name_per_file(app, monkeypatch):
+    from tests.apptest_helpers import goto
+
+    goto(app, "pages/data.py")
+    ambiguous = b"date,close\n10/01/2024,1\n11/01/2024,2\n"
+    app.file_uploader(key="import_files_0").set_value([("dmy.csv", ambiguous, "text/csv")]).run()
+    assert any("file dmy.csv: column 'date': every date fits" in e.value for e in app.error)
+    app.selectbox(key="import_date_format").select("%d/%m/%Y").run()
+    assert not app.error
+    assert any("dmy.csv: 2 rows, 2024-01-10 to 2024-01-11" in c.value for c in app.caption)
+
+    # two files named alike (folders differ): the second would overwrite the first
+    twin = b"date,close\n10/01/2024,5\n"  # the chosen format applies to every file
+    app.file_uploader(key="import_files_0").set_value(
+        [("dmy.csv", ambiguous, "text/csv"), ("other.csv", twin, "text/csv")]
+    ).run()
+    app.text_input(key="import_symbol_other.csv").input("dmy").run()
+    assert any("dmy.csv and other.csv both give the series name dmy" in e.value for e in app.error)
+    assert not [b for b in app.button if b.key == "import_save"]  # nothing to save
+
+    monkeypatch.setattr("data_sources.files.MAX_FILE_BYTES", 10)
+    app.file_uploader(key="import_files_0").set_value([("big.csv", twin, "text/csv")]).run()
+    assert any("file big.csv: file is 0.0 MB, larger than the limit" in e.value for e in app.error)
+    assert not app.exception
