@@ -504,3 +504,18 @@ def test_data_page_date_format_choice_size_check_and_one_series_name_per_file(ap
     app.file_uploader(key="import_files_0").set_value([("big.csv", twin, "text/csv")]).run()
     assert any("file big.csv: file is 0.0 MB, larger than the limit" in e.value for e in app.error)
     assert not app.exception
+
+
+def test_the_analysis_cli_sizes_a_price_file_before_reading_it(tmp_path, capsys, monkeypatch):
+    from analysis.cli import main
+
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as handle:
+        handle.truncate(51 * 2**20)  # sparse
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"read {self}"))
+    argv = ["study", "--prices", str(path), "--model", "constant-mean"]
+    argv += ["--event-date", "2020-06-01", "--out", str(tmp_path / "o")]
+    assert main(argv) == 2
+    assert "file huge.csv: file is 51.0 MB, larger than the limit of 50 MB" in (
+        capsys.readouterr().err
+    )
