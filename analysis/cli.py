@@ -28,7 +28,8 @@ from analysis.returns import RETURN_KINDS
 from analysis.statistics import STATISTICS
 from analysis.study import study_from_bars
 from data_sources.errors import DataSourceError
-from data_sources.files import parse_price_csv
+from data_sources.files import check_file_size, parse_price_csv
+from data_sources.schema import check_stored_symbol, check_symbol
 from data_sources.trading_calendar import CalendarError, all_sessions, next_session
 
 PROGRAM = "python -m analysis"
@@ -155,8 +156,17 @@ def _read_price_file(path_text: str) -> tuple[pd.DataFrame, str]:
     path = Path(path_text)
     if not path.is_file():
         raise UsageError(f"price file {path_text} does not exist")
+    check_file_size(path.stat().st_size, f"file {path.name}")  # before reading it
     content = path.read_bytes()
-    bars = parse_price_csv(content, path.name, path.stem)
+    try:
+        symbol = check_symbol(path.stem)
+    except DataSourceError:
+        # A study stores nothing, so a file name in any script (沪深300.csv) may label its rows;
+        # only stored series names must be ASCII (look-alikes would make a second series).
+        symbol = None
+    bars = parse_price_csv(content, path.name, symbol or "instrument")
+    if symbol is None:
+        bars = bars.assign(symbol=check_stored_symbol(path.stem))
     vintage = (
         f"file {path.name} sha256 {hashlib.sha256(content).hexdigest()[:12]} "
         f"({bars['date'].iloc[0]:%Y-%m-%d} to {bars['date'].iloc[-1]:%Y-%m-%d}, "

@@ -114,13 +114,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="series name (one file only; default: the file name without extension)",
     )
+    files.add_argument(
+        "--date-format",
+        metavar="FMT",
+        help="the date column's format in strptime codes, e.g. %%d/%%m/%%Y or %%m/%%d/%%Y "
+        "(default: inferred; needed when both fit every date)",
+    )
     return parser
 
 
 def run_import(args) -> int:
     """Validate every file first; store them only if all are valid (nothing half-imported)."""
     from data_sources.base import FetchResult
-    from data_sources.files import parse_price_file
+    from data_sources.files import check_file_size, import_notes, parse_price_file
     from data_sources.store import Store
 
     if args.symbol and len(args.files) > 1:
@@ -130,18 +136,26 @@ def run_import(args) -> int:
         path = Path(path_text)
         if not path.is_file():
             raise UsageError(f"file {path_text} does not exist")
-        parsed.append((path.name, parse_price_file(path.read_bytes(), path.name, args.symbol)))
-    names = [bars["symbol"].iloc[0] for _, bars in parsed]
-    if len(set(names)) != len(names):
-        raise UsageError(f"two files give the same series name {names}")
+        check_file_size(path.stat().st_size, f"file {path.name}")  # before reading it
+        bars = parse_price_file(path.read_bytes(), path.name, args.symbol, args.date_format)
+        parsed.append((path.name, bars))
+    first_file: dict[str, str] = {}
+    for name, bars in parsed:
+        symbol = bars["symbol"].iloc[0]
+        if symbol in first_file:
+            raise UsageError(
+                f"files {first_file[symbol]} and {name} both give the series name {symbol!r}: "
+                "import them one at a time with --symbol NAME"
+            )
+        first_file[symbol] = name
     store = Store()
     for name, bars in parsed:
         rows = store.write(FetchResult(bars, "import", f"file {name}"), merge=False)
-        skipped = bars.attrs.get("skipped_empty_rows", 0)
+        notes = import_notes(bars)
         print(
             f"{bars['symbol'].iloc[0]}: {rows:,} rows from {name} "
             f"({bars['date'].iloc[0]:%Y-%m-%d} to {bars['date'].iloc[-1]:%Y-%m-%d})"
-            + (f"; skipped {skipped} dated rows with no values" if skipped else "")
+            + "".join(f"; {note}" for note in notes)
         )
     report_quarantined(store)
     return 0

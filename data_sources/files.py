@@ -11,11 +11,15 @@ and where it can the row (the line in the file or sheet, header = 1) and the col
 
 from __future__ import annotations
 
+import codecs
+import csv
 import io
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from data_sources.akshare_source import CHINESE_COLUMNS
@@ -24,9 +28,12 @@ from data_sources.errors import DataSourceError
 from data_sources.schema import (
     CANONICAL_COLUMNS,
     EARLIEST_DATE,
+    NUMERIC_COLUMNS,
+    AmbiguousDates,
     check_symbol,
+    date_fits_format,
     latest_date,
-    parse_dates,
+    parse_date_column,
     to_canonical,
 )
 
@@ -61,17 +68,58 @@ CHINESE_ALTERNATIVE = {"date": "日期", "close": "收盘"}
 EXCEL_SUFFIXES = (".xlsx", ".xls")
 _UNIT = re.compile(r"\s*[(（][^)）]*[)）]\s*$")
 
-#: Files larger than this are refused before parsing (a daily series of 30 years is ~1 MB).
+#: Files larger than this are refused before they are read (a daily series of 30 years is ~1 MB).
 MAX_FILE_BYTES = 50 * 1024 * 1024
+#: An Excel workbook is a zip of XML: refused when its parts would expand to more than this
+#: (a 500 KB workbook can hold 146 MB of XML; 30 years of daily rows take ~3 MB).
+MAX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024
+#: Rows and columns a price table may have (a sheet's declared size is checked before reading).
+MAX_ROWS = 200_000
+MAX_COLUMNS = 256
+#: The header line of a CSV file, and any quoted field, may be this long at most (a 20 MB quoted
+#: field costs pandas' parser over 200 MB).
+MAX_HEADER_CHARS = 64 * 1024
+MAX_QUOTED_BYTES = 64 * 1024
+_CHUNK = 1024 * 1024
+#: The date formats the Data page offers ("" = inferred), with their labels.
+DATE_FORMAT_CHOICES = {
+    "": "inferred from the column",
+    "%d/%m/%Y": "day/month/year (31/12/2024)",
+    "%m/%d/%Y": "month/day/year (12/31/2024)",
+    "%d.%m.%Y": "day.month.year (31.12.2024)",
+    "%d-%m-%Y": "day-month-year (31-12-2024)",
+    "%m-%d-%Y": "month-day-year (12-31-2024)",
+}
 
 
-def _decode(content: bytes, name: str) -> str:
+def size_limit_text() -> str:
+    return f"{MAX_FILE_BYTES // 2**20} MB"
+
+
+def check_file_size(size: int, where: str) -> None:
+    """Refuse a file by its size before anything reads it (a stat, or an upload's size)."""
+    if size > MAX_FILE_BYTES:
+        raise DataSourceError(
+            f"file is {size / 2**20:,.1f} MB, larger than the limit of {size_limit_text()} "
+            "(a daily series of 30 years is about 1 MB)",
+            source=where,
+        )
+
+
+def _encoding_of(content: bytes, name: str) -> str:
+    """The first of UTF-16 (with BOM), UTF-8 (BOM optional) and GB18030 that decodes every byte,
+    checked a chunk at a time so a large file is never held twice as text."""
     encodings = ("utf-16",) if content[:2] in (b"\xff\xfe", b"\xfe\xff") else ()
+    view = memoryview(content)
     for encoding in (*encodings, "utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return content.decode(encoding)
+            for start in range(0, len(content), _CHUNK):
+                decoder.decode(view[start : start + _CHUNK])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        return encoding
     raise DataSourceError("cannot decode the file as UTF-8 or GB18030 text", source=f"file {name}")
 
 
@@ -82,34 +130,188 @@ def _canonical_name(column: str) -> str | None:
     return _ENGLISH_ALIASES.get(stripped.lower())
 
 
-def _read_table(content: bytes, name: str, where: str) -> pd.DataFrame:
-    """Every cell as text: CSV (decoded as above) or the first sheet of an Excel workbook."""
-    if Path(name).suffix.lower() in EXCEL_SUFFIXES:
-        try:
-            return pd.read_excel(io.BytesIO(content), dtype=str)
-        except Exception as error:  # openpyxl/xlrd raise many types for a damaged workbook
-            raise DataSourceError(
-                f"not a readable Excel workbook ({type(error).__name__})", source=where
-            ) from None
-    text = _decode(content, name)
-    if not text.strip():
-        raise DataSourceError("file is empty", source=where)
+def _too_many(what: str, count: int | str, limit: int, where: str) -> DataSourceError:
+    return DataSourceError(
+        f"the table has {count} {what}, more than the limit of {limit:,} "
+        f"(a price table needs a date and a few price columns)",
+        source=where,
+    )
+
+
+def _cell_text(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)  # a datetime cell becomes "2024-01-10 00:00:00"
+
+
+def _read_xlsx(content: bytes, where: str) -> pd.DataFrame:
+    """The first sheet of an .xlsx workbook as text, its expanded size and declared dimensions
+    checked before any sheet is parsed, and streamed row by row within the limits."""
+    import openpyxl
+
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True)
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise DataSourceError(
+            f"not a readable Excel workbook ({type(error).__name__})", source=where
+        ) from None
+    if expanded > MAX_UNCOMPRESSED_BYTES:
+        raise DataSourceError(
+            f"the workbook expands to {expanded / 2**20:,.0f} MB, more than the limit of "
+            f"{MAX_UNCOMPRESSED_BYTES // 2**20} MB (30 years of daily rows take about 3 MB)",
+            source=where,
+        )
+    try:
+        _count_sheet_cells(content, where)
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            # read-only sheets report the <dimension> the file declares, before any row is read
+            if (sheet.max_row or 0) > MAX_ROWS:
+                raise _too_many("rows", f"{sheet.max_row:,}", MAX_ROWS, where)
+            if (sheet.max_column or 0) > MAX_COLUMNS:
+                raise _too_many("columns", f"{sheet.max_column:,}", MAX_COLUMNS, where)
+            rows = []
+            # the declared size can lie (and openpyxl would stop at it, dropping rows): forget
+            # it and count while streaming
+            sheet.reset_dimensions()
+            for row in sheet.iter_rows(values_only=True):
+                if len(row) > MAX_COLUMNS:
+                    raise _too_many("columns", f"over {MAX_COLUMNS:,}", MAX_COLUMNS, where)
+                if len(rows) > MAX_ROWS:
+                    raise _too_many("rows", f"over {MAX_ROWS:,}", MAX_ROWS, where)
+                rows.append([_cell_text(value) for value in row])
+        finally:
+            book.close()
+    except DataSourceError:
+        raise
+    except Exception as error:  # openpyxl raises many types for a damaged workbook
+        raise DataSourceError(
+            f"not a readable Excel workbook ({type(error).__name__})", source=where
+        ) from None
+    while rows and all(value is None for value in rows[-1]):
+        rows.pop()  # formatted but empty rows at the end
+    if not rows:
+        return pd.DataFrame()
+    header = [f"Unnamed: {i}" if value is None else value for i, value in enumerate(rows[0])]
+    width = len(header)
+    body = [(row + [None] * width)[:width] for row in rows[1:]]
+    return pd.DataFrame(body, columns=header, dtype=object)
+
+
+def _count_sheet_cells(content: bytes, where: str) -> None:
+    """Count the rows and the cells of each row of the first sheet in its XML, streamed from the
+    zip a megabyte at a time, before openpyxl builds any row: a sheet whose <dimension> lies
+    could otherwise hand it one row of a million cells."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheets = sorted(
+            n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)
+        )
+        if not sheets:
+            return  # openpyxl names what is missing
+        rows = cells = 0
+        carry = b""
+        with archive.open(min(sheets, key=lambda n: int(re.sub(r"\D", "", n)))) as sheet:
+            while True:
+                chunk = sheet.read(_CHUNK)
+                data = carry + chunk
+                # keep a tail that may hold the start of a split "<row" for the next chunk
+                body, carry = (data, b"") if not chunk else (data[:-4], data[-4:])
+                pieces = body.split(b"<row")
+                for position, piece in enumerate(pieces):
+                    if position:
+                        rows, cells = rows + 1, 0
+                    cells += piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
+                    if cells > MAX_COLUMNS:
+                        raise _too_many("columns", f"over {MAX_COLUMNS:,}", MAX_COLUMNS, where)
+                if rows > MAX_ROWS:
+                    raise _too_many("rows", f"over {MAX_ROWS:,}", MAX_ROWS, where)
+                if not chunk:
+                    return
+
+
+def _read_csv(content: bytes, name: str, where: str) -> pd.DataFrame:
+    encoding = _encoding_of(content, name)
+    head = codecs.getincrementaldecoder(encoding)().decode(content[: MAX_HEADER_CHARS * 4 + 4])
+    if not head.strip() and not content.decode(encoding).strip():
+        raise DataSourceError("file is empty", source=where)
+    header_line = head.lstrip("\r\n").split("\n", 1)
+    truncated = len(header_line) == 1 and len(head) >= MAX_HEADER_CHARS
+    try:
+        columns = next(csv.reader([header_line[0]]), [])
+    except csv.Error:  # one field over csv's limit: a count of the commas is enough here
+        columns = header_line[0].split(",")
+    if len(columns) > MAX_COLUMNS:
+        counted = f"over {len(columns) - 1:,}" if truncated else f"{len(columns):,}"
+        raise _too_many("columns", counted, MAX_COLUMNS, where)
+    if truncated:
+        raise DataSourceError(
+            f"the first line is longer than {MAX_HEADER_CHARS // 1024} KB: not a table's header",
+            source=where,
+        )
+    if encoding != "utf-16" and b'"' in content:
+        # every other piece between quote marks is inside a quoted field ("" keeps the parity)
+        longest = max(map(len, content.split(b'"')[1::2]), default=0)
+        if longest > MAX_QUOTED_BYTES:
+            raise DataSourceError(
+                f"a quoted field is {longest / 1024:,.0f} KB long, more than the limit of "
+                f"{MAX_QUOTED_BYTES // 1024} KB (is a closing quote mark missing?)",
+                source=where,
+            )
+    try:
+        return pd.read_csv(
+            io.BytesIO(content),
+            encoding=encoding,
+            dtype=str,
+            skipinitialspace=True,
+            encoding_errors="strict",
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise DataSourceError(f"not a readable CSV file ({error})", source=where) from None
 
 
-def parse_price_file(content: bytes, name: str, symbol: str | None = None) -> pd.DataFrame:
+def _read_table(content: bytes, name: str, where: str) -> pd.DataFrame:
+    """Every cell as text: CSV (decoded as above) or the first sheet of an Excel workbook."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xlsx":
+        return _read_xlsx(content, where)
+    if suffix in EXCEL_SUFFIXES:
+        try:
+            table = pd.read_excel(io.BytesIO(content), dtype=str)
+        except Exception as error:  # xlrd raises many types for a damaged workbook
+            raise DataSourceError(
+                f"not a readable Excel workbook ({type(error).__name__})", source=where
+            ) from None
+        if table.shape[1] > MAX_COLUMNS:
+            raise _too_many("columns", f"{table.shape[1]:,}", MAX_COLUMNS, where)
+        return table
+    return _read_csv(content, name, where)
+
+
+def parse_price_file(
+    content: bytes, name: str, symbol: str | None = None, date_format: str | None = None
+) -> pd.DataFrame:
     """Parse CSV or Excel bytes into canonical bars for ``symbol`` (default: the file name
-    without its extension).
+    without its extension). ``date_format`` (strptime codes, e.g. ``%d/%m/%Y``) overrides the
+    format inferred for the date column, which is needed when it is ambiguous.
 
     Raises :class:`DataSourceError` naming the file, row and column of the first problem.
+    Attributes of the result: ``skipped_empty_rows`` (dated rows with no values) and
+    ``ohlc_blanked`` (rows whose open/high/low contradicted each other, emptied; close kept).
     """
     where = f"file {name}"
-    if len(content) > MAX_FILE_BYTES:
-        raise DataSourceError(f"file is larger than {MAX_FILE_BYTES // 2**20} MB", source=where)
-    symbol = check_symbol(symbol if symbol is not None else Path(name).stem)
+    check_file_size(len(content), where)
+    try:
+        symbol = check_symbol(symbol if symbol is not None else Path(name).stem)
+    except DataSourceError as error:
+        raise DataSourceError(
+            f"{error.reason}. Give the series a name: --symbol NAME (command line) or the "
+            "series-name field (Data page)",
+            source=where,
+        ) from None
     raw = _read_table(content, name, where)
     mapping: dict[str, str] = {}
     for column in raw.columns:
@@ -121,7 +323,7 @@ def parse_price_file(content: bytes, name: str, symbol: str | None = None) -> pd
         if required not in frame.columns:
             raise DataSourceError(
                 f"no {required!r} column (also accepted: {CHINESE_ALTERNATIVE[required]}); "
-                f"columns found: {list(raw.columns)}",
+                f"columns found: {_listed(raw.columns)}",
                 source=where,
             )
     if frame.empty:
@@ -130,64 +332,119 @@ def parse_price_file(content: bytes, name: str, symbol: str | None = None) -> pd
     # writes these): skip it, so the session is a gap. A row with some values but no close is
     # still an error, since which price is missing matters.
     frame = frame.reset_index(drop=True)  # row numbers in messages count from the file's rows
+    date_column = {v: k for k, v in mapping.items()}["date"]
     values = frame.drop(columns="date").astype("string").apply(lambda c: c.str.strip())
     blank = (values.isna() | (values == "")).all(axis=1)
     frame = frame[~blank]
     if frame.empty:
         raise DataSourceError("no row has any values besides the date", source=where)
-    _check_cells(frame, where)
+    _check_cells(frame, where, date_format, str(date_column))
     bars = to_canonical(frame, symbol, source=where)
+    blanked = bars.attrs.get("ohlc_blanked", {"rows": 0})
+    if blanked["rows"]:
+        # name the file's row of the first one (bars are sorted by date; frame is in file order)
+        first_date = bars["date"].iloc[blanked["first_position"]]
+        file_row = int(frame.index[(frame["date"] == first_date).to_numpy()][0]) + 2
+        blanked["first"] = f"row {file_row}, {blanked['first']}"
     bars.attrs["skipped_empty_rows"] = int(blank.sum())
     return bars
+
+
+def _listed(columns) -> str:
+    names = [str(column) for column in columns]
+    shown = ", ".join(repr(n if len(n) <= 40 else n[:40] + "…") for n in names[:12])
+    return f"[{shown}{', …' if len(names) > 12 else ''}] ({len(names)} columns)"
+
+
+def import_notes(bars: pd.DataFrame) -> list[str]:
+    """What an import changed or left out, one sentence each (for the CLI and the Data page)."""
+    notes = []
+    skipped = bars.attrs.get("skipped_empty_rows", 0)
+    if skipped:
+        notes.append(f"skipped {skipped} dated rows with no values")
+    blanked = bars.attrs.get("ohlc_blanked", {"rows": 0})
+    if blanked["rows"]:
+        notes.append(
+            f"emptied open/high/low of {blanked['rows']} rows where they contradict each other "
+            f"or the close (close kept; first: {blanked['first']})"
+        )
+    return notes
 
 
 #: CSV-only name kept for callers of the Foundation API.
 parse_price_csv = parse_price_file
 
 
-def _check_cells(frame: pd.DataFrame, where: str) -> None:
-    """Name the first unreadable date, non-numeric or non-positive price, or duplicate date."""
+def _check_dates(frame: pd.DataFrame, where: str, date_format: str | None, column: str):
     row_of = frame.index.to_numpy() + 2  # file row numbers (the header is row 1)
-    text_dates = frame["date"].astype("string").str.strip()
-    compact = text_dates.str.fullmatch(r"\d{8}").fillna(False)
-    # tushare's 20240924, or any common spelling
-    dates = parse_dates(text_dates, "%Y%m%d" if compact.all() else None)
+    try:
+        dates, used = parse_date_column(frame["date"], date_format, column=column)
+    except AmbiguousDates as error:
+        raise DataSourceError(error.reason, source=where) from None
     if dates.isna().any():
         position = int(dates.isna().to_numpy().argmax())
+        shown = frame["date"].iloc[position]
+        if used is not None and date_fits_format(shown, used):
+            problem = f"is outside {EARLIEST_DATE:%Y-%m-%d}…{latest_date():%Y-%m-%d}"
+        elif used is None:
+            problem = "is not a date"
+        else:
+            problem = f"is not a date in the column's format {used}"
         raise DataSourceError(
-            f"row {row_of[position]}, column 'date': "
-            f"{frame['date'].iloc[position]!r} is not a date",
-            source=where,
+            f"row {row_of[position]}, column {column!r}: {shown!r} {problem}", source=where
         )
     outside = (dates < EARLIEST_DATE) | (dates > latest_date())
     if outside.any():
         position = int(outside.to_numpy().argmax())
         raise DataSourceError(
-            f"row {row_of[position]}, column 'date': {frame['date'].iloc[position]!r} is "
+            f"row {row_of[position]}, column {column!r}: {frame['date'].iloc[position]!r} is "
             f"outside {EARLIEST_DATE:%Y-%m-%d}…{latest_date():%Y-%m-%d}",
             source=where,
         )
-    for column in (c for c in ("open", "high", "low", "close") if c in frame.columns):
-        values = pd.to_numeric(frame[column], errors="coerce")
-        text = frame[column]
-        unreadable = values.isna() & text.notna() & (text.str.strip() != "")
-        nonpositive = values.notna() & (values <= 0)
-        missing_close = values.isna() if column == "close" else pd.Series(False, index=frame.index)
-        bad = unreadable | nonpositive | missing_close
-        if bad.any():
-            position = int(bad.to_numpy().argmax())
-            shown = text.iloc[position]
-            problem = "is not a positive number" if pd.notna(shown) else "is empty"
-            raise DataSourceError(
-                f"row {row_of[position]}, column {column!r}: {shown!r} {problem}", source=where
-            )
     duplicated = dates.duplicated()
     if duplicated.any():
         position = int(duplicated.to_numpy().argmax())
         raise DataSourceError(
-            f"row {row_of[position]}, column 'date': {dates.iloc[position]:%Y-%m-%d} appears twice",
+            f"row {row_of[position]}, column {column!r}: {dates.iloc[position]:%Y-%m-%d} "
+            "appears twice",
             source=where,
         )
+    return dates
+
+
+def _check_cells(
+    frame: pd.DataFrame, where: str, date_format: str | None = None, date_column: str = "date"
+) -> None:
+    """Name the first unreadable date, the first price that is not a finite positive number,
+    the first volume or amount that is negative or not finite, or a duplicate date."""
+    row_of = frame.index.to_numpy() + 2
+    dates = _check_dates(frame, where, date_format, date_column)
+    for column in (c for c in NUMERIC_COLUMNS if c in frame.columns):
+        text = frame[column].astype("string").str.strip()
+        values = pd.to_numeric(text, errors="coerce")
+        given = text.notna() & (text != "")
+        unreadable = values.isna() & given
+        infinite = values.isin([np.inf, -np.inf])
+        if column in ("volume", "amount"):
+            impossible = values.notna() & ~infinite & (values < 0)
+            wanted = "is not a number ≥ 0"
+        else:
+            impossible = values.notna() & ~infinite & (values <= 0)
+            wanted = "is not a positive number"
+        missing_close = ~given if column == "close" else pd.Series(False, index=frame.index)
+        bad = unreadable | infinite | impossible | missing_close
+        if bad.any():
+            position = int(bad.to_numpy().argmax())
+            shown = frame[column].iloc[position]
+            if missing_close.iloc[position]:
+                problem = "is empty"
+            elif infinite.iloc[position]:
+                problem = "is not a finite number"
+            else:
+                problem = wanted
+            raise DataSourceError(
+                f"row {row_of[position]}, column {column!r}: {shown!r} {problem}", source=where
+            )
     frame["date"] = dates
 
 
@@ -196,14 +453,16 @@ class FileSource(BarSource):
 
     source_kind = "import"
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, date_format: str | None = None):
         self.path = Path(path)
+        self.date_format = date_format
 
     def transform_query(self, query: BarQuery) -> dict[str, Any]:
         return {"path": self.path}
 
     def extract(self, query: BarQuery, params: dict[str, Any]) -> bytes:
         try:
+            check_file_size(params["path"].stat().st_size, f"file {params['path'].name}")
             return params["path"].read_bytes()
         except FileNotFoundError:
             raise DataSourceError("file not found", source=f"file {params['path']}") from None
@@ -213,7 +472,9 @@ class FileSource(BarSource):
             ) from None
 
     def transform_data(self, query: BarQuery, raw: bytes) -> pd.DataFrame:
-        return parse_price_file(raw, self.path.name, query.symbol)[CANONICAL_COLUMNS]
+        return parse_price_file(raw, self.path.name, query.symbol, self.date_format)[
+            CANONICAL_COLUMNS
+        ]
 
     def describe(self, query: BarQuery, params: dict[str, Any]) -> str:
         return f"file {self.path.name}"

@@ -67,7 +67,13 @@ from data_sources.base import FetchResult
 from data_sources.config import data_dir
 from data_sources.errors import DataSourceError
 from data_sources.locking import exclusive_lock
-from data_sources.schema import CANONICAL_COLUMNS, check_symbol, empty_bars, validate_bars
+from data_sources.schema import (
+    CANONICAL_COLUMNS,
+    check_stored_symbol,
+    check_symbol,
+    empty_bars,
+    validate_bars,
+)
 
 COVERAGE_COLUMNS = [
     "symbol",
@@ -245,7 +251,7 @@ class Store:
         return self.shards_dir / f"shard-{shard:02d}.arrow"
 
     def _status_path(self, symbol: str) -> Path:
-        return self.status_dir / f"{check_symbol(symbol)}.json"
+        return self.status_dir / f"{check_stored_symbol(symbol)}.json"
 
     def _relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -483,7 +489,7 @@ class Store:
     def _legacy_problem(self, path: Path) -> str | None:
         """Why an old per-symbol Parquet file cannot be migrated, or ``None``."""
         try:
-            check_symbol(path.stem)
+            check_stored_symbol(path.stem)
             table = pq.read_table(path)
             table.select(CANONICAL_COLUMNS).cast(_SCHEMA.remove_metadata())
         except FileNotFoundError:
@@ -683,7 +689,7 @@ class Store:
         path.unlink(missing_ok=True)
 
     def delete(self, symbol: str) -> None:
-        symbol = check_symbol(symbol)
+        symbol = check_stored_symbol(symbol)
         with self.write_lock():
             if symbol in self._load_shard_shapes(shard_of(symbol)).claimed:
                 self._rewrite_shard(shard_of(symbol), {symbol: None})
@@ -699,7 +705,7 @@ class Store:
     def provenance(self, symbol: str) -> dict | None:
         """Source, detail, fetch time, first/last date and rows of one stored symbol (``None``
         when it is not stored); reads only that symbol's shard."""
-        symbol = check_symbol(symbol)
+        symbol = check_stored_symbol(symbol)
         return self._shard_meta(shard_of(symbol)).get(symbol)
 
     def symbols(self) -> list[str]:
@@ -747,7 +753,7 @@ class Store:
             batches.sort(key=lambda item: item[0])
             table = pa.Table.from_batches([batch for _, batch in batches], schema=_SCHEMA)
         else:
-            wanted = list(dict.fromkeys(check_symbol(symbol) for symbol in symbols))
+            wanted = list(dict.fromkeys(check_stored_symbol(symbol) for symbol in symbols))
             by_shard: dict[int, list[str]] = {}
             for symbol in wanted:
                 by_shard.setdefault(shard_of(symbol), []).append(symbol)
@@ -817,7 +823,7 @@ class Store:
                     meta = {}
                 if not isinstance(meta, dict):
                     meta = {}
-                symbol = check_symbol(path.stem)
+                symbol = check_stored_symbol(path.stem)
                 table = table.replace_schema_metadata(None).select(CANONICAL_COLUMNS)
                 table = table.cast(_SCHEMA)
                 if table.num_rows:

@@ -9,7 +9,7 @@ from data_sources.base import FetchResult
 from data_sources.constituents import SURVIVORSHIP_CAVEAT, constituents
 from data_sources.data_mode import data_vintage
 from data_sources.errors import DataSourceError
-from data_sources.files import parse_price_file
+from data_sources.files import DATE_FORMAT_CHOICES, check_file_size, parse_price_file
 from data_sources.instruments import registry, segment_instruments
 from data_sources.listings import listed_creits
 from data_sources.refresh import refresh
@@ -368,6 +368,16 @@ st.caption(
         "`python -m data_sources import FILE …`."
     )
 )
+date_format = st.selectbox(
+    t("Date format"),
+    list(DATE_FORMAT_CHOICES),
+    format_func=lambda choice: t(DATE_FORMAT_CHOICES[choice]),
+    key="import_date_format",
+    help=t(
+        "Inferred from the whole column by default; a column such as 10/01/2024 … 12/01/2024 "
+        "fits both day/month/year and month/day/year and is refused until you choose."
+    ),
+)
 uploads = st.file_uploader(
     t("Price files"),
     type=["csv", "txt", "xlsx", "xls"],
@@ -383,7 +393,8 @@ for upload in uploads or []:
         key=f"import_symbol_{upload.name}",
     )
     try:
-        bars = parse_price_file(upload.getvalue(), upload.name, symbol)
+        check_file_size(upload.size, f"file {upload.name}")  # before reading it into memory
+        bars = parse_price_file(upload.getvalue(), upload.name, symbol, date_format or None)
     except DataSourceError as error:
         st.error(str(error))
         continue
@@ -403,9 +414,35 @@ for upload in uploads or []:
             if bars.attrs.get("skipped_empty_rows")
             else ""
         )
+        + (
+            t(
+                "; emptied open/high/low of {n} rows where they contradict each other or the "
+                "close (close kept; first: {first})",
+                n=blanked["rows"],
+                first=blanked.get("first", ""),
+            )
+            if (blanked := bars.attrs.get("ohlc_blanked", {"rows": 0}))["rows"]
+            else ""
+        )
     )
     st.dataframe(bars.head(5), hide_index=True, key=f"import_preview_{upload.name}")
     parsed.append((upload.name, bars))
+first_file: dict[str, str] = {}
+for name, bars in parsed:
+    series = bars["symbol"].iloc[0]
+    if series in first_file:
+        st.error(
+            t(
+                "{first} and {second} both give the series name {symbol}: give each file its "
+                "own series name.",
+                first=first_file[series],
+                second=name,
+                symbol=series,
+            )
+        )
+        parsed = []  # nothing is saved while two files would overwrite each other
+        break
+    first_file[series] = name
 if parsed and st.button(t("Save {n} file(s) to the store", n=len(parsed)), key="import_save"):
     for name, bars in parsed:
         rows = store.write(FetchResult(bars, "import", f"file {name}"), merge=False)

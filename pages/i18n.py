@@ -550,6 +550,25 @@ ZH: dict[str, str] = {
         "您的措施文件 {path} 在修复或移走之前不会载入；为避免覆盖其中内容，添加、导入和删除措施均已暂停。"
         "较早的版本保存在 {backups}。"
     ),
+    # price imports (issue 11: dates, impossible prices, look-alike symbols, duplicate names)
+    "Date format": "日期格式",
+    "inferred from the column": "按整列推断",
+    "day/month/year (31/12/2024)": "日/月/年（31/12/2024）",
+    "month/day/year (12/31/2024)": "月/日/年（12/31/2024）",
+    "day.month.year (31.12.2024)": "日.月.年（31.12.2024）",
+    "day-month-year (31-12-2024)": "日-月-年（31-12-2024）",
+    "month-day-year (12-31-2024)": "月-日-年（12-31-2024）",
+    "Inferred from the whole column by default; a column such as 10/01/2024 … 12/01/2024 "
+    "fits both day/month/year and month/day/year and is refused until you choose.": (
+        "默认按整列推断；像 10/01/2024 … 12/01/2024 这样的列既符合日/月/年也符合月/日/年，"
+        "在您选择之前将被拒绝。"
+    ),
+    "; emptied open/high/low of {n} rows where they contradict each other or the "
+    "close (close kept; first: {first})": (
+        "；{n} 行的开盘/最高/最低价相互矛盾或与收盘价矛盾，已置空（保留收盘价；首个：{first}）"
+    ),
+    "{first} and {second} both give the series name {symbol}: give each file its "
+    "own series name.": "{first} 和 {second} 的序列名称都是 {symbol}：请为每个文件指定各自的序列名称。",
 }
 
 # The CSV column glossary (analysis/glossary.py) shown on the Method page.

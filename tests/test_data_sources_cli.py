@@ -152,3 +152,75 @@ def test_import_into_a_damaged_shard_quarantines_it_and_says_so(data_dir, tmp_pa
     assert "moved aside" in captured.err
     assert Store().read([victims[0]])["close"].tolist() == [5.0]
     assert main(["check"]) == 0
+
+
+def test_import_takes_a_date_format_for_an_ambiguous_column(data_dir, tmp_path, capsys):
+    from data_sources.store import Store
+
+    path = tmp_path / "dmy.csv"
+    path.write_text("date,close\n10/01/2024,1\n11/01/2024,2\n12/01/2024,3\n", encoding="utf-8")
+    assert main(["import", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "file dmy.csv: column 'date': every date fits more than one format" in err
+    assert Store().symbols() == []
+    assert main(["import", str(path), "--date-format", "%d/%m/%Y"]) == 0
+    assert "dmy: 3 rows from dmy.csv (2024-01-10 to 2024-01-12)" in capsys.readouterr().out
+    dates = Store().read(["dmy"])["date"].dt.strftime("%Y-%m-%d").tolist()
+    assert dates == ["2024-01-10", "2024-01-11", "2024-01-12"]
+
+
+def test_two_files_with_one_series_name_are_refused_naming_both_and_the_name(
+    data_dir, tmp_path, capsys
+):
+    from data_sources.store import Store
+
+    paths = []
+    for folder, other in (("a", "X1"), ("b", "X2"), ("c", "X3")):
+        (tmp_path / folder).mkdir()
+        for stem in ("SAME", other):
+            path = tmp_path / folder / f"{stem}.csv"
+            path.write_text("date,close\n2024-01-10,1\n", encoding="utf-8")
+            paths.append(str(path))
+    assert main(["import", *paths[:3]]) == 2  # a/SAME, a/X1, b/SAME
+    err = capsys.readouterr().err
+    assert "files SAME.csv and SAME.csv both give the series name 'SAME'" in err
+    assert "X1" not in err  # only the duplicated name, not every series name
+    assert Store().symbols() == []
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(data_dir, tmp_path, capsys):
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as handle:
+        handle.truncate(60 * 2**20)  # sparse
+    assert main(["import", str(path)]) == 2
+    assert "file huge.csv: file is 60.0 MB, larger than the limit of 50 MB" in (
+        capsys.readouterr().err
+    )
+
+
+def test_dates_after_2262_and_impossible_prices_exit_2_naming_row_and_column(
+    data_dir, tmp_path, capsys
+):
+    for content, expected in (
+        (
+            "date,close\n2024-01-10,1\n2263-01-01,2\n",
+            "row 3, column 'date': '2263-01-01' is outside",
+        ),
+        ("date,close\n2024-01-10,1\n2024-01-11,1e400\n", "row 3, column 'close': '1e400' is not a"),
+        ("date,close,volume\n2024-01-10,1,-3\n", "row 2, column 'volume': '-3' is not a number"),
+    ):
+        path = tmp_path / "bad.csv"
+        path.write_text(content, encoding="utf-8")
+        assert main(["import", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert f"file bad.csv: {expected}" in err and "internal error" not in err
+
+
+def test_a_non_ascii_file_name_asks_for_symbol(data_dir, tmp_path, capsys):
+    path = tmp_path / "沪深300.csv"
+    path.write_text("date,close\n2024-01-10,1\n", encoding="utf-8")
+    assert main(["import", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "symbol '沪深300' is not valid" in err and "--symbol NAME" in err
+    assert main(["import", str(path), "--symbol", "000300.SH"]) == 0
+    assert "000300.SH: 1 rows from 沪深300.csv" in capsys.readouterr().out

@@ -60,7 +60,7 @@ def test_round_trip_and_coverage(tmp_path):
 
 def test_full_read_is_in_symbol_then_date_order_and_requested_order_is_kept(tmp_path):
     store = Store(tmp_path)
-    symbols = ["Z9", "A1", "M5", "600030.SH", "508000.SH", "证券公司"]
+    symbols = ["Z9", "A1", "M5", "600030.SH", "508000.SH", "zz-brokers"]
     store.write_many(
         [
             FetchResult(_bars(s, ["2020-01-03", "2020-01-02"], [2.0, 1.0]), "import", "f")
