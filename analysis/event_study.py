@@ -526,12 +526,14 @@ def run_event_study(
     abnormal_returns, car_summary = _frames(blocks, panel, instruments, index, spec)
     from analysis.statistics import STATISTICS, tests_by_event  # (imports this module)
 
+    test_notes: list[str] = []
     tests = tests_by_event(
         panel,
         spec.windows,
         conventions,
         tuple(statistics) if statistics else tuple(STATISTICS),
         adjust_bh,
+        test_notes,
     )
     return EventStudyResult(
         tests=tests,
@@ -541,7 +543,8 @@ def run_event_study(
         diagnostics=pd.DataFrame(diagnostics, columns=DIAGNOSTIC_COLUMNS),
         market=market_symbol,
         panel=panel if panel.size else None,
-        notes=[f"conventions: {conventions.describe()}"] if conventions != Conventions() else [],
+        notes=([f"conventions: {conventions.describe()}"] if conventions != Conventions() else [])
+        + test_notes,
     )
 
 
