@@ -280,11 +280,25 @@ if synthetic:
         ),
         icon=":material/science:",
     )
+# What the study itself reports: closes treated as missing, placebo draws, statistics left
+# NaN because a cross-sectional SD is zero, ... (the CLI prints the same notes on stderr)
+for note in result.notes:
+    st.info(note, icon=":material/info:")
 summary = result.car_summary
 labels = {s: ui.label(s) for s in instruments}
 titles = ui.catalogue().set_index("id").apply(ui.measure_title, axis=1).to_dict()
 if summary.empty:
-    st.error(t("Nothing could be estimated for this choice; the diagnostics below say why."))
+    skipped = result.diagnostics[result.diagnostics["status"] == "skipped"]
+    st.error(
+        t(
+            "Nothing could be estimated for this choice: {reasons}. The diagnostics below "
+            "list every instrument and measure.",
+            reasons="; ".join(
+                dict.fromkeys(f"{r.instrument}: {r.reason}" for r in skipped.itertuples())
+            )
+            or "—",
+        )
+    )
 else:
     title = (
         titles.get(events[0].event_id, events[0].event_id)

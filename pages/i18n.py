@@ -508,6 +508,9 @@ ZH: dict[str, str] = {
         "无论界面语言如何，列名都是英文 snake_case，便于脚本读取任何下载文件。文件为带字节顺序标记（BOM）的"
         "UTF-8；电子表格会当作公式执行的单元格前加 `'`。"
     ),
+    # study inputs (issue 11 items 4 and 7): why nothing could be estimated
+    "Nothing could be estimated for this choice: {reasons}. The diagnostics below list every "
+    "instrument and measure.": "此选择无法估计任何结果：{reasons}。下方诊断表列出了每个标的与措施。",
 }
 
 # The CSV column glossary (analysis/glossary.py) shown on the Method page.
