@@ -357,3 +357,17 @@ def test_sign_test_with_one_sided_estimation_ars_is_nan_with_a_note(rng):
     statistic = generalized_sign_z(panel, [(-5, 5)], Conventions())
     assert np.isnan(statistic.day_value).all() and np.isnan(statistic.window_value).all()
     assert "one sign" in statistic.notes[0]
+
+
+def test_log_returns_of_unusable_prices_are_missing_without_a_warning():
+    import warnings
+
+    prices = pd.Series([10.0, np.inf, 10.0, 11.0, 1e10, 1e-320])  # 1e-320 / 1e10 underflows
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        log = compute_returns(prices, "log")
+        simple = compute_returns(prices, "simple")
+    # ln(inf / 10), ln(10 / inf) = ln 0 and ln(1e-330 → 0) are no returns: NaN, like a gap
+    assert log.isna().tolist() == [True, True, True, False, False, True]
+    assert log.iloc[3] == pytest.approx(np.log(1.1))
+    assert not np.isinf(simple).any() and simple.iloc[3] == pytest.approx(0.1)
