@@ -95,9 +95,11 @@ def study_from_bars(
         adjust_bh=adjust_bh,
     )
     result.notes.extend(notes)
-    if placebo_draws:
-        if len(events) != 1:
-            raise EventStudyInputError("a placebo test needs exactly one event")
+    if placebo_draws and len(events) != 1:
+        raise EventStudyInputError("a placebo test needs exactly one event")
+    if placebo_draws and result.panel is None:  # the diagnostics say why; a placebo of nothing
+        result.notes.append("placebo left out: no instrument could be estimated at the event")
+    elif placebo_draws:
         result.placebo, result.placebo_summary = placebo_test(
             returns[wanted],
             market,

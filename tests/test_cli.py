@@ -614,6 +614,8 @@ def test_event_dates_on_one_session_with_overlap_drop_exit_2_naming_both(
             ("--skip-invalid",),
             "nothing to write: every instrument-event was skipped",
         ),
+        # the placebo of a study with nothing estimated once hid the reason ("too short")
+        ("STOCK", "FLAT", ("--placebo", "20"), "benchmark FLAT has zero variance"),
     ],
 )
 def test_degenerate_series_name_what_is_wrong(
