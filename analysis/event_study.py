@@ -528,6 +528,13 @@ def run_event_study(
     from analysis.statistics import STATISTICS, tests_by_event  # (imports this module)
 
     test_notes: list[str] = []
+    sessions = pd.Series([e.event_session for e in events], index=ids)
+    for session, group in sessions.groupby(sessions, sort=True):
+        if len(group) > 1:  # the CLI and the dashboard merge these; the API says so
+            test_notes.append(
+                f"events {', '.join(group.index)} share the session {session:%Y-%m-%d}: "
+                "pooled statistics count that session once per event"
+            )
     tests = tests_by_event(
         panel,
         spec.windows,

@@ -312,6 +312,7 @@ def test_two_events_on_one_session_give_nan_with_a_note_not_inf(rng):
         notes
     )
     assert "bmp_t (pooled)" in notes and "kp_bmp_t (pooled)" in notes
+    assert "events sat, mon share the session" in notes
     # the statistics that do not divide by the cross-sectional SD keep their values
     assert pooled.loc["patell_z", "value"].notna().all()
 
@@ -371,3 +372,24 @@ def test_log_returns_of_unusable_prices_are_missing_without_a_warning():
     assert log.isna().tolist() == [True, True, True, False, False, True]
     assert log.iloc[3] == pytest.approx(np.log(1.1))
     assert not np.isinf(simple).any() and simple.iloc[3] == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize("name", ["crude_dependence_t", "bw1980_t", "lamb_z", "kp_patell_z"])
+def test_time_series_scales_of_zero_give_nan_with_a_note(rng, name):
+    """Hand-built: estimation ARs all 0 (so every estimation SD is 0) and event ARs of 1%."""
+    from analysis.event_study import Conventions
+    from analysis.statistics import STATISTICS
+
+    sessions, market, returns = _simulated(rng, n_instruments=2)
+    t0 = sessions[300]
+    panel = run_event_study(returns, [Event("e", t0, t0)], EventStudySpec(), market, "MKT").panel
+    panel.est_ar = np.zeros_like(panel.est_ar)
+    panel.ar = np.full_like(panel.ar, 0.01)
+    panel.ssr = np.zeros_like(panel.ssr)
+    panel.cache.clear()
+    statistic = STATISTICS[name](panel, [(-5, 5), (0, 1)], Conventions())
+    for values in (statistic.day_value, statistic.window_value, statistic.day_p):
+        assert not np.isinf(values).any()
+    if name != "kp_patell_z":  # its scale is the Patell variance, not these SDs
+        assert np.isnan(statistic.day_value).all()
+        assert statistic.notes and "is zero" in statistic.notes[0]
