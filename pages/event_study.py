@@ -287,6 +287,15 @@ for note in result.notes:
 summary = result.car_summary
 labels = {s: ui.label(s) for s in instruments}
 titles = ui.catalogue().set_index("id").apply(ui.measure_title, axis=1).to_dict()
+
+
+def _event_title(event_id: str) -> str:
+    """A measure's title; merged measures (ids joined with "+") show each title."""
+    if event_id in titles:
+        return titles[event_id]
+    return " + ".join(titles.get(part, part) for part in event_id.split("+"))
+
+
 if summary.empty:
     skipped = result.diagnostics[result.diagnostics["status"] == "skipped"]
     st.error(
@@ -300,11 +309,7 @@ if summary.empty:
         )
     )
 else:
-    title = (
-        titles.get(events[0].event_id, events[0].event_id)
-        if len(events) == 1
-        else t("{n} events", n=len(events))
-    )
+    title = _event_title(events[0].event_id) if len(events) == 1 else t("{n} events", n=len(events))
     st.plotly_chart(
         charts.event_window_figure(
             result.abnormal_returns, labels, synthetic, title, result.car_path()
@@ -332,7 +337,7 @@ else:
         (summary["window_start"] == chosen_window[0]) & (summary["window_end"] == chosen_window[1])
     ]
     display = summary.assign(
-        measure=summary["event_id"].map(lambda i: titles.get(i, i)),
+        measure=summary["event_id"].map(_event_title),
         name=summary["instrument"].map(ui.label),
         car_pct=100 * summary["car"],
         car_se_pct=100 * summary["car_se"],

@@ -120,6 +120,8 @@ def test_dashboard_merges_the_mid_year_meeting_and_the_select_tier_even_under_wa
     assert not app.exception, [e.value for e in app.exception]
     assert app.radio(key="study_overlap").value == "warn"
     assert any("share the event session t0 2020-07-27" in w.value for w in app.warning)
+    results = next(t.value for t in app.dataframe if "car_pct" in t.value.columns)
+    assert " + " in results["measure"].iloc[0]  # both titles, not the joined ids
     tests = [t.value for t in app.dataframe if "statistic" in t.value.columns]
     assert tests, "no tests table"
     for table in tests:  # the window tests shown and "all statistics, daily and per window"
