@@ -42,7 +42,8 @@ SAME_SESSION_GROUPS = [
 
 def _price_files(folder: Path, seed: int = 11) -> dict[str, str]:
     """STOCK, STOCK2, MKT; FLAT (constant), SAME (MKT's closes, another name), HOLE (no closes
-    around 2020-08-24) and INF (an infinite close)."""
+    around 2020-08-24), ESTHOLE and MKTESTHOLE (none over its estimation window) and INF (an
+    infinite close)."""
     from data_sources.trading_calendar import sessions_between
 
     rng = np.random.default_rng(seed)
@@ -52,6 +53,8 @@ def _price_files(folder: Path, seed: int = 11) -> dict[str, str]:
     stock = 50 * np.cumprod(1 + 1.2 * market_returns + rng.normal(0, 0.01, len(sessions)))
     stock2 = 20 * np.cumprod(1 + 0.7 * market_returns + rng.normal(0, 0.01, len(sessions)))
     hole = (sessions >= "2020-08-10") & (sessions <= "2020-09-10")
+    # no closes over the estimation window of 2020-08-24 ([-250, -11] sessions)
+    est_hole = (sessions >= "2019-08-01") & (sessions <= "2020-08-01")
     frames = {
         "STOCK": (sessions, stock),
         "STOCK2": (sessions, stock2),
@@ -59,6 +62,8 @@ def _price_files(folder: Path, seed: int = 11) -> dict[str, str]:
         "FLAT": (sessions, np.full(len(sessions), 100.0)),
         "SAME": (sessions, market),
         "HOLE": (sessions[~hole], stock[~hole]),
+        "ESTHOLE": (sessions[~est_hole], stock[~est_hole]),
+        "MKTESTHOLE": (sessions[~est_hole], market[~est_hole]),
         "INF": (sessions, np.where(np.arange(len(sessions)) == 100, np.inf, stock)),
     }
     paths = {}
@@ -235,6 +240,20 @@ DEGENERATE_CLI_CASES = [
     ("FLAT", "MKT", (), 2, "instrument FLAT has constant returns over the estimation window"),
     ("FLAT", "MKT", ("--model", "constant-mean"), 2, "instrument FLAT has constant returns"),
     ("HOLE", "MKT", (), 2, "no returns in the event window [-5, 5] around 2020-08-24"),
+    (
+        "ESTHOLE",
+        "MKT",
+        (),
+        2,
+        "valid estimation returns in [-250, -11] around 2020-08-24 (minimum 120)",
+    ),
+    (
+        "STOCK",
+        "MKTESTHOLE",
+        (),
+        2,
+        "benchmark MKTESTHOLE has only 4 valid returns in the estimation window",
+    ),
     ("STOCK", "HOLE", ("--model", "market-adjusted"), 2, "benchmark HOLE has no returns"),
     ("STOCK", "MKT", ("--car-window", "10", "20"), 2, "--car-window [10, 20] is not inside"),
     ("STOCK", "MKT", ("--car-window", "-8", "0"), 2, "event window [-5, 5]"),
