@@ -24,6 +24,7 @@ from analysis.event_study import (
     EventStudySpec,
 )
 from analysis.models import MODELS
+from analysis.overlaps import OVERLAP_CHOICES, resolve_overlaps
 from analysis.returns import RETURN_KINDS
 from analysis.statistics import STATISTICS
 from analysis.study import study_from_bars
@@ -68,6 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         metavar="YYYY-MM-DD",
         help="event (announcement) date; a non-session maps to the next session (repeatable)",
+    )
+    study.add_argument(
+        "--overlap",
+        choices=OVERLAP_CHOICES,
+        default="warn",
+        help="events whose windows overlap: warn (default; study each, but events that map to "
+        "one session are always merged into one), merge (one event per cluster at its first "
+        "session) or drop",
     )
     study.add_argument("--model", choices=MODELS, default="market")
     study.add_argument(
@@ -194,6 +203,15 @@ def run_study(args: argparse.Namespace) -> int:
         car_windows=tuple(tuple(w) for w in args.car_window or DEFAULT_CAR_WINDOWS),
         conventions=Conventions.preset(args.conventions),
     )
+    # a CAR window asked for that the event window does not cover has no ARs: refused (the
+    # default windows outside a narrower --window are left out, as in the dashboard)
+    if args.car_window and spec.dropped_windows:
+        outside = ", ".join(f"[{a}, {b}]" for a, b in spec.dropped_windows)
+        raise UsageError(
+            f"--car-window {outside} is not inside the event window "
+            f"[{spec.event_window[0]}, {spec.event_window[1]}]; widen --window or choose a CAR "
+            "window inside it"
+        )
     if args.placebo < 0:
         raise UsageError("--placebo N must be a positive number of draws")
     if args.model != "constant-mean" and not args.market:
@@ -231,6 +249,13 @@ def run_study(args: argparse.Namespace) -> int:
                 raise UsageError(f"event {date:%Y-%m-%d} is after the last date in the data")
             session = later[0]
         events.append(Event(f"{date:%Y-%m-%d}", date, session))
+    # two dates on one session are one observation: merged (even under "warn"), with a note
+    events, overlap_notes = resolve_overlaps(events, [], sessions, spec.event_window, args.overlap)
+    if not events:
+        raise UsageError(
+            "every --event-date was dropped for overlapping another (--overlap drop): "
+            + "; ".join(overlap_notes)
+        )
 
     if args.placebo and len(events) != 1:
         raise UsageError("--placebo needs exactly one --event-date")
@@ -253,6 +278,16 @@ def run_study(args: argparse.Namespace) -> int:
         excluded_sessions=excluded,
         responses=args.volume,
     )
+    result.notes[:0] = overlap_notes
+    if overlap_notes:
+        overlap_rows = pd.DataFrame(
+            [("", pd.NaT, "", f"overlap ({args.overlap})", note) for note in overlap_notes],
+            columns=result.diagnostics.columns,
+        )
+        result.diagnostics = pd.concat(
+            [overlap_rows, result.diagnostics] if len(result.diagnostics) else [overlap_rows],
+            ignore_index=True,
+        )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     skipped = result.diagnostics[result.diagnostics["status"] == "skipped"]
@@ -268,12 +303,20 @@ def run_study(args: argparse.Namespace) -> int:
         )
     for row in skipped.itertuples():
         print(f"skipped: {row.instrument} around {row.event_id}: {row.reason}", file=sys.stderr)
+    if result.panel is None:  # --skip-invalid, and every instrument-event was skipped
+        first = skipped.iloc[0]
+        raise UsageError(
+            f"nothing to write: every instrument-event was skipped (first: {first['instrument']}"
+            f" around {first['event_id']}: {first['reason']})"
+        )
     calendar_text = (
         "Shanghai (XSHG) sessions"
         if args.calendar == "xshg"
         else "the dates present in the input files"
     )
     benchmark = f"; benchmark {market_symbol}" if market_symbol else ""
+    if overlap_notes:
+        benchmark += f"; overlapping event windows: {args.overlap}"
     metadata = {
         "method": f"{spec.describe()}{benchmark}; relative days count {calendar_text}",
         "data_mode": "imported files",

@@ -469,12 +469,13 @@ def run_event_study(
             (block["n"] < spec.min_estimation)
             | (block["n_event"] < len(rel_days))
             | block["degenerate"]
+            | block["benchmark_flat"]
             | ~(block["sigma2"] > 0)
             | fallback_mask
         )
         for column in np.flatnonzero(flagged):
             name = instruments[column]
-            reason = _skip_reason(block, column, spec, event)
+            reason = _skip_reason(block, column, spec, event, name, market_symbol)
             if reason:
                 keep[column] = False
                 diagnostics.append((event.event_id, event.event_date, name, "skipped", reason))
@@ -526,12 +527,21 @@ def run_event_study(
     abnormal_returns, car_summary = _frames(blocks, panel, instruments, index, spec)
     from analysis.statistics import STATISTICS, tests_by_event  # (imports this module)
 
+    test_notes: list[str] = []
+    sessions = pd.Series([e.event_session for e in events], index=ids)
+    for session, group in sessions.groupby(sessions, sort=True):
+        if len(group) > 1:  # the CLI and the dashboard merge these; the API says so
+            test_notes.append(
+                f"events {', '.join(group.index)} share the session {session:%Y-%m-%d}: "
+                "pooled statistics count that session once per event"
+            )
     tests = tests_by_event(
         panel,
         spec.windows,
         conventions,
         tuple(statistics) if statistics else tuple(STATISTICS),
         adjust_bh,
+        test_notes,
     )
     return EventStudyResult(
         tests=tests,
@@ -541,7 +551,8 @@ def run_event_study(
         diagnostics=pd.DataFrame(diagnostics, columns=DIAGNOSTIC_COLUMNS),
         market=market_symbol,
         panel=panel if panel.size else None,
-        notes=[f"conventions: {conventions.describe()}"] if conventions != Conventions() else [],
+        notes=([f"conventions: {conventions.describe()}"] if conventions != Conventions() else [])
+        + test_notes,
     )
 
 
@@ -597,6 +608,16 @@ def _estimate_event(
     with np.errstate(all="ignore"):  # an all-NaN column gives NaN: not degenerate-by-scale
         scale = np.nanmax(np.abs(est_values), axis=0, initial=0.0)
     degenerate = ~(ssr > (1e-10 * scale) ** 2 * np.maximum(fitted.dof, 1))
+    # the same judgement for the benchmark of the market model: a flat benchmark leaves β̂
+    # undefined (0/0), and every AR NaN, which must not read as "no returns"
+    benchmark_flat = np.zeros(n_cols, dtype=bool)
+    if est_market is not None:
+        with np.errstate(all="ignore"):
+            market_scale = np.nanmax(np.abs(est_market), initial=0.0)
+        market_slope = (model_names == "market") & (fitted.n > 0)
+        benchmark_flat = market_slope & ~(
+            np.asarray(fitted.market_sxx) > (1e-10 * market_scale) ** 2 * np.maximum(fitted.n, 1)
+        )
     divisor = {"L1-k": n - k, "L1-1": n - 1, "L1": n}[spec.conventions.sigma_divisor]
     with np.errstate(divide="ignore", invalid="ignore"):
         sigma2 = np.where(divisor > 0, ssr / divisor, np.nan)
@@ -635,26 +656,79 @@ def _estimate_event(
         "est_ar": est_ar,
         "n_event": valid_event.sum(axis=0),
         "degenerate": degenerate,
+        "benchmark_flat": benchmark_flat,
         "ssr": ssr,
+        "est_values": est_values,  # views of the returns, for the skip reasons
+        "est_market": est_market,
+        "event_market": event_market,
         "event_positions": np.where(event_inside, event_positions, -1),
         "est_positions": np.where(est_inside, est_positions, -1),
     }
 
 
-def _skip_reason(block, column, spec, event) -> str | None:
+def _skip_reason(block, column, spec, event, name="", market_symbol=None) -> str | None:
+    """Why the pair (``name`` around ``event``) cannot be estimated, naming the series at fault
+    (the instrument or the benchmark); None if it can."""
+    benchmark = f"benchmark {market_symbol}" if market_symbol else "the benchmark"
+    instrument = f"instrument {name}" if name else "the instrument"
+    est_window = f"[{spec.estimation_window[0]}, {spec.estimation_window[1]}]"
+    around = f"around {event.event_session:%Y-%m-%d}"
+    uses_market = (
+        block["model_names"][column] != "constant-mean" and block["est_market"] is not None
+    )
     if block["n"][column] < spec.min_estimation:
+        own_count = int(np.sum(~np.isnan(block["est_values"][:, column])))
+        market_count = int(np.sum(~np.isnan(block["est_market"]))) if uses_market else None
+        if uses_market and own_count >= spec.min_estimation > (market_count or 0):
+            return (
+                f"{benchmark} has only {market_count} valid returns in the estimation window "
+                f"{est_window} {around} (minimum {spec.min_estimation})"
+            )
         return (
-            f"only {block['n'][column]} valid estimation returns in "
-            f"[{spec.estimation_window[0]}, {spec.estimation_window[1]}] "
+            f"only {block['n'][column]} valid estimation returns in {est_window} {around} "
             f"(minimum {spec.min_estimation})"
         )
+    if block["benchmark_flat"][column]:
+        return (
+            f"{benchmark} has zero variance over the estimation window {est_window} {around} "
+            "(a constant series?): the market model cannot be estimated; choose another "
+            "benchmark or the constant-mean model"
+        )
     if block["n_event"][column] == 0:
+        instrument_count = int(np.sum(~np.isnan(block["event_values"][:, column])))
+        if uses_market and instrument_count and np.isnan(block["event_market"]).all():
+            return (
+                f"{benchmark} has no returns in the event window [{spec.event_window[0]}, "
+                f"{spec.event_window[1]}] {around}"
+            )
         return (
             f"no returns in the event window [{spec.event_window[0]}, "
-            f"{spec.event_window[1]}] around {event.event_session:%Y-%m-%d}"
+            f"{spec.event_window[1]}] {around}"
         )
     if block["degenerate"][column] or not block["sigma2"][column] > 0:
-        return "estimation-window returns have no variance (a constant series?)"
+        values = block["est_values"][:, column]
+        with np.errstate(all="ignore"):
+            scale = np.nanmax(np.abs(values), initial=0.0)
+            if uses_market:
+                gap = np.nanmax(np.abs(values - block["est_market"]), initial=0.0)
+                if gap <= 1e-12 * scale:
+                    return (
+                        f"{instrument} is identical to the {benchmark.removeprefix('the ')} over "
+                        f"the estimation window {est_window}: its abnormal returns are all zero"
+                    )
+            spread = np.nanmax(values, initial=-np.inf) - np.nanmin(values, initial=np.inf)
+        if not spread > 1e-10 * scale:
+            return (
+                f"{instrument} has constant returns over the estimation window {est_window} "
+                f"{around} (a constant price?): no variance to test against"
+            )
+        if uses_market:
+            return (
+                f"{instrument}'s returns are an exact linear function of the "
+                f"{benchmark.removeprefix('the ')}'s over the estimation window {est_window}: "
+                "the residual variance is zero"
+            )
+        return f"estimation-window abnormal returns of {instrument} have no variance"
     return None
 
 

@@ -6,7 +6,9 @@ chosen events together with every known event that overlaps one of them directly
 through overlapping members (e.g. 2024-09-24 and 2024-09-26; the three rules of 2023-02-17 are
 one measure in the catalogue).
 
-* ``warn`` (default): study every event as chosen; say which overlap.
+* ``warn`` (default): study every event as chosen; say which overlap. Chosen events that share
+  their session t0 are always merged (:func:`merge_same_session`): one session is one
+  observation, and counting it twice would pool identical values (a zero cross-sectional SD).
 * ``merge``: replace each cluster by one event at its first session, id ``a+b+…``; the note says
   how many sessions later the last member's t0 falls, so the window can be widened to cover it.
 * ``drop``: leave out chosen events that overlap any other known event.
@@ -88,6 +90,29 @@ def overlap_counts(
     return {event_id: int(high[i] - low[i] - 1) for i, event_id in enumerate(ids)}
 
 
+def merge_same_session(events: Sequence[Event]) -> tuple[list[Event], list[str]]:
+    """Events that share their session t0 become one event: ids joined with ``+`` (in date
+    order), the earliest announcement date, that session. Returns the events (in the order of
+    first appearance) and one note per merged group."""
+    groups: dict[pd.Timestamp, list[Event]] = {}
+    for event in events:
+        groups.setdefault(pd.Timestamp(event.event_session), []).append(event)
+    result, notes = [], []
+    for session, group in groups.items():
+        if len(group) == 1:
+            result.append(group[0])
+            continue
+        group = sorted(group, key=lambda e: (e.event_date, e.event_id))
+        merged = Event("+".join(e.event_id for e in group), group[0].event_date, session)
+        result.append(merged)
+        members = ", ".join(f"{e.event_id} (announced {e.event_date:%Y-%m-%d})" for e in group)
+        notes.append(
+            f"{members} share the event session t0 {session:%Y-%m-%d}: studied as one event, "
+            f"{merged.event_id}"
+        )
+    return result, notes
+
+
 def overlap_clusters(
     events: Sequence[Event], sessions: pd.DatetimeIndex, window: tuple[int, int]
 ) -> list[list[Event]]:
@@ -125,6 +150,9 @@ def resolve_overlaps(
             f"overlap handling must be one of {OVERLAP_CHOICES}, got {how!r}"
         )
     width = window[1] - window[0]
+    same_session_notes: list[str] = []
+    if how == "warn":  # merge and drop handle a shared session through their clusters
+        chosen, same_session_notes = merge_same_session(chosen)
     chosen_ids = {event.event_id for event in chosen}
     chosen_positions = [_position(event, sessions) for event in chosen]
     pool = {event.event_id: event for event in chosen}
@@ -133,7 +161,7 @@ def resolve_overlaps(
         if event.event_id not in pool and any(abs(position - p) <= width for p in chosen_positions):
             pool[event.event_id] = event
     clusters = overlap_clusters(list(pool.values()), sessions, window)
-    notes, replaced, dropped, merged = [], set(), set(), []
+    notes, replaced, dropped, merged = list(same_session_notes), set(), set(), []
     for cluster in clusters:
         ids = [event.event_id for event in cluster]
         dates = ", ".join(f"{e.event_id} (t0 {e.event_session:%Y-%m-%d})" for e in cluster)

@@ -29,4 +29,7 @@ def compute_returns(prices: pd.DataFrame | pd.Series, kind: str = "simple"):
     if kind not in RETURN_KINDS:
         raise ValueError(f"returns must be one of {RETURN_KINDS}, got {kind!r}")
     ratio = prices / prices.shift(1)
-    return ratio - 1.0 if kind == "simple" else np.log(ratio)
+    with np.errstate(divide="ignore", invalid="ignore"):  # no RuntimeWarning on stderr
+        returns = ratio - 1.0 if kind == "simple" else np.log(ratio)
+    # a non-finite return (a zero, infinite or underflowing price) is no return: NaN, like a gap
+    return returns.where(np.isfinite(returns))

@@ -13,7 +13,7 @@ returns, k_i parameters of the mean, L the number of days in a window.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -33,10 +33,17 @@ TEST_COLUMNS = [
 ]
 
 
+#: A dispersion (SD, scale) at most this fraction of the values' own size is rounding residue of
+#: identical values (N equal numbers leave an SD of a few N·eps·|x|), not information: a statistic
+#: that divides by it is NaN with a note, never ±inf or a huge t with p = 0.
+RELATIVE_ZERO = 1e-12
+
+
 @dataclass
 class Statistic:
     """Daily (length L) and window (length W) values, two-sided p-values and pair counts.
-    ``None`` for a part the statistic does not define."""
+    ``None`` for a part the statistic does not define. ``notes``: why values are NaN that the
+    pair counts alone do not explain (a zero dispersion)."""
 
     day_value: np.ndarray | None = None
     day_p: np.ndarray | None = None
@@ -44,6 +51,7 @@ class Statistic:
     window_value: np.ndarray | None = None
     window_p: np.ndarray | None = None
     window_n: np.ndarray | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def _normal_p(z):
@@ -58,6 +66,39 @@ def _t_p(t, dof):
 
 def _nan_if_empty(values, counts):
     return np.where(np.asarray(counts) > 0, values, np.nan)
+
+
+def _divide(numerator, denominator, scale) -> tuple[np.ndarray, np.ndarray]:
+    """numerator / denominator, NaN (never ±inf) where the denominator is zero or numerically
+    zero (≤ RELATIVE_ZERO × ``scale``, the size of the values it measures the spread of); also
+    the mask of those zero denominators (a NaN denominator is not one: it has its own cause)."""
+    denominator = np.asarray(denominator, dtype=float)
+    scale = np.nan_to_num(np.abs(np.asarray(scale, dtype=float)), nan=0.0, posinf=0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        zero = np.isfinite(denominator) & (np.abs(denominator) <= RELATIVE_ZERO * scale)
+        value = np.where(zero, np.nan, np.asarray(numerator, dtype=float) / denominator)
+    return value, zero
+
+
+def _abs_max(values, axis=-1) -> np.ndarray:
+    """Largest |value| along ``axis`` ignoring NaN (0 where there is none)."""
+    return np.where(np.isnan(values), 0.0, np.abs(values)).max(axis=axis, initial=0.0)
+
+
+def _zero_note(what: str, day_zero=None, window_zero=None) -> list[str]:
+    """One note when some days or windows have a zero dispersion, naming how many."""
+    parts = []
+    if day_zero is not None and np.any(day_zero):
+        parts.append(f"{int(np.sum(day_zero))} day(s)")
+    if window_zero is not None and np.any(window_zero):
+        parts.append(f"{int(np.sum(window_zero))} window(s)")
+    if not parts:
+        return []
+    return [f"{what} is zero on {' and '.join(parts)}, so the statistic is NaN there"]
+
+
+def _scalar_zero_note(what: str, zero) -> list[str]:
+    return [f"{what} is zero, so the statistic is NaN"] if np.any(zero) else []
 
 
 def _estimation_portfolio(panel: Panel) -> np.ndarray:
@@ -112,14 +153,21 @@ def cross_sectional_t(panel: Panel, windows, conventions: Conventions) -> Statis
     """Cross-sectional t: t = √N · AAR_τ / s_τ, s_τ the cross-sectional SD of AR_iτ (divisor
     N − 1); for a window the same on the CAR_i. Student t(N − 1). (Brown & Warner 1985;
     Boehmer, Musumeci & Poulsen 1991; formula 3.4.)"""
-    mean, sd, n = _col_cross_section(panel.ar)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t = mean / sd * np.sqrt(n)
-    car, _, _ = panel.car(windows)
-    wmean, wsd, wn = _col_cross_section(car)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        wt = wmean / wsd * np.sqrt(wn)
-    return Statistic(t, _t_p(t, n - 1), n, wt, _t_p(wt, wn - 1), wn)
+    return _cross_sectional(panel.ar, panel.car(windows)[0], "abnormal returns")
+
+
+def _cross_sectional(daily: np.ndarray, window: np.ndarray, what: str) -> Statistic:
+    """√N · mean / sd over the pairs, daily (L × P) and per window (W × P); NaN where the
+    cross-sectional SD is (numerically) zero — identical values, e.g. one instrument counted
+    twice around one session — with a note."""
+    mean, sd, n = _col_cross_section(daily)
+    ratio, zero = _divide(mean, sd, _abs_max(daily))
+    t = ratio * np.sqrt(n)
+    wmean, wsd, wn = _col_cross_section(window)
+    wratio, wzero = _divide(wmean, wsd, _abs_max(window))
+    wt = wratio * np.sqrt(wn)
+    notes = _zero_note(f"the cross-sectional SD of the {what}", zero, wzero)
+    return Statistic(t, _t_p(t, n - 1), n, wt, _t_p(wt, wn - 1), wn, notes)
 
 
 def crude_dependence_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
@@ -131,10 +179,11 @@ def crude_dependence_t(panel: Panel, windows, conventions: Conventions) -> Stati
     valid = est_aar[~np.isnan(est_aar)]
     s = valid.std(ddof=1) if len(valid) > 1 else np.nan
     aar, _, n = _col_cross_section(panel.ar)
-    t = aar / s
+    t, zero = _divide(aar, np.full_like(aar, s), _abs_max(valid, axis=0))
     dof = len(valid) - 1
     wt, wn = _sum_of_daily(t, panel, windows)  # = CAAR / (√L · S)
-    return Statistic(t, _t_p(t, dof), n, wt, _t_p(wt, dof), wn)
+    notes = _scalar_zero_note("the SD of the estimation-window portfolio AR", zero)
+    return Statistic(t, _t_p(t, dof), n, wt, _t_p(wt, dof), wn, notes)
 
 
 def bw1980_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
@@ -153,10 +202,12 @@ def bw1980_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
             variance = np.where(count > 1, squares / (count - 1), np.nan)
     aar, _, n = _col_cross_section(panel.ar)
     with np.errstate(invalid="ignore", divide="ignore"):
-        t = aar / (np.sqrt(np.nansum(variance)) / panel.size)
+        scale = np.sqrt(np.nansum(variance)) / panel.size
+    t, zero = _divide(aar, np.full_like(aar, scale), _abs_max(panel.est_ar, axis=None))
     dof = np.mean(panel.n) - 1 if panel.size else np.nan
     wt, wn = _sum_of_daily(t, panel, windows)
-    return Statistic(t, _t_p(t, dof), n, wt, _t_p(wt, dof), wn)
+    notes = _scalar_zero_note("the estimation-window AR variance", zero)
+    return Statistic(t, _t_p(t, dof), n, wt, _t_p(wt, dof), wn, notes)
 
 
 def _patell_variance(panel: Panel) -> np.ndarray:
@@ -216,14 +267,12 @@ def bmp_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
     """Boehmer, Musumeci & Poulsen (1991) standardised cross-sectional t: √N · mean(SAR_τ) /
     sd(SAR_τ) (sd divisor N − 1); window: the same on SCAR_i (formula 3.6). Student t(N − 1).
     Robust to event-induced variance, not to cross-correlation (see kp_bmp_t)."""
-    mean, sd, n = _col_cross_section(panel.sar(conventions.market_terms))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t = mean / sd * np.sqrt(n)
     car, variance, _ = panel.car(windows)
-    wmean, wsd, wn = _col_cross_section(car / np.sqrt(variance))
     with np.errstate(invalid="ignore", divide="ignore"):
-        wt = wmean / wsd * np.sqrt(wn)
-    return Statistic(t, _t_p(t, n - 1), n, wt, _t_p(wt, wn - 1), wn)
+        scar = car / np.sqrt(variance)
+    return _cross_sectional(
+        panel.sar(conventions.market_terms), scar, "standardised abnormal returns"
+    )
 
 
 def mean_cross_correlation(panel: Panel, exact_limit: int = 1500) -> float:
@@ -287,9 +336,14 @@ def _calendar_residuals(panel: Panel) -> np.ndarray:
 
 
 def _kp_factor(panel: Panel, n) -> tuple[np.ndarray, float]:
+    """sqrt((1 − r̄) / (1 + (N − 1) r̄)); NaN where it is undefined or zero (r̄ = 1: the pairs
+    are one series, e.g. one instrument twice around one session; 1 + (N − 1) r̄ ≤ 0)."""
     r = mean_cross_correlation(panel)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.sqrt((1 - r) / (1 + (n - 1) * r)), r
+        inflation = 1 + (np.asarray(n, dtype=float) - 1) * r
+        factor = np.sqrt((1 - r) / inflation)
+    usable = (inflation > RELATIVE_ZERO) & (1 - r > RELATIVE_ZERO)
+    return np.where(usable | np.isnan(r), factor, np.nan), r
 
 
 def kp_bmp_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
@@ -300,8 +354,15 @@ def kp_bmp_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
     factor, _ = _kp_factor(panel, bmp.day_n)
     wfactor, _ = _kp_factor(panel, bmp.window_n)
     t, wt = bmp.day_value * factor, bmp.window_value * wfactor
+    notes = list(bmp.notes)
+    r = mean_cross_correlation(panel)
+    if np.isfinite(r) and r >= 1 - RELATIVE_ZERO:
+        notes.append(
+            f"the mean cross-correlation r̄ is {r:.6g} (the pairs are one series), so the "
+            "Kolari-Pynnönen adjustment is undefined and the statistic is NaN"
+        )
     return Statistic(
-        t, _t_p(t, bmp.day_n - 1), bmp.day_n, wt, _t_p(wt, bmp.window_n - 1), bmp.window_n
+        t, _t_p(t, bmp.day_n - 1), bmp.day_n, wt, _t_p(wt, bmp.window_n - 1), bmp.window_n, notes
     )
 
 
@@ -311,8 +372,8 @@ def kp_patell_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
     patell = patell_z(panel, windows, conventions)
     r = mean_cross_correlation(panel)
     with np.errstate(invalid="ignore", divide="ignore"):
-        z = patell.day_value / np.sqrt(1 + (patell.day_n - 1) * r)
-        wz = patell.window_value / np.sqrt(1 + (patell.window_n - 1) * r)
+        z, _ = _divide(patell.day_value, np.sqrt(1 + (patell.day_n - 1) * r), 1.0)
+        wz, _ = _divide(patell.window_value, np.sqrt(1 + (patell.window_n - 1) * r), 1.0)
     return Statistic(z, _normal_p(z), patell.day_n, wz, _normal_p(wz), patell.window_n)
 
 
@@ -329,9 +390,10 @@ def lamb_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
     sxx = panel.sxx_index[0]
     factor = 1 + 1 / np.mean(panel.n) + (dev**2 / sxx if np.isfinite(sxx) else 0.0)
     aar, _, n = _col_cross_section(panel.ar)
-    z = aar / (s * np.sqrt(factor))
+    z, zero = _divide(aar, s * np.sqrt(factor), _abs_max(est_aar, axis=None))
     wz, wn = _sum_of_daily(z, panel, windows)
-    return Statistic(z, _normal_p(z), n, wz, _normal_p(wz), wn)
+    notes = _scalar_zero_note("the SD of the estimation-window portfolio AR", zero)
+    return Statistic(z, _normal_p(z), n, wz, _normal_p(wz), wn, notes)
 
 
 # -- nonparametric ---------------------------------------------------------------------------
@@ -409,11 +471,16 @@ def _rank_type(panel: Panel, windows, conventions, scores: np.ndarray, scale_sqr
             days = (n_t > 0).sum()
         scaled = sums / (np.sqrt(n_t) if scale_sqrt else n_t)
         s = np.sqrt(np.nansum(scaled**2) / days)
-        statistic = scaled / s
+    if s == 0:  # every score is 0 (e.g. each series equal to its median): no scale, no test
+        s = np.nan
+    statistic = scaled / s
     event_rows = slice(len(panel.est_rel_days), None)
     day = statistic[event_rows]
     n = n_t[event_rows]
     return day, n, s, mean_t[event_rows], scaled[event_rows]
+
+
+_RANK_SCALE_NOTE = "the scores' scale S is zero (no variation in any series), so it is NaN"
 
 
 def corrado_rank_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
@@ -433,6 +500,7 @@ def corrado_rank_z(panel: Panel, windows, conventions: Conventions) -> Statistic
         mean_rank = np.mean((counts + 1) / 2.0)
         raw_row_mean, _ = _row_mean(ranks)
         scale = np.sqrt(np.nansum((raw_row_mean - mean_rank) ** 2) / np.mean(counts))
+        scale = scale if scale > 0 else np.nan
         event_ranks = ranks[len(panel.est_rel_days) :]
         wz = np.array(
             [
@@ -445,7 +513,8 @@ def corrado_rank_z(panel: Panel, windows, conventions: Conventions) -> Statistic
         with np.errstate(invalid="ignore", divide="ignore"):
             wz = np.sqrt(days) * (indicator @ np.nan_to_num(mean_t)) / days / s
     wn = np.full(len(windows), panel.size)
-    return Statistic(day, _normal_p(day), n, wz, _normal_p(wz), wn)
+    notes = [_RANK_SCALE_NOTE] if panel.size and np.isnan(s) else []
+    return Statistic(day, _normal_p(day), n, wz, _normal_p(wz), wn, notes)
 
 
 def modified_rank_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
@@ -455,8 +524,9 @@ def modified_rank_z(panel: Panel, windows, conventions: Conventions) -> Statisti
     combined = _combined(panel)
     counts = (~np.isnan(combined)).sum(axis=0)
     scores = _combined_ranks(panel) / (1 + counts) - 0.5
-    day, n, _, _, _ = _rank_type(panel, windows, conventions, scores, scale_sqrt=True)
-    return Statistic(day, _normal_p(day), n)
+    day, n, s, _, _ = _rank_type(panel, windows, conventions, scores, scale_sqrt=True)
+    notes = [_RANK_SCALE_NOTE] if panel.size and np.isnan(s) else []
+    return Statistic(day, _normal_p(day), n, notes=notes)
 
 
 def corrado_sign_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
@@ -466,15 +536,17 @@ def corrado_sign_z(panel: Panel, windows, conventions: Conventions) -> Statistic
     combined = _combined(panel)
     median = _combined_medians(panel)
     scores = np.sign(combined - median)
-    day, n, _, _, _ = _rank_type(panel, windows, conventions, scores, scale_sqrt=True)
-    return Statistic(day, _normal_p(day), n)
+    day, n, s, _, _ = _rank_type(panel, windows, conventions, scores, scale_sqrt=True)
+    notes = [_RANK_SCALE_NOTE] if panel.size and np.isnan(s) else []
+    return Statistic(day, _normal_p(day), n, notes=notes)
 
 
 def _sign_core(positive: np.ndarray, valid: np.ndarray, p_hat: float):
     w = np.where(valid, positive, 0).sum(axis=-1)
     n = valid.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        z = (w - n * p_hat) / np.sqrt(n * p_hat * (1 - p_hat))
+        # p̂ of 0 or 1 (every estimation AR of one sign) leaves no variance: NaN, not ±inf
+        z, _ = _divide(w - n * p_hat, np.sqrt(n * p_hat * (1 - p_hat)), np.sqrt(n))
     return _nan_if_empty(z, n), n
 
 
@@ -502,7 +574,12 @@ def generalized_sign_z(panel: Panel, windows, conventions: Conventions) -> Stati
     z, n = _sign_core(panel.ar > 0, ~np.isnan(panel.ar), p_hat)
     car, _, _ = panel.car(windows)
     wz, wn = _sign_core(car > 0, ~np.isnan(car), p_hat)
-    return Statistic(z, _normal_p(z), n, wz, _normal_p(wz), wn)
+    notes = (
+        [f"every estimation-window AR has one sign (p̂ = {p_hat:g}), so the statistic is NaN"]
+        if p_hat in (0.0, 1.0)
+        else []
+    )
+    return Statistic(z, _normal_p(z), n, wz, _normal_p(wz), wn, notes)
 
 
 def _wilcoxon_rows(values: np.ndarray):
@@ -580,9 +657,11 @@ def statistic_table(
     conventions: Conventions,
     names: Sequence[str] = tuple(STATISTICS),
     event_id: str = "",
+    notes: list[str] | None = None,
 ) -> pd.DataFrame:
     """Long table: statistic, window_start, window_end, rel_day (empty for window rows),
-    value, p_value, n, event_id."""
+    value, p_value, n, event_id. Never ±inf: a statistic with nothing to divide by is NaN, and
+    why is appended to ``notes`` (when given) as "<statistic> (<event id>): <why>"."""
     unknown = [name for name in names if name not in STATISTICS]
     if unknown:
         raise ValueError(f"unknown statistic(s) {unknown}; choose from {list(STATISTICS)}")
@@ -590,6 +669,15 @@ def statistic_table(
     start, end = windows[0]
     for name in names:
         result = STATISTICS[name](panel, windows, conventions)
+        reasons = list(result.notes)
+        for part in ("day_value", "day_p", "window_value", "window_p"):
+            values = getattr(result, part)
+            if values is not None and np.isinf(values).any():  # a last guard; see _divide
+                setattr(result, part, np.where(np.isinf(values), np.nan, values))
+                reasons.append(f"non-finite {part.replace('_', ' ')}s were set to NaN")
+        if notes is not None:
+            label = f"{name} ({event_id})" if event_id else name
+            notes.extend(f"{label}: {reason}" for reason in dict.fromkeys(reasons))
         if result.day_value is not None:
             for i, rel_day in enumerate(panel.rel_days):
                 rows.append(
@@ -646,21 +734,28 @@ def tests_by_event(
     conventions: Conventions,
     names: Sequence[str] = tuple(STATISTICS),
     adjust_bh: bool = False,
+    notes: list[str] | None = None,
 ) -> pd.DataFrame:
     """:func:`statistic_table` for each event (keyed by event id) and, with several events, for all
     pairs pooled (event_id ``"pooled"``). With ``adjust_bh``, a ``p_value_bh`` column holds the
-    Benjamini–Hochberg adjustment across events of each statistic × window × day."""
+    Benjamini–Hochberg adjustment across events of each statistic × window × day. ``notes``
+    collects why values are NaN (see :func:`statistic_table`)."""
     if panel is None or panel.size == 0:
         return pd.DataFrame(columns=TEST_COLUMNS)
     event_ids = list(dict.fromkeys(panel.pairs["event_id"]))
     parts = [
         statistic_table(
-            panel.subset((panel.pairs["event_id"] == e).to_numpy()), windows, conventions, names, e
+            panel.subset((panel.pairs["event_id"] == e).to_numpy()),
+            windows,
+            conventions,
+            names,
+            e,
+            notes,
         )
         for e in event_ids
     ]
     if len(event_ids) > 1:
-        parts.append(statistic_table(panel, windows, conventions, names, "pooled"))
+        parts.append(statistic_table(panel, windows, conventions, names, "pooled", notes))
     table = pd.concat(parts, ignore_index=True)
     if adjust_bh:
         table["p_value_bh"] = np.nan

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from analysis.event_study import (
@@ -64,6 +65,16 @@ def study_from_bars(
         raise EventStudyInputError("the price data cover fewer than two sessions of the calendar")
     off_calendar = closes.index.difference(span)
     notes = []
+    unusable = ~(np.isfinite(closes) & (closes > 0))
+    unusable &= closes.notna()
+    if unusable.any().any():  # e.g. inf or 1e400 in a file: a missing price, said so
+        for symbol in closes.columns[unusable.any()]:
+            dates = closes.index[unusable[symbol]]
+            notes.append(
+                f"{symbol}: {len(dates)} close(s) that are not finite positive numbers were "
+                f"treated as missing (first: {dates[0]:%Y-%m-%d})"
+            )
+        closes = closes.where(~unusable)
     if len(off_calendar):
         notes.append(
             f"{len(off_calendar)} price date(s) that are not sessions of the calendar "
@@ -84,9 +95,11 @@ def study_from_bars(
         adjust_bh=adjust_bh,
     )
     result.notes.extend(notes)
-    if placebo_draws:
-        if len(events) != 1:
-            raise EventStudyInputError("a placebo test needs exactly one event")
+    if placebo_draws and len(events) != 1:
+        raise EventStudyInputError("a placebo test needs exactly one event")
+    if placebo_draws and result.panel is None:  # the diagnostics say why; a placebo of nothing
+        result.notes.append("placebo left out: no instrument could be estimated at the event")
+    elif placebo_draws:
         result.placebo, result.placebo_summary = placebo_test(
             returns[wanted],
             market,

@@ -19,6 +19,9 @@ are therefore first averaged over the segment's instruments (one observation per
   t-test (CAR / SE on L1 − k degrees of freedom, Campbell, Lo & MacKinlay 1997, eq. 4.4.17–18);
 * a single measure over several instruments has no valid test without their covariance; the
   cell shows the CAAR with ``test = "none (1 measure, k instruments)"``.
+
+Measures that share their session t0 are one observation for the test (their CARs are the same
+numbers); a spread that is zero, or zero up to rounding, gives no test rather than t = ±inf.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.event_study import Event, EventStudyInputError, EventStudySpec
+from analysis.statistics import RELATIVE_ZERO
 from analysis.study import study_from_bars
 
 CELL_COLUMNS = [
@@ -80,11 +84,35 @@ def cell_statistics(pairs: pd.DataFrame) -> pd.DataFrame:
         per_measure = group.groupby("event_id")["car"].mean()
         n_measures, n_pairs = len(per_measure), len(group)
         caar = float(per_measure.mean())
-        if n_measures >= 2:
-            spread = float(per_measure.std(ddof=1))
-            t_stat = caar / (spread / np.sqrt(n_measures)) if spread > 0 else np.nan
-            p_value = 2 * stats.t.sf(abs(t_stat), n_measures - 1) if np.isfinite(t_stat) else np.nan
-            test = f"cross-sectional t over {n_measures} measures"
+        # measures on one session are one observation (their CARs are the same numbers): the
+        # test runs over sessions, never over copies (a zero spread, t = ±inf)
+        session = group.groupby("event_id")["event_session"].first()
+        observation = session.astype(object).where(session.notna(), session.index.to_series())
+        per_session = per_measure.groupby(observation.reindex(per_measure.index), sort=False).mean()
+        n_sessions = len(per_session)
+        shared = f" on {n_sessions} sessions" if n_sessions < n_measures else ""
+        if n_sessions >= 2:
+            spread = float(per_session.std(ddof=1))
+            size = float(per_session.abs().max())
+            t_stat = (
+                float(per_session.mean()) / (spread / np.sqrt(n_sessions))
+                if spread > RELATIVE_ZERO * size
+                else np.nan
+            )
+            p_value = 2 * stats.t.sf(abs(t_stat), n_sessions - 1) if np.isfinite(t_stat) else np.nan
+            test = f"cross-sectional t over {n_measures} measures{shared}"
+            if not np.isfinite(t_stat):
+                test += " (zero spread: no test)"
+        elif n_measures >= 2:  # every measure on one session
+            single = group.drop_duplicates("instrument")
+            if len(single) == 1:
+                t_stat, p_value = float(single["t_stat"].iloc[0]), float(single["p_value"].iloc[0])
+                test = f"CAR t-test (1 session shared by {n_measures} measures, 1 instrument)"
+            else:
+                t_stat = p_value = np.nan
+                test = (
+                    f"none (1 session shared by {n_measures} measures, {len(single)} instruments)"
+                )
         elif n_pairs == 1:
             t_stat, p_value = float(group["t_stat"].iloc[0]), float(group["p_value"].iloc[0])
             test = "CAR t-test (1 measure, 1 instrument)"

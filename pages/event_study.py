@@ -1,5 +1,7 @@
 """Event study: measures × instruments → AR bars, CAR paths, results and CSVs."""
 
+import re
+
 import streamlit as st
 
 from analysis.event_study import Event, EventStudyInputError, EventStudySpec
@@ -280,17 +282,39 @@ if synthetic:
         ),
         icon=":material/science:",
     )
+# What the study itself reports: closes treated as missing, placebo draws, statistics left
+# NaN because a cross-sectional SD is zero, ... (the CLI prints the same notes on stderr)
+for note in result.notes:  # they name measure ids and series: shown as text, not markdown
+    st.info(
+        re.sub(r"([\\`*_{}\[\]()#+!|$<>~])", r"\\\1", " ".join(note.split())),
+        icon=":material/info:",
+    )
 summary = result.car_summary
 labels = {s: ui.label(s) for s in instruments}
 titles = ui.catalogue().set_index("id").apply(ui.measure_title, axis=1).to_dict()
+
+
+def _event_title(event_id: str) -> str:
+    """A measure's title; merged measures (ids joined with "+") show each title."""
+    if event_id in titles:
+        return titles[event_id]
+    return " + ".join(titles.get(part, part) for part in event_id.split("+"))
+
+
 if summary.empty:
-    st.error(t("Nothing could be estimated for this choice; the diagnostics below say why."))
-else:
-    title = (
-        titles.get(events[0].event_id, events[0].event_id)
-        if len(events) == 1
-        else t("{n} events", n=len(events))
+    skipped = result.diagnostics[result.diagnostics["status"] == "skipped"]
+    st.error(
+        t(
+            "Nothing could be estimated for this choice: {reasons}. The diagnostics below "
+            "list every instrument and measure.",
+            reasons="; ".join(
+                dict.fromkeys(f"{r.instrument}: {r.reason}" for r in skipped.itertuples())
+            )
+            or "—",
+        )
     )
+else:
+    title = _event_title(events[0].event_id) if len(events) == 1 else t("{n} events", n=len(events))
     st.plotly_chart(
         charts.event_window_figure(
             result.abnormal_returns, labels, synthetic, title, result.car_path()
@@ -318,7 +342,7 @@ else:
         (summary["window_start"] == chosen_window[0]) & (summary["window_end"] == chosen_window[1])
     ]
     display = summary.assign(
-        measure=summary["event_id"].map(lambda i: titles.get(i, i)),
+        measure=summary["event_id"].map(_event_title),
         name=summary["instrument"].map(ui.label),
         car_pct=100 * summary["car"],
         car_se_pct=100 * summary["car_se"],

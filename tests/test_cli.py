@@ -510,3 +510,152 @@ def test_new_flags_bad_input_exit_2(price_files, tmp_path, capsys):
     assert code == 2 and "--placebo needs exactly one --event-date" in err
     code, _, err = _run([*base, "--event-date", "2020-08-24", "--car-window", "3", "1"], capsys)
     assert code == 2 and "CAR window [3, 1] starts after it ends" in err
+
+
+# -- study inputs (issue 11, items 4 and 7) --------------------------------------------------
+@pytest.fixture
+def degenerate_files(tmp_path, rng):
+    """STOCK and MKT as in ``price_files``; FLAT (a constant price), SAME (MKT's closes under
+    another name), HOLE (STOCK without closes around 2020-08-24) and MKTHOLE (the same gap in
+    the benchmark)."""
+    sessions = sessions_between("2019-01-02", "2021-06-30")
+    market = 3000 * np.cumprod(1 + rng.normal(0.0003, 0.012, len(sessions)))
+    stock = 50 * np.cumprod(
+        1 + 1.2 * np.diff(np.log(np.r_[3000, market])) + rng.normal(0, 0.01, len(sessions))
+    )
+    hole = (sessions >= "2020-08-10") & (sessions <= "2020-09-10")
+    files = {
+        "STOCK": stock,
+        "MKT": market,
+        "FLAT": np.full(len(sessions), 100.0),
+        "SAME": market,
+    }
+    paths = {
+        name: write_price_csv(tmp_path / f"{name}.csv", sessions, c) for name, c in files.items()
+    }
+    paths["HOLE"] = write_price_csv(tmp_path / "HOLE.csv", sessions[~hole], stock[~hole])
+    paths["MKTHOLE"] = write_price_csv(tmp_path / "MKTHOLE.csv", sessions[~hole], market[~hole])
+    return {name: str(path) for name, path in paths.items()}
+
+
+def _study_argv(files, instrument, market, out, *extra, dates=("2020-08-24",)):
+    argv = ["study", "--prices", files[instrument], "--market", files[market], "--out", str(out)]
+    for date in dates:
+        argv += ["--event-date", date]
+    return [*argv, *extra]
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [("2020-08-22", "2020-08-24"), ("2020-08-24", "2020-08-23", "2020-08-22")],
+    ids=["pair", "triple"],
+)
+def test_event_dates_on_one_session_are_merged_with_a_note(
+    degenerate_files, tmp_path, capsys, dates
+):
+    out = tmp_path / "o"
+    argv = _study_argv(degenerate_files, "STOCK", "MKT", out, dates=dates)
+    code, _, err = _run(argv, capsys)
+    assert code == 0, err
+    merged = "+".join(sorted(dates))
+    assert f"share the event session t0 2020-08-24: studied as one event, {merged}" in err
+    tests = pd.read_csv(out / "tests.csv")
+    assert set(tests["event_id"]) == {merged}  # one event: no pooled pair of identical values
+    assert not np.isinf(tests["value"].to_numpy(dtype=float)).any()
+    summary = pd.read_csv(out / "car_summary.csv")
+    assert len(summary[summary["window_start"] == -5]) == 1
+    diagnostics = pd.read_csv(out / "diagnostics.csv")
+    assert "share the event session" in diagnostics.loc[0, "reason"]
+    assert diagnostics.loc[0, "status"] == "overlap (warn)"
+    assert "overlapping event windows: warn" in summary["method"].iloc[0]
+
+
+def test_event_dates_on_one_session_with_overlap_drop_exit_2_naming_both(
+    degenerate_files, tmp_path, capsys
+):
+    argv = _study_argv(
+        degenerate_files,
+        "STOCK",
+        "MKT",
+        tmp_path,
+        "--overlap",
+        "drop",
+        dates=("2020-08-22", "2020-08-24"),
+    )
+    code, _, err = _run(argv, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "2020-08-22" in err and "2020-08-24 (t0 2020-08-24)" in err
+
+
+@pytest.mark.parametrize(
+    ("instrument", "market", "extra", "message"),
+    [
+        ("STOCK", "FLAT", (), "benchmark FLAT has zero variance over the estimation window"),
+        ("SAME", "MKT", (), "instrument SAME is identical to the benchmark MKT over the "),
+        (
+            "SAME",
+            "MKT",
+            ("--model", "market-adjusted"),
+            "its abnormal returns are all zero",
+        ),
+        ("FLAT", "MKT", (), "instrument FLAT has constant returns over the estimation window"),
+        ("FLAT", "MKT", ("--model", "constant-mean"), "instrument FLAT has constant returns"),
+        ("HOLE", "MKT", (), "HOLE around 2020-08-24: no returns in the event window [-5, 5]"),
+        ("STOCK", "MKTHOLE", (), "benchmark MKTHOLE has no returns in the event window [-5, 5]"),
+        (
+            "STOCK",
+            "MKT",
+            ("--car-window", "10", "20"),
+            "--car-window [10, 20] is not inside the event window [-5, 5]",
+        ),
+        (
+            "SAME",
+            "MKT",
+            ("--skip-invalid",),
+            "nothing to write: every instrument-event was skipped",
+        ),
+        # the placebo of a study with nothing estimated once hid the reason ("too short")
+        ("STOCK", "FLAT", ("--placebo", "20"), "benchmark FLAT has zero variance"),
+    ],
+)
+def test_degenerate_series_name_what_is_wrong(
+    degenerate_files, tmp_path, capsys, instrument, market, extra, message
+):
+    argv = _study_argv(degenerate_files, instrument, market, tmp_path / "o", *extra)
+    code, _, err = _run(argv, capsys)
+    assert code == 2, err
+    assert message in err
+    assert err.strip().splitlines()[-1].startswith("python -m analysis: error:")
+    assert "Traceback" not in err and "internal error" not in err
+
+
+def test_a_constant_benchmark_with_the_market_adjusted_model_still_runs(
+    degenerate_files, tmp_path, capsys
+):
+    argv = _study_argv(
+        degenerate_files, "STOCK", "FLAT", tmp_path / "o", "--model", "market-adjusted"
+    )
+    code, _, err = _run(argv, capsys)
+    assert code == 0, err  # AR = R − 0: defined, if uninformative
+
+
+def test_log_returns_print_no_runtime_warning(degenerate_files, tmp_path, capsys):
+    import warnings
+
+    frame = pd.read_csv(degenerate_files["STOCK"])
+    frame["close"] = frame["close"].astype(object)
+    frame.loc[100, "close"] = "inf"  # an infinite close, next to finite ones: ln(x / inf)
+    path = tmp_path / "INF.csv"
+    frame.to_csv(path, index=False)
+    files = {**degenerate_files, "INF": str(path)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # a RuntimeWarning would be exit 1
+        code, _, err = _run(
+            _study_argv(files, "INF", "MKT", tmp_path / "o", "--returns", "log"), capsys
+        )
+    assert "RuntimeWarning" not in err
+    if code == 2:  # the file reader may refuse a non-finite close itself (issue 11, item 6)
+        assert "INF.csv" in err
+    else:
+        assert code == 0, err
+        assert "INF: 1 close(s) that are not finite positive numbers were treated as missing" in err

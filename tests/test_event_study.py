@@ -287,3 +287,109 @@ def test_car_path_ends_at_the_event_window_car_with_its_standard_error():
     assert path["car"].to_numpy() == pytest.approx(ars["abnormal_return"].cumsum().to_numpy())
     # one day: SE = σ √(1 + 1/L1 + (R_m − μ_m)²/Sxx) ≥ σ
     assert path["car_se"].iloc[0] >= summary["sigma"]
+
+
+# -- a zero cross-sectional dispersion: NaN with a note, never ±inf (issue 11, item 4) -------
+def _two_events_one_session(rng):
+    """One instrument studied around two event ids on one session: two identical pairs."""
+    sessions, market, returns = _simulated(rng, n_instruments=1)
+    t0 = sessions[300]
+    events = [Event("sat", t0 - pd.Timedelta(days=2), t0), Event("mon", t0, t0)]
+    return run_event_study(returns, events, EventStudySpec(), market, "MKT")
+
+
+def test_two_events_on_one_session_give_nan_with_a_note_not_inf(rng):
+    result = _two_events_one_session(rng)
+    values = result.tests["value"].to_numpy(dtype=float)
+    assert not np.isinf(values).any()  # before: ±inf, p = 0, for the pooled t and BMP
+    assert not np.isinf(result.tests["p_value"].to_numpy(dtype=float)).any()
+    pooled = result.tests[result.tests["event_id"] == "pooled"].set_index("statistic")
+    for name in ("cross_sectional_t", "bmp_t", "kp_bmp_t"):
+        assert pooled.loc[name, "value"].isna().all(), name
+        assert pooled.loc[name, "p_value"].isna().all(), name
+    notes = " | ".join(result.notes)
+    assert "cross_sectional_t (pooled): the cross-sectional SD of the abnormal returns is zero" in (
+        notes
+    )
+    assert "bmp_t (pooled)" in notes and "kp_bmp_t (pooled)" in notes
+    assert "events sat, mon share the session" in notes
+    # the statistics that do not divide by the cross-sectional SD keep their values
+    assert pooled.loc["patell_z", "value"].notna().all()
+
+
+def test_a_numerically_zero_dispersion_is_zero_but_a_small_one_is_not(rng):
+    from analysis.event_study import Conventions
+    from analysis.statistics import bmp_t, cross_sectional_t
+
+    sessions, market, returns = _simulated(rng, n_instruments=2)
+    t0 = sessions[300]
+    panel = run_event_study(returns, [Event("e", t0, t0)], EventStudySpec(), market, "MKT").panel
+    windows = [(-5, 5)]
+    base = panel.ar[:, 0].copy()
+    # rounding residue: the second pair differs by one unit in the last place
+    panel.ar = np.column_stack([base, base * (1 + 2**-52)])
+    panel.cache.clear()
+    residue = cross_sectional_t(panel, windows, Conventions())
+    assert np.isnan(residue.day_value).all() and np.isnan(residue.window_value).all()
+    assert residue.notes and "is zero on 11 day(s) and 1 window(s)" in residue.notes[0]
+    # a small but real dispersion (1e-6 relative) is kept: the t of scipy's one-sample test
+    panel.ar = np.column_stack([base, base * (1 + 1e-6), base * (1 - 3e-6)])
+    panel.pairs = pd.concat([panel.pairs, panel.pairs.iloc[:1]], ignore_index=True)
+    for name in ("n", "k", "sigma2", "c1", "sxx", "sxx_index", "ssr"):
+        setattr(panel, name, np.r_[getattr(panel, name), getattr(panel, name)[:1]])
+    for name in ("dev", "dev_index"):
+        setattr(panel, name, np.column_stack([getattr(panel, name), getattr(panel, name)[:, :1]]))
+    panel.cache.clear()
+    small = cross_sectional_t(panel, windows, Conventions())
+    expected = stats.ttest_1samp(panel.ar, 0.0, axis=1).statistic
+    np.testing.assert_allclose(small.day_value, expected, rtol=1e-6)
+    assert not small.notes
+    assert np.isfinite(bmp_t(panel, windows, Conventions()).day_value).all()
+
+
+def test_sign_test_with_one_sided_estimation_ars_is_nan_with_a_note(rng):
+    from analysis.event_study import Conventions
+    from analysis.statistics import generalized_sign_z
+
+    sessions, market, returns = _simulated(rng, n_instruments=2)
+    t0 = sessions[300]
+    panel = run_event_study(returns, [Event("e", t0, t0)], EventStudySpec(), market, "MKT").panel
+    panel.est_ar = np.abs(panel.est_ar) + 1e-4  # every estimation AR positive: p̂ = 1
+    statistic = generalized_sign_z(panel, [(-5, 5)], Conventions())
+    assert np.isnan(statistic.day_value).all() and np.isnan(statistic.window_value).all()
+    assert "one sign" in statistic.notes[0]
+
+
+def test_log_returns_of_unusable_prices_are_missing_without_a_warning():
+    import warnings
+
+    prices = pd.Series([10.0, np.inf, 10.0, 11.0, 1e10, 1e-320])  # 1e-320 / 1e10 underflows
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        log = compute_returns(prices, "log")
+        simple = compute_returns(prices, "simple")
+    # ln(inf / 10), ln(10 / inf) = ln 0 and ln(1e-330 → 0) are no returns: NaN, like a gap
+    assert log.isna().tolist() == [True, True, True, False, False, True]
+    assert log.iloc[3] == pytest.approx(np.log(1.1))
+    assert not np.isinf(simple).any() and simple.iloc[3] == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize("name", ["crude_dependence_t", "bw1980_t", "lamb_z", "kp_patell_z"])
+def test_time_series_scales_of_zero_give_nan_with_a_note(rng, name):
+    """Hand-built: estimation ARs all 0 (so every estimation SD is 0) and event ARs of 1%."""
+    from analysis.event_study import Conventions
+    from analysis.statistics import STATISTICS
+
+    sessions, market, returns = _simulated(rng, n_instruments=2)
+    t0 = sessions[300]
+    panel = run_event_study(returns, [Event("e", t0, t0)], EventStudySpec(), market, "MKT").panel
+    panel.est_ar = np.zeros_like(panel.est_ar)
+    panel.ar = np.full_like(panel.ar, 0.01)
+    panel.ssr = np.zeros_like(panel.ssr)
+    panel.cache.clear()
+    statistic = STATISTICS[name](panel, [(-5, 5), (0, 1)], Conventions())
+    for values in (statistic.day_value, statistic.window_value, statistic.day_p):
+        assert not np.isinf(values).any()
+    if name != "kp_patell_z":  # its scale is the Patell variance, not these SDs
+        assert np.isnan(statistic.day_value).all()
+        assert statistic.notes and "is zero" in statistic.notes[0]

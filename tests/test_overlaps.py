@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -146,3 +147,54 @@ def test_fifty_thousand_measures_finish_quickly():
 def test_an_event_off_the_calendar_is_named_by_overlapping_ids():
     with pytest.raises(EventStudyInputError, match="event b: 2024-06-22 is not a session"):
         overlapping_ids([_event("a", "2024-06-21"), _event("b", "2024-06-22")], SESSIONS, (-5, 5))
+
+
+# -- events that share their session t0 (issue 11, item 4) ----------------------------------
+def _on_session(event_id, date, session):
+    return Event(event_id, pd.Timestamp(date), pd.Timestamp(session))
+
+
+def test_warn_still_merges_events_that_share_a_session():
+    saturday = _on_session("a", "2020-08-22", "2020-08-24")
+    monday = _on_session("b", "2020-08-24", "2020-08-24")
+    sunday = _on_session("c", "2020-08-23", "2020-08-24")
+    later = _on_session("d", "2020-10-09", "2020-10-09")
+    events, notes = resolve_overlaps([monday, saturday, sunday, later], [], SESSIONS, (-5, 5))
+    assert [e.event_id for e in events] == ["a+c+b", "d"]
+    assert events[0].event_session == pd.Timestamp("2020-08-24")
+    assert events[0].event_date == pd.Timestamp("2020-08-22")  # the earliest announcement
+    assert len(notes) == 1 and "share the event session t0 2020-08-24" in notes[0]
+    assert "a (announced 2020-08-22)" in notes[0] and "studied as one event, a+c+b" in notes[0]
+
+
+def test_merge_and_drop_also_leave_no_two_events_on_one_session():
+    pair = [
+        _on_session("a", "2020-08-22", "2020-08-24"),
+        _on_session("b", "2020-08-24", "2020-08-24"),
+    ]
+    merged, _ = resolve_overlaps(pair, [], SESSIONS, (0, 0), "merge")
+    assert [e.event_id for e in merged] == ["a+b"]
+    dropped, notes = resolve_overlaps(pair, [], SESSIONS, (0, 0), "drop")
+    assert dropped == [] and "dropped a, b" in notes[0]
+
+
+def test_dashboard_merges_the_mid_year_meeting_and_the_select_tier_even_under_warn(app):
+    """Both measures map to the 2020-07-27 session: before the fix the pooled cross-sectional
+    and BMP t were ±inf with p = 0."""
+    from tests.apptest_helpers import goto
+
+    app.session_state["include_unverified"] = True
+    goto(app, "pages/event_study.py")
+    chosen = ["csrc-midyear-meeting-2020", "neeq-select-tier-2020"]
+    app.multiselect(key="study_measures").set_value(chosen).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.radio(key="study_overlap").value == "warn"
+    assert any("share the event session t0 2020-07-27" in w.value for w in app.warning)
+    results = next(t.value for t in app.dataframe if "car_pct" in t.value.columns)
+    assert " + " in results["measure"].iloc[0]  # both titles, not the joined ids
+    tests = [t.value for t in app.dataframe if "statistic" in t.value.columns]
+    assert tests, "no tests table"
+    for table in tests:  # the window tests shown and "all statistics, daily and per window"
+        assert set(table["event_id"]) == {"csrc-midyear-meeting-2020+neeq-select-tier-2020"}
+        values = pd.to_numeric(table["value"], errors="coerce").to_numpy()
+        assert not np.isinf(values).any()

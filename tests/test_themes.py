@@ -115,3 +115,30 @@ def test_every_exported_column_is_in_the_glossary():
     columns = {c for frame in result.frames().values() for c in frame.columns}
     columns |= set(CELL_COLUMNS) | set(PAIR_COLUMNS) | {"method", "data_mode", "data_vintage"}
     assert columns <= set(COLUMN_GLOSSARY), columns - set(COLUMN_GLOSSARY)
+
+
+def test_measures_on_one_session_are_one_observation_in_a_cell():
+    """Two measures on one session have the same CARs: before, the cell's t counted them twice
+    (or, with nothing else in the cell, divided by a zero spread)."""
+    pairs = _pairs(
+        [
+            ("T1", "ALL", "a", "X", 0.010),
+            ("T1", "ALL", "b", "X", 0.010),  # a and b share the session 2020-07-27
+            ("T1", "ALL", "c", "X", -0.002),
+            ("T2", "ALL", "a", "X", 0.010),
+            ("T2", "ALL", "b", "X", 0.010),
+            ("T3", "ALL", "d", "X", 0.020),
+            ("T3", "ALL", "e", "X", 0.020),  # different sessions, equal CARs: zero spread
+        ]
+    )
+    sessions = {"a": "2020-07-27", "b": "2020-07-27", "c": "2020-08-24", "d": "2020-10-09"}
+    pairs["event_session"] = pd.to_datetime(pairs["event_id"].map(sessions).fillna("2020-11-23"))
+    cells = cell_statistics(pairs).set_index("theme")
+    reference = stats.ttest_1samp([0.010, -0.002], 0.0)
+    assert cells.at["T1", "t_stat"] == pytest.approx(reference.statistic, rel=1e-12)
+    assert cells.at["T1", "p_value"] == pytest.approx(reference.pvalue, rel=1e-12)
+    assert cells.at["T1", "n_measures"] == 3 and "on 2 sessions" in cells.at["T1", "test"]
+    assert (cells.at["T2", "t_stat"], cells.at["T2", "p_value"]) == (1.5, 0.2)
+    assert "1 session shared by 2 measures" in cells.at["T2", "test"]
+    assert np.isnan(cells.at["T3", "t_stat"]) and "zero spread" in cells.at["T3", "test"]
+    assert np.isfinite(cells["t_stat"].dropna()).all()
