@@ -29,7 +29,12 @@ from analysis.statistics import STATISTICS
 from analysis.study import study_from_bars
 from data_sources.errors import DataSourceError
 from data_sources.files import parse_price_csv
-from data_sources.trading_calendar import CalendarError, all_sessions, next_session
+from data_sources.trading_calendar import (
+    CalendarError,
+    all_sessions,
+    inferred_segments,
+    next_session,
+)
 
 PROGRAM = "python -m analysis"
 
@@ -242,6 +247,7 @@ def run_study(args: argparse.Namespace) -> int:
         placebo_seed=args.seed,
         excluded_sessions=excluded,
         responses=args.volume,
+        inferred_sessions=inferred_segments() if args.calendar == "xshg" else (),
     )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)

@@ -1,0 +1,74 @@
+"""Sina's trading-calendar file (``klc_td_sh.txt``) built from a list of sessions, for tests.
+
+The body is ``var datelist="<code>";var KLC_TD_SH=datelist;`` where ``<code>`` is a bit stream
+in Sina's base-64 alphabet that akshare decodes with Sina's own JavaScript (``hk_js_decode``,
+run in V8 by ``tool_trade_date_hist_sina``). This module writes the format that decoder reads,
+function 139 ("R"): a 12-bit function id and a 6-bit version, then the first day and the last day
+(18 bits each, days after 1990-12-19), then the weekdays between them as runs of sessions
+separated by single closed weekdays, each run length in ``3 × width`` bits, the width changed
+by a signed unary delta when a run needs more bits. Bits are read least significant first.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_EPOCH_DAY = 7657  # 1990-12-19 as days since 1970-01-01: Sina's day 0
+_DATE_LIST_FUNCTION = 139
+
+
+class _Bits:
+    def __init__(self) -> None:
+        self.bits: list[int] = []
+
+    def value(self, number: int, width: int) -> None:
+        self.bits += [(number >> k) & 1 for k in range(width)]
+
+    def flag(self, on: bool) -> None:
+        self.bits.append(int(on))
+
+    def signed_unary(self, delta: int) -> None:  # the decoder's N(): sign, (|d|-1) ones, a zero
+        self.flag(delta > 0)
+        self.bits += [1] * (abs(delta) - 1) + [0]
+
+    def text(self) -> str:
+        padded = self.bits + [0] * (-len(self.bits) % 6)
+        return "".join(
+            _ALPHABET[sum(bit << k for k, bit in enumerate(padded[i : i + 6]))]
+            for i in range(0, len(padded), 6)
+        )
+
+
+def _day(date: pd.Timestamp) -> int:
+    return (date - pd.Timestamp("1970-01-01")).days - _EPOCH_DAY
+
+
+def sina_calendar_body(sessions) -> str:
+    """The body Sina serves for ``sessions`` (weekdays, sorted, unique)."""
+    sessions = pd.DatetimeIndex(sessions).normalize()
+    assert (sessions.dayofweek < 5).all() and sessions.is_monotonic_increasing
+    weekdays = pd.bdate_range(sessions[0], sessions[-1])
+    open_days = weekdays.isin(sessions)
+    runs, length = [], 0  # runs of sessions, each ended by one closed weekday
+    for is_open in open_days:
+        if is_open:
+            length += 1
+        else:
+            runs.append(length)
+            length = 0
+    runs.append(length)
+    bits = _Bits()
+    bits.value(_DATE_LIST_FUNCTION, 12)
+    bits.value(63, 6)  # version: 63 ^ 63 = 0 passes the decoder's check
+    bits.value(_day(sessions[0]), 18)
+    bits.value(_day(sessions[-1]), 18)
+    width = 0
+    for run in runs:
+        needed = max(width, (run.bit_length() + 2) // 3)
+        bits.flag(needed != width)
+        if needed != width:
+            bits.signed_unary(needed - width)
+            width = needed
+        bits.value(run, 3 * width)
+    return f'var datelist="{bits.text()}";var KLC_TD_SH=datelist;'
