@@ -68,7 +68,7 @@ def _checked(sessions: pd.DatetimeIndex, where: str) -> pd.DatetimeIndex:
         raise DataSourceError(f"{where}: the calendar lists no sessions")
     if sessions.hasnans:
         raise DataSourceError(f"{where}: the calendar has dates that are not dates")
-    weekend = sessions[sessions.dayofweek >= 5]
+    weekend = sessions[sessions.day_of_week >= 5]
     # SSE has traded on no weekend day since 1990-12-19 apart from the early 1990s
     weekend = weekend[weekend >= pd.Timestamp("2000-01-01")]
     if len(weekend):
@@ -163,4 +163,4 @@ def _store_sessions_after(version: tuple, after: pd.Timestamp) -> pd.DatetimeInd
     except Exception:  # a damaged store must not take the calendar down: fall back to weekdays
         return empty
     dates = pd.DatetimeIndex(bars["date"].unique(), name="date").normalize().sort_values()
-    return dates[(dates > after) & (dates.dayofweek < 5)]
+    return dates[(dates > after) & (dates.day_of_week < 5)]

@@ -47,7 +47,7 @@ def _day(date: pd.Timestamp) -> int:
 def sina_calendar_body(sessions) -> str:
     """The body Sina serves for ``sessions`` (weekdays, sorted, unique)."""
     sessions = pd.DatetimeIndex(sessions).normalize()
-    assert (sessions.dayofweek < 5).all() and sessions.is_monotonic_increasing
+    assert (sessions.day_of_week < 5).all() and sessions.is_monotonic_increasing
     weekdays = pd.bdate_range(sessions[0], sessions[-1])
     open_days = weekdays.isin(sessions)
     runs, length = [], 0  # runs of sessions, each ended by one closed weekday
@@ -72,3 +72,50 @@ def sina_calendar_body(sessions) -> str:
             width = needed
         bits.value(run, 3 * width)
     return f'var datelist="{bits.text()}";var KLC_TD_SH=datelist;'
+
+
+SINA_CALENDAR_URL = "https://finance.sina.com.cn/realstock/company/klc_td_sh.txt"
+
+#: Closures the "official" test calendar knows after 2026 (weekdays that are not sessions), so a
+#: test can tell it from plain weekdays: New Year 2027, a Spring-Festival week, National Day 2030.
+OFFICIAL_CLOSURES = pd.DatetimeIndex(
+    [
+        "2027-01-01",
+        *pd.bdate_range("2027-02-08", "2027-02-12"),
+        *pd.bdate_range("2030-10-01", "2030-10-07"),
+    ]
+)
+
+
+def official_sessions(library: pd.DatetimeIndex, end: str = "2030-12-31") -> pd.DatetimeIndex:
+    """The library's sessions from 2024 on, then weekdays to ``end`` without the closures above:
+    the shape of Sina's list (known sessions, then the next years)."""
+    later = pd.bdate_range(library[-1] + pd.Timedelta(days=1), end)
+    return library[library >= "2024-01-01"].append(later[~later.isin(OFFICIAL_CLOSURES)])
+
+
+def synthetic_bars(sessions: pd.DatetimeIndex, symbols=("FIRM", "MARKET"), seed: int = 7):
+    """Canonical close-only bars on ``sessions``: a market random walk and firms that follow it."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    market = rng.normal(0.0003, 0.01, len(sessions))
+    frames = []
+    for k, symbol in enumerate(symbols):
+        own = market if symbol == symbols[-1] else 0.8 * market + rng.normal(0, 0.01, len(market))
+        closes = 100 * (1 + k) * np.exp(np.cumsum(own))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "symbol": symbol,
+                    "date": pd.DatetimeIndex(sessions).astype("datetime64[us]"),
+                    "open": closes,
+                    "high": closes,
+                    "low": closes,
+                    "close": closes,
+                    "volume": 1e6,
+                    "amount": np.nan,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
