@@ -11,6 +11,9 @@ by a signed unary delta when a run needs more bits. Bits are read least signific
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 import pandas as pd
 
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -119,3 +122,36 @@ def synthetic_bars(sessions: pd.DatetimeIndex, symbols=("FIRM", "MARKET"), seed:
             )
         )
     return pd.concat(frames, ignore_index=True)
+
+
+STORED_TO = "2027-06-30"  # within a year of today (2026-12-01): the store refuses later bars
+
+
+def prepare_source(source: str) -> str:
+    """Prepare the current data directory so that sessions after the library's end come from
+    ``source`` ("official", "store" or "weekdays"); returns how the study note must begin."""
+    from data_sources.base import FetchResult
+    from data_sources.cli import main
+    from data_sources.store import Store
+    from data_sources.trading_calendar import library_sessions
+
+    library = library_sessions()
+    end = f"{library[-1]:%Y-%m-%d}"
+    if source == "official":  # Sina's file replayed; akshare's own request and decoder run
+        import responses
+
+        with responses.RequestsMock() as http:
+            http.get(SINA_CALENDAR_URL, body=sina_calendar_body(official_sessions(library)))
+            with contextlib.redirect_stdout(io.StringIO()):
+                assert main(["calendar"]) == 0
+        return f"sessions after {end} are from the official akshare calendar fetched "
+    if source == "store":
+        later = pd.bdate_range(library[-1] + pd.Timedelta(days=1), STORED_TO)
+        dates = library[-60:].append(later[~later.isin(OFFICIAL_CLOSURES)])
+        bars = synthetic_bars(dates, symbols=("000300.SH",))
+        Store().write(FetchResult(bars, "akshare", "stock_zh_index_daily_em(sh000300)"))
+        return (
+            f"sessions after {end} are from the stored series (days on which a stored "
+            f"akshare series has a bar) (to {STORED_TO}), then weekdays (no holidays known)"
+        )
+    return f"sessions after {end} are from weekdays (no holidays known)"

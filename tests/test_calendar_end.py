@@ -37,6 +37,7 @@ from tests.sina_calendar import (
     OFFICIAL_CLOSURES,
     SINA_CALENDAR_URL,
     official_sessions,
+    prepare_source,
     sina_calendar_body,
     synthetic_bars,
 )
@@ -64,43 +65,11 @@ EXPECTED_T0 = {
     "store": ("2027-01-04", "2030-10-02"),
     "weekdays": ("2027-01-01", "2030-10-02"),
 }
-STORED_TO = "2027-06-30"  # within a year of today (2026-12-01): the store refuses later bars
-
-
-def _store_official_calendar() -> None:
-    """Replay Sina's calendar file; akshare's own request and JS decoder run on it."""
-    with responses.RequestsMock() as http:
-        http.get(SINA_CALENDAR_URL, body=sina_calendar_body(official_sessions(library_sessions())))
-        assert data_main(["calendar"]) == 0
-
-
-def _stored_akshare_dates() -> pd.DatetimeIndex:
-    later = pd.bdate_range("2027-01-01", STORED_TO)
-    return library_sessions()[-60:].append(later[~later.isin(OFFICIAL_CLOSURES)])
-
-
-def _store_akshare_series() -> None:
-    bars = synthetic_bars(_stored_akshare_dates(), symbols=("000300.SH",))
-    Store().write(FetchResult(bars, "akshare", "stock_zh_index_daily_em(sh000300)"))
-
-
-def _setup(source: str) -> str:
-    """Prepare the data directory for ``source``; the note text it must produce."""
-    if source == "official":
-        _store_official_calendar()
-        return "sessions after 2026-12-31 are from the official akshare calendar fetched "
-    if source == "store":
-        _store_akshare_series()
-        return (
-            "sessions after 2026-12-31 are from the stored series (days on which a stored "
-            f"akshare series has a bar) (to {STORED_TO}), then weekdays (no holidays known)"
-        )
-    return "sessions after 2026-12-31 are from weekdays (no holidays known)"
 
 
 @pytest.mark.parametrize("source", ["official", "store", "weekdays"])
 def test_2027_and_2030_measures_and_bars_on_each_source(source, data_dir, tmp_path, capsys):
-    note = _setup(source)
+    note = prepare_source(source)
     t0_2027, t0_2030 = (pd.Timestamp(day) for day in EXPECTED_T0[source])
 
     # the t0 rule on the extended calendar
@@ -144,7 +113,7 @@ def test_2027_and_2030_measures_and_bars_on_each_source(source, data_dir, tmp_pa
 
 
 def test_official_calendar_marks_holidays_and_is_stored_with_the_data(data_dir):
-    _store_official_calendar()
+    prepare_source("official")
     stored = json.loads(calendar_path().read_text(encoding="utf-8"))
     assert calendar_path().parent == data_dir / "store" / "calendar"
     assert stored["fetched"] == f"{dt.date.today():%Y-%m-%d}"
@@ -181,7 +150,7 @@ def test_a_damaged_calendar_file_is_named_and_the_next_source_takes_over(data_di
 def test_the_extended_calendar_is_cached_until_its_file_changes(data_dir):
     first = all_sessions()
     assert all_sessions() is first  # pages call it on every rerun
-    _store_official_calendar()
+    prepare_source("official")
     assert all_sessions() is not first
     assert pd.Timestamp("2027-01-01") in first and pd.Timestamp("2027-01-01") not in all_sessions()
 
