@@ -209,3 +209,13 @@ def test_analysis_cli_study_in_2027_says_the_sessions_are_inferred(data_dir, tmp
     assert code == 0, err
     assert "note: sessions after 2026-12-31 are from weekdays (no holidays known)" in err
     assert (tmp_path / "out" / "car_summary.csv").exists()
+
+
+def test_the_demo_does_not_change_with_the_inferred_sessions(data_dir):
+    from data_sources.demo import demo_bars
+
+    before = demo_bars("000300.SH", end=pd.Timestamp("2026-11-30"))
+    prepare_source("official")
+    after = demo_bars("000300.SH", end=pd.Timestamp("2026-11-30"))
+    pd.testing.assert_frame_equal(before, after)
+    assert demo_bars("000300.SH", end=pd.Timestamp("2031-01-01"))["date"].max() <= library_end()
