@@ -5,7 +5,11 @@ import streamlit as st
 from analysis.export import csv_bytes
 from data_sources.akshare_source import AkshareSource
 from data_sources.base import FetchResult
-from data_sources.calendar_store import refresh_official_calendar
+from data_sources.calendar_store import (
+    calendar_path,
+    load_official_sessions,
+    refresh_official_calendar,
+)
 from data_sources.constituents import SURVIVORSHIP_CAVEAT, constituents
 from data_sources.data_mode import data_vintage
 from data_sources.errors import DataSourceError
@@ -216,6 +220,13 @@ st.caption(
     )
 )
 st.caption(ui.calendar_note() or t("No inferred sessions."))
+if isinstance(load_official_sessions(), str):  # damaged: named, ignored, kept for inspection
+    st.warning(
+        t(
+            "The stored calendar {path} cannot be read and is ignored; fetch it again.",
+            path=f"`{calendar_path()}`",
+        )
+    )
 if st.button(
     t("Fetch the official calendar"), key="calendar_fetch", icon=":material/calendar_month:"
 ):

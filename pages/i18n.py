@@ -528,6 +528,9 @@ ZH: dict[str, str] = {
         "`python -m data_sources refresh` 也会获取该日历。"
     ),
     "Fetch the official calendar": "获取官方日历",
+    "The stored calendar {path} cannot be read and is ignored; fetch it again.": (
+        "已存日历 {path} 无法读取，已忽略；请重新获取。"
+    ),
     "The calendar was not fetched: {error}": "未能获取日历：{error}",
     "Calendar stored: {n} sessions to {last}.": "日历已保存：{n} 个交易日，截至 {last}。",
     "**After the calendar's end.** exchange_calendars lists Shanghai holidays only to "

@@ -475,7 +475,9 @@ def ordered_within(low: int, high: int):
 
 
 @st.cache_data(show_spinner=False, max_entries=6)
-def _theme_segment(version: tuple, measure_rows: tuple, spec: EventStudySpec, window: tuple):
+def _theme_segment(
+    version: tuple, measure_rows: tuple, spec: EventStudySpec, window: tuple, calendar: tuple = ()
+):
     from analysis.themes import theme_segment_study
     from data_sources.instruments import market_wide_instruments, segment_table
 
@@ -514,7 +516,7 @@ def theme_segment(measures: pd.DataFrame, spec: EventStudySpec, window: tuple):
         )
         for r in measures.itertuples()
     )
-    return _theme_segment(store_version(store()), rows, spec, tuple(window))
+    return _theme_segment(store_version(store()), rows, spec, tuple(window), calendar_version())
 
 
 def calendar_source(segment) -> str:

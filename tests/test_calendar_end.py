@@ -219,3 +219,36 @@ def test_the_demo_does_not_change_with_the_inferred_sessions(data_dir):
     after = demo_bars("000300.SH", end=pd.Timestamp("2026-11-30"))
     pd.testing.assert_frame_equal(before, after)
     assert demo_bars("000300.SH", end=pd.Timestamp("2031-01-01"))["date"].max() <= library_end()
+
+
+def test_data_page_fetches_the_calendar_and_names_a_damaged_one(app):
+    from tests.apptest_helpers import goto
+
+    goto(app, "pages/data.py")
+    assert any("weekdays (no holidays known)" in c.value for c in app.caption)
+    with responses.RequestsMock() as http:
+        http.get(SINA_CALENDAR_URL, body=sina_calendar_body(official_sessions(library_sessions())))
+        app.button(key="calendar_fetch").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("Calendar stored:" in s.value for s in app.success)
+    assert any("the official akshare calendar fetched" in c.value for c in app.caption)
+    assert event_session("2027-01-01") == pd.Timestamp("2027-01-04")
+
+    calendar_path().write_text("{not json", encoding="utf-8")
+    app.run()
+    assert not app.exception
+    assert any("cannot be read and is ignored" in w.value for w in app.warning)
+    with responses.RequestsMock() as http:
+        http.get(SINA_CALENDAR_URL, status=503)
+        app.button(key="calendar_fetch").click().run()
+    assert not app.exception
+    assert any("The calendar was not fetched" in e.value for e in app.error)
+
+
+def test_method_page_explains_the_rule(app):
+    from tests.apptest_helpers import goto
+
+    goto(app, "pages/method.py")
+    text = " ".join(m.value for m in app.markdown)
+    assert "After the calendar's end" in text and "weekday" in text
+    assert any(c.value.startswith("Sessions after 2026-12-31 are from") for c in app.caption)
