@@ -269,6 +269,8 @@ def run_study(args: argparse.Namespace) -> int:
         if args.calendar == "xshg"
         else "the dates present in the input files"
     )
+    inferred = [n for n in result.notes if n.startswith("sessions after ")]
+    calendar_text += "".join(f" ({note})" for note in inferred)
     benchmark = f"; benchmark {market_symbol}" if market_symbol else ""
     metadata = {
         "method": f"{spec.describe()}{benchmark}; relative days count {calendar_text}",

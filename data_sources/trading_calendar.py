@@ -91,11 +91,17 @@ def _store_key() -> tuple:
     from data_sources.config import data_dir
 
     root = data_dir() / "store"
-    if not (root / "shards").is_dir():
+    if not (root / "shards").is_dir():  # never create a store just to look at it
         return (str(root), None)
+    return _store_at(str(root)).version()
+
+
+@lru_cache(maxsize=4)
+def _store_at(root: str):
+    """One Store per directory: the key is read on every call of :func:`all_sessions`."""
     from data_sources.store import Store
 
-    return Store(root).version()
+    return Store(root)
 
 
 @lru_cache(maxsize=4)

@@ -269,6 +269,9 @@ except (EventStudyInputError, DataSourceError) as error:
 metadata = ui.study_metadata(spec, instruments, market)
 if overlap_notes:
     metadata["method"] += f"; overlapping windows: {overlap_how}"
+for note in result.notes:
+    if note.startswith("sessions after "):  # inferred sessions, in every downloaded file
+        metadata["method"] += f"; {note}"
 if constant_mean_for:
     metadata["method"] += f"; constant-mean for market-wide {', '.join(constant_mean_for)}"
 synthetic = "SYNTHETIC" in metadata["data_mode"]

@@ -208,7 +208,8 @@ def test_analysis_cli_study_in_2027_says_the_sessions_are_inferred(data_dir, tmp
     err = capsys.readouterr().err
     assert code == 0, err
     assert "note: sessions after 2026-12-31 are from weekdays (no holidays known)" in err
-    assert (tmp_path / "out" / "car_summary.csv").exists()
+    summary = (tmp_path / "out" / "car_summary.csv").read_text(encoding="utf-8-sig")
+    assert "sessions after 2026-12-31 are from weekdays" in summary  # in the method column
 
 
 def test_the_demo_does_not_change_with_the_inferred_sessions(data_dir):
