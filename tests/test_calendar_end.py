@@ -175,6 +175,8 @@ def test_refresh_fetches_the_calendar_and_a_failed_fetch_is_not_fatal(data_dir, 
     assert "the calendar was not fetched" in captured.err
     assert "refreshed 1 of 1 series" in captured.out
     assert not calendar_path().exists()
+    assert data_main(["calendar"]) == 1  # asked for the calendar alone: its failure is the exit
+    assert "could not fetch the official calendar" in capsys.readouterr().err
 
     responses.remove(failing)
     responses.get(SINA_CALENDAR_URL, body=sina_calendar_body(official_sessions(library_sessions())))
