@@ -31,7 +31,12 @@ from analysis.study import study_from_bars
 from data_sources.errors import DataSourceError
 from data_sources.files import check_file_size, parse_price_csv
 from data_sources.schema import check_stored_symbol, check_symbol
-from data_sources.trading_calendar import CalendarError, all_sessions, next_session
+from data_sources.trading_calendar import (
+    CalendarError,
+    all_sessions,
+    inferred_segments,
+    next_session,
+)
 
 PROGRAM = "python -m analysis"
 
@@ -277,6 +282,7 @@ def run_study(args: argparse.Namespace) -> int:
         placebo_seed=args.seed,
         excluded_sessions=excluded,
         responses=args.volume,
+        inferred_sessions=inferred_segments() if args.calendar == "xshg" else (),
     )
     result.notes[:0] = overlap_notes
     if overlap_notes:
@@ -314,6 +320,8 @@ def run_study(args: argparse.Namespace) -> int:
         if args.calendar == "xshg"
         else "the dates present in the input files"
     )
+    inferred = [n for n in result.notes if n.startswith("sessions after ")]
+    calendar_text += "".join(f" ({note})" for note in inferred)
     benchmark = f"; benchmark {market_symbol}" if market_symbol else ""
     if overlap_notes:
         benchmark += f"; overlapping event windows: {args.overlap}"

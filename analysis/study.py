@@ -29,6 +29,16 @@ def closes_wide(bars: pd.DataFrame) -> pd.DataFrame:
     return bars.pivot(index="date", columns="symbol", values="close").sort_index()
 
 
+def inferred_sessions_note(segments: Sequence, first, last) -> str | None:
+    """ "sessions after 2026-12-31 are from …" for the inferred segments that the sessions
+    ``first`` … ``last`` reach into; None when they reach into none."""
+    used = [s for s in segments if s.after < pd.Timestamp(last) and s.last >= pd.Timestamp(first)]
+    if not used:
+        return None
+    parts = [f"{s.source} (to {s.last:%Y-%m-%d})" for s in used]
+    return f"sessions after {used[0].after:%Y-%m-%d} are from " + ", then ".join(parts)
+
+
 def study_from_bars(
     bars: pd.DataFrame,
     instruments: Sequence[str],
@@ -43,6 +53,7 @@ def study_from_bars(
     placebo_seed: int = 20200727,
     excluded_sessions: Sequence[pd.Timestamp] = (),
     responses: bool = False,
+    inferred_sessions: Sequence = (),
 ) -> EventStudyResult:
     """Run ``spec`` on ``instruments`` around ``events`` with the closes in ``bars``.
 
@@ -52,7 +63,10 @@ def study_from_bars(
     ignored and reported in ``result.notes``. ``statistics``/``adjust_bh``: the tests table.
     ``placebo_draws`` > 0 (one event only): a placebo distribution from pseudo-events outside
     ``excluded_sessions`` (catalogue events). ``responses``: abnormal volume (when the bars
-    carry volume) and abnormal volatility.
+    carry volume) and abnormal volatility. ``inferred_sessions``: segments of ``sessions`` that
+    were inferred rather than known (objects with ``after``, ``last`` and ``source``, e.g.
+    :class:`data_sources.trading_calendar.InferredSegment`); a study whose data reach into one
+    says so in its notes.
     """
     wanted = list(dict.fromkeys(instruments))
     needed = wanted + ([market_symbol] if market_symbol and market_symbol not in wanted else [])
@@ -80,6 +94,9 @@ def study_from_bars(
             f"{len(off_calendar)} price date(s) that are not sessions of the calendar "
             f"were ignored (first: {off_calendar[0]:%Y-%m-%d})"
         )
+    calendar_note = inferred_sessions_note(inferred_sessions, span[0], span[-1])
+    if calendar_note:
+        notes.append(calendar_note)
     returns = compute_returns(align_to_sessions(closes, span), spec.returns)
     market = returns[market_symbol] if market_symbol else None
     if spec.model == "constant-mean":

@@ -813,9 +813,15 @@ def export_metadata() -> dict[str, str]:
     shipped = (CATALOGUE_DIR / "measures.yaml").read_bytes()
     user_path = user_measures_path()
     user = f"; user measures {user_path}" if user_path.exists() else ""
+    from data_sources.trading_calendar import inferred_segments
+
+    inferred = "".join(
+        f"; t0 after {s.after:%Y-%m-%d} (to {s.last:%Y-%m-%d}) from {s.source}"
+        for s in inferred_segments()
+    )
     return {
         "method": "policy catalogue; t0 = first Shanghai session at or after the release "
-        "(weekend/holiday and after-close releases move to the next session)",
+        "(weekend/holiday and after-close releases move to the next session)" + inferred,
         "data_mode": "catalogue",
         "data_vintage": f"shipped measures.yaml sha256 {hashlib.sha256(shipped).hexdigest()[:12]}"
         + user,

@@ -2,7 +2,9 @@
 
     python -m data_sources catalogue export [--format csv|yaml]   # to stdout
     python -m data_sources catalogue import FILE                  # .yaml or .csv
-    python -m data_sources refresh [--segment NAME ...] [--symbol S ...]
+    python -m data_sources refresh [--segment NAME ...] [--symbol S ...] [--no-calendar]
+    python -m data_sources refresh --calendar                     # only the official calendar
+    python -m data_sources calendar                               # the same
     python -m data_sources import FILE [FILE ...] [--symbol S]    # CSV or Excel price files
     python -m data_sources constituents INDEX                     # e.g. 399975 (brokerages)
     python -m data_sources creits                                 # every listed C-REIT
@@ -93,6 +95,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     refresh.add_argument(
         "--retries", type=int, default=3, help="retries of a transient failure (default 3)"
+    )
+    refresh.add_argument(
+        "--calendar",
+        action="store_true",
+        help="only fetch the official Shanghai calendar (akshare tool_trade_date_hist_sina)",
+    )
+    refresh.add_argument(
+        "--no-calendar",
+        action="store_true",
+        help="do not fetch the official calendar before the series",
+    )
+    commands.add_parser(
+        "calendar",
+        help="fetch the official Shanghai calendar into the store (extends the library's "
+        "calendar past its last session)",
     )
     cons = commands.add_parser("constituents", help="current constituents of a CSI index")
     cons.add_argument("index", metavar="INDEX", help="e.g. 399975 or 000300.SH")
@@ -259,11 +276,49 @@ def refresh_symbols_from(args) -> list[str]:
     return list(dict.fromkeys(chosen)) if chosen else list(registry())
 
 
+def _library_end():
+    from data_sources.trading_calendar import library_end
+
+    return library_end()
+
+
+def run_calendar() -> int:
+    """Fetch and store the official calendar; 1 (with the reason) when the fetch failed."""
+    from data_sources.calendar_store import refresh_official_calendar
+    from data_sources.trading_calendar import library_end
+
+    try:
+        official, path = refresh_official_calendar()
+    except DataSourceError as error:
+        print(f"{PROGRAM}: calendar: {error}", file=sys.stderr)
+        return 1
+    later = official.sessions[official.sessions > library_end()]
+    print(
+        f"calendar: {len(official.sessions):,} sessions to {official.sessions[-1]:%Y-%m-%d} "
+        f"stored in {path}; {len(later)} after the library's last session "
+        f"{library_end():%Y-%m-%d}"
+    )
+    return 0
+
+
 def run_refresh(args) -> int:
     from data_sources.refresh import refresh, throttling_summary
     from data_sources.store import Store
 
+    if args.calendar and args.no_calendar:
+        raise UsageError("--calendar and --no-calendar exclude each other")
+    if args.calendar:
+        if args.segment or args.symbol or args.constituents_of or args.all_creits:
+            raise UsageError("--calendar fetches only the calendar: name no series with it")
+        return run_calendar()
     symbols = refresh_symbols_from(args)
+    if not args.no_calendar and run_calendar():
+        # the series are what was asked for: a failed calendar fetch is reported, not fatal
+        print(
+            f"{PROGRAM}: note: the calendar was not fetched; sessions after "
+            f"{_library_end():%Y-%m-%d} stay as before (see the Method page)",
+            file=sys.stderr,
+        )
     width = 30
 
     def progress(done, total, outcome):
@@ -322,6 +377,16 @@ def import_catalogue(path_text: str) -> int:
     rows, labels = catalogue.parse_measures_file(path.read_bytes(), path.name)
     added = catalogue.add_user_measures(rows, path.name, row_labels=labels)
     print(f"added {len(added)} measure(s) from {path.name} to {catalogue.user_measures_path()}")
+    from data_sources.trading_calendar import inferred_source
+
+    for row in added.dropna(subset=["event_session"]).itertuples():
+        source = inferred_source(row.event_session)
+        if source:
+            print(
+                f"note: {row.id}: t0 {row.event_session:%Y-%m-%d} is an inferred session "
+                f"(from {source})",
+                file=sys.stderr,
+            )
     return 0
 
 
@@ -334,6 +399,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_import(args)
         if args.command == "check":
             return run_check(args)
+        if args.command == "calendar":
+            return run_calendar()
         if args.command == "constituents":
             from data_sources.constituents import SURVIVORSHIP_CAVEAT, constituents
 

@@ -20,7 +20,7 @@ from data_sources.base import BarQuery, BarSource
 from data_sources.errors import DataSourceError
 from data_sources.instruments import registry
 from data_sources.schema import CANONICAL_COLUMNS
-from data_sources.trading_calendar import all_sessions
+from data_sources.trading_calendar import library_sessions
 
 DEMO_START = pd.Timestamp("2019-01-02")
 MARKET_SEED = 20200727
@@ -83,7 +83,9 @@ def _profile(symbol: str) -> _Profile:
 
 
 def _demo_sessions() -> pd.DatetimeIndex:
-    sessions = all_sessions()
+    # The library's sessions only: the draws cover every demo session, so inferred sessions
+    # (which change with a fetched calendar, the store and the year) would change the demo.
+    sessions = library_sessions()
     return sessions[sessions >= DEMO_START]
 
 

@@ -6,6 +6,11 @@ import streamlit as st
 from analysis.export import csv_bytes
 from data_sources.akshare_source import AkshareSource
 from data_sources.base import FetchResult
+from data_sources.calendar_store import (
+    calendar_path,
+    load_official_sessions,
+    refresh_official_calendar,
+)
 from data_sources.constituents import SURVIVORSHIP_CAVEAT, constituents
 from data_sources.data_mode import data_vintage
 from data_sources.errors import DataSourceError
@@ -14,6 +19,7 @@ from data_sources.instruments import registry, segment_instruments
 from data_sources.listings import listed_creits
 from data_sources.refresh import refresh
 from data_sources.store import COVERAGE_COLUMNS
+from data_sources.trading_calendar import library_end
 from pages import ui
 from pages.i18n import t
 
@@ -321,6 +327,42 @@ to_fetch = st.multiselect(
 )
 if st.button(t("Fetch now"), disabled=not to_fetch, key="fetch_button", icon=":material/download:"):
     fetch_with_progress(to_fetch, t("selected instruments"))
+
+st.subheader(t("Trading calendar"))
+st.caption(
+    t(
+        "exchange_calendars knows Shanghai sessions to {end}. Later sessions come from the "
+        "official calendar fetched through akshare (kept with the data), else from the days "
+        "your stored akshare series have bars, else from weekdays. `python -m data_sources "
+        "refresh` fetches it too.",
+        end=f"{library_end():%Y-%m-%d}",
+    )
+)
+st.caption(ui.calendar_note() or t("No inferred sessions."))
+if isinstance(load_official_sessions(), str):  # damaged: named, ignored, kept for inspection
+    st.warning(
+        t(
+            "The stored calendar {path} cannot be read and is ignored; fetch it again.",
+            path=f"`{calendar_path()}`",
+        )
+    )
+if st.button(
+    t("Fetch the official calendar"), key="calendar_fetch", icon=":material/calendar_month:"
+):
+    try:
+        official, _ = refresh_official_calendar()
+    except DataSourceError as error:
+        ui.flash("error", t("The calendar was not fetched: {error}", error=error))
+    else:
+        ui.flash(
+            "success",
+            t(
+                "Calendar stored: {n} sessions to {last}.",
+                n=f"{len(official.sessions):,}",
+                last=f"{official.sessions[-1]:%Y-%m-%d}",
+            ),
+        )
+    st.rerun()
 
 st.subheader(t("Fetch every firm of an index"))
 st.warning(t(SURVIVORSHIP_CAVEAT), icon=":material/history:")

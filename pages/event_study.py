@@ -271,6 +271,9 @@ except (EventStudyInputError, DataSourceError) as error:
 metadata = ui.study_metadata(spec, instruments, market)
 if overlap_notes:
     metadata["method"] += f"; overlapping windows: {overlap_how}"
+for note in result.notes:
+    if note.startswith("sessions after "):  # inferred sessions, in every downloaded file
+        metadata["method"] += f"; {note}"
 if constant_mean_for:
     metadata["method"] += f"; constant-mean for market-wide {', '.join(constant_mean_for)}"
 synthetic = "SYNTHETIC" in metadata["data_mode"]
@@ -520,6 +523,19 @@ if len(result.placebo_summary):
         config=charts.plot_config("policylens_placebo"),
     )
     st.dataframe(placebo_summary, hide_index=True, width="stretch", key="study_placebo_table")
+
+# the event windows themselves: are t0 or its neighbours inferred sessions?
+window_sessions = all_sessions()
+first_t0 = window_sessions.searchsorted(min(e.event_session for e in events))
+last_t0 = window_sessions.searchsorted(max(e.event_session for e in events))
+calendar_note = ui.calendar_note(
+    window_sessions[max(first_t0 + spec.event_window[0], 0)],
+    window_sessions[min(last_t0 + spec.event_window[1], len(window_sessions) - 1)],
+)
+if calendar_note:
+    st.info(calendar_note, icon=":material/calendar_month:")
+for note in result.notes:
+    st.caption(note)
 
 if len(result.diagnostics):
     st.subheader(t("Diagnostics"))

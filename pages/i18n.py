@@ -542,6 +542,7 @@ ZH: dict[str, str] = {
     "minutes or more.": (
         "数据源正在限制本连接（连续多个品种的请求被断开、拒绝或超时），刷新已停止；"
         "{n} 个未尝试（{symbols}）。请 30 分钟或更久之后再试。"
+    ),
     # -- issue 11, family "catalogue" (user measures file, source tiers, limits) --
     " … and {n} more": " …… 另有 {n} 项",
     "Your measures file {path} is left out until it is fixed or moved aside; adding, importing "
@@ -572,6 +573,50 @@ ZH: dict[str, str] = {
     # study inputs (issue 11 items 4 and 7): why nothing could be estimated
     "Nothing could be estimated for this choice: {reasons}. The diagnostics below list every "
     "instrument and measure.": "此选择无法估计任何结果：{reasons}。下方诊断表列出了每个标的与措施。",
+    # issue 11 item 8, "calendar end": sessions past exchange_calendars' last session
+    "the official akshare calendar fetched {date}": "经 akshare 获取的官方日历（{date} 获取）",
+    "the stored series (days on which a stored akshare series has a bar)": (
+        "已存序列（有已存 akshare 序列行情的日子）"
+    ),
+    "weekdays (no holidays known)": "工作日（节假日未知）",
+    "Sessions after {end} are from {sources}.": "{end} 之后的交易日来自{sources}。",
+    ", then ": "，其后为",
+    "{source} (to {last})": "{source}（至 {last}）",
+    "No inferred sessions.": "没有推断的交易日。",
+    "Trading calendar": "交易日历",
+    "exchange_calendars knows Shanghai sessions to {end}. Later sessions come from the "
+    "official calendar fetched through akshare (kept with the data), else from the days "
+    "your stored akshare series have bars, else from weekdays. `python -m data_sources "
+    "refresh` fetches it too.": (
+        "exchange_calendars 所知的上海交易日截至 {end}。其后的交易日依次取自：经 akshare 获取的官方日历"
+        "（随数据保存）；否则为已存 akshare 序列有行情的日子；否则为工作日。"
+        "`python -m data_sources refresh` 也会获取该日历。"
+    ),
+    "Fetch the official calendar": "获取官方日历",
+    "The stored calendar {path} cannot be read and is ignored; fetch it again.": (
+        "已存日历 {path} 无法读取，已忽略；请重新获取。"
+    ),
+    "The calendar was not fetched: {error}": "未能获取日历：{error}",
+    "Calendar stored: {n} sessions to {last}.": "日历已保存：{n} 个交易日，截至 {last}。",
+    "**After the calendar's end.** exchange_calendars lists Shanghai holidays only to "
+    "{end}. Later sessions are inferred, in this order: the official SSE calendar fetched "
+    "through akshare (`tool_trade_date_hist_sina`, Sina's copy; stored with the data by "
+    "the Data page or `python -m data_sources refresh`); else the days on which your "
+    "stored akshare series have bars (the synthetic demo adds nothing, it is generated on "
+    "the library's sessions, and imported files may follow another market's holidays); "
+    "else every weekday, holidays unknown. Each source covers the days after the previous "
+    "one ends, to 31 December {horizon}. A study whose data reach inferred sessions says "
+    "so in its notes, and t0 follows the same rule on the inferred sessions. Sina may list "
+    "days not yet announced as holidays as sessions: fetch again once the State Council "
+    "publishes the next year's holidays.": (
+        "**日历终点之后。** exchange_calendars 仅列出至 {end} 的上海节假日。其后的交易日为推断，"
+        "依次取自：经 akshare 获取的上交所官方日历（`tool_trade_date_hist_sina`，新浪的副本；由数据页或 "
+        "`python -m data_sources refresh` 随数据保存）；否则为你已存的 akshare 序列有行情的日子"
+        "（合成演示数据不计入，它按库内交易日生成；导入文件可能遵循其他市场的节假日）；否则为所有工作日，"
+        "节假日未知。每个来源接续前一来源结束之后的日子，直至 {horizon} 年 12 月 31 日。数据涉及推断交易日的"
+        "研究会在说明中注明，t0 在推断交易日上遵循同一规则。新浪可能把尚未公布的节假日列为交易日："
+        "国务院公布下一年节假日后请重新获取。"
+    ),
 }
 
 # The CSV column glossary (analysis/glossary.py) shown on the Method page.

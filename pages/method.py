@@ -5,6 +5,7 @@ import streamlit as st
 
 from analysis.glossary import COLUMN_GLOSSARY
 from data_sources.store import COVERAGE_COLUMNS
+from data_sources.trading_calendar import extension_end, library_end
 from pages import ui
 from pages.i18n import t
 
@@ -24,6 +25,24 @@ st.markdown(
         "(default [−250, −11], at least 120 valid returns):"
     )
 )
+st.markdown(
+    t(
+        "**After the calendar's end.** exchange_calendars lists Shanghai holidays only to "
+        "{end}. Later sessions are inferred, in this order: the official SSE calendar fetched "
+        "through akshare (`tool_trade_date_hist_sina`, Sina's copy; stored with the data by "
+        "the Data page or `python -m data_sources refresh`); else the days on which your "
+        "stored akshare series have bars (the synthetic demo adds nothing, it is generated on "
+        "the library's sessions, and imported files may follow another market's holidays); "
+        "else every weekday, holidays unknown. Each source covers the days after the previous "
+        "one ends, to 31 December {horizon}. A study whose data reach inferred sessions says "
+        "so in its notes, and t0 follows the same rule on the inferred sessions. Sina may list "
+        "days not yet announced as holidays as sessions: fetch again once the State Council "
+        "publishes the next year's holidays.",
+        end=f"{library_end():%Y-%m-%d}",
+        horizon=f"{extension_end():%Y}",
+    )
+)
+st.caption(ui.calendar_note() or t("No inferred sessions."))
 st.latex(r"R_{it} = \alpha_i + \beta_i R_{mt} + \varepsilon_{it}\quad\text{(market model)}")
 st.latex(
     r"R_{it} = \mu_i + \varepsilon_{it}\ \text{(constant mean)},\qquad "

@@ -209,6 +209,8 @@ else:
                 dates.append(
                     t("Event session t0: **{date}**", date=f"{m['event_session']:%Y-%m-%d}")
                 )
+                if (note := ui.calendar_note(m["event_session"], m["event_session"])) is not None:
+                    dates.append(note)
             if pd.notna(m["effective_date"]):
                 dates.append(t("Effective {date}", date=f"{m['effective_date']:%Y-%m-%d}"))
             st.markdown("  \n".join(dates))

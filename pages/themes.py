@@ -64,6 +64,10 @@ with st.spinner(t("Studying every measure on every segment it touches…")):
     everything = cat.studyable(ui.catalogue(), ui.include_unverified())
     result = ui.theme_segment(everything, EventStudySpec(model=model), window)
 pairs = result.pairs[result.pairs["event_id"].isin(measures["id"])]
+if not pairs.empty and (
+    note := ui.calendar_note(pairs["event_session"].min(), pairs["event_session"].max())
+):
+    st.caption(note)  # t0 on inferred sessions (past exchange_calendars' last session)
 cells = cell_statistics(pairs)
 if ui.selected_themes():  # a measure also counts under its secondary themes: keep the rows asked
     cells = cells[cells["theme"].isin(ui.selected_themes())]

@@ -22,7 +22,7 @@ from data_sources.config import data_dir
 from data_sources.data_mode import DataMode, data_mode, data_vintage
 from data_sources.instruments import display_name
 from data_sources.store import Store
-from data_sources.trading_calendar import all_sessions
+from data_sources.trading_calendar import all_sessions, calendar_version, inferred_segments
 from pages.i18n import LANGUAGES, language, t
 
 #: Okabe–Ito colour-blind-safe palette, one colour per communiqué task (T9 grey).
@@ -320,6 +320,7 @@ def _study(
     constant_mean_for: tuple[str, ...],
     placebo_draws: int,
     excluded_sessions: tuple,
+    calendar: tuple = (),  # the calendar's version: a fetched calendar invalidates the cache
 ):
     needed = tuple(sorted(set(instruments) | ({market} if market else set())))
     frame = Store(version[0]).read(needed)
@@ -335,6 +336,7 @@ def _study(
         placebo_draws=placebo_draws if len(event_objects) == 1 else 0,
         excluded_sessions=excluded_sessions,
         responses=True,
+        inferred_sessions=inferred_segments(),
     )
 
 
@@ -349,6 +351,7 @@ def _study_arguments(instruments, market, events, spec, constant_mean_for, place
         tuple(constant_mean_for),
         placebo_draws,
         tuple(catalogue()["event_session"].dropna()),
+        calendar_version(),
     )
 
 
@@ -493,7 +496,9 @@ def ordered_within(low: int, high: int):
 
 
 @st.cache_data(show_spinner=False, max_entries=6)
-def _theme_segment(version: tuple, measure_rows: tuple, spec: EventStudySpec, window: tuple):
+def _theme_segment(
+    version: tuple, measure_rows: tuple, spec: EventStudySpec, window: tuple, calendar: tuple = ()
+):
     from analysis.themes import theme_segment_study
     from data_sources.instruments import market_wide_instruments, segment_table
 
@@ -532,7 +537,37 @@ def theme_segment(measures: pd.DataFrame, spec: EventStudySpec, window: tuple):
         )
         for r in measures.itertuples()
     )
-    return _theme_segment(store_version(store()), rows, spec, tuple(window))
+    return _theme_segment(store_version(store()), rows, spec, tuple(window), calendar_version())
+
+
+def calendar_source(segment) -> str:
+    """Where inferred sessions come from, in the current language."""
+    if segment.kind == "official":
+        return t("the official akshare calendar fetched {date}", date=segment.fetched)
+    if segment.kind == "store":
+        return t("the stored series (days on which a stored akshare series has a bar)")
+    return t("weekdays (no holidays known)")
+
+
+def calendar_note(first=None, last=None) -> str | None:
+    """ "Sessions after 2026-12-31 are from …" for the inferred sessions between ``first`` and
+    ``last`` (all of them when not given); None when there are none."""
+    used = [
+        s
+        for s in inferred_segments()
+        if (last is None or s.after < pd.Timestamp(last))
+        and (first is None or s.last >= pd.Timestamp(first))
+    ]
+    if not used:
+        return None
+    return t(
+        "Sessions after {end} are from {sources}.",
+        end=f"{used[0].after:%Y-%m-%d}",
+        sources=t(", then ").join(
+            t("{source} (to {last})", source=calendar_source(s), last=f"{s.last:%Y-%m-%d}")
+            for s in used
+        ),
+    )
 
 
 def significance_stars(p_value: float) -> str:
