@@ -368,7 +368,6 @@ ZH: dict[str, str] = {
     "akshare": "akshare",
     "imported file": "导入的文件",
     "—": "—",
-    "{rows:,} rows in {n} series · store: `{root}`": "{n} 条序列共 {rows:,} 行 · 存储：`{root}`",
     "Cancel": "取消",
     "Starting…": "正在开始…",
     "{name}: {fetched:,} rows fetched from {start}, {stored:,} stored": (
@@ -566,6 +565,7 @@ ZH.update(
     {
         "Data directory: {path}": "数据目录：{path}",
         "URL parameter {setting} was ignored: {error}.": "已忽略网址参数 {setting}：{error}。",
+        "{rows:,} rows in {n} series · store: {root}": "{n} 条序列共 {rows:,} 行 · 存储：{root}",
         "Series name {series} is given to {files}: one would overwrite the other. Give each "
         "file its own series name; nothing is saved until they differ.": (
             "序列名 {series} 同时给了 {files}：一个会覆盖另一个。请为每个文件取不同的序列名；"

@@ -37,10 +37,19 @@ def one_line(value) -> str:
     return _BREAKS.sub(" ", "" if value is None else str(value)).strip()
 
 
+#: Where GitHub's autolink-literal extension would turn text into a link: ``http://``,
+#: ``https://``, ``www.`` and e-mail addresses. It runs on the parsed text, after backslash
+#: escapes are resolved, so escaping cannot stop it; an invisible word joiner (U+2060) inside
+#: the pattern does.
+_AUTOLINK = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=www)(?=\.)|(?<=@)")
+WORD_JOINER = "\u2060"
+
+
 def escape_markdown(value) -> str:
     """``value`` so that Streamlit markdown shows it literally: no markdown, no LaTeX, no HTML,
-    no directives, no images or links, no headings or lists, on one line."""
-    return _PUNCTUATION.sub(r"\\\1", one_line(value))
+    no directives, no images or links (autolinks included), no headings or lists, on one
+    line."""
+    return _PUNCTUATION.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, one_line(value)))
 
 
 def code(value) -> str:

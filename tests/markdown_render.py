@@ -41,6 +41,10 @@ def injected(body: str, allowed_tags=("p", "strong", "em", "code", "h4", "h5", "
         if tag.lower() not in allowed_tags
     ]
     text = shown(body)
+    # GitHub's autolink literals (Streamlit renders them; this renderer has them off): a bare
+    # http(s)://, www. or e-mail address outside code spans becomes a live link
+    outside_code = shown(re.sub(r"`+[^`]*`+", "", body))
+    found += re.findall(r"(?i)\bhttps?://|\bwww\.|[\w.+-]+@[\w-]+\.\w", outside_code)
     # an unescaped directive survives CommonMark as text; Streamlit would render it
     found += [match.group(0) for match in _DIRECTIVE.finditer(body) if match.group(0) in text]
     return found
