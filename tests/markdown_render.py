@@ -40,11 +40,21 @@ def injected(body: str, allowed_tags=("p", "strong", "em", "code", "h4", "h5", "
         for tag in re.findall(r"<\s*([a-zA-Z0-9]+)", render(body))
         if tag.lower() not in allowed_tags
     ]
-    text = shown(body)
+    # Code spans show their content literally, in Streamlit too: look only outside them.
+    outside_code = re.sub(r"(`+).*?(?<!`)\1(?!`)", "", body)
     # GitHub's autolink literals (Streamlit renders them; this renderer has them off): a bare
-    # http(s)://, www. or e-mail address outside code spans becomes a live link
-    outside_code = shown(re.sub(r"`+[^`]*`+", "", body))
-    found += re.findall(r"(?i)\bhttps?://|\bwww\.|[\w.+-]+@[\w-]+\.\w", outside_code)
+    # http(s)://, www. or e-mail address becomes a live link
+    found += re.findall(r"(?i)\bhttps?://|\bwww\.|[\w.+-]+@[\w-]+\.\w", shown(outside_code))
     # an unescaped directive survives CommonMark as text; Streamlit would render it
-    found += [match.group(0) for match in _DIRECTIVE.finditer(body) if match.group(0) in text]
+    found += [match.group(0) for match in _DIRECTIVE.finditer(outside_code)]
     return found
+
+
+def markdown_bodies(at) -> list[str]:
+    """Every markdown body and widget label of the last run (main area and sidebar)."""
+    bodies = []
+    for kind in ("markdown", "caption", "info", "warning", "error", "success", "title"):
+        bodies += [element.value for element in getattr(at, kind)]
+    for kind in ("text_input", "selectbox", "multiselect", "checkbox", "toggle", "slider"):
+        bodies += [widget.label for widget in getattr(at, kind)]
+    return bodies

@@ -10,7 +10,7 @@ import yaml
 
 from pages.text import WORD_JOINER, code, escape_markdown, escape_plotly, markdown_link, safe_url
 from tests.apptest_helpers import goto
-from tests.markdown_render import injected, render, shown
+from tests.markdown_render import injected, markdown_bodies, render, shown
 
 #: Markdown, LaTeX, HTML and Streamlit directives a user could type into one line of text.
 HOSTILE = [
@@ -122,16 +122,6 @@ def write_hostile_measure(data_dir) -> None:
         "note": NOTE,
     }
     path.write_text(yaml.safe_dump([measure], allow_unicode=True), encoding="utf-8")
-
-
-def markdown_bodies(at) -> list[str]:
-    """Every markdown body and widget label of the last run (main area and sidebar)."""
-    bodies = []
-    for kind in ("markdown", "caption", "info", "warning", "error", "success", "title"):
-        bodies += [element.value for element in getattr(at, kind)]
-    for kind in ("text_input", "selectbox", "multiselect", "checkbox", "toggle", "slider"):
-        bodies += [widget.label for widget in getattr(at, kind)]
-    return bodies
 
 
 def assert_shown_as_text(at, *values) -> None:
