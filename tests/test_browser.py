@@ -302,6 +302,7 @@ def test_hostile_measure_text_loads_nothing_from_an_outside_host(hostile_server,
 
     app_host = hostile_server.split("//", 1)[1]
     port = outside_host.port
+    outside = f"http://127.0.0.1:{port}"
     with sync_playwright() as playwright:
         browser = _launch(playwright)
         page = browser.new_page(viewport={"width": 1400, "height": 2600})
@@ -322,6 +323,19 @@ def test_hostile_measure_text_loads_nothing_from_an_outside_host(hostile_server,
             wait_until_drawn(page)
             expect(page.locator('[data-testid="stException"]')).to_have_count(0)
             assert page.evaluate(_POINTING_OUTSIDE, port) == 0, path
+            if path == "data":  # an upload whose file name carries an image and HTML
+                page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+                    files=[
+                        {
+                            "name": f"![u]({outside}/u.png) <img src={outside}/v.png> $5.csv",
+                            "mimeType": "text/csv",
+                            "buffer": b"date,close\n2024-09-23,1.1\n2024-09-24,1.2\n",
+                        }
+                    ]
+                )
+                page.get_by_text("Series name for ![u](", exact=False).wait_for(timeout=60_000)
+                wait_until_drawn(page)
+                assert page.evaluate(_POINTING_OUTSIDE, port) == 0, "upload file name"
             if path.startswith("policies?measure=hostile-title"):
                 # the title is there, as the text the user typed
                 expect(page.get_by_text("Cut $5 to $3 ![x](", exact=False).first).to_be_visible()
