@@ -10,7 +10,9 @@ import streamlit as st
 from pages import ui
 from pages.i18n import t
 
-st.set_page_config(page_title="PolicyLens", page_icon=":material/policy:", layout="wide")
+# An emoji favicon is drawn locally (a data: URL); a ":material/…:" one is fetched from
+# fonts.gstatic.com on every visit, a request to an outside host the app must not make.
+st.set_page_config(page_title="PolicyLens", page_icon="📈", layout="wide")
 
 ui.init_language()
 navigation = st.navigation(

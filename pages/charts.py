@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from data_sources.catalogue import theme_label
 from pages.i18n import language, t
+from pages.text import escape_plotly
 
 #: Colour-blind-safe line colours for instruments: Paul Tol's "muted" scheme, kept apart from
 #: the Okabe–Ito colours that mark policy themes so a line is never read as a theme.
@@ -35,7 +36,10 @@ def plot_config(filename: str) -> dict:
 def normalised_price_figure(
     closes: pd.DataFrame, measures: pd.DataFrame, labels: dict, theme_colours: dict, synthetic: bool
 ) -> go.Figure:
-    """Lines of closes rebased to 100 at each series' first date, with policy markers."""
+    """Lines of closes rebased to 100 at each series' first date, with policy markers.
+
+    Plotly renders names and hover texts as HTML (a title with ``<a href>`` would be a live
+    link), so every label and measure text is escaped here."""
     figure = go.Figure()
     rebased = closes.apply(lambda column: 100.0 * column / column.dropna().iloc[0])
     for position, symbol in enumerate(rebased.columns):
@@ -45,7 +49,7 @@ def normalised_price_figure(
                 x=series.index,
                 y=series.values,
                 mode="lines",
-                name=labels.get(symbol, symbol),
+                name=escape_plotly(labels.get(symbol, symbol)),
                 line={"width": 1.6, "color": LINE_COLOURS[position % len(LINE_COLOURS)]},
                 hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}<extra>%{fullData.name}</extra>",
             )
@@ -90,12 +94,12 @@ def normalised_price_figure(
                 legendgroup="measures",
                 customdata=list(
                     zip(
-                        group["title_en"],
-                        group["title_zh"],
+                        group["title_en"].map(escape_plotly),
+                        group["title_zh"].map(escape_plotly),
                         group["announcement_date"].dt.strftime("%Y-%m-%d"),
                         group["event_session"].dt.strftime("%Y-%m-%d"),
                         [theme_label(theme, language())] * len(group),
-                        group["segments"].map(", ".join),
+                        group["segments"].map(", ".join).map(escape_plotly),
                         group["id"],
                         strict=True,
                     )
@@ -146,14 +150,17 @@ def event_window_figure(
     car_path: pd.DataFrame | None = None,
 ) -> go.Figure:
     """AR bars and CAR lines (both in %) against relative session, one colour per instrument;
-    with ``car_path`` (and at most four series) a 95 % band of CAR ± 1.96 SE around each."""
+    with ``car_path`` (and at most four series) a 95 % band of CAR ± 1.96 SE around each.
+    Labels, event ids and the title (a measure's title) are escaped for Plotly's HTML."""
     figure = go.Figure()
     several_events = abnormal_returns["event_id"].nunique() > 1
     groups = abnormal_returns.groupby(["event_id", "instrument"], sort=False)
     bands = car_path is not None and len(car_path) and groups.ngroups <= 4
     for position, ((event_id, symbol), group) in enumerate(groups):
         colour = LINE_COLOURS[position % len(LINE_COLOURS)]
-        name = labels.get(symbol, symbol) + (f" · {event_id}" if several_events else "")
+        name = escape_plotly(
+            labels.get(symbol, symbol) + (f" · {event_id}" if several_events else "")
+        )
         if bands:
             path = car_path[(car_path["event_id"] == event_id) & (car_path["instrument"] == symbol)]
             upper = 100 * (path["car"] + 1.96 * path["car_se"])
@@ -201,6 +208,7 @@ def event_window_figure(
         )
     figure.add_vline(x=0, line={"color": "#555", "dash": "dash", "width": 1})
     figure.add_hline(y=0, line={"color": "#888", "width": 1})
+    title = escape_plotly(title)
     if synthetic:
         title += t(" — SYNTHETIC DEMO DATA")
     figure.update_layout(
@@ -230,7 +238,7 @@ def placebo_figure(
         annotation_text=t("observed {car:.2f}% (p = {p:.3f})", car=100 * observed, p=p_value),
         annotation_position="top",
     )
-    title = t("Placebo distribution of the CAR — {name}", name=name)
+    title = t("Placebo distribution of the CAR — {name}", name=escape_plotly(name))
     if synthetic:
         title += t(" — SYNTHETIC DEMO DATA")
     figure.update_layout(
@@ -263,7 +271,7 @@ def response_by_day_figure(
                 x=group["rel_day"],
                 y=group[value],
                 mode="lines+markers",
-                name=labels.get(instrument, instrument),
+                name=escape_plotly(labels.get(instrument, instrument)),
                 line={"color": LINE_COLOURS[position % len(LINE_COLOURS)], "width": 1.6},
                 hovertemplate=t("day") + " %{x}: %{y:.3f}<extra>%{fullData.name}</extra>",
             )

@@ -22,6 +22,7 @@ from data_sources.store import COVERAGE_COLUMNS
 from data_sources.trading_calendar import library_end
 from pages import ui
 from pages.i18n import t
+from pages.text import code, escape_markdown
 
 ui.run_through_app()
 SOURCE_NAMES = {"demo": "SYNTHETIC DEMO", "akshare": "akshare", "import": "imported file"}
@@ -76,10 +77,10 @@ def show_stored_series() -> None:
     )
     st.caption(
         t(
-            "{rows:,} rows in {n} series · store: `{root}`",
+            "{rows:,} rows in {n} series · store: {root}",
             rows=int(coverage["rows"].fillna(0).sum()),
             n=len(coverage),
-            root=store.root,
+            root=code(store.root),
         )
     )
 
@@ -116,8 +117,13 @@ def fetch_with_progress(symbols: list[str], what: str, where=st) -> None:
     def show_progress(done, total, outcome):
         st.session_state["refresh_running"]["done"].append(outcome)
         mark = "✅" if outcome.status == "ok" else "❌"
-        lines.append(f"{mark} {ui.label(outcome.symbol)}: {outcome.message or outcome.status}")
-        bar.progress(done / total, text=f"{done}/{total} · {ui.label(outcome.symbol)}")
+        lines.append(
+            f"{mark} {escape_markdown(ui.label(outcome.symbol))}: "
+            + escape_markdown(outcome.message or outcome.status)
+        )
+        bar.progress(
+            done / total, text=f"{done}/{total} · {escape_markdown(ui.label(outcome.symbol))}"
+        )
         status.caption("  \n".join(lines[-6:]))
 
     # incremental, retried, one at a time with a jittered pause; stops if the source throttles
@@ -138,14 +144,17 @@ def report_outcomes(outcomes, what: str, cancelled_after: int | None = None) -> 
             "✅ "
             + t(
                 "{name}: {fetched:,} rows fetched from {start}, {stored:,} stored",
-                name=ui.label(outcome.symbol),
+                name=escape_markdown(ui.label(outcome.symbol)),
                 fetched=outcome.rows_fetched,
                 start=f"{outcome.start:%Y-%m-%d}",
                 stored=outcome.rows_stored,
             ),
         )
     for outcome in failures:
-        ui.flash("write", f"❌ {ui.label(outcome.symbol)}: {outcome.message}")
+        ui.flash(
+            "write",
+            f"❌ {escape_markdown(ui.label(outcome.symbol))}: {escape_markdown(outcome.message)}",
+        )
     skipped = [o.symbol for o in outcomes if o.status == "skipped"]
     if skipped:
         ui.flash(
@@ -155,7 +164,7 @@ def report_outcomes(outcomes, what: str, cancelled_after: int | None = None) -> 
                 "disconnected, refused or timed out), so the refresh stopped; {n} not attempted "
                 "({symbols}). Try again in 30 minutes or more.",
                 n=len(skipped),
-                symbols=", ".join(skipped),
+                symbols=escape_markdown(", ".join(skipped)),
             ),
         )
     if cancelled_after is not None:
@@ -164,7 +173,7 @@ def report_outcomes(outcomes, what: str, cancelled_after: int | None = None) -> 
             t(
                 "Cancelled {what}: {ok} of {total} series stored before the cancel; the rest "
                 "keep their stored data.",
-                what=what,
+                what=escape_markdown(what),
                 ok=len(ok),
                 total=cancelled_after,
             ),
@@ -176,11 +185,13 @@ def report_outcomes(outcomes, what: str, cancelled_after: int | None = None) -> 
                 "{n} of {total} failed ({symbols}); their stored data are unchanged.",
                 n=len(failures),
                 total=len(outcomes),
-                symbols=", ".join(o.symbol for o in failures),
+                symbols=escape_markdown(", ".join(o.symbol for o in failures)),
             ),
         )
     elif not skipped:
-        ui.flash("success", t("Fetched {n} series ({what}).", n=len(ok), what=what))
+        ui.flash(
+            "success", t("Fetched {n} series ({what}).", n=len(ok), what=escape_markdown(what))
+        )
 
 
 def list_then_fetch(key: str, label: str, load, what: str, left, right) -> None:
@@ -191,7 +202,7 @@ def list_then_fetch(key: str, label: str, load, what: str, left, right) -> None:
             st.session_state[key] = load()
         except DataSourceError as error:
             st.session_state.pop(key, None)
-            right.error(str(error))
+            right.error(escape_markdown(error))
     listing = st.session_state.get(key)
     if listing is not None:
         right.dataframe(listing, hide_index=True, key=f"{key}_table", height=220)
@@ -427,23 +438,27 @@ uploads = st.file_uploader(
     key=f"import_files_{st.session_state.get('import_round', 0)}",
 )
 parsed = []
-for upload in uploads or []:
+uploads = uploads or []
+repeated_names = {u.name for u in uploads if sum(o.name == u.name for o in uploads) > 1}
+for position, upload in enumerate(uploads, start=1):
+    # Two uploads may share a file name: widgets are keyed by the upload, never by its name.
+    shown_name = f"{upload.name} (#{position})" if upload.name in repeated_names else upload.name
     stem = upload.name.rsplit(".", 1)[0]
     symbol = st.text_input(
-        t("Series name for {name}", name=upload.name),
+        t("Series name for {name}", name=escape_markdown(shown_name)),
         value=stem,
-        key=f"import_symbol_{upload.name}",
+        key=f"import_symbol_{upload.file_id}",
     )
     try:
         check_file_size(upload.size, f"file {upload.name}")  # before reading it into memory
         bars = parse_price_file(upload.getvalue(), upload.name, symbol, date_format or None)
     except DataSourceError as error:
-        st.error(str(error))
+        st.error(escape_markdown(error))
         continue
     st.caption(
         t(
             "{name}: {rows:,} rows, {first} to {last}",
-            name=upload.name,
+            name=escape_markdown(shown_name),
             rows=len(bars),
             first=f"{bars['date'].iloc[0]:%Y-%m-%d}",
             last=f"{bars['date'].iloc[-1]:%Y-%m-%d}",
@@ -467,34 +482,37 @@ for upload in uploads or []:
             else ""
         )
     )
-    st.dataframe(bars.head(5), hide_index=True, key=f"import_preview_{upload.name}")
-    parsed.append((upload.name, bars))
-first_file: dict[str, str] = {}
+    st.dataframe(bars.head(5), hide_index=True, key=f"import_preview_{upload.file_id}")
+    parsed.append((shown_name, bars))
+# Two files under one series name: saving both would silently replace the first (the CLI
+# refuses too); nothing is saved until every series name is distinct.
+files_by_series: dict[str, list[str]] = {}
 for name, bars in parsed:
-    series = bars["symbol"].iloc[0]
-    if series in first_file:
-        st.error(
-            t(
-                "{first} and {second} both give the series name {symbol}: give each file its "
-                "own series name.",
-                first=first_file[series],
-                second=name,
-                symbol=series,
-            )
+    files_by_series.setdefault(bars["symbol"].iloc[0], []).append(name)
+clashes = {series: names for series, names in files_by_series.items() if len(names) > 1}
+for series, names in clashes.items():
+    st.error(
+        t(
+            "Series name {series} is given to {files}: one would overwrite the other. Give "
+            "each file its own series name; nothing is saved until they differ.",
+            series=escape_markdown(series),
+            files=escape_markdown(" and ".join(names)),
         )
-        parsed = []  # nothing is saved while two files would overwrite each other
-        break
-    first_file[series] = name
-if parsed and st.button(t("Save {n} file(s) to the store", n=len(parsed)), key="import_save"):
+    )
+if (
+    parsed
+    and not clashes
+    and st.button(t("Save {n} file(s) to the store", n=len(parsed)), key="import_save")
+):
     for name, bars in parsed:
         rows = store.write(FetchResult(bars, "import", f"file {name}"), merge=False)
         ui.flash(
             "success",
             t(
                 "{symbol}: {rows:,} rows stored from {name}",
-                symbol=bars["symbol"].iloc[0],
+                symbol=escape_markdown(bars["symbol"].iloc[0]),
                 rows=rows,
-                name=name,
+                name=escape_markdown(name),
             ),
         )
     flash_quarantined()
@@ -508,14 +526,15 @@ if stored_symbols:
     ui.keep_valid("delete_symbol", stored_symbols)
     victim = st.selectbox(t("Series"), stored_symbols, format_func=ui.label, key="delete_symbol")
     confirmed = st.checkbox(
-        t("Yes, delete {name} and its stored rows", name=ui.label(victim)), key="delete_confirm"
+        t("Yes, delete {name} and its stored rows", name=escape_markdown(ui.label(victim))),
+        key="delete_confirm",
     )
     if st.button(
         t("Remove from the store"), key="delete_button", type="secondary", disabled=not confirmed
     ):
         store.delete(victim)
         ui.live_symbols().discard(victim)
-        ui.flash("success", t("Removed {name}.", name=victim))
+        ui.flash("success", t("Removed {name}.", name=escape_markdown(victim)))
         st.session_state.pop("delete_confirm", None)
         st.rerun()
 

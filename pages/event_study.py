@@ -19,6 +19,7 @@ from data_sources.instruments import (
 from data_sources.trading_calendar import all_sessions
 from pages import charts, ui
 from pages.i18n import t
+from pages.text import escape_markdown, markdown_link
 
 ui.run_through_app()
 
@@ -90,7 +91,7 @@ if not chosen_ids:
 chosen = measures[measures["id"].isin(chosen_ids)].sort_values("event_session")
 for row in chosen.itertuples():
     with st.container(border=True):
-        st.markdown(f"**{row.title_en}** · {row.title_zh}")
+        st.markdown(f"**{escape_markdown(row.title_en)}** · {escape_markdown(row.title_zh)}")
         st.caption(
             t(
                 "Announced {date} ({timing}) → event session t0 **{t0}** · {theme} · segments: "
@@ -99,10 +100,10 @@ for row in chosen.itertuples():
                 timing=ui.timing_label(row.timing),
                 t0=f"{row.event_session:%Y-%m-%d}",
                 theme=ui.theme_name(row.theme),
-                segments=", ".join(row.segments) or "—",
+                segments=escape_markdown(", ".join(row.segments)) or "—",
                 confidence=t(row.confidence),
             )
-            + (f" · [{t('source')}]({row.source_url})" if row.source_url else "")
+            + (f" · {markdown_link(t('source'), row.source_url)}" if row.source_url else "")
         )
 
 segment_defaults = [
@@ -234,7 +235,7 @@ if constant_mean_for:
     st.caption(
         t(
             "Market-wide, measured with the constant-mean model: {names}.",
-            names=", ".join(ui.label(s) for s in constant_mean_for),
+            names=escape_markdown(", ".join(ui.label(s) for s in constant_mean_for)),
         )
     )
 try:
@@ -251,7 +252,9 @@ try:
         as_events, others, all_sessions(), spec.event_window, overlap_how
     )
     for note in overlap_notes:
-        (st.warning if overlap_how == "warn" else st.info)(note, icon=":material/layers:")
+        (st.warning if overlap_how == "warn" else st.info)(
+            escape_markdown(note), icon=":material/layers:"
+        )
     if not events:
         st.info(
             t(
@@ -265,7 +268,7 @@ try:
             instruments, market, events, spec, constant_mean_for, placebo_draws=PLACEBO_DRAWS
         )
 except (EventStudyInputError, DataSourceError) as error:
-    st.error(t("Cannot run this study: {error}", error=error))
+    st.error(t("Cannot run this study: {error}", error=escape_markdown(error)))
     st.stop()
 
 metadata = ui.study_metadata(spec, instruments, market)
@@ -397,7 +400,7 @@ else:
             "degrees of freedom under the market model (L1 − 1 otherwise). *** p<0.01, "
             "** p<0.05, * p<0.10. "
         )
-        + metadata["method"]
+        + escape_markdown(metadata["method"])
     )
     with st.expander(t("Daily abnormal returns")):
         st.dataframe(result.abnormal_returns, hide_index=True, width="stretch", key="study_ar")

@@ -43,7 +43,6 @@ ZH: dict[str, str] = {
         "除非打开此项，事件研究不纳入这类措施。"
     ),
     "Data mode: **{mode}**": "数据模式：**{mode}**",
-    "Data directory: `{path}`": "数据目录：`{path}`",
     "The local store was empty, so it was filled with {n} SYNTHETIC demo series (no network "
     "needed). Fetch real data from akshare or import your own files on the **Data** page.": (
         "本地存储为空，已填入 {n} 条合成演示（SYNTHETIC）序列（无需联网）。"
@@ -54,7 +53,6 @@ ZH: dict[str, str] = {
         "**合成演示数据 SYNTHETIC DEMO DATA** — 数据模式：{mode}。演示价格为模拟值，并非市场数据；"
         "由其生成的每个图表、表格和CSV都标注为合成数据。"
     ),
-    "URL parameter `{param}={raw}` was ignored: {error}.": "已忽略网址参数 `{param}={raw}`：{error}。",
     "{value!r} is not one of the choices": "{value!r} 不是可选项之一",
     "write two whole numbers separated by a comma, e.g. -5,5": "请写两个用逗号分隔的整数，如 -5,5",
     "both numbers must lie in {low}…{high}, the first ≤ the second": (
@@ -370,7 +368,6 @@ ZH: dict[str, str] = {
     "akshare": "akshare",
     "imported file": "导入的文件",
     "—": "—",
-    "{rows:,} rows in {n} series · store: `{root}`": "{n} 条序列共 {rows:,} 行 · 存储：`{root}`",
     "Cancel": "取消",
     "Starting…": "正在开始…",
     "{name}: {fetched:,} rows fetched from {start}, {stored:,} stored": (
@@ -672,3 +669,16 @@ _GLOSSARY_ZH = {
     "data_vintage": "元数据：每条序列的来源及获取时间",
 }
 ZH.update({COLUMN_GLOSSARY[column]: text for column, text in _GLOSSARY_ZH.items()})
+# -- issue 11, hostile content in the dashboard (user text shown as text, uploads, language) --
+ZH.update(
+    {
+        "Data directory: {path}": "数据目录：{path}",
+        "URL parameter {setting} was ignored: {error}.": "已忽略网址参数 {setting}：{error}。",
+        "{rows:,} rows in {n} series · store: {root}": "{n} 条序列共 {rows:,} 行 · 存储：{root}",
+        "Series name {series} is given to {files}: one would overwrite the other. Give each "
+        "file its own series name; nothing is saved until they differ.": (
+            "序列名 {series} 同时给了 {files}：一个会覆盖另一个。请为每个文件取不同的序列名；"
+            "在它们不同之前不保存任何文件。"
+        ),
+    }
+)

@@ -6,6 +6,7 @@ import streamlit as st
 from analysis.study import closes_wide
 from pages import charts, ui
 from pages.i18n import t
+from pages.text import escape_markdown
 
 ui.run_through_app()
 st.title(t("Overview"))
@@ -110,14 +111,14 @@ for measure_id in dict.fromkeys(picked):
         continue
     row = by_id.loc[measure_id]
     with st.container(border=True):
-        st.markdown(f"**{row['title_en']}** · {row['title_zh']}")
+        st.markdown(f"**{escape_markdown(row['title_en'])}** · {escape_markdown(row['title_zh'])}")
         st.caption(
             t(
                 "Announced {date} → t0 {t0} · {theme} · segments: {segments}",
                 date=f"{row['announcement_date']:%Y-%m-%d}",
                 t0=f"{row['event_session']:%Y-%m-%d}",
                 theme=ui.theme_name(row["theme"]),
-                segments=", ".join(row["segments"]) or "—",
+                segments=escape_markdown(", ".join(row["segments"])) or "—",
             )
         )
         link_left, link_right = st.columns(2)

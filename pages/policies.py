@@ -10,6 +10,7 @@ from data_sources import catalogue as cat
 from data_sources.trading_calendar import TIMINGS, all_sessions
 from pages import ui
 from pages.i18n import t
+from pages.text import escape_markdown, markdown_link
 
 ui.run_through_app()
 
@@ -95,7 +96,8 @@ overlap_total = overlap_counts(dated_events, all_sessions(), OVERLAP_WINDOW)
 def overlap_text(measure_id: str) -> str:
     shown = overlaps.get(measure_id, [])
     hidden = overlap_total.get(measure_id, 0) - len(shown)
-    return ", ".join(shown) + (t(" … and {n} more", n=hidden) if hidden > 0 else "")
+    text = ", ".join(escape_markdown(measure) for measure in shown)
+    return text + (t(" … and {n} more", n=hidden) if hidden > 0 else "")
 
 
 if measures.empty:
@@ -162,7 +164,12 @@ else:
     asked = st.session_state.get("policy_detail")
     if asked is not None and asked not in by_id.index:
         del st.session_state["policy_detail"]
-        st.info(t("Measure {id!r} is hidden by the filters above; showing another.", id=asked))
+        st.info(
+            t(
+                "Measure {id!r} is hidden by the filters above; showing another.",
+                id=escape_markdown(asked),
+            )
+        )
     chosen = st.selectbox(
         t("Measure"),
         list(measures["id"]),
@@ -175,14 +182,16 @@ else:
     m = by_id.loc[chosen]
     theme_row = cat.themes().set_index("id").loc[m["theme"]]
     with st.container(border=True):
-        st.markdown(f"#### {m['title_en']}\n##### {m['title_zh']}")
+        st.markdown(
+            f"#### {escape_markdown(m['title_en'])}\n##### {escape_markdown(m['title_zh'])}"
+        )
         left, right = st.columns(2)
         with left:
             st.markdown(
                 t("**Communiqué task {n}**", n=int(m["task"]))
                 + f" — {theme_row['name_en']} · {theme_row['name_zh']}  \n"
                 + t("Key phrase")
-                + f": 「{m['key_phrase'] or theme_row['key_phrase']}」"
+                + f": 「{escape_markdown(m['key_phrase'] or theme_row['key_phrase'])}」"
             )
             if m["secondary_themes"]:
                 st.markdown(
@@ -224,9 +233,9 @@ else:
                 )
             )
             if m["source_url"]:
-                st.markdown(t("Source") + f": [{m['source_url'][:70]}]({m['source_url']})")
+                st.markdown(t("Source") + ": " + markdown_link(m["source_url"], m["source_url"]))
             if m["note"]:
-                st.caption(m["note"])
+                st.caption(escape_markdown(m["note"]))
             if overlaps.get(chosen):
                 st.warning(t("Event window [-5, +5] overlaps: ") + overlap_text(chosen))
             if pd.notna(m["event_session"]):
@@ -323,9 +332,13 @@ with tab_add, st.form("add_measure", clear_on_submit=False):
         try:
             cat.add_user_measures([row], "form", row_labels=["the form"])
         except cat.CatalogueError as error:
-            st.error(t("Not added:") + "\n\n" + "\n".join(f"- {p}" for p in error.problems))
+            st.error(
+                t("Not added:")
+                + "\n\n"
+                + "\n".join(f"- {escape_markdown(p)}" for p in error.problems)
+            )
         else:
-            ui.flash("success", t("Added measure {id}.", id=new_id))
+            ui.flash("success", t("Added measure {id}.", id=escape_markdown(new_id)))
             st.rerun()
 
 with tab_import:
@@ -351,11 +364,11 @@ with tab_import:
             st.error(
                 t(
                     "{name}: {n} problem(s); nothing imported.",
-                    name=upload.name,
+                    name=escape_markdown(upload.name),
                     n=len(error.problems),
                 )
                 + "\n\n"
-                + "\n".join(f"- {p}" for p in error.problems[:50])
+                + "\n".join(f"- {escape_markdown(p)}" for p in error.problems[:50])
             )
         else:
             st.dataframe(
@@ -369,11 +382,15 @@ with tab_import:
                 try:
                     cat.add_user_measures(rows, upload.name, row_labels=labels)
                 except cat.CatalogueError as error:  # changed since the preview
-                    st.error("\n".join(error.problems))
+                    st.error("  \n".join(escape_markdown(p) for p in error.problems))
                 else:
                     ui.flash(
                         "success",
-                        t("Added {n} measure(s) from {name}.", n=len(preview), name=upload.name),
+                        t(
+                            "Added {n} measure(s) from {name}.",
+                            n=len(preview),
+                            name=escape_markdown(upload.name),
+                        ),
                     )
                     st.session_state["measures_round"] = (
                         st.session_state.get("measures_round", 0) + 1
@@ -441,7 +458,7 @@ with tab_mine:
             try:
                 cat.remove_user_measure(victim)
             except cat.CatalogueError as error:  # the file cannot be read: nothing is written
-                st.error("\n".join(error.problems))
+                st.error(escape_markdown("; ".join(error.problems)))
             else:
-                ui.flash("success", t("Removed {name}.", name=victim))
+                ui.flash("success", t("Removed {name}.", name=escape_markdown(victim)))
                 st.rerun()

@@ -24,6 +24,7 @@ from data_sources.instruments import display_name
 from data_sources.store import Store
 from data_sources.trading_calendar import all_sessions, calendar_version, inferred_segments
 from pages.i18n import LANGUAGES, language, t
+from pages.text import code, escape_markdown
 
 #: Okabe–Ito colour-blind-safe palette, one colour per communiqué task (T9 grey).
 THEME_COLOURS = {
@@ -121,7 +122,12 @@ def catalogue() -> pd.DataFrame:
     try:
         return _catalogue(version)
     except catalogue_module.CatalogueError as error:
-        st.error(t("Your measures file could not be loaded and is left out: {error}", error=error))
+        st.error(
+            t(
+                "Your measures file could not be loaded and is left out: {error}",
+                error=escape_markdown(error),
+            )
+        )
         return catalogue_module.shipped_catalogue().copy()
 
 
@@ -158,9 +164,8 @@ def sidebar() -> None:
             format_func=LANGUAGES.get,
             key="language",
             selection_mode="single",
+            on_change=_keep_a_language,
         )
-        if st.session_state.get("language") is None:  # a click on the chosen one unselects it
-            st.session_state["language"] = "en"
         st.multiselect(
             t("Policy themes (communiqué tasks)"),
             options=list(themes["id"]),
@@ -185,7 +190,14 @@ def sidebar() -> None:
         write_to_url("unverified", "1" if include_unverified() else None)
         mode = current_mode()
         st.caption(t("Data mode: **{mode}**", mode=mode_label(mode)))
-        st.caption(t("Data directory: `{path}`", path=data_dir()))
+        st.caption(t("Data directory: {path}", path=code(data_dir())))
+
+
+def _keep_a_language() -> None:
+    """A click on the chosen language unselects it (value None): keep the language shown.
+    A callback runs before the widget is drawn, the only time its value may be assigned."""
+    if st.session_state.get("language") is None:
+        st.session_state["language"] = st.session_state.get("_language_shown") or "en"
 
 
 #: Widgets whose option labels depend on the language (format_func): after a switch their
@@ -439,12 +451,12 @@ def seed_from_url(key: str, param: str, *, options=None, multi=False, parse=str,
         if check is not None:
             check(value)
     except (ValueError, TypeError, IndexError) as error:
+        # The value and the reason (which may quote it) are text, never markdown.
         url_problems().append(
             t(
-                "URL parameter `{param}={raw}` was ignored: {error}.",
-                param=param,
-                raw=raw,
-                error=error,
+                "URL parameter {setting} was ignored: {error}.",
+                setting=code(f"{param}={raw}"),
+                error=escape_markdown(error),
             )
         )
         return

@@ -10,6 +10,7 @@ import pytest
 from data_sources.catalogue import load_catalogue
 from data_sources.errors import DataSourceError
 from tests.apptest_helpers import PAGES, dataframe_at, download_bytes, goto
+from tests.markdown_render import shown
 
 
 def test_every_page_runs_with_the_synthetic_banner(app):
@@ -80,7 +81,7 @@ def test_failed_fetch_is_named_and_keeps_stored_data(app, monkeypatch):
     app.multiselect(key="fetch_symbols_all").select("399006.SZ ChiNext Index").run()
     app.button(key="fetch_button").click().run()
     assert not app.exception
-    assert any("1 of 1 failed" in e.value for e in app.error)
+    assert any("1 of 1 failed" in shown(e.value) for e in app.error)
     after = dataframe_at(app, 0)
     row = after[after["name"] == "399006.SZ ChiNext Index"].iloc[0]
     assert row["rows"] == before[before["name"] == "399006.SZ ChiNext Index"].iloc[0]["rows"]
@@ -112,9 +113,9 @@ def test_import_saves_a_good_file_and_names_what_is_wrong_in_a_bad_one(app):
         [("my_fund.csv", good, "text/csv"), ("broken.csv", bad, "text/csv")]
     ).run()
     assert not app.exception
-    assert any("file broken.csv: row 3, column 'close'" in e.value for e in app.error)
+    assert any("file broken.csv: row 3, column 'close'" in shown(e.value) for e in app.error)
     app.button(key="import_save").click().run()
-    assert any("my_fund: 3 rows stored from my_fund.csv" in s.value for s in app.success)
+    assert any("my_fund: 3 rows stored from my_fund.csv" in shown(s.value) for s in app.success)
     table = dataframe_at(app, 0)
     row = table[table["name"] == "my_fund"].iloc[0]
     assert row["mode"] == "imported file" and row["rows"] == 3
@@ -162,7 +163,7 @@ def test_add_a_measure_in_the_form_then_remove_it(app, data_dir):
     submit = [b for b in app.button if getattr(b, "label", "") == "Add measure"][0]
     submit.click().run()
     assert not app.exception
-    assert any("Added measure my-test-measure" in s.value for s in app.success)
+    assert any("Added measure my-test-measure" in shown(s.value) for s in app.success)
     assert (data_dir / "catalogue" / "user_measures.yaml").exists()
     app.text_input(key="policies_search").input("测试").run()
     row = dataframe_at(app, 0).iloc[0]
@@ -170,7 +171,7 @@ def test_add_a_measure_in_the_form_then_remove_it(app, data_dir):
     assert row["event_session"] == pd.Timestamp("2024-10-14")  # Saturday → Monday
     app.selectbox(key="remove_measure").select("my-test-measure").run()
     app.button(key="remove_measure_button").click().run()
-    assert any("Removed my-test-measure" in s.value for s in app.success)
+    assert any("Removed my-test-measure" in shown(s.value) for s in app.success)
 
 
 def test_form_errors_name_the_field_and_add_nothing(app, data_dir):
@@ -179,7 +180,7 @@ def test_form_errors_name_the_field_and_add_nothing(app, data_dir):
     submit = [b for b in app.button if getattr(b, "label", "") == "Add measure"][0]
     submit.click().run()
     assert not app.exception
-    message = " ".join(e.value for e in app.error)
+    message = " ".join(shown(e.value) for e in app.error)
     assert "field 'id'" in message and "field 'title_zh': missing" in message
     assert "field 'announcement_date': missing" in message
     assert not (data_dir / "catalogue" / "user_measures.yaml").exists()
@@ -194,11 +195,11 @@ def test_import_measures_validates_everything_first(app, data_dir):
     ).encode()
     app.file_uploader(key="import_measures_0").set_value(("m.csv", bad, "text/csv")).run()
     assert not app.exception
-    assert any("line 3 (broken), field 'theme'" in e.value for e in app.error)
+    assert any("line 3 (broken), field 'theme'" in shown(e.value) for e in app.error)
     good = bad.decode().replace("T99", "T2").encode()
     app.file_uploader(key="import_measures_0").set_value(("m.csv", good, "text/csv")).run()
     app.button(key="import_measures_save").click().run()
-    assert any("Added 2 measure(s) from m.csv" in s.value for s in app.success)
+    assert any("Added 2 measure(s) from m.csv" in shown(s.value) for s in app.success)
     exported = pd.read_csv(io.BytesIO(download_bytes(app, "export_csv")), encoding="utf-8-sig")
     assert {"fine-one", "broken"} <= set(exported["id"])
     assert exported.set_index("id").at["broken", "origin"] == "user"
@@ -208,7 +209,7 @@ def test_import_measures_validates_everything_first(app, data_dir):
 def test_overlap_merge_and_market_wide_rule_in_the_study(app):
     goto(app, "pages/event_study.py")
     app.multiselect(key="study_measures").set_value(["sept-2024-package"]).run()
-    assert any("politburo-lift-market-2024" in w.value for w in app.warning)  # default: warn
+    assert any("politburo-lift-market-2024" in shown(w.value) for w in app.warning)  # default: warn
     instruments_key = "study_instruments_sept-2024-package"
     app.multiselect(key=instruments_key).set_value(["000001.SH", "399975.SZ"]).run()
     results = dataframe_at(app, 0).set_index("name")
@@ -225,7 +226,7 @@ def test_overlap_merge_and_market_wide_rule_in_the_study(app):
     assert set(summary["event_id"]) == {"sept-2024-package+politburo-lift-market-2024"}
     assert "overlapping windows: merge" in summary["method"].iloc[0]
     app.radio(key="study_overlap").set_value("drop").run()
-    assert any("dropped" in i.value for i in app.info)
+    assert any("dropped" in shown(i.value) for i in app.info)
 
 
 def test_single_measure_study_shows_tests_and_a_placebo(app):
@@ -304,7 +305,7 @@ def test_every_listed_creit_is_listed_and_fetched_over_intercepted_http(app, mon
         assert listed["symbol"].tolist() == ["180999.SZ", "508000.SH"]
         app.button(key="creits_fetch").click().run()
     assert not app.exception
-    assert any("Fetched 2 series (every listed C-REIT)" in s.value for s in app.success)
+    assert any("Fetched 2 series (every listed C-REIT)" in shown(s.value) for s in app.success)
     coverage = Store().coverage().set_index("symbol")
     assert coverage.at["180999.SZ", "source"] == "akshare"
     assert coverage.at["180999.SZ", "rows"] == 2
@@ -326,7 +327,9 @@ def test_a_cancelled_refresh_says_what_was_stored(app):
     }
     app.run()
     assert not app.exception
-    assert any("Cancelled selected instruments: 1 of 5 series stored" in e.value for e in app.error)
+    assert any(
+        "Cancelled selected instruments: 1 of 5 series stored" in shown(e.value) for e in app.error
+    )
     assert "refresh_running" not in app.session_state
 
 
@@ -374,8 +377,8 @@ def test_a_bad_url_parameter_gives_a_clear_message(app, param, value, message):
     app.query_params[param] = value
     goto(app, "pages/event_study.py")
     assert not app.exception
-    warnings = [w.value for w in app.warning if "URL parameter" in w.value]
-    assert warnings and f"`{param}={value}`" in warnings[0] and message in warnings[0]
+    warnings = [shown(w.value) for w in app.warning if "URL parameter" in shown(w.value)]
+    assert warnings and f"{param}={value}" in warnings[0] and message in warnings[0]
     assert app.get_by_key("study_window")  # the page still works, on its defaults
 
 
@@ -458,7 +461,7 @@ def test_removing_a_series_needs_a_confirmation(app):
     app.button(key="delete_button").click().run()
     assert not app.exception
     assert "399006.SZ" not in Store().symbols()
-    assert any("Removed 399006.SZ" in s.value for s in app.success)
+    assert any("Removed 399006.SZ" in shown(s.value) for s in app.success)
 
 
 def test_measures_by_theme_and_instruments_by_segment(app):

@@ -7,6 +7,7 @@ Skipped when /usr/bin/chromium or the playwright package is missing (``.ci/run``
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -52,8 +53,40 @@ def _cjk_font_installed() -> bool:
     return bool(listed.strip())
 
 
+def wait_until_drawn(page) -> None:
+    """Wait until the script run has finished (the status widget goes away) and every Plotly
+    chart has drawn its SVG: conditions, never a fixed pause."""
+    page.wait_for_function(
+        """() => document.querySelector('[data-testid="stApp"]')
+                ?.getAttribute('data-test-script-state') === 'notRunning'
+            && !document.querySelector('[data-testid="stStatusWidget"]')
+            && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                .every(chart => chart.querySelector('svg.main-svg'))""",
+        timeout=60_000,
+    )
+
+
+def click_and_wait_for_rerun(page, target) -> None:
+    """Click ``target`` and wait until the script run it starts has finished: the app's run
+    state is watched from before the click, so a quick run is not missed."""
+    page.evaluate(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            window.__policylensRuns = 0;
+            new MutationObserver(() => {
+                if (app.getAttribute('data-test-script-state') === 'running') {
+                    window.__policylensRuns += 1;
+                }
+            }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+        }"""
+    )
+    target.click()
+    page.wait_for_function("() => window.__policylensRuns > 0", timeout=60_000)
+    wait_until_drawn(page)
+
+
 def test_every_page_renders_without_exception_in_chromium(server):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     # Chinese titles render as glyphs only with a CJK font (Debian fonts-noto-cjk, which
     # .ci/run installs); without one the screenshots would show empty boxes.
@@ -78,18 +111,14 @@ def test_every_page_renders_without_exception_in_chromium(server):
         for path, title in PAGES.items():
             page.goto(f"{server}/{path}")
             page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
-            # wait until the script run has finished (the status widget goes away)
-            page.wait_for_function(
-                "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-            )
-            page.wait_for_timeout(1500)  # let charts finish drawing for the screenshot
+            wait_until_drawn(page)
             page.screenshot(path=str(SCREENSHOTS / f"{path}.png"), full_page=True)
             assert page.locator('[data-testid="stException"]').count() == 0, path
-            assert page.get_by_text("SYNTHETIC DEMO DATA", exact=False).first.is_visible(), path
-            assert page.get_by_text("Policy themes (communiqué tasks)").is_visible(), path
+            expect(page.get_by_text("SYNTHETIC DEMO DATA", exact=False).first).to_be_visible()
+            expect(page.get_by_text("Policy themes (communiqué tasks)")).to_be_visible()
             if path == "policies":  # Chinese titles are on the page, drawn with the CJK font
                 heading = page.locator("h5", has_text="沪深300股指期权及ETF期权上市交易")
-                assert heading.is_visible()
+                expect(heading).to_be_visible()
         browser.close()
     assert set(PAGES) <= {p.stem for p in SCREENSHOTS.glob("*.png")}
 
@@ -97,7 +126,7 @@ def test_every_page_renders_without_exception_in_chromium(server):
 def test_language_switch_keeps_every_choice(server):
     """Switching to 中文 and back relabels every widget and keeps what was chosen (the browser
     identifies options by label, so this is checked in a real browser)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -107,18 +136,227 @@ def test_language_switch_keeps_every_choice(server):
         page.goto(f"{server}/event_study?model=constant-mean&window=-3,3")
         page.get_by_role("heading", name="Event study", exact=True).wait_for(timeout=60_000)
         checked = page.locator('[data-testid="stRadio"] input[type="radio"]:checked')
-        page.wait_for_timeout(1500)
-        assert checked.count() == 2  # model and overlap handling
+        # the radios render one after the other: wait for both, however slow the machine
+        expect(checked).to_have_count(2, timeout=60_000)  # model and overlap handling
         page.get_by_text("中文", exact=True).first.click()
         page.get_by_role("heading", name="事件研究", exact=True).wait_for(timeout=60_000)
-        page.wait_for_timeout(2000)
+        wait_until_drawn(page)
+        expect(checked).to_have_count(2, timeout=60_000)  # none lost its choice on relabelling
         assert page.locator('[data-testid="stException"]').count() == 0
-        assert checked.count() == 2, "a radio lost its choice when the labels changed"
-        assert page.get_by_text("常数均值", exact=True).first.is_visible()
-        assert "lang=zh" in page.url and "model=constant-mean" in page.url
+        expect(page.get_by_text("常数均值", exact=True).first).to_be_visible()
+        expect(page).to_have_url(
+            re.compile(r"lang=zh.*model=constant-mean|model=constant-mean.*lang=zh")
+        )
         page.screenshot(path=str(SCREENSHOTS / "event_study_zh.png"), full_page=True)
         page.get_by_text("English", exact=True).first.click()
         page.get_by_role("heading", name="Event study", exact=True).wait_for(timeout=60_000)
-        page.wait_for_timeout(1500)
-        assert checked.count() == 2 and "lang=" not in page.url
+        wait_until_drawn(page)
+        expect(checked).to_have_count(2, timeout=60_000)
+        expect(page).not_to_have_url(re.compile("lang="))
         browser.close()
+
+
+def _launch(playwright):
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    )
+
+
+def test_clicking_the_chosen_language_twice_keeps_every_page_working(server):
+    """A click on the selected language unselects it in the segmented control; that once
+    raised StreamlitWidgetAlreadyInstantiatedError and no page rendered (issue 11 item 13)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = _launch(playwright)
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        page.goto(f"{server}/policies")
+        page.get_by_role("heading", name="Policy measures", exact=True).wait_for(timeout=60_000)
+        wait_until_drawn(page)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        for _ in range(2):
+            click_and_wait_for_rerun(page, sidebar.get_by_text("English", exact=True))
+            expect(page.get_by_role("heading", name="Policy measures", exact=True)).to_be_visible()
+            expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+        sidebar.get_by_text("中文", exact=True).click()
+        page.get_by_role("heading", name="政策措施", exact=True).wait_for(timeout=60_000)
+        for _ in range(2):
+            click_and_wait_for_rerun(page, sidebar.get_by_text("中文", exact=True))
+            expect(page.get_by_role("heading", name="政策措施", exact=True)).to_be_visible()
+            expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+        expect(page).to_have_url(re.compile("lang=zh"))
+        browser.close()
+
+
+class _OutsideHost:
+    """A second local HTTP server standing in for an outside host: it logs every request."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        self.requests: list[str] = []
+        requests = self.requests
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the http.server API)
+                requests.append(self.path)
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def outside_host():
+    host = _OutsideHost()
+    yield host
+    host.close()
+
+
+def _hostile_measures(outside: str) -> list[dict]:
+    """Measures whose one-line texts carry markdown images, HTML, links and LaTeX aimed at
+    ``outside`` (they pass the catalogue's validation: no line breaks, clean source URLs)."""
+    title = (
+        f'Cut $5 to $3 ![x]({outside}/title.png) <img src="{outside}/img.png"> '
+        f'<a href="{outside}/a">click</a> $\\color{{red}}{{red}}$'
+    )
+    common = {
+        "announcement_date": "2021-03-01",
+        "timing": "before_open",
+        "theme": "T2",
+        "segments": ["CHN"],
+        "confidence": "verified",
+        "source_url": "https://www.csrc.gov.cn/csrc/c100028/common_list.shtml",
+    }
+    return [
+        {
+            **common,
+            "id": "hostile-title",
+            "title_en": title,
+            "title_zh": f"标题 ![z]({outside}/zh.png)",
+            "key_phrase": f"![k]({outside}/key.png) **k**",
+            "note": f"# note ![n]({outside}/note.png) <img src={outside}/note2.png> $x^2$",
+        },
+        {
+            **common,
+            "id": "hostile-second",
+            "announcement_date": "2021-06-01",
+            "title_en": f"[Session expired, log in again]({outside}/login)",
+            "title_zh": f"<a href='{outside}/zh'>登录</a>",
+            "note": f"\\color{{red}}{{x}} :red[alert] ![n]({outside}/n2.png)",
+        },
+    ]
+
+
+@pytest.fixture
+def hostile_server(tmp_path, outside_host):
+    import yaml
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    pytest.importorskip("playwright.sync_api")
+    catalogue = tmp_path / "data" / "catalogue"
+    catalogue.mkdir(parents=True)
+    outside = f"http://127.0.0.1:{outside_host.port}"
+    (catalogue / "user_measures.yaml").write_text(
+        yaml.safe_dump(_hostile_measures(outside), allow_unicode=True), encoding="utf-8"
+    )
+    with open(tmp_path / "streamlit.log", "w") as log:
+        try:
+            with streamlit_server.running(tmp_path / "data", log) as url:
+                yield url
+        except RuntimeError as error:
+            pytest.fail(f"{error}: {(tmp_path / 'streamlit.log').read_text()}")
+
+
+#: Any element pointing at the outside host (an image, a link, in HTML or in Plotly's SVG).
+_POINTING_OUTSIDE = """port => [...document.querySelectorAll('*')].filter(element =>
+    ['src', 'href', 'xlink:href', 'srcset', 'style'].some(name =>
+        (element.getAttribute(name) || '').includes(':' + port))).length"""
+
+
+def test_hostile_measure_text_loads_nothing_from_an_outside_host(hostile_server, outside_host):
+    """Item 9: titles, notes and key phrases with images, HTML, links and LaTeX are shown as
+    text on every page; the browser asks no host but the app's for anything."""
+    from playwright.sync_api import expect, sync_playwright
+
+    app_host = hostile_server.split("//", 1)[1]
+    port = outside_host.port
+    outside = f"http://127.0.0.1:{port}"
+    with sync_playwright() as playwright:
+        browser = _launch(playwright)
+        page = browser.new_page(viewport={"width": 1400, "height": 2600})
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
+        visits = {
+            "overview": "Overview",
+            "policies?measure=hostile-title": "Policy measures",
+            "event_study?measures=hostile-title,hostile-second": "Event study",
+            "themes": "Themes × segments",
+            "data": "Data",
+            "method": "Method",
+            "policies?measure=hostile-second": "Policy measures",
+        }
+        for path, title in visits.items():
+            page.goto(f"{hostile_server}/{path}")
+            page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
+            wait_until_drawn(page)
+            expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+            assert page.evaluate(_POINTING_OUTSIDE, port) == 0, path
+            if path == "data":  # an upload whose file name carries an image and HTML
+                page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+                    files=[
+                        {
+                            "name": f"![u]({outside}/u.png) <img src={outside}/v.png> $5.csv",
+                            "mimeType": "text/csv",
+                            "buffer": b"date,close\n2024-09-23,1.1\n2024-09-24,1.2\n",
+                        }
+                    ]
+                )
+                page.get_by_text("Series name for ![u](", exact=False).wait_for(timeout=60_000)
+                wait_until_drawn(page)
+                assert page.evaluate(_POINTING_OUTSIDE, port) == 0, "upload file name"
+            if path.startswith("policies?measure=hostile-title"):
+                # the title is there, as the text the user typed
+                expect(page.get_by_text("Cut $5 to $3 ![x](", exact=False).first).to_be_visible()
+                expect(page.get_by_text("# note ![n](", exact=False).first).to_be_visible()
+            if path == "overview":
+                # hover every policy marker: the hover labels show the titles as text
+                markers = page.locator(
+                    '[data-testid="stPlotlyChart"] .scatterlayer .trace .points path'
+                )
+                expect(markers).not_to_have_count(0, timeout=60_000)
+                label = page.locator(".hoverlayer .hovertext")
+                hovered = ""
+                for index in range(markers.count()):
+                    markers.nth(index).hover(force=True)
+                    label.first.wait_for(state="visible", timeout=10_000)
+                    hovered += label.first.text_content()  # SVG text: no inner_text
+                    assert page.evaluate(_POINTING_OUTSIDE, port) == 0
+                    page.mouse.move(1, 1)  # away, so the next hover draws a fresh label
+                    expect(label).to_have_count(0)
+                assert f'<a href="http://127.0.0.1:{port}/a">click</a>' in hovered
+        browser.close()
+    assert outside_host.requests == []
+    others = [url for url in asked if not url.startswith(("data:", "blob:", f"http://{app_host}"))]
+    assert others == [], sorted(set(others))
