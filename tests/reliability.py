@@ -305,7 +305,7 @@ def network_faults_listings() -> Outcome:
                         call()
                     except DataSourceError:
                         pass
-                    except Exception as error:  # noqa: BLE001 - counting what escapes
+                    except Exception as error:  # counting what escapes
                         outcome.crash(f"{name} / {fault}: {type(error).__name__}: {error}")
                     else:
                         outcome.fail(f"{name} / {fault}: no error raised")
@@ -453,7 +453,7 @@ def store_durability(kills: int = 50, seed: int = 7) -> Outcome:
                     if not np.array_equal(closes, np.arange(1.0, 3001)):
                         outcome.rows_lost += 3000
                         outcome.fail(f"{neighbour}: changed")
-            except Exception as error:  # noqa: BLE001 - a store that does not open is a crash
+            except Exception as error:  # a store that does not open is a crash
                 outcome.crash(f"store did not open after a kill: {type(error).__name__}: {error}")
         outcome.notes.append(f"{torn_writes} kills landed mid-write (temporary file left)")
     return outcome
@@ -530,7 +530,7 @@ def _check_export(outcome: Outcome, name: str, content: bytes, chinese: str | No
     try:
         cells = _spreadsheet_cells(content)
         frame = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig")
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         outcome.crash(f"{name}: unreadable: {error}")
         return
     header = cells[0]
@@ -643,7 +643,7 @@ def long_run(interactions: int = 500, seed: int = 20200727) -> Outcome:
             outcome.cases += 1
             try:
                 _random_interaction(app, rng, PAGES, goto)
-            except Exception as error:  # noqa: BLE001 - AppTest could not drive the page
+            except Exception as error:  # AppTest could not drive the page
                 outcome.crash(f"step {step}: {type(error).__name__}: {error}"[:200])
                 app = make_app(patcher, record_downloads=False)  # a fresh session
                 continue
@@ -782,7 +782,7 @@ def _expected(outcome: Outcome, where: str, call: Callable, expected: tuple) -> 
         return call()
     except expected:
         return None
-    except Exception as error:  # noqa: BLE001 - counting what escapes
+    except Exception as error:  # counting what escapes
         outcome.crash(f"{where}: {type(error).__name__}: {error}"[:220])
         return None
 
@@ -1121,7 +1121,7 @@ def url_parameters(cases: int = 30, seed: int = 11) -> Outcome:
             try:
                 app.switch_page(page)
                 app.run()
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:
                 outcome.crash(f"{dict(app.query_params)}: {error}"[:200])
                 continue
             if app.exception:
@@ -1137,5 +1137,5 @@ def _car_windows(state) -> list:
     window = tuple(state["study_window"]) if "study_window" in state else (-5, 5)
     try:
         return list(EventStudySpec(event_window=window, estimation_window=(-250, -31)).windows)
-    except Exception:  # noqa: BLE001 - a window the page itself refuses: offer the default
+    except Exception:  # a window the page itself refuses: offer the default
         return [window]

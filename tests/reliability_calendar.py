@@ -67,7 +67,7 @@ def _event_sessions() -> Outcome:
                     where = f"{source} {day:%Y-%m-%d} {timing}"
                     try:
                         t0 = event_session(day, timing)
-                    except Exception as error:  # noqa: BLE001 - counted, not hidden
+                    except Exception as error:  # counted, not hidden
                         outcome.crash(f"{where}: {type(error).__name__}: {error}")
                         continue
                     if t0 < day or t0 not in sessions:
@@ -110,7 +110,7 @@ def _catalogue_imports() -> Outcome:
                     ):
                         code = main(["catalogue", "import", str(path)])
                     table = load_catalogue().set_index("id")
-                except Exception as error:  # noqa: BLE001
+                except Exception as error:
                     outcome.crash(f"{where}: {type(error).__name__}: {error}")
                     continue
                 if code != 0:
@@ -156,7 +156,7 @@ def _studies() -> Outcome:
                         "MARKET",
                         inferred_sessions=inferred_segments(),
                     )
-                except Exception as error:  # noqa: BLE001
+                except Exception as error:
                     outcome.crash(f"{where}: {type(error).__name__}: {error}")
                     continue
                 if len(result.diagnostics) or result.car_summary.empty:
@@ -265,7 +265,7 @@ def _dashboard() -> Outcome:
                 goto(app, "pages/method.py")
                 if not any("Sessions after" in c.value for c in app.caption):
                     outcome.fail(f"{source}: the Method page states no inferred sessions")
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             outcome.crash(f"{source}: {type(error).__name__}: {error}")
         finally:
             patcher.undo()

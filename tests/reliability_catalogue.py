@@ -115,7 +115,7 @@ def _attempt(outcome: Outcome, where: str, call: Callable[[], object], expected:
         call()
     except expected as error:
         result = error
-    except Exception as error:  # noqa: BLE001 - counting what escapes
+    except Exception as error:  # counting what escapes
         outcome.crash(f"{where}: {type(error).__name__}: {error}"[:220])
         return None
     else:
@@ -219,7 +219,7 @@ def _dashboard_with_damaged_file() -> Outcome:
                     outcome.crash(f"{name}: {app.exception[0].value[:200]}")
                 elif not any("not changed" in error.value for error in app.error):
                     outcome.fail(f"{name}: the form did not say it was refused")
-            except Exception as error:  # noqa: BLE001 - counting what escapes
+            except Exception as error:  # counting what escapes
                 outcome.crash(f"{name}: {type(error).__name__}: {error}"[:220])
             if path.read_bytes() != written:
                 outcome.rows_lost += rows

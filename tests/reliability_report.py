@@ -13,7 +13,15 @@ import argparse
 import logging
 import time
 
-from tests import reliability
+from tests import (
+    reliability,
+    reliability_calendar,
+    reliability_catalogue,
+    reliability_hostile_text,
+    reliability_imports,
+    reliability_store_damage,
+    reliability_study_inputs,
+)
 
 
 def run_all(kills: int, interactions: int, examples: int, url_cases: int) -> list:
@@ -27,6 +35,13 @@ def run_all(kills: int, interactions: int, examples: int, url_cases: int) -> lis
         reliability.concurrent_writers(),
         reliability.export_round_trips(),
         reliability.long_run(interactions),
+        # issue 11: damaged files, hostile content, odd dates (one module per family)
+        *reliability_store_damage.store_damage_parts(),
+        *reliability_catalogue.all_parts(),
+        *reliability_imports.price_imports(),
+        *reliability_study_inputs.study_inputs(),
+        *reliability_calendar.calendar_end_outcomes(),
+        *reliability_hostile_text.hostile_text(),
     ]
     return outcomes
 

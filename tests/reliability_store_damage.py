@@ -108,7 +108,7 @@ def store_reads() -> Outcome:
                 found = store.damaged()
                 store.coverage(), store.symbols(), store.version(), store.is_empty()
                 store.provenance(victims[0])
-            except Exception as error:  # noqa: BLE001 - counting what escapes is the point
+            except Exception as error:  # counting what escapes is the point
                 outcome.crash(f"{name}: {type(error).__name__}: {error}")
                 continue
             outcome.rows_lost += _rows_lost(store, numbers, OTHERS)
@@ -158,7 +158,7 @@ def _status_and_legacy_reads(outcome: Outcome) -> int:
                 coverage = fresh.coverage().set_index("symbol")
                 found = fresh.damaged()
                 fresh.write(store_damage.series(victims[0], 77))  # clears the status file
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:
                 outcome.crash(f"status {label}: {type(error).__name__}: {error}")
                 continue
             if coverage.loc[OTHERS[0], "last_error"] != "network down":
@@ -182,7 +182,7 @@ def _status_and_legacy_reads(outcome: Outcome) -> int:
                 found = store.damaged()
                 moved = store.quarantine()
                 closes = Store(root).read(["A"])["close"].to_numpy()
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:
                 outcome.crash(f"legacy {label}: {type(error).__name__}: {error}")
                 continue
             if [d.file for d in found] != ["bars/B.parquet"]:
@@ -221,7 +221,7 @@ def check_cli() -> Outcome:
                 first = _cli(["check"])
                 second = _cli(["check", "--quarantine"])
                 third = _cli(["check"])
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:
                 outcome.crash(f"{name}: {type(error).__name__}: {error}")
                 continue
             if any("internal error" in run[2] for run in (first, second, third)):
@@ -263,7 +263,7 @@ def reimport_cli() -> Outcome:
             price_file.write_text("date,close\n2020-01-02,5\n2020-01-03,6\n")
             try:
                 code, _, err = _cli(["import", str(price_file)])
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:
                 outcome.crash(f"{name}: {type(error).__name__}: {error}")
                 continue
             if "internal error" in err:
@@ -365,7 +365,7 @@ def seeding_race() -> Outcome:
             patcher.setattr(Store, "is_empty", empty_then_import)
             try:
                 seeded = seed_demo_if_empty(Store(root))
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:
                 outcome.crash(f"{symbol}: {type(error).__name__}: {error}")
                 continue
             finally:

@@ -171,7 +171,7 @@ def same_session_api() -> Outcome:
                     with warnings.catch_warnings():
                         warnings.simplefilter("error", RuntimeWarning)
                         result = run_event_study(returns, events, spec, market, "MKT")
-                except Exception as error:  # noqa: BLE001 - counted as a crash
+                except Exception as error:  # counted as a crash
                     outcome.crash(f"{where}: {type(error).__name__}: {error}")
                     continue
                 bad = _frames_with_inf(result.frames())
@@ -346,7 +346,7 @@ def degenerate_dashboard() -> Outcome:
                 app.multiselect(key=key).set_value(instruments)
                 app.selectbox(key="study_benchmark").set_value(market)
                 app.radio(key="study_model").set_value(model).run()
-            except Exception as error:  # noqa: BLE001 - AppTest could not drive the page
+            except Exception as error:  # AppTest could not drive the page
                 outcome.crash(f"{where}: {type(error).__name__}: {error}")
                 continue
             if app.exception:
