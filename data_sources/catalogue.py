@@ -430,7 +430,7 @@ def safe_yaml(text: str):
                 raise ValueError(f"{line}nested more than {MAX_YAML_DEPTH} levels deep")
         elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
             depth -= 1
-    return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader, checked above)
+    return yaml.load(text, Loader=_YAML_LOADER)  # a safe loader (checked above)
 
 
 def _value_problem(error: ValueError) -> str:

@@ -7,6 +7,7 @@ Skipped when /usr/bin/chromium or the playwright package is missing (``.ci/run``
 
 from __future__ import annotations
 
+import copy
 import re
 import subprocess
 from pathlib import Path
@@ -208,7 +209,7 @@ class _OutsideHost:
         requests = self.requests
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (the http.server API)
+            def do_GET(self):  # the http.server API names it
                 requests.append(self.path)
                 self.send_response(204)
                 self.end_headers()
@@ -248,9 +249,11 @@ def _hostile_measures(outside: str) -> list[dict]:
         "confidence": "verified",
         "source_url": "https://www.csrc.gov.cn/csrc/c100028/common_list.shtml",
     }
+    # Each measure gets its own copy of the shared values: PyYAML writes a list shared by two
+    # records as an anchor and an alias, which the catalogue refuses (billion-laughs guard).
     return [
         {
-            **common,
+            **copy.deepcopy(common),
             "id": "hostile-title",
             "title_en": title,
             "title_zh": f"标题 ![z]({outside}/zh.png)",
@@ -258,7 +261,7 @@ def _hostile_measures(outside: str) -> list[dict]:
             "note": f"# note ![n]({outside}/note.png) <img src={outside}/note2.png> $x^2$",
         },
         {
-            **common,
+            **copy.deepcopy(common),
             "id": "hostile-second",
             "announcement_date": "2021-06-01",
             "title_en": f"[Session expired, log in again]({outside}/login)",
