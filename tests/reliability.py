@@ -610,6 +610,7 @@ def export_round_trips() -> Outcome:
                 "segment": ["CHN", "CHN"],
                 "event_id": ["-a", "@b"],
                 "instrument": ["399006.SZ", "399006.SZ"],
+                "event_session": pd.to_datetime(["2021-03-01", "2021-06-01"]),
                 "car": [0.01, -0.02],
                 "t_stat": [1.0, -1.0],
                 "p_value": [0.3, 0.3],

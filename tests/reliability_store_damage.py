@@ -26,7 +26,7 @@ from tests import store_damage
 from tests.reliability import Outcome, _MonkeyPatch, data_directory
 
 PART = "damaged store"
-OTHERS = ["000300.SH", "399006.SZ", "508000.SH", "600030.SH", "证券公司"]
+OTHERS = ["000300.SH", "399006.SZ", "508000.SH", "600030.SH", "zz-brokers"]
 
 
 def _flip_random(seed: int) -> Callable[[Path], None]:

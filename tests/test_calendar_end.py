@@ -50,7 +50,9 @@ MEASURE = {
     "title_zh": "测试措施",
     "title_en": "A test measure",
     "theme": "T2",
-    "segments": ["CHN"],
+    # one text, not a list: a list shared by every record would be written by PyYAML as an
+    # anchor and aliases, which the catalogue refuses (billion-laughs guard)
+    "segments": "CHN",
     "source_url": "https://www.csrc.gov.cn/",
     "confidence": "verified",
 }

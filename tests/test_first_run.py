@@ -149,7 +149,7 @@ def test_editable_install_provides_the_console_scripts(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     for command, expected in (
         ("policylens-study", "event studies from the command line"),
-        ("policylens-data", "catalogue,refresh,constituents"),
+        ("policylens-data", "catalogue,refresh,calendar,constituents"),
     ):
         answer = subprocess.run(
             [str(scripts / command), "--help"],
