@@ -250,6 +250,23 @@ class Store:
     def _shard_path(self, shard: int) -> Path:
         return self.shards_dir / f"shard-{shard:02d}.arrow"
 
+    def _index_path(self, shard: int) -> Path:
+        """A small JSON copy of a shard's provenance, beside it: when the shard itself is too
+        damaged to say what it held (its schema lost with its first bytes), this still names
+        the series to re-fetch."""
+        return self.shards_dir / f"shard-{shard:02d}.index.json"
+
+    def _read_index(self, shard: int) -> dict[str, dict]:
+        """``{symbol: provenance}`` from the shard's index (empty when missing or unreadable:
+        it is only a fallback for naming what a damaged shard held)."""
+        try:
+            index = json.loads(self._index_path(shard).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(index, dict):
+            return {}
+        return {str(k): v for k, v in index.items() if isinstance(v, dict)}
+
     def _status_path(self, symbol: str) -> Path:
         return self.status_dir / f"{check_stored_symbol(symbol)}.json"
 
@@ -337,7 +354,8 @@ class Store:
         except FileNotFoundError:
             return _Shard()
         except _DAMAGE_ERRORS as error:  # e.g. a zero-byte file cannot be mapped
-            return _Shard(damage=Damage(self._relative(path), f"unreadable ({error})"))
+            held = self._read_index(shard)
+            return _Shard(damage=Damage(self._relative(path), f"unreadable ({error})", held))
         file_problem = None
         try:
             reader = ipc.open_file(source)
@@ -370,6 +388,10 @@ class Store:
                 lost[symbol] = {k: v for k, v in claimed[symbol].items() if k != "batch"}
                 problems.append(f"{symbol}: {problem}")
         if file_problem is not None:
+            # what the damaged file no longer says it held, its index still does
+            for symbol, provenance in self._read_index(shard).items():
+                if symbol not in loaded.batches and symbol not in lost:
+                    lost[symbol] = provenance
             recovered_count = len(loaded.batches)
             text = file_problem + (
                 f"; {recovered_count} series recovered from it" if recovered_count else ""
@@ -450,6 +472,7 @@ class Store:
         order = sorted(blocks)
         if not order:
             path.unlink(missing_ok=True)
+            self._index_path(shard).unlink(missing_ok=True)
             return
         batches = {}
         for symbol in order:
@@ -473,6 +496,16 @@ class Store:
                     writer.write_batch(batches[symbol])
 
         self._atomic_write(path, write_path)
+        # Written after the shard: a crash between the two leaves an index that may miss the
+        # newest series, which only matters if this shard is later damaged too.
+        index = json.dumps(
+            {
+                symbol: {k: v for k, v in new_meta[symbol].items() if k not in ("batch", "crc32")}
+                for symbol in order
+            },
+            ensure_ascii=False,
+        ).encode("utf-8")
+        self._atomic_write_bytes(self._index_path(shard), lambda handle: handle.write(index))
 
     # -- damage and quarantine ---------------------------------------------------------------
     def _status_problem(self, path: Path) -> str | None:

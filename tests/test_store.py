@@ -315,8 +315,8 @@ def test_a_damaged_shard_is_named_and_every_other_series_is_served(tmp_path, dam
     recovered = set(every["symbol"]) & set(victims)
     if damage == "truncated":
         assert lost | recovered == set(victims) and not lost & recovered
-    else:  # nothing in the file says what it held
-        assert lost == recovered == set()
+    else:  # nothing in the file says what it held: its index does
+        assert lost == set(victims) and recovered == set()
 
 
 def test_a_truncated_shard_names_what_it_held_and_recovers_its_first_series(tmp_path):
@@ -329,6 +329,24 @@ def test_a_truncated_shard_names_what_it_held_and_recovers_its_first_series(tmp_
     assert damage.whole_file and damage.symbols and readable
     assert set(damage.symbols) | readable == set(victims)
     assert damage.held[damage.symbols[0]]["source"] == "import"
+
+
+@pytest.mark.parametrize("damage", ["head", "zero"])
+def test_a_shard_too_damaged_to_say_what_it_held_is_named_from_its_index(tmp_path, damage):
+    """Cut to its first 200 bytes (its schema and provenance gone) or emptied, a shard no
+    longer names its series; the index beside it does, so they can be re-fetched."""
+    store = Store(tmp_path)
+    victims = store_damage.same_shard_symbols(3)
+    store_damage.fill(store, victims, ["000300.SH"])
+    path = store._shard_path(shard_of(victims[0]))
+    path.write_bytes(path.read_bytes()[:200] if damage == "head" else b"")
+    [found] = Store(tmp_path).damaged()
+    assert found.symbols == sorted(victims)
+    assert all(found.held[symbol]["source"] == "import" for symbol in victims)
+    Store(tmp_path).quarantine()
+    assert list(Store(tmp_path).to_refetch()["symbol"]) == sorted(victims)
+    assert Store(tmp_path).damaged() == []
+    assert list(Store(tmp_path).read()["symbol"].unique()) == ["000300.SH"]
 
 
 def test_flipped_bytes_in_the_data_are_found_by_the_checksum(tmp_path):
@@ -438,7 +456,8 @@ def test_quarantine_moves_damage_aside_and_keeps_intact_neighbours(tmp_path):
     moved = store.quarantine()
     assert len(moved) == 3 and store.damaged() == []
     assert store.symbols() == sorted(victims[1:])
-    assert set(store.to_refetch()["symbol"]) == {victims[0]}  # the zero-byte shard named none
+    # the flipped series, and 000300.SH named by the zero-byte shard's index
+    assert set(store.to_refetch()["symbol"]) == {victims[0], "000300.SH"}
     assert len(list((tmp_path / "quarantine").glob("*.about.json"))) == 3
     assert isinstance(moved[0][0], Damage)
 
