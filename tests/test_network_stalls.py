@@ -225,6 +225,27 @@ def test_the_bound_shortens_long_timeouts_and_leaves_other_threads_alone(serve):
     assert time.monotonic() - began >= 0.5  # its own 0.6 s, not the (gone) bound
 
 
+def test_the_bound_survives_a_patch_that_puts_the_adapter_back(serve, monkeypatch):
+    """``responses`` (like ``mock.patch``) restores the ``HTTPAdapter.send`` it found when it
+    stops. When a process's first bounded request ran inside it, the bound's wrapper went with
+    it and every later request waited without limit (the suite's order after a merge)."""
+    # a fresh process: the adapter's own send, no wrapper yet
+    monkeypatch.setattr(HTTPAdapter, "send", inspect.unwrap(HTTPAdapter.send))
+    with responses.RequestsMock() as mocked:
+        mocked.get("https://push2his.eastmoney.com/x", body="ok")
+        with network.bounded_requests(TIMEOUT):
+            assert requests.get("https://push2his.eastmoney.com/x").text == "ok"
+    serve("stall")
+
+    def stalled_request():
+        with network.bounded_requests(TIMEOUT):
+            return requests.get("https://push2his.eastmoney.com/x")
+
+    finished, outcome, _ = _run_bounded(stalled_request)
+    assert finished, f"still waiting after {ENDS_WITHIN} s: the bound was lost"
+    assert isinstance(outcome, requests.Timeout), outcome
+
+
 @pytest.mark.parametrize("value", ["0", "-1", "soon"])
 def test_a_bad_timeout_setting_is_named(monkeypatch, value):
     monkeypatch.setenv(network.HTTP_TIMEOUT_ENV, value)
