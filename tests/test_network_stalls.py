@@ -188,7 +188,32 @@ def test_the_refresh_cli_ends_when_the_source_stalls(serve, data_dir, capsys, mo
     err = capsys.readouterr().err
     assert "000300.SH: akshare stock_zh_index_daily_em failed: ReadTimeout" in err
     assert f"did not answer within {TIMEOUT:g} s" in err
+    # the official calendar is fetched first: it stalled too, and is reported, not fatal
+    assert "calendar: could not fetch the official calendar" in err
+    assert "the calendar was not fetched" in err
     assert pauses  # the back-off and the pause went through the (patched) sleep
+
+
+def test_a_stalled_calendar_fetch_ends_in_a_named_time_out(serve, tmp_path):
+    """akshare's tool_trade_date_hist_sina asks Sina with no time-out; the stored calendar is
+    left as it was."""
+    from data_sources.calendar_store import (
+        load_official_sessions,
+        refresh_official_calendar,
+        save_official_sessions,
+    )
+
+    path = tmp_path / "calendar" / "xshg_sessions.json"
+    stored = pd.DatetimeIndex(pd.to_datetime(["2026-12-30", "2026-12-31"]))
+    save_official_sessions(stored, path=path)
+    server = serve("stall")
+    finished, outcome, _ = _run_bounded(lambda: refresh_official_calendar(path))
+    assert finished, f"the calendar fetch was still waiting after {ENDS_WITHIN} s"
+    assert isinstance(outcome, DataSourceError), outcome
+    assert "could not fetch the official calendar" in str(outcome)
+    assert f"ReadTimeout: the source did not answer within {TIMEOUT:g} s" in str(outcome)
+    assert b"/realstock/company/klc_td_sh.txt" in server.requests[0]
+    assert load_official_sessions(path).sessions.equals(stored)
 
 
 def test_every_akshare_timeout_argument_is_given(monkeypatch):
