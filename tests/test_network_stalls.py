@@ -395,12 +395,19 @@ SHENWAN_URL = "https://www.swsresearch.com/institute-sw/api/index_publish/trend/
 
 
 def _shenwan(date, close, open_):
+    """One row of Shenwan's reply; its high and low bracket the open and the close (a row whose
+    open lies outside its own day's range is impossible, and ``to_canonical`` empties its open,
+    high and low)."""
+    try:
+        prices = [close, float(open_)]
+    except (TypeError, ValueError):  # an empty or a text open
+        prices = [close]
     return {
         "swindexcode": "801193",
         "bargaindate": date,
         "openindex": open_,
-        "maxindex": close + 20,
-        "minindex": close - 20,
+        "maxindex": max(prices) + 20,
+        "minindex": min(prices) - 20,
         "closeindex": close,
         "hike": 1.0,
         "markup": 0.1,
@@ -421,6 +428,7 @@ def test_shenwan_rows_are_sorted_and_a_missing_open_is_accepted():
     assert bars["date"].tolist() == list(pd.to_datetime(["2024-09-20", "2024-09-23", "2024-09-24"]))
     assert bars["close"].tolist() == [6000.0, 6100.0, 6500.0]
     assert pd.isna(bars["open"].iloc[0]) and bars["open"].iloc[1:].tolist() == [6001.0, 6110.0]
+    assert bars["low"].tolist() == [5980.0, 5981.0, 6090.0]  # kept: no row contradicts itself
 
 
 @responses.activate
