@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from data_sources.errors import DataSourceError
+from data_sources.network import bounded_requests, describe_failure, http_timeout
 
 CALENDAR_FILE = "xshg_sessions.json"
 OFFICIAL_SOURCE = "akshare tool_trade_date_hist_sina (Sina finance klc_td_sh)"
@@ -49,16 +50,24 @@ def calendar_path(data_directory: Path | None = None) -> Path:
 
 
 def fetch_official_sessions() -> pd.DatetimeIndex:
-    """Every SSE session Sina lists, through akshare (needs the network and V8)."""
+    """Every SSE session Sina lists, through akshare (needs the network and V8).
+
+    akshare asks Sina with no time-out, so the request is time-limited like every other
+    akshare request (:func:`data_sources.network.bounded_requests`): a stalled connection
+    ends in a named time-out instead of holding the refresh (the CLI fetches the calendar
+    before the series) forever.
+    """
+    bound = http_timeout()
     try:
         import akshare as ak
 
-        table = ak.tool_trade_date_hist_sina()
+        with bounded_requests(bound):
+            table = ak.tool_trade_date_hist_sina()
         sessions = pd.DatetimeIndex(pd.to_datetime(table["trade_date"]), name="date")
     except Exception as error:  # akshare raises many types: name the call and the cause
         raise DataSourceError(
             f"could not fetch the official calendar ({OFFICIAL_SOURCE}): "
-            f"{type(error).__name__}: {error}"
+            f"{describe_failure(error, bound)}"
         ) from error
     return _checked(sessions.normalize().unique().sort_values(), OFFICIAL_SOURCE)
 

@@ -32,7 +32,11 @@ _bound: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "policylens_http_timeout", default=None
 )
 _install_lock = threading.Lock()
-_installed = False
+#: Marks the wrapped ``send``. Whether it is in place is checked on every entry, not once per
+#: process: ``responses`` and ``unittest.mock.patch`` put back the ``send`` they found when they
+#: stop, so a wrapper installed while one of them was active was silently gone afterwards (the
+#: bound no longer applied to any later request of the process).
+_MARK = "_policylens_bounded"
 
 
 def http_timeout() -> float:
@@ -60,24 +64,24 @@ def _bounded(timeout, bound: float):
 
 
 def _install() -> None:
-    """Wrap ``HTTPAdapter.send`` once per process (a no-op unless a bound is active)."""
-    global _installed
+    """Wrap ``HTTPAdapter.send`` unless the wrapper is in place (a no-op unless a bound is
+    active)."""
+    from requests.adapters import HTTPAdapter
+
     with _install_lock:
-        if _installed:
+        current = HTTPAdapter.send
+        if getattr(current, _MARK, False) is True:  # a MagicMock answers any name
             return
-        from requests.adapters import HTTPAdapter
 
-        original = HTTPAdapter.send
-
-        @functools.wraps(original)
+        @functools.wraps(current)
         def send(self, request, *args, **kwargs):
             bound = _bound.get()
             if bound is not None and not args:
                 kwargs["timeout"] = _bounded(kwargs.get("timeout"), bound)
-            return original(self, request, *args, **kwargs)
+            return current(self, request, *args, **kwargs)
 
+        setattr(send, _MARK, True)
         HTTPAdapter.send = send
-        _installed = True
 
 
 @contextlib.contextmanager

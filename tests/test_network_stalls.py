@@ -188,7 +188,32 @@ def test_the_refresh_cli_ends_when_the_source_stalls(serve, data_dir, capsys, mo
     err = capsys.readouterr().err
     assert "000300.SH: akshare stock_zh_index_daily_em failed: ReadTimeout" in err
     assert f"did not answer within {TIMEOUT:g} s" in err
+    # the official calendar is fetched first: it stalled too, and is reported, not fatal
+    assert "calendar: could not fetch the official calendar" in err
+    assert "the calendar was not fetched" in err
     assert pauses  # the back-off and the pause went through the (patched) sleep
+
+
+def test_a_stalled_calendar_fetch_ends_in_a_named_time_out(serve, tmp_path):
+    """akshare's tool_trade_date_hist_sina asks Sina with no time-out; the stored calendar is
+    left as it was."""
+    from data_sources.calendar_store import (
+        load_official_sessions,
+        refresh_official_calendar,
+        save_official_sessions,
+    )
+
+    path = tmp_path / "calendar" / "xshg_sessions.json"
+    stored = pd.DatetimeIndex(pd.to_datetime(["2026-12-30", "2026-12-31"]))
+    save_official_sessions(stored, path=path)
+    server = serve("stall")
+    finished, outcome, _ = _run_bounded(lambda: refresh_official_calendar(path))
+    assert finished, f"the calendar fetch was still waiting after {ENDS_WITHIN} s"
+    assert isinstance(outcome, DataSourceError), outcome
+    assert "could not fetch the official calendar" in str(outcome)
+    assert f"ReadTimeout: the source did not answer within {TIMEOUT:g} s" in str(outcome)
+    assert b"/realstock/company/klc_td_sh.txt" in server.requests[0]
+    assert load_official_sessions(path).sessions.equals(stored)
 
 
 def test_every_akshare_timeout_argument_is_given(monkeypatch):
@@ -223,6 +248,27 @@ def test_the_bound_shortens_long_timeouts_and_leaves_other_threads_alone(serve):
     with pytest.raises(requests.Timeout):
         requests.get("https://push2his.eastmoney.com/x", timeout=0.6)
     assert time.monotonic() - began >= 0.5  # its own 0.6 s, not the (gone) bound
+
+
+def test_the_bound_survives_a_patch_that_puts_the_adapter_back(serve, monkeypatch):
+    """``responses`` (like ``mock.patch``) restores the ``HTTPAdapter.send`` it found when it
+    stops. When a process's first bounded request ran inside it, the bound's wrapper went with
+    it and every later request waited without limit (the suite's order after a merge)."""
+    # a fresh process: the adapter's own send, no wrapper yet
+    monkeypatch.setattr(HTTPAdapter, "send", inspect.unwrap(HTTPAdapter.send))
+    with responses.RequestsMock() as mocked:
+        mocked.get("https://push2his.eastmoney.com/x", body="ok")
+        with network.bounded_requests(TIMEOUT):
+            assert requests.get("https://push2his.eastmoney.com/x").text == "ok"
+    serve("stall")
+
+    def stalled_request():
+        with network.bounded_requests(TIMEOUT):
+            return requests.get("https://push2his.eastmoney.com/x")
+
+    finished, outcome, _ = _run_bounded(stalled_request)
+    assert finished, f"still waiting after {ENDS_WITHIN} s: the bound was lost"
+    assert isinstance(outcome, requests.Timeout), outcome
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "soon"])
@@ -349,12 +395,19 @@ SHENWAN_URL = "https://www.swsresearch.com/institute-sw/api/index_publish/trend/
 
 
 def _shenwan(date, close, open_):
+    """One row of Shenwan's reply; its high and low bracket the open and the close (a row whose
+    open lies outside its own day's range is impossible, and ``to_canonical`` empties its open,
+    high and low)."""
+    try:
+        prices = [close, float(open_)]
+    except (TypeError, ValueError):  # an empty or a text open
+        prices = [close]
     return {
         "swindexcode": "801193",
         "bargaindate": date,
         "openindex": open_,
-        "maxindex": close + 20,
-        "minindex": close - 20,
+        "maxindex": max(prices) + 20,
+        "minindex": min(prices) - 20,
         "closeindex": close,
         "hike": 1.0,
         "markup": 0.1,
@@ -375,6 +428,7 @@ def test_shenwan_rows_are_sorted_and_a_missing_open_is_accepted():
     assert bars["date"].tolist() == list(pd.to_datetime(["2024-09-20", "2024-09-23", "2024-09-24"]))
     assert bars["close"].tolist() == [6000.0, 6100.0, 6500.0]
     assert pd.isna(bars["open"].iloc[0]) and bars["open"].iloc[1:].tolist() == [6001.0, 6110.0]
+    assert bars["low"].tolist() == [5980.0, 5981.0, 6090.0]  # kept: no row contradicts itself
 
 
 @responses.activate
