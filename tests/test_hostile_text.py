@@ -117,7 +117,9 @@ def write_hostile_measure(data_dir) -> None:
         "theme": "T2",
         "segments": ["CHN"],
         "key_phrase": KEY_PHRASE,
-        "source_url": "https://www.csrc.gov.cn/a_(b)",
+        # the catalogue refuses parentheses in a source URL; safe_url's own handling of them is
+        # tested above, here the link must keep the stored encoding (no double encoding)
+        "source_url": "https://www.csrc.gov.cn/a_%28b%29",
         "confidence": "verified",
         "note": NOTE,
     }
