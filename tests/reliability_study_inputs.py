@@ -319,6 +319,7 @@ def degenerate_dashboard() -> Outcome:
     stored beside the demo data and studied on the Event study page."""
     from data_sources.store import Store
     from tests.apptest_helpers import goto, make_app
+    from tests.markdown_render import shown
 
     outcome = Outcome("degenerate series", "dashboard Event study (AppTest)")
     patcher = _MonkeyPatch()
@@ -353,7 +354,7 @@ def degenerate_dashboard() -> Outcome:
             if app.exception:
                 outcome.crash(f"{where}: {app.exception[0].value[:200]}")
                 continue
-            errors = " ".join(e.value for e in app.error)
+            errors = " ".join(shown(e.value) for e in app.error)
             if text not in errors:
                 outcome.fail(f"{where}: the error lacks {text!r}: {errors[:200]!r}")
             reasons = " ".join(
