@@ -313,8 +313,10 @@ if summary.empty:
         t(
             "Nothing could be estimated for this choice: {reasons}. The diagnostics below "
             "list every instrument and measure.",
-            reasons="; ".join(
-                dict.fromkeys(f"{r.instrument}: {r.reason}" for r in skipped.itertuples())
+            reasons=escape_markdown(
+                "; ".join(
+                    dict.fromkeys(f"{r.instrument}: {r.reason}" for r in skipped.itertuples())
+                )
             )
             or "—",
         )

@@ -565,8 +565,6 @@ ZH: dict[str, str] = {
     "close (close kept; first: {first})": (
         "；{n} 行的开盘/最高/最低价相互矛盾或与收盘价矛盾，已置空（保留收盘价；首个：{first}）"
     ),
-    "{first} and {second} both give the series name {symbol}: give each file its "
-    "own series name.": "{first} 和 {second} 的序列名称都是 {symbol}：请为每个文件指定各自的序列名称。",
     # study inputs (issue 11 items 4 and 7): why nothing could be estimated
     "Nothing could be estimated for this choice: {reasons}. The diagnostics below list every "
     "instrument and measure.": "此选择无法估计任何结果：{reasons}。下方诊断表列出了每个标的与措施。",

@@ -441,8 +441,8 @@ with tab_mine:
                 "Your measures file {path} is left out until it is fixed or moved aside; "
                 "adding, importing and removing measures are blocked so that nothing in it "
                 "is overwritten. Earlier versions are kept in {backups}.",
-                path=str(cat.user_measures_path()),
-                backups=str(cat.user_backup_dir()),
+                path=escape_markdown(cat.user_measures_path()),
+                backups=escape_markdown(cat.user_backup_dir()),
             )
         )
     elif mine.empty:

@@ -332,6 +332,7 @@ def network_faults_dashboard() -> Outcome:
     from streamlit.testing.v1 import AppTest
 
     from tests.apptest_helpers import goto, make_app
+    from tests.markdown_render import shown
 
     outcome = Outcome("network faults", "dashboard Data page fetch")
     endpoint = BAR_ENDPOINTS[0]
@@ -351,7 +352,7 @@ def network_faults_dashboard() -> Outcome:
             if app.exception:
                 outcome.crash(f"{fault}: {app.exception[0].value[:200]}")
                 continue
-            errors = " ".join(e.value for e in app.error)
+            errors = " ".join(shown(e.value) for e in app.error)
             if endpoint.symbol not in errors:
                 outcome.fail(f"{fault}: no error naming {endpoint.symbol}: {errors[:160]!r}")
             outcome.rows_lost += _rows_changed(before, Store().read([endpoint.symbol]))

@@ -188,6 +188,7 @@ def same_session_dashboard() -> Outcome:
     """The catalogue's 2020-07-27 pair (mid-year meeting, unverified; NEEQ select tier) and the
     2024-09-24/26 pair under each overlap rule, plus user measures on one session."""
     from tests.apptest_helpers import goto, make_app
+    from tests.markdown_render import shown
 
     outcome = Outcome("same-session events", "dashboard Event study (AppTest)")
     patcher = _MonkeyPatch()
@@ -208,8 +209,8 @@ def same_session_dashboard() -> Outcome:
                 if app.exception:
                     outcome.crash(f"{where}: {app.exception[0].value[:200]}")
                     continue
-                shown = " ".join(m.value for m in [*app.warning, *app.info])
-                if "share the event session" not in shown and "2020-07-27" not in shown:
+                said = " ".join(shown(m.value) for m in [*app.warning, *app.info])
+                if "share the event session" not in said and "2020-07-27" not in said:
                     outcome.fail(f"{where}: no message about the shared session")
                 for frame in app.dataframe:
                     table = frame.value
@@ -318,6 +319,7 @@ def degenerate_dashboard() -> Outcome:
     stored beside the demo data and studied on the Event study page."""
     from data_sources.store import Store
     from tests.apptest_helpers import goto, make_app
+    from tests.markdown_render import shown
 
     outcome = Outcome("degenerate series", "dashboard Event study (AppTest)")
     patcher = _MonkeyPatch()
@@ -352,7 +354,7 @@ def degenerate_dashboard() -> Outcome:
             if app.exception:
                 outcome.crash(f"{where}: {app.exception[0].value[:200]}")
                 continue
-            errors = " ".join(e.value for e in app.error)
+            errors = " ".join(shown(e.value) for e in app.error)
             if text not in errors:
                 outcome.fail(f"{where}: the error lacks {text!r}: {errors[:200]!r}")
             reasons = " ".join(

@@ -13,6 +13,7 @@ from analysis.export import csv_bytes
 from data_sources import catalogue as cat
 from data_sources.instruments import market_wide_instruments, registry, segment_table
 from tests.conftest import PROJECT, shared_path
+from tests.markdown_render import shown
 
 MEASURES_FILE = cat.CATALOGUE_DIR / "measures.yaml"
 
@@ -315,15 +316,33 @@ def test_the_app_keeps_the_shipped_catalogue_when_the_user_file_is_damaged(app, 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"- id: [unclosed\n")  # raised on every page before
     goto(app, "pages/policies.py")
-    assert any(str(path) in e.value and "not valid YAML" in e.value for e in app.error)
+    errors = [shown(e.value) for e in app.error]
+    assert any(str(path) in error and "not valid YAML" in error for error in errors)
     assert app.markdown[0].value.startswith(f"**{len(cat.shipped_catalogue())}** measures")
-    assert any(str(path) in w.value and "blocked" in w.value for w in app.warning)  # its tab
+    assert any(str(path) in shown(w.value) and "blocked" in w.value for w in app.warning)  # tab
     submit = [b for b in app.button if getattr(b, "label", "") == "Add measure"][0]
     app.text_input(key="add_id").input("my-new-one")
     submit.click().run()
     assert not app.exception
-    assert any("not changed: your measures file" in e.value for e in app.error)
+    assert any("not changed: your measures file" in shown(e.value) for e in app.error)
     assert path.read_bytes() == b"- id: [unclosed\n"
+
+
+def test_the_blocked_tab_shows_the_file_paths_as_text(tmp_path, monkeypatch):
+    """The data directory is the user's (any folder name): its path is shown as text."""
+    from tests.apptest_helpers import goto, make_app
+    from tests.markdown_render import injected
+
+    monkeypatch.setenv("POLICYLENS_DATA_DIR", str(tmp_path / "*my* data $5 and $6"))
+    app = make_app(monkeypatch)
+    path = cat.user_measures_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"- id: [unclosed\n")
+    goto(app, "pages/policies.py")
+    (blocked,) = [w.value for w in app.warning if "blocked" in w.value]
+    assert injected(blocked) == [], blocked
+    assert f"{path} is left out" in shown(blocked)
+    assert f"kept in {cat.user_backup_dir()}." in shown(blocked)
 
 
 def test_rows_that_no_longer_validate_block_adding_but_may_be_removed(data_dir):

@@ -11,6 +11,7 @@ from data_sources.base import BarQuery
 from data_sources.errors import DataSourceError
 from data_sources.files import FileSource, parse_price_csv, parse_price_file
 from tests.conftest import shared_path
+from tests.markdown_render import shown
 
 
 def test_english_columns_any_case_and_extra_columns():
@@ -486,23 +487,27 @@ def test_data_page_date_format_choice_size_check_and_one_series_name_per_file(ap
     goto(app, "pages/data.py")
     ambiguous = b"date,close\n10/01/2024,1\n11/01/2024,2\n"
     app.file_uploader(key="import_files_0").set_value([("dmy.csv", ambiguous, "text/csv")]).run()
-    assert any("file dmy.csv: column 'date': every date fits" in e.value for e in app.error)
+    assert any("file dmy.csv: column 'date': every date fits" in shown(e.value) for e in app.error)
     app.selectbox(key="import_date_format").select("%d/%m/%Y").run()
     assert not app.error
-    assert any("dmy.csv: 2 rows, 2024-01-10 to 2024-01-11" in c.value for c in app.caption)
+    assert any("dmy.csv: 2 rows, 2024-01-10 to 2024-01-11" in shown(c.value) for c in app.caption)
 
     # two files named alike (folders differ): the second would overwrite the first
     twin = b"date,close\n10/01/2024,5\n"  # the chosen format applies to every file
     app.file_uploader(key="import_files_0").set_value(
         [("dmy.csv", ambiguous, "text/csv"), ("other.csv", twin, "text/csv")]
     ).run()
-    app.text_input(key="import_symbol_other.csv").input("dmy").run()
-    assert any("dmy.csv and other.csv both give the series name dmy" in e.value for e in app.error)
+    # widgets are keyed by the upload (two uploads may share a name): found by their label
+    other = [w for w in app.text_input if shown(w.label) == "Series name for other.csv"]
+    other[0].input("dmy").run()
+    clash = "Series name dmy is given to dmy.csv and other.csv: one would overwrite the other."
+    assert any(clash in shown(e.value) for e in app.error)
     assert not [b for b in app.button if b.key == "import_save"]  # nothing to save
 
     monkeypatch.setattr("data_sources.files.MAX_FILE_BYTES", 10)
     app.file_uploader(key="import_files_0").set_value([("big.csv", twin, "text/csv")]).run()
-    assert any("file big.csv: file is 0.0 MB, larger than the limit" in e.value for e in app.error)
+    too_big = "file big.csv: file is 0.0 MB, larger than the limit"
+    assert any(too_big in shown(e.value) for e in app.error)
     assert not app.exception
 
 

@@ -117,7 +117,9 @@ def write_hostile_measure(data_dir) -> None:
         "theme": "T2",
         "segments": ["CHN"],
         "key_phrase": KEY_PHRASE,
-        "source_url": "https://www.csrc.gov.cn/a_(b)",
+        # the catalogue refuses parentheses in a source URL; safe_url's own handling of them is
+        # tested above, here the link must keep the stored encoding (no double encoding)
+        "source_url": "https://www.csrc.gov.cn/a_%28b%29",
         "confidence": "verified",
         "note": NOTE,
     }
@@ -249,3 +251,27 @@ def test_clicking_the_chosen_language_again_keeps_it_and_every_page_renders(app)
     assert not app.exception, [e.value for e in app.exception]
     assert app.session_state["language"] == "zh"
     assert app.title[0].value == "总览"
+
+
+def test_nothing_estimated_names_a_hostile_series_as_text(app):
+    """A user series name reaches the "Nothing could be estimated" message through its reason."""
+    import numpy as np
+    import pandas as pd
+
+    from data_sources.base import FetchResult
+    from data_sources.schema import to_canonical
+    from data_sources.store import Store
+
+    name = "F-_x_"  # a symbol allows only letters, digits, ".", "_", "-": enough for emphasis
+    dates = pd.DatetimeIndex(Store().read(["000300.SH"])["date"])
+    flat = to_canonical(pd.DataFrame({"date": dates, "close": np.full(len(dates), 100.0)}), name)
+    Store().write(FetchResult(flat, "import", "file flat.csv"))
+    goto(app, "pages/event_study.py")
+    measure = "chinext-first-listings-2020"
+    app.multiselect(key="study_measures").set_value([measure]).run()
+    app.multiselect(key=f"study_instruments_{measure}").set_value([name])
+    app.radio(key="study_model").set_value("market").run()
+    assert not app.exception, [e.value for e in app.exception]
+    (nothing,) = [e.value for e in app.error if "Nothing could be estimated" in e.value]
+    assert injected(nothing) == [], nothing
+    assert f"{name}: instrument {name} has constant returns" in shown(nothing)

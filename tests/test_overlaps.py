@@ -15,6 +15,7 @@ from analysis.overlaps import (
 )
 from data_sources.catalogue import load_catalogue, studyable
 from data_sources.trading_calendar import all_sessions
+from tests.markdown_render import shown
 
 SESSIONS = all_sessions()
 
@@ -189,7 +190,8 @@ def test_dashboard_merges_the_mid_year_meeting_and_the_select_tier_even_under_wa
     app.multiselect(key="study_measures").set_value(chosen).run()
     assert not app.exception, [e.value for e in app.exception]
     assert app.radio(key="study_overlap").value == "warn"
-    assert any("share the event session t0 2020-07-27" in w.value for w in app.warning)
+    warnings = [shown(w.value) for w in app.warning]
+    assert any("share the event session t0 2020-07-27" in w for w in warnings), warnings
     results = next(t.value for t in app.dataframe if "car_pct" in t.value.columns)
     assert " + " in results["measure"].iloc[0]  # both titles, not the joined ids
     tests = [t.value for t in app.dataframe if "statistic" in t.value.columns]
