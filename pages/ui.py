@@ -109,26 +109,33 @@ def bars(symbols) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _catalogue(user_file_version: tuple) -> pd.DataFrame:
-    return catalogue_module.load_catalogue()
+def _catalogue(user_file_version: tuple) -> tuple[pd.DataFrame, str | None]:
+    """The catalogue and, when the user file is left out, why (cached either way: a damaged
+    file is not re-read on every call)."""
+    try:
+        return catalogue_module.load_catalogue(), None
+    except catalogue_module.CatalogueError as error:
+        return catalogue_module.shipped_catalogue().copy(), str(error)
+
+
+def _user_file_version() -> tuple:
+    path = catalogue_module.user_measures_path()
+    try:
+        return (str(path), path.stat().st_mtime_ns)
+    except OSError:
+        return (str(path), 0)
 
 
 def catalogue() -> pd.DataFrame:
     """Shipped plus user measures, cached until the user file changes. A user file that no
-    longer validates (edited by hand, or an id the shipped catalogue now uses) is reported and
-    left out, so the app keeps working on the shipped catalogue."""
-    path = catalogue_module.user_measures_path()
-    version = (str(path), path.stat().st_mtime_ns if path.exists() else 0)
-    try:
-        return _catalogue(version)
-    except catalogue_module.CatalogueError as error:
-        st.error(
-            t(
-                "Your measures file could not be loaded and is left out: {error}",
-                error=escape_markdown(error),
-            )
-        )
-        return catalogue_module.shipped_catalogue().copy()
+    longer validates (edited by hand, or an id the shipped catalogue now uses) is left out, so
+    the app keeps working on the shipped catalogue; :func:`banner` says so once per run."""
+    return _catalogue(_user_file_version())[0]  # st.cache_data hands out a fresh copy
+
+
+def catalogue_problem() -> str | None:
+    """Why the user's measures file is left out, or None."""
+    return _catalogue(_user_file_version())[1]
 
 
 def live_symbols() -> set[str]:
@@ -251,8 +258,17 @@ def _parse_flag(text: str) -> bool:
 
 
 def banner() -> None:
-    """The data-mode banner every page shows at the top."""
+    """The data-mode banner every page shows at the top (and, once per run, a user measures
+    file that is left out)."""
     mode = current_mode()
+    problem = catalogue_problem()
+    if problem is not None:
+        st.error(
+            t(
+                "Your measures file could not be loaded and is left out: {error}",
+                error=escape_markdown(problem),
+            )
+        )
     if st.session_state.get("demo_seeded"):
         st.info(
             t(
