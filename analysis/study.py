@@ -70,7 +70,8 @@ def study_from_bars(
     """
     wanted = list(dict.fromkeys(instruments))
     needed = wanted + ([market_symbol] if market_symbol and market_symbol not in wanted else [])
-    missing = [symbol for symbol in needed if symbol not in set(bars["symbol"])]
+    present = set(bars["symbol"].unique())  # once: a set per symbol scanned every row
+    missing = [symbol for symbol in needed if symbol not in present]
     if missing:
         raise EventStudyInputError(f"no price data for {', '.join(missing)}")
     closes = closes_wide(bars[bars["symbol"].isin(needed)])

@@ -185,6 +185,8 @@ def theme_segment_study(
                 sessions,
                 market,
                 constant_mean_for=[s for s in instruments if s in set(market_wide)],
+                # cells need the CARs only: one cheap statistic instead of the whole battery
+                statistics=("mean",),
             )
         except EventStudyInputError as error:
             skipped.append((segment.id, "", str(error)))
