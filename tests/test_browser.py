@@ -74,11 +74,20 @@ def click_and_wait_for_rerun(page, target) -> None:
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
             window.__policylensRuns = 0;
-            new MutationObserver(() => {
-                if (app.getAttribute('data-test-script-state') === 'running') {
-                    window.__policylensRuns += 1;
+            // Each record keeps the value it replaced: a run that started and ended before
+            // this callback ran (a quick rerun, a busy machine) is still counted.
+            new MutationObserver(records => {
+                for (const record of records) {
+                    if (record.oldValue === 'running'
+                        || app.getAttribute('data-test-script-state') === 'running') {
+                        window.__policylensRuns += 1;
+                    }
                 }
-            }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+            }).observe(app, {
+                attributes: true,
+                attributeOldValue: true,
+                attributeFilter: ['data-test-script-state'],
+            });
         }"""
     )
     target.click()
