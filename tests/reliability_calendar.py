@@ -18,6 +18,7 @@ import yaml
 
 from tests.reliability import Outcome, data_directory
 from tests.sina_calendar import (
+    MEASURE,
     OFFICIAL_CLOSURES,
     prepare_source,
     synthetic_bars,
@@ -32,16 +33,6 @@ SOURCE_WORDS = {
     "official": "official akshare calendar",
     "store": "stored series",
     "weekdays": "weekdays (no holidays known)",
-}
-MEASURE = {
-    "title_zh": "测试措施",
-    "title_en": "A test measure",
-    "theme": "T2",
-    # one text, not a list: a list shared by every record would be written by PyYAML as an
-    # anchor and aliases, which the catalogue refuses (billion-laughs guard)
-    "segments": "CHN",
-    "source_url": "https://www.csrc.gov.cn/",
-    "confidence": "verified",
 }
 
 

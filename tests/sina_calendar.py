@@ -155,3 +155,16 @@ def prepare_source(source: str) -> str:
             f"akshare series has a bar) (to {STORED_TO}), then weekdays (no holidays known)"
         )
     return f"sessions after {end} are from weekdays (no holidays known)"
+
+
+#: The fields of a test measure (id, date and timing are added per case).
+MEASURE = {
+    "title_zh": "测试措施",
+    "title_en": "A test measure",
+    "theme": "T2",
+    # one text, not a list: a list shared by every record would be written by PyYAML as an
+    # anchor and aliases, which the catalogue refuses (billion-laughs guard)
+    "segments": "CHN",
+    "source_url": "https://www.csrc.gov.cn/",
+    "confidence": "verified",
+}

@@ -34,6 +34,7 @@ from data_sources.trading_calendar import (
 )
 from tests.conftest import write_price_csv
 from tests.sina_calendar import (
+    MEASURE,
     OFFICIAL_CLOSURES,
     SINA_CALENDAR_URL,
     official_sessions,
@@ -46,16 +47,6 @@ if library_end() >= pd.Timestamp("2027-01-01"):  # pragma: no cover - a newer ex
     pytest.skip("exchange_calendars now knows 2027: move these dates on", allow_module_level=True)
 
 KLINE = "https://push2his.eastmoney.com/api/qt/stock/kline/get"
-MEASURE = {
-    "title_zh": "测试措施",
-    "title_en": "A test measure",
-    "theme": "T2",
-    # one text, not a list: a list shared by every record would be written by PyYAML as an
-    # anchor and aliases, which the catalogue refuses (billion-laughs guard)
-    "segments": "CHN",
-    "source_url": "https://www.csrc.gov.cn/",
-    "confidence": "verified",
-}
 MEASURES = [
     {**MEASURE, "id": "m-2027", "announcement_date": "2027-01-01", "timing": "unknown"},
     {**MEASURE, "id": "m-2030", "announcement_date": "2030-10-01", "timing": "after_close"},
