@@ -73,7 +73,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: Line breaks: refused in one-line fields (everything but the note).
 _LINE_BREAK = re.compile(r"[\n\r\x85\u2028\u2029]")
 _MULTILINE_FIELDS = {"note"}
-#: What a source URL may contain: RFC 3986 unreserved and reserved characters less ( ) [ ] ' ,
+#: What a source URL may contain: RFC 3986 unreserved and reserved characters less ( ) [ ] '
 #: which end a markdown link or image, plus %XX escapes. Anything else must be percent-encoded.
 _URL_CHARACTERS = re.compile(r"^[A-Za-z0-9\-._~:/?#@!$&*+,;=%]+$")
 _HOST_PATTERN = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$")
