@@ -104,18 +104,7 @@ def test_every_page_renders_without_exception_in_chromium(server):
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = _launch(playwright)
         # Streamlit scrolls inside its own container, so a tall viewport shows whole pages.
         page = browser.new_page(viewport={"width": 1400, "height": 2600})
         for path, title in PAGES.items():

@@ -20,6 +20,7 @@ from data_sources import locking
 from data_sources.base import FetchResult
 from data_sources.schema import to_canonical
 from data_sources.store import Store
+from tests.test_catalogue import _row
 
 PROJECT = Path(__file__).resolve().parents[1]
 APP_TREE = [PROJECT / "app.py", *(PROJECT / d for d in ("pages", "data_sources", "analysis"))]
@@ -286,18 +287,7 @@ def test_concurrent_catalogue_and_store_writers_lose_nothing(data_dir, monkeypat
 
     def add_measures(worker: int) -> None:
         for number in range(3):
-            row = {
-                "id": f"user-{worker}-{number}",
-                "title_zh": "标题",
-                "title_en": "Title",
-                "announcement_date": "2020-07-31",
-                "timing": "unknown",
-                "theme": "T4",
-                "segments": ["ALL"],
-                "source_url": "https://example.org/x",
-                "confidence": "verified",
-            }
-            catalogue.add_user_measures([row], "form")
+            catalogue.add_user_measures([_row(id=f"user-{worker}-{number}")], "form")
 
     def write_bars(worker: int) -> None:
         for date in dates[worker::2]:
