@@ -29,10 +29,21 @@ def closes_wide(bars: pd.DataFrame) -> pd.DataFrame:
     return bars.pivot(index="date", columns="symbol", values="close").sort_index()
 
 
+def segments_reached(segments: Sequence, first=None, last=None) -> list:
+    """The inferred segments that the sessions ``first`` … ``last`` reach into (an open end
+    when ``None``)."""
+    return [
+        s
+        for s in segments
+        if (last is None or s.after < pd.Timestamp(last))
+        and (first is None or s.last >= pd.Timestamp(first))
+    ]
+
+
 def inferred_sessions_note(segments: Sequence, first, last) -> str | None:
     """ "sessions after 2026-12-31 are from …" for the inferred segments that the sessions
     ``first`` … ``last`` reach into; None when they reach into none."""
-    used = [s for s in segments if s.after < pd.Timestamp(last) and s.last >= pd.Timestamp(first)]
+    used = segments_reached(segments, first, last)
     if not used:
         return None
     parts = [f"{s.source} (to {s.last:%Y-%m-%d})" for s in used]

@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from analysis.event_study import Event, EventStudySpec
-from analysis.study import study_from_bars
+from analysis.study import segments_reached, study_from_bars
 from data_sources import catalogue as catalogue_module
 from data_sources.bootstrap import seed_demo_if_empty
 from data_sources.config import data_dir
@@ -580,12 +580,7 @@ def calendar_source(segment) -> str:
 def calendar_note(first=None, last=None) -> str | None:
     """ "Sessions after 2026-12-31 are from …" for the inferred sessions between ``first`` and
     ``last`` (all of them when not given); None when there are none."""
-    used = [
-        s
-        for s in inferred_segments()
-        if (last is None or s.after < pd.Timestamp(last))
-        and (first is None or s.last >= pd.Timestamp(first))
-    ]
+    used = segments_reached(inferred_segments(), first, last)
     if not used:
         return None
     return t(
