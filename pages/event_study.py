@@ -1,7 +1,5 @@
 """Event study: measures × instruments → AR bars, CAR paths, results and CSVs."""
 
-import re
-
 import streamlit as st
 
 from analysis.event_study import Event, EventStudyInputError, EventStudySpec
@@ -291,10 +289,7 @@ if synthetic:
 # What the study itself reports: closes treated as missing, placebo draws, statistics left
 # NaN because a cross-sectional SD is zero, ... (the CLI prints the same notes on stderr)
 for note in result.notes:  # they name measure ids and series: shown as text, not markdown
-    st.info(
-        re.sub(r"([\\`*_{}\[\]()#+!|$<>~])", r"\\\1", " ".join(note.split())),
-        icon=":material/info:",
-    )
+    st.info(escape_markdown(note), icon=":material/info:")
 summary = result.car_summary
 labels = {s: ui.label(s) for s in instruments}
 titles = ui.catalogue().set_index("id").apply(ui.measure_title, axis=1).to_dict()
