@@ -7,36 +7,27 @@ internal error (one line; set POLICYLENS_DEBUG=1 for the traceback).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import re
 import sys
 import traceback
 from pathlib import Path
 
-import pandas as pd
-
-from analysis.event_study import (
-    DEFAULT_CAR_WINDOWS,
-    Conventions,
-    Event,
-    EventStudyInputError,
-    EventStudySpec,
+from analysis.api import (
+    DEFAULT_BENCHMARK,
+    PriceFiles,
+    StoreSource,
+    StudyRequest,
+    resolve,
+    run,
 )
+from analysis.event_study import DEFAULT_CAR_WINDOWS, Conventions, EventStudyInputError
 from analysis.models import MODELS
-from analysis.overlaps import OVERLAP_CHOICES, resolve_overlaps
+from analysis.overlaps import OVERLAP_CHOICES
 from analysis.returns import RETURN_KINDS
 from analysis.statistics import STATISTICS
-from analysis.study import study_from_bars
 from data_sources.errors import DataSourceError
-from data_sources.files import check_file_size, parse_price_csv
-from data_sources.schema import check_stored_symbol, check_symbol
-from data_sources.trading_calendar import (
-    CalendarError,
-    all_sessions,
-    inferred_segments,
-    next_session,
-)
+from data_sources.trading_calendar import CalendarError
 
 PROGRAM = "python -m analysis"
 
@@ -56,24 +47,60 @@ def build_parser() -> argparse.ArgumentParser:
     study = commands.add_parser(
         "study",
         help="abnormal returns and CARs around event dates",
-        description="Market-model (or constant-mean / market-adjusted) event study. Each price "
-        "file is a CSV with date and close columns (also 日期/收盘); the instrument id is the "
-        "file name without its extension.",
+        description="Market-model (or constant-mean / market-adjusted) event study: the "
+        "dashboard's study (analysis.api), headless. Prices come from files (--prices: CSV or "
+        "Excel with date and close columns, also 日期/收盘; the instrument id is the file name "
+        "without its extension) or from the local store (--instrument; POLICYLENS_DATA_DIR). "
+        "Events are catalogue measures (--measure) and/or dates (--event-date).",
     )
     study.add_argument(
         "--prices",
         action="append",
-        required=True,
         metavar="FILE",
         help="price file of one instrument (repeatable)",
     )
     study.add_argument("--market", metavar="FILE", help="benchmark price file (e.g. CSI 300)")
     study.add_argument(
+        "--instrument",
+        action="append",
+        metavar="SYMBOL",
+        help="a stored series, e.g. 399006.SZ (repeatable; default with --measure: the stored "
+        "instruments of the segments the measures touch)",
+    )
+    study.add_argument(
+        "--benchmark",
+        metavar="SYMBOL",
+        help=f"stored benchmark series (default {DEFAULT_BENCHMARK}); with --prices use --market",
+    )
+    study.add_argument(
         "--event-date",
         action="append",
-        required=True,
         metavar="YYYY-MM-DD",
         help="event (announcement) date; a non-session maps to the next session (repeatable)",
+    )
+    study.add_argument(
+        "--measure",
+        action="append",
+        metavar="ID",
+        help="catalogue measure id, e.g. chinext-first-listings-2020 (repeatable); its t0 "
+        "comes from the catalogue and overlaps are checked against the whole catalogue",
+    )
+    study.add_argument(
+        "--include-unverified",
+        action="store_true",
+        help="allow --measure to name measures whose dates are unverified",
+    )
+    study.add_argument(
+        "--no-market-wide-rule",
+        action="store_true",
+        help="measure market-wide indices with the chosen model too (by default they use the "
+        "constant-mean model, so a broad benchmark does not regress the market on itself)",
+    )
+    study.add_argument(
+        "--date-format",
+        metavar="FORMAT",
+        help="strptime format of the price files' date column when it is ambiguous, e.g. "
+        "%%d/%%m/%%Y",
     )
     study.add_argument(
         "--overlap",
@@ -166,50 +193,53 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read_price_file(path_text: str) -> tuple[pd.DataFrame, str]:
-    path = Path(path_text)
-    if not path.is_file():
-        raise UsageError(f"price file {path_text} does not exist")
-    check_file_size(path.stat().st_size, f"file {path.name}")  # before reading it
-    content = path.read_bytes()
-    try:
-        symbol = check_symbol(path.stem)
-    except DataSourceError:
-        # A study stores nothing, so a file name in any script (沪深300.csv) may label its rows;
-        # only stored series names must be ASCII (look-alikes would make a second series).
-        symbol = None
-    bars = parse_price_csv(content, path.name, symbol or "instrument")
-    if symbol is None:
-        bars = bars.assign(symbol=check_stored_symbol(path.stem))
-    vintage = (
-        f"file {path.name} sha256 {hashlib.sha256(content).hexdigest()[:12]} "
-        f"({bars['date'].iloc[0]:%Y-%m-%d} to {bars['date'].iloc[-1]:%Y-%m-%d}, "
-        f"{len(bars)} rows)"
-    )
-    return bars, vintage
-
-
-def _parse_event_date(text: str) -> pd.Timestamp:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        raise UsageError(f"--event-date {text!r} is not a YYYY-MM-DD date")
-    try:
-        return pd.Timestamp(text.strip())
-    except ValueError:
-        raise UsageError(f"--event-date {text!r} is not a real date") from None
-
-
-def run_study(args: argparse.Namespace) -> int:
-    spec = EventStudySpec(
+def request_from_args(args: argparse.Namespace) -> StudyRequest:
+    """The :class:`~analysis.api.StudyRequest` the command line asks for."""
+    if args.prices and args.instrument:
+        raise UsageError("use either --prices FILE (files) or --instrument SYMBOL (the store)")
+    if args.market and not args.prices:
+        raise UsageError("--market FILE goes with --prices FILE; for the store use --benchmark")
+    if args.prices and args.benchmark:
+        raise UsageError("--benchmark SYMBOL reads the store; with --prices use --market FILE")
+    if not args.event_date and not args.measure:
+        raise UsageError("name at least one --event-date or --measure")
+    if args.placebo < 0:
+        raise UsageError("--placebo N must be a positive number of draws")
+    for text in args.event_date or ():
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise UsageError(f"--event-date {text!r} is not a YYYY-MM-DD date")
+    instruments = args.instrument or [Path(p).stem for p in args.prices or ()]
+    if args.prices:
+        benchmark = Path(args.market).stem if args.market else None
+    else:
+        benchmark = args.benchmark or DEFAULT_BENCHMARK
+    if args.model != "constant-mean" and not benchmark:
+        raise UsageError(f"--market FILE is required for the {args.model} model")
+    request = StudyRequest(
+        measures=tuple(args.measure or ()),
+        dates=tuple(text.strip() for text in args.event_date or ()),
+        instruments=tuple(instruments),
+        benchmark=benchmark,
         model=args.model,
         estimation_window=tuple(args.estimation),
         event_window=tuple(args.window),
+        car_windows=tuple(tuple(w) for w in args.car_window or DEFAULT_CAR_WINDOWS),
         returns=args.returns,
         min_estimation=args.min_estimation,
-        car_windows=tuple(tuple(w) for w in args.car_window or DEFAULT_CAR_WINDOWS),
-        conventions=Conventions.preset(args.conventions),
+        conventions=args.conventions,
+        statistics=tuple(args.test) if args.test else None,
+        adjust_bh=args.bh,
+        overlap=args.overlap,
+        market_wide_constant_mean=not args.no_market_wide_rule,
+        placebo_draws=args.placebo,
+        placebo_seed=args.seed,
+        responses=args.volume,
+        calendar=args.calendar,
+        include_unverified=args.include_unverified,
     )
     # a CAR window asked for that the event window does not cover has no ARs: refused (the
     # default windows outside a narrower --window are left out, as in the dashboard)
+    spec = request.spec()
     if args.car_window and spec.dropped_windows:
         outside = ", ".join(f"[{a}, {b}]" for a, b in spec.dropped_windows)
         raise UsageError(
@@ -217,136 +247,47 @@ def run_study(args: argparse.Namespace) -> int:
             f"[{spec.event_window[0]}, {spec.event_window[1]}]; widen --window or choose a CAR "
             "window inside it"
         )
-    if args.placebo < 0:
-        raise UsageError("--placebo N must be a positive number of draws")
-    if args.model != "constant-mean" and not args.market:
-        raise UsageError(f"--market FILE is required for the {args.model} model")
-    frames, vintages, instruments = [], [], []
-    for path_text in args.prices:
-        bars, vintage = _read_price_file(path_text)
-        symbol = bars["symbol"].iloc[0]
-        if symbol in instruments:
-            raise UsageError(f"two --prices files are both named {symbol!r}")
-        instruments.append(symbol)
-        frames.append(bars)
-        vintages.append(vintage)
-    market_symbol = None
-    if args.market and args.model != "constant-mean":
-        market_bars, vintage = _read_price_file(args.market)
-        market_symbol = market_bars["symbol"].iloc[0]
-        if market_symbol not in instruments:
-            frames.append(market_bars)
-        vintages.append(f"market {vintage}")
-    bars = pd.concat(frames, ignore_index=True)
+    return request
 
-    if args.calendar == "xshg":
-        sessions = all_sessions()
+
+def run_study_command(args: argparse.Namespace) -> int:
+    request = request_from_args(args)
+    if args.prices:
+        paths = list(args.prices)
+        if args.market and args.model != "constant-mean":
+            paths.append(args.market)
+        source = PriceFiles(dict.fromkeys(paths), date_format=args.date_format)
     else:
-        sessions = pd.DatetimeIndex(sorted(bars["date"].unique()), name="date")
-    events = []
-    for text in dict.fromkeys(args.event_date):
-        date = _parse_event_date(text)
-        if args.calendar == "xshg":
-            session = next_session(date)
-        else:
-            later = sessions[sessions >= date]
-            if later.empty:
-                raise UsageError(f"event {date:%Y-%m-%d} is after the last date in the data")
-            session = later[0]
-        events.append(Event(f"{date:%Y-%m-%d}", date, session))
-    # two dates on one session are one observation: merged (even under "warn"), with a note
-    events, overlap_notes = resolve_overlaps(events, [], sessions, spec.event_window, args.overlap)
-    if not events:
-        raise UsageError(
-            "every --event-date was dropped for overlapping another (--overlap drop): "
-            + "; ".join(overlap_notes)
-        )
-
-    if args.placebo and len(events) != 1:
+        source = StoreSource()
+    resolved = resolve(request, source)
+    if request.placebo_draws and len(resolved.events) != 1:
         raise UsageError("--placebo needs exactly one --event-date")
-    excluded = []
-    if args.placebo and args.calendar == "xshg":  # pseudo-events avoid every catalogue event
-        from data_sources.catalogue import load_catalogue
-
-        excluded = list(load_catalogue()["event_session"].dropna())
-    result = study_from_bars(
-        bars,
-        instruments,
-        events,
-        spec,
-        sessions,
-        market_symbol,
-        statistics=args.test,
-        adjust_bh=args.bh,
-        placebo_draws=args.placebo,
-        placebo_seed=args.seed,
-        excluded_sessions=excluded,
-        responses=args.volume,
-        inferred_sessions=inferred_segments() if args.calendar == "xshg" else (),
-    )
-    result.notes[:0] = overlap_notes
-    if overlap_notes:
-        overlap_rows = pd.DataFrame(
-            [("", pd.NaT, "", f"overlap ({args.overlap})", note) for note in overlap_notes],
-            columns=result.diagnostics.columns,
-        )
-        result.diagnostics = pd.concat(
-            [overlap_rows, result.diagnostics] if len(result.diagnostics) else [overlap_rows],
-            ignore_index=True,
-        )
-    for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
-    skipped = result.diagnostics[result.diagnostics["status"] == "skipped"]
-    if len(skipped) and not args.skip_invalid:
-        first = skipped.iloc[0]
+    outcome = run(resolved)
+    for note in outcome.notes:
+        print(f"note: {note.text}", file=sys.stderr)
+    skipped = [d for d in outcome.diagnostics if d.status == "skipped"]
+    if skipped and not args.skip_invalid:
+        first = skipped[0]
         more = (
             f" (and {len(skipped) - 1} more; --skip-invalid keeps the rest)"
             if len(skipped) > 1
             else ""
         )
-        raise UsageError(
-            f"{first['instrument']} around {first['event_id']}: {first['reason']}{more}"
-        )
-    for row in skipped.itertuples():
+        raise UsageError(f"{first.instrument} around {first.event_id}: {first.reason}{more}")
+    for row in skipped:
         print(f"skipped: {row.instrument} around {row.event_id}: {row.reason}", file=sys.stderr)
-    if result.panel is None:  # --skip-invalid, and every instrument-event was skipped
-        first = skipped.iloc[0]
+    if outcome.result.panel is None:  # --skip-invalid, and every instrument-event was skipped
+        first = skipped[0]
         raise UsageError(
-            f"nothing to write: every instrument-event was skipped (first: {first['instrument']}"
-            f" around {first['event_id']}: {first['reason']})"
+            f"nothing to write: every instrument-event was skipped (first: {first.instrument}"
+            f" around {first.event_id}: {first.reason})"
         )
-    calendar_text = (
-        "Shanghai (XSHG) sessions"
-        if args.calendar == "xshg"
-        else "the dates present in the input files"
-    )
-    inferred = [n for n in result.notes if n.startswith("sessions after ")]
-    calendar_text += "".join(f" ({note})" for note in inferred)
-    benchmark = f"; benchmark {market_symbol}" if market_symbol else ""
-    if overlap_notes:
-        benchmark += f"; overlapping event windows: {args.overlap}"
-    metadata = {
-        "method": f"{spec.describe()}{benchmark}; relative days count {calendar_text}",
-        "data_mode": "imported files",
-        "data_vintage": "; ".join(vintages),
-    }
-    names = ["abnormal_returns", "car_summary", "tests"]
-    if len(result.diagnostics) or args.diagnostics:
-        names.append("diagnostics")
-    names += [
-        n
-        for n in (
-            "placebo",
-            "placebo_summary",
-            "abnormal_volume",
-            "abnormal_volume_tests",
-            "abnormal_volatility",
-            "abnormal_volatility_tests",
-        )
-        if n in result.frames()
+    names = [
+        name
+        for name in outcome.frames()
+        if name != "diagnostics" or outcome.diagnostics or args.diagnostics
     ]
-    written = result.to_csv(args.out, metadata, names)
-    for path in written:
+    for path in outcome.write(args.out, names):
         print(f"wrote {path}")
     return 0
 
@@ -354,7 +295,7 @@ def run_study(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return run_study(args)
+        return run_study_command(args)
     except (UsageError, EventStudyInputError, DataSourceError, CalendarError) as error:
         print(f"{PROGRAM}: error: {error}", file=sys.stderr)
         return 2

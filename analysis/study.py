@@ -1,26 +1,19 @@
-"""From canonical bars to an event study: the one path the dashboard and the CLI share.
+"""From canonical bars to returns on the session calendar: the first step of every study.
 
-Prices are pivoted to a wide close table, placed on the session calendar (between the first and
-last date of the data), turned into returns, and handed to :func:`run_event_study`. Because both
-front ends call :func:`study_from_bars`, they cannot disagree on a number.
+:func:`prepare_returns` is called by :func:`analysis.api.run` (the one study API that the
+dashboard, the CLI and the Themes page use); the inferred-session helpers are shared with the
+dashboard's calendar notes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from analysis.event_study import (
-    Event,
-    EventStudyInputError,
-    EventStudyResult,
-    EventStudySpec,
-    run_event_study,
-)
-from analysis.placebo import placebo_test
-from analysis.responses import abnormal_volatility, abnormal_volume
+from analysis.event_study import EventStudyInputError
 from analysis.returns import align_to_sessions, compute_returns
 
 
@@ -50,34 +43,33 @@ def inferred_sessions_note(segments: Sequence, first, last) -> str | None:
     return f"sessions after {used[0].after:%Y-%m-%d} are from " + ", then ".join(parts)
 
 
-def study_from_bars(
+@dataclass(frozen=True)
+class PreparedReturns:
+    """Returns on the calendar for a study: ``returns`` (sessions × symbols, NaN = missing),
+    ``span`` (the sessions between the data's first and last date) and ``notes`` as
+    ``(kind, text)`` pairs: closes treated as missing, dates off the calendar, inferred
+    sessions."""
+
+    returns: pd.DataFrame
+    span: pd.DatetimeIndex
+    notes: tuple[tuple[str, str], ...]
+
+
+def prepare_returns(
     bars: pd.DataFrame,
     instruments: Sequence[str],
-    events: Sequence[Event],
-    spec: EventStudySpec,
+    market_symbol: str | None,
     sessions: pd.DatetimeIndex,
-    market_symbol: str | None = None,
-    constant_mean_for: Sequence[str] = (),
-    statistics: Sequence[str] | None = None,
-    adjust_bh: bool = False,
-    placebo_draws: int = 0,
-    placebo_seed: int = 20200727,
-    excluded_sessions: Sequence[pd.Timestamp] = (),
-    responses: bool = False,
+    kind: str = "simple",
     inferred_sessions: Sequence = (),
-) -> EventStudyResult:
-    """Run ``spec`` on ``instruments`` around ``events`` with the closes in ``bars``.
+) -> PreparedReturns:
+    """Canonical bars of ``instruments`` (and the benchmark) → returns on ``sessions``.
 
-    ``sessions`` defines relative days (the Shanghai calendar, or the data's own dates for
-    non-Chinese series). ``constant_mean_for``: market-wide instruments measured with the
-    constant-mean model (see :func:`run_event_study`). Rows on dates outside ``sessions`` are
-    ignored and reported in ``result.notes``. ``statistics``/``adjust_bh``: the tests table.
-    ``placebo_draws`` > 0 (one event only): a placebo distribution from pseudo-events outside
-    ``excluded_sessions`` (catalogue events). ``responses``: abnormal volume (when the bars
-    carry volume) and abnormal volatility. ``inferred_sessions``: segments of ``sessions`` that
-    were inferred rather than known (objects with ``after``, ``last`` and ``source``, e.g.
-    :class:`data_sources.trading_calendar.InferredSegment`); a study whose data reach into one
-    says so in its notes.
+    Prices are pivoted to a wide close table and placed on the calendar between the first and
+    last date of the data. A close that is not a finite positive number is a missing price;
+    rows on dates that are not sessions are ignored; both are said in the notes, as is a span
+    reaching into inferred sessions (objects with ``after``, ``last`` and ``source``, e.g.
+    :class:`data_sources.trading_calendar.InferredSegment`).
     """
     wanted = list(dict.fromkeys(instruments))
     needed = wanted + ([market_symbol] if market_symbol and market_symbol not in wanted else [])
@@ -97,64 +89,23 @@ def study_from_bars(
         for symbol in closes.columns[unusable.any()]:
             dates = closes.index[unusable[symbol]]
             notes.append(
-                f"{symbol}: {len(dates)} close(s) that are not finite positive numbers were "
-                f"treated as missing (first: {dates[0]:%Y-%m-%d})"
+                (
+                    "data",
+                    f"{symbol}: {len(dates)} close(s) that are not finite positive numbers were "
+                    f"treated as missing (first: {dates[0]:%Y-%m-%d})",
+                )
             )
         closes = closes.where(~unusable)
     if len(off_calendar):
         notes.append(
-            f"{len(off_calendar)} price date(s) that are not sessions of the calendar "
-            f"were ignored (first: {off_calendar[0]:%Y-%m-%d})"
+            (
+                "data",
+                f"{len(off_calendar)} price date(s) that are not sessions of the calendar "
+                f"were ignored (first: {off_calendar[0]:%Y-%m-%d})",
+            )
         )
     calendar_note = inferred_sessions_note(inferred_sessions, span[0], span[-1])
     if calendar_note:
-        notes.append(calendar_note)
-    returns = compute_returns(align_to_sessions(closes, span), spec.returns)
-    market = returns[market_symbol] if market_symbol else None
-    if spec.model == "constant-mean":
-        market = None
-    result = run_event_study(
-        returns[wanted],
-        events,
-        spec,
-        market=market,
-        market_symbol=market_symbol if market is not None else None,
-        constant_mean_for=constant_mean_for,
-        statistics=statistics,
-        adjust_bh=adjust_bh,
-    )
-    result.notes.extend(notes)
-    if placebo_draws and len(events) != 1:
-        raise EventStudyInputError("a placebo test needs exactly one event")
-    if placebo_draws and result.panel is None:  # the diagnostics say why; a placebo of nothing
-        result.notes.append("placebo left out: no instrument could be estimated at the event")
-    elif placebo_draws:
-        result.placebo, result.placebo_summary = placebo_test(
-            returns[wanted],
-            market,
-            spec,
-            events[0].event_session,
-            excluded_sessions,
-            placebo_draws,
-            placebo_seed,
-            constant_mean_for=constant_mean_for,
-            market_symbol=market_symbol if market is not None else None,
-        )
-        drawn = result.placebo["draw"].nunique()
-        if drawn < placebo_draws:
-            result.notes.append(
-                f"placebo: only {drawn} sessions lie outside every event window with a full "
-                f"estimation window; {drawn} draws instead of {placebo_draws}"
-            )
-    if responses:
-        volumes = (
-            bars[bars["symbol"].isin(wanted)]
-            .pivot(index="date", columns="symbol", values="volume")
-            .reindex(span)[wanted]
-        )
-        if volumes.notna().any().any():
-            result.volume = abnormal_volume(volumes, events, spec, statistics)
-        else:
-            result.notes.append("no volume in the data: abnormal volume left out")
-        result.volatility, result.volatility_tests = abnormal_volatility(result)
-    return result
+        notes.append(("calendar", calendar_note))
+    returns = compute_returns(align_to_sessions(closes, span), kind)
+    return PreparedReturns(returns, span, tuple(notes))

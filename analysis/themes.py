@@ -35,7 +35,7 @@ from scipy import stats
 
 from analysis.event_study import Event, EventStudyInputError, EventStudySpec
 from analysis.statistics import RELATIVE_ZERO
-from analysis.study import study_from_bars
+from analysis.api import study_from_bars
 
 CELL_COLUMNS = [
     "theme",
@@ -201,7 +201,7 @@ def theme_segment_study(
                 "theme"
             )
         )
-        for row in result.diagnostics.itertuples():
+        for row in result.diagnostics:
             if row.status != "ok":
                 skipped.append((segment.id, f"{row.event_id} · {row.instrument}", row.reason))
     pairs = (

@@ -15,7 +15,8 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from analysis.event_study import Event, EventStudySpec
-from analysis.study import segments_reached, study_from_bars
+from analysis.api import study_from_bars
+from analysis.study import segments_reached
 from data_sources import catalogue as catalogue_module
 from data_sources.bootstrap import seed_demo_if_empty
 from data_sources.config import data_dir

@@ -571,7 +571,7 @@ def export_round_trips() -> Outcome:
     """Every CSV the app writes, with hostile and Chinese text in it, read back two ways."""
     from analysis.event_study import Event, EventStudySpec
     from analysis.export import csv_bytes, study_zip
-    from analysis.study import study_from_bars
+    from analysis.api import study_from_bars
     from analysis.themes import cell_statistics
     from data_sources import catalogue
     from data_sources.base import BarQuery
@@ -810,7 +810,7 @@ def bad_inputs(examples: int = 60) -> list[Outcome]:
 
     from analysis.cli import main as analysis_main
     from analysis.event_study import Event, EventStudyInputError, EventStudySpec
-    from analysis.study import study_from_bars
+    from analysis.api import study_from_bars
     from data_sources import catalogue
     from data_sources.base import BarQuery
     from data_sources.cli import main as data_main

@@ -123,7 +123,7 @@ def _catalogue_imports() -> Outcome:
 
 def _studies() -> Outcome:
     from analysis.event_study import Event, EventStudySpec
-    from analysis.study import study_from_bars
+    from analysis.api import study_from_bars
     from data_sources.trading_calendar import (
         all_sessions,
         event_session,
@@ -153,10 +153,10 @@ def _studies() -> Outcome:
                     outcome.crash(f"{where}: {type(error).__name__}: {error}")
                     continue
                 if len(result.diagnostics) or result.car_summary.empty:
-                    outcome.fail(f"{where}: not estimated: {result.diagnostics.to_dict()}")
-                elif not any(n.startswith(note) for n in result.notes):
+                    outcome.fail(f"{where}: not estimated: {result.diagnostics}")
+                elif not any(n.text.startswith(note) for n in result.notes):
                     outcome.fail(f"{where}: notes {result.notes}")
-                elif any("were ignored" in n for n in result.notes):
+                elif any("were ignored" in n.text for n in result.notes):
                     outcome.rows_lost += 1
     return outcome
 

@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 from analysis.event_study import Event, EventStudySpec
-from analysis.study import study_from_bars
+from analysis.api import study_from_bars
 from analysis.themes import PAIR_COLUMNS, cell_statistics, theme_segment_study
 from data_sources.base import BarQuery
 from data_sources.catalogue import load_catalogue, studyable

@@ -1,0 +1,985 @@
+"""One study API for notebooks, the command line and the dashboard.
+
+A study is asked for with a :class:`StudyRequest` and answered with a :class:`StudyOutcome`::
+
+    from analysis.api import StudyRequest, run_study
+
+    outcome = run_study(StudyRequest(measures=("chinext-first-listings-2020",),
+                                     instruments=("399006.SZ",), benchmark="000300.SH"))
+    print(outcome.summary())
+    outcome.to_frame()          # the CAR table
+    outcome.write("out/")       # every CSV and parameters.json
+
+Everything between the two happens here, once, for every front end:
+
+1. **Resolve** (:func:`resolve`): measures → event dates and sessions t0 from the catalogue (ad-hoc
+   dates → the next session of the chosen calendar); instruments (the stored instruments of the
+   segments the measures touch when none are named); the benchmark; the market-wide rule
+   (market-wide indices measured with the constant-mean model, so a broad benchmark does not
+   regress the market's own reaction away); overlapping event windows (:mod:`analysis.overlaps`:
+   warn, merge or drop, against the rest of the catalogue); the sessions that define relative
+   days; the data mode and vintage from the source's provenance.
+2. **Run** (:func:`run`): prices → returns on the calendar, the event study
+   (:func:`analysis.event_study.run_event_study`), the placebo, abnormal volume and volatility.
+3. **The outcome** is built once and never changed: tables, diagnostics and notes as typed
+   records, the resolved parameters, the structured :class:`~data_sources.data_mode.DataMode`,
+   and the exports (CSV bytes, ``parameters.json``, one ZIP).
+
+The dashboard's Event study page, the ``python -m analysis study`` command and the Themes page all
+call :func:`run_study` (or :func:`resolve` then :func:`run`), so the same request gives the same
+numbers and the same files wherever it is run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+from analysis.event_study import (
+    DEFAULT_CAR_WINDOWS,
+    DIAGNOSTIC_COLUMNS,
+    Conventions,
+    Event,
+    EventStudyInputError,
+    EventStudyResult,
+    EventStudySpec,
+    run_event_study,
+)
+from analysis.export import csv_bytes
+from analysis.overlaps import OVERLAP_CHOICES, resolve_overlaps
+from analysis.study import prepare_returns
+from data_sources.data_mode import IMPORT_LABEL, DataMode
+
+CALENDARS = ("xshg", "data")
+DEFAULT_BENCHMARK = "000300.SH"
+#: At most this many default instruments (the segments' own) when a request names none.
+DEFAULT_INSTRUMENT_LIMIT = 6
+#: Every table a study can export, in the order files are listed and written.
+TABLE_NAMES = (
+    "abnormal_returns",
+    "car_summary",
+    "tests",
+    "diagnostics",
+    "placebo",
+    "placebo_summary",
+    "abnormal_volume",
+    "abnormal_volume_tests",
+    "abnormal_volatility",
+    "abnormal_volatility_tests",
+)
+
+
+class StudyInputError(EventStudyInputError):
+    """A request that cannot be resolved (unknown measure, no data for an instrument, ...)."""
+
+
+# -- records ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the reader of a result must know. ``kind`` says what it is about:
+    ``overlap``, ``calendar`` (inferred sessions), ``data`` (prices treated as missing or off the
+    calendar), ``statistics`` (a statistic left NaN and why), ``placebo``, ``responses``,
+    ``conventions``."""
+
+    kind: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One instrument × event (or study-wide) record: what was skipped or changed, and why."""
+
+    event_id: str
+    event_date: pd.Timestamp | None
+    instrument: str
+    status: str
+    reason: str
+
+
+# -- the request -----------------------------------------------------------------------------
+
+
+def _tuple(value) -> tuple:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def _window(value, name: str) -> tuple[int, int]:
+    try:
+        a, b = (int(x) for x in value)
+    except (TypeError, ValueError):
+        raise StudyInputError(f"{name} must be two whole numbers, got {value!r}") from None
+    return (a, b)
+
+
+@dataclass(frozen=True)
+class StudyRequest:
+    """What to study; every field has the dashboard's default.
+
+    Events: ``measures`` (catalogue ids; t0 from the catalogue) and/or ``dates`` (``YYYY-MM-DD``
+    announcement dates, each mapped to the first session on or after it). ``instruments``: the
+    series to study (canonical symbols of the store, or of the files); empty = the stored
+    instruments of the segments the measures touch (at most six). ``benchmark``: the market
+    series of the market and market-adjusted models (ignored by the constant-mean model).
+    ``market_wide_constant_mean``: measure market-wide indices with the constant-mean model.
+    ``overlap``: ``warn`` | ``merge`` | ``drop`` (:mod:`analysis.overlaps`). ``calendar``:
+    ``xshg`` (Shanghai sessions) or ``data`` (the dates in the price data, for non-Chinese
+    series). ``placebo_draws``: pseudo-event draws (one event only; 0 = none). ``responses``:
+    abnormal volume and volatility. ``statistics``: names for the tests table (None = all).
+    ``conventions``: a preset name (``textbook``, ``estudy2``, ``eventstudy``) or a
+    :class:`~analysis.event_study.Conventions`.
+
+    The request is frozen and hashable (a cache key); lists given for sequence fields are
+    stored as tuples.
+    """
+
+    measures: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    instruments: tuple[str, ...] = ()
+    benchmark: str | None = DEFAULT_BENCHMARK
+    model: str = "market"
+    estimation_window: tuple[int, int] = (-250, -11)
+    event_window: tuple[int, int] = (-5, 5)
+    car_windows: tuple[tuple[int, int], ...] = DEFAULT_CAR_WINDOWS
+    returns: str = "simple"
+    min_estimation: int = 120
+    conventions: str | Conventions = "textbook"
+    statistics: tuple[str, ...] | None = None
+    adjust_bh: bool = False
+    overlap: str = "warn"
+    market_wide_constant_mean: bool = True
+    placebo_draws: int = 0
+    placebo_seed: int = 20200727
+    responses: bool = False
+    calendar: str = "xshg"
+    include_unverified: bool = False
+
+    def __post_init__(self):
+        set_ = object.__setattr__
+        set_(self, "measures", tuple(dict.fromkeys(str(m).strip() for m in _tuple(self.measures))))
+        set_(self, "dates", tuple(dict.fromkeys(str(d).strip() for d in _tuple(self.dates))))
+        set_(self, "instruments", tuple(dict.fromkeys(str(s) for s in _tuple(self.instruments))))
+        set_(self, "estimation_window", _window(self.estimation_window, "estimation_window"))
+        set_(self, "event_window", _window(self.event_window, "event_window"))
+        set_(
+            self,
+            "car_windows",
+            tuple(_window(w, "a CAR window") for w in _tuple(self.car_windows)),
+        )
+        if self.statistics is not None:
+            set_(self, "statistics", _tuple(self.statistics) or None)
+        if self.overlap not in OVERLAP_CHOICES:
+            raise StudyInputError(
+                f"overlap must be one of {', '.join(OVERLAP_CHOICES)}, got {self.overlap!r}"
+            )
+        if self.calendar not in CALENDARS:
+            raise StudyInputError(
+                f"calendar must be one of {', '.join(CALENDARS)}, got {self.calendar!r}"
+            )
+        if isinstance(self.conventions, str):
+            Conventions.preset(self.conventions)  # raises naming the presets
+        elif not isinstance(self.conventions, Conventions):
+            raise StudyInputError("conventions must be a preset name or a Conventions")
+        if int(self.placebo_draws) < 0:
+            raise StudyInputError("placebo draws must be 0 (none) or a positive number")
+        if not self.measures and not self.dates:
+            raise StudyInputError("name at least one measure or event date")
+        for text in self.dates:
+            _parse_date(text)
+        self.spec()  # windows, model, returns: refused here, naming what is wrong
+
+    def spec(self) -> EventStudySpec:
+        conventions = (
+            Conventions.preset(self.conventions)
+            if isinstance(self.conventions, str)
+            else self.conventions
+        )
+        return EventStudySpec(
+            model=self.model,
+            estimation_window=self.estimation_window,
+            event_window=self.event_window,
+            returns=self.returns,
+            min_estimation=int(self.min_estimation),
+            car_windows=self.car_windows,
+            conventions=conventions,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The request as JSON-ready values (windows as lists, conventions by name)."""
+        out = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, Conventions):
+                value = asdict(value)
+            elif item.name == "car_windows":
+                value = [list(w) for w in value]
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[item.name] = value
+        return out
+
+
+def _parse_date(text: str) -> pd.Timestamp:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise StudyInputError(f"event date {text!r} is not a YYYY-MM-DD date")
+    try:
+        return pd.Timestamp(text)
+    except ValueError:
+        raise StudyInputError(f"event date {text!r} is not a real date") from None
+
+
+# -- where prices come from ------------------------------------------------------------------
+
+
+class PriceSource(Protocol):
+    """What a study reads prices from: the store (:class:`StoreSource`) or a set of files
+    (:class:`PriceFiles`)."""
+
+    def symbols(self) -> list[str]: ...
+
+    def read(self, symbols: Sequence[str]) -> pd.DataFrame: ...
+
+    def describe(self, symbols: Sequence[str]) -> tuple[DataMode, str]: ...
+
+
+@dataclass
+class StoreSource:
+    """The local store (``POLICYLENS_DATA_DIR``): canonical bars with per-series provenance.
+    ``live_symbols``: series fetched from akshare during this session (their label says so)."""
+
+    store: Any = None
+    live_symbols: tuple[str, ...] = ()
+    _coverage: pd.DataFrame | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self):
+        if self.store is None:
+            from data_sources.config import data_dir
+            from data_sources.store import Store
+
+            self.store = Store(data_dir() / "store")
+
+    def coverage(self) -> pd.DataFrame:
+        if self._coverage is None:
+            self._coverage = self.store.coverage()
+        return self._coverage
+
+    def symbols(self) -> list[str]:
+        coverage = self.coverage()
+        return list(coverage.loc[coverage["source"].notna(), "symbol"])
+
+    def read(self, symbols: Sequence[str]) -> pd.DataFrame:
+        return self.store.read(list(symbols))
+
+    def describe(self, symbols: Sequence[str]) -> tuple[DataMode, str]:
+        from data_sources.data_mode import data_mode, data_vintage
+
+        coverage = self.coverage()
+        return data_mode(coverage, symbols, self.live_symbols), data_vintage(coverage, symbols)
+
+
+class PriceFiles:
+    """Price files named on a command line: one instrument per file, its id the file name
+    without extension (a canonical symbol when it is one). Read with the Data page's import
+    rules (:func:`data_sources.files.parse_price_file`); the vintage is each file's SHA-256."""
+
+    def __init__(self, paths: Iterable[str | Path], date_format: str | None = None):
+        from data_sources.errors import DataSourceError
+        from data_sources.files import check_file_size, parse_price_file
+        from data_sources.schema import check_stored_symbol, check_symbol
+
+        self._bars: dict[str, pd.DataFrame] = {}
+        self._vintage: dict[str, str] = {}
+        for path_text in paths:
+            path = Path(path_text)
+            if not path.is_file():
+                raise StudyInputError(f"price file {path_text} does not exist")
+            check_file_size(path.stat().st_size, f"file {path.name}")  # before reading it
+            content = path.read_bytes()
+            try:
+                symbol = check_symbol(path.stem)
+                parse_as = symbol
+            except DataSourceError:
+                # nothing is stored, so a file name in any script (沪深300.csv) may label its
+                # rows; only stored series names must be ASCII
+                symbol, parse_as = check_stored_symbol(path.stem), "instrument"
+            if symbol in self._bars:
+                raise StudyInputError(f"two price files are both named {symbol!r}")
+            bars = parse_price_file(content, path.name, parse_as, date_format=date_format)
+            self._bars[symbol] = bars.assign(symbol=symbol)
+            self._vintage[symbol] = (
+                f"file {path.name} sha256 {hashlib.sha256(content).hexdigest()[:12]} "
+                f"({bars['date'].iloc[0]:%Y-%m-%d} to {bars['date'].iloc[-1]:%Y-%m-%d}, "
+                f"{len(bars)} rows)"
+            )
+
+    def symbols(self) -> list[str]:
+        return list(self._bars)
+
+    def read(self, symbols: Sequence[str]) -> pd.DataFrame:
+        frames = [self._bars[s] for s in dict.fromkeys(symbols) if s in self._bars]
+        if not frames:
+            return pd.DataFrame(columns=["symbol", "date", "close"])
+        return pd.concat(frames, ignore_index=True)
+
+    def describe(self, symbols: Sequence[str]) -> tuple[DataMode, str]:
+        used = [s for s in dict.fromkeys(symbols) if s in self._vintage]
+        mode = DataMode(IMPORT_LABEL, False, {"import": len(used)}) if used else None
+        return mode or DataMode("no data", False, {}), "; ".join(self._vintage[s] for s in used)
+
+
+# -- resolving -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class ResolvedStudy:
+    """A request with everything decided: events and their t0, instruments, benchmark, models,
+    the calendar, the data read and described. Built by :func:`resolve`; run by :func:`run`."""
+
+    request: StudyRequest
+    spec: EventStudySpec
+    events: tuple[Event, ...]
+    instruments: tuple[str, ...]
+    benchmark: str | None
+    constant_mean_for: tuple[str, ...]
+    sessions: pd.DatetimeIndex
+    inferred_segments: tuple
+    excluded_sessions: tuple[pd.Timestamp, ...]
+    placebo_draws: int
+    bars: pd.DataFrame
+    data_mode: DataMode
+    data_vintage: str
+    notes: tuple[Note, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def calendar_text(self) -> str:
+        if self.request.calendar == "xshg":
+            return "Shanghai (XSHG) sessions"
+        return "the dates present in the price data"
+
+
+def default_instruments(
+    segment_codes: Iterable[str], available: Iterable[str], limit: int = DEFAULT_INSTRUMENT_LIMIT
+) -> list[str]:
+    """The stored instruments of these segments (their own, then alternatives), at most
+    ``limit``: what a study uses when the request names no instrument."""
+    from data_sources.instruments import segment_instruments
+
+    present = set(available)
+    return [s for s in segment_instruments(list(segment_codes)) if s in present][:limit]
+
+
+def _catalogue_rows(request: StudyRequest, catalogue: pd.DataFrame) -> pd.DataFrame:
+    from data_sources.catalogue import studyable
+
+    if not request.measures:
+        return catalogue.iloc[0:0]
+    known = catalogue.set_index("id")
+    unknown = [m for m in request.measures if m not in known.index]
+    if unknown:
+        raise StudyInputError(f"measure {unknown[0]!r} is not in the catalogue")
+    usable = set(studyable(catalogue, request.include_unverified)["id"])
+    for measure_id in request.measures:
+        if measure_id in usable:
+            continue
+        row = known.loc[measure_id]
+        if pd.isna(row["event_session"]):
+            why = "it has no event session (no announcement date, or outside the calendar)"
+        elif bool(row.get("context", False)):
+            why = "it is context only, not an event"
+        else:
+            why = "its date is unverified (include unverified measures to study it)"
+        raise StudyInputError(f"measure {measure_id!r} cannot be studied: {why}")
+    return catalogue[catalogue["id"].isin(request.measures)].sort_values("event_session")
+
+
+def resolve(
+    request: StudyRequest,
+    source: PriceSource | None = None,
+    catalogue: pd.DataFrame | None = None,
+) -> ResolvedStudy:
+    """Decide everything the request leaves open and read its data; see the module docstring.
+
+    ``source``: where prices come from (default: the store of ``POLICYLENS_DATA_DIR``).
+    ``catalogue``: the measures (default: shipped plus the user's, as loaded by
+    :func:`data_sources.catalogue.load_catalogue`).
+    """
+    from data_sources.catalogue import load_catalogue, studyable
+    from data_sources.instruments import market_wide_instruments
+    from data_sources.trading_calendar import all_sessions, inferred_segments, next_session
+
+    source = source if source is not None else StoreSource()
+    if catalogue is None and (request.measures or request.placebo_draws):
+        catalogue = load_catalogue()
+    rows = _catalogue_rows(request, catalogue) if request.measures else None
+    available = source.symbols()
+    instruments = list(request.instruments)
+    if not instruments:
+        codes = [c for codes in (rows["segments"] if rows is not None else []) for c in codes]
+        instruments = default_instruments(codes, available)
+        if not instruments:
+            raise StudyInputError(
+                "no instrument named, and none stored for the segments of these measures"
+            )
+    spec = request.spec()
+    benchmark = request.benchmark if spec.model != "constant-mean" else None
+    if spec.model != "constant-mean" and not benchmark:
+        raise StudyInputError(f"the {spec.model} model needs a benchmark series")
+    needed = list(dict.fromkeys(instruments + ([benchmark] if benchmark else [])))
+    missing = [s for s in needed if s not in set(available)]
+    if missing:
+        raise StudyInputError(f"no price data for {', '.join(missing)}")
+    bars = source.read(needed)
+    data_mode, data_vintage = source.describe(needed)
+
+    if request.calendar == "xshg":
+        sessions, segments = all_sessions(), tuple(inferred_segments())
+    else:
+        sessions, segments = pd.DatetimeIndex(sorted(bars["date"].unique()), name="date"), ()
+    events, others = [], []
+    if rows is not None:
+        events += [Event(r.id, r.announcement_date, r.event_session) for r in rows.itertuples()]
+        if request.calendar == "xshg":  # catalogue t0s are Shanghai sessions
+            pool = studyable(catalogue, request.include_unverified)
+            others = [
+                Event(r.id, r.announcement_date, r.event_session)
+                for r in pool.itertuples()
+                if r.id not in set(request.measures)
+            ]
+    for text in request.dates:
+        date = _parse_date(text)
+        if request.calendar == "xshg":
+            session = next_session(date)
+        else:
+            later = sessions[sessions >= date]
+            if later.empty:
+                raise StudyInputError(f"event {date:%Y-%m-%d} is after the last date in the data")
+            session = later[0]
+        events.append(Event(f"{date:%Y-%m-%d}", date, session))
+    # ad-hoc dates are checked against each other only: a date is not a catalogue measure
+    events, overlap_texts = resolve_overlaps(
+        events, others, sessions, spec.event_window, request.overlap
+    )
+    notes = [Note("overlap", text) for text in overlap_texts]
+    diagnostics = [
+        Diagnostic("", None, "", f"overlap ({request.overlap})", text) for text in overlap_texts
+    ]
+    if not events:
+        raise StudyInputError(
+            "every event was dropped for overlapping another (overlap rule 'drop'): "
+            + "; ".join(overlap_texts)
+        )
+    constant_mean_for = (
+        sorted(market_wide_instruments() & set(instruments))
+        if benchmark and request.market_wide_constant_mean
+        else []
+    )
+    placebo_draws = int(request.placebo_draws)
+    if placebo_draws and len(events) != 1:
+        notes.append(
+            Note(
+                "placebo",
+                f"placebo left out: it needs exactly one event, and this study has {len(events)}",
+            )
+        )
+        placebo_draws = 0
+    excluded: tuple = ()
+    if placebo_draws and request.calendar == "xshg":  # pseudo-events avoid catalogue events
+        catalogue = catalogue if catalogue is not None else load_catalogue()
+        excluded = tuple(catalogue["event_session"].dropna())
+    return ResolvedStudy(
+        request=request,
+        spec=spec,
+        events=tuple(events),
+        instruments=tuple(instruments),
+        benchmark=benchmark,
+        constant_mean_for=tuple(constant_mean_for),
+        sessions=sessions,
+        inferred_segments=segments,
+        excluded_sessions=excluded,
+        placebo_draws=placebo_draws,
+        bars=bars,
+        data_mode=data_mode,
+        data_vintage=data_vintage,
+        notes=tuple(notes),
+        diagnostics=tuple(diagnostics),
+    )
+
+
+# -- running ---------------------------------------------------------------------------------
+
+
+def _note_kind(text: str) -> str:
+    if text.startswith("conventions:"):
+        return "conventions"
+    if text.startswith("placebo"):
+        return "placebo"
+    if text.startswith("events ") and "share the session" in text:
+        return "overlap"
+    return "statistics"
+
+
+def run(resolved: ResolvedStudy) -> StudyOutcome:
+    """Run a resolved study: returns on the calendar, the event study, the placebo and the
+    trading responses; the outcome is complete when this returns."""
+    from analysis.placebo import placebo_test
+    from analysis.responses import abnormal_volatility, abnormal_volume
+
+    spec, request = resolved.spec, resolved.request
+    prepared = prepare_returns(
+        resolved.bars,
+        resolved.instruments,
+        resolved.benchmark,
+        resolved.sessions,
+        spec.returns,
+        resolved.inferred_segments,
+    )
+    notes = list(resolved.notes)
+    notes += [Note(kind, text) for kind, text in prepared.notes]
+    returns = prepared.returns
+    market = returns[resolved.benchmark] if resolved.benchmark else None
+    instruments = list(resolved.instruments)
+    result = run_event_study(
+        returns[instruments],
+        list(resolved.events),
+        spec,
+        market=market,
+        market_symbol=resolved.benchmark,
+        constant_mean_for=resolved.constant_mean_for,
+        statistics=request.statistics,
+        adjust_bh=request.adjust_bh,
+    )
+    notes += [Note(_note_kind(text), text) for text in result.notes]
+    placebo = None
+    if resolved.placebo_draws and result.panel is None:
+        notes.append(Note("placebo", "placebo left out: no instrument could be estimated"))
+    elif resolved.placebo_draws:
+        draws, summary = placebo_test(
+            returns[instruments],
+            market,
+            spec,
+            resolved.events[0].event_session,
+            resolved.excluded_sessions,
+            resolved.placebo_draws,
+            request.placebo_seed,
+            constant_mean_for=resolved.constant_mean_for,
+            market_symbol=resolved.benchmark,
+        )
+        placebo = PlaceboOutcome(draws, summary)
+        drawn = draws["draw"].nunique()
+        if drawn < resolved.placebo_draws:
+            notes.append(
+                Note(
+                    "placebo",
+                    f"placebo: only {drawn} sessions lie outside every event window with a full "
+                    f"estimation window; {drawn} draws instead of {resolved.placebo_draws}",
+                )
+            )
+    volume = volatility = None
+    if request.responses:
+        volumes = (
+            resolved.bars[resolved.bars["symbol"].isin(instruments)]
+            .pivot(index="date", columns="symbol", values="volume")
+            .reindex(prepared.span)
+            .reindex(columns=instruments)
+        )
+        if volumes.notna().any().any():
+            volume = abnormal_volume(volumes, list(resolved.events), spec, request.statistics)
+        else:
+            notes.append(Note("responses", "no volume in the data: abnormal volume left out"))
+        ratios, ratio_tests = abnormal_volatility(result)
+        volatility = VolatilityOutcome(ratios, ratio_tests)
+    diagnostics = list(resolved.diagnostics) + [
+        Diagnostic(
+            r.event_id, None if pd.isna(r.event_date) else r.event_date, r.instrument,
+            r.status, r.reason,
+        )
+        for r in result.diagnostics.itertuples()
+    ]  # fmt: skip
+    return StudyOutcome(
+        request=request,
+        resolved=resolved,
+        result=result,
+        placebo=placebo,
+        volume=volume,
+        volatility=volatility,
+        notes=tuple(dict.fromkeys(notes)),
+        diagnostics=tuple(diagnostics),
+    )
+
+
+def run_study(
+    request: StudyRequest,
+    source: PriceSource | None = None,
+    catalogue: pd.DataFrame | None = None,
+) -> StudyOutcome:
+    """:func:`resolve` then :func:`run`: the one call every front end makes."""
+    return run(resolve(request, source, catalogue))
+
+
+def study_from_bars(
+    bars: pd.DataFrame,
+    instruments: Sequence[str],
+    events: Sequence[Event],
+    spec: EventStudySpec,
+    sessions: pd.DatetimeIndex,
+    market_symbol: str | None = None,
+    constant_mean_for: Sequence[str] = (),
+    statistics: Sequence[str] | None = None,
+    adjust_bh: bool = False,
+    placebo_draws: int = 0,
+    placebo_seed: int = 20200727,
+    excluded_sessions: Sequence[pd.Timestamp] = (),
+    responses: bool = False,
+    inferred_sessions: Sequence = (),
+    data_mode: DataMode | None = None,
+) -> StudyOutcome:
+    """:func:`run` on explicit bars and events, already resolved by the caller (tests, and
+    studies of many segments such as :func:`analysis.themes.theme_segment_study`): no catalogue
+    look-up, no overlap rule, the given calendar. ``placebo_draws`` needs exactly one event.
+    """
+    if placebo_draws and len(events) != 1:
+        raise EventStudyInputError("a placebo test needs exactly one event")
+    if not events:
+        raise EventStudyInputError("no events to study")
+    request = StudyRequest(
+        measures=tuple(event.event_id for event in events),
+        instruments=tuple(instruments),
+        benchmark=market_symbol,
+        model=spec.model,
+        estimation_window=spec.estimation_window,
+        event_window=spec.event_window,
+        car_windows=spec.car_windows,
+        returns=spec.returns,
+        min_estimation=spec.min_estimation,
+        conventions=spec.conventions,
+        statistics=tuple(statistics) if statistics else None,
+        adjust_bh=adjust_bh,
+        market_wide_constant_mean=bool(constant_mean_for),
+        placebo_draws=placebo_draws,
+        placebo_seed=placebo_seed,
+        responses=responses,
+    )
+    wanted = list(dict.fromkeys(instruments))
+    needed = wanted + ([market_symbol] if market_symbol and market_symbol not in wanted else [])
+    resolved = ResolvedStudy(
+        request=request,
+        spec=spec,
+        events=tuple(events),
+        instruments=tuple(wanted),
+        benchmark=market_symbol if spec.model != "constant-mean" else None,
+        constant_mean_for=tuple(constant_mean_for),
+        sessions=sessions,
+        inferred_segments=tuple(inferred_sessions),
+        excluded_sessions=tuple(excluded_sessions),
+        placebo_draws=int(placebo_draws),
+        bars=bars[bars["symbol"].isin(needed)],
+        data_mode=data_mode or DataMode("bars given by the caller", False, {}),
+        data_vintage="",
+        notes=(),
+        diagnostics=(),
+    )
+    return run(resolved)
+
+
+# -- the outcome -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlaceboOutcome:
+    """Pseudo-event CARs (``draws``) and, per instrument, the observed CAR against them."""
+
+    draws: pd.DataFrame
+    summary: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.summary
+
+
+@dataclass(frozen=True)
+class VolatilityOutcome:
+    """AR² / σ̂² per pair and day (``ratios``) and its tests."""
+
+    ratios: pd.DataFrame
+    tests: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.ratios
+
+
+@dataclass(frozen=True, eq=False)
+class StudyOutcome:
+    """Everything a study produced; complete when built and never changed afterwards.
+
+    ``result``: the return study (:class:`~analysis.event_study.EventStudyResult`: abnormal
+    returns, CAR summary, tests, panel); ``placebo``, ``volume`` (abnormal log volume),
+    ``volatility``: present when asked and possible. ``notes`` and ``diagnostics``: typed
+    records. ``data_mode`` (structured: ``data_mode.synthetic`` says whether any series is
+    simulated) and ``data_vintage`` describe the data; ``metadata`` is what every exported file
+    carries and ``parameters`` what ``parameters.json`` holds.
+    """
+
+    request: StudyRequest
+    resolved: ResolvedStudy
+    result: EventStudyResult
+    placebo: PlaceboOutcome | None
+    volume: Any
+    volatility: VolatilityOutcome | None
+    notes: tuple[Note, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    # what was decided
+    @property
+    def spec(self) -> EventStudySpec:
+        return self.resolved.spec
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return self.resolved.events
+
+    @property
+    def instruments(self) -> tuple[str, ...]:
+        return self.resolved.instruments
+
+    @property
+    def benchmark(self) -> str | None:
+        return self.resolved.benchmark
+
+    @property
+    def constant_mean_for(self) -> tuple[str, ...]:
+        return self.resolved.constant_mean_for
+
+    @property
+    def data_mode(self) -> DataMode:
+        return self.resolved.data_mode
+
+    @property
+    def data_vintage(self) -> str:
+        return self.resolved.data_vintage
+
+    # tables
+    @property
+    def car_summary(self) -> pd.DataFrame:
+        return self.result.car_summary
+
+    @property
+    def abnormal_returns(self) -> pd.DataFrame:
+        return self.result.abnormal_returns
+
+    @property
+    def tests(self) -> pd.DataFrame:
+        return self.result.tests
+
+    def to_frame(self) -> pd.DataFrame:
+        """The CAR summary: one row per instrument × event × CAR window."""
+        return self.car_summary
+
+    def car_path(self) -> pd.DataFrame:
+        """CAR from the start of the event window to each day, with its standard error."""
+        return self.result.car_path()
+
+    def diagnostics_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                (d.event_id, pd.NaT if d.event_date is None else d.event_date, d.instrument,
+                 d.status, d.reason)
+                for d in self.diagnostics
+            ],
+            columns=DIAGNOSTIC_COLUMNS,
+        )  # fmt: skip
+
+    def notes_of(self, kind: str) -> list[str]:
+        return [note.text for note in self.notes if note.kind == kind]
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Every table this study has, by export name (see :data:`TABLE_NAMES`)."""
+        frames = {
+            "abnormal_returns": self.abnormal_returns,
+            "car_summary": self.car_summary,
+        }
+        frames["tests"] = self.tests
+        frames["diagnostics"] = self.diagnostics_frame()
+        if self.placebo is not None:
+            frames["placebo"] = self.placebo.draws
+            frames["placebo_summary"] = self.placebo.summary
+        if self.volume is not None:
+            frames["abnormal_volume"] = self.volume.abnormal_returns
+            frames["abnormal_volume_tests"] = self.volume.tests
+        if self.volatility is not None and len(self.volatility.ratios):
+            frames["abnormal_volatility"] = self.volatility.ratios
+            frames["abnormal_volatility_tests"] = self.volatility.tests
+        return frames
+
+    # provenance
+    @property
+    def method(self) -> str:
+        """One line naming the method, the benchmark, the calendar and every rule applied."""
+        parts = [self.spec.describe()]
+        if self.benchmark:
+            parts.append(f"benchmark {self.benchmark}")
+        calendar = f"relative days count {self.resolved.calendar_text}"
+        inferred = self.notes_of("calendar")
+        if inferred:
+            calendar += "".join(f" ({text})" for text in inferred)
+        parts.append(calendar)
+        if self.constant_mean_for:
+            parts.append(f"constant-mean for market-wide {', '.join(self.constant_mean_for)}")
+        if self.notes_of("overlap"):
+            parts.append(f"overlapping event windows: {self.request.overlap}")
+        return "; ".join(parts)
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        """The three columns every exported CSV carries."""
+        return {
+            "method": self.method,
+            "data_mode": self.data_mode.label,
+            "data_vintage": self.data_vintage,
+        }
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """The resolved study, as ``parameters.json`` holds it."""
+        return {
+            "request": self.request.to_dict(),
+            "events": [
+                {
+                    "event_id": e.event_id,
+                    "event_date": f"{e.event_date:%Y-%m-%d}",
+                    "event_session": f"{e.event_session:%Y-%m-%d}",
+                }
+                for e in self.events
+            ],
+            "instruments": list(self.instruments),
+            "benchmark": self.benchmark,
+            "model": self.spec.model,
+            "estimation_window": list(self.spec.estimation_window),
+            "event_window": list(self.spec.event_window),
+            "car_windows": [list(w) for w in self.spec.windows],
+            "constant_mean_for": list(self.constant_mean_for),
+            "overlaps": self.request.overlap,
+            "placebo_draws": self.resolved.placebo_draws,
+            "calendar": self.resolved.calendar_text,
+            "data_mode": {
+                "label": self.data_mode.label,
+                "synthetic": self.data_mode.synthetic,
+                "counts": dict(self.data_mode.counts),
+            },
+        }
+
+    # exports
+    def csv_bytes(self, name: str) -> bytes:
+        """One table in the project's CSV convention (:mod:`analysis.export`)."""
+        return csv_bytes(self.frames()[name], self.metadata)
+
+    def all_csv_bytes(self) -> dict[str, bytes]:
+        metadata = self.metadata
+        return {name: csv_bytes(frame, metadata) for name, frame in self.frames().items()}
+
+    def parameters_json(self, extra: Mapping[str, Any] | None = None) -> str:
+        document = {
+            "parameters": self.parameters | dict(extra or {}),
+            **self.metadata,
+            "files": [f"{name}.csv" for name in self.frames()],
+        }
+        return json.dumps(document, ensure_ascii=False, indent=2, default=str)
+
+    def to_zip(self, stem: str, extra: Mapping[str, Any] | None = None) -> bytes:
+        """One ZIP: ``<stem>/<name>.csv`` for every table and ``<stem>/parameters.json``."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, content in self.all_csv_bytes().items():
+                archive.writestr(f"{stem}/{name}.csv", content)
+            archive.writestr(f"{stem}/parameters.json", self.parameters_json(extra))
+        return buffer.getvalue()
+
+    def write(
+        self,
+        directory: str | Path,
+        names: Sequence[str] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> list[Path]:
+        """Write ``DIR/<name>.csv`` for the named tables (default: all) and
+        ``DIR/parameters.json``; returns the paths written."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        frames = self.frames()
+        metadata = self.metadata
+        written = []
+        for name in names if names is not None else list(frames):
+            path = directory / f"{name}.csv"
+            path.write_bytes(csv_bytes(frames[name], metadata))
+            written.append(path)
+        path = directory / "parameters.json"
+        path.write_text(self.parameters_json(extra), encoding="utf-8")
+        written.append(path)
+        return written
+
+    def summary(self) -> str:
+        """A readable text table of the CARs over the event window (nothing is printed)."""
+        window = self.spec.event_window
+        rows = self.car_summary[
+            (self.car_summary["window_start"] == window[0])
+            & (self.car_summary["window_end"] == window[1])
+        ]
+        lines = [
+            "PolicyLens event study",
+            f"data: {self.data_mode.label}",
+            f"method: {self.method}",
+            "events: "
+            + ", ".join(f"{e.event_id} (t0 {e.event_session:%Y-%m-%d})" for e in self.events),
+            "",
+            f"{'instrument':<14}{'event':<36}{'CAR':>10}{'SE':>10}{'t':>8}{'p':>8}",
+        ]
+        for row in rows.itertuples():
+            lines.append(
+                f"{row.instrument:<14}{str(row.event_id)[:35]:<36}{row.car:>10.4f}"
+                f"{row.car_se:>10.4f}{row.t_stat:>8.2f}{row.p_value:>8.4f}"
+            )
+        if self.notes:
+            lines += ["", "notes:"] + [f"- {note.text}" for note in self.notes]
+        skipped = [d for d in self.diagnostics if d.status == "skipped"]
+        if skipped:
+            lines += [f"skipped: {d.instrument} around {d.event_id}: {d.reason}" for d in skipped]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (
+            f"StudyOutcome({len(self.events)} event(s), {len(self.instruments)} instrument(s), "
+            f"{self.spec.model}, data: {self.data_mode.label})"
+        )
+
+
+__all__ = [
+    "Diagnostic",
+    "Note",
+    "PriceFiles",
+    "PriceSource",
+    "ResolvedStudy",
+    "StoreSource",
+    "StudyInputError",
+    "StudyOutcome",
+    "StudyRequest",
+    "default_instruments",
+    "resolve",
+    "run",
+    "run_study",
+    "study_from_bars",
+]
