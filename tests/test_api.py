@@ -1,0 +1,240 @@
+"""The one study API (analysis.api): requests, resolution, the frozen outcome and its exports,
+and the command line as a thin wrapper giving the same bytes."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from analysis import cli
+from analysis.api import (
+    Diagnostic,
+    Note,
+    PriceFiles,
+    StoreSource,
+    StudyInputError,
+    StudyRequest,
+    resolve,
+    run_study,
+)
+from analysis.event_study import EventStudyInputError
+from data_sources.bootstrap import seed_demo_if_empty
+from data_sources.store import Store
+
+CHINEXT = "chinext-first-listings-2020"
+
+
+@pytest.fixture
+def demo_store(data_dir) -> Store:
+    store = Store(data_dir / "store")
+    seed_demo_if_empty(store)
+    return store
+
+
+def test_request_is_frozen_hashable_and_refuses_bad_choices_by_name():
+    request = StudyRequest(measures=[CHINEXT], instruments=["399006.SZ"])
+    assert request.measures == (CHINEXT,) and request.instruments == ("399006.SZ",)
+    assert hash(request) == hash(StudyRequest(measures=(CHINEXT,), instruments=("399006.SZ",)))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        request.model = "constant-mean"
+    for kwargs, message in [
+        ({"overlap": "ignore"}, "overlap must be one of warn, merge, drop"),
+        ({"calendar": "nyse"}, "calendar must be one of xshg, data"),
+        ({"dates": ["2020-13-01"]}, "is not a real date"),
+        ({"dates": ["24/08/2020"]}, "is not a YYYY-MM-DD date"),
+        ({"event_window": (5, -5)}, "event window [5, -5] starts after it ends"),
+        ({"conventions": "stata"}, "conventions must be one of"),
+        ({"placebo_draws": -1}, "placebo draws must be 0"),
+    ]:
+        with pytest.raises(EventStudyInputError) as error:
+            StudyRequest(measures=(CHINEXT,), **kwargs)
+        assert message in str(error.value)
+    with pytest.raises(StudyInputError, match="name at least one measure or event date"):
+        StudyRequest()
+
+
+def test_resolve_takes_t0_segments_and_the_market_wide_rule_from_the_catalogue(demo_store):
+    resolved = resolve(StudyRequest(measures=(CHINEXT,)), StoreSource(demo_store))
+    (event,) = resolved.events
+    assert event.event_id == CHINEXT
+    assert event.event_session == pd.Timestamp("2020-08-24")
+    # no instruments named: the stored instruments of the measure's segments
+    assert "399006.SZ" in resolved.instruments and len(resolved.instruments) <= 6
+    assert resolved.benchmark == "000300.SH"
+    assert resolved.data_mode.synthetic
+    assert "399006.SZ: SYNTHETIC DEMO" in resolved.data_vintage
+    market_wide = resolve(
+        StudyRequest(measures=(CHINEXT,), instruments=("000001.SH", "399006.SZ")),
+        StoreSource(demo_store),
+    )
+    assert market_wide.constant_mean_for == ("000001.SH",)
+    off = resolve(
+        StudyRequest(
+            measures=(CHINEXT,),
+            instruments=("000001.SH", "399006.SZ"),
+            market_wide_constant_mean=False,
+        ),
+        StoreSource(demo_store),
+    )
+    assert off.constant_mean_for == ()
+
+
+def test_resolve_names_what_is_wrong(demo_store):
+    source = StoreSource(demo_store)
+    with pytest.raises(StudyInputError, match="measure 'no-such-measure' is not in the catalogue"):
+        resolve(StudyRequest(measures=("no-such-measure",)), source)
+    with pytest.raises(StudyInputError, match="no price data for NOPE.SH"):
+        resolve(StudyRequest(measures=(CHINEXT,), instruments=("NOPE.SH",)), source)
+    with pytest.raises(StudyInputError, match="its date is unverified"):
+        resolve(StudyRequest(measures=("csrc-midyear-meeting-2020",)), source)
+
+
+def test_outcome_is_complete_and_never_changes(demo_store):
+    outcome = run_study(
+        StudyRequest(
+            measures=(CHINEXT,),
+            instruments=("399006.SZ", "000001.SH"),
+            placebo_draws=40,
+            responses=True,
+        ),
+        StoreSource(demo_store),
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        outcome.placebo = None
+    assert all(isinstance(n, Note) for n in outcome.notes)
+    assert all(isinstance(d, Diagnostic) for d in outcome.diagnostics)
+    changed = [d for d in outcome.diagnostics if d.status == "model changed"]
+    assert [d.instrument for d in changed] == ["000001.SH"]
+    assert outcome.placebo is not None and outcome.placebo.draws["draw"].nunique() == 40
+    assert outcome.volume is not None and outcome.volatility is not None
+    assert set(outcome.frames()) >= {
+        "abnormal_returns", "car_summary", "tests", "diagnostics", "placebo",
+        "placebo_summary", "abnormal_volume", "abnormal_volatility",
+    }  # fmt: skip
+    assert outcome.metadata["data_mode"].startswith("SYNTHETIC DEMO")
+    assert "constant-mean for market-wide 000001.SH" in outcome.metadata["method"]
+    assert "relative days count Shanghai (XSHG) sessions" in outcome.metadata["method"]
+    text = outcome.summary()
+    assert "399006.SZ" in text and CHINEXT in text and "SYNTHETIC" in text
+    parameters = json.loads(outcome.parameters_json())
+    assert parameters["parameters"]["events"][0]["event_session"] == "2020-08-24"
+    assert parameters["parameters"]["data_mode"]["synthetic"] is True
+    assert parameters["parameters"]["request"]["measures"] == [CHINEXT]
+
+
+def test_outcome_numbers_match_statsmodels_ols(demo_store):
+    """The outcome's CAR and SE against an independent statsmodels fit on the same returns."""
+    outcome = run_study(
+        StudyRequest(measures=(CHINEXT,), instruments=("399006.SZ",)), StoreSource(demo_store)
+    )
+    bars = demo_store.read(["399006.SZ", "000300.SH"])
+    closes = bars.pivot(index="date", columns="symbol", values="close")
+    returns = closes.pct_change()
+    t0 = returns.index.get_loc(pd.Timestamp("2020-08-24"))
+    est = returns.iloc[t0 - 250 : t0 - 10]
+    win = returns.iloc[t0 - 5 : t0 + 6]
+    x = sm.add_constant(est["000300.SH"])
+    fit = sm.OLS(est["399006.SZ"], x).fit()
+    x_event = sm.add_constant(win["000300.SH"])
+    abnormal = win["399006.SZ"] - x_event @ fit.params
+    covariance = fit.scale * np.eye(11) + x_event.to_numpy() @ fit.cov_params().to_numpy() @ (
+        x_event.to_numpy().T
+    )
+    row = outcome.to_frame().query("window_start == -5 and window_end == 5").iloc[0]
+    assert row["car"] == pytest.approx(abnormal.sum(), rel=1e-10)
+    assert row["car_se"] == pytest.approx(np.sqrt(covariance.sum()), rel=1e-10)
+
+
+def test_same_session_measures_and_overlaps_are_handled_once_for_every_front_end(demo_store):
+    source = StoreSource(demo_store)
+    merged = run_study(
+        StudyRequest(dates=("2020-08-22", "2020-08-24"), instruments=("399006.SZ",)), source
+    )
+    assert [e.event_id for e in merged.events] == ["2020-08-22+2020-08-24"]
+    assert merged.diagnostics[0].status == "overlap (warn)"
+    assert "overlapping event windows: warn" in merged.method
+    with pytest.raises(StudyInputError, match="every event was dropped"):
+        run_study(
+            StudyRequest(
+                dates=("2020-08-22", "2020-08-24"), instruments=("399006.SZ",), overlap="drop"
+            ),
+            source,
+        )
+
+
+def test_placebo_with_several_events_is_left_out_with_a_note(demo_store):
+    outcome = run_study(
+        StudyRequest(
+            dates=("2020-08-24", "2021-03-01"), instruments=("399006.SZ",), placebo_draws=30
+        ),
+        StoreSource(demo_store),
+    )
+    assert outcome.placebo is None
+    assert any("it needs exactly one event" in text for text in outcome.notes_of("placebo"))
+
+
+def test_files_and_store_give_the_same_numbers(demo_store, tmp_path):
+    """The same series read from the store and from files: identical CARs (only the data mode
+    and vintage differ)."""
+    paths = []
+    for symbol in ("399006.SZ", "000300.SH"):
+        bars = demo_store.read([symbol])
+        path = tmp_path / f"{symbol}.csv"
+        bars[["date", "open", "high", "low", "close", "volume"]].to_csv(path, index=False)
+        paths.append(path)
+    request = StudyRequest(measures=(CHINEXT,), instruments=("399006.SZ",))
+    from_store = run_study(request, StoreSource(demo_store))
+    from_files = run_study(request, PriceFiles(paths))
+    pd.testing.assert_frame_equal(from_store.to_frame(), from_files.to_frame())
+    assert from_files.data_mode.label == "imported files" and not from_files.data_mode.synthetic
+    assert "399006.SZ.csv sha256" in from_files.data_vintage
+
+
+def test_cli_on_the_store_writes_the_api_bytes(demo_store, tmp_path, capsys):
+    """The command line is a thin wrapper: the same request gives byte-identical files."""
+    request = StudyRequest(
+        measures=(CHINEXT,), instruments=("399006.SZ", "399001.SZ"), placebo_draws=50
+    )
+    api_dir, cli_dir = tmp_path / "api", tmp_path / "cli"
+    run_study(request, StoreSource(demo_store)).write(api_dir)
+    code = cli.main(
+        [
+            "study",
+            "--measure",
+            CHINEXT,
+            "--instrument",
+            "399006.SZ",
+            "--instrument",
+            "399001.SZ",
+            "--placebo",
+            "50",
+            "--diagnostics",
+            "--out",
+            str(cli_dir),
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    api_files = sorted(p.name for p in api_dir.iterdir())
+    assert api_files == sorted(p.name for p in cli_dir.iterdir())
+    for name in api_files:
+        assert (api_dir / name).read_bytes() == (cli_dir / name).read_bytes(), name
+
+
+def test_zip_holds_every_table_and_parameters(demo_store):
+    outcome = run_study(
+        StudyRequest(measures=(CHINEXT,), instruments=("399006.SZ",)), StoreSource(demo_store)
+    )
+    archive = zipfile.ZipFile(io.BytesIO(outcome.to_zip("s", extra={"url": "?a=1"})))
+    names = set(archive.namelist())
+    assert {f"s/{name}.csv" for name in outcome.frames()} | {"s/parameters.json"} == names
+    document = json.loads(archive.read("s/parameters.json"))
+    assert document["parameters"]["url"] == "?a=1"
+    assert document["data_mode"].startswith("SYNTHETIC DEMO")
+    assert archive.read("s/car_summary.csv") == outcome.csv_bytes("car_summary")
