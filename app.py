@@ -7,14 +7,14 @@ labelled synthetic demo).
 
 import streamlit as st
 
-from pages import ui
+from pages import filters, layout, url_state
 from pages.i18n import t
 
 # An emoji favicon is drawn locally (a data: URL); a ":material/…:" one is fetched from
 # fonts.gstatic.com on every visit, a request to an outside host the app must not make.
 st.set_page_config(page_title="PolicyLens", page_icon="📈", layout="wide")
 
-ui.init_language()
+layout.init_language()
 navigation = st.navigation(
     [
         st.Page(
@@ -27,8 +27,8 @@ navigation = st.navigation(
         st.Page("pages/method.py", title=t("Method"), icon=":material/menu_book:"),
     ]
 )
-ui.ensure_data()
-ui.sidebar()
-ui.banner()
-ui.show_url_problems()
+layout.ensure_data()
+filters.sidebar()
+layout.banner()
+url_state.show_url_problems()
 navigation.run()

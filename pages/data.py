@@ -20,25 +20,25 @@ from data_sources.listings import listed_creits
 from data_sources.refresh import refresh
 from data_sources.store import COVERAGE_COLUMNS
 from data_sources.trading_calendar import library_end
-from pages import ui
+from pages import filters, formatting, layout, loaders, url_state
 from pages.i18n import t
 from pages.text import code, escape_markdown
 
-ui.run_through_app()
+layout.run_through_app()
 SOURCE_NAMES = {"demo": "SYNTHETIC DEMO", "akshare": "akshare", "import": "imported file"}
 
 st.title(t("Data"))
-store = ui.store()
+store = loaders.store()
 
 
 def show_stored_series() -> None:
-    coverage = ui.coverage()
+    coverage = loaders.coverage()
     if coverage.empty:
         st.info(t("The store is empty. Fetch from akshare or import a file below."))
         return
-    live = ui.live_symbols()
+    live = loaders.live_symbols()
     table = coverage.assign(
-        name=coverage["symbol"].map(ui.label),
+        name=coverage["symbol"].map(formatting.label),
         mode=[
             t("live akshare" if sym in live else SOURCE_NAMES.get(src, "—"))
             for sym, src in zip(coverage["symbol"], coverage["source"], strict=True)
@@ -66,7 +66,7 @@ def show_stored_series() -> None:
             coverage,
             {
                 "method": "store coverage",
-                "data_mode": ui.current_mode().label,
+                "data_mode": loaders.current_mode().label,
                 "data_vintage": data_vintage(coverage, list(coverage["symbol"])),
             },
         ),
@@ -89,7 +89,7 @@ def flash_quarantined() -> None:
     """Name each damaged shard a write of this run moved aside (what it held is listed under
     "Series to re-fetch or re-import")."""
     for damage, target in store.quarantined:
-        ui.flash(
+        layout.flash(
             "warning",
             t(
                 "{file} was damaged: it was moved aside to {target} before writing.",
@@ -118,11 +118,12 @@ def fetch_with_progress(symbols: list[str], what: str, where=st) -> None:
         st.session_state["refresh_running"]["done"].append(outcome)
         mark = "✅" if outcome.status == "ok" else "❌"
         lines.append(
-            f"{mark} {escape_markdown(ui.label(outcome.symbol))}: "
+            f"{mark} {escape_markdown(formatting.label(outcome.symbol))}: "
             + escape_markdown(outcome.message or outcome.status)
         )
         bar.progress(
-            done / total, text=f"{done}/{total} · {escape_markdown(ui.label(outcome.symbol))}"
+            done / total,
+            text=f"{done}/{total} · {escape_markdown(formatting.label(outcome.symbol))}",
         )
         status.caption("  \n".join(lines[-6:]))
 
@@ -138,26 +139,27 @@ def report_outcomes(outcomes, what: str, cancelled_after: int | None = None) -> 
     ok = [o for o in outcomes if o.status == "ok"]
     failures = [o for o in outcomes if o.status == "failed"]
     for outcome in ok:
-        ui.live_symbols().add(outcome.symbol)
-        ui.flash(
+        loaders.live_symbols().add(outcome.symbol)
+        layout.flash(
             "write",
             "✅ "
             + t(
                 "{name}: {fetched:,} rows fetched from {start}, {stored:,} stored",
-                name=escape_markdown(ui.label(outcome.symbol)),
+                name=escape_markdown(formatting.label(outcome.symbol)),
                 fetched=outcome.rows_fetched,
                 start=f"{outcome.start:%Y-%m-%d}",
                 stored=outcome.rows_stored,
             ),
         )
     for outcome in failures:
-        ui.flash(
+        layout.flash(
             "write",
-            f"❌ {escape_markdown(ui.label(outcome.symbol))}: {escape_markdown(outcome.message)}",
+            f"❌ {escape_markdown(formatting.label(outcome.symbol))}: "
+            f"{escape_markdown(outcome.message)}",
         )
     skipped = [o.symbol for o in outcomes if o.status == "skipped"]
     if skipped:
-        ui.flash(
+        layout.flash(
             "error",
             t(
                 "The source is throttling this connection (instruments in a row were "
@@ -168,7 +170,7 @@ def report_outcomes(outcomes, what: str, cancelled_after: int | None = None) -> 
             ),
         )
     if cancelled_after is not None:
-        ui.flash(
+        layout.flash(
             "error",
             t(
                 "Cancelled {what}: {ok} of {total} series stored before the cancel; the rest "
@@ -179,7 +181,7 @@ def report_outcomes(outcomes, what: str, cancelled_after: int | None = None) -> 
             ),
         )
     elif failures:
-        ui.flash(
+        layout.flash(
             "error",
             t(
                 "{n} of {total} failed ({symbols}); their stored data are unchanged.",
@@ -189,7 +191,7 @@ def report_outcomes(outcomes, what: str, cancelled_after: int | None = None) -> 
             ),
         )
     elif not skipped:
-        ui.flash(
+        layout.flash(
             "success", t("Fetched {n} series ({what}).", n=len(ok), what=escape_markdown(what))
         )
 
@@ -214,12 +216,12 @@ def list_then_fetch(key: str, label: str, load, what: str, left, right) -> None:
 interrupted = st.session_state.pop("refresh_running", None)
 if interrupted is not None:
     report_outcomes(interrupted["done"], interrupted["what"], cancelled_after=interrupted["total"])
-ui.show_flashes()
+layout.show_flashes()
 
 
 def show_damage() -> None:
     """Damaged files with a confirmed "move aside", then what they held, to fetch again."""
-    damage = ui.damaged()
+    damage = loaders.damaged()
     if damage:
         st.subheader(t("Damaged files"))
         st.error(
@@ -264,7 +266,7 @@ def show_damage() -> None:
             except OSError as error:  # e.g. a file another program holds open (Windows)
                 st.error(t("Could not move the damaged files aside: {error}", error=error))
                 return
-            ui.flash(
+            layout.flash(
                 "success",
                 t(
                     "Moved {n} damaged file(s) aside into {folder}; nothing was deleted.",
@@ -322,15 +324,15 @@ st.caption(
 symbols = list(registry())
 # Honour the sidebar's theme filter: offer the instruments of the segments its measures touch.
 themed_segments = (
-    set().union(*ui.filtered_catalogue()["segments"]) if ui.selected_themes() else set()
+    set().union(*filters.filtered_catalogue()["segments"]) if filters.selected_themes() else set()
 )
 suggested = segment_instruments(sorted(themed_segments))
 to_fetch = st.multiselect(
     t("Instruments to fetch"),
     symbols,
     default=suggested,
-    format_func=ui.label,
-    key=f"fetch_symbols_{'_'.join(ui.selected_themes()) or 'all'}",
+    format_func=formatting.label,
+    key=f"fetch_symbols_{'_'.join(filters.selected_themes()) or 'all'}",
     help=t(
         "Preselected: the instruments of the segments touched by the measures of the themes "
         "chosen in the sidebar."
@@ -349,7 +351,7 @@ st.caption(
         end=f"{library_end():%Y-%m-%d}",
     )
 )
-st.caption(ui.calendar_note() or t("No inferred sessions."))
+st.caption(formatting.calendar_note() or t("No inferred sessions."))
 if isinstance(load_official_sessions(), str):  # damaged: named, ignored, kept for inspection
     st.warning(
         t(
@@ -363,9 +365,9 @@ if st.button(
     try:
         official, _ = refresh_official_calendar()
     except DataSourceError as error:
-        ui.flash("error", t("The calendar was not fetched: {error}", error=error))
+        layout.flash("error", t("The calendar was not fetched: {error}", error=error))
     else:
-        ui.flash(
+        layout.flash(
             "success",
             t(
                 "Calendar stored: {n} sessions to {last}.",
@@ -506,7 +508,7 @@ if (
 ):
     for name, bars in parsed:
         rows = store.write(FetchResult(bars, "import", f"file {name}"), merge=False)
-        ui.flash(
+        layout.flash(
             "success",
             t(
                 "{symbol}: {rows:,} rows stored from {name}",
@@ -520,21 +522,23 @@ if (
     st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1
     st.rerun()
 
-stored_symbols = list(ui.coverage()["symbol"])
+stored_symbols = list(loaders.coverage()["symbol"])
 if stored_symbols:
     st.subheader(t("Remove a series"))
-    ui.keep_valid("delete_symbol", stored_symbols)
-    victim = st.selectbox(t("Series"), stored_symbols, format_func=ui.label, key="delete_symbol")
+    url_state.keep_valid("delete_symbol", stored_symbols)
+    victim = st.selectbox(
+        t("Series"), stored_symbols, format_func=formatting.label, key="delete_symbol"
+    )
     confirmed = st.checkbox(
-        t("Yes, delete {name} and its stored rows", name=escape_markdown(ui.label(victim))),
+        t("Yes, delete {name} and its stored rows", name=escape_markdown(formatting.label(victim))),
         key="delete_confirm",
     )
     if st.button(
         t("Remove from the store"), key="delete_button", type="secondary", disabled=not confirmed
     ):
         store.delete(victim)
-        ui.live_symbols().discard(victim)
-        ui.flash("success", t("Removed {name}.", name=escape_markdown(victim)))
+        loaders.live_symbols().discard(victim)
+        layout.flash("success", t("Removed {name}.", name=escape_markdown(victim)))
         st.session_state.pop("delete_confirm", None)
         st.rerun()
 

@@ -15,11 +15,11 @@ from data_sources.instruments import (
     segment_table,
 )
 from data_sources.trading_calendar import all_sessions
-from pages import charts, ui
+from pages import charts, filters, formatting, layout, loaders, url_state
 from pages.i18n import t
 from pages.text import escape_markdown, markdown_link
 
-ui.run_through_app()
+layout.run_through_app()
 
 PLACEBO_DRAWS = 1000
 MODEL_LABELS = {
@@ -35,8 +35,8 @@ OVERLAP_LABELS = {
 
 
 st.title(t("Event study"))
-all_studyable = studyable(ui.catalogue(), ui.include_unverified())
-measures = studyable(ui.filtered_catalogue(), ui.include_unverified())
+all_studyable = studyable(loaders.catalogue(), filters.include_unverified())
+measures = studyable(filters.filtered_catalogue(), filters.include_unverified())
 if measures.empty:
     st.info(
         t(
@@ -45,14 +45,14 @@ if measures.empty:
         )
     )
     st.stop()
-options = ui.instrument_options()
+options = loaders.instrument_options()
 if not options:
     st.info(t("No price series are stored yet. Open the **Data** page to fetch or import some."))
     st.stop()
 
 by_id = measures.set_index("id")
 ids = list(measures.sort_values("announcement_date", ascending=False)["id"])
-ui.seed_from_url("study_measures", "measures", options=ids, multi=True)
+url_state.seed_from_url("study_measures", "measures", options=ids, multi=True)
 if "study_measures" not in st.session_state or not set(st.session_state["study_measures"]) <= set(
     ids
 ):
@@ -67,7 +67,7 @@ def _choose_all_measures() -> None:
 
 st.button(
     t("All {n} measures of the chosen themes", n=len(ids))
-    if ui.selected_themes()
+    if filters.selected_themes()
     else t("All {n} studyable measures", n=len(ids)),
     key="study_all_measures",
     on_click=_choose_all_measures,
@@ -78,11 +78,11 @@ chosen_ids = st.multiselect(
     ids,
     key="study_measures",
     format_func=lambda i: (
-        f"{by_id.at[i, 'announcement_date']:%Y-%m-%d} · {ui.measure_title(by_id.loc[i])}"
+        f"{by_id.at[i, 'announcement_date']:%Y-%m-%d} · {formatting.measure_title(by_id.loc[i])}"
         f" ({by_id.at[i, 'theme']})"
     ),
 )
-ui.write_to_url("measures", chosen_ids, multi=True)
+url_state.write_to_url("measures", chosen_ids, multi=True)
 if not chosen_ids:
     st.info(t("Choose at least one measure."))
     st.stop()
@@ -95,9 +95,9 @@ for row in chosen.itertuples():
                 "Announced {date} ({timing}) → event session t0 **{t0}** · {theme} · segments: "
                 "{segments} · date {confidence}",
                 date=f"{row.announcement_date:%Y-%m-%d}",
-                timing=ui.timing_label(row.timing),
+                timing=formatting.timing_label(row.timing),
                 t0=f"{row.event_session:%Y-%m-%d}",
-                theme=ui.theme_name(row.theme),
+                theme=formatting.theme_name(row.theme),
                 segments=escape_markdown(", ".join(row.segments)) or "—",
                 confidence=t(row.confidence),
             )
@@ -112,17 +112,23 @@ segment_defaults = [
 # Widgets take their values from the session (seeded from the URL, else these defaults), so
 # a shared link reproduces the view; each value is written back to the URL below.
 instruments_key = f"study_instruments_{'_'.join(sorted(chosen_ids))}"
-ui.seed_from_url(instruments_key, "instruments", options=options, multi=True)
-ui.seed_from_url("study_benchmark", "benchmark", options=options)
-ui.seed_from_url("study_model", "model", options=MODELS)
-ui.seed_from_url("study_overlap", "overlap", options=OVERLAP_CHOICES)
-ui.seed_from_url(
-    "study_estimation", "estimation", parse=ui.parse_int_pair, check=ui.ordered_within(-500, -1)
+url_state.seed_from_url(instruments_key, "instruments", options=options, multi=True)
+url_state.seed_from_url("study_benchmark", "benchmark", options=options)
+url_state.seed_from_url("study_model", "model", options=MODELS)
+url_state.seed_from_url("study_overlap", "overlap", options=OVERLAP_CHOICES)
+url_state.seed_from_url(
+    "study_estimation",
+    "estimation",
+    parse=url_state.parse_int_pair,
+    check=url_state.ordered_within(-500, -1),
 )
-ui.seed_from_url(
-    "study_window", "window", parse=ui.parse_int_pair, check=ui.ordered_within(-30, 30)
+url_state.seed_from_url(
+    "study_window",
+    "window",
+    parse=url_state.parse_int_pair,
+    check=url_state.ordered_within(-30, 30),
 )
-ui.show_url_problems()
+url_state.show_url_problems()
 defaults = {
     instruments_key: segment_defaults[:6] or options[:1],
     "study_benchmark": DEFAULT_BENCHMARK if DEFAULT_BENCHMARK in options else options[0],
@@ -131,7 +137,7 @@ defaults = {
     "study_estimation": (-250, -11),
     "study_window": (-5, 5),
 }
-ui.keep_valid(instruments_key, options, multi=True)
+url_state.keep_valid(instruments_key, options, multi=True)
 for key, value in defaults.items():
     st.session_state.setdefault(key, value)
 if st.session_state["study_benchmark"] not in options:  # removed from the store meanwhile
@@ -165,21 +171,21 @@ with left:
         offered_segments,
         index=None,
         key="study_add_segment",
-        format_func=ui.segment_name,
+        format_func=formatting.segment_name,
         on_change=_add_segment,
         placeholder=t("Choose a segment"),
     )
     instruments = st.multiselect(
         t("Instruments"),
         options,
-        format_func=ui.label,
+        format_func=formatting.label,
         key=instruments_key,
         help=t("Defaults to the stored instruments of the segments these measures touch."),
     )
     benchmark = st.selectbox(
         t("Benchmark (market) series"),
         options,
-        format_func=ui.label,
+        format_func=formatting.label,
         key="study_benchmark",
     )
     market_wide_rule = st.toggle(
@@ -215,12 +221,12 @@ with right:
         ),
     )
     window = st.slider(t("Event window (sessions)"), -30, 30, key="study_window")
-ui.write_to_url("instruments", instruments, multi=True)
-ui.write_to_url("benchmark", benchmark)
-ui.write_to_url("model", model)
-ui.write_to_url("overlap", overlap_how)
-ui.write_to_url("estimation", f"{est_start},{est_end}")
-ui.write_to_url("window", f"{window[0]},{window[1]}")
+url_state.write_to_url("instruments", instruments, multi=True)
+url_state.write_to_url("benchmark", benchmark)
+url_state.write_to_url("model", model)
+url_state.write_to_url("overlap", overlap_how)
+url_state.write_to_url("estimation", f"{est_start},{est_end}")
+url_state.write_to_url("window", f"{window[0]},{window[1]}")
 
 if not instruments:
     st.info(t("Choose at least one instrument."))
@@ -233,7 +239,7 @@ if constant_mean_for:
     st.caption(
         t(
             "Market-wide, measured with the constant-mean model: {names}.",
-            names=escape_markdown(", ".join(ui.label(s) for s in constant_mean_for)),
+            names=escape_markdown(", ".join(formatting.label(s) for s in constant_mean_for)),
         )
     )
 try:
@@ -262,14 +268,14 @@ try:
         )
         st.stop()
     with st.spinner(t("Estimating…")):
-        result = ui.run_study(
+        result = loaders.run_study(
             instruments, market, events, spec, constant_mean_for, placebo_draws=PLACEBO_DRAWS
         )
 except (EventStudyInputError, DataSourceError) as error:
     st.error(t("Cannot run this study: {error}", error=escape_markdown(error)))
     st.stop()
 
-metadata = ui.study_metadata(spec, instruments, market)
+metadata = loaders.study_metadata(spec, instruments, market)
 if overlap_notes:
     metadata["method"] += f"; overlapping windows: {overlap_how}"
 for note in result.notes:
@@ -291,8 +297,8 @@ if synthetic:
 for note in result.notes:  # they name measure ids and series: shown as text, not markdown
     st.info(escape_markdown(note), icon=":material/info:")
 summary = result.car_summary
-labels = {s: ui.label(s) for s in instruments}
-titles = ui.catalogue().set_index("id").apply(ui.measure_title, axis=1).to_dict()
+labels = {s: formatting.label(s) for s in instruments}
+titles = loaders.catalogue().set_index("id").apply(formatting.measure_title, axis=1).to_dict()
 
 
 def _event_title(event_id: str) -> str:
@@ -331,7 +337,7 @@ else:
             t("Shaded: 95% band of the CAR path (CAR ± 1.96 SE, the same variance as the table).")
         )
     windows = list(spec.windows)
-    ui.keep_valid("study_car_window", windows, windows[0])
+    url_state.keep_valid("study_car_window", windows, windows[0])
     chosen_window = st.selectbox(
         t("CAR window"),
         windows,
@@ -346,10 +352,10 @@ else:
     ]
     display = summary.assign(
         measure=summary["event_id"].map(_event_title),
-        name=summary["instrument"].map(ui.label),
+        name=summary["instrument"].map(formatting.label),
         car_pct=100 * summary["car"],
         car_se_pct=100 * summary["car_se"],
-        stars=summary["p_value"].map(ui.significance_stars),
+        stars=summary["p_value"].map(formatting.significance_stars),
     )
     st.subheader(f"CAR [{chosen_window[0]}, {chosen_window[1]}]")
     st.dataframe(
@@ -501,20 +507,20 @@ if len(result.placebo_summary):
     )
     placebo_summary = result.placebo_summary
     choices = list(placebo_summary["instrument"])
-    ui.keep_valid("study_placebo_series", choices)
+    url_state.keep_valid("study_placebo_series", choices)
     shown_name = st.selectbox(
         t("Series"),
         choices,
         key="study_placebo_series",
         index=len(choices) - 1,
-        format_func=ui.label,
+        format_func=formatting.label,
     )
     row = placebo_summary.set_index("instrument").loc[shown_name]
     st.plotly_chart(
         charts.placebo_figure(
             result.placebo[result.placebo["instrument"] == shown_name],
             row["observed_car"],
-            ui.label(shown_name),
+            formatting.label(shown_name),
             row["p_value"],
             synthetic,
         ),
@@ -528,7 +534,7 @@ if len(result.placebo_summary):
 window_sessions = all_sessions()
 first_t0 = window_sessions.searchsorted(min(e.event_session for e in events))
 last_t0 = window_sessions.searchsorted(max(e.event_session for e in events))
-calendar_note = ui.calendar_note(
+calendar_note = formatting.calendar_note(
     window_sessions[max(first_t0 + spec.event_window[0], 0)],
     window_sessions[min(last_t0 + spec.event_window[1], len(window_sessions) - 1)],
 )
@@ -566,7 +572,7 @@ parameters = {
     "url": "?" + "&".join(f"{k}={v}" for k, v in st.query_params.items()),
 }
 stem = chosen_ids[0] if len(chosen_ids) == 1 else f"{len(chosen_ids)}-measures"
-files, archive = ui.study_files(
+files, archive = loaders.study_files(
     instruments,
     market,
     events,

@@ -6,13 +6,13 @@ import streamlit as st
 from analysis.glossary import COLUMN_GLOSSARY
 from data_sources.store import COVERAGE_COLUMNS
 from data_sources.trading_calendar import extension_end, library_end
-from pages import ui
+from pages import formatting, layout, loaders
 from pages.i18n import t
 
-ui.run_through_app()
+layout.run_through_app()
 st.title(t("Method"))
-mode = ui.current_mode()
-st.markdown(t("Current data mode: **{mode}**", mode=ui.mode_label(mode)))
+mode = loaders.current_mode()
+st.markdown(t("Current data mode: **{mode}**", mode=formatting.mode_label(mode)))
 
 st.header(t("Event study"))
 st.markdown(
@@ -42,7 +42,7 @@ st.markdown(
         horizon=f"{extension_end():%Y}",
     )
 )
-st.caption(ui.calendar_note() or t("No inferred sessions."))
+st.caption(formatting.calendar_note() or t("No inferred sessions."))
 st.latex(r"R_{it} = \alpha_i + \beta_i R_{mt} + \varepsilon_{it}\quad\text{(market model)}")
 st.latex(
     r"R_{it} = \mu_i + \varepsilon_{it}\ \text{(constant mean)},\qquad "
@@ -123,12 +123,12 @@ st.markdown(
         "no policy effect planted). Every CSV carries `data_mode` and `data_vintage` columns."
     )
 )
-coverage = ui.coverage()
+coverage = loaders.coverage()
 if coverage.empty:
     st.info(t("The store is empty: fetch or import prices on the **Data** page."))
 else:
     st.dataframe(
-        coverage[COVERAGE_COLUMNS].assign(symbol=coverage["symbol"].map(ui.label)),
+        coverage[COVERAGE_COLUMNS].assign(symbol=coverage["symbol"].map(formatting.label)),
         hide_index=True,
         width="stretch",
         key="method_provenance",

@@ -4,11 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from analysis.study import closes_wide
-from pages import charts, ui
+from pages import charts, filters, formatting, layout, loaders, url_state
 from pages.i18n import t
 from pages.text import escape_markdown
 
-ui.run_through_app()
+layout.run_through_app()
 st.title(t("Overview"))
 st.caption(
     t(
@@ -17,26 +17,26 @@ st.caption(
     )
 )
 
-options = ui.instrument_options()
+options = loaders.instrument_options()
 if not options:
     st.info(t("No price series are stored yet. Open the **Data** page to fetch or import some."))
     st.stop()
 preferred = [s for s in ("000300.SH", "399006.SZ", "000688.SH", "399975.SZ") if s in options]
-ui.seed_from_url("overview_instruments", "instruments", options=options, multi=True)
-ui.keep_valid("overview_instruments", options, multi=True)
+url_state.seed_from_url("overview_instruments", "instruments", options=options, multi=True)
+url_state.keep_valid("overview_instruments", options, multi=True)
 st.session_state.setdefault("overview_instruments", preferred or options[:3])
 chosen = st.multiselect(
     t("Instruments"),
     options,
-    format_func=ui.label,
+    format_func=formatting.label,
     key="overview_instruments",
 )
-ui.write_to_url("instruments", chosen, multi=True)
+url_state.write_to_url("instruments", chosen, multi=True)
 if not chosen:
     st.info(t("Choose at least one instrument above."))
     st.stop()
 
-frame = ui.bars(chosen)
+frame = loaders.bars(chosen)
 closes = closes_wide(frame)
 first, last = closes.index.min().date(), closes.index.max().date()
 default_start = max(first, pd.Timestamp("2019-06-01").date())
@@ -64,25 +64,29 @@ def _inside(pair) -> None:
         )
 
 
-ui.seed_from_url("overview_range", "range", parse=_date_pair, check=_inside)
-ui.show_url_problems()
+url_state.seed_from_url("overview_range", "range", parse=_date_pair, check=_inside)
+url_state.show_url_problems()
 if "overview_range" in st.session_state and not _fits(st.session_state["overview_range"]):
     del st.session_state["overview_range"]  # other instruments, other dates
 st.session_state.setdefault("overview_range", (default_start, last))
 start, end = st.slider(
     t("Date range"), min_value=first, max_value=last, format="YYYY-MM-DD", key="overview_range"
 )
-ui.write_to_url("range", f"{start},{end}")
+url_state.write_to_url("range", f"{start},{end}")
 closes = closes.loc[pd.Timestamp(start) : pd.Timestamp(end)].dropna(how="all")
 if closes.empty:
     st.info(t("No prices in that date range; widen it."))
     st.stop()
 
-measures = ui.filtered_catalogue()
+measures = filters.filtered_catalogue()
 measures = measures[measures["event_session"].between(closes.index.min(), closes.index.max())]
-mode = ui.current_mode(chosen)
+mode = loaders.current_mode(chosen)
 figure = charts.normalised_price_figure(
-    closes, measures, {s: ui.label(s) for s in chosen}, ui.THEME_COLOURS, mode.synthetic
+    closes,
+    measures,
+    {s: formatting.label(s) for s in chosen},
+    formatting.THEME_COLOURS,
+    mode.synthetic,
 )
 event = st.plotly_chart(
     figure,
@@ -97,7 +101,7 @@ st.caption(
         "{n} measures in range after the theme filter · click a triangle to open the measure · "
         "camera icon: PNG · data mode: {mode}",
         n=len(measures),
-        mode=ui.mode_label(mode),
+        mode=formatting.mode_label(mode),
     )
 )
 picked = [
@@ -117,7 +121,7 @@ for measure_id in dict.fromkeys(picked):
                 "Announced {date} → t0 {t0} · {theme} · segments: {segments}",
                 date=f"{row['announcement_date']:%Y-%m-%d}",
                 t0=f"{row['event_session']:%Y-%m-%d}",
-                theme=ui.theme_name(row["theme"]),
+                theme=formatting.theme_name(row["theme"]),
                 segments=escape_markdown(", ".join(row["segments"])) or "—",
             )
         )

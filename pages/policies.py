@@ -8,18 +8,18 @@ from analysis.export import csv_bytes
 from analysis.overlaps import overlap_counts, overlapping_ids
 from data_sources import catalogue as cat
 from data_sources.trading_calendar import TIMINGS, all_sessions
-from pages import ui
+from pages import filters, formatting, layout, loaders, url_state
 from pages.i18n import t
 from pages.text import escape_markdown, markdown_link
 
-ui.run_through_app()
+layout.run_through_app()
 
 OVERLAP_WINDOW = (-5, 5)
 OVERLAPS_SHOWN = 10  # per measure; the rest are counted
-TIMING_LABELS = {code: ui.timing_label(code) for code in TIMINGS}
+TIMING_LABELS = {code: formatting.timing_label(code) for code in TIMINGS}
 
 st.title(t("Policy measures"))
-ui.show_flashes()
+layout.show_flashes()
 st.caption(
     t(
         "Dated measures that carry out the nine tasks of the CSRC system's 2020 mid-year work "
@@ -28,22 +28,26 @@ st.caption(
     )
 )
 
-everything = ui.catalogue()
+everything = loaders.catalogue()
 segment_table = cat.segments().set_index("id")
-measures = ui.filtered_catalogue()
+measures = filters.filtered_catalogue()
 
 first_year = int(everything["announcement_date"].dt.year.min())
 last_year = int(everything["announcement_date"].dt.year.max())
-ui.seed_from_url("policies_segments", "segments", options=list(segment_table.index), multi=True)
-ui.seed_from_url(
+url_state.seed_from_url(
+    "policies_segments", "segments", options=list(segment_table.index), multi=True
+)
+url_state.seed_from_url(
     "policies_years",
     "years",
-    parse=ui.parse_int_pair,
-    check=ui.ordered_within(first_year, last_year),
+    parse=url_state.parse_int_pair,
+    check=url_state.ordered_within(first_year, last_year),
 )
-ui.seed_from_url("policies_confidence", "confidence", options=["all", *cat.CONFIDENCE_LEVELS])
-ui.seed_from_url("policies_search", "q")
-ui.seed_from_url("policy_detail", "measure", options=list(everything["id"]))
+url_state.seed_from_url(
+    "policies_confidence", "confidence", options=["all", *cat.CONFIDENCE_LEVELS]
+)
+url_state.seed_from_url("policies_search", "q")
+url_state.seed_from_url("policy_detail", "measure", options=list(everything["id"]))
 st.session_state.setdefault("policies_years", (first_year, last_year))
 with st.container(border=True):
     c1, c2, c3, c4 = st.columns([3, 2, 2, 3])
@@ -51,7 +55,7 @@ with st.container(border=True):
         t("Segments"),
         list(segment_table.index),
         key="policies_segments",
-        format_func=ui.segment_name,
+        format_func=formatting.segment_name,
         placeholder=t("All segments"),
     )
     years = c2.slider(t("Announced"), first_year, last_year, key="policies_years")
@@ -66,11 +70,13 @@ with st.container(border=True):
         key="policies_search",
         placeholder=t("e.g. 注册制, REIT, delisting"),
     )
-ui.show_url_problems()
-ui.write_to_url("segments", segment_codes or None, multi=True)
-ui.write_to_url("years", None if years == (first_year, last_year) else f"{years[0]},{years[1]}")
-ui.write_to_url("confidence", None if confidence == "all" else confidence)
-ui.write_to_url("q", query or None)
+url_state.show_url_problems()
+url_state.write_to_url("segments", segment_codes or None, multi=True)
+url_state.write_to_url(
+    "years", None if years == (first_year, last_year) else f"{years[0]},{years[1]}"
+)
+url_state.write_to_url("confidence", None if confidence == "all" else confidence)
+url_state.write_to_url("q", query or None)
 measures = cat.filter_measures(
     measures,
     segment_codes=segment_codes,
@@ -78,7 +84,7 @@ measures = cat.filter_measures(
     confidence=() if confidence == "all" else (confidence,),
     query=query,
 )
-themes = ui.selected_themes()
+themes = filters.selected_themes()
 st.markdown(
     t(
         "**{n}** measures · themes: {themes}",
@@ -109,7 +115,7 @@ if measures.empty:
     )
 else:
     table = measures.assign(
-        theme_name=measures["theme"].map(ui.theme_short),
+        theme_name=measures["theme"].map(formatting.theme_short),
         secondary=measures["secondary_themes"].map(", ".join),
         segment_list=measures["segments"].map(", ".join),
         overlaps=measures["id"].map(overlap_text),
@@ -175,10 +181,11 @@ else:
         list(measures["id"]),
         key="policy_detail",
         format_func=lambda i: (
-            f"{by_id.at[i, 'announcement_date']:%Y-%m-%d} · {ui.measure_title(by_id.loc[i])}"
+            f"{by_id.at[i, 'announcement_date']:%Y-%m-%d} · "
+            f"{formatting.measure_title(by_id.loc[i])}"
         ),
     )
-    ui.write_to_url("measure", chosen)
+    url_state.write_to_url("measure", chosen)
     m = by_id.loc[chosen]
     theme_row = cat.themes().set_index("id").loc[m["theme"]]
     with st.container(border=True):
@@ -196,7 +203,7 @@ else:
             if m["secondary_themes"]:
                 st.markdown(
                     t("Also carries out: ")
-                    + "; ".join(ui.theme_name(theme) for theme in m["secondary_themes"])
+                    + "; ".join(formatting.theme_name(theme) for theme in m["secondary_themes"])
                 )
             dates = [
                 t(
@@ -218,7 +225,9 @@ else:
                 dates.append(
                     t("Event session t0: **{date}**", date=f"{m['event_session']:%Y-%m-%d}")
                 )
-                if (note := ui.calendar_note(m["event_session"], m["event_session"])) is not None:
+                if (
+                    note := formatting.calendar_note(m["event_session"], m["event_session"])
+                ) is not None:
                     dates.append(note)
             if pd.notna(m["effective_date"]):
                 dates.append(t("Effective {date}", date=f"{m['effective_date']:%Y-%m-%d}"))
@@ -250,15 +259,17 @@ else:
             lines = []
             for code in m["segments"]:
                 seg = segment_table.loc[code]
-                members = ", ".join(ui.label(s) for s in seg["instruments"]) or t("no listed proxy")
+                members = ", ".join(formatting.label(s) for s in seg["instruments"]) or t(
+                    "no listed proxy"
+                )
                 bench = (
-                    t("benchmark {name}", name=ui.label(seg["benchmark"]))
+                    t("benchmark {name}", name=formatting.label(seg["benchmark"]))
                     if seg["benchmark"]
                     else t(
                         "market-wide: constant-mean model (no market model of the market on itself)"
                     )
                 )
-                lines.append(f"- **{ui.segment_name(code)}**: {members}; {bench}")
+                lines.append(f"- **{formatting.segment_name(code)}**: {members}; {bench}")
             st.markdown("\n".join(lines) or t("No segment (context record)."))
 
 tab_add, tab_import, tab_export, tab_mine = st.tabs(
@@ -299,16 +310,16 @@ with tab_add, st.form("add_measure", clear_on_submit=False):
     )
     theme_ids = list(cat.themes()["id"])
     theme = a2.selectbox(
-        t("Theme (communiqué task)"), theme_ids, format_func=ui.theme_name, key="add_theme"
+        t("Theme (communiqué task)"), theme_ids, format_func=formatting.theme_name, key="add_theme"
     )
     secondary = a1.multiselect(
-        t("Secondary themes"), theme_ids, format_func=ui.theme_name, key="add_secondary"
+        t("Secondary themes"), theme_ids, format_func=formatting.theme_name, key="add_secondary"
     )
     segs = a2.multiselect(
         t("Segments"),
         list(segment_table.index),
         key="add_segments",
-        format_func=ui.segment_name,
+        format_func=formatting.segment_name,
     )
     key_phrase = a1.text_input(t("Key phrase of the communiqué (optional)"), key="add_phrase")
     source_url = a2.text_input(t("Source URL"), key="add_source")
@@ -338,7 +349,7 @@ with tab_add, st.form("add_measure", clear_on_submit=False):
                 + "\n".join(f"- {escape_markdown(p)}" for p in error.problems)
             )
         else:
-            ui.flash("success", t("Added measure {id}.", id=escape_markdown(new_id)))
+            layout.flash("success", t("Added measure {id}.", id=escape_markdown(new_id)))
             st.rerun()
 
 with tab_import:
@@ -384,7 +395,7 @@ with tab_import:
                 except cat.CatalogueError as error:  # changed since the preview
                     st.error("  \n".join(escape_markdown(p) for p in error.problems))
                 else:
-                    ui.flash(
+                    layout.flash(
                         "success",
                         t(
                             "Added {n} measure(s) from {name}.",
@@ -431,7 +442,7 @@ with tab_mine:
     mine = everything[everything["origin"] == "user"]
     unreadable = None
     if mine.empty and cat.user_measures_path().exists():
-        try:  # left out by ui.catalogue() (which said why at the top), or just empty?
+        try:  # left out by loaders.catalogue() (which said why at the top), or just empty?
             cat.user_catalogue()
         except cat.CatalogueError as error:
             unreadable = error
@@ -460,5 +471,5 @@ with tab_mine:
             except cat.CatalogueError as error:  # the file cannot be read: nothing is written
                 st.error(escape_markdown("; ".join(error.problems)))
             else:
-                ui.flash("success", t("Removed {name}.", name=escape_markdown(victim)))
+                layout.flash("success", t("Removed {name}.", name=escape_markdown(victim)))
                 st.rerun()

@@ -10,10 +10,10 @@ from analysis.export import csv_bytes
 from analysis.themes import cell_statistics
 from data_sources import catalogue as cat
 from data_sources.instruments import segment_table
-from pages import charts, ui
+from pages import charts, filters, formatting, layout, loaders, url_state
 from pages.i18n import t
 
-ui.run_through_app()
+layout.run_through_app()
 st.title(t("Themes × segments"))
 st.caption(
     t(
@@ -25,16 +25,18 @@ st.caption(
     )
 )
 
-measures = cat.studyable(ui.filtered_catalogue(), ui.include_unverified())
+measures = cat.studyable(filters.filtered_catalogue(), filters.include_unverified())
 if measures.empty:
     st.info(t("No studyable measure matches the theme filter. Clear the filter in the sidebar."))
     st.stop()
 
 WINDOW_CHOICES = list(DEFAULT_CAR_WINDOWS)
 MODEL_CHOICES = ["market", "market-adjusted", "constant-mean"]
-ui.seed_from_url("themes_window", "window", parse=ui.parse_int_pair, options=WINDOW_CHOICES)
-ui.seed_from_url("themes_model", "model", options=MODEL_CHOICES)
-ui.show_url_problems()
+url_state.seed_from_url(
+    "themes_window", "window", parse=url_state.parse_int_pair, options=WINDOW_CHOICES
+)
+url_state.seed_from_url("themes_model", "model", options=MODEL_CHOICES)
+url_state.show_url_problems()
 st.session_state.setdefault("themes_window", (-1, 1))
 st.session_state.setdefault("themes_model", "market")
 left, right = st.columns(2)
@@ -55,22 +57,24 @@ model = right.radio(
         "constant-mean": t("Constant mean"),
     }.get,
 )
-ui.write_to_url("window", f"{window[0]},{window[1]}")
-ui.write_to_url("model", model)
+url_state.write_to_url("window", f"{window[0]},{window[1]}")
+url_state.write_to_url("model", model)
 
 with st.spinner(t("Studying every measure on every segment it touches…")):
     # Every studyable measure once (cached); the theme filter then only re-aggregates, so
     # changing it never re-estimates anything.
-    everything = cat.studyable(ui.catalogue(), ui.include_unverified())
-    result = ui.theme_segment(everything, EventStudySpec(model=model), window)
+    everything = cat.studyable(loaders.catalogue(), filters.include_unverified())
+    result = loaders.theme_segment(everything, EventStudySpec(model=model), window)
 pairs = result.pairs[result.pairs["event_id"].isin(measures["id"])]
 if not pairs.empty and (
-    note := ui.calendar_note(pairs["event_session"].min(), pairs["event_session"].max())
+    note := formatting.calendar_note(pairs["event_session"].min(), pairs["event_session"].max())
 ):
     st.caption(note)  # t0 on inferred sessions (past exchange_calendars' last session)
 cells = cell_statistics(pairs)
-if ui.selected_themes():  # a measure also counts under its secondary themes: keep the rows asked
-    cells = cells[cells["theme"].isin(ui.selected_themes())]
+if (
+    filters.selected_themes()
+):  # a measure also counts under its secondary themes: keep the rows asked
+    cells = cells[cells["theme"].isin(filters.selected_themes())]
 if cells.empty:
     st.info(
         t(
@@ -94,22 +98,22 @@ for i, theme in enumerate(row_ids):
             continue
         cell = grid.loc[(theme, segment)]
         z[i, j] = 100 * cell["caar"]
-        stars = ui.significance_stars(cell["p_value"]) if pd.notna(cell["p_value"]) else ""
+        stars = formatting.significance_stars(cell["p_value"]) if pd.notna(cell["p_value"]) else ""
         text[i][j] = f"{100 * cell['caar']:+.1f}{stars}"
         p_text = f"{cell['p_value']:.3f}" if pd.notna(cell["p_value"]) else "—"
         hover[i][j] = (
-            f"<b>{ui.theme_short(theme)}</b> × {ui.segment_name(segment)}<br>"
+            f"<b>{formatting.theme_short(theme)}</b> × {formatting.segment_name(segment)}<br>"
             f"CAAR {100 * cell['caar']:+.2f}% · p {p_text}<br>"
             + t("{m} measure(s), {n} pair(s)", m=cell["n_measures"], n=cell["n_pairs"])
             + f"<br>{cell['test']}"
         )
-synthetic = ui.current_mode().synthetic
+synthetic = loaders.current_mode().synthetic
 limit = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
 figure = go.Figure(
     go.Heatmap(
         z=z,
         x=col_ids,
-        y=[ui.theme_short(theme) for theme in row_ids],
+        y=[formatting.theme_short(theme) for theme in row_ids],
         text=text,
         texttemplate="%{text}",
         customdata=hover,
@@ -127,7 +131,7 @@ for theme in row_ids:
     for segment in col_ids:
         if (theme, segment) in grid.index:
             xs.append(segment)
-            ys.append(ui.theme_short(theme))
+            ys.append(formatting.theme_short(theme))
             keys.append(f"{theme}|{segment}")
 figure.add_trace(
     go.Scatter(
@@ -162,7 +166,7 @@ cell_keys = [f"{t}|{s}" for t, s in zip(cells["theme"], cells["segment"], strict
 clicked = [p["customdata"] for p in (event.selection.points if event else []) if "customdata" in p]
 if clicked and clicked[-1] in cell_keys:
     st.session_state["themes_cell"] = clicked[-1]
-ui.seed_from_url("themes_cell", "cell", options=cell_keys)
+url_state.seed_from_url("themes_cell", "cell", options=cell_keys)
 st.session_state.setdefault("themes_cell", cell_keys[0])
 if st.session_state["themes_cell"] not in cell_keys:
     st.session_state["themes_cell"] = cell_keys[0]
@@ -170,24 +174,27 @@ chosen = st.selectbox(
     t("Cell (or click one in the heat-map)"),
     cell_keys,
     key="themes_cell",
-    format_func=lambda k: f"{ui.theme_short(k.split('|')[0])} × {ui.segment_name(k.split('|')[1])}",
+    format_func=lambda k: (
+        f"{formatting.theme_short(k.split('|')[0])} × {formatting.segment_name(k.split('|')[1])}"
+    ),
 )
-ui.write_to_url("cell", chosen)
-metadata = ui.study_metadata(
+url_state.write_to_url("cell", chosen)
+metadata = loaders.study_metadata(
     EventStudySpec(model=model), list(dict.fromkeys(pairs["instrument"])), None
 )
 theme, segment = chosen.split("|")
 cell = grid.loc[(theme, segment)]
 behind = pairs[(pairs["theme"] == theme) & (pairs["segment"] == segment)]
-titles = ui.catalogue().set_index("id").apply(ui.measure_title, axis=1)
+titles = loaders.catalogue().set_index("id").apply(formatting.measure_title, axis=1)
 with st.container(border=True):
     st.markdown(
-        f"**{ui.theme_name(theme)}** × **{ui.segment_name(segment)}** · "
+        f"**{formatting.theme_name(theme)}** × **{formatting.segment_name(segment)}** · "
         f"CAAR {100 * cell['caar']:+.2f}% · {cell['test']}"
         + (f", p = {cell['p_value']:.3f}" if pd.notna(cell["p_value"]) else "")
     )
     shown = behind.assign(
-        measure=behind["event_id"].map(titles), instrument=behind["instrument"].map(ui.label)
+        measure=behind["event_id"].map(titles),
+        instrument=behind["instrument"].map(formatting.label),
     )
     st.dataframe(
         shown[["measure", "instrument", "event_session", "car", "t_stat", "p_value", "model"]],

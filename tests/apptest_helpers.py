@@ -25,7 +25,7 @@ def make_app(monkeypatch, record_downloads: bool = True) -> AppTest:
 
     AppTest re-detects Streamlit's legacy ``pages/``-directory mode before *every* run, where a
     live server does it once: the first run through app.py switches it off for good (and
-    ``ui.run_through_app()`` reroutes a deep link that arrives first; see test_browser.py). A
+    ``layout.run_through_app()`` reroutes a deep link that arrives first; see test_browser.py). A
     reroute on every AppTest run would drop button clicks, so the flag is kept off here, as it
     is on a running server.
     """

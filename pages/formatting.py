@@ -1,0 +1,107 @@
+"""How things are named on screen, in the current language: instruments, themes, segments,
+measures, release timing, significance, the data mode and where calendar sessions come from."""
+
+from __future__ import annotations
+
+from analysis.study import segments_reached
+from data_sources import catalogue as catalogue_module
+from data_sources.data_mode import DataMode
+from data_sources.instruments import display_name
+from data_sources.trading_calendar import inferred_segments
+from pages.i18n import language, t
+
+#: Okabe–Ito colour-blind-safe palette, one colour per communiqué task (T9 grey).
+THEME_COLOURS = {
+    "T1": "#E69F00",
+    "T2": "#0072B2",
+    "T3": "#009E73",
+    "T4": "#D55E00",
+    "T5": "#CC79A7",
+    "T6": "#56B4E9",
+    "T7": "#000000",
+    "T8": "#B8A300",
+    "T9": "#999999",
+}
+
+
+def label(symbol: str) -> str:
+    return display_name(symbol, language())
+
+
+def theme_name(theme_id: str) -> str:
+    return catalogue_module.theme_label(theme_id, language())
+
+
+def theme_short(theme_id: str) -> str:
+    """``"T4 Zero tolerance"`` / ``"T4 零容忍…"`` for narrow places."""
+    return catalogue_module.theme_short(theme_id, language())
+
+
+def segment_name(code: str) -> str:
+    """``"CHN ChiNext"`` / ``"CHN 创业板"``."""
+    from data_sources.instruments import segment_table
+
+    row = segment_table().set_index("id").loc[code]
+    return f"{code} {row['name_zh'] if language() == 'zh' else row['name_en']}"
+
+
+def measure_title(row) -> str:
+    """A catalogue row's title in the current language."""
+    return row["title_zh"] if language() == "zh" else row["title_en"]
+
+
+def timing_label(code: str) -> str:
+    """When in the day a measure was released, in words."""
+    labels = {
+        "before_open": t("before the open"),
+        "intraday": t("intraday (09:30-15:00)"),
+        "after_close": t("after the close"),
+        "non_trading_day": t("weekend or holiday"),
+        "unknown": t("unknown"),
+    }
+    return labels.get(code, code)
+
+
+def significance_stars(p_value: float) -> str:
+    """*** p<0.01, ** p<0.05, * p<0.10, else blank."""
+    for threshold, stars in ((0.01, "***"), (0.05, "**"), (0.10, "*")):
+        if p_value < threshold:
+            return stars
+    return ""
+
+
+def mode_label(mode: DataMode) -> str:
+    """The data-mode label in the current language (CSV metadata keeps the English one)."""
+    if language() != "zh":
+        return mode.label
+    return (
+        mode.label.replace("SYNTHETIC DEMO", "合成演示数据 SYNTHETIC DEMO")
+        .replace("stored akshare data (as of", "已存储的 akshare 数据（截至")
+        .replace("live akshare", "实时 akshare")
+        .replace("imported files", "导入的文件")
+    )
+
+
+def calendar_source(segment) -> str:
+    """Where inferred sessions come from, in the current language."""
+    if segment.kind == "official":
+        return t("the official akshare calendar fetched {date}", date=segment.fetched)
+    if segment.kind == "store":
+        return t("the stored series (days on which a stored akshare series has a bar)")
+    return t("weekdays (no holidays known)")
+
+
+def calendar_note(first=None, last=None) -> str | None:
+    """ "Sessions after 2026-12-31 are from …" for the inferred sessions between ``first`` and
+    ``last`` (all of them when not given); None when there are none."""
+    used = segments_reached(inferred_segments(), first, last)
+    if not used:
+        return None
+    return t(
+        "Sessions after {end} are from {sources}.",
+        end=f"{used[0].after:%Y-%m-%d}",
+        sources=t(", then ").join(
+            t("{source} (to {last})", source=calendar_source(s), last=f"{s.last:%Y-%m-%d}")
+            for s in used
+        ),
+    )

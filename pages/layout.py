@@ -1,0 +1,137 @@
+"""What every run does around the page: routing through app.py, the language, demo seeding,
+the data-mode banner and messages that survive a rerun."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from data_sources.bootstrap import seed_demo_if_empty
+from pages.formatting import mode_label
+from pages.i18n import LANGUAGES, language, t
+from pages.loaders import catalogue_problem, current_mode, damaged, store
+from pages.text import escape_markdown
+from pages.url_state import seed_from_url
+
+
+def run_through_app() -> None:
+    """Make sure this page runs inside app.py, not on its own. Call first on every page.
+
+    Streamlit decides once per server whether ``pages/`` is a legacy multipage folder: until some
+    session has run app.py (whose ``st.navigation`` switches the legacy mode off), a first visit
+    to a deep link such as ``/event_study`` runs the page file alone — no sidebar filter, no
+    banner, no demo seeding, and every module in ``pages/`` listed as a page. Switching the
+    flag off and rerunning sends this run, and every later one, through app.py; the page is
+    chosen from the URL, so the visitor lands where they asked.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def ensure_data() -> None:
+    """Seed the SYNTHETIC demo into an empty store (no network) and say so once per session."""
+    seeded = seed_demo_if_empty(store())
+    if seeded:
+        st.session_state["demo_seeded"] = len(seeded)
+
+
+#: Widgets whose option labels depend on the language (format_func): after a switch their
+#: values are handed to the new labels (see init_language).
+_LANGUAGE_DEPENDENT_WIDGETS = (
+    "study_",
+    "themes_",
+    "theme_filter",
+    "policies_",
+    "policy_detail",
+    "overview_instruments",
+    "fetch_symbols_",
+    "delete_symbol",
+)
+
+
+def init_language() -> None:
+    """Language from ``?lang=`` or the session (English by default); before anything draws.
+
+    Streamlit's browser side identifies a chosen option by its label. When the language
+    changes, every label of a translated select, radio or multiselect changes, and the browser
+    would show nothing chosen; assigning each value back through the session before the
+    widgets are drawn sends it again under the new labels.
+    """
+    seed_from_url("language", "lang", options=list(LANGUAGES))
+    st.session_state.setdefault("language", "en")
+    shown = st.session_state.get("_language_shown")
+    if shown is not None and shown != language():
+        for key in list(st.session_state):
+            value = st.session_state[key]
+            # Only option values: buttons, toggles and checkboxes (bool) have no translated
+            # options, and a button's state may not be assigned at all; charts keep a dict.
+            if (
+                key.startswith(_LANGUAGE_DEPENDENT_WIDGETS)
+                and value is not None
+                and not isinstance(value, dict | bool)
+            ):
+                try:
+                    st.session_state[key] = value
+                except StreamlitAPIException:
+                    continue
+    st.session_state["_language_shown"] = language()
+
+
+def banner() -> None:
+    """The data-mode banner every page shows at the top (and, once per run, a user measures
+    file that is left out)."""
+    mode = current_mode()
+    problem = catalogue_problem()
+    if problem is not None:
+        st.error(
+            t(
+                "Your measures file could not be loaded and is left out: {error}",
+                error=escape_markdown(problem),
+            )
+        )
+    if st.session_state.get("demo_seeded"):
+        st.info(
+            t(
+                "The local store was empty, so it was filled with {n} SYNTHETIC demo series (no "
+                "network needed). Fetch real data from akshare or import your own files on the "
+                "**Data** page.",
+                n=st.session_state["demo_seeded"],
+            ),
+            icon=":material/info:",
+        )
+    damage = damaged()
+    if damage:
+        st.warning(
+            t(
+                "Damaged store file(s): {files}. Every other series is still served; the "
+                "**Data** page can move them aside and lists what to re-fetch.",
+                files=", ".join(f"`{item.file}`" for item in damage),
+            ),
+            icon=":material/broken_image:",
+        )
+    if mode.synthetic:
+        st.warning(
+            t(
+                "**SYNTHETIC DEMO DATA** — data mode: {mode}. Demo prices are simulated, not "
+                "market data; every chart, table and CSV from them is labelled synthetic.",
+                mode=mode_label(mode),
+            ),
+            icon=":material/science:",
+        )
+    else:
+        st.info(t("Data mode: **{mode}**", mode=mode_label(mode)), icon=":material/database:")
+
+
+def flash(kind: str, text: str) -> None:
+    """Queue a message to show after the next rerun (kind: success | error | write)."""
+    st.session_state.setdefault("flash_messages", []).append((kind, text))
+
+
+def show_flashes() -> None:
+    """Show and clear the queued messages (a page reruns after changing the store, so the
+    sidebar and banner describe the new data; the messages survive that rerun here)."""
+    for kind, text in st.session_state.pop("flash_messages", []):
+        getattr(st, kind)(text)

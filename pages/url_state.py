@@ -1,0 +1,127 @@
+"""URL state: every selection is mirrored in the URL (``st.query_params``).
+
+A view can be bookmarked and shared. A parameter seeds its widget when the URL brings a value
+this session has not seen (a pasted link, a link from another page); afterwards the widget
+writes its value back. A value that does not fit is ignored with a message naming the
+parameter, never an exception. :func:`keep_valid` drops a remembered value a widget no longer
+offers.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.i18n import t
+from pages.text import code, escape_markdown
+
+
+def _url_seen() -> dict:
+    return st.session_state.setdefault("_url_seen", {})
+
+
+def url_problems() -> list[str]:
+    return st.session_state.setdefault("_url_problems", [])
+
+
+def seed_from_url(key: str, param: str, *, options=None, multi=False, parse=str, check=None):
+    """Set ``st.session_state[key]`` from ``?param=`` when the URL brings a new value.
+
+    ``multi`` values are comma-separated; each is converted with ``parse`` and must be one of
+    ``options`` (when given); ``check(value)`` may raise ``ValueError`` with a reason.
+    """
+    raw = st.query_params.get(param)
+    if raw is None or _url_seen().get(param) == raw:
+        return
+    _url_seen()[param] = raw
+    try:
+        parts = [part.strip() for part in raw.split(",") if part.strip()] if multi else [raw]
+        values = [parse(part) for part in parts]
+        if options is not None:
+            unknown = [value for value in values if value not in options]
+            if unknown:
+                raise ValueError(t("{value!r} is not one of the choices", value=unknown[0]))
+        value = values if multi else values[0]
+        if check is not None:
+            check(value)
+    except (ValueError, TypeError, IndexError) as error:
+        # The value and the reason (which may quote it) are text, never markdown.
+        url_problems().append(
+            t(
+                "URL parameter {setting} was ignored: {error}.",
+                setting=code(f"{param}={raw}"),
+                error=escape_markdown(error),
+            )
+        )
+        return
+    st.session_state[key] = value
+
+
+def write_to_url(param: str, value, *, multi=False) -> None:
+    """Mirror a widget's value in the URL (``None`` removes the parameter)."""
+    if value is None:
+        st.query_params.pop(param, None)
+        _url_seen().pop(param, None)
+        return
+    raw = ",".join(str(v) for v in value) if multi else str(value)
+    if st.query_params.get(param) != raw:
+        st.query_params[param] = raw
+    _url_seen()[param] = raw
+
+
+def show_url_problems() -> None:
+    for problem in st.session_state.pop("_url_problems", []):
+        st.warning(problem, icon=":material/link_off:")
+
+
+def parse_flag(text: str) -> bool:
+    """``"1"``/``"true"``/``"yes"``/``"on"`` → True, the opposites → False."""
+    if text.lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(t("use 1 or 0"))
+
+
+def parse_int_pair(text: str) -> tuple[int, int]:
+    """``"-250,-11"`` → (-250, -11)."""
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise ValueError(t("write two whole numbers separated by a comma, e.g. -5,5"))
+    try:
+        return int(parts[0]), int(parts[1])
+    except ValueError:
+        raise ValueError(t("write two whole numbers separated by a comma, e.g. -5,5")) from None
+
+
+def ordered_within(low: int, high: int):
+    """A check for :func:`seed_from_url`: a pair inside [low, high], first ≤ second."""
+
+    def check(pair) -> None:
+        if not (low <= pair[0] <= pair[1] <= high):
+            raise ValueError(
+                t(
+                    "both numbers must lie in {low}…{high}, the first ≤ the second",
+                    low=low,
+                    high=high,
+                )
+            )
+
+    return check
+
+
+def keep_valid(key: str, options, fallback=None, multi: bool = False) -> None:
+    """Before drawing a widget whose options depend on other choices (or on what is stored),
+    drop a remembered value that is no longer offered, so the widget falls back cleanly
+    instead of failing."""
+    if key not in st.session_state:
+        return
+    value = st.session_state[key]
+    if multi:
+        kept = [item for item in (value or []) if item in options]
+        if kept != list(value or []):
+            st.session_state[key] = kept or (fallback if fallback is not None else [])
+    elif value not in options:
+        if fallback is None:
+            del st.session_state[key]
+        else:
+            st.session_state[key] = fallback
