@@ -1,0 +1,1 @@
+"""Runnable examples of the study API (``python -m analysis.examples.<name>``)."""
