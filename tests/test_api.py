@@ -249,3 +249,20 @@ def test_the_notebook_example_runs_on_a_fresh_store_and_says_synthetic(data_dir,
     assert "PolicyLens event study" in out and "chinext-first-listings-2020 (t0 2020-08-24)" in out
     assert "synthetic: True" in out
     assert "CAAR (equal-weighted)" in out  # the placebo summary
+
+
+def test_the_readme_example_runs_as_written(demo_store, tmp_path, monkeypatch, capsys):
+    """The README's Python block is executed verbatim (in a scratch directory)."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### From Python (notebooks)", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # the project's own README
+    outcome = namespace["outcome"]
+    assert outcome.data_mode.synthetic
+    assert (tmp_path / "results" / "car_summary.csv").is_file()
+    assert (tmp_path / "results" / "parameters.json").is_file()
+    assert "PolicyLens event study" in capsys.readouterr().out
