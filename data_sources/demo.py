@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data_sources.base import BarQuery, BarSource
+from data_sources.base import BarQuery, BarSource, Provider
 from data_sources.errors import DataSourceError
 from data_sources.instruments import registry
 from data_sources.schema import CANONICAL_COLUMNS
@@ -155,6 +155,10 @@ def demo_symbols() -> list[str]:
     return list(registry())
 
 
+def serves(symbol: str) -> bool:
+    return symbol in registry()
+
+
 class DemoSource(BarSource):
     """The synthetic demo as a bar source."""
 
@@ -171,3 +175,13 @@ class DemoSource(BarSource):
 
     def describe(self, query: BarQuery, params: dict) -> str:
         return f"{SYNTHETIC_LABEL} (seed {MARKET_SEED})"
+
+
+PROVIDER = Provider(
+    DemoSource,
+    label=SYNTHETIC_LABEL,
+    serves=serves,
+    serves_text="every instrument in the instrument registry (simulated)",
+    synthetic=True,
+    verb="generated",
+)

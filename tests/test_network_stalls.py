@@ -29,11 +29,10 @@ from requests.adapters import HTTPAdapter
 from responses import matchers
 
 from data_sources import network
-from data_sources.akshare_source import SUPPORTED_FUNCTIONS, AkshareSource
+from data_sources.akshare_source import SUPPORTED_FUNCTIONS, AkshareSource, akshare_call
 from data_sources.base import BarQuery
 from data_sources.cli import main
 from data_sources.errors import DataSourceError
-from data_sources.instruments import get_instrument
 from data_sources.listings import CREIT_LIST_URL, industry_boards, listed_creits
 from data_sources.refresh import DEFAULT_DELAY, THROTTLE_LIMIT, refresh
 from data_sources.store import Store
@@ -222,7 +221,7 @@ def test_every_akshare_timeout_argument_is_given(monkeypatch):
     import akshare
 
     monkeypatch.setenv(network.HTTP_TIMEOUT_ENV, "7.5")
-    symbols = {get_instrument(s).akshare_function: s for s in ("600377.SH", "000300.SH")}
+    symbols = {akshare_call(s)[0]: s for s in ("600377.SH", "000300.SH")}
     with_timeout = [
         name
         for name in SUPPORTED_FUNCTIONS

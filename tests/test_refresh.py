@@ -156,7 +156,7 @@ def test_refresh_cli_summary_and_exit_code(data_dir, capsys, monkeypatch):
     ("argv", "message"),
     [
         (["refresh", "--segment", "MOON"], "unknown segment 'MOON'"),
-        (["refresh", "--symbol", "123.XX"], "not in the instrument registry"),
+        (["refresh", "--symbol", "123.XX"], "no data provider serves this symbol"),
         (["refresh", "--workers", "0"], "--workers must be ≥ 1"),
     ],
 )
