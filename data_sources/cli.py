@@ -3,6 +3,7 @@
     python -m data_sources catalogue export [--format csv|yaml]   # to stdout
     python -m data_sources catalogue import FILE                  # .yaml or .csv
     python -m data_sources refresh [--segment NAME ...] [--symbol S ...] [--no-calendar]
+                                  # each symbol from the provider serving it (akshare, ...)
     python -m data_sources refresh --calendar                     # only the official calendar
     python -m data_sources calendar                               # the same
     python -m data_sources import FILE [FILE ...] [--symbol S]    # CSV or Excel price files
@@ -11,10 +12,9 @@
     python -m data_sources boards                                 # Eastmoney industry boards
     python -m data_sources check [--quarantine]                   # verify every stored file
 
-Exit codes: 0 success; 1 some instruments failed to refresh (the others are stored), or
-``check`` found damaged files; 2 bad
-input (every problem on stderr, each naming the row and field;
-nothing is imported); 1 an unexpected internal error (set POLICYLENS_DEBUG=1 for the traceback).
+Exit codes: 0 success; 1 some instruments failed to refresh (the others are stored), ``check``
+found damaged files, or an unexpected internal error (set POLICYLENS_DEBUG=1 for the traceback);
+2 bad input (every problem on stderr, each naming the row and field; nothing is imported).
 """
 
 from __future__ import annotations

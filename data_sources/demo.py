@@ -1,4 +1,5 @@
-"""A deterministic SYNTHETIC demo dataset, so the app works on a fresh machine with no network.
+"""The demo provider: a deterministic SYNTHETIC dataset, so the app works on a fresh machine with
+no network (:mod:`data_sources.bootstrap` seeds an empty store with it).
 
 Nothing here is market data. Returns follow a one-factor structure on real Shanghai sessions
 (2019-01-02 onward): a market factor with GARCH(1,1) volatility clustering and Student-t(5) shocks,

@@ -91,6 +91,19 @@ def test_a_registered_provider_flows_through_refresh_store_and_data_mode(
     assert mixed.synthetic and mixed.sources == ("demo", "constant")
 
 
+def test_a_lost_series_is_refetched_from_the_provider_that_stored_it(constant_provider):
+    from data_sources.store import refetch_hint
+
+    hint = refetch_hint("TOY.CONST", {"source": "constant"})
+    assert hint == "python -m data_sources refresh --symbol TOY.CONST"
+    assert refetch_hint("399006.SZ", {"source": "akshare"}).endswith("--symbol 399006.SZ")
+    assert refetch_hint("MINE", {"source": "import", "detail": "file mine.csv"}).startswith(
+        "re-import the file: python -m data_sources import mine.csv"
+    )
+    unregister("constant")
+    assert refetch_hint("TOY.CONST", {"source": "constant"}).startswith("source unknown")
+
+
 def test_the_data_cli_refreshes_through_the_registry(constant_provider, data_dir, capsys):
     assert main(["refresh", "--symbol", "TOY.CONST", "--no-calendar", "--delay", "0"]) == 0
     assert "refreshed 1 of 1 series" in capsys.readouterr().out
