@@ -110,7 +110,7 @@ class Provider:
     fetcher: type[BarSource]
     label: str
     serves: Callable[[str], bool] = serves_nothing
-    serves_text: str = "no symbols on request"
+    serves_text: str = ""
     incremental: bool = False
     synthetic: bool = False
     dated: bool = False

@@ -46,7 +46,7 @@ def provider_for(symbol: str) -> Provider:
         if candidate.serves(symbol):
             return candidate
     offers = "; ".join(
-        f"{p.name} serves {p.serves_text}"
+        f"{p.name} serves {p.serves_text}" if p.serves_text else p.name
         for p in PROVIDERS.values()
         if p.serves is not serves_nothing
     )

@@ -22,15 +22,12 @@ from data_sources.trading_calendar import sessions_between
 from tests.akshare_payloads import KLINE_URL, kline_lines, kline_payload
 
 
-# -- a toy provider, as a new source's module would be (the README shows the same) ------------
+# -- a toy provider, exactly as the README shows a new source's module ----------------------
 class ConstantSource(BarSource):
-    """A price of 100 on every session: a source with no network and no file."""
-
-    source_kind = "constant"
-    last = pd.Timestamp("2024-06-28")
+    source_kind = "constant"  # the provenance stored with each series
 
     def transform_query(self, query: BarQuery) -> dict:
-        return {"start": query.start or FETCH_START, "end": query.end or self.last}
+        return {"start": query.start or "2018-01-01", "end": query.end or "2024-06-28"}
 
     def extract(self, query: BarQuery, params: dict) -> pd.DataFrame:
         return pd.DataFrame({"date": sessions_between(params["start"], params["end"])})
@@ -43,9 +40,9 @@ CONSTANT = Provider(
     ConstantSource,
     label="constant prices",
     serves=lambda symbol: symbol.endswith(".CONST"),
-    serves_text="symbols ending in .CONST",
     incremental=True,
 )
+LAST = pd.Timestamp("2024-06-28")
 
 
 @pytest.fixture
@@ -67,10 +64,10 @@ def test_a_registered_provider_flows_through_refresh_store_and_data_mode(
     assert provider_for("000300.SH").name == "akshare"  # registration order: akshare first
     (outcome,) = refresh(["TOY.CONST"], store, delay=0, sleep=_no_sleep)
     assert outcome.status == "ok" and outcome.start == FETCH_START
-    sessions = sessions_between(FETCH_START, ConstantSource.last)
+    sessions = sessions_between(FETCH_START, LAST)
     assert outcome.rows_stored == len(sessions)
     bars = store.read(["TOY.CONST"])
-    assert (bars["close"] == 100.0).all() and bars["date"].iloc[-1] == ConstantSource.last
+    assert (bars["close"] == 100.0).all() and bars["date"].iloc[-1] == LAST
     coverage = store.coverage()
     assert coverage.set_index("symbol").at["TOY.CONST", "source"] == "constant"
 
@@ -115,6 +112,7 @@ def test_a_symbol_no_provider_serves_is_named_with_what_each_serves(data_dir, ca
     err = capsys.readouterr().err
     assert "TOY.CONST: no data provider serves this symbol" in err
     assert "akshare serves instruments in the instrument registry" in err
+    assert "constant" not in err  # not registered here
     (outcome,) = refresh(["TOY.CONST"], Store(data_dir), delay=0)
     assert outcome.status == "failed" and "no data provider serves" in outcome.message
 
