@@ -1,9 +1,14 @@
-"""Daily bars from akshare (Eastmoney endpoints), mapped to the canonical table.
+"""The akshare provider: daily bars from Eastmoney, Shenwan and others, mapped to the canonical
+table.
 
-Three akshare functions are used, chosen by the instrument registry:
+Which akshare function fetches a symbol, and the symbol form it takes, follow from the canonical
+symbol and the instrument's kind (:func:`akshare_call`); the instrument registry knows nothing of
+akshare. Six functions are used:
 
-* ``stock_zh_index_daily_em(symbol="sh000300", start_date, end_date)`` for indices: one request,
-  English columns ``date, open, close, high, low, volume, amount``. Index levels are price indices.
+* ``stock_zh_index_daily_em(symbol="sh000300", start_date, end_date)`` for indices in the
+  instrument registry (``000300.SH`` → ``sh000300``, ``932000.CSI`` → ``csi932000``): one
+  request, English columns ``date, open, close, high, low, volume, amount``. Index levels are
+  price indices.
 * ``fund_etf_hist_em(symbol="508000", period="daily", start_date, end_date, adjust="hfq")`` for
   C-REITs and ETFs: back-adjusted (后复权) prices, so that distributions do not show up as price
   drops and hence as abnormal returns. Chinese columns 日期, 开盘, 收盘, ...
@@ -21,8 +26,7 @@ Three akshare functions are used, chosen by the instrument registry:
 akshare raises many exception types or returns empty frames for bad symbols and empty results
 (``../shared/reference/akshare-notes.md`` §3); every one of them becomes a
 :class:`~data_sources.errors.DataSourceError` naming the instrument. ``import akshare`` takes
-about a
-second, so it happens on first use, never at app start-up.
+about a second, so it happens on first use, never at app start-up.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from typing import Any
 
 import pandas as pd
 
-from data_sources.base import BarQuery, BarSource
+from data_sources.base import BarQuery, BarSource, Provider
 from data_sources.errors import DataSourceError
 from data_sources.instruments import get_instrument
 from data_sources.network import bounded_requests, describe_failure, http_timeout
@@ -75,6 +79,43 @@ SUPPORTED_FUNCTIONS = tuple(_EXPECTED_COLUMNS)
 FUND_ADJUST = "hfq"
 
 
+#: Data-mode labels: series fetched during the running app session, and stored ones.
+LIVE_LABEL = "live akshare"
+STORED_LABEL = "stored akshare data"
+SERVES_TEXT = (
+    "instruments in the instrument registry and any A-share, ETF, C-REIT, Eastmoney board or "
+    "Shenwan index code (e.g. 600030.SH, 512880.SH, 508000.SH, BK0473.EM, 801193.SI)"
+)
+
+
+def akshare_call(symbol: str) -> tuple[str, str]:
+    """The akshare function for ``symbol`` and the symbol form it takes, e.g. ``000300.SH`` →
+    ``("stock_zh_index_daily_em", "sh000300")``, ``600377.SH`` → ``("stock_zh_a_hist",
+    "600377")``. Raises :class:`DataSourceError` for a symbol the instrument registry does not
+    know and cannot derive (indices are never guessed)."""
+    instrument = get_instrument(symbol)
+    code, suffix = instrument.symbol.rsplit(".", 1)
+    if instrument.kind == "stock":
+        return "stock_zh_a_hist", code
+    if instrument.kind in ("etf", "reit"):
+        return "fund_etf_hist_em", code
+    if suffix == "SI":
+        return "index_hist_sw", code
+    if suffix == "EM":
+        return "stock_board_industry_hist_em", code
+    if suffix == "EMC":
+        return "stock_board_concept_hist_em", code
+    return "stock_zh_index_daily_em", suffix.lower() + code
+
+
+def serves(symbol: str) -> bool:
+    try:
+        akshare_call(symbol)
+    except DataSourceError:
+        return False
+    return True
+
+
 def _akshare():
     import akshare  # slow import, deferred to the first fetch
 
@@ -87,15 +128,10 @@ class AkshareSource(BarSource):
     source_kind = "akshare"
 
     def transform_query(self, query: BarQuery) -> dict[str, Any]:
-        instrument = get_instrument(query.symbol)
-        function = instrument.akshare_function
-        if function not in SUPPORTED_FUNCTIONS:
-            raise DataSourceError(
-                f"akshare function {function!r} is not supported", symbol=query.symbol
-            )
+        function, akshare_symbol = akshare_call(query.symbol)
         start = f"{query.start:%Y%m%d}" if query.start is not None else "19900101"
         end = f"{query.end:%Y%m%d}" if query.end is not None else "20500101"
-        params: dict[str, Any] = {"symbol": instrument.akshare_symbol}
+        params: dict[str, Any] = {"symbol": akshare_symbol}
         if function in _UNDATED_FUNCTIONS:
             params["period"] = "day"
         else:
@@ -140,7 +176,7 @@ class AkshareSource(BarSource):
     def transform_data(self, query: BarQuery, raw: pd.DataFrame) -> pd.DataFrame:
         renamed = raw.rename(columns=CHINESE_COLUMNS)
         renamed = renamed.loc[:, ~renamed.columns.duplicated()]
-        if get_instrument(query.symbol).akshare_function in _UNDATED_FUNCTIONS:
+        if akshare_call(query.symbol)[0] in _UNDATED_FUNCTIONS:
             # Shenwan's site sends its history in no particular order (Eastmoney sends it
             # ascending, so there disorder still means a broken reply)
             order = parse_dates(renamed["date"]).argsort(kind="stable")
@@ -203,3 +239,14 @@ def _check_payload(frame: pd.DataFrame, symbol: str) -> None:
                 f"non-numeric {column} {frame[column].iloc[position]!r} on "
                 f"{dates.iloc[position]:%Y-%m-%d} in the response"
             )
+
+
+PROVIDER = Provider(
+    AkshareSource,
+    label=STORED_LABEL,
+    serves=serves,
+    serves_text=SERVES_TEXT,
+    incremental=True,
+    dated=True,
+    live_label=LIVE_LABEL,
+)

@@ -3,13 +3,16 @@
 Modelled on OpenBB's provider "fetchers": a source turns a :class:`BarQuery` into the canonical
 bar table (:mod:`data_sources.schema`) in three steps — ``transform_query`` (canonical query →
 the source's own arguments), ``extract`` (get the raw data) and ``transform_data``
-(raw → canonical).
-Nothing downstream knows which source produced a table; the store records it as provenance.
+(raw → canonical). A :class:`Provider` wraps a source with what the rest of the code needs to
+know about it (which symbols it serves, incremental refresh, its data-mode label); the registry
+of providers is :mod:`data_sources.providers`. Nothing downstream knows which source produced a
+table; the store records the provider's name as provenance.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,14 +47,14 @@ class FetchResult:
     """Canonical bars plus the provenance the store keeps beside them."""
 
     bars: pd.DataFrame
-    source: str  # "akshare" | "import" | "demo"
-    detail: str  # e.g. "stock_zh_index_daily_em(sh000300)" or "file prices.csv"
+    source: str  # the provider's name: "akshare", "import", "demo", ...
+    detail: str  # e.g. "akshare stock_zh_index_daily_em(sh000300)" or "file prices.csv"
 
 
 class BarSource(ABC):
     """Query → canonical bars, in three overridable steps."""
 
-    #: Provenance kind stored with the bars: "akshare", "import" or "demo".
+    #: The provider's name, stored with the bars as their provenance ("akshare", "demo", ...).
     source_kind: str = ""
 
     @abstractmethod
@@ -82,3 +85,38 @@ class BarSource(ABC):
         return FetchResult(
             bars.reset_index(drop=True), self.source_kind, self.describe(query, params)
         )
+
+
+def serves_nothing(symbol: str) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One source of daily bars, as the rest of the code sees it.
+
+    ``fetcher`` is the :class:`BarSource` class; its ``source_kind`` is the provider's name, the
+    provenance stored with each series. ``serves`` says which canonical symbols a refresh may
+    ask it for (a file import serves none: its symbols come from the user's files), ``serves_text``
+    says the same in words for an error message. ``incremental``: a stored series from this
+    provider is refreshed from a few sessions before its last one and merged, not fetched whole.
+    ``label`` names the data in the data mode; ``dated`` appends the oldest fetch date to it
+    (``stored akshare data (as of 2026-11-20)``); ``live_label`` (if any) replaces it for series
+    fetched during the running app session. ``synthetic``: simulated, not market data (every view
+    of it carries a warning). ``verb`` says how a series came to be stored (``fetched``,
+    ``imported``, ``generated``).
+    """
+
+    fetcher: type[BarSource]
+    label: str
+    serves: Callable[[str], bool] = serves_nothing
+    serves_text: str = ""
+    incremental: bool = False
+    synthetic: bool = False
+    dated: bool = False
+    live_label: str | None = None
+    verb: str = "fetched"
+
+    @property
+    def name(self) -> str:
+        return self.fetcher.source_kind

@@ -1,7 +1,8 @@
 """First-run set-up: an empty store is filled with the SYNTHETIC demo, without touching the network.
 
-Start-up never waits on the network; fetching real data from akshare is an explicit action
-(Data page, or ``python -m data_sources refresh``) that replaces a symbol's demo series.
+Start-up never waits on the network; fetching real data (akshare, through the provider registry)
+is an explicit action (Data page, or ``python -m data_sources refresh``) that replaces a symbol's
+demo series.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
     python -m data_sources catalogue export [--format csv|yaml]   # to stdout
     python -m data_sources catalogue import FILE                  # .yaml or .csv
     python -m data_sources refresh [--segment NAME ...] [--symbol S ...] [--no-calendar]
+                                  # each symbol from the provider serving it (akshare, ...)
     python -m data_sources refresh --calendar                     # only the official calendar
     python -m data_sources calendar                               # the same
     python -m data_sources import FILE [FILE ...] [--symbol S]    # CSV or Excel price files
@@ -11,10 +12,9 @@
     python -m data_sources boards                                 # Eastmoney industry boards
     python -m data_sources check [--quarantine]                   # verify every stored file
 
-Exit codes: 0 success; 1 some instruments failed to refresh (the others are stored), or
-``check`` found damaged files; 2 bad
-input (every problem on stderr, each naming the row and field;
-nothing is imported); 1 an unexpected internal error (set POLICYLENS_DEBUG=1 for the traceback).
+Exit codes: 0 success; 1 some instruments failed to refresh (the others are stored), ``check``
+found damaged files, or an unexpected internal error (set POLICYLENS_DEBUG=1 for the traceback);
+2 bad input (every problem on stderr, each naming the row and field; nothing is imported).
 """
 
 from __future__ import annotations
@@ -54,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add.add_argument("file", metavar="FILE")
     refresh = commands.add_parser(
-        "refresh", help="fetch daily bars from akshare into the store (incremental)"
+        "refresh",
+        help="fetch daily bars into the store, each symbol from the provider serving it "
+        "(akshare for every known instrument; incremental)",
     )
     refresh.add_argument(
         "--segment",
@@ -142,23 +144,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_import(args) -> int:
     """Validate every file first; store them only if all are valid (nothing half-imported)."""
-    from data_sources.base import FetchResult
-    from data_sources.files import check_file_size, import_notes, parse_price_file
+    from data_sources.files import FileSource, import_notes
     from data_sources.store import Store
 
     if args.symbol and len(args.files) > 1:
         raise UsageError("--symbol names one series: give it with a single FILE")
-    parsed = []
+    fetched = []
     for path_text in args.files:
         path = Path(path_text)
         if not path.is_file():
             raise UsageError(f"file {path_text} does not exist")
-        check_file_size(path.stat().st_size, f"file {path.name}")  # before reading it
-        bars = parse_price_file(path.read_bytes(), path.name, args.symbol, args.date_format)
-        parsed.append((path.name, bars))
+        source = FileSource.from_path(path, args.date_format)  # refused by size before reading
+        fetched.append((path.name, source.fetch(source.symbol_query(args.symbol))))
     first_file: dict[str, str] = {}
-    for name, bars in parsed:
-        symbol = bars["symbol"].iloc[0]
+    for name, result in fetched:
+        symbol = result.bars["symbol"].iloc[0]
         if symbol in first_file:
             raise UsageError(
                 f"files {first_file[symbol]} and {name} both give the series name {symbol!r}: "
@@ -166,8 +166,9 @@ def run_import(args) -> int:
             )
         first_file[symbol] = name
     store = Store()
-    for name, bars in parsed:
-        rows = store.write(FetchResult(bars, "import", f"file {name}"), merge=False)
+    for name, result in fetched:
+        bars = result.bars
+        rows = store.write(result, merge=False)
         notes = import_notes(bars)
         print(
             f"{bars['symbol'].iloc[0]}: {rows:,} rows from {name} "
@@ -247,19 +248,15 @@ def seconds_range(text: str) -> tuple[float, float]:
 
 def refresh_symbols_from(args) -> list[str]:
     """The instruments a ``refresh`` asks for (all registry instruments when none is named)."""
-    from data_sources.instruments import (
-        get_instrument,
-        registry,
-        segment_instruments,
-        segment_table,
-    )
+    from data_sources.instruments import registry, segment_instruments, segment_table
+    from data_sources.providers import provider_for
 
     known = set(segment_table()["id"])
     unknown = [code for code in args.segment if code not in known]
     if unknown:
         raise UsageError(f"unknown segment {unknown[0]!r}; segments: {', '.join(sorted(known))}")
     for symbol in args.symbol:
-        get_instrument(symbol)  # a DataSourceError (exit 2) names what is wrong with it
+        provider_for(symbol)  # a DataSourceError (exit 2) says which symbols each provider serves
     if args.workers < 1 or args.retries < 0:
         raise UsageError("--workers must be ≥ 1, --retries ≥ 0")
     members = []

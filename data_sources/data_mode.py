@@ -1,7 +1,10 @@
-"""Which data a view is showing: SYNTHETIC DEMO, stored akshare data, live akshare, imported files.
+"""Which data a view is showing (the data mode), labelled by the providers that produced them.
 
 Derived from the store's per-symbol provenance (never kept as separate state), so the label can
-never disagree with the data behind it.
+never disagree with the data behind it. Each provider (:mod:`data_sources.providers`) declares
+its label and whether it is synthetic, e.g. ``SYNTHETIC DEMO``, ``stored akshare data (as of
+2026-11-20)``, ``live akshare``, ``imported files``; a source the registry does not know (a store
+written by a provider since removed) is labelled by its stored name.
 """
 
 from __future__ import annotations
@@ -11,18 +14,26 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data_sources.demo import SYNTHETIC_LABEL
-
-LIVE_LABEL = "live akshare"
-STORED_LABEL = "stored akshare data"
-IMPORT_LABEL = "imported files"
+from data_sources.providers import PROVIDERS
 
 
 @dataclass(frozen=True)
 class DataMode:
     label: str  # e.g. "SYNTHETIC DEMO" or "stored akshare data (as of 2026-11-20)"
     synthetic: bool  # any synthetic series in view
-    counts: dict[str, int]  # series per source kind
+    counts: dict[str, int]  # series per source (provider name)
+    #: The providers of the series in view (their names), in the order of the label's parts.
+    sources: tuple[str, ...] = ()
+
+
+def _ordered_sources(present: Iterable[str]) -> list[str]:
+    """Synthetic sources first (the label must lead with the warning), then the registry's
+    order, then sources no registered provider knows, by name."""
+    present = set(present)
+    registered = [name for name in PROVIDERS if name in present]
+    ordered = [n for n in registered if PROVIDERS[n].synthetic]
+    ordered += [n for n in registered if not PROVIDERS[n].synthetic]
+    return ordered + sorted(present - set(registered))
 
 
 def data_mode(
@@ -30,29 +41,38 @@ def data_mode(
 ) -> DataMode:
     """The data mode of ``symbols`` (default: everything stored).
 
-    ``live_symbols`` are those fetched from akshare during this app session.
+    ``live_symbols`` are those fetched during this app session (labelled with their provider's
+    ``live_label``, when it has one).
     """
     frame = coverage[coverage["source"].notna()]
     if symbols is not None:
         frame = frame[frame["symbol"].isin(list(symbols))]
     if frame.empty:
         return DataMode("no data", False, {})
-    live = set(live_symbols)
-    counts = frame["source"].value_counts().to_dict()
+    live = frame["symbol"].isin(set(live_symbols))
+    counts = {str(k): int(v) for k, v in frame["source"].value_counts().items()}
+    sources = _ordered_sources(counts)
     parts = []
-    if counts.get("demo"):
-        parts.append(SYNTHETIC_LABEL)
-    akshare_rows = frame[frame["source"] == "akshare"]
-    live_rows = akshare_rows[akshare_rows["symbol"].isin(live)]
-    stored_rows = akshare_rows[~akshare_rows["symbol"].isin(live)]
-    if len(live_rows):
-        parts.append(LIVE_LABEL)
-    if len(stored_rows):
-        as_of = pd.to_datetime(stored_rows["fetched_at"]).min()
-        parts.append(f"{STORED_LABEL} (as of {as_of:%Y-%m-%d})")
-    if counts.get("import"):
-        parts.append(IMPORT_LABEL)
-    return DataMode(" + ".join(parts), bool(counts.get("demo")), counts)
+    for name in sources:
+        provider = PROVIDERS.get(name)
+        rows = frame["source"] == name
+        if provider is None:
+            parts.append(name)
+            continue
+        stored = rows
+        if provider.live_label is not None:
+            if (rows & live).any():
+                parts.append(provider.live_label)
+            stored = rows & ~live
+        if not stored.any():
+            continue
+        if provider.dated:
+            as_of = pd.to_datetime(frame.loc[stored, "fetched_at"]).min()
+            parts.append(f"{provider.label} (as of {as_of:%Y-%m-%d})")
+        else:
+            parts.append(provider.label)
+    synthetic = any(name in PROVIDERS and PROVIDERS[name].synthetic for name in sources)
+    return DataMode(" + ".join(parts), synthetic, counts, tuple(sources))
 
 
 def data_vintage(coverage: pd.DataFrame, symbols: Iterable[str]) -> str:
@@ -64,11 +84,8 @@ def data_vintage(coverage: pd.DataFrame, symbols: Iterable[str]) -> str:
             parts.append(f"{symbol}: not stored")
             continue
         row = indexed.loc[symbol]
-        verb = (
-            "generated"
-            if row["source"] == "demo"
-            else ("imported" if row["source"] == "import" else "fetched")
-        )
+        provider = PROVIDERS.get(row["source"])
+        verb = provider.verb if provider is not None else "fetched"
         parts.append(
             f"{symbol}: {row['detail']} {verb} {row['fetched_at']}, "
             f"{row['first_date']:%Y-%m-%d} to {row['last_date']:%Y-%m-%d}"

@@ -1,4 +1,5 @@
-"""A deterministic SYNTHETIC demo dataset, so the app works on a fresh machine with no network.
+"""The demo provider: a deterministic SYNTHETIC dataset, so the app works on a fresh machine with
+no network (:mod:`data_sources.bootstrap` seeds an empty store with it).
 
 Nothing here is market data. Returns follow a one-factor structure on real Shanghai sessions
 (2019-01-02 onward): a market factor with GARCH(1,1) volatility clustering and Student-t(5) shocks,
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data_sources.base import BarQuery, BarSource
+from data_sources.base import BarQuery, BarSource, Provider
 from data_sources.errors import DataSourceError
 from data_sources.instruments import registry
 from data_sources.schema import CANONICAL_COLUMNS
@@ -155,6 +156,10 @@ def demo_symbols() -> list[str]:
     return list(registry())
 
 
+def serves(symbol: str) -> bool:
+    return symbol in registry()
+
+
 class DemoSource(BarSource):
     """The synthetic demo as a bar source."""
 
@@ -171,3 +176,13 @@ class DemoSource(BarSource):
 
     def describe(self, query: BarQuery, params: dict) -> str:
         return f"{SYNTHETIC_LABEL} (seed {MARKET_SEED})"
+
+
+PROVIDER = Provider(
+    DemoSource,
+    label=SYNTHETIC_LABEL,
+    serves=serves,
+    serves_text="every instrument in the instrument registry (simulated)",
+    synthetic=True,
+    verb="generated",
+)

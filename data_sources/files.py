@@ -1,4 +1,8 @@
-"""Import of a user's own price files (CSV or Excel) into the canonical table.
+"""The file-import provider: a user's own price files (CSV or Excel) as canonical bars.
+
+:func:`parse_price_file` turns a file's bytes into the canonical table; :class:`FileSource` is
+the same as a provider (its symbols come from the user's files, so a refresh never asks it for
+one).
 
 Accepted layouts: ``date,close[,open,high,low,volume,amount]`` with any capitalisation, and
 the exports of the usual vendors: akshare (日期, 开盘, 收盘, 最高, 最低, 成交量, 成交额), Wind
@@ -23,10 +27,9 @@ import numpy as np
 import pandas as pd
 
 from data_sources.akshare_source import CHINESE_COLUMNS
-from data_sources.base import BarQuery, BarSource
+from data_sources.base import BarQuery, BarSource, Provider
 from data_sources.errors import DataSourceError
 from data_sources.schema import (
-    CANONICAL_COLUMNS,
     EARLIEST_DATE,
     NUMERIC_COLUMNS,
     AmbiguousDates,
@@ -371,10 +374,6 @@ def import_notes(bars: pd.DataFrame) -> list[str]:
     return notes
 
 
-#: CSV-only name kept for callers of the Foundation API.
-parse_price_csv = parse_price_file
-
-
 def _check_dates(frame: pd.DataFrame, where: str, date_format: str | None, column: str):
     row_of = frame.index.to_numpy() + 2  # file row numbers (the header is row 1)
     try:
@@ -449,32 +448,60 @@ def _check_cells(
 
 
 class FileSource(BarSource):
-    """A CSV or Excel price file on disk as a bar source (query.symbol names the series)."""
+    """One price file (its bytes and name) as a bar source; ``query.symbol`` names the series.
+
+    ``symbol_query`` builds the query from a user's series name, or from the file name."""
 
     source_kind = "import"
 
-    def __init__(self, path: str | Path, date_format: str | None = None):
-        self.path = Path(path)
+    def __init__(self, content: bytes, name: str, date_format: str | None = None):
+        self.content = content
+        self.name = name
         self.date_format = date_format
 
-    def transform_query(self, query: BarQuery) -> dict[str, Any]:
-        return {"path": self.path}
-
-    def extract(self, query: BarQuery, params: dict[str, Any]) -> bytes:
+    @classmethod
+    def from_path(cls, path: str | Path, date_format: str | None = None) -> FileSource:
+        """Read a file from disk, refusing it by its size before reading it."""
+        path = Path(path)
+        where = f"file {path.name}"
         try:
-            check_file_size(params["path"].stat().st_size, f"file {params['path'].name}")
-            return params["path"].read_bytes()
+            check_file_size(path.stat().st_size, where)
+            return cls(path.read_bytes(), path.name, date_format)
         except FileNotFoundError:
-            raise DataSourceError("file not found", source=f"file {params['path']}") from None
+            raise DataSourceError("file not found", source=f"file {path}") from None
         except (IsADirectoryError, PermissionError, OSError) as error:
             raise DataSourceError(
-                f"cannot read: {error.strerror or error}", source=f"file {params['path']}"
+                f"cannot read: {error.strerror or error}", source=f"file {path}"
             ) from None
 
+    def symbol_query(self, symbol: str | None = None) -> BarQuery:
+        """The query for the whole file: ``symbol``, or the file name without its extension
+        (a name that is not a valid series name is refused naming the file)."""
+        try:
+            return BarQuery(symbol if symbol is not None else Path(self.name).stem)
+        except DataSourceError as error:
+            raise DataSourceError(
+                f"{error.reason}. Give the series a name: --symbol NAME (command line) or the "
+                "series-name field (Data page)",
+                source=f"file {self.name}",
+            ) from None
+
+    def transform_query(self, query: BarQuery) -> dict[str, Any]:
+        return {"name": self.name, "date_format": self.date_format}
+
+    def extract(self, query: BarQuery, params: dict[str, Any]) -> bytes:
+        check_file_size(len(self.content), f"file {params['name']}")
+        return self.content
+
     def transform_data(self, query: BarQuery, raw: bytes) -> pd.DataFrame:
-        return parse_price_file(raw, self.path.name, query.symbol, self.date_format)[
-            CANONICAL_COLUMNS
-        ]
+        # the parser's notes (skipped rows, emptied prices) ride along in ``attrs``
+        return parse_price_file(raw, self.name, query.symbol, self.date_format)
 
     def describe(self, query: BarQuery, params: dict[str, Any]) -> str:
-        return f"file {self.path.name}"
+        return f"file {self.name}"
+
+
+#: The data-mode label of imported series.
+IMPORT_LABEL = "imported files"
+
+PROVIDER = Provider(FileSource, label=IMPORT_LABEL, verb="imported")

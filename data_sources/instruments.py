@@ -1,6 +1,8 @@
-"""The instrument registry (canonical symbols, names, kinds, akshare mappings) and the segment
-map: which instruments stand for each market segment and which benchmark each is measured
-against (``catalogue/segments.yaml``)."""
+"""The instrument registry (canonical symbols, names, kinds, listing dates) and the segment map:
+which instruments stand for each market segment and which benchmark each is measured against
+(``catalogue/segments.yaml``). Only canonical facts live here; how a source fetches an
+instrument is in that source's provider module (akshare's: ``akshare_source.akshare_call``).
+"""
 
 from __future__ import annotations
 
@@ -30,8 +32,6 @@ class Instrument:
     name_en: str
     kind: str
     segments: tuple[str, ...]  # from catalogue/segments.yaml
-    akshare_function: str
-    akshare_symbol: str
     listed: pd.Timestamp | None = field(default=None)
 
     def label(self, language: str = "en") -> str:
@@ -84,8 +84,6 @@ def registry() -> dict[str, Instrument]:
                 name_en=str(row["name_en"]),
                 kind=kind,
                 segments=tuple(segments_of.get(symbol, ())),
-                akshare_function=str(row["akshare"]["function"]),
-                akshare_symbol=str(row["akshare"]["symbol"]),
                 listed=pd.Timestamp(listed) if listed else None,
             )
         except KeyError as missing:
@@ -116,9 +114,9 @@ def market_wide_instruments() -> set[str]:
 
 
 def get_instrument(symbol: str) -> Instrument:
-    """The registry entry, or for any listed A-share, ETF or C-REIT its akshare mapping by the
-    exchanges' code ranges (indices are never guessed: 000001.SH is an index, 000001.SZ a bank,
-    so indices must be in the registry)."""
+    """The registry entry, or for any A-share, ETF, C-REIT, Eastmoney board or Shenwan index
+    code an entry derived from the exchanges' code ranges (indices are never guessed: 000001.SH
+    is an index, 000001.SZ a bank, so indices must be in the registry)."""
     if symbol in registry():
         return registry()[symbol]
     derived = _derived_instrument(symbol)
@@ -133,14 +131,10 @@ def get_instrument(symbol: str) -> Instrument:
 
 
 def _derived_instrument(symbol: str) -> Instrument | None:
-    board = re.fullmatch(r"(BK\d{4})\.(EM|EMC)", symbol)
-    if board:  # Eastmoney industry (EM) or concept (EMC) board
-        code, kind = board.groups()
-        function = "stock_board_industry_hist_em" if kind == "EM" else "stock_board_concept_hist_em"
-        return Instrument(symbol, symbol, symbol, "sector", (), function, code)
-    shenwan = re.fullmatch(r"(8\d{5})\.SI", symbol)
-    if shenwan:  # Shenwan industry index (Wind's .SI suffix)
-        return Instrument(symbol, symbol, symbol, "sector", (), "index_hist_sw", shenwan.group(1))
+    if re.fullmatch(r"BK\d{4}\.(EM|EMC)", symbol):  # Eastmoney industry (EM) or concept (EMC) board
+        return Instrument(symbol, symbol, symbol, "sector", ())
+    if re.fullmatch(r"8\d{5}\.SI", symbol):  # Shenwan industry index (Wind's .SI suffix)
+        return Instrument(symbol, symbol, symbol, "sector", ())
     match = re.fullmatch(r"(\d{6})\.(SH|SZ|BJ)", symbol)
     if not match:
         return None
@@ -154,10 +148,10 @@ def _derived_instrument(symbol: str) -> Instrument | None:
         exchange == "SZ" and code[:2] in ("15", "16", "18")
     )
     if stock:
-        return Instrument(symbol, symbol, symbol, "stock", (), "stock_zh_a_hist", code)
+        return Instrument(symbol, symbol, symbol, "stock", ())
     if fund:
         kind = "reit" if code[:3] in ("508", "180") else "etf"
-        return Instrument(symbol, symbol, symbol, kind, (), "fund_etf_hist_em", code)
+        return Instrument(symbol, symbol, symbol, kind, ())
     return None
 
 

@@ -7,8 +7,8 @@ paginated Eastmoney helper ``akshare.utils.func.fetch_paginated_data``, which re
 and fetches every page. Eastmoney's market id gives the exchange (1 = SSE, 0 = SZSE).
 
 Industry boards come from ``stock_board_industry_name_em`` (paginated by akshare itself); each
-gets the canonical symbol ``BK….EM`` that :mod:`data_sources.instruments` maps back to
-``stock_board_industry_hist_em``.
+gets the canonical symbol ``BK….EM`` that the akshare provider
+(:func:`data_sources.akshare_source.akshare_call`) maps back to ``stock_board_industry_hist_em``.
 """
 
 from __future__ import annotations

@@ -1,9 +1,14 @@
-"""Refreshing stored series from akshare: incremental, retried, polite, never all-or-nothing.
+"""Refreshing stored series from their providers: incremental, retried, polite, never
+all-or-nothing.
 
-* Incremental: a series already stored from akshare is fetched from ``overlap`` sessions before
-  its last stored session (sources revise recent bars), and merged; anything else (nothing
-  stored, or the synthetic demo) is fetched from ``FETCH_START`` and replaces what was there.
-* Failures: akshare's many exception types arrive as :class:`DataSourceError`. Transient ones
+* Provider: each symbol is fetched by the first registered provider that serves it
+  (:func:`data_sources.providers.provider_for`: akshare for every instrument it knows), unless
+  the caller passes one source for all.
+* Incremental: a series already stored from the same provider, when that provider can refresh
+  incrementally (akshare can), is fetched from ``overlap`` sessions before its last stored
+  session (sources revise recent bars), and merged; anything else (nothing stored, the synthetic
+  demo, an import) is fetched from ``FETCH_START`` and replaces what was there.
+* Failures: a provider's own exception types arrive as :class:`DataSourceError`. Transient ones
   (connection errors, time-outs, HTTP 429/5xx, a truncated or non-JSON body) are retried with
   exponential back-off; the rest (unknown symbol, changed columns) are not. One instrument's
   failure never stops the batch; its error is recorded in the store and its data stay as they
@@ -31,9 +36,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data_sources.akshare_source import AkshareSource
 from data_sources.base import BarQuery, BarSource
 from data_sources.errors import DataSourceError
+from data_sources.providers import PROVIDERS, provider_for
 from data_sources.store import Store
 from data_sources.trading_calendar import all_sessions
 
@@ -111,13 +116,21 @@ def _pause(delay: float | tuple[float, float]) -> float:
     return delay
 
 
-def incremental_start(store: Store, symbol: str, overlap: int = OVERLAP_SESSIONS) -> pd.Timestamp:
-    """First date to fetch for ``symbol`` (see the module docstring).
+def incremental_start(
+    store: Store, symbol: str, overlap: int = OVERLAP_SESSIONS, source: str | None = None
+) -> pd.Timestamp:
+    """First date to fetch for ``symbol`` (see the module docstring); ``source`` is the name of
+    the provider about to fetch it (None: whichever stored the series).
 
     Reads the symbol's own provenance, not the whole coverage table: a refresh of thousands of
     instruments calls this once per instrument."""
     stored = store.provenance(symbol)
-    if not stored or stored.get("source") != "akshare" or not stored.get("last_date"):
+    if not stored or not stored.get("last_date"):
+        return FETCH_START
+    stored_by = PROVIDERS.get(stored.get("source"))
+    if stored_by is None or not stored_by.incremental:
+        return FETCH_START
+    if source is not None and source != stored_by.name:
         return FETCH_START
     sessions = all_sessions()
     position = sessions.searchsorted(pd.Timestamp(stored["last_date"]))
@@ -127,14 +140,20 @@ def incremental_start(store: Store, symbol: str, overlap: int = OVERLAP_SESSIONS
 def refresh_one(
     symbol: str,
     store: Store,
-    source: BarSource,
+    source: BarSource | None = None,
     *,
     overlap: int = OVERLAP_SESSIONS,
     retries: int = 3,
     backoff: float = 1.0,
     sleep: Callable | None = None,
 ) -> RefreshOutcome:
-    start = incremental_start(store, symbol, overlap)
+    """Fetch and store one symbol with ``source`` (default: the provider that serves it)."""
+    try:
+        source = source or provider_for(symbol).fetcher()
+    except DataSourceError as error:
+        store.record_error(symbol, str(error))
+        return RefreshOutcome(symbol, "failed", message=error.reason)
+    start = incremental_start(store, symbol, overlap, getattr(source, "source_kind", None))
     attempts = 0
     while True:
         attempts += 1
@@ -182,8 +201,8 @@ def refresh(
     """Refresh every symbol; returns one outcome per symbol, in the order given.
 
     ``delay`` is a pause in seconds after each instrument, or a (low, high) range to draw it
-    from. After ``throttle_limit`` throttled failures in a row the rest are ``skipped``."""
-    source = source or AkshareSource()
+    from. After ``throttle_limit`` throttled failures in a row the rest are ``skipped``.
+    ``source`` fetches every symbol; by default each comes from the provider serving it."""
     symbols = list(dict.fromkeys(symbols))
     outcomes: dict[str, RefreshOutcome] = {}
     throttled = threading.Event()

@@ -1,4 +1,4 @@
-"""The embedded local store: canonical bars in hash-sharded Parquet files in the data directory.
+"""The embedded local store: canonical bars in hash-sharded Arrow IPC files in the data directory.
 
 Layout under ``<data dir>/store``::
 
@@ -10,7 +10,7 @@ Layout under ``<data dir>/store``::
     status/<symbol>.json      last fetch error for the symbol (if any)
     quarantine/               damaged files moved aside (``<name>.<UTC timestamp>``), each
                               with ``….about.json`` naming the problem and the series it held
-    .lock                     writers take an exclusive ``flock`` on it
+    .lock                     writers take an exclusive lock on it (:mod:`data_sources.locking`)
 
 Why this layout: one Parquet file per symbol made a full read of 5,000 instruments cost 5,000
 file opens and decodes (about 6 s). Arrow IPC files are memory-mapped, so reading needs no decode
@@ -186,8 +186,11 @@ def _parse_meta(schema: pa.Schema) -> dict[str, dict]:
 
 def refetch_hint(symbol: str, provenance: dict) -> str:
     """How to get a lost series back, from its provenance."""
+    from data_sources.providers import PROVIDERS  # the registry imports every provider module
+
     source = provenance.get("source")
-    if source in ("akshare", "demo"):
+    stored_by = PROVIDERS.get(source)
+    if stored_by is not None and stored_by.serves(symbol):
         return f"python -m data_sources refresh --symbol {symbol}"
     if source == "import":
         detail = str(provenance.get("detail") or "")

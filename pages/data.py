@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from analysis.export import csv_bytes
-from data_sources.akshare_source import AkshareSource
 from data_sources.base import FetchResult
 from data_sources.calendar_store import (
     calendar_path,
@@ -128,7 +127,7 @@ def fetch_with_progress(symbols: list[str], what: str, where=st) -> None:
         status.caption("  \n".join(lines[-6:]))
 
     # incremental, retried, one at a time with a jittered pause; stops if the source throttles
-    outcomes = refresh(symbols, store, AkshareSource(), progress=show_progress)
+    outcomes = refresh(symbols, store, progress=show_progress)
     st.session_state.pop("refresh_running", None)
     report_outcomes(outcomes, what)
     flash_quarantined()

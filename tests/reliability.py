@@ -32,6 +32,18 @@ import pandas as pd
 import requests
 import responses
 
+from tests.akshare_payloads import (
+    CONCEPT_URL,
+    INDUSTRY_URL,
+    KLINE_URL,
+    SHENWAN_URL,
+    UNKNOWN_CODE,
+    kline_line,
+    kline_payload,
+    shenwan_payload,
+    shenwan_record,
+)
+
 PROJECT = Path(__file__).resolve().parents[1]
 
 
@@ -107,16 +119,8 @@ def no_sleeping() -> Iterator[None]:
 
 
 # -- 1. network faults ---------------------------------------------------------------------------
-KLINE = "https://push2his.eastmoney.com/api/qt/stock/kline/get"
-INDUSTRY = "http://7.push2his.eastmoney.com/api/qt/stock/kline/get"
-CONCEPT = "https://91.push2his.eastmoney.com/api/qt/stock/kline/get"
-SHENWAN = "https://www.swsresearch.com/institute-sw/api/index_publish/trend/"
+KLINE, INDUSTRY, CONCEPT, SHENWAN = KLINE_URL, INDUSTRY_URL, CONCEPT_URL, SHENWAN_URL
 DATES = ["2024-09-23", "2024-09-24", "2024-09-25", "2024-09-26"]
-
-
-def _kline_lines(width: int, dates=DATES, close="3351.91") -> list[str]:
-    tail = ",".join(["1.0"] * (width - 6))
-    return [f"{d},3300.00,{close},3360.00,3235.00,260000,{tail}" for d in dates]
 
 
 @dataclass(frozen=True)
@@ -130,26 +134,11 @@ class BarEndpoint:
 
     def healthy(self, dates=DATES, close="3351.91"):
         if not self.width:
-            return {
-                "code": 200,
-                "data": [
-                    {
-                        "swindexcode": "801193",
-                        "bargaindate": d,
-                        "openindex": 3300.0,
-                        "maxindex": 3360.0,
-                        "minindex": 3235.0,
-                        "closeindex": close,
-                        "hike": 1.0,
-                        "markup": 0.1,
-                        "bargainamount": 1.0,
-                        "bargainsum": 2.0,
-                    }
-                    for d in dates
-                ],
-            }
-        lines = _kline_lines(self.width, dates, close)
-        return {"rc": 0, "data": {"code": "x", "market": 1, "name": "x", "klines": lines}}
+            return shenwan_payload(
+                [shenwan_record(d, close, 3300.0, high=3360.0, low=3235.0) for d in dates]
+            )
+        lines = [kline_line(d, 3300, close, 3360, 3235, 260000, width=self.width) for d in dates]
+        return kline_payload(lines)
 
 
 BAR_ENDPOINTS = [
@@ -190,7 +179,7 @@ BAR_FAULTS: dict[str, Callable[[BarEndpoint], dict]] = {
     "HTTP 503": lambda e: {"status": 503, "body": ""},
     "truncated JSON": lambda e: {"body": json.dumps(e.healthy())[:60]},
     "empty data list": lambda e: {"json": _empty(e)},
-    "data null": lambda e: {"json": {"rc": 0, "data": None}},
+    "data null": lambda e: {"json": UNKNOWN_CODE},
     "renamed field": lambda e: {"json": _renamed(e)},
     "non-numeric values": lambda e: {"json": e.healthy(close="-")},
     "duplicate dates": lambda e: {"json": e.healthy(dates=[DATES[0], *DATES])},

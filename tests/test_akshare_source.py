@@ -1,6 +1,7 @@
 """akshare through real HTTP interception: the ``responses`` library serves payloads in the exact
-shape the Eastmoney endpoints return, so akshare's own request building and parsing code runs
-(../shared/reference/akshare-notes.md §1-2). No network is touched."""
+shape the Eastmoney endpoints return (``tests/akshare_payloads.py``), so akshare's own request
+building and parsing code runs (../shared/reference/akshare-notes.md §1-2). No network is
+touched."""
 
 from __future__ import annotations
 
@@ -14,15 +15,7 @@ from data_sources.akshare_source import AkshareSource
 from data_sources.base import BarQuery
 from data_sources.errors import DataSourceError
 from data_sources.schema import CANONICAL_COLUMNS
-
-KLINE_URL = "https://push2his.eastmoney.com/api/qt/stock/kline/get"
-
-
-def _kline_payload(lines, code="000300", name="沪深300"):
-    """Eastmoney's kline reply. Indices (stock_zh_index_daily_em, fields2=f51..f58) carry 8
-    comma-separated values per line; funds and stocks 11."""
-    return {"rc": 0, "data": {"code": code, "market": 1, "name": name, "klines": lines}}
-
+from tests.akshare_payloads import KLINE_URL, UNKNOWN_CODE, kline_payload
 
 INDEX_LINES = [
     "2024-09-23,3201.05,3201.35,3213.93,3186.84,167362640,244107366400.00,0.84",
@@ -35,7 +28,7 @@ INDEX_LINES = [
 def test_index_daily_bars_become_canonical():
     responses.get(
         KLINE_URL,
-        json=_kline_payload(INDEX_LINES),
+        json=kline_payload(INDEX_LINES, "000300", "沪深300"),
         match=[
             matchers.query_param_matcher(
                 {
@@ -66,12 +59,12 @@ def test_index_daily_bars_become_canonical():
 def test_shenzhen_and_beijing_indices_use_market_zero():
     responses.get(
         KLINE_URL,
-        json=_kline_payload(INDEX_LINES),
+        json=kline_payload(INDEX_LINES, "000300", "沪深300"),
         match=[matchers.query_param_matcher({"secid": "0.399006"}, strict_match=False)],
     )
     responses.get(
         KLINE_URL,
-        json=_kline_payload(INDEX_LINES),
+        json=kline_payload(INDEX_LINES, "000300", "沪深300"),
         match=[matchers.query_param_matcher({"secid": "0.899050"}, strict_match=False)],
     )
     assert len(AkshareSource().fetch(BarQuery("399006.SZ")).bars) == 3
@@ -88,7 +81,7 @@ def test_creit_uses_fund_history_back_adjusted():
     ]
     responses.get(
         KLINE_URL,
-        json=_kline_payload(lines, "508000", "华安张江光大园"),
+        json=kline_payload(lines, "508000", "华安张江光大园"),
         match=[matchers.query_param_matcher({"secid": "1.508000", "fqt": "2"}, strict_match=False)],
     )
     result = AkshareSource().fetch(BarQuery("508000.SH"))
@@ -99,7 +92,7 @@ def test_creit_uses_fund_history_back_adjusted():
 
 @responses.activate
 def test_unknown_code_is_a_named_error():
-    responses.get(KLINE_URL, json={"rc": 0, "data": None})
+    responses.get(KLINE_URL, json=UNKNOWN_CODE)
     with pytest.raises(DataSourceError) as raised:
         AkshareSource().fetch(BarQuery("000300.SH"))
     assert raised.value.symbol == "000300.SH"
@@ -108,7 +101,7 @@ def test_unknown_code_is_a_named_error():
 
 @responses.activate
 def test_empty_result_is_a_named_error():
-    responses.get(KLINE_URL, json=_kline_payload([]))
+    responses.get(KLINE_URL, json=kline_payload([]))
     with pytest.raises(DataSourceError, match="returned no rows"):
         AkshareSource().fetch(BarQuery("399006.SZ"))
 
@@ -135,7 +128,7 @@ def test_a_share_stock_uses_back_adjusted_history():
     ]
     responses.get(
         KLINE_URL,
-        json=_kline_payload(lines, "600377", "宁沪高速"),
+        json=kline_payload(lines, "600377", "宁沪高速"),
         match=[matchers.query_param_matcher({"secid": "1.600377", "fqt": "2"}, strict_match=False)],
     )
     result = AkshareSource().fetch(BarQuery("600377.SH"))

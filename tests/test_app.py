@@ -271,32 +271,32 @@ def test_every_listed_creit_is_listed_and_fetched_over_intercepted_http(app, mon
     from responses import matchers
 
     from data_sources.store import Store
+    from tests.akshare_payloads import (
+        FULL_WIDTH,
+        KLINE_URL,
+        clist_payload,
+        creit_row,
+        kline_lines,
+        kline_payload,
+    )
 
     monkeypatch.setattr("data_sources.refresh.time.sleep", lambda seconds: None)
     monkeypatch.setattr("akshare.utils.func.time.sleep", lambda seconds: None)
-    kline = "https://push2his.eastmoney.com/api/qt/stock/kline/get"
-    lines = [
-        "2024-09-23,3.00,3.10,3.12,2.98,10000,31000.00,4.0,1.0,0.03,0.5",
-        "2024-09-24,3.10,3.20,3.25,3.05,12000,38000.00,6.5,3.2,0.10,0.6",
-    ]
+    lines = kline_lines(["2024-09-23", "2024-09-24"], width=FULL_WIDTH, start=3.0)
     with responses.RequestsMock() as http:
         http.get(
             "https://95.push2.eastmoney.com/api/qt/clist/get",
-            json={
-                "rc": 0,
-                "data": {
-                    "total": 2,
-                    "diff": [
-                        {"f2": 3.2, "f3": 1.0, "f12": "508000", "f13": 1, "f14": "华安张江"},
-                        {"f2": 2.1, "f3": -0.5, "f12": "180999", "f13": 0, "f14": "新REIT"},
-                    ],
-                },
-            },
+            json=clist_payload(
+                [
+                    creit_row("508000", 1, "华安张江", 3.2, 1.0),
+                    creit_row("180999", 0, "新REIT", 2.1, -0.5),
+                ]
+            ),
         )
         for secid in ("1.508000", "0.180999"):
             http.get(
-                kline,
-                json={"rc": 0, "data": {"code": secid, "market": 1, "name": "x", "klines": lines}},
+                KLINE_URL,
+                json=kline_payload(lines, secid[2:]),
                 match=[matchers.query_param_matcher({"secid": secid}, strict_match=False)],
             )
         goto(app, "pages/data.py")

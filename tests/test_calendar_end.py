@@ -32,6 +32,7 @@ from data_sources.trading_calendar import (
     next_session,
     sessions_between,
 )
+from tests.akshare_payloads import KLINE_URL, kline_line, kline_payload
 from tests.conftest import write_price_csv
 from tests.sina_calendar import (
     MEASURE,
@@ -46,7 +47,6 @@ from tests.sina_calendar import (
 if library_end() >= pd.Timestamp("2027-01-01"):  # pragma: no cover - a newer exchange_calendars
     pytest.skip("exchange_calendars now knows 2027: move these dates on", allow_module_level=True)
 
-KLINE = "https://push2his.eastmoney.com/api/qt/stock/kline/get"
 MEASURES = [
     {**MEASURE, "id": "m-2027", "announcement_date": "2027-01-01", "timing": "unknown"},
     {**MEASURE, "id": "m-2030", "announcement_date": "2030-10-01", "timing": "after_close"},
@@ -155,10 +155,10 @@ def test_dates_past_the_extension_are_still_a_clear_error(data_dir):
 
 @responses.activate
 def test_refresh_fetches_the_calendar_and_a_failed_fetch_is_not_fatal(data_dir, capsys):
-    lines = ["2026-11-30,3000,3010,3020,2990,1000,100000.00,0.5"]
+    lines = [kline_line("2026-11-30", 3000, 3010, 3020, 2990)]
     responses.get(
-        KLINE,
-        json={"rc": 0, "data": {"code": "x", "market": 0, "name": "x", "klines": lines}},
+        KLINE_URL,
+        json=kline_payload(lines, market=0),
         match=[matchers.query_param_matcher({"secid": "0.399006"}, strict_match=False)],
     )
     failing = responses.get(SINA_CALENDAR_URL, status=500, body="")

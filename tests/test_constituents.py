@@ -9,16 +9,17 @@ import pytest
 import responses
 from responses import matchers
 
+from data_sources.akshare_source import akshare_call
 from data_sources.cli import main
 from data_sources.constituents import constituents
 from data_sources.errors import DataSourceError
 from data_sources.instruments import get_instrument
+from tests.akshare_payloads import FULL_WIDTH, KLINE_URL, kline_line, kline_payload
 
 CONS_URL = (
     "https://oss-ch.csindex.com.cn/static/html/csindex/public/uploads/file/autofile/"
     "cons/399975cons.xls"
 )
-KLINE = "https://push2his.eastmoney.com/api/qt/stock/kline/get"
 
 
 def _workbook(rows) -> bytes:
@@ -111,8 +112,8 @@ def test_unknown_index_is_a_named_error():
     ],
 )
 def test_instruments_beyond_the_registry(symbol, function, code):
-    instrument = get_instrument(symbol)
-    assert (instrument.akshare_function, instrument.akshare_symbol) == (function, code)
+    assert akshare_call(symbol) == (function, code)
+    assert get_instrument(symbol).kind in ("stock", "etf", "reit", "index")
 
 
 @pytest.mark.parametrize("symbol", ["000002.SH", "399999.SZ", "600030", "ABC.SH"])
@@ -126,10 +127,10 @@ def test_refresh_every_constituent(data_dir, capsys, monkeypatch):
     monkeypatch.setattr("data_sources.refresh.time.sleep", lambda seconds: None)
     responses.get(CONS_URL, body=_workbook(ROWS[:2]))
     for secid in ("1.600030", "0.000776"):
-        lines = ["2024-09-24,10.0,10.5,10.6,9.9,1000,10000.00,1.0,5.0,0.5,0.2"]
+        lines = [kline_line("2024-09-24", 10.0, 10.5, 10.6, 9.9, amount=10000.0, width=FULL_WIDTH)]
         responses.get(
-            KLINE,
-            json={"rc": 0, "data": {"code": secid[2:], "market": 1, "name": "x", "klines": lines}},
+            KLINE_URL,
+            json=kline_payload(lines, secid[2:]),
             match=[matchers.query_param_matcher({"secid": secid, "fqt": "2"}, strict_match=False)],
         )
     assert main(["refresh", "--constituents-of", "399975", "--delay", "0"]) == 0

@@ -76,4 +76,13 @@ def test_data_mode_names_every_source_in_view(tmp_path):
     assert data_mode(coverage, ["399006.SZ"], live_symbols={"399006.SZ"}).label == "live akshare"
     assert data_mode(coverage, ["MINE"]).label == "imported files"
     mixed = data_mode(coverage)
-    assert mixed.synthetic and mixed.label.startswith("SYNTHETIC DEMO + ")
+    as_of = pd.Timestamp(coverage.set_index("symbol").at["399006.SZ", "fetched_at"])
+    assert mixed.synthetic and mixed.label == (
+        f"SYNTHETIC DEMO + stored akshare data (as of {as_of:%Y-%m-%d}) + imported files"
+    )
+    assert mixed.sources == ("demo", "akshare", "import")
+    assert mixed.counts == {"demo": 1, "akshare": 1, "import": 1}
+    live = data_mode(coverage, live_symbols={"399006.SZ"})
+    assert live.label == "SYNTHETIC DEMO + live akshare + imported files"
+    real_only = data_mode(coverage, ["399006.SZ", "MINE"])
+    assert not real_only.synthetic and real_only.sources == ("akshare", "import")

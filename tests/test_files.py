@@ -9,7 +9,7 @@ import pytest
 
 from data_sources.base import BarQuery
 from data_sources.errors import DataSourceError
-from data_sources.files import FileSource, parse_price_csv, parse_price_file
+from data_sources.files import FileSource, import_notes, parse_price_file
 from tests.conftest import shared_path
 from tests.markdown_render import shown
 
@@ -19,7 +19,7 @@ def test_english_columns_any_case_and_extra_columns():
         b"Date,Open,High,Low,Close,Volume,ticker\n2020-01-03,2,3,1,2.5,100,A\n"
         b"2020-01-02,1,2,1,1.5,90,A\n"
     )
-    bars = parse_price_csv(content, "ABC.csv")
+    bars = parse_price_file(content, "ABC.csv")
     assert bars["symbol"].unique().tolist() == ["ABC"]
     assert bars["close"].tolist() == [1.5, 2.5]  # sorted by date
     assert bars["amount"].isna().all()
@@ -28,7 +28,7 @@ def test_english_columns_any_case_and_extra_columns():
 def test_chinese_columns_in_gbk_and_utf8_bom():
     text = "日期,开盘,收盘,最高,最低,成交量\n2020-01-02,1,1.5,2,1,10\n"
     for encoded in (text.encode("gbk"), text.encode("utf-8-sig")):
-        bars = parse_price_csv(encoded, "沪深300.csv", "000300.SH")
+        bars = parse_price_file(encoded, "沪深300.csv", "000300.SH")
         assert bars["close"].tolist() == [1.5]
         assert bars["symbol"].iloc[0] == "000300.SH"
 
@@ -52,7 +52,7 @@ def test_chinese_columns_in_gbk_and_utf8_bom():
 )
 def test_errors_name_file_row_and_column(content, expected):
     with pytest.raises(DataSourceError) as raised:
-        parse_price_csv(content, "prices.csv")
+        parse_price_file(content, "prices.csv")
     message = str(raised.value)
     assert "file prices.csv" in message
     assert expected in message
@@ -61,9 +61,27 @@ def test_errors_name_file_row_and_column(content, expected):
 def test_file_source_reads_from_disk_and_names_missing_files(tmp_path):
     path = tmp_path / "X.csv"
     path.write_text("date,close\n2020-01-02,1\n", encoding="utf-8")
-    assert FileSource(path).fetch(BarQuery("X")).bars["close"].tolist() == [1.0]
+    source = FileSource.from_path(path)
+    result = source.fetch(source.symbol_query())
+    assert result.bars["close"].tolist() == [1.0] and result.bars["symbol"].iloc[0] == "X"
+    assert (result.source, result.detail) == ("import", "file X.csv")
+    assert source.fetch(BarQuery("Y")).bars["symbol"].iloc[0] == "Y"
     with pytest.raises(DataSourceError, match="file not found"):
-        FileSource(tmp_path / "missing.csv").fetch(BarQuery("missing"))
+        FileSource.from_path(tmp_path / "missing.csv")
+
+
+def test_file_source_is_the_import_provider_and_keeps_the_parsers_notes():
+    from data_sources.providers import provider, provider_for
+
+    content = b"date,close,open,high,low\n2024-01-02,10,10,11,9\n2024-01-03,,,,\n"
+    assert provider("import").fetcher is FileSource
+    assert not provider("import").serves("X")  # a refresh never asks it for a symbol
+    assert provider_for("000300.SH").name == "akshare"
+    source = FileSource(content, "prices.csv")
+    result = source.fetch(source.symbol_query("MINE"))
+    assert import_notes(result.bars) == ["skipped 1 dated rows with no values"]
+    with pytest.raises(DataSourceError, match="file bad name.csv: .*Give the series a name"):
+        FileSource(content, "bad name.csv").symbol_query()
 
 
 def test_wind_export_in_gbk_with_unit_suffixes():
@@ -414,7 +432,7 @@ def test_a_file_over_the_size_limit_is_refused_without_being_read(tmp_path, monk
         handle.truncate(51 * 2**20)  # sparse: nothing is written
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"read {self}"))
     with pytest.raises(DataSourceError, match="file huge.csv: file is 51.0 MB, larger than the"):
-        FileSource(path).fetch(BarQuery("huge"))
+        FileSource.from_path(path)
 
 
 def test_dates_after_2262_are_named_not_an_internal_error(tmp_path):

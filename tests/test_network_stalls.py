@@ -29,14 +29,14 @@ from requests.adapters import HTTPAdapter
 from responses import matchers
 
 from data_sources import network
-from data_sources.akshare_source import SUPPORTED_FUNCTIONS, AkshareSource
+from data_sources.akshare_source import SUPPORTED_FUNCTIONS, AkshareSource, akshare_call
 from data_sources.base import BarQuery
 from data_sources.cli import main
 from data_sources.errors import DataSourceError
-from data_sources.instruments import get_instrument
 from data_sources.listings import CREIT_LIST_URL, industry_boards, listed_creits
 from data_sources.refresh import DEFAULT_DELAY, THROTTLE_LIMIT, refresh
 from data_sources.store import Store
+from tests.akshare_payloads import SHENWAN_URL, clist_payload, shenwan_payload, shenwan_record
 
 TIMEOUT = 0.3  # seconds: the test's POLICYLENS_HTTP_TIMEOUT
 #: Longest a bounded call may take here: a few attempts of TIMEOUT each, plus slack for a
@@ -222,7 +222,7 @@ def test_every_akshare_timeout_argument_is_given(monkeypatch):
     import akshare
 
     monkeypatch.setenv(network.HTTP_TIMEOUT_ENV, "7.5")
-    symbols = {get_instrument(s).akshare_function: s for s in ("600377.SH", "000300.SH")}
+    symbols = {akshare_call(s)[0]: s for s in ("600377.SH", "000300.SH")}
     with_timeout = [
         name
         for name in SUPPORTED_FUNCTIONS
@@ -382,7 +382,7 @@ def test_creit_list_pages_are_sorted_by_code_not_by_the_live_change(no_sleep):
     for number, page in enumerate(([rows[0]], [rows[1]]), start=1):
         responses.get(
             CREIT_LIST_URL,
-            json={"rc": 0, "data": {"total": 2, "diff": page}},
+            json=clist_payload(page, total=2),
             match=[
                 matchers.query_param_matcher({"pn": str(number), "fid": "f12"}, strict_match=False)
             ],
@@ -391,39 +391,14 @@ def test_creit_list_pages_are_sorted_by_code_not_by_the_live_change(no_sleep):
     assert all(parse_qs(urlsplit(c.request.url).query)["fid"] == ["f12"] for c in responses.calls)
 
 
-SHENWAN_URL = "https://www.swsresearch.com/institute-sw/api/index_publish/trend/"
-
-
-def _shenwan(date, close, open_):
-    """One row of Shenwan's reply; its high and low bracket the open and the close (a row whose
-    open lies outside its own day's range is impossible, and ``to_canonical`` empties its open,
-    high and low)."""
-    try:
-        prices = [close, float(open_)]
-    except (TypeError, ValueError):  # an empty or a text open
-        prices = [close]
-    return {
-        "swindexcode": "801193",
-        "bargaindate": date,
-        "openindex": open_,
-        "maxindex": max(prices) + 20,
-        "minindex": min(prices) - 20,
-        "closeindex": close,
-        "hike": 1.0,
-        "markup": 0.1,
-        "bargainamount": 1.0,
-        "bargainsum": 2.0,
-    }
-
-
 @responses.activate
 def test_shenwan_rows_are_sorted_and_a_missing_open_is_accepted():
     records = [
-        _shenwan("2024-09-24", 6500.0, "6110.0"),
-        _shenwan("2024-09-20", 6000.0, None),  # the site leaves the open empty
-        _shenwan("2024-09-23", 6100.0, "6001.0"),
+        shenwan_record("2024-09-24", 6500.0, "6110.0"),
+        shenwan_record("2024-09-20", 6000.0, None),  # the site leaves the open empty
+        shenwan_record("2024-09-23", 6100.0, "6001.0"),
     ]
-    responses.get(SHENWAN_URL, json={"code": 200, "data": records})
+    responses.get(SHENWAN_URL, json=shenwan_payload(records))
     bars = AkshareSource().fetch(BarQuery("801193.SI")).bars
     assert bars["date"].tolist() == list(pd.to_datetime(["2024-09-20", "2024-09-23", "2024-09-24"]))
     assert bars["close"].tolist() == [6000.0, 6100.0, 6500.0]
@@ -433,8 +408,11 @@ def test_shenwan_rows_are_sorted_and_a_missing_open_is_accepted():
 
 @responses.activate
 def test_shenwan_open_that_is_text_is_still_refused():
-    records = [_shenwan("2024-09-23", 6100.0, "n/a"), _shenwan("2024-09-20", 6000.0, "5990")]
-    responses.get(SHENWAN_URL, json={"code": 200, "data": records})
+    records = [
+        shenwan_record("2024-09-23", 6100.0, "n/a"),
+        shenwan_record("2024-09-20", 6000.0, "5990"),
+    ]
+    responses.get(SHENWAN_URL, json=shenwan_payload(records))
     with pytest.raises(DataSourceError, match="non-numeric open 'n/a' on 2024-09-23"):
         AkshareSource().fetch(BarQuery("801193.SI"))
 

@@ -16,20 +16,12 @@ from data_sources.cli import main
 from data_sources.refresh import FETCH_START, incremental_start, refresh
 from data_sources.schema import to_canonical
 from data_sources.store import Store, shard_of
-
-KLINE = "https://push2his.eastmoney.com/api/qt/stock/kline/get"
-
-
-def _lines(dates, start=3000.0):
-    return [
-        f"{d},{start + i:.2f},{start + i + 1:.2f},{start + i + 2:.2f},{start + i - 1:.2f},"
-        f"1000,100000.00,0.5"
-        for i, d in enumerate(dates)
-    ]
+from tests.akshare_payloads import KLINE_URL as KLINE
+from tests.akshare_payloads import UNKNOWN_CODE, kline_lines, kline_payload
 
 
 def _payload(dates):
-    return {"rc": 0, "data": {"code": "x", "market": 1, "name": "x", "klines": _lines(dates)}}
+    return kline_payload(kline_lines(dates))
 
 
 def _no_sleep(seconds):
@@ -100,7 +92,7 @@ def test_transient_failures_are_retried_then_permanent_ones_recorded(tmp_path):
     )
     responses.get(
         KLINE,
-        json={"rc": 0, "data": None},
+        json=UNKNOWN_CODE,
         match=[matchers.query_param_matcher({"secid": "0.399975"}, strict_match=False)],
     )
     pauses = []
@@ -141,7 +133,7 @@ def test_refresh_cli_summary_and_exit_code(data_dir, capsys, monkeypatch):
     )
     responses.get(
         KLINE,
-        json={"rc": 0, "data": None},
+        json=UNKNOWN_CODE,
         match=[matchers.query_param_matcher({"secid": "0.399986"}, strict_match=False)],
     )
     code = main(["refresh", "--segment", "BRK", "--symbol", "399986.SZ", "--delay", "0"])
@@ -156,7 +148,7 @@ def test_refresh_cli_summary_and_exit_code(data_dir, capsys, monkeypatch):
     ("argv", "message"),
     [
         (["refresh", "--segment", "MOON"], "unknown segment 'MOON'"),
-        (["refresh", "--symbol", "123.XX"], "not in the instrument registry"),
+        (["refresh", "--symbol", "123.XX"], "no data provider serves this symbol"),
         (["refresh", "--workers", "0"], "--workers must be ≥ 1"),
     ],
 )

@@ -16,11 +16,19 @@ from data_sources.cli import main
 from data_sources.errors import DataSourceError
 from data_sources.listings import CREIT_LIST_URL, industry_boards, listed_creits
 from data_sources.store import Store
+from tests.akshare_payloads import (
+    CONCEPT_URL,
+    INDUSTRY_URL,
+    KLINE_URL,
+    SHENWAN_URL,
+    UNKNOWN_CODE,
+    board_payload,
+    clist_payload,
+    creit_row,
+    shenwan_payload,
+    shenwan_record,
+)
 
-INDUSTRY_URL = "http://7.push2his.eastmoney.com/api/qt/stock/kline/get"
-CONCEPT_URL = "https://91.push2his.eastmoney.com/api/qt/stock/kline/get"
-KLINE_URL = "https://push2his.eastmoney.com/api/qt/stock/kline/get"
-SHENWAN_URL = "https://www.swsresearch.com/institute-sw/api/index_publish/trend/"
 BOARD_LIST_URL = "https://17.push2.eastmoney.com/api/qt/clist/get"
 
 # 11 values: date, open, close, high, low, volume, amount, amplitude, pct, change, turnover
@@ -29,10 +37,6 @@ BOARD_LINES = [
     "2024-09-24,1025.00,1102.00,1110.00,1020.00,9000000,18000000000.00,8.82,8.04,82.00,2.30",
     "2024-09-25,1100.00,1090.00,1120.00,1085.00,8000000,16000000000.00,3.18,-1.09,-12.00,2.00",
 ]
-
-
-def _board_payload(code, lines):
-    return {"rc": 0, "data": {"code": code, "market": 90, "name": "证券", "klines": lines}}
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +50,7 @@ def _no_pagination_sleep(monkeypatch):
 def test_eastmoney_industry_board_by_code():
     responses.get(
         INDUSTRY_URL,
-        json=_board_payload("BK0473", BOARD_LINES),
+        json=board_payload("BK0473", BOARD_LINES),
         match=[
             matchers.query_param_matcher(
                 {"secid": "90.BK0473", "klt": "101", "fqt": "0", "beg": "20240901"},
@@ -66,7 +70,7 @@ def test_eastmoney_industry_board_by_code():
 def test_eastmoney_concept_board_by_code():
     responses.get(
         CONCEPT_URL,
-        json=_board_payload("BK0711", BOARD_LINES[:2]),
+        json=board_payload("BK0711", BOARD_LINES[:2]),
         match=[matchers.query_param_matcher({"secid": "90.BK0711"}, strict_match=False)],
     )
     bars = AkshareSource().fetch(BarQuery("BK0711.EMC")).bars
@@ -74,19 +78,7 @@ def test_eastmoney_concept_board_by_code():
 
 
 def _shenwan_record(date, close, open_):
-    # the site's keys, in its order
-    return {
-        "swindexcode": "801193",
-        "bargaindate": date,
-        "openindex": open_,
-        "maxindex": close + 20,
-        "minindex": open_ - 20,
-        "closeindex": close,
-        "hike": 1.0,
-        "markup": 0.1,
-        "bargainamount": 123456.0,
-        "bargainsum": 7890.12,
-    }
+    return shenwan_record(date, close, open_, volume=123456.0, amount=7890.12)
 
 
 @responses.activate
@@ -98,7 +90,7 @@ def test_shenwan_index_full_history_cut_to_the_query():
     ]
     responses.get(
         SHENWAN_URL,
-        json={"code": 200, "data": records},
+        json=shenwan_payload(records),
         match=[
             matchers.query_param_matcher({"swindexcode": "801193", "period": "DAY"}),
         ],
@@ -114,12 +106,12 @@ def test_shenwan_index_full_history_cut_to_the_query():
     ("symbol", "url", "reply", "expected"),
     [
         ("BK0473.EM", INDUSTRY_URL, {"status": 502}, "HTTPError|JSONDecodeError|Expecting"),
-        ("BK0473.EM", INDUSTRY_URL, {"json": _board_payload("BK0473", [])}, "ValueError"),
-        ("BK0473.EM", INDUSTRY_URL, {"json": {"rc": 0, "data": None}}, "TypeError"),
+        ("BK0473.EM", INDUSTRY_URL, {"json": board_payload("BK0473", [])}, "ValueError"),
+        ("BK0473.EM", INDUSTRY_URL, {"json": UNKNOWN_CODE}, "TypeError"),
         ("BK0473.EM", INDUSTRY_URL, {"body": requests.Timeout("read timed out")}, "Timeout"),
-        ("BK0711.EMC", CONCEPT_URL, {"json": _board_payload("BK0711", [])}, "no rows"),
-        ("BK0711.EMC", CONCEPT_URL, {"json": {"rc": 0, "data": None}}, "InvalidParameter"),
-        ("801193.SI", SHENWAN_URL, {"json": {"code": 200, "data": []}}, "KeyError|no rows"),
+        ("BK0711.EMC", CONCEPT_URL, {"json": board_payload("BK0711", [])}, "no rows"),
+        ("BK0711.EMC", CONCEPT_URL, {"json": UNKNOWN_CODE}, "InvalidParameter"),
+        ("801193.SI", SHENWAN_URL, {"json": shenwan_payload([])}, "KeyError|no rows"),
         ("801193.SI", SHENWAN_URL, {"body": requests.ConnectionError("refused")}, "Connection"),
     ],
 )
@@ -135,13 +127,9 @@ def test_board_failures_are_named_errors(symbol, url, reply, expected):
 def test_renamed_shenwan_field_is_reported_not_filled():
     record = _shenwan_record("2024-09-23", 6100.0, 6001.0)
     record["close_index"] = record.pop("closeindex")  # the site renames a field
-    responses.get(SHENWAN_URL, json={"code": 200, "data": [record]})
+    responses.get(SHENWAN_URL, json=shenwan_payload([record]))
     with pytest.raises(DataSourceError, match="KeyError|收盘"):
         AkshareSource().fetch(BarQuery("801193.SI"))
-
-
-def _creit_row(code, market, name, price):
-    return {"f2": price, "f3": 0.5, "f12": code, "f13": market, "f14": name}
 
 
 def _register_creit_pages(rows, page_size):
@@ -150,7 +138,7 @@ def _register_creit_pages(rows, page_size):
     for number, page in enumerate(pages, start=1):
         responses.get(
             CREIT_LIST_URL,
-            json={"rc": 0, "data": {"total": len(rows), "diff": page}},
+            json=clist_payload(page, total=len(rows)),
             match=[
                 matchers.query_param_matcher(
                     {"pn": str(number), "fs": "m:1 t:9 e:97,m:0 t:10 e:97"}, strict_match=False
@@ -162,9 +150,9 @@ def _register_creit_pages(rows, page_size):
 @responses.activate
 def test_every_creit_is_listed_beyond_the_first_page():
     rows = [
-        _creit_row("508000", 1, "华安张江光大园", 2.91),
-        _creit_row("180101", 0, "博时蛇口产园", "-"),  # not traded today
-        _creit_row("508056", 1, "中金普洛斯", 3.10),
+        creit_row("508000", 1, "华安张江光大园", 2.91),
+        creit_row("180101", 0, "博时蛇口产园", "-"),  # not traded today
+        creit_row("508056", 1, "中金普洛斯", 3.10),
     ]
     _register_creit_pages(rows, page_size=2)  # two pages, like 101+ REITs at 100 a page
     table = listed_creits()
@@ -176,7 +164,7 @@ def test_every_creit_is_listed_beyond_the_first_page():
 
 @responses.activate
 def test_creit_list_failures_are_named():
-    responses.get(CREIT_LIST_URL, json={"rc": 0, "data": {"total": 0, "diff": []}})
+    responses.get(CREIT_LIST_URL, json=clist_payload([]))
     with pytest.raises(DataSourceError, match="C-REIT list"):
         listed_creits()
 
@@ -185,7 +173,7 @@ def test_creit_list_failures_are_named():
 def test_creit_list_schema_drift_is_reported():
     responses.get(
         CREIT_LIST_URL,
-        json={"rc": 0, "data": {"total": 1, "diff": [{"f2": 1.0, "f3": 0.1, "f12": "508000"}]}},
+        json=clist_payload([{"f2": 1.0, "f3": 0.1, "f12": "508000"}]),
     )
     with pytest.raises(DataSourceError, match="missing"):
         listed_creits()
@@ -228,7 +216,7 @@ def test_industry_board_list_gives_canonical_symbols():
 
     boards.__stock_board_industry_name_em.cache_clear()
     rows = [_board_row("BK0475", "银行", 1200.5, -0.3), _board_row("BK0473", "证券", 980.1, 2.5)]
-    responses.get(BOARD_LIST_URL, json={"rc": 0, "data": {"total": 2, "diff": rows}})
+    responses.get(BOARD_LIST_URL, json=clist_payload(rows))
     table = industry_boards()
     assert table["symbol"].tolist() == ["BK0473.EM", "BK0475.EM"]
     assert table["name"].tolist() == ["证券", "银行"]
@@ -239,13 +227,13 @@ def test_industry_board_list_gives_canonical_symbols():
 def test_refresh_all_creits_cli(data_dir, capsys, monkeypatch):
     monkeypatch.setattr("data_sources.refresh.time.sleep", lambda seconds: None)
     _register_creit_pages(
-        [_creit_row("508000", 1, "华安张江光大园", 2.9), _creit_row("180101", 0, "博时蛇口", 2.1)],
+        [creit_row("508000", 1, "华安张江光大园", 2.9), creit_row("180101", 0, "博时蛇口", 2.1)],
         page_size=100,
     )
     for secid in ("1.508000", "0.180101"):
         responses.get(
             KLINE_URL,
-            json=_board_payload(secid[2:], BOARD_LINES),
+            json=board_payload(secid[2:], BOARD_LINES),
             match=[matchers.query_param_matcher({"secid": secid, "fqt": "2"}, strict_match=False)],
         )
     assert main(["refresh", "--all-creits", "--delay", "0"]) == 0
