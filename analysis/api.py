@@ -57,7 +57,7 @@ from analysis.event_study import (
 from analysis.export import csv_bytes
 from analysis.overlaps import OVERLAP_CHOICES, resolve_overlaps
 from analysis.study import prepare_returns
-from data_sources.data_mode import IMPORT_LABEL, DataMode
+from data_sources.data_mode import DataMode
 
 CALENDARS = ("xshg", "data")
 DEFAULT_BENCHMARK = "000300.SH"
@@ -339,8 +339,11 @@ class PriceFiles:
         return pd.concat(frames, ignore_index=True)
 
     def describe(self, symbols: Sequence[str]) -> tuple[DataMode, str]:
+        from data_sources.files import PROVIDER
+
         used = [s for s in dict.fromkeys(symbols) if s in self._vintage]
-        mode = DataMode(IMPORT_LABEL, False, {"import": len(used)}) if used else None
+        name = PROVIDER.fetcher.source_kind
+        mode = DataMode(PROVIDER.label, False, {name: len(used)}, (name,)) if used else None
         return mode or DataMode("no data", False, {}), "; ".join(self._vintage[s] for s in used)
 
 
