@@ -372,3 +372,24 @@ def test_method_tables_keep_english_column_names_and_translate_meanings(chinese)
     provenance = provenance_table(coverage)
     assert list(provenance.columns) == list(COVERAGE_COLUMNS)
     assert list(provenance["symbol"]) == ["399006.SZ 创业板指"]
+
+
+def test_a_language_switch_hands_every_registered_widget_its_value(app):
+    """The translated widgets register themselves as they are drawn (the add-measure form and
+    the import date format included), and a switch to 中文 keeps what they hold."""
+    from tests.apptest_helpers import goto
+
+    goto(app, "pages/data.py")
+    goto(app, "pages/policies.py")
+    app.multiselect(key="policies_segments").set_value(["CHN"])
+    app.selectbox(key="policies_confidence").set_value("verified").run()
+    registered = app.session_state["_translated_widgets"]
+    expected = {"theme_filter", "policies_segments", "policies_confidence", "policy_detail"}
+    expected |= {"add_conf", "add_timing", "add_theme", "add_secondary", "add_segments"}
+    expected |= {"import_date_format", "delete_symbol", "fetch_symbols_all"}
+    assert expected <= registered, expected - registered
+    app.sidebar.button_group(key="language").set_value("zh").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value == "政策措施"
+    assert app.multiselect(key="policies_segments").value == ["CHN"]
+    assert app.selectbox(key="policies_confidence").value == "verified"
