@@ -9,6 +9,7 @@ import streamlit as st
 
 from pages import filters, layout, url_state
 from pages.i18n import t
+from pages.registry import PAGES
 
 # An emoji favicon is drawn locally (a data: URL); a ":material/…:" one is fetched from
 # fonts.gstatic.com on every visit, a request to an outside host the app must not make.
@@ -17,14 +18,8 @@ st.set_page_config(page_title="PolicyLens", page_icon="📈", layout="wide")
 layout.init_language()
 navigation = st.navigation(
     [
-        st.Page(
-            "pages/overview.py", title=t("Overview"), icon=":material/show_chart:", default=True
-        ),
-        st.Page("pages/policies.py", title=t("Policies"), icon=":material/gavel:"),
-        st.Page("pages/event_study.py", title=t("Event study"), icon=":material/query_stats:"),
-        st.Page("pages/themes.py", title=t("Themes"), icon=":material/grid_on:"),
-        st.Page("pages/data.py", title=t("Data"), icon=":material/database:"),
-        st.Page("pages/method.py", title=t("Method"), icon=":material/menu_book:"),
+        st.Page(page.file, title=t(page.title), icon=page.icon, default=page is PAGES[0])
+        for page in PAGES
     ]
 )
 layout.ensure_data()

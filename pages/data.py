@@ -17,25 +17,18 @@ from data_sources.files import DATE_FORMAT_CHOICES, check_file_size, parse_price
 from data_sources.instruments import registry, segment_instruments
 from data_sources.listings import listed_creits
 from data_sources.refresh import refresh
-from data_sources.store import COVERAGE_COLUMNS
+from data_sources.store import COVERAGE_COLUMNS, Store
 from data_sources.trading_calendar import library_end
 from pages import filters, formatting, layout, loaders, url_state
 from pages.i18n import t
 from pages.text import code, escape_markdown
 
-layout.run_through_app()
 SOURCE_NAMES = {"demo": "SYNTHETIC DEMO", "akshare": "akshare", "import": "imported file"}
 
-st.title(t("Data"))
-store = loaders.store()
 
-
-def show_stored_series() -> None:
-    coverage = loaders.coverage()
-    if coverage.empty:
-        st.info(t("The store is empty. Fetch from akshare or import a file below."))
-        return
-    live = loaders.live_symbols()
+def coverage_table(coverage: pd.DataFrame, live: set[str]) -> pd.DataFrame:
+    """The stored series as the table shows them: name, source (live akshare for the series
+    fetched in this session) and the coverage columns."""
     table = coverage.assign(
         name=coverage["symbol"].map(formatting.label),
         mode=[
@@ -43,8 +36,88 @@ def show_stored_series() -> None:
             for sym, src in zip(coverage["symbol"], coverage["source"], strict=True)
         ],
     )
+    return table[["name", "mode", *COVERAGE_COLUMNS[2:]]]
+
+
+def damage_table(damage: list) -> pd.DataFrame:
+    """One row per damaged file: the file, what is wrong with it and the series it held."""
+    return pd.DataFrame(
+        {
+            "file": [item.file for item in damage],
+            "problem": [item.problem for item in damage],
+            "series": [", ".join(item.symbols) or "—" for item in damage],
+        }
+    )
+
+
+def suggested_instruments(measures: pd.DataFrame, themes: list[str]) -> list[str]:
+    """Honour the sidebar's theme filter: the instruments of the segments its measures touch
+    (none when no theme is chosen)."""
+    themed_segments = set().union(*measures["segments"]) if themes else set()
+    return segment_instruments(sorted(themed_segments))
+
+
+def fetch_key(themes: list[str]) -> str:
+    """The fetch multiselect's key: one per theme choice, so its preselection follows it."""
+    return f"fetch_symbols_{'_'.join(themes) or 'all'}"
+
+
+def shown_names(file_names: list[str]) -> list[str]:
+    """Upload names as shown: a name two uploads share gets its position, ``a.csv (#2)``."""
+    repeated = {name for name in file_names if file_names.count(name) > 1}
+    return [
+        f"{name} (#{position})" if name in repeated else name
+        for position, name in enumerate(file_names, start=1)
+    ]
+
+
+def import_summary(shown_name: str, bars: pd.DataFrame) -> str:
+    """What a parsed price file holds: rows and span, and rows skipped or emptied."""
+    return (
+        t(
+            "{name}: {rows:,} rows, {first} to {last}",
+            name=escape_markdown(shown_name),
+            rows=len(bars),
+            first=f"{bars['date'].iloc[0]:%Y-%m-%d}",
+            last=f"{bars['date'].iloc[-1]:%Y-%m-%d}",
+        )
+        + (
+            t(
+                "; skipped {n} dated rows with no values (sessions without data)",
+                n=bars.attrs["skipped_empty_rows"],
+            )
+            if bars.attrs.get("skipped_empty_rows")
+            else ""
+        )
+        + (
+            t(
+                "; emptied open/high/low of {n} rows where they contradict each other or the "
+                "close (close kept; first: {first})",
+                n=blanked["rows"],
+                first=blanked.get("first", ""),
+            )
+            if (blanked := bars.attrs.get("ohlc_blanked", {"rows": 0}))["rows"]
+            else ""
+        )
+    )
+
+
+def series_name_clashes(parsed: list[tuple[str, pd.DataFrame]]) -> dict[str, list[str]]:
+    """Series names given to more than one file (file names by series): saving both would
+    silently replace the first (the CLI refuses too), so nothing is saved until they differ."""
+    files_by_series: dict[str, list[str]] = {}
+    for name, bars in parsed:
+        files_by_series.setdefault(bars["symbol"].iloc[0], []).append(name)
+    return {series: names for series, names in files_by_series.items() if len(names) > 1}
+
+
+def render_stored_series(store: Store) -> None:
+    coverage = loaders.coverage()
+    if coverage.empty:
+        st.info(t("The store is empty. Fetch from akshare or import a file below."))
+        return
     st.dataframe(
-        table[["name", "mode", *COVERAGE_COLUMNS[2:]]],
+        coverage_table(coverage, loaders.live_symbols()),
         hide_index=True,
         width="stretch",
         key="data_coverage",
@@ -84,7 +157,7 @@ def show_stored_series() -> None:
     )
 
 
-def flash_quarantined() -> None:
+def flash_quarantined(store: Store) -> None:
     """Name each damaged shard a write of this run moved aside (what it held is listed under
     "Series to re-fetch or re-import")."""
     for damage, target in store.quarantined:
@@ -99,7 +172,7 @@ def flash_quarantined() -> None:
     store.quarantined.clear()
 
 
-def fetch_with_progress(symbols: list[str], what: str, where=st) -> None:
+def fetch_with_progress(store: Store, symbols: list[str], what: str, where=st) -> None:
     """Refresh ``symbols`` with a progress bar, per-item status and a Cancel button; flash the
     outcome and rerun so every page sees the new data.
 
@@ -130,7 +203,7 @@ def fetch_with_progress(symbols: list[str], what: str, where=st) -> None:
     outcomes = refresh(symbols, store, progress=show_progress)
     st.session_state.pop("refresh_running", None)
     report_outcomes(outcomes, what)
-    flash_quarantined()
+    flash_quarantined(store)
     st.rerun()
 
 
@@ -195,7 +268,7 @@ def report_outcomes(outcomes, what: str, cancelled_after: int | None = None) -> 
         )
 
 
-def list_then_fetch(key: str, label: str, load, what: str, left, right) -> None:
+def list_then_fetch(store: Store, key: str, label: str, load, what: str, left, right) -> None:
     """A "List …" button that shows a list of instruments (kept in the session), then a
     button that fetches every one of them; a failed listing is named in place."""
     if left.button(label, key=f"{key}_button"):
@@ -208,17 +281,10 @@ def list_then_fetch(key: str, label: str, load, what: str, left, right) -> None:
     if listing is not None:
         right.dataframe(listing, hide_index=True, key=f"{key}_table", height=220)
         if right.button(t("Fetch all {n} from akshare", n=len(listing)), key=f"{key}_fetch"):
-            fetch_with_progress(list(listing["symbol"]), what, right)
+            fetch_with_progress(store, list(listing["symbol"]), what, right)
 
 
-# A run interrupted by Cancel (or Stop) left its partial outcomes: say what was stored.
-interrupted = st.session_state.pop("refresh_running", None)
-if interrupted is not None:
-    report_outcomes(interrupted["done"], interrupted["what"], cancelled_after=interrupted["total"])
-layout.show_flashes()
-
-
-def show_damage() -> None:
+def render_damage(store: Store) -> None:
     """Damaged files with a confirmed "move aside", then what they held, to fetch again."""
     damage = loaders.damaged()
     if damage:
@@ -232,13 +298,7 @@ def show_damage() -> None:
             icon=":material/broken_image:",
         )
         st.dataframe(
-            pd.DataFrame(
-                {
-                    "file": [item.file for item in damage],
-                    "problem": [item.problem for item in damage],
-                    "series": [", ".join(item.symbols) or "—" for item in damage],
-                }
-            ),
+            damage_table(damage),
             hide_index=True,
             width="stretch",
             key="damaged_files",
@@ -303,243 +363,255 @@ def show_damage() -> None:
         key="refetch_button",
         icon=":material/download:",
     ):
-        fetch_with_progress(fetchable, t("series to re-fetch"))
+        fetch_with_progress(store, fetchable, t("series to re-fetch"))
 
 
-show_damage()
-st.subheader(t("Stored series"))
-# Filled at the end of the run, after any fetch, import or removal below, so it is never stale.
-stored_series = st.container()
-
-st.subheader(t("Fetch from akshare"))
-st.caption(
-    t(
-        "Downloads daily bars from Eastmoney through akshare (indices unadjusted; C-REITs "
-        "back-adjusted, 后复权, so distributions are not read as price drops). A fetched "
-        "series replaces that instrument's demo series. Needs a network connection; on "
-        "failure the stored data stay as they are."
-    )
-)
-symbols = list(registry())
-# Honour the sidebar's theme filter: offer the instruments of the segments its measures touch.
-themed_segments = (
-    set().union(*filters.filtered_catalogue()["segments"]) if filters.selected_themes() else set()
-)
-suggested = segment_instruments(sorted(themed_segments))
-to_fetch = st.multiselect(
-    t("Instruments to fetch"),
-    symbols,
-    default=suggested,
-    format_func=formatting.label,
-    key=f"fetch_symbols_{'_'.join(filters.selected_themes()) or 'all'}",
-    help=t(
-        "Preselected: the instruments of the segments touched by the measures of the themes "
-        "chosen in the sidebar."
-    ),
-)
-if st.button(t("Fetch now"), disabled=not to_fetch, key="fetch_button", icon=":material/download:"):
-    fetch_with_progress(to_fetch, t("selected instruments"))
-
-st.subheader(t("Trading calendar"))
-st.caption(
-    t(
-        "exchange_calendars knows Shanghai sessions to {end}. Later sessions come from the "
-        "official calendar fetched through akshare (kept with the data), else from the days "
-        "your stored akshare series have bars, else from weekdays. `python -m data_sources "
-        "refresh` fetches it too.",
-        end=f"{library_end():%Y-%m-%d}",
-    )
-)
-st.caption(formatting.calendar_note() or t("No inferred sessions."))
-if isinstance(load_official_sessions(), str):  # damaged: named, ignored, kept for inspection
-    st.warning(
-        t(
-            "The stored calendar {path} cannot be read and is ignored; fetch it again.",
-            path=f"`{calendar_path()}`",
-        )
-    )
-if st.button(
-    t("Fetch the official calendar"), key="calendar_fetch", icon=":material/calendar_month:"
-):
-    try:
-        official, _ = refresh_official_calendar()
-    except DataSourceError as error:
-        layout.flash("error", t("The calendar was not fetched: {error}", error=error))
-    else:
-        layout.flash(
-            "success",
-            t(
-                "Calendar stored: {n} sessions to {last}.",
-                n=f"{len(official.sessions):,}",
-                last=f"{official.sessions[-1]:%Y-%m-%d}",
-            ),
-        )
-    st.rerun()
-
-st.subheader(t("Fetch every firm of an index"))
-st.warning(t(SURVIVORSHIP_CAVEAT), icon=":material/history:")
-cons_left, cons_right = st.columns([1, 3])
-index_text = cons_left.text_input(
-    t("CSI index code"),
-    value="399975",
-    key="constituents_index",
-    help=t("e.g. 399975 securities companies, 399986 banks"),
-)
-list_then_fetch(
-    "constituents",
-    t("List constituents"),
-    lambda: constituents(index_text),
-    t("constituents of {index}", index=index_text),
-    cons_left,
-    cons_right,
-)
-
-st.subheader(t("Fetch every listed C-REIT"))
-st.caption(
-    t(
-        "The full list from Eastmoney, page by page (akshare's `reits_realtime_em` stops at "
-        "100 rows). Histories are back-adjusted (后复权), so distributions are not read as price "
-        "drops. Headless: `python -m data_sources refresh --all-creits`."
-    )
-)
-reit_left, reit_right = st.columns([1, 3])
-list_then_fetch(
-    "creits",
-    t("List C-REITs"),
-    listed_creits,
-    t("every listed C-REIT"),
-    reit_left,
-    reit_right,
-)
-
-st.subheader(t("Import your own price files"))
-st.caption(
-    t(
-        "CSV or Excel with a date and a close column (date, close[, open, high, low, volume, "
-        "amount]); exports of akshare, Wind, Choice, iFinD, baostock and tushare are "
-        "recognised (日期/交易日期, 收盘/收盘价(元), trade_date, …); UTF-8, UTF-16 or GBK. The "
-        "series name defaults to the file name without its extension. Headless: "
-        "`python -m data_sources import FILE …`."
-    )
-)
-date_format = st.selectbox(
-    t("Date format"),
-    list(DATE_FORMAT_CHOICES),
-    format_func=lambda choice: t(DATE_FORMAT_CHOICES[choice]),
-    key="import_date_format",
-    help=t(
-        "Inferred from the whole column by default; a column such as 10/01/2024 … 12/01/2024 "
-        "fits both day/month/year and month/day/year and is refused until you choose."
-    ),
-)
-uploads = st.file_uploader(
-    t("Price files"),
-    type=["csv", "txt", "xlsx", "xls"],
-    accept_multiple_files=True,
-    key=f"import_files_{st.session_state.get('import_round', 0)}",
-)
-parsed = []
-uploads = uploads or []
-repeated_names = {u.name for u in uploads if sum(o.name == u.name for o in uploads) > 1}
-for position, upload in enumerate(uploads, start=1):
-    # Two uploads may share a file name: widgets are keyed by the upload, never by its name.
-    shown_name = f"{upload.name} (#{position})" if upload.name in repeated_names else upload.name
-    stem = upload.name.rsplit(".", 1)[0]
-    symbol = st.text_input(
-        t("Series name for {name}", name=escape_markdown(shown_name)),
-        value=stem,
-        key=f"import_symbol_{upload.file_id}",
-    )
-    try:
-        check_file_size(upload.size, f"file {upload.name}")  # before reading it into memory
-        bars = parse_price_file(upload.getvalue(), upload.name, symbol, date_format or None)
-    except DataSourceError as error:
-        st.error(escape_markdown(error))
-        continue
+def render_fetch(store: Store) -> None:
+    st.subheader(t("Fetch from akshare"))
     st.caption(
         t(
-            "{name}: {rows:,} rows, {first} to {last}",
-            name=escape_markdown(shown_name),
-            rows=len(bars),
-            first=f"{bars['date'].iloc[0]:%Y-%m-%d}",
-            last=f"{bars['date'].iloc[-1]:%Y-%m-%d}",
-        )
-        + (
-            t(
-                "; skipped {n} dated rows with no values (sessions without data)",
-                n=bars.attrs["skipped_empty_rows"],
-            )
-            if bars.attrs.get("skipped_empty_rows")
-            else ""
-        )
-        + (
-            t(
-                "; emptied open/high/low of {n} rows where they contradict each other or the "
-                "close (close kept; first: {first})",
-                n=blanked["rows"],
-                first=blanked.get("first", ""),
-            )
-            if (blanked := bars.attrs.get("ohlc_blanked", {"rows": 0}))["rows"]
-            else ""
+            "Downloads daily bars from Eastmoney through akshare (indices unadjusted; C-REITs "
+            "back-adjusted, 后复权, so distributions are not read as price drops). A fetched "
+            "series replaces that instrument's demo series. Needs a network connection; on "
+            "failure the stored data stay as they are."
         )
     )
-    st.dataframe(bars.head(5), hide_index=True, key=f"import_preview_{upload.file_id}")
-    parsed.append((shown_name, bars))
-# Two files under one series name: saving both would silently replace the first (the CLI
-# refuses too); nothing is saved until every series name is distinct.
-files_by_series: dict[str, list[str]] = {}
-for name, bars in parsed:
-    files_by_series.setdefault(bars["symbol"].iloc[0], []).append(name)
-clashes = {series: names for series, names in files_by_series.items() if len(names) > 1}
-for series, names in clashes.items():
-    st.error(
-        t(
-            "Series name {series} is given to {files}: one would overwrite the other. Give "
-            "each file its own series name; nothing is saved until they differ.",
-            series=escape_markdown(series),
-            files=escape_markdown(" and ".join(names)),
-        )
-    )
-if (
-    parsed
-    and not clashes
-    and st.button(t("Save {n} file(s) to the store", n=len(parsed)), key="import_save")
-):
-    for name, bars in parsed:
-        rows = store.write(FetchResult(bars, "import", f"file {name}"), merge=False)
-        layout.flash(
-            "success",
-            t(
-                "{symbol}: {rows:,} rows stored from {name}",
-                symbol=escape_markdown(bars["symbol"].iloc[0]),
-                rows=rows,
-                name=escape_markdown(name),
-            ),
-        )
-    flash_quarantined()
-    # a new uploader key empties the uploader, so the saved files are not offered again
-    st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1
-    st.rerun()
-
-stored_symbols = list(loaders.coverage()["symbol"])
-if stored_symbols:
-    st.subheader(t("Remove a series"))
-    url_state.keep_valid("delete_symbol", stored_symbols)
-    victim = st.selectbox(
-        t("Series"), stored_symbols, format_func=formatting.label, key="delete_symbol"
-    )
-    confirmed = st.checkbox(
-        t("Yes, delete {name} and its stored rows", name=escape_markdown(formatting.label(victim))),
-        key="delete_confirm",
+    symbols = list(registry())
+    themes = filters.selected_themes()
+    suggested = suggested_instruments(filters.filtered_catalogue(), themes)
+    to_fetch = st.multiselect(
+        t("Instruments to fetch"),
+        symbols,
+        default=suggested,
+        format_func=formatting.label,
+        key=layout.translated(fetch_key(themes)),
+        help=t(
+            "Preselected: the instruments of the segments touched by the measures of the themes "
+            "chosen in the sidebar."
+        ),
     )
     if st.button(
-        t("Remove from the store"), key="delete_button", type="secondary", disabled=not confirmed
+        t("Fetch now"), disabled=not to_fetch, key="fetch_button", icon=":material/download:"
     ):
-        store.delete(victim)
-        loaders.live_symbols().discard(victim)
-        layout.flash("success", t("Removed {name}.", name=escape_markdown(victim)))
-        st.session_state.pop("delete_confirm", None)
+        fetch_with_progress(store, to_fetch, t("selected instruments"))
+
+
+def render_calendar() -> None:
+    st.subheader(t("Trading calendar"))
+    st.caption(
+        t(
+            "exchange_calendars knows Shanghai sessions to {end}. Later sessions come from the "
+            "official calendar fetched through akshare (kept with the data), else from the days "
+            "your stored akshare series have bars, else from weekdays. `python -m data_sources "
+            "refresh` fetches it too.",
+            end=f"{library_end():%Y-%m-%d}",
+        )
+    )
+    st.caption(formatting.calendar_note() or t("No inferred sessions."))
+    if isinstance(load_official_sessions(), str):  # damaged: named, ignored, kept for inspection
+        st.warning(
+            t(
+                "The stored calendar {path} cannot be read and is ignored; fetch it again.",
+                path=f"`{calendar_path()}`",
+            )
+        )
+    if st.button(
+        t("Fetch the official calendar"), key="calendar_fetch", icon=":material/calendar_month:"
+    ):
+        try:
+            official, _ = refresh_official_calendar()
+        except DataSourceError as error:
+            layout.flash("error", t("The calendar was not fetched: {error}", error=error))
+        else:
+            layout.flash(
+                "success",
+                t(
+                    "Calendar stored: {n} sessions to {last}.",
+                    n=f"{len(official.sessions):,}",
+                    last=f"{official.sessions[-1]:%Y-%m-%d}",
+                ),
+            )
         st.rerun()
 
-with stored_series:
-    show_stored_series()
+
+def render_constituents(store: Store) -> None:
+    st.subheader(t("Fetch every firm of an index"))
+    st.warning(t(SURVIVORSHIP_CAVEAT), icon=":material/history:")
+    cons_left, cons_right = st.columns([1, 3])
+    index_text = cons_left.text_input(
+        t("CSI index code"),
+        value="399975",
+        key="constituents_index",
+        help=t("e.g. 399975 securities companies, 399986 banks"),
+    )
+    list_then_fetch(
+        store,
+        "constituents",
+        t("List constituents"),
+        lambda: constituents(index_text),
+        t("constituents of {index}", index=index_text),
+        cons_left,
+        cons_right,
+    )
+
+
+def render_creits(store: Store) -> None:
+    st.subheader(t("Fetch every listed C-REIT"))
+    st.caption(
+        t(
+            "The full list from Eastmoney, page by page (akshare's `reits_realtime_em` stops at "
+            "100 rows). Histories are back-adjusted (后复权), so distributions are not read as "
+            "price drops. Headless: `python -m data_sources refresh --all-creits`."
+        )
+    )
+    reit_left, reit_right = st.columns([1, 3])
+    list_then_fetch(
+        store,
+        "creits",
+        t("List C-REITs"),
+        listed_creits,
+        t("every listed C-REIT"),
+        reit_left,
+        reit_right,
+    )
+
+
+def render_import(store: Store) -> None:
+    st.subheader(t("Import your own price files"))
+    st.caption(
+        t(
+            "CSV or Excel with a date and a close column (date, close[, open, high, low, volume, "
+            "amount]); exports of akshare, Wind, Choice, iFinD, baostock and tushare are "
+            "recognised (日期/交易日期, 收盘/收盘价(元), trade_date, …); UTF-8, UTF-16 or GBK. The "
+            "series name defaults to the file name without its extension. Headless: "
+            "`python -m data_sources import FILE …`."
+        )
+    )
+    date_format = st.selectbox(
+        t("Date format"),
+        list(DATE_FORMAT_CHOICES),
+        format_func=lambda choice: t(DATE_FORMAT_CHOICES[choice]),
+        key=layout.translated("import_date_format"),
+        help=t(
+            "Inferred from the whole column by default; a column such as 10/01/2024 … 12/01/2024 "
+            "fits both day/month/year and month/day/year and is refused until you choose."
+        ),
+    )
+    uploads = st.file_uploader(
+        t("Price files"),
+        type=["csv", "txt", "xlsx", "xls"],
+        accept_multiple_files=True,
+        key=f"import_files_{st.session_state.get('import_round', 0)}",
+    )
+    parsed = []
+    uploads = uploads or []
+    # Two uploads may share a file name: widgets are keyed by the upload, never by its name.
+    for upload, shown_name in zip(uploads, shown_names([u.name for u in uploads]), strict=True):
+        stem = upload.name.rsplit(".", 1)[0]
+        symbol = st.text_input(
+            t("Series name for {name}", name=escape_markdown(shown_name)),
+            value=stem,
+            key=f"import_symbol_{upload.file_id}",
+        )
+        try:
+            check_file_size(upload.size, f"file {upload.name}")  # before reading it into memory
+            bars = parse_price_file(upload.getvalue(), upload.name, symbol, date_format or None)
+        except DataSourceError as error:
+            st.error(escape_markdown(error))
+            continue
+        st.caption(import_summary(shown_name, bars))
+        st.dataframe(bars.head(5), hide_index=True, key=f"import_preview_{upload.file_id}")
+        parsed.append((shown_name, bars))
+    # Two files under one series name: saving both would silently replace the first (the CLI
+    # refuses too); nothing is saved until every series name is distinct.
+    clashes = series_name_clashes(parsed)
+    for series, names in clashes.items():
+        st.error(
+            t(
+                "Series name {series} is given to {files}: one would overwrite the other. Give "
+                "each file its own series name; nothing is saved until they differ.",
+                series=escape_markdown(series),
+                files=escape_markdown(" and ".join(names)),
+            )
+        )
+    if (
+        parsed
+        and not clashes
+        and st.button(t("Save {n} file(s) to the store", n=len(parsed)), key="import_save")
+    ):
+        for name, bars in parsed:
+            rows = store.write(FetchResult(bars, "import", f"file {name}"), merge=False)
+            layout.flash(
+                "success",
+                t(
+                    "{symbol}: {rows:,} rows stored from {name}",
+                    symbol=escape_markdown(bars["symbol"].iloc[0]),
+                    rows=rows,
+                    name=escape_markdown(name),
+                ),
+            )
+        flash_quarantined(store)
+        # a new uploader key empties the uploader, so the saved files are not offered again
+        st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1
+        st.rerun()
+
+
+def render_remove(store: Store) -> None:
+    stored_symbols = list(loaders.coverage()["symbol"])
+    if stored_symbols:
+        st.subheader(t("Remove a series"))
+        url_state.keep_valid("delete_symbol", stored_symbols)
+        victim = st.selectbox(
+            t("Series"),
+            stored_symbols,
+            format_func=formatting.label,
+            key=layout.translated("delete_symbol"),
+        )
+        confirmed = st.checkbox(
+            t(
+                "Yes, delete {name} and its stored rows",
+                name=escape_markdown(formatting.label(victim)),
+            ),
+            key="delete_confirm",
+        )
+        if st.button(
+            t("Remove from the store"),
+            key="delete_button",
+            type="secondary",
+            disabled=not confirmed,
+        ):
+            store.delete(victim)
+            loaders.live_symbols().discard(victim)
+            layout.flash("success", t("Removed {name}.", name=escape_markdown(victim)))
+            st.session_state.pop("delete_confirm", None)
+            st.rerun()
+
+
+def render() -> None:
+    layout.run_through_app()
+    st.title(t("Data"))
+    store = loaders.store()
+    # A run interrupted by Cancel (or Stop) left its partial outcomes: say what was stored.
+    interrupted = st.session_state.pop("refresh_running", None)
+    if interrupted is not None:
+        report_outcomes(
+            interrupted["done"], interrupted["what"], cancelled_after=interrupted["total"]
+        )
+    layout.show_flashes()
+    render_damage(store)
+    st.subheader(t("Stored series"))
+    # Filled at the end of the run, after any fetch, import or removal below, so it is never
+    # stale.
+    stored_series = st.container()
+    render_fetch(store)
+    render_calendar()
+    render_constituents(store)
+    render_creits(store)
+    render_import(store)
+    render_remove(store)
+    with stored_series:
+        render_stored_series(store)
+
+
+if __name__ == "__main__":  # Streamlit runs a page as __main__; tests import its pieces
+    render()

@@ -76,7 +76,7 @@ st.button(
 chosen_ids = st.multiselect(
     t("Policy measures"),
     ids,
-    key="study_measures",
+    key=layout.translated("study_measures"),
     format_func=lambda i: (
         f"{by_id.at[i, 'announcement_date']:%Y-%m-%d} · {formatting.measure_title(by_id.loc[i])}"
         f" ({by_id.at[i, 'theme']})"
@@ -170,7 +170,7 @@ with left:
         t("Add every stored instrument of a segment"),
         offered_segments,
         index=None,
-        key="study_add_segment",
+        key=layout.translated("study_add_segment"),
         format_func=formatting.segment_name,
         on_change=_add_segment,
         placeholder=t("Choose a segment"),
@@ -179,14 +179,14 @@ with left:
         t("Instruments"),
         options,
         format_func=formatting.label,
-        key=instruments_key,
+        key=layout.translated(instruments_key),
         help=t("Defaults to the stored instruments of the segments these measures touch."),
     )
     benchmark = st.selectbox(
         t("Benchmark (market) series"),
         options,
         format_func=formatting.label,
-        key="study_benchmark",
+        key=layout.translated("study_benchmark"),
     )
     market_wide_rule = st.toggle(
         t("Measure market-wide indices with the constant-mean model"),
@@ -204,11 +204,14 @@ with left:
         OVERLAP_CHOICES,
         format_func=OVERLAP_LABELS.get,
         horizontal=True,
-        key="study_overlap",
+        key=layout.translated("study_overlap"),
     )
 with right:
     model = st.radio(
-        t("Normal-return model"), MODELS, format_func=MODEL_LABELS.get, key="study_model"
+        t("Normal-return model"),
+        MODELS,
+        format_func=MODEL_LABELS.get,
+        key=layout.translated("study_model"),
     )
     est_start, est_end = st.slider(
         t("Estimation window (sessions before t0)"),
@@ -341,7 +344,7 @@ else:
     chosen_window = st.selectbox(
         t("CAR window"),
         windows,
-        key="study_car_window",
+        key=layout.translated("study_car_window"),
         # A label must not change with other choices (the browser matches choices by label),
         # so the event window is named in the help, not in its label.
         format_func=lambda w: f"[{w[0]}, {w[1]}]",
@@ -511,7 +514,7 @@ if len(result.placebo_summary):
     shown_name = st.selectbox(
         t("Series"),
         choices,
-        key="study_placebo_series",
+        key=layout.translated("study_placebo_series"),
         index=len(choices) - 1,
         format_func=formatting.label,
     )

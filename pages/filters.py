@@ -10,6 +10,7 @@ from data_sources import catalogue as catalogue_module
 from data_sources.config import data_dir
 from pages.formatting import mode_label, theme_name
 from pages.i18n import LANGUAGES, language, t
+from pages.layout import translated
 from pages.loaders import catalogue, current_mode
 from pages.text import code
 from pages.url_state import parse_flag, seed_from_url, write_to_url
@@ -46,7 +47,7 @@ def sidebar() -> None:
             t("Policy themes (communiqué tasks)"),
             options=list(themes["id"]),
             format_func=theme_name,
-            key="theme_filter",
+            key=translated("theme_filter"),
             placeholder=t("All nine tasks"),
             help=t(
                 "Filters the measures on every page. Empty = all nine tasks of the CSRC 2020 "

@@ -38,18 +38,19 @@ def ensure_data() -> None:
         st.session_state["demo_seeded"] = len(seeded)
 
 
-#: Widgets whose option labels depend on the language (format_func): after a switch their
-#: values are handed to the new labels (see init_language).
-_LANGUAGE_DEPENDENT_WIDGETS = (
-    "study_",
-    "themes_",
-    "theme_filter",
-    "policies_",
-    "policy_detail",
-    "overview_instruments",
-    "fetch_symbols_",
-    "delete_symbol",
-)
+#: Session-state entry holding the keys registered by :func:`translated`.
+_TRANSLATED_WIDGETS = "_translated_widgets"
+
+
+def translated(key: str) -> str:
+    """Register a widget whose option labels depend on the language; returns ``key``.
+
+    Write ``key=layout.translated("…")`` on every select, radio, multiselect or segmented
+    control with a ``format_func`` (tests/test_page_views.py fails on one without): after a
+    language switch :func:`init_language` hands its value to the new labels.
+    """
+    st.session_state.setdefault(_TRANSLATED_WIDGETS, set()).add(key)
+    return key
 
 
 def init_language() -> None:
@@ -64,19 +65,13 @@ def init_language() -> None:
     st.session_state.setdefault("language", "en")
     shown = st.session_state.get("_language_shown")
     if shown is not None and shown != language():
-        for key in list(st.session_state):
-            value = st.session_state[key]
-            # Only option values: buttons, toggles and checkboxes (bool) have no translated
-            # options, and a button's state may not be assigned at all; charts keep a dict.
-            if (
-                key.startswith(_LANGUAGE_DEPENDENT_WIDGETS)
-                and value is not None
-                and not isinstance(value, dict | bool)
-            ):
-                try:
-                    st.session_state[key] = value
-                except StreamlitAPIException:
-                    continue
+        for key in sorted(st.session_state.get(_TRANSLATED_WIDGETS, ())):
+            if st.session_state.get(key) is None:  # not drawn yet, or nothing chosen
+                continue
+            try:
+                st.session_state[key] = st.session_state[key]
+            except StreamlitAPIException:
+                continue
     st.session_state["_language_shown"] = language()
 
 

@@ -9,148 +9,181 @@ from data_sources.trading_calendar import extension_end, library_end
 from pages import formatting, layout, loaders
 from pages.i18n import t
 
-layout.run_through_app()
-st.title(t("Method"))
-mode = loaders.current_mode()
-st.markdown(t("Current data mode: **{mode}**", mode=formatting.mode_label(mode)))
 
-st.header(t("Event study"))
-st.markdown(
-    t(
-        "**Timing.** Relative days count Shanghai (XSHG) sessions from `exchange_calendars`. t0 "
-        "is the first session at or after the moment the market could react: weekend, holiday and "
-        "after-15:00 releases move to the next session. A missing close (suspension) makes that "
-        "return missing; it never books a multi-day return on one day.\n\n"
-        "**Normal returns**, fitted by OLS over the estimation window [T0+1, T1] "
-        "(default [−250, −11], at least 120 valid returns):"
-    )
-)
-st.markdown(
-    t(
-        "**After the calendar's end.** exchange_calendars lists Shanghai holidays only to "
-        "{end}. Later sessions are inferred, in this order: the official SSE calendar fetched "
-        "through akshare (`tool_trade_date_hist_sina`, Sina's copy; stored with the data by "
-        "the Data page or `python -m data_sources refresh`); else the days on which your "
-        "stored akshare series have bars (the synthetic demo adds nothing, it is generated on "
-        "the library's sessions, and imported files may follow another market's holidays); "
-        "else every weekday, holidays unknown. Each source covers the days after the previous "
-        "one ends, to 31 December {horizon}. A study whose data reach inferred sessions says "
-        "so in its notes, and t0 follows the same rule on the inferred sessions. Sina may list "
-        "days not yet announced as holidays as sessions: fetch again once the State Council "
-        "publishes the next year's holidays.",
-        end=f"{library_end():%Y-%m-%d}",
-        horizon=f"{extension_end():%Y}",
-    )
-)
-st.caption(formatting.calendar_note() or t("No inferred sessions."))
-st.latex(r"R_{it} = \alpha_i + \beta_i R_{mt} + \varepsilon_{it}\quad\text{(market model)}")
-st.latex(
-    r"R_{it} = \mu_i + \varepsilon_{it}\ \text{(constant mean)},\qquad "
-    r"AR_{it} = R_{it} - R_{mt}\ \text{(market-adjusted)}"
-)
-st.markdown("**Abnormal returns and their cumulation** over a window [τ1, τ2] of L sessions:")
-st.latex(
-    r"AR_{i\tau} = R_{i\tau} - \hat\alpha_i - \hat\beta_i R_{m\tau},\qquad "
-    r"CAR_i(\tau_1,\tau_2) = \sum_{\tau=\tau_1}^{\tau_2} AR_{i\tau}"
-)
-st.latex(
-    r"\widehat{\mathrm{Var}}(CAR_i) = \hat\sigma_i^2\left[L + \frac{L^2}{L_1} + "
-    r"\frac{\left(\sum_{\tau}(R_{m\tau}-\hat\mu_m)\right)^2}{\sum_{t}(R_{mt}-\hat\mu_m)^2}\right],"
-    r"\qquad t = \frac{CAR_i}{\widehat{SE}(CAR_i)} \sim t_{L_1-2}"
-)
-st.markdown(
-    t(
-        "(Campbell, Lo & MacKinlay 1997, eq. 4.4.17–18; MacKinlay 1997.) A benchmark is never "
-        "regressed on itself, and market-wide indices (segments without a benchmark) use the "
-        "constant-mean model, so a measure that moves the whole market is not removed with it.\n\n"
-        "**Aggregate tests** across events and instruments (the *tests* table): cross-sectional t; "
-        "crude dependence adjustment (Brown & Warner 1980, 1985); Patell (1976) Z; Boehmer, "
-        "Musumeci & Poulsen (1991) t; their Kolari & Pynnönen (2010) cross-correlation "
-        "adjustments; J1/J2 (Campbell, Lo & MacKinlay 1997); Lamb; Corrado (1989) rank and the "
-        "modified rank test; sign tests incl. Cowan's (1992) generalised sign; Wilcoxon signed "
-        "rank. "
-        "Optional Benjamini–Hochberg adjustment over many tests.\n\n"
-        "**Placebo.** For one measure, 1,000 pseudo-event sessions drawn outside every catalogue "
-        "event window give the CAR distribution under no event; p = share of |placebo CAR| ≥ "
-        "|observed CAR|.\n\n"
-        "**Abnormal volume** is the abnormal log volume under the constant-mean model; "
-        "**abnormal volatility** the ratio of event-window squared ARs to the estimation "
-        "residual variance.\n\n"
-        "**Themes × segments.** Each measure is studied on the instruments of every segment it "
-        "touches; a cell averages a measure's CARs over the segment's instruments first (they "
-        "react to the same news on the same day), then tests the mean across measures with the "
-        "cross-sectional t on N − 1 degrees of freedom. A single measure on a single instrument "
-        "shows its own CAR t-test; a single measure on several instruments has no valid test "
-        "without their covariance and shows none."
-    )
-)
-st.markdown(
-    t(
-        "**Validation** (`tests/test_validation.py`): estudy2 0.10.0's COVID-19 example to 6 "
-        "significant digits; the textbook values of the same example; the Python `eventstudy` "
-        "package's AAPL table; statsmodels OLS on real ChiNext/CSI 300 data."
-    )
-)
+def provenance_table(coverage: pd.DataFrame) -> pd.DataFrame:
+    """The store's coverage as the provenance table shows it: instruments by name."""
+    return coverage[COVERAGE_COLUMNS].assign(symbol=coverage["symbol"].map(formatting.label))
 
-st.header(t("References"))
-st.markdown(  # references stay in their original language
-    "- Campbell, J. Y., Lo, A. W. & MacKinlay, A. C. (1997). *The Econometrics of Financial "
-    "Markets*, ch. 4. Princeton University Press.\n"
-    "- MacKinlay, A. C. (1997). Event studies in economics and finance. *Journal of Economic "
-    "Literature* 35(1), 13–39.\n"
-    "- Brown, S. J. & Warner, J. B. (1985). Using daily stock returns: the case of event "
-    "studies. *Journal of Financial Economics* 14(1), 3–31.\n"
-    "- Patell, J. M. (1976). Corporate forecasts of earnings per share and stock price "
-    "behavior. *Journal of Accounting Research* 14(2), 246–276.\n"
-    "- Boehmer, E., Musumeci, J. & Poulsen, A. B. (1991). Event-study methodology under "
-    "conditions of event-induced variance. *Journal of Financial Economics* 30(2), 253–272.\n"
-    "- Kolari, J. W. & Pynnönen, S. (2010). Event study testing with cross-sectional "
-    "correlation of abnormal returns. *Review of Financial Studies* 23(11), 3996–4025.\n"
-    "- Corrado, C. J. (1989). A nonparametric test for abnormal security-price performance "
-    "in event studies. *Journal of Financial Economics* 23(2), 385–395.\n"
-    "- Cowan, A. R. (1992). Nonparametric event study tests. *Review of Quantitative Finance "
-    "and Accounting* 2, 343–358.\n"
-    "- CSRC (2020). 中国证监会系统2020年年中工作会议 communiqué — the nine tasks behind the "
-    "policy catalogue (dates verified in `policy-events.md`)."
-)
 
-st.header(t("Data provenance"))
-st.markdown(
-    t(
-        "Prices come from akshare (Eastmoney, Shenwan Hongyuan and CSI endpoints; stocks, ETFs and "
-        "C-REITs back-adjusted, 后复权; indices as published), from your imported files, or from "
-        "the SYNTHETIC demo (GARCH(1,1) market factor with t(5) shocks on real Shanghai sessions; "
-        "no policy effect planted). Every CSV carries `data_mode` and `data_vintage` columns."
+def glossary_table() -> pd.DataFrame:
+    """Every CSV column with its meaning in the current language (names stay English)."""
+    return pd.DataFrame(COLUMN_GLOSSARY.items(), columns=["column", "meaning"]).assign(
+        meaning=lambda frame: frame["meaning"].map(t)
     )
-)
-coverage = loaders.coverage()
-if coverage.empty:
-    st.info(t("The store is empty: fetch or import prices on the **Data** page."))
-else:
+
+
+def render() -> None:
+    layout.run_through_app()
+    st.title(t("Method"))
+    mode = loaders.current_mode()
+    st.markdown(t("Current data mode: **{mode}**", mode=formatting.mode_label(mode)))
+    render_event_study_method()
+    render_references()
+    render_provenance()
+    render_csv_columns()
+
+
+def render_event_study_method() -> None:
+    """Timing, the normal-return models, the tests, the placebo and the validation."""
+    st.header(t("Event study"))
+    st.markdown(
+        t(
+            "**Timing.** Relative days count Shanghai (XSHG) sessions from `exchange_calendars`. "
+            "t0 is the first session at or after the moment the market could react: weekend, "
+            "holiday and after-15:00 releases move to the next session. A missing close "
+            "(suspension) makes that return missing; it never books a multi-day return on one "
+            "day.\n\n"
+            "**Normal returns**, fitted by OLS over the estimation window [T0+1, T1] (default "
+            "[−250, −11], at least 120 valid returns):"
+        )
+    )
+    st.markdown(
+        t(
+            "**After the calendar's end.** exchange_calendars lists Shanghai holidays only to "
+            "{end}. Later sessions are inferred, in this order: the official SSE calendar fetched "
+            "through akshare (`tool_trade_date_hist_sina`, Sina's copy; stored with the data by "
+            "the Data page or `python -m data_sources refresh`); else the days on which your "
+            "stored akshare series have bars (the synthetic demo adds nothing, it is generated on "
+            "the library's sessions, and imported files may follow another market's holidays); "
+            "else every weekday, holidays unknown. Each source covers the days after the previous "
+            "one ends, to 31 December {horizon}. A study whose data reach inferred sessions says "
+            "so in its notes, and t0 follows the same rule on the inferred sessions. Sina may list "
+            "days not yet announced as holidays as sessions: fetch again once the State Council "
+            "publishes the next year's holidays.",
+            end=f"{library_end():%Y-%m-%d}",
+            horizon=f"{extension_end():%Y}",
+        )
+    )
+    st.caption(formatting.calendar_note() or t("No inferred sessions."))
+    st.latex(r"R_{it} = \alpha_i + \beta_i R_{mt} + \varepsilon_{it}\quad\text{(market model)}")
+    st.latex(
+        r"R_{it} = \mu_i + \varepsilon_{it}\ \text{(constant mean)},\qquad "
+        r"AR_{it} = R_{it} - R_{mt}\ \text{(market-adjusted)}"
+    )
+    st.markdown("**Abnormal returns and their cumulation** over a window [τ1, τ2] of L sessions:")
+    st.latex(
+        r"AR_{i\tau} = R_{i\tau} - \hat\alpha_i - \hat\beta_i R_{m\tau},\qquad "
+        r"CAR_i(\tau_1,\tau_2) = \sum_{\tau=\tau_1}^{\tau_2} AR_{i\tau}"
+    )
+    st.latex(
+        r"\widehat{\mathrm{Var}}(CAR_i) = \hat\sigma_i^2\left[L + \frac{L^2}{L_1} + "
+        r"\frac{\left(\sum_{\tau}(R_{m\tau}-\hat\mu_m)\right)^2}"
+        r"{\sum_{t}(R_{mt}-\hat\mu_m)^2}\right],"
+        r"\qquad t = \frac{CAR_i}{\widehat{SE}(CAR_i)} \sim t_{L_1-2}"
+    )
+    st.markdown(
+        t(
+            "(Campbell, Lo & MacKinlay 1997, eq. 4.4.17–18; MacKinlay 1997.) A benchmark is never "
+            "regressed on itself, and market-wide indices (segments without a benchmark) use the "
+            "constant-mean model, so a measure that moves the whole market is not removed with "
+            "it.\n\n"
+            "**Aggregate tests** across events and instruments (the *tests* table): "
+            "cross-sectional t; crude dependence adjustment (Brown & Warner 1980, 1985); Patell "
+            "(1976) Z; Boehmer, Musumeci & Poulsen (1991) t; their Kolari & Pynnönen (2010) "
+            "cross-correlation adjustments; J1/J2 (Campbell, Lo & MacKinlay 1997); Lamb; Corrado "
+            "(1989) rank and the modified rank test; sign tests incl. Cowan's (1992) generalised "
+            "sign; Wilcoxon signed rank. Optional Benjamini–Hochberg adjustment over many tests.\n"
+            "\n**Placebo.** For one measure, 1,000 pseudo-event sessions drawn outside every "
+            "catalogue event window give the CAR distribution under no event; p = share of "
+            "|placebo CAR| ≥ |observed CAR|.\n\n"
+            "**Abnormal volume** is the abnormal log volume under the constant-mean model; "
+            "**abnormal volatility** the ratio of event-window squared ARs to the estimation "
+            "residual variance.\n\n"
+            "**Themes × segments.** Each measure is studied on the instruments of every segment "
+            "it touches; a cell averages a measure's CARs over the segment's instruments first "
+            "(they react to the same news on the same day), then tests the mean across measures "
+            "with the cross-sectional t on N − 1 degrees of freedom. A single measure on a single "
+            "instrument shows its own CAR t-test; a single measure on several instruments has no "
+            "valid test without their covariance and shows none."
+        )
+    )
+    st.markdown(
+        t(
+            "**Validation** (`tests/test_validation.py`): estudy2 0.10.0's COVID-19 example to 6 "
+            "significant digits; the textbook values of the same example; the Python `eventstudy` "
+            "package's AAPL table; statsmodels OLS on real ChiNext/CSI 300 data."
+        )
+    )
+
+
+def render_references() -> None:
+    st.header(t("References"))
+    st.markdown(  # references stay in their original language
+        "- Campbell, J. Y., Lo, A. W. & MacKinlay, A. C. (1997). *The Econometrics of Financial "
+        "Markets*, ch. 4. Princeton University Press.\n"
+        "- MacKinlay, A. C. (1997). Event studies in economics and finance. *Journal of Economic "
+        "Literature* 35(1), 13–39.\n"
+        "- Brown, S. J. & Warner, J. B. (1985). Using daily stock returns: the case of event "
+        "studies. *Journal of Financial Economics* 14(1), 3–31.\n"
+        "- Patell, J. M. (1976). Corporate forecasts of earnings per share and stock price "
+        "behavior. *Journal of Accounting Research* 14(2), 246–276.\n"
+        "- Boehmer, E., Musumeci, J. & Poulsen, A. B. (1991). Event-study methodology under "
+        "conditions of event-induced variance. *Journal of Financial Economics* 30(2), 253–272.\n"
+        "- Kolari, J. W. & Pynnönen, S. (2010). Event study testing with cross-sectional "
+        "correlation of abnormal returns. *Review of Financial Studies* 23(11), 3996–4025.\n"
+        "- Corrado, C. J. (1989). A nonparametric test for abnormal security-price performance "
+        "in event studies. *Journal of Financial Economics* 23(2), 385–395.\n"
+        "- Cowan, A. R. (1992). Nonparametric event study tests. *Review of Quantitative Finance "
+        "and Accounting* 2, 343–358.\n"
+        "- CSRC (2020). 中国证监会系统2020年年中工作会议 communiqué — the nine tasks behind the "
+        "policy catalogue (dates verified in `policy-events.md`)."
+    )
+
+
+def render_provenance() -> None:
+    """Where prices come from, and what the store holds."""
+    st.header(t("Data provenance"))
+    st.markdown(
+        t(
+            "Prices come from akshare (Eastmoney, Shenwan Hongyuan and CSI endpoints; stocks, "
+            "ETFs and C-REITs back-adjusted, 后复权; indices as published), from your imported "
+            "files, or from the SYNTHETIC demo (GARCH(1,1) market factor with t(5) shocks on real "
+            "Shanghai sessions; no policy effect planted). Every CSV carries `data_mode` and "
+            "`data_vintage` columns."
+        )
+    )
+    coverage = loaders.coverage()
+    if coverage.empty:
+        st.info(t("The store is empty: fetch or import prices on the **Data** page."))
+    else:
+        st.dataframe(
+            provenance_table(coverage),
+            hide_index=True,
+            width="stretch",
+            key="method_provenance",
+            column_config={
+                "first_date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                "last_date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            },
+        )
+
+
+def render_csv_columns() -> None:
+    st.header(t("CSV columns"))
+    st.markdown(
+        t(
+            "Column names are English snake_case in every language of the dashboard, so scripts "
+            "can read any download. Files are UTF-8 with a byte-order mark; cells that a "
+            "spreadsheet would run as a formula are prefixed with `'`."
+        )
+    )
     st.dataframe(
-        coverage[COVERAGE_COLUMNS].assign(symbol=coverage["symbol"].map(formatting.label)),
+        glossary_table(),
         hide_index=True,
         width="stretch",
-        key="method_provenance",
-        column_config={
-            "first_date": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "last_date": st.column_config.DateColumn(format="YYYY-MM-DD"),
-        },
+        key="method_glossary",
     )
 
-st.header(t("CSV columns"))
-st.markdown(
-    t(
-        "Column names are English snake_case in every language of the dashboard, so scripts can "
-        "read any download. Files are UTF-8 with a byte-order mark; cells that a spreadsheet "
-        "would run as a formula are prefixed with `'`."
-    )
-)
-st.dataframe(
-    pd.DataFrame(COLUMN_GLOSSARY.items(), columns=["column", "meaning"]).assign(
-        meaning=lambda frame: frame["meaning"].map(t)
-    ),
-    hide_index=True,
-    width="stretch",
-    key="method_glossary",
-)
+
+if __name__ == "__main__":  # Streamlit runs a page as __main__; tests import its pieces
+    render()

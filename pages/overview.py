@@ -8,112 +8,126 @@ from pages import charts, filters, formatting, layout, loaders, url_state
 from pages.i18n import t
 from pages.text import escape_markdown
 
-layout.run_through_app()
-st.title(t("Overview"))
-st.caption(
-    t(
-        "Price paths of indices, sectors and C-REITs with the dated policy measures of the "
-        "CSRC 2020 mid-year communiqué's nine tasks. Hover a triangle for the measure."
-    )
-)
-
-options = loaders.instrument_options()
-if not options:
-    st.info(t("No price series are stored yet. Open the **Data** page to fetch or import some."))
-    st.stop()
-preferred = [s for s in ("000300.SH", "399006.SZ", "000688.SH", "399975.SZ") if s in options]
-url_state.seed_from_url("overview_instruments", "instruments", options=options, multi=True)
-url_state.keep_valid("overview_instruments", options, multi=True)
-st.session_state.setdefault("overview_instruments", preferred or options[:3])
-chosen = st.multiselect(
-    t("Instruments"),
-    options,
-    format_func=formatting.label,
-    key="overview_instruments",
-)
-url_state.write_to_url("instruments", chosen, multi=True)
-if not chosen:
-    st.info(t("Choose at least one instrument above."))
-    st.stop()
-
-frame = loaders.bars(chosen)
-closes = closes_wide(frame)
-first, last = closes.index.min().date(), closes.index.max().date()
-default_start = max(first, pd.Timestamp("2019-06-01").date())
+#: Shown first when stored: CSI 300, ChiNext, STAR 50 and the CSI C-REIT index.
+PREFERRED_INSTRUMENTS = ("000300.SH", "399006.SZ", "000688.SH", "399975.SZ")
+#: The date range starts here unless the data start later.
+DEFAULT_START = pd.Timestamp("2019-06-01").date()
+#: Fields of a marker's customdata (charts.normalised_price_figure); the last is the measure id.
+MARKER_FIELDS = 7
 
 
-def _date_pair(text: str) -> tuple:
+def default_instruments(options: list[str]) -> list[str]:
+    """The preferred broad indices that are stored, else the first three stored series."""
+    return [s for s in PREFERRED_INSTRUMENTS if s in options] or options[:3]
+
+
+def parse_date_pair(text: str) -> tuple:
+    """``"2020-01-01,2021-12-31"`` → two dates (the ``?range=`` parameter)."""
     parts = [pd.Timestamp(part).date() for part in text.split(",")]
     if len(parts) != 2:
         raise ValueError(t("write two dates, e.g. 2020-01-01,2021-12-31"))
     return tuple(parts)
 
 
-def _fits(pair) -> bool:
+def range_fits(pair, first, last) -> bool:
     return first <= pair[0] <= pair[1] <= last
 
 
-def _inside(pair) -> None:
-    if not _fits(pair):
-        raise ValueError(
-            t(
-                "dates must lie in {first}…{last}, the first before the second",
-                first=first,
-                last=last,
+def range_check(first, last):
+    """A check for ``url_state.seed_from_url``: a date pair inside [first, last], in order."""
+
+    def check(pair) -> None:
+        if not range_fits(pair, first, last):
+            raise ValueError(
+                t(
+                    "dates must lie in {first}…{last}, the first before the second",
+                    first=first,
+                    last=last,
+                )
             )
-        )
+
+    return check
 
 
-url_state.seed_from_url("overview_range", "range", parse=_date_pair, check=_inside)
-url_state.show_url_problems()
-if "overview_range" in st.session_state and not _fits(st.session_state["overview_range"]):
-    del st.session_state["overview_range"]  # other instruments, other dates
-st.session_state.setdefault("overview_range", (default_start, last))
-start, end = st.slider(
-    t("Date range"), min_value=first, max_value=last, format="YYYY-MM-DD", key="overview_range"
-)
-url_state.write_to_url("range", f"{start},{end}")
-closes = closes.loc[pd.Timestamp(start) : pd.Timestamp(end)].dropna(how="all")
-if closes.empty:
-    st.info(t("No prices in that date range; widen it."))
-    st.stop()
+def measures_between(measures: pd.DataFrame, start, end) -> pd.DataFrame:
+    """The measures whose t0 session falls in [start, end] (the chart's markers)."""
+    return measures[measures["event_session"].between(start, end)]
 
-measures = filters.filtered_catalogue()
-measures = measures[measures["event_session"].between(closes.index.min(), closes.index.max())]
-mode = loaders.current_mode(chosen)
-figure = charts.normalised_price_figure(
-    closes,
-    measures,
-    {s: formatting.label(s) for s in chosen},
-    formatting.THEME_COLOURS,
-    mode.synthetic,
-)
-event = st.plotly_chart(
-    figure,
-    width="stretch",
-    key="overview_chart",
-    on_select="rerun",
-    selection_mode="points",
-    config=charts.plot_config("policylens_overview"),
-)
-st.caption(
-    t(
-        "{n} measures in range after the theme filter · click a triangle to open the measure · "
-        "camera icon: PNG · data mode: {mode}",
-        n=len(measures),
-        mode=formatting.mode_label(mode),
+
+def picked_measures(points) -> list[str]:
+    """The measure ids of the clicked policy markers, each once, in click order (price points
+    carry no such customdata and are ignored)."""
+    picked = [
+        point["customdata"][-1]
+        for point in points
+        if isinstance(point.get("customdata"), list | tuple)
+        and len(point["customdata"]) == MARKER_FIELDS
+    ]
+    return list(dict.fromkeys(picked))
+
+
+def choose_instruments(options: list[str]) -> list[str]:
+    url_state.seed_from_url("overview_instruments", "instruments", options=options, multi=True)
+    url_state.keep_valid("overview_instruments", options, multi=True)
+    st.session_state.setdefault("overview_instruments", default_instruments(options))
+    chosen = st.multiselect(
+        t("Instruments"),
+        options,
+        format_func=formatting.label,
+        key=layout.translated("overview_instruments"),
     )
-)
-picked = [
-    point["customdata"][-1]
-    for point in (event.selection.points if event else [])
-    if isinstance(point.get("customdata"), list | tuple) and len(point["customdata"]) == 7
-]
-by_id = measures.set_index("id")
-for measure_id in dict.fromkeys(picked):
-    if measure_id not in by_id.index:
-        continue
-    row = by_id.loc[measure_id]
+    url_state.write_to_url("instruments", chosen, multi=True)
+    return chosen
+
+
+def choose_range(first, last) -> tuple:
+    url_state.seed_from_url(
+        "overview_range", "range", parse=parse_date_pair, check=range_check(first, last)
+    )
+    url_state.show_url_problems()
+    if "overview_range" in st.session_state and not range_fits(
+        st.session_state["overview_range"], first, last
+    ):
+        del st.session_state["overview_range"]  # other instruments, other dates
+    st.session_state.setdefault("overview_range", (max(first, DEFAULT_START), last))
+    start, end = st.slider(
+        t("Date range"), min_value=first, max_value=last, format="YYYY-MM-DD", key="overview_range"
+    )
+    url_state.write_to_url("range", f"{start},{end}")
+    return start, end
+
+
+def render_chart(closes: pd.DataFrame, measures: pd.DataFrame, chosen: list[str]):
+    """The rebased prices with the measures as markers; returns the chart's selection event."""
+    mode = loaders.current_mode(chosen)
+    figure = charts.normalised_price_figure(
+        closes,
+        measures,
+        {s: formatting.label(s) for s in chosen},
+        formatting.THEME_COLOURS,
+        mode.synthetic,
+    )
+    event = st.plotly_chart(
+        figure,
+        width="stretch",
+        key="overview_chart",
+        on_select="rerun",
+        selection_mode="points",
+        config=charts.plot_config("policylens_overview"),
+    )
+    st.caption(
+        t(
+            "{n} measures in range after the theme filter · click a triangle to open the "
+            "measure · camera icon: PNG · data mode: {mode}",
+            n=len(measures),
+            mode=formatting.mode_label(mode),
+        )
+    )
+    return event
+
+
+def render_measure_card(measure_id: str, row: pd.Series) -> None:
+    """A clicked measure: its titles, dates, theme and links to its details and its study."""
     with st.container(border=True):
         st.markdown(f"**{escape_markdown(row['title_en'])}** · {escape_markdown(row['title_zh'])}")
         st.caption(
@@ -138,3 +152,42 @@ for measure_id in dict.fromkeys(picked):
             icon=":material/query_stats:",
             query_params={"measures": measure_id},
         )
+
+
+def render() -> None:
+    layout.run_through_app()
+    st.title(t("Overview"))
+    st.caption(
+        t(
+            "Price paths of indices, sectors and C-REITs with the dated policy measures of the "
+            "CSRC 2020 mid-year communiqué's nine tasks. Hover a triangle for the measure."
+        )
+    )
+    options = loaders.instrument_options()
+    if not options:
+        st.info(
+            t("No price series are stored yet. Open the **Data** page to fetch or import some.")
+        )
+        return
+    chosen = choose_instruments(options)
+    if not chosen:
+        st.info(t("Choose at least one instrument above."))
+        return
+    closes = closes_wide(loaders.bars(chosen))
+    start, end = choose_range(closes.index.min().date(), closes.index.max().date())
+    closes = closes.loc[pd.Timestamp(start) : pd.Timestamp(end)].dropna(how="all")
+    if closes.empty:
+        st.info(t("No prices in that date range; widen it."))
+        return
+    measures = measures_between(
+        filters.filtered_catalogue(), closes.index.min(), closes.index.max()
+    )
+    event = render_chart(closes, measures, chosen)
+    by_id = measures.set_index("id")
+    for measure_id in picked_measures(event.selection.points if event else []):
+        if measure_id in by_id.index:
+            render_measure_card(measure_id, by_id.loc[measure_id])
+
+
+if __name__ == "__main__":  # Streamlit runs a page as __main__; tests import its pieces
+    render()

@@ -1,5 +1,7 @@
 """Policies: the catalogue of dated measures — filter, search, inspect, extend, export."""
 
+from typing import NamedTuple
+
 import pandas as pd
 import streamlit as st
 
@@ -12,131 +14,182 @@ from pages import filters, formatting, layout, loaders, url_state
 from pages.i18n import t
 from pages.text import escape_markdown, markdown_link
 
-layout.run_through_app()
-
 OVERLAP_WINDOW = (-5, 5)
 OVERLAPS_SHOWN = 10  # per measure; the rest are counted
-TIMING_LABELS = {code: formatting.timing_label(code) for code in TIMINGS}
+#: The measures table's columns, in order.
+TABLE_COLUMNS = [
+    "announcement_date",
+    "event_session",
+    "title_en",
+    "title_zh",
+    "theme_name",
+    "segment_list",
+    "timing",
+    "confidence",
+    "overlaps",
+    "source_url",
+    "origin",
+    "id",
+]
 
-st.title(t("Policy measures"))
-layout.show_flashes()
-st.caption(
-    t(
-        "Dated measures that carry out the nine tasks of the CSRC system's 2020 mid-year work "
-        "meeting communiqué. t0 is the first Shanghai session that could react: weekend, "
-        "holiday and after-close (15:00) releases move to the next session."
+
+class Overlaps(NamedTuple):
+    """Which measures' event windows share sessions with each measure's."""
+
+    shown: dict[str, list[str]]  # up to OVERLAPS_SHOWN ids per measure
+    total: dict[str, int]  # how many in all
+
+
+def timing_labels() -> dict[str, str]:
+    """Release timing codes in words, in the current language."""
+    return {code: formatting.timing_label(code) for code in TIMINGS}
+
+
+def measure_overlaps(catalogue: pd.DataFrame) -> Overlaps:
+    """The [-5, +5] window overlaps among every dated measure of ``catalogue``."""
+    dated = catalogue[catalogue["event_session"].notna()]
+    events = [Event(r.id, r.announcement_date, r.event_session) for r in dated.itertuples()]
+    return Overlaps(
+        overlapping_ids(events, all_sessions(), OVERLAP_WINDOW, limit=OVERLAPS_SHOWN),
+        overlap_counts(events, all_sessions(), OVERLAP_WINDOW),
     )
-)
-
-everything = loaders.catalogue()
-segment_table = cat.segments().set_index("id")
-measures = filters.filtered_catalogue()
-
-first_year = int(everything["announcement_date"].dt.year.min())
-last_year = int(everything["announcement_date"].dt.year.max())
-url_state.seed_from_url(
-    "policies_segments", "segments", options=list(segment_table.index), multi=True
-)
-url_state.seed_from_url(
-    "policies_years",
-    "years",
-    parse=url_state.parse_int_pair,
-    check=url_state.ordered_within(first_year, last_year),
-)
-url_state.seed_from_url(
-    "policies_confidence", "confidence", options=["all", *cat.CONFIDENCE_LEVELS]
-)
-url_state.seed_from_url("policies_search", "q")
-url_state.seed_from_url("policy_detail", "measure", options=list(everything["id"]))
-st.session_state.setdefault("policies_years", (first_year, last_year))
-with st.container(border=True):
-    c1, c2, c3, c4 = st.columns([3, 2, 2, 3])
-    segment_codes = c1.multiselect(
-        t("Segments"),
-        list(segment_table.index),
-        key="policies_segments",
-        format_func=formatting.segment_name,
-        placeholder=t("All segments"),
-    )
-    years = c2.slider(t("Announced"), first_year, last_year, key="policies_years")
-    confidence = c3.selectbox(
-        t("Date confidence"),
-        ["all", *cat.CONFIDENCE_LEVELS],
-        key="policies_confidence",
-        format_func=t,
-    )
-    query = c4.text_input(
-        t("Search (中文 or English)"),
-        key="policies_search",
-        placeholder=t("e.g. 注册制, REIT, delisting"),
-    )
-url_state.show_url_problems()
-url_state.write_to_url("segments", segment_codes or None, multi=True)
-url_state.write_to_url(
-    "years", None if years == (first_year, last_year) else f"{years[0]},{years[1]}"
-)
-url_state.write_to_url("confidence", None if confidence == "all" else confidence)
-url_state.write_to_url("q", query or None)
-measures = cat.filter_measures(
-    measures,
-    segment_codes=segment_codes,
-    years=years,
-    confidence=() if confidence == "all" else (confidence,),
-    query=query,
-)
-themes = filters.selected_themes()
-st.markdown(
-    t(
-        "**{n}** measures · themes: {themes}",
-        n=len(measures),
-        themes=", ".join(themes) if themes else t("all nine tasks"),
-    )
-)
-
-dated = everything[everything["event_session"].notna()]
-dated_events = [Event(r.id, r.announcement_date, r.event_session) for r in dated.itertuples()]
-overlaps = overlapping_ids(dated_events, all_sessions(), OVERLAP_WINDOW, limit=OVERLAPS_SHOWN)
-overlap_total = overlap_counts(dated_events, all_sessions(), OVERLAP_WINDOW)
 
 
-def overlap_text(measure_id: str) -> str:
-    shown = overlaps.get(measure_id, [])
-    hidden = overlap_total.get(measure_id, 0) - len(shown)
+def overlap_text(overlaps: Overlaps, measure_id: str) -> str:
+    """``"a, b … and 3 more"``: the overlapping measures of ``measure_id`` (ids as text)."""
+    shown = overlaps.shown.get(measure_id, [])
+    hidden = overlaps.total.get(measure_id, 0) - len(shown)
     text = ", ".join(escape_markdown(measure) for measure in shown)
     return text + (t(" … and {n} more", n=hidden) if hidden > 0 else "")
 
 
-if measures.empty:
-    st.info(
-        t(
-            "No measure matches these filters. Clear the search or the filters above, or the "
-            "theme filter in the sidebar."
-        )
-    )
-else:
+def years_parameter(years: tuple[int, int], first_year: int, last_year: int) -> str | None:
+    """The ``?years=`` value: none while every year is chosen."""
+    return None if tuple(years) == (first_year, last_year) else f"{years[0]},{years[1]}"
+
+
+def measure_table(measures: pd.DataFrame, overlaps: Overlaps) -> pd.DataFrame:
+    """The measures as the table shows them: theme names, lists joined, overlaps named."""
     table = measures.assign(
         theme_name=measures["theme"].map(formatting.theme_short),
-        secondary=measures["secondary_themes"].map(", ".join),
         segment_list=measures["segments"].map(", ".join),
-        overlaps=measures["id"].map(overlap_text),
+        overlaps=measures["id"].map(lambda measure_id: overlap_text(overlaps, measure_id)),
     )
+    return table[TABLE_COLUMNS]
+
+
+def measure_dates(m: pd.Series) -> list[str]:
+    """A measure's dates in words: announced, uncertain span, t0 (with where an inferred
+    session comes from), effective."""
+    dates = [
+        t(
+            "Announced **{date}** ({weekday}), {timing}",
+            date=f"{m['announcement_date']:%Y-%m-%d}",
+            weekday=t(f"{m['announcement_date']:%A}"),
+            timing=timing_labels()[m["timing"]],
+        )
+    ]
+    if pd.notna(m["latest_date"]):
+        dates.append(
+            t(
+                "Date uncertain: between {first} and {last}",
+                first=f"{m['announcement_date']:%Y-%m-%d}",
+                last=f"{m['latest_date']:%Y-%m-%d}",
+            )
+        )
+    if pd.notna(m["event_session"]):
+        dates.append(t("Event session t0: **{date}**", date=f"{m['event_session']:%Y-%m-%d}"))
+        if (note := formatting.calendar_note(m["event_session"], m["event_session"])) is not None:
+            dates.append(note)
+    if pd.notna(m["effective_date"]):
+        dates.append(t("Effective {date}", date=f"{m['effective_date']:%Y-%m-%d}"))
+    return dates
+
+
+def segment_lines(m: pd.Series, segment_table: pd.DataFrame) -> list[str]:
+    """One markdown bullet per segment of a measure: its instruments and its benchmark."""
+    lines = []
+    for code in m["segments"]:
+        seg = segment_table.loc[code]
+        members = ", ".join(formatting.label(s) for s in seg["instruments"]) or t("no listed proxy")
+        bench = (
+            t("benchmark {name}", name=formatting.label(seg["benchmark"]))
+            if seg["benchmark"]
+            else t("market-wide: constant-mean model (no market model of the market on itself)")
+        )
+        lines.append(f"- **{formatting.segment_name(code)}**: {members}; {bench}")
+    return lines
+
+
+def choose_measures(everything: pd.DataFrame, segment_table: pd.DataFrame) -> pd.DataFrame:
+    """The filters above the table (segments, years, date confidence, search), mirrored in
+    the URL; returns the sidebar-filtered measures they keep."""
+    measures = filters.filtered_catalogue()
+    first_year = int(everything["announcement_date"].dt.year.min())
+    last_year = int(everything["announcement_date"].dt.year.max())
+    url_state.seed_from_url(
+        "policies_segments", "segments", options=list(segment_table.index), multi=True
+    )
+    url_state.seed_from_url(
+        "policies_years",
+        "years",
+        parse=url_state.parse_int_pair,
+        check=url_state.ordered_within(first_year, last_year),
+    )
+    url_state.seed_from_url(
+        "policies_confidence", "confidence", options=["all", *cat.CONFIDENCE_LEVELS]
+    )
+    url_state.seed_from_url("policies_search", "q")
+    url_state.seed_from_url("policy_detail", "measure", options=list(everything["id"]))
+    st.session_state.setdefault("policies_years", (first_year, last_year))
+    with st.container(border=True):
+        c1, c2, c3, c4 = st.columns([3, 2, 2, 3])
+        segment_codes = c1.multiselect(
+            t("Segments"),
+            list(segment_table.index),
+            key=layout.translated("policies_segments"),
+            format_func=formatting.segment_name,
+            placeholder=t("All segments"),
+        )
+        years = c2.slider(t("Announced"), first_year, last_year, key="policies_years")
+        confidence = c3.selectbox(
+            t("Date confidence"),
+            ["all", *cat.CONFIDENCE_LEVELS],
+            key=layout.translated("policies_confidence"),
+            format_func=t,
+        )
+        query = c4.text_input(
+            t("Search (中文 or English)"),
+            key="policies_search",
+            placeholder=t("e.g. 注册制, REIT, delisting"),
+        )
+    url_state.show_url_problems()
+    url_state.write_to_url("segments", segment_codes or None, multi=True)
+    url_state.write_to_url("years", years_parameter(years, first_year, last_year))
+    url_state.write_to_url("confidence", None if confidence == "all" else confidence)
+    url_state.write_to_url("q", query or None)
+    measures = cat.filter_measures(
+        measures,
+        segment_codes=segment_codes,
+        years=years,
+        confidence=() if confidence == "all" else (confidence,),
+        query=query,
+    )
+    themes = filters.selected_themes()
+    st.markdown(
+        t(
+            "**{n}** measures · themes: {themes}",
+            n=len(measures),
+            themes=", ".join(themes) if themes else t("all nine tasks"),
+        )
+    )
+    return measures
+
+
+def render_table(measures: pd.DataFrame, overlaps: Overlaps) -> None:
+    table = measure_table(measures, overlaps)
     st.dataframe(
-        table[
-            [
-                "announcement_date",
-                "event_session",
-                "title_en",
-                "title_zh",
-                "theme_name",
-                "segment_list",
-                "timing",
-                "confidence",
-                "overlaps",
-                "source_url",
-                "origin",
-                "id",
-            ]
-        ],
+        table,
         hide_index=True,
         width="stretch",
         height=min(560, 38 + 35 * len(table)),
@@ -165,6 +218,9 @@ else:
         },
     )
 
+
+def render_details(measures: pd.DataFrame, overlaps: Overlaps, segment_table) -> None:
+    """One measure in full: titles, task, dates, source, overlaps and its segments."""
     st.subheader(t("Details"))
     by_id = measures.set_index("id")
     asked = st.session_state.get("policy_detail")
@@ -179,7 +235,7 @@ else:
     chosen = st.selectbox(
         t("Measure"),
         list(measures["id"]),
-        key="policy_detail",
+        key=layout.translated("policy_detail"),
         format_func=lambda i: (
             f"{by_id.at[i, 'announcement_date']:%Y-%m-%d} · "
             f"{formatting.measure_title(by_id.loc[i])}"
@@ -205,32 +261,7 @@ else:
                     t("Also carries out: ")
                     + "; ".join(formatting.theme_name(theme) for theme in m["secondary_themes"])
                 )
-            dates = [
-                t(
-                    "Announced **{date}** ({weekday}), {timing}",
-                    date=f"{m['announcement_date']:%Y-%m-%d}",
-                    weekday=t(f"{m['announcement_date']:%A}"),
-                    timing=TIMING_LABELS[m["timing"]],
-                )
-            ]
-            if pd.notna(m["latest_date"]):
-                dates.append(
-                    t(
-                        "Date uncertain: between {first} and {last}",
-                        first=f"{m['announcement_date']:%Y-%m-%d}",
-                        last=f"{m['latest_date']:%Y-%m-%d}",
-                    )
-                )
-            if pd.notna(m["event_session"]):
-                dates.append(
-                    t("Event session t0: **{date}**", date=f"{m['event_session']:%Y-%m-%d}")
-                )
-                if (
-                    note := formatting.calendar_note(m["event_session"], m["event_session"])
-                ) is not None:
-                    dates.append(note)
-            if pd.notna(m["effective_date"]):
-                dates.append(t("Effective {date}", date=f"{m['effective_date']:%Y-%m-%d}"))
+            dates = measure_dates(m)
             st.markdown("  \n".join(dates))
             st.markdown(
                 t(
@@ -245,8 +276,8 @@ else:
                 st.markdown(t("Source") + ": " + markdown_link(m["source_url"], m["source_url"]))
             if m["note"]:
                 st.caption(escape_markdown(m["note"]))
-            if overlaps.get(chosen):
-                st.warning(t("Event window [-5, +5] overlaps: ") + overlap_text(chosen))
+            if overlaps.shown.get(chosen):
+                st.warning(t("Event window [-5, +5] overlaps: ") + overlap_text(overlaps, chosen))
             if pd.notna(m["event_session"]):
                 st.page_link(
                     "pages/event_study.py",
@@ -256,103 +287,98 @@ else:
                 )
         with right:
             st.markdown(t("**Segments and how they are measured**"))
-            lines = []
-            for code in m["segments"]:
-                seg = segment_table.loc[code]
-                members = ", ".join(formatting.label(s) for s in seg["instruments"]) or t(
-                    "no listed proxy"
-                )
-                bench = (
-                    t("benchmark {name}", name=formatting.label(seg["benchmark"]))
-                    if seg["benchmark"]
-                    else t(
-                        "market-wide: constant-mean model (no market model of the market on itself)"
-                    )
-                )
-                lines.append(f"- **{formatting.segment_name(code)}**: {members}; {bench}")
+            lines = segment_lines(m, segment_table)
             st.markdown("\n".join(lines) or t("No segment (context record)."))
 
-tab_add, tab_import, tab_export, tab_mine = st.tabs(
-    [t("Add a measure"), t("Import measures"), t("Export catalogue"), t("Your measures")]
-)
 
-with tab_add, st.form("add_measure", clear_on_submit=False):
-    st.caption(
-        t("Your measures are kept in your data directory, apart from the shipped catalogue.")
-    )
-    a1, a2 = st.columns(2)
-    new_id = a1.text_input(t("id (lower-case letters, digits, '-')"), key="add_id")
-    confidence_choice = a2.selectbox(
-        t("Date confidence"), cat.CONFIDENCE_LEVELS, key="add_conf", format_func=t
-    )
-    title_zh = a1.text_input(t("Title (中文)"), key="add_title_zh")
-    title_en = a2.text_input(t("Title (English)"), key="add_title_en")
-    announced = a1.date_input(
-        t("Announcement date"),
-        value=None,
-        key="add_date",
-        min_value=pd.Timestamp("2005-01-04"),
-        format="YYYY-MM-DD",
-    )
-    effective = a2.date_input(
-        t("Effective date (optional)"),
-        value=None,
-        key="add_effective",
-        min_value=pd.Timestamp("2005-01-04"),
-        format="YYYY-MM-DD",
-    )
-    timing = a1.selectbox(
-        t("Release timing"),
-        TIMINGS,
-        format_func=TIMING_LABELS.get,
-        index=TIMINGS.index("unknown"),
-        key="add_timing",
-    )
-    theme_ids = list(cat.themes()["id"])
-    theme = a2.selectbox(
-        t("Theme (communiqué task)"), theme_ids, format_func=formatting.theme_name, key="add_theme"
-    )
-    secondary = a1.multiselect(
-        t("Secondary themes"), theme_ids, format_func=formatting.theme_name, key="add_secondary"
-    )
-    segs = a2.multiselect(
-        t("Segments"),
-        list(segment_table.index),
-        key="add_segments",
-        format_func=formatting.segment_name,
-    )
-    key_phrase = a1.text_input(t("Key phrase of the communiqué (optional)"), key="add_phrase")
-    source_url = a2.text_input(t("Source URL"), key="add_source")
-    note = st.text_input(t("Note (optional)"), key="add_note")
-    if st.form_submit_button(t("Add measure")):
-        row = {
-            "id": new_id,
-            "title_zh": title_zh,
-            "title_en": title_en,
-            "announcement_date": announced,
-            "effective_date": effective,
-            "timing": timing,
-            "theme": theme,
-            "secondary_themes": secondary,
-            "segments": segs,
-            "key_phrase": key_phrase,
-            "source_url": source_url,
-            "confidence": confidence_choice,
-            "note": note,
-        }
-        try:
-            cat.add_user_measures([row], "form", row_labels=["the form"])
-        except cat.CatalogueError as error:
-            st.error(
-                t("Not added:")
-                + "\n\n"
-                + "\n".join(f"- {escape_markdown(p)}" for p in error.problems)
-            )
-        else:
-            layout.flash("success", t("Added measure {id}.", id=escape_markdown(new_id)))
-            st.rerun()
+def render_add_form(segment_table: pd.DataFrame) -> None:
+    with st.form("add_measure", clear_on_submit=False):
+        st.caption(
+            t("Your measures are kept in your data directory, apart from the shipped catalogue.")
+        )
+        a1, a2 = st.columns(2)
+        new_id = a1.text_input(t("id (lower-case letters, digits, '-')"), key="add_id")
+        confidence_choice = a2.selectbox(
+            t("Date confidence"),
+            cat.CONFIDENCE_LEVELS,
+            key=layout.translated("add_conf"),
+            format_func=t,
+        )
+        title_zh = a1.text_input(t("Title (中文)"), key="add_title_zh")
+        title_en = a2.text_input(t("Title (English)"), key="add_title_en")
+        announced = a1.date_input(
+            t("Announcement date"),
+            value=None,
+            key="add_date",
+            min_value=pd.Timestamp("2005-01-04"),
+            format="YYYY-MM-DD",
+        )
+        effective = a2.date_input(
+            t("Effective date (optional)"),
+            value=None,
+            key="add_effective",
+            min_value=pd.Timestamp("2005-01-04"),
+            format="YYYY-MM-DD",
+        )
+        timing = a1.selectbox(
+            t("Release timing"),
+            TIMINGS,
+            format_func=timing_labels().get,
+            index=TIMINGS.index("unknown"),
+            key=layout.translated("add_timing"),
+        )
+        theme_ids = list(cat.themes()["id"])
+        theme = a2.selectbox(
+            t("Theme (communiqué task)"),
+            theme_ids,
+            format_func=formatting.theme_name,
+            key=layout.translated("add_theme"),
+        )
+        secondary = a1.multiselect(
+            t("Secondary themes"),
+            theme_ids,
+            format_func=formatting.theme_name,
+            key=layout.translated("add_secondary"),
+        )
+        segs = a2.multiselect(
+            t("Segments"),
+            list(segment_table.index),
+            key=layout.translated("add_segments"),
+            format_func=formatting.segment_name,
+        )
+        key_phrase = a1.text_input(t("Key phrase of the communiqué (optional)"), key="add_phrase")
+        source_url = a2.text_input(t("Source URL"), key="add_source")
+        note = st.text_input(t("Note (optional)"), key="add_note")
+        if st.form_submit_button(t("Add measure")):
+            row = {
+                "id": new_id,
+                "title_zh": title_zh,
+                "title_en": title_en,
+                "announcement_date": announced,
+                "effective_date": effective,
+                "timing": timing,
+                "theme": theme,
+                "secondary_themes": secondary,
+                "segments": segs,
+                "key_phrase": key_phrase,
+                "source_url": source_url,
+                "confidence": confidence_choice,
+                "note": note,
+            }
+            try:
+                cat.add_user_measures([row], "form", row_labels=["the form"])
+            except cat.CatalogueError as error:
+                st.error(
+                    t("Not added:")
+                    + "\n\n"
+                    + "\n".join(f"- {escape_markdown(p)}" for p in error.problems)
+                )
+            else:
+                layout.flash("success", t("Added measure {id}.", id=escape_markdown(new_id)))
+                st.rerun()
 
-with tab_import:
+
+def render_import(everything: pd.DataFrame) -> None:
     st.caption(
         t(
             "A .yaml list of measures or a .csv with the export's columns (lists separated "
@@ -408,7 +434,8 @@ with tab_import:
                     )
                     st.rerun()
 
-with tab_export:
+
+def render_export(everything: pd.DataFrame, measures: pd.DataFrame) -> None:
     st.caption(
         t(
             "The whole catalogue (shipped and your measures, ignoring the filters). The same "
@@ -438,7 +465,8 @@ with tab_export:
         data=csv_bytes(cat.export_table(measures), cat.export_metadata()),
     )
 
-with tab_mine:
+
+def render_user_measures(everything: pd.DataFrame) -> None:
     mine = everything[everything["origin"] == "user"]
     unreadable = None
     if mine.empty and cat.user_measures_path().exists():
@@ -473,3 +501,46 @@ with tab_mine:
             else:
                 layout.flash("success", t("Removed {name}.", name=escape_markdown(victim)))
                 st.rerun()
+
+
+def render() -> None:
+    layout.run_through_app()
+    st.title(t("Policy measures"))
+    layout.show_flashes()
+    st.caption(
+        t(
+            "Dated measures that carry out the nine tasks of the CSRC system's 2020 mid-year work "
+            "meeting communiqué. t0 is the first Shanghai session that could react: weekend, "
+            "holiday and after-close (15:00) releases move to the next session."
+        )
+    )
+
+    everything = loaders.catalogue()
+    segment_table = cat.segments().set_index("id")
+    measures = choose_measures(everything, segment_table)
+    overlaps = measure_overlaps(everything)
+    if measures.empty:
+        st.info(
+            t(
+                "No measure matches these filters. Clear the search or the filters above, or the "
+                "theme filter in the sidebar."
+            )
+        )
+    else:
+        render_table(measures, overlaps)
+        render_details(measures, overlaps, segment_table)
+    tab_add, tab_import, tab_export, tab_mine = st.tabs(
+        [t("Add a measure"), t("Import measures"), t("Export catalogue"), t("Your measures")]
+    )
+    with tab_add:
+        render_add_form(segment_table)
+    with tab_import:
+        render_import(everything)
+    with tab_export:
+        render_export(everything, measures)
+    with tab_mine:
+        render_user_measures(everything)
+
+
+if __name__ == "__main__":  # Streamlit runs a page as __main__; tests import its pieces
+    render()

@@ -43,14 +43,14 @@ left, right = st.columns(2)
 window = left.selectbox(
     t("CAR window (sessions around t0)"),
     WINDOW_CHOICES,
-    key="themes_window",
+    key=layout.translated("themes_window"),
     format_func=lambda w: f"[{w[0]}, {w[1]}]",
 )
 model = right.radio(
     t("Model for segments with a benchmark"),
     MODEL_CHOICES,
     horizontal=True,
-    key="themes_model",
+    key=layout.translated("themes_model"),
     format_func={
         "market": t("Market model"),
         "market-adjusted": t("Market-adjusted"),
@@ -173,7 +173,7 @@ if st.session_state["themes_cell"] not in cell_keys:
 chosen = st.selectbox(
     t("Cell (or click one in the heat-map)"),
     cell_keys,
-    key="themes_cell",
+    key=layout.translated("themes_cell"),
     format_func=lambda k: (
         f"{formatting.theme_short(k.split('|')[0])} × {formatting.segment_name(k.split('|')[1])}"
     ),

@@ -8,16 +8,11 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from pages import registry
 from tests.conftest import PROJECT
 
-PAGES = [
-    "pages/overview.py",
-    "pages/policies.py",
-    "pages/event_study.py",
-    "pages/themes.py",
-    "pages/data.py",
-    "pages/method.py",
-]
+#: Every page's script, in navigation order (from the page registry).
+PAGES = [page.file for page in registry.PAGES]
 
 
 def make_app(monkeypatch, record_downloads: bool = True) -> AppTest:

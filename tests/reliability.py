@@ -1064,8 +1064,8 @@ def _mutate(text_: str, edits) -> str:
 
 
 def url_parameters(cases: int = 30, seed: int = 11) -> Outcome:
-    """Random query strings on the Event study and Policies pages, through AppTest."""
-    from tests.apptest_helpers import make_app
+    """Random query strings on every page, through AppTest."""
+    from tests.apptest_helpers import PAGES, make_app
 
     outcome = Outcome("bad inputs", "URL query parameters")
     rng = random.Random(seed)
@@ -1116,14 +1116,7 @@ def url_parameters(cases: int = 30, seed: int = 11) -> Outcome:
             app = make_app(patcher)
             for param in rng.sample(params, rng.randint(1, 4)):
                 app.query_params[param] = rng.choice(values)
-            page = rng.choice(
-                [
-                    "pages/event_study.py",
-                    "pages/policies.py",
-                    "pages/overview.py",
-                    "pages/themes.py",
-                ]
-            )
+            page = rng.choice(PAGES)
             try:
                 app.switch_page(page)
                 app.run()

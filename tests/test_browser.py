@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from pages import registry
 from tests import streamlit_server
 from tests.conftest import PROJECT
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = PROJECT / "artifacts" / "screenshots"
-PAGES = {
+#: Each page's heading (its st.title), by URL path; a page missing here fails the screenshot test.
+HEADINGS = {
     "overview": "Overview",
     "policies": "Policy measures",
     "event_study": "Event study",
@@ -107,7 +109,7 @@ def test_every_page_renders_without_exception_in_chromium(server):
         browser = _launch(playwright)
         # Streamlit scrolls inside its own container, so a tall viewport shows whole pages.
         page = browser.new_page(viewport={"width": 1400, "height": 2600})
-        for path, title in PAGES.items():
+        for path, title in ((p.url_path, HEADINGS[p.url_path]) for p in registry.PAGES):
             page.goto(f"{server}/{path}")
             page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
             wait_until_drawn(page)
@@ -119,7 +121,7 @@ def test_every_page_renders_without_exception_in_chromium(server):
                 heading = page.locator("h5", has_text="沪深300股指期权及ETF期权上市交易")
                 expect(heading).to_be_visible()
         browser.close()
-    assert set(PAGES) <= {p.stem for p in SCREENSHOTS.glob("*.png")}
+    assert {p.url_path for p in registry.PAGES} <= {p.stem for p in SCREENSHOTS.glob("*.png")}
 
 
 def test_language_switch_keeps_every_choice(server):

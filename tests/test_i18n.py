@@ -12,6 +12,7 @@ import pytest
 from analysis.glossary import COLUMN_GLOSSARY
 from data_sources import catalogue
 from data_sources.constituents import SURVIVORSHIP_CAVEAT
+from pages import registry
 from pages.i18n import ZH
 from tests.apptest_helpers import PAGES, goto
 from tests.conftest import PROJECT
@@ -32,6 +33,7 @@ DYNAMIC_KEYS = [
     "Saturday",
     "Sunday",
     *COLUMN_GLOSSARY.values(),
+    *(page.title for page in registry.PAGES),  # navigation titles (app.py)
 ]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
