@@ -249,4 +249,5 @@ PROVIDER = Provider(
     incremental=True,
     dated=True,
     live_label=LIVE_LABEL,
+    series_label="akshare",
 )

@@ -104,7 +104,8 @@ class Provider:
     (``stored akshare data (as of 2026-11-20)``); ``live_label`` (if any) replaces it for series
     fetched during the running app session. ``synthetic``: simulated, not market data (every view
     of it carries a warning). ``verb`` says how a series came to be stored (``fetched``,
-    ``imported``, ``generated``).
+    ``imported``, ``generated``). ``series_label``: how one stored series from it is named in a
+    table of series (default: ``label``).
     """
 
     fetcher: type[BarSource]
@@ -116,7 +117,12 @@ class Provider:
     dated: bool = False
     live_label: str | None = None
     verb: str = "fetched"
+    series_label: str = ""
 
     @property
     def name(self) -> str:
         return self.fetcher.source_kind
+
+    @property
+    def series_name(self) -> str:
+        return self.series_label or self.label

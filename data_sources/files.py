@@ -504,4 +504,4 @@ class FileSource(BarSource):
 #: The data-mode label of imported series.
 IMPORT_LABEL = "imported files"
 
-PROVIDER = Provider(FileSource, label=IMPORT_LABEL, verb="imported")
+PROVIDER = Provider(FileSource, label=IMPORT_LABEL, verb="imported", series_label="imported file")

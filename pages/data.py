@@ -14,8 +14,10 @@ from data_sources.constituents import SURVIVORSHIP_CAVEAT, constituents
 from data_sources.data_mode import data_vintage
 from data_sources.errors import DataSourceError
 from data_sources.files import DATE_FORMAT_CHOICES, check_file_size, parse_price_file
+from data_sources.files import PROVIDER as IMPORT_PROVIDER
 from data_sources.instruments import registry, segment_instruments
 from data_sources.listings import listed_creits
+from data_sources.providers import PROVIDERS
 from data_sources.refresh import refresh
 from data_sources.store import COVERAGE_COLUMNS, Store
 from data_sources.trading_calendar import library_end
@@ -23,7 +25,16 @@ from pages import filters, formatting, layout, loaders, url_state
 from pages.i18n import t
 from pages.text import code, escape_markdown
 
-SOURCE_NAMES = {"demo": "SYNTHETIC DEMO", "akshare": "akshare", "import": "imported file"}
+
+def source_name(source, live: bool) -> str:
+    """How a stored series' source is named in the table: its provider's name for one series
+    (``live_label`` when fetched in this session), the stored name for an unknown provider."""
+    provider = PROVIDERS.get(source) if isinstance(source, str) else None
+    if provider is None:
+        return source if isinstance(source, str) and source else "—"
+    if live and provider.live_label:
+        return t(provider.live_label)
+    return t(provider.series_name)
 
 
 def coverage_table(coverage: pd.DataFrame, live: set[str]) -> pd.DataFrame:
@@ -32,7 +43,7 @@ def coverage_table(coverage: pd.DataFrame, live: set[str]) -> pd.DataFrame:
     table = coverage.assign(
         name=coverage["symbol"].map(formatting.label),
         mode=[
-            t("live akshare" if sym in live else SOURCE_NAMES.get(src, "—"))
+            source_name(src, sym in live)
             for sym, src in zip(coverage["symbol"], coverage["source"], strict=True)
         ],
     )
@@ -357,7 +368,11 @@ def render_damage(store: Store) -> None:
             "how": t("How to get it back"),
         },
     )
-    fetchable = list(lost.loc[lost["source"].isin(["akshare", "demo"]), "symbol"])
+    fetchable = [
+        row.symbol
+        for row in lost.itertuples()
+        if row.source in PROVIDERS and PROVIDERS[row.source].serves(row.symbol)
+    ]
     if fetchable and st.button(
         t("Fetch these {n} from akshare", n=len(fetchable)),
         key="refetch_button",
@@ -540,7 +555,7 @@ def render_import(store: Store) -> None:
         and st.button(t("Save {n} file(s) to the store", n=len(parsed)), key="import_save")
     ):
         for name, bars in parsed:
-            rows = store.write(FetchResult(bars, "import", f"file {name}"), merge=False)
+            rows = store.write(FetchResult(bars, IMPORT_PROVIDER.name, f"file {name}"), merge=False)
             layout.flash(
                 "success",
                 t(

@@ -278,7 +278,7 @@ def test_data_coverage_table_names_each_series_and_its_source():
         "last_error",
     ]
     assert list(table["name"]) == ["399006.SZ ChiNext Index", "000300.SH CSI 300", "MY.CSV", "ODD"]
-    assert list(table["mode"]) == ["live akshare", "SYNTHETIC DEMO", "imported file", "—"]
+    assert list(table["mode"]) == ["live akshare", "SYNTHETIC DEMO", "imported file", "elsewhere"]
 
 
 def test_data_coverage_table_in_chinese(chinese):
