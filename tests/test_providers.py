@@ -180,3 +180,22 @@ def test_every_provider_meets_the_contract(name, constant_provider):
     assert result.source == declared.name and result.detail
     if declared.serves(symbol):
         assert provider_for(symbol).name in ("akshare", name)
+
+
+def test_the_readme_provider_example_runs_as_written(tmp_path):
+    """The README's example module, executed verbatim, is a working provider."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Adding a data source", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {"__name__": "data_sources.constant"}
+    exec(compile(code, "README.md", "exec"), namespace)  # the project's own README
+    register(namespace["PROVIDER"])
+    try:
+        store = Store(tmp_path)
+        (outcome,) = refresh(["TOY.CONST"], store, delay=0, sleep=_no_sleep)
+        assert outcome.status == "ok"
+        assert data_mode(store.coverage()).label == "constant prices"
+    finally:
+        unregister("constant")
