@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analysis.event_study import DEFAULT_CAR_WINDOWS, EventStudySpec
+from analysis.event_study import DEFAULT_CAR_WINDOWS
 from analysis.export import csv_bytes
 from analysis.themes import cell_statistics
 from data_sources import catalogue as cat
@@ -63,8 +63,7 @@ url_state.write_to_url("model", model)
 with st.spinner(t("Studying every measure on every segment it touches…")):
     # Every studyable measure once (cached); the theme filter then only re-aggregates, so
     # changing it never re-estimates anything.
-    everything = cat.studyable(loaders.catalogue(), filters.include_unverified())
-    result = loaders.theme_segment(everything, EventStudySpec(model=model), window)
+    result = loaders.theme_segment(model, window, filters.include_unverified())
 pairs = result.pairs[result.pairs["event_id"].isin(measures["id"])]
 if not pairs.empty and (
     note := formatting.calendar_note(pairs["event_session"].min(), pairs["event_session"].max())
@@ -107,7 +106,7 @@ for i, theme in enumerate(row_ids):
             + t("{m} measure(s), {n} pair(s)", m=cell["n_measures"], n=cell["n_pairs"])
             + f"<br>{cell['test']}"
         )
-synthetic = loaders.current_mode().synthetic
+synthetic = result.data_mode.synthetic
 limit = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
 figure = go.Figure(
     go.Heatmap(
@@ -179,9 +178,7 @@ chosen = st.selectbox(
     ),
 )
 url_state.write_to_url("cell", chosen)
-metadata = loaders.study_metadata(
-    EventStudySpec(model=model), list(dict.fromkeys(pairs["instrument"])), None
-)
+metadata = result.metadata
 theme, segment = chosen.split("|")
 cell = grid.loc[(theme, segment)]
 behind = pairs[(pairs["theme"] == theme) & (pairs["segment"] == segment)]

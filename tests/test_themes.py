@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from analysis.api import BarsSource, study_from_bars
 from analysis.event_study import Event, EventStudySpec
-from analysis.api import study_from_bars
 from analysis.themes import PAIR_COLUMNS, cell_statistics, theme_segment_study
 from data_sources.base import BarQuery
 from data_sources.catalogue import load_catalogue, studyable
 from data_sources.demo import DemoSource
-from data_sources.instruments import market_wide_instruments, segment_table
+from data_sources.instruments import segment_table
 from data_sources.trading_calendar import all_sessions
 
 
@@ -62,15 +62,7 @@ def demo_bars():
 def test_pairs_equal_a_direct_study_and_market_wide_uses_constant_mean(demo_bars):
     measures = studyable(load_catalogue(), False)
     spec = EventStudySpec()
-    result = theme_segment_study(
-        demo_bars,
-        measures,
-        segment_table(),
-        spec,
-        all_sessions(),
-        (-1, 1),
-        sorted(market_wide_instruments()),
-    )
+    result = theme_segment_study(BarsSource(demo_bars), load_catalogue(), segment_table(), (-1, 1))
     pairs = result.pairs.set_index(["theme", "segment", "event_id", "instrument"])
     row = measures.set_index("id").loc["chinext-first-listings-2020"]
     direct = study_from_bars(
