@@ -66,7 +66,7 @@ PAIR_COLUMNS = [
 ]
 
 
-@dataclass
+@dataclass(eq=False)
 class ThemeSegmentResult:
     """``cells``: one row per theme × segment; ``pairs``: the CARs behind them; ``skipped``:
     segments or pairs that could not be studied, and why; ``data_mode`` of the series used, and

@@ -48,6 +48,7 @@ if not options:
     st.stop()
 
 by_id = measures.set_index("id")
+titles = loaders.measure_titles()
 ids = list(measures.sort_values("announcement_date", ascending=False)["id"])
 url_state.seed_from_url("study_measures", "measures", options=ids, multi=True)
 if "study_measures" not in st.session_state or not set(st.session_state["study_measures"]) <= set(
@@ -75,8 +76,7 @@ chosen_ids = st.multiselect(
     ids,
     key="study_measures",
     format_func=lambda i: (
-        f"{by_id.at[i, 'announcement_date']:%Y-%m-%d} · {formatting.measure_title(by_id.loc[i])}"
-        f" ({by_id.at[i, 'theme']})"
+        f"{by_id.at[i, 'announcement_date']:%Y-%m-%d} · {titles[i]} ({by_id.at[i, 'theme']})"
     ),
 )
 url_state.write_to_url("measures", chosen_ids, multi=True)
@@ -226,7 +226,6 @@ except (EventStudyInputError, DataSourceError) as error:
     st.stop()
 
 study_view.render_notes(outcome)
-titles = loaders.catalogue().set_index("id").apply(formatting.measure_title, axis=1).to_dict()
 if outcome.car_summary.empty:
     st.error(
         t(
@@ -243,5 +242,5 @@ study_view.render_placebo(outcome)
 study_view.render_diagnostics(outcome)
 stem = study_view.download_stem(chosen_ids)
 url = "?" + "&".join(f"{k}={v}" for k, v in st.query_params.items())
-files, archive = loaders.study_downloads(request, stem, url)
+files, archive = loaders.study_downloads(outcome, stem, url)
 study_view.render_downloads(files, archive, stem)

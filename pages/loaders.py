@@ -7,6 +7,11 @@ otherwise. Computation lives in ``analysis`` and data access in ``data_sources``
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -133,20 +138,59 @@ def study(request: StudyRequest) -> StudyOutcome:
     return _study(*study_key(request))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _study_downloads(key: tuple, stem: str, url: str) -> tuple[dict[str, bytes], bytes]:
-    outcome = _study(*key)
-    return outcome.all_csv_bytes(), outcome.to_zip(f"policylens_{stem}", extra={"url": url})
+# What is derived from a cached outcome (its files, its figures) is kept with the very object,
+# by identity: hashing the outcome's tables for a cache key would cost more than a rerun.
+_DERIVED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_DERIVED_LOCK = threading.Lock()
+#: Values kept per outcome (figures per language and series, ZIPs per link).
+_DERIVED_LIMIT = 16
 
 
-def study_downloads(request: StudyRequest, stem: str, url: str) -> tuple[dict[str, bytes], bytes]:
+def derived(outcome: StudyOutcome, key: tuple, build: Callable[[], Any]) -> Any:
+    """``build()`` once per (``outcome``, ``key``): the value lives as long as the cached
+    outcome does. Thread-safe enough for sessions sharing an outcome (a value may be built
+    twice, never half-built)."""
+    with _DERIVED_LOCK:
+        values = _DERIVED.setdefault(outcome, {})
+        if key in values:
+            return values[key]
+    value = build()
+    with _DERIVED_LOCK:
+        if len(values) >= _DERIVED_LIMIT:
+            values.pop(next(iter(values)))
+        values[key] = value
+    return value
+
+
+def study_downloads(outcome: StudyOutcome, stem: str, url: str) -> tuple[dict[str, bytes], bytes]:
     """Every table of the study as CSV bytes, and the ZIP of them with ``parameters.json``
-    (which records ``url``); cached with the outcome, because serialising a study with its
-    placebo draws takes longer than the rest of a rerun."""
-    return _study_downloads(study_key(request), stem, url)
+    (which records ``url``); kept with the cached outcome, because serialising a study with
+    its placebo draws takes longer than the rest of a rerun."""
+    files = derived(outcome, ("csv",), outcome.all_csv_bytes)
+    archive = derived(
+        outcome,
+        ("zip", stem, url),
+        lambda: outcome.to_zip(f"policylens_{stem}", extra={"url": url}),
+    )
+    return files, archive
 
 
-@st.cache_data(show_spinner=False, max_entries=6)
+@st.cache_data(show_spinner=False, max_entries=8)
+def _measure_titles(user_file: tuple, language: str) -> dict[str, str]:
+    column = "title_zh" if language == "zh" else "title_en"
+    frame = _catalogue(user_file)[0]
+    return dict(zip(frame["id"], frame[column], strict=True))
+
+
+def measure_titles() -> dict[str, str]:
+    """Every measure's title in the current language, by id."""
+    from pages.i18n import language
+
+    return _measure_titles(_user_file_version(), language())
+
+
+# a resource: the page derives its views from the very object (see derived())
+@st.cache_resource(show_spinner=False, max_entries=6)
 def _theme_segment(
     version: tuple,
     user_file: tuple,

@@ -16,8 +16,8 @@ import streamlit as st
 
 from analysis.api import StudyOutcome, StudyRequest
 from analysis.statistics import DEFAULT_STATISTICS
-from pages import charts, formatting, url_state
-from pages.i18n import t
+from pages import charts, formatting, loaders, url_state
+from pages.i18n import language, t
 from pages.text import escape_markdown, markdown_link
 
 #: Pseudo-event draws the page asks for (the API leaves the placebo out, with a note, when the
@@ -205,10 +205,15 @@ def render_chart(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
         else t("{n} events", n=len(events))
     )
     labels = {s: formatting.label(s) for s in outcome.instruments}
-    st.plotly_chart(
-        charts.event_window_figure(
+    figure = loaders.derived(
+        outcome,
+        ("event_window", language(), title),
+        lambda: charts.event_window_figure(
             outcome.abnormal_returns, labels, outcome.data_mode.synthetic, title, outcome.car_path()
         ),
+    )
+    st.plotly_chart(
+        figure,
         width="stretch",
         key="study_chart",
         config=charts.plot_config("policylens_event_window"),
@@ -313,8 +318,10 @@ def render_trading_response(outcome: StudyOutcome) -> None:
         if volume is None or volume.empty:
             st.info(t("No volume in these series (imported closes only?), so no abnormal volume."))
         else:
-            st.plotly_chart(
-                charts.response_by_day_figure(
+            figure = loaders.derived(
+                outcome,
+                ("volume", language()),
+                lambda: charts.response_by_day_figure(
                     volume,
                     volume_column(volume),
                     labels,
@@ -323,6 +330,9 @@ def render_trading_response(outcome: StudyOutcome) -> None:
                     t("log volume − estimation mean"),
                     0.0,
                 ),
+            )
+            st.plotly_chart(
+                figure,
                 width="stretch",
                 key="study_volume_chart",
                 config=charts.plot_config("policylens_abnormal_volume"),
@@ -337,8 +347,10 @@ def render_trading_response(outcome: StudyOutcome) -> None:
         if ratios is None or ratios.empty:
             st.info(t("No abnormal volatility could be computed for this study."))
         else:
-            st.plotly_chart(
-                charts.response_by_day_figure(
+            figure = loaders.derived(
+                outcome,
+                ("volatility", language()),
+                lambda: charts.response_by_day_figure(
                     ratios,
                     "volatility_ratio",
                     labels,
@@ -347,6 +359,9 @@ def render_trading_response(outcome: StudyOutcome) -> None:
                     t("variance ratio"),
                     1.0,
                 ),
+            )
+            st.plotly_chart(
+                figure,
                 width="stretch",
                 key="study_volatility_chart",
                 config=charts.plot_config("policylens_abnormal_volatility"),
@@ -386,14 +401,19 @@ def render_placebo(outcome: StudyOutcome) -> None:
     )
     row = summary.set_index("instrument").loc[shown_name]
     draws = outcome.placebo.draws
-    st.plotly_chart(
-        charts.placebo_figure(
+    figure = loaders.derived(
+        outcome,
+        ("placebo", language(), shown_name),
+        lambda: charts.placebo_figure(
             draws[draws["instrument"] == shown_name],
             row["observed_car"],
             formatting.label(shown_name),
             row["p_value"],
             outcome.data_mode.synthetic,
         ),
+    )
+    st.plotly_chart(
+        figure,
         width="stretch",
         key="study_placebo_chart",
         config=charts.plot_config("policylens_placebo"),

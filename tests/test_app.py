@@ -224,7 +224,7 @@ def test_overlap_merge_and_market_wide_rule_in_the_study(app):
         io.BytesIO(download_bytes(app, "download_car_summary")), encoding="utf-8-sig"
     )
     assert set(summary["event_id"]) == {"sept-2024-package+politburo-lift-market-2024"}
-    assert "overlapping windows: merge" in summary["method"].iloc[0]
+    assert "overlapping event windows: merge" in summary["method"].iloc[0]
     app.radio(key="study_overlap").set_value("drop").run()
     assert any("dropped" in shown(i.value) for i in app.info)
 
