@@ -93,6 +93,23 @@ def catalogue() -> pd.DataFrame:
     return _catalogue(_user_file_version())[0]  # st.cache_data hands out a fresh copy
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _catalogue_exports(user_file_version: tuple, calendar: tuple) -> tuple[bytes, bytes]:
+    from analysis.export import csv_bytes
+
+    everything = _catalogue(user_file_version)[0]
+    return (
+        csv_bytes(catalogue_module.export_table(everything), catalogue_module.export_metadata()),
+        catalogue_module.export_yaml(everything).encode("utf-8"),
+    )
+
+
+def catalogue_exports() -> tuple[bytes, bytes]:
+    """The whole catalogue as CSV and as YAML bytes, serialised once per catalogue and
+    calendar (t0s and the metadata's inferred sessions), not on every rerun."""
+    return _catalogue_exports(_user_file_version(), calendar_version())
+
+
 def catalogue_problem() -> str | None:
     """Why the user's measures file is left out, or None."""
     return _catalogue(_user_file_version())[1]
