@@ -82,6 +82,11 @@ class StudyInputError(EventStudyInputError):
     """A request that cannot be resolved (unknown measure, no data for an instrument, ...)."""
 
 
+class AllEventsDropped(StudyInputError):
+    """Overlap rule ``drop`` left no event (a front end may say so as information, not as an
+    error: the request is valid, the rule did what it says)."""
+
+
 # -- records ---------------------------------------------------------------------------------
 
 
@@ -294,6 +299,27 @@ class StoreSource:
         return data_mode(coverage, symbols, self.live_symbols), data_vintage(coverage, symbols)
 
 
+@dataclass
+class BarsSource:
+    """Bars already in memory (canonical ``symbol``, ``date``, ``close``, optional ``volume``):
+    for notebooks and for callers that read the store once for many studies
+    (:func:`analysis.themes.theme_segment_study`). ``data_mode`` and ``data_vintage`` describe
+    them as the caller knows them."""
+
+    bars: pd.DataFrame
+    data_mode: DataMode | None = None
+    data_vintage: str = ""
+
+    def symbols(self) -> list[str]:
+        return list(dict.fromkeys(self.bars["symbol"]))
+
+    def read(self, symbols: Sequence[str]) -> pd.DataFrame:
+        return self.bars[self.bars["symbol"].isin(list(symbols))]
+
+    def describe(self, symbols: Sequence[str]) -> tuple[DataMode, str]:
+        return self.data_mode or DataMode("bars given by the caller", False, {}), self.data_vintage
+
+
 class PriceFiles:
     """Price files named on a command line: one instrument per file, its id the file name
     without extension (a canonical symbol when it is one). Read with the Data page's import
@@ -485,7 +511,7 @@ def resolve(
         Diagnostic("", None, "", f"overlap ({request.overlap})", text) for text in overlap_texts
     ]
     if not events:
-        raise StudyInputError(
+        raise AllEventsDropped(
             "every event was dropped for overlapping another (overlap rule 'drop'): "
             + "; ".join(overlap_texts)
         )
@@ -971,6 +997,8 @@ class StudyOutcome:
 
 
 __all__ = [
+    "AllEventsDropped",
+    "BarsSource",
     "Diagnostic",
     "Note",
     "PriceFiles",

@@ -1,8 +1,9 @@
 """Theme × segment view: the CAAR of every catalogue measure, by communiqué task and segment.
 
 For each segment, one event study runs over the segment's instruments and every measure that
-touches it (market model on the segment's benchmark; market-wide segments, which have none, use
-the constant-mean model so the market is not regressed on itself). Each (measure, instrument)
+touches it, through the study API (:func:`analysis.api.run_study`, :func:`segment_request`):
+market model on the segment's benchmark; market-wide segments, which have none, use the
+constant-mean model so the market is not regressed on itself. Each (measure, instrument)
 pair gives a CAR over the chosen window; pairs are then grouped by the measure's theme and the
 segment.
 
@@ -27,15 +28,17 @@ numbers); a spread that is zero, or zero up to rounding, gives no test rather th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.event_study import Event, EventStudyInputError, EventStudySpec
+from analysis.api import PriceSource, StudyRequest, run_study
+from analysis.event_study import DEFAULT_CAR_WINDOWS, EventStudyInputError, EventStudySpec
 from analysis.statistics import RELATIVE_ZERO
-from analysis.api import study_from_bars
+from data_sources.catalogue import studyable
+from data_sources.data_mode import DataMode
 
 CELL_COLUMNS = [
     "theme",
@@ -63,15 +66,18 @@ PAIR_COLUMNS = [
 ]
 
 
-@dataclass
+@dataclass(eq=False)
 class ThemeSegmentResult:
     """``cells``: one row per theme × segment; ``pairs``: the CARs behind them; ``skipped``:
-    segments or pairs that could not be studied, and why."""
+    segments or pairs that could not be studied, and why; ``data_mode`` of the series used, and
+    the ``metadata`` columns every exported file carries."""
 
     window: tuple[int, int]
     cells: pd.DataFrame
     pairs: pd.DataFrame
     skipped: pd.DataFrame
+    data_mode: DataMode | None = None
+    metadata: dict = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         return self.cells
@@ -136,33 +142,57 @@ def cell_statistics(pairs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CELL_COLUMNS)
 
 
-def theme_segment_study(
-    bars: pd.DataFrame,
-    measures: pd.DataFrame,
-    segments: pd.DataFrame,
-    spec: EventStudySpec,
-    sessions: pd.DatetimeIndex,
-    window: tuple[int, int],
-    market_wide: Sequence[str] = (),
-) -> ThemeSegmentResult:
-    """Study every measure on the instruments of every segment it touches.
+def segment_request(
+    measure_ids: Sequence[str],
+    instruments: Sequence[str],
+    benchmark: str | None,
+    model: str = "market",
+    include_unverified: bool = False,
+) -> StudyRequest:
+    """The study of one segment: the measures touching it on its stored instruments, against
+    its benchmark (the constant-mean model when it has none stored). Cells need CARs only, so
+    one cheap statistic is asked for instead of the whole battery."""
+    return StudyRequest(
+        measures=tuple(measure_ids),
+        instruments=tuple(instruments),
+        benchmark=benchmark,
+        model=model if benchmark else "constant-mean",
+        statistics=("mean",),
+        include_unverified=include_unverified,
+    )
 
-    ``measures``: catalogue rows (``id``, ``theme``, ``segments``, ``announcement_date``,
-    ``event_session``, optionally ``secondary_themes``) with a known t0. A measure counts in the
-    row of its theme and of each secondary theme (it carries out each of those tasks).
-    ``segments``: the segment table (``id``, ``instruments``, ``benchmark``). Only instruments
-    present in ``bars`` are used. ``window`` must be one of ``spec.windows``.
+
+def theme_segment_study(
+    source: PriceSource,
+    catalogue: pd.DataFrame,
+    segments: pd.DataFrame,
+    window: tuple[int, int],
+    model: str = "market",
+    include_unverified: bool = False,
+) -> ThemeSegmentResult:
+    """Study every studyable measure of ``catalogue`` on the instruments of every segment it
+    touches, one :func:`analysis.api.run_study` per segment (:func:`segment_request`).
+
+    A measure counts in the row of its theme and of each secondary theme (it carries out each
+    of those tasks). ``segments``: the segment table (``id``, ``instruments``, ``benchmark``).
+    Only instruments ``source`` has are used. ``window`` must be one of the study's CAR windows.
+
+    The API merges measures of one segment that share their session t0 into one event
+    (``a+b``; one session is one observation). Their CARs are the same numbers, so each pair
+    row is given back to every member measure: the cells count measures, and
+    :func:`cell_statistics` tests over sessions.
     """
+    measures = studyable(catalogue, include_unverified)
     measures = measures.assign(
         themes=[
             (row.theme, *tuple(getattr(row, "secondary_themes", ()) or ()))
             for row in measures.itertuples()
         ]
     )
-    if tuple(window) not in spec.windows:
+    if tuple(window) not in DEFAULT_CAR_WINDOWS:
         raise EventStudyInputError(f"window {window} is not one of the study's CAR windows")
-    stored = set(bars["symbol"])
-    pair_parts, skipped = [], []
+    stored = set(source.symbols())
+    pair_parts, skipped, used = [], [], []
     for segment in segments.itertuples():
         touching = measures[measures["segments"].map(lambda codes, s=segment.id: s in codes)]
         if touching.empty:
@@ -171,38 +201,30 @@ def theme_segment_study(
         if not instruments:
             skipped.append((segment.id, "", "no stored instrument for this segment"))
             continue
-        market = segment.benchmark if segment.benchmark in stored else None
-        segment_spec = spec if market else _constant_mean(spec)
-        events = [
-            Event(row.id, row.announcement_date, row.event_session) for row in touching.itertuples()
-        ]
+        benchmark = segment.benchmark if segment.benchmark in stored else None
+        request = segment_request(touching["id"], instruments, benchmark, model, include_unverified)
         try:
-            result = study_from_bars(
-                bars,
-                instruments,
-                events,
-                segment_spec,
-                sessions,
-                market,
-                constant_mean_for=[s for s in instruments if s in set(market_wide)],
-                # cells need the CARs only: one cheap statistic instead of the whole battery
-                statistics=("mean",),
-            )
+            outcome = run_study(request, source, catalogue)
         except EventStudyInputError as error:
             skipped.append((segment.id, "", str(error)))
             continue
-        summary = result.car_summary
+        used += list(outcome.instruments) + ([outcome.benchmark] if outcome.benchmark else [])
+        summary = outcome.car_summary
         summary = summary[
             (summary["window_start"] == window[0]) & (summary["window_end"] == window[1])
         ]
+        # a merged event "a+b" shares its session with each member and with no other measure
+        members = touching.groupby("event_session")["id"].agg(list)
+        summary = summary.assign(event_id=summary["event_session"].map(members)).explode("event_id")
         membership = touching.set_index("id")["themes"]
         pair_parts.append(
             summary.assign(segment=segment.id, theme=summary["event_id"].map(membership)).explode(
                 "theme"
             )
         )
-        for row in result.diagnostics:
-            if row.status != "ok":
+        for row in outcome.diagnostics:
+            # overlap records describe the catalogue, not a pair left out
+            if row.status != "ok" and not row.status.startswith("overlap"):
                 skipped.append((segment.id, f"{row.event_id} · {row.instrument}", row.reason))
     pairs = (
         pd.concat(pair_parts, ignore_index=True)[PAIR_COLUMNS]
@@ -210,15 +232,17 @@ def theme_segment_study(
         else pd.DataFrame(columns=PAIR_COLUMNS)
     )
     pairs = pairs.dropna(subset=["car"]).reset_index(drop=True)
+    mode, vintage = source.describe(list(dict.fromkeys(used)))
+    method = (
+        f"{EventStudySpec(model=model).describe()} on each segment's benchmark; constant-mean "
+        "for segments without a stored benchmark and for market-wide instruments; relative "
+        "days count Shanghai (XSHG) sessions"
+    )
     return ThemeSegmentResult(
         tuple(window),
         cell_statistics(pairs),
         pairs,
         pd.DataFrame(skipped, columns=["segment", "pair", "reason"]),
+        mode,
+        {"method": method, "data_mode": mode.label, "data_vintage": vintage},
     )
-
-
-def _constant_mean(spec: EventStudySpec) -> EventStudySpec:
-    from dataclasses import replace
-
-    return replace(spec, model="constant-mean")

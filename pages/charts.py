@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from data_sources.catalogue import theme_label
+from pages import formatting
 from pages.i18n import language, t
 from pages.text import escape_plotly
 
@@ -285,5 +287,80 @@ def response_by_day_figure(
         xaxis_title=t("Relative session (0 = event session t0)"),
         yaxis_title=y_title,
         legend={"orientation": "h", "yanchor": "top", "y": -0.2},
+    )
+    return figure
+
+
+def themes_heatmap_figure(
+    cells: pd.DataFrame,
+    theme_ids: list[str],
+    segment_ids: list[str],
+    window: tuple[int, int],
+    synthetic: bool,
+) -> go.Figure:
+    """Theme × segment heat-map of CAAR (%) with stars, hover details and invisible markers
+    on the cell centres (Plotly selects points, not heat-map cells; each marker's customdata
+    is ``"theme|segment"``). ``theme_ids`` / ``segment_ids``: rows and columns, in order."""
+    grid = cells.set_index(["theme", "segment"])
+    z = np.full((len(theme_ids), len(segment_ids)), np.nan)
+    text = [["" for _ in segment_ids] for _ in theme_ids]
+    hover = [["" for _ in segment_ids] for _ in theme_ids]
+    xs, ys, keys = [], [], []
+    for i, theme in enumerate(theme_ids):
+        for j, segment in enumerate(segment_ids):
+            if (theme, segment) not in grid.index:
+                continue
+            cell = grid.loc[(theme, segment)]
+            z[i, j] = 100 * cell["caar"]
+            tested = pd.notna(cell["p_value"])
+            stars = formatting.significance_stars(cell["p_value"]) if tested else ""
+            text[i][j] = f"{100 * cell['caar']:+.1f}{stars}"
+            p_text = f"{cell['p_value']:.3f}" if tested else "—"
+            hover[i][j] = (
+                f"<b>{formatting.theme_short(theme)}</b> × {formatting.segment_name(segment)}<br>"
+                f"CAAR {100 * cell['caar']:+.2f}% · p {p_text}<br>"
+                + t("{m} measure(s), {n} pair(s)", m=cell["n_measures"], n=cell["n_pairs"])
+                + f"<br>{cell['test']}"
+            )
+            xs.append(segment)
+            ys.append(formatting.theme_short(theme))
+            keys.append(f"{theme}|{segment}")
+    limit = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
+    figure = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=segment_ids,
+            y=[formatting.theme_short(theme) for theme in theme_ids],
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            # diverging blue–red: readable with the common colour-vision deficits
+            colorscale="RdBu",
+            zmid=0,
+            zmin=-limit,
+            zmax=limit,
+            colorbar={"title": "CAAR %"},
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="markers",
+            customdata=keys,
+            hoverinfo="skip",
+            showlegend=False,
+            marker={"size": 28, "opacity": 0, "symbol": "square"},
+        )
+    )
+    title = t("CAAR over [{a}, {b}] sessions, %", a=window[0], b=window[1])
+    figure.update_layout(
+        title=title + (t(" — SYNTHETIC DEMO DATA") if synthetic else ""),
+        height=140 + 42 * len(theme_ids),
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xaxis={"title": t("Segment"), "side": "top"},
+        yaxis={"autorange": "reversed"},
+        clickmode="event+select",
     )
     return figure

@@ -3,6 +3,8 @@ measures, release timing, significance, the data mode and where calendar session
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from analysis.study import segments_reached
 from data_sources import catalogue as catalogue_module
 from data_sources.data_mode import DataMode
@@ -28,20 +30,50 @@ def label(symbol: str) -> str:
     return display_name(symbol, language())
 
 
+# Names of the fixed vocabularies (themes, segments), looked up once per language: format
+# functions call these for every option on every rerun.
+@lru_cache(maxsize=4)
+def _theme_names(lang: str) -> dict[str, tuple[str, str]]:
+    ids = catalogue_module.themes()["id"]
+    return {
+        i: (catalogue_module.theme_label(i, lang), catalogue_module.theme_short(i, lang))
+        for i in ids
+    }
+
+
+@lru_cache(maxsize=4)
+def _segment_names(lang: str) -> dict[str, str]:
+    from data_sources.instruments import segment_table
+
+    return {
+        row.id: f"{row.id} {row.name_zh if lang == 'zh' else row.name_en}"
+        for row in segment_table().itertuples()
+    }
+
+
 def theme_name(theme_id: str) -> str:
-    return catalogue_module.theme_label(theme_id, language())
+    names = _theme_names(language())
+    if theme_id in names:
+        return names[theme_id][0]
+    return catalogue_module.theme_label(theme_id, language())  # raises as before
 
 
 def theme_short(theme_id: str) -> str:
     """``"T4 Zero tolerance"`` / ``"T4 零容忍…"`` for narrow places."""
+    names = _theme_names(language())
+    if theme_id in names:
+        return names[theme_id][1]
     return catalogue_module.theme_short(theme_id, language())
 
 
 def segment_name(code: str) -> str:
     """``"CHN ChiNext"`` / ``"CHN 创业板"``."""
+    names = _segment_names(language())
+    if code in names:
+        return names[code]
     from data_sources.instruments import segment_table
 
-    row = segment_table().set_index("id").loc[code]
+    row = segment_table().set_index("id").loc[code]  # raises KeyError as before
     return f"{code} {row['name_zh'] if language() == 'zh' else row['name_en']}"
 
 

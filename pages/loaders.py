@@ -7,18 +7,20 @@ otherwise. Computation lives in ``analysis`` and data access in ``data_sources``
 
 from __future__ import annotations
 
-import json
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from analysis.event_study import Event, EventStudySpec
-from analysis.api import study_from_bars
+from analysis.api import StoreSource, StudyOutcome, StudyRequest, run_study
 from data_sources import catalogue as catalogue_module
 from data_sources.config import data_dir
-from data_sources.data_mode import DataMode, data_mode, data_vintage
+from data_sources.data_mode import DataMode, data_mode
 from data_sources.store import Store
-from data_sources.trading_calendar import all_sessions, calendar_version, inferred_segments
+from data_sources.trading_calendar import calendar_version
 
 
 def store() -> Store:
@@ -91,6 +93,23 @@ def catalogue() -> pd.DataFrame:
     return _catalogue(_user_file_version())[0]  # st.cache_data hands out a fresh copy
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _catalogue_exports(user_file_version: tuple, calendar: tuple) -> tuple[bytes, bytes]:
+    from analysis.export import csv_bytes
+
+    everything = _catalogue(user_file_version)[0]
+    return (
+        csv_bytes(catalogue_module.export_table(everything), catalogue_module.export_metadata()),
+        catalogue_module.export_yaml(everything).encode("utf-8"),
+    )
+
+
+def catalogue_exports() -> tuple[bytes, bytes]:
+    """The whole catalogue as CSV and as YAML bytes, serialised once per catalogue and
+    calendar (t0s and the metadata's inferred sessions), not on every rerun."""
+    return _catalogue_exports(_user_file_version(), calendar_version())
+
+
 def catalogue_problem() -> str | None:
     """Why the user's measures file is left out, or None."""
     return _catalogue(_user_file_version())[1]
@@ -108,139 +127,118 @@ def instrument_options() -> list[str]:
     return list(coverage().query("source.notna()")["symbol"])
 
 
-@st.cache_data(show_spinner=False, max_entries=24)
-def _study(
-    version: tuple,
-    instruments: tuple[str, ...],
-    market: str | None,
-    events: tuple[tuple, ...],
-    spec: EventStudySpec,
-    constant_mean_for: tuple[str, ...],
-    placebo_draws: int,
-    excluded_sessions: tuple,
-    calendar: tuple = (),  # the calendar's version: a fetched calendar invalidates the cache
-):
-    needed = tuple(sorted(set(instruments) | ({market} if market else set())))
-    frame = Store(version[0]).read(needed)
-    event_objects = [Event(*event) for event in events]
-    return study_from_bars(
-        frame,
-        instruments,
-        event_objects,
-        spec,
-        all_sessions(),
-        market,
-        constant_mean_for,
-        placebo_draws=placebo_draws if len(event_objects) == 1 else 0,
-        excluded_sessions=excluded_sessions,
-        responses=True,
-        inferred_sessions=inferred_segments(),
-    )
-
-
-def _study_arguments(instruments, market, events, spec, constant_mean_for, placebo_draws):
-    as_tuples = tuple((e.event_id, e.event_date, e.event_session) for e in events)
+def study_key(request: StudyRequest) -> tuple:
+    """Everything a study's outcome depends on besides the request: the store's version, the
+    user's measures file (t0s, overlaps, placebo exclusions), the calendar (a fetched calendar
+    moves inferred sessions) and the series fetched live this session (the data mode)."""
     return (
         store_version(store()),
-        tuple(instruments),
-        market,
-        as_tuples,
-        spec,
-        tuple(constant_mean_for),
-        placebo_draws,
-        tuple(catalogue()["event_session"].dropna()),
+        request,
+        _user_file_version(),
         calendar_version(),
+        tuple(sorted(live_symbols())),
     )
 
 
-def run_study(
-    instruments, market, events, spec: EventStudySpec, constant_mean_for=(), placebo_draws: int = 0
-):
-    """Cached event study of ``instruments`` around ``events`` (analysis.Event objects).
-    With one event and ``placebo_draws``, a placebo distribution avoiding every catalogue
-    event window comes with it."""
-    return _study(
-        *_study_arguments(instruments, market, events, spec, constant_mean_for, placebo_draws)
+# The outcome is immutable, so it is cached as a resource: a rerun that does not change the
+# request gets the very object (st.cache_data would unpickle a copy of every table, placebo
+# draws included, on each rerun).
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _study(version: tuple, request: StudyRequest, user_file: tuple, calendar: tuple, live: tuple):
+    return run_study(request, StoreSource(Store(version[0]), live), _catalogue(user_file)[0])
+
+
+def study(request: StudyRequest) -> StudyOutcome:
+    """The outcome of ``request`` on the store (:func:`analysis.api.run_study`), cached.
+    Raises :class:`analysis.api.StudyInputError` (or a ``DataSourceError``) naming what is
+    wrong; errors are not cached."""
+    return _study(*study_key(request))
+
+
+# What is derived from a cached outcome (its files, its figures) is kept with the very object,
+# by identity: hashing the outcome's tables for a cache key would cost more than a rerun.
+_DERIVED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_DERIVED_LOCK = threading.Lock()
+#: Values kept per outcome (figures per language and series, ZIPs per link).
+_DERIVED_LIMIT = 16
+
+
+def derived(outcome: StudyOutcome, key: tuple, build: Callable[[], Any]) -> Any:
+    """``build()`` once per (``outcome``, ``key``): the value lives as long as the cached
+    outcome does. Thread-safe enough for sessions sharing an outcome (a value may be built
+    twice, never half-built)."""
+    with _DERIVED_LOCK:
+        values = _DERIVED.setdefault(outcome, {})
+        if key in values:
+            return values[key]
+    value = build()
+    with _DERIVED_LOCK:
+        if len(values) >= _DERIVED_LIMIT:
+            values.pop(next(iter(values)))
+        values[key] = value
+    return value
+
+
+def study_downloads(outcome: StudyOutcome, stem: str, url: str) -> tuple[dict[str, bytes], bytes]:
+    """Every table of the study as CSV bytes, and the ZIP of them with ``parameters.json``
+    (which records ``url``); kept with the cached outcome, because serialising a study with
+    its placebo draws takes longer than the rest of a rerun."""
+    files = derived(outcome, ("csv",), outcome.all_csv_bytes)
+    archive = derived(
+        outcome,
+        ("zip", stem, url),
+        lambda: outcome.to_zip(f"policylens_{stem}", extra={"url": url}),
     )
+    return files, archive
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _study_files(arguments: tuple, metadata: tuple, parameters: str, stem: str):
-    from analysis.export import csv_bytes, study_zip
-
-    frames = _study(*arguments).frames()
-    metadata = dict(metadata)
-    files = {name: csv_bytes(frame, metadata) for name, frame in frames.items()}
-    return files, study_zip(frames, metadata, json.loads(parameters), stem)
+def _measure_titles(user_file: tuple, language: str) -> dict[str, str]:
+    column = "title_zh" if language == "zh" else "title_en"
+    frame = _catalogue(user_file)[0]
+    return dict(zip(frame["id"], frame[column], strict=True))
 
 
-def study_files(
-    instruments, market, events, spec, constant_mean_for, placebo_draws, metadata, parameters, stem
-) -> tuple[dict[str, bytes], bytes]:
-    """Every table of a study as CSV bytes, and the study ZIP; cached, because serialising a
-    study with its placebo draws takes longer than the rest of a rerun."""
-    arguments = _study_arguments(
-        instruments, market, events, spec, constant_mean_for, placebo_draws
-    )
-    return _study_files(
-        arguments,
-        tuple(metadata.items()),
-        json.dumps(parameters, default=str, ensure_ascii=False),
-        stem,
-    )
+def measure_titles() -> dict[str, str]:
+    """Every measure's title in the current language, by id."""
+    from pages.i18n import language
+
+    return _measure_titles(_user_file_version(), language())
 
 
-def study_metadata(spec: EventStudySpec, instruments, market) -> dict[str, str]:
-    """CSV metadata columns for a study shown in the dashboard."""
-    symbols = list(instruments) + ([market] if market else [])
-    benchmark = f"; benchmark {market}" if market and spec.model != "constant-mean" else ""
-    return {
-        "method": f"{spec.describe()}{benchmark}; relative days count Shanghai (XSHG) sessions",
-        "data_mode": current_mode(symbols).label,
-        "data_vintage": data_vintage(coverage(), symbols),
-    }
-
-
-@st.cache_data(show_spinner=False, max_entries=6)
+# a resource: the page derives its views from the very object (see derived())
+@st.cache_resource(show_spinner=False, max_entries=6)
 def _theme_segment(
-    version: tuple, measure_rows: tuple, spec: EventStudySpec, window: tuple, calendar: tuple = ()
+    version: tuple,
+    user_file: tuple,
+    model: str,
+    window: tuple,
+    include_unverified: bool,
+    calendar: tuple = (),
+    live: tuple = (),
 ):
     from analysis.themes import theme_segment_study
-    from data_sources.instruments import market_wide_instruments, segment_table
+    from data_sources.instruments import segment_table
 
-    segments = segment_table()
-    symbols = sorted(
-        {s for row in segments.itertuples() for s in row.instruments}
-        | {b for b in segments["benchmark"].dropna()}
-    )
-    frame = Store(version[0]).read(symbols)
-    measures = pd.DataFrame(
-        measure_rows,
-        columns=[
-            "id",
-            "theme",
-            "secondary_themes",
-            "segments",
-            "announcement_date",
-            "event_session",
-        ],
-    )
     return theme_segment_study(
-        frame, measures, segments, spec, all_sessions(), window, sorted(market_wide_instruments())
+        StoreSource(Store(version[0]), live),
+        _catalogue(user_file)[0],
+        segment_table(),
+        window,
+        model,
+        include_unverified,
     )
 
 
-def theme_segment(measures: pd.DataFrame, spec: EventStudySpec, window: tuple):
-    """Cached theme × segment study of ``measures`` (catalogue rows with a t0)."""
-    rows = tuple(
-        (
-            r.id,
-            r.theme,
-            tuple(r.secondary_themes),
-            tuple(r.segments),
-            r.announcement_date,
-            r.event_session,
-        )
-        for r in measures.itertuples()
+def theme_segment(model: str, window: tuple, include_unverified: bool = False):
+    """Cached theme × segment study of every studyable measure of the catalogue
+    (:func:`analysis.themes.theme_segment_study`)."""
+    return _theme_segment(
+        store_version(store()),
+        _user_file_version(),
+        model,
+        tuple(window),
+        include_unverified,
+        calendar_version(),
+        tuple(sorted(live_symbols())),
     )
-    return _theme_segment(store_version(store()), rows, spec, tuple(window), calendar_version())

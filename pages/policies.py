@@ -442,20 +442,21 @@ def render_export(everything: pd.DataFrame, measures: pd.DataFrame) -> None:
             "headless: `python -m data_sources catalogue export [--format csv|yaml]`."
         )
     )
+    catalogue_csv, catalogue_yaml = loaders.catalogue_exports()
     e1, e2 = st.columns(2)
     e1.download_button(
         t("Catalogue (CSV)"),
         key="export_csv",
         mime="text/csv",
         file_name="policylens_catalogue.csv",
-        data=csv_bytes(cat.export_table(everything), cat.export_metadata()),
+        data=catalogue_csv,
     )
     e2.download_button(
         t("Catalogue (YAML)"),
         key="export_yaml",
         mime="application/x-yaml",
         file_name="policylens_catalogue.yaml",
-        data=cat.export_yaml(everything).encode("utf-8"),
+        data=catalogue_yaml,
     )
     st.download_button(
         t("These filtered measures (CSV)"),

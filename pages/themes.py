@@ -1,17 +1,16 @@
-"""Themes: a theme × segment heat-map of CAAR over every catalogue measure."""
+"""Themes: a theme × segment heat-map of CAAR over every catalogue measure.
 
-import numpy as np
-import pandas as pd
-import plotly.graph_objects as go
+A view: :func:`pages.loaders.theme_segment` runs :func:`analysis.themes.theme_segment_study`
+(one :mod:`analysis.api` study per segment, cached); :mod:`pages.themes_view` draws it.
+"""
+
 import streamlit as st
 
-from analysis.event_study import DEFAULT_CAR_WINDOWS, EventStudySpec
-from analysis.export import csv_bytes
-from analysis.themes import cell_statistics
+from analysis.event_study import DEFAULT_CAR_WINDOWS
 from data_sources import catalogue as cat
-from data_sources.instruments import segment_table
-from pages import charts, filters, formatting, layout, loaders, url_state
-from pages.i18n import t
+from pages import filters, layout, loaders, url_state
+from pages.i18n import language, t
+from pages.themes_view import render_cell, render_downloads, render_heatmap, theme_view
 
 layout.run_through_app()
 st.title(t("Themes × segments"))
@@ -63,19 +62,15 @@ url_state.write_to_url("model", model)
 with st.spinner(t("Studying every measure on every segment it touches…")):
     # Every studyable measure once (cached); the theme filter then only re-aggregates, so
     # changing it never re-estimates anything.
-    everything = cat.studyable(loaders.catalogue(), filters.include_unverified())
-    result = loaders.theme_segment(everything, EventStudySpec(model=model), window)
-pairs = result.pairs[result.pairs["event_id"].isin(measures["id"])]
-if not pairs.empty and (
-    note := formatting.calendar_note(pairs["event_session"].min(), pairs["event_session"].max())
-):
-    st.caption(note)  # t0 on inferred sessions (past exchange_calendars' last session)
-cells = cell_statistics(pairs)
-if (
-    filters.selected_themes()
-):  # a measure also counts under its secondary themes: keep the rows asked
-    cells = cells[cells["theme"].isin(filters.selected_themes())]
-if cells.empty:
+    result = loaders.theme_segment(model, window, filters.include_unverified())
+view = loaders.derived(
+    result,
+    ("view", tuple(measures["id"]), tuple(filters.selected_themes()), language()),
+    lambda: theme_view(result, measures["id"], filters.selected_themes()),
+)
+if view.calendar_note:
+    st.caption(view.calendar_note)  # t0 on inferred sessions (past exchange_calendars' last)
+if view.cells.empty:
     st.info(
         t(
             "No measure could be studied on the stored data. Fetch or import prices on the "
@@ -83,161 +78,6 @@ if cells.empty:
         )
     )
     st.stop()
-
-themes = cat.themes().set_index("id")
-segments = segment_table().set_index("id")
-row_ids = [t for t in themes.index if t in set(cells["theme"])]
-col_ids = [s for s in segments.index if s in set(cells["segment"])]
-grid = cells.set_index(["theme", "segment"])
-z = np.full((len(row_ids), len(col_ids)), np.nan)
-text = [["" for _ in col_ids] for _ in row_ids]
-hover = [["" for _ in col_ids] for _ in row_ids]
-for i, theme in enumerate(row_ids):
-    for j, segment in enumerate(col_ids):
-        if (theme, segment) not in grid.index:
-            continue
-        cell = grid.loc[(theme, segment)]
-        z[i, j] = 100 * cell["caar"]
-        stars = formatting.significance_stars(cell["p_value"]) if pd.notna(cell["p_value"]) else ""
-        text[i][j] = f"{100 * cell['caar']:+.1f}{stars}"
-        p_text = f"{cell['p_value']:.3f}" if pd.notna(cell["p_value"]) else "—"
-        hover[i][j] = (
-            f"<b>{formatting.theme_short(theme)}</b> × {formatting.segment_name(segment)}<br>"
-            f"CAAR {100 * cell['caar']:+.2f}% · p {p_text}<br>"
-            + t("{m} measure(s), {n} pair(s)", m=cell["n_measures"], n=cell["n_pairs"])
-            + f"<br>{cell['test']}"
-        )
-synthetic = loaders.current_mode().synthetic
-limit = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
-figure = go.Figure(
-    go.Heatmap(
-        z=z,
-        x=col_ids,
-        y=[formatting.theme_short(theme) for theme in row_ids],
-        text=text,
-        texttemplate="%{text}",
-        customdata=hover,
-        hovertemplate="%{customdata}<extra></extra>",
-        colorscale="RdBu",  # diverging blue–red: readable with the common colour-vision deficits
-        zmid=0,
-        zmin=-limit,
-        zmax=limit,
-        colorbar={"title": "CAAR %"},
-    )
-)
-# Invisible markers on the cell centres: Plotly selects points, not heat-map cells.
-xs, ys, keys = [], [], []
-for theme in row_ids:
-    for segment in col_ids:
-        if (theme, segment) in grid.index:
-            xs.append(segment)
-            ys.append(formatting.theme_short(theme))
-            keys.append(f"{theme}|{segment}")
-figure.add_trace(
-    go.Scatter(
-        x=xs,
-        y=ys,
-        mode="markers",
-        customdata=keys,
-        hoverinfo="skip",
-        showlegend=False,
-        marker={"size": 28, "opacity": 0, "symbol": "square"},
-    )
-)
-title = t("CAAR over [{a}, {b}] sessions, %", a=window[0], b=window[1])
-figure.update_layout(
-    title=title + (t(" — SYNTHETIC DEMO DATA") if synthetic else ""),
-    height=140 + 42 * len(row_ids),
-    margin={"l": 10, "r": 10, "t": 50, "b": 10},
-    xaxis={"title": t("Segment"), "side": "top"},
-    yaxis={"autorange": "reversed"},
-    clickmode="event+select",
-)
-event = st.plotly_chart(
-    figure,
-    width="stretch",
-    key="themes_heatmap",
-    on_select="rerun",
-    selection_mode="points",
-    config=charts.plot_config("policylens_themes"),
-)
-
-cell_keys = [f"{t}|{s}" for t, s in zip(cells["theme"], cells["segment"], strict=True)]
-clicked = [p["customdata"] for p in (event.selection.points if event else []) if "customdata" in p]
-if clicked and clicked[-1] in cell_keys:
-    st.session_state["themes_cell"] = clicked[-1]
-url_state.seed_from_url("themes_cell", "cell", options=cell_keys)
-st.session_state.setdefault("themes_cell", cell_keys[0])
-if st.session_state["themes_cell"] not in cell_keys:
-    st.session_state["themes_cell"] = cell_keys[0]
-chosen = st.selectbox(
-    t("Cell (or click one in the heat-map)"),
-    cell_keys,
-    key=layout.translated("themes_cell"),
-    format_func=lambda k: (
-        f"{formatting.theme_short(k.split('|')[0])} × {formatting.segment_name(k.split('|')[1])}"
-    ),
-)
-url_state.write_to_url("cell", chosen)
-metadata = loaders.study_metadata(
-    EventStudySpec(model=model), list(dict.fromkeys(pairs["instrument"])), None
-)
-theme, segment = chosen.split("|")
-cell = grid.loc[(theme, segment)]
-behind = pairs[(pairs["theme"] == theme) & (pairs["segment"] == segment)]
-titles = loaders.catalogue().set_index("id").apply(formatting.measure_title, axis=1)
-with st.container(border=True):
-    st.markdown(
-        f"**{formatting.theme_name(theme)}** × **{formatting.segment_name(segment)}** · "
-        f"CAAR {100 * cell['caar']:+.2f}% · {cell['test']}"
-        + (f", p = {cell['p_value']:.3f}" if pd.notna(cell["p_value"]) else "")
-    )
-    shown = behind.assign(
-        measure=behind["event_id"].map(titles),
-        instrument=behind["instrument"].map(formatting.label),
-    )
-    st.dataframe(
-        shown[["measure", "instrument", "event_session", "car", "t_stat", "p_value", "model"]],
-        hide_index=True,
-        width="stretch",
-        key="themes_pairs",
-        column_config={
-            "measure": t("Measure"),
-            "instrument": t("Instrument"),
-            "model": t("Model"),
-            "event_session": st.column_config.DateColumn("t0", format="YYYY-MM-DD"),
-            "car": st.column_config.NumberColumn("CAR", format="%.4f"),
-            "t_stat": st.column_config.NumberColumn("t", format="%.2f"),
-            "p_value": st.column_config.NumberColumn("p", format="%.3f"),
-        },
-    )
-    st.download_button(
-        t("These pairs (CSV)"),
-        csv_bytes(behind, metadata),
-        file_name=f"policylens_themes_{theme}_{segment}.csv",
-        mime="text/csv",
-        key="download_themes_pairs",
-        icon=":material/download:",
-    )
-    st.page_link(
-        "pages/event_study.py",
-        label=t("Open these measures in the Event study"),
-        icon=":material/query_stats:",
-        query_params={
-            "measures": ",".join(dict.fromkeys(behind["event_id"])),
-            "instruments": ",".join(dict.fromkeys(behind["instrument"])),
-            "model": "constant-mean" if set(behind["model"]) == {"constant-mean"} else model,
-        },
-    )
-
-st.download_button(
-    t("Heat-map cells as CSV"),
-    csv_bytes(cells, metadata),
-    file_name=f"policylens_themes_{window[0]}_{window[1]}.csv",
-    mime="text/csv",
-    key="download_themes_cells",
-    icon=":material/download:",
-)
-if len(result.skipped):
-    with st.expander(t("Not studied ({n})", n=len(result.skipped))):
-        st.dataframe(result.skipped, hide_index=True, width="stretch", key="themes_skipped")
+render_heatmap(view)
+render_cell(result, view, model)
+render_downloads(result, view)

@@ -558,9 +558,9 @@ def _check_export(outcome: Outcome, name: str, content: bytes, chinese: str | No
 
 def export_round_trips() -> Outcome:
     """Every CSV the app writes, with hostile and Chinese text in it, read back two ways."""
+    from analysis.api import study_from_bars
     from analysis.event_study import Event, EventStudySpec
     from analysis.export import csv_bytes, study_zip
-    from analysis.api import study_from_bars
     from analysis.themes import cell_statistics
     from data_sources import catalogue
     from data_sources.base import BarQuery
@@ -797,9 +797,9 @@ def bad_inputs(examples: int = 60) -> list[Outcome]:
     """Generated bad input against every entry point (``examples`` each)."""
     from hypothesis import strategies as st
 
+    from analysis.api import study_from_bars
     from analysis.cli import main as analysis_main
     from analysis.event_study import Event, EventStudyInputError, EventStudySpec
-    from analysis.api import study_from_bars
     from data_sources import catalogue
     from data_sources.base import BarQuery
     from data_sources.cli import main as data_main

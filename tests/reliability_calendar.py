@@ -122,8 +122,8 @@ def _catalogue_imports() -> Outcome:
 
 
 def _studies() -> Outcome:
-    from analysis.event_study import Event, EventStudySpec
     from analysis.api import study_from_bars
+    from analysis.event_study import Event, EventStudySpec
     from data_sources.trading_calendar import (
         all_sessions,
         event_session,

@@ -224,7 +224,7 @@ def test_overlap_merge_and_market_wide_rule_in_the_study(app):
         io.BytesIO(download_bytes(app, "download_car_summary")), encoding="utf-8-sig"
     )
     assert set(summary["event_id"]) == {"sept-2024-package+politburo-lift-market-2024"}
-    assert "overlapping windows: merge" in summary["method"].iloc[0]
+    assert "overlapping event windows: merge" in summary["method"].iloc[0]
     app.radio(key="study_overlap").set_value("drop").run()
     assert any("dropped" in shown(i.value) for i in app.info)
 
@@ -481,3 +481,23 @@ def test_measures_by_theme_and_instruments_by_segment(app):
     assert {"399975.SZ", "801193.SI", "BK0473.EM"} <= set(app.multiselect(key=key).value)
     assert app.selectbox(key="study_add_segment").value is None
     assert not app.exception
+
+
+def test_car_window_and_placebo_series_rerun_their_parts_and_several_events_drop_the_placebo(app):
+    goto(app, "pages/event_study.py")
+    key = "study_instruments_chinext-first-listings-2020"
+    app.multiselect(key=key).set_value(["399006.SZ", "399001.SZ"]).run()
+    event_window = dataframe_at(app, 0)
+    app.selectbox(key="study_car_window").set_value((0, 1)).run()
+    assert not app.exception
+    assert any(s.value == "CAR [0, 1]" for s in app.subheader)
+    assert dataframe_at(app, 0)["car_pct"].tolist() != event_window["car_pct"].tolist()
+    app.selectbox(key="study_placebo_series").set_value("399006.SZ").run()
+    assert not app.exception and app.get_by_key("study_placebo_chart") is not None
+    # two measures: the API leaves the placebo out and says why
+    app.multiselect(key="study_measures").set_value(
+        ["chinext-first-listings-2020", "sept-2024-package"]
+    ).run()
+    assert not app.exception
+    assert any("placebo left out" in shown(i.value) for i in app.info)
+    assert not any(s.value == "Placebo test" for s in app.subheader)

@@ -14,8 +14,8 @@ import responses
 import yaml
 from responses import matchers
 
-from analysis.event_study import Event, EventStudySpec
 from analysis.api import study_from_bars
+from analysis.event_study import Event, EventStudySpec
 from data_sources.base import FetchResult
 from data_sources.calendar_store import calendar_path, load_official_sessions
 from data_sources.catalogue import export_metadata, validate_measures

@@ -267,8 +267,8 @@ def test_reproduces_textbook_reference_firms():
 
 def test_car_path_ends_at_the_event_window_car_with_its_standard_error():
     """The band's last point is the event-window CAR and SE of the summary (same formula)."""
-    from analysis.event_study import Event, EventStudySpec
     from analysis.api import study_from_bars
+    from analysis.event_study import Event, EventStudySpec
     from data_sources.base import BarQuery
     from data_sources.demo import DemoSource
     from data_sources.trading_calendar import all_sessions

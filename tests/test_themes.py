@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from analysis.api import BarsSource, study_from_bars
 from analysis.event_study import Event, EventStudySpec
-from analysis.api import study_from_bars
 from analysis.themes import PAIR_COLUMNS, cell_statistics, theme_segment_study
 from data_sources.base import BarQuery
 from data_sources.catalogue import load_catalogue, studyable
 from data_sources.demo import DemoSource
-from data_sources.instruments import market_wide_instruments, segment_table
+from data_sources.instruments import segment_table
 from data_sources.trading_calendar import all_sessions
 
 
@@ -62,15 +62,7 @@ def demo_bars():
 def test_pairs_equal_a_direct_study_and_market_wide_uses_constant_mean(demo_bars):
     measures = studyable(load_catalogue(), False)
     spec = EventStudySpec()
-    result = theme_segment_study(
-        demo_bars,
-        measures,
-        segment_table(),
-        spec,
-        all_sessions(),
-        (-1, 1),
-        sorted(market_wide_instruments()),
-    )
+    result = theme_segment_study(BarsSource(demo_bars), load_catalogue(), segment_table(), (-1, 1))
     pairs = result.pairs.set_index(["theme", "segment", "event_id", "instrument"])
     row = measures.set_index("id").loc["chinext-first-listings-2020"]
     direct = study_from_bars(
@@ -142,3 +134,30 @@ def test_measures_on_one_session_are_one_observation_in_a_cell():
     assert "1 session shared by 2 measures" in cells.at["T2", "test"]
     assert np.isnan(cells.at["T3", "t_stat"]) and "zero spread" in cells.at["T3", "test"]
     assert np.isfinite(cells["t_stat"].dropna()).all()
+
+
+def test_measures_sharing_a_session_are_merged_by_the_api_and_counted_each(demo_bars):
+    """The study API merges measures of one segment that share their t0 into one event
+    ("a+b"); each member still gets its pair rows (same CARs) and counts in its cell, which
+    tests over sessions, not copies."""
+    catalogue = load_catalogue()
+    original = catalogue[catalogue["id"] == "chinext-first-listings-2020"]
+    twin = original.assign(id="chinext-twin-same-day")
+    with_twin = pd.concat([catalogue, twin], ignore_index=True)
+    result = theme_segment_study(BarsSource(demo_bars), with_twin, segment_table(), (-1, 1))
+    pairs = result.pairs[result.pairs["segment"] == "CHN"].set_index(["event_id", "instrument"])
+    first = pairs.loc[("chinext-first-listings-2020", "399006.SZ")]
+    second = pairs.loc[("chinext-twin-same-day", "399006.SZ")]
+    assert not any("+" in event_id for event_id in result.pairs["event_id"])
+    assert first["car"].iloc[0] == second["car"].iloc[0]
+    assert first["theme"].tolist() == second["theme"].tolist()
+    theme = original["theme"].iloc[0]
+    cell = result.cells.set_index(["theme", "segment"]).loc[(theme, "CHN")]
+    members = cell["measure_ids"].split(", ")
+    assert {"chinext-first-listings-2020", "chinext-twin-same-day"} <= set(members)
+    # the twin adds a measure, not an observation: sessions counted once
+    alone = theme_segment_study(BarsSource(demo_bars), catalogue, segment_table(), (-1, 1))
+    before = alone.cells.set_index(["theme", "segment"]).loc[(theme, "CHN")]
+    assert cell["n_measures"] == before["n_measures"] + 1
+    assert "sessions" in cell["test"]
+    np.testing.assert_allclose(cell["t_stat"], before["t_stat"], rtol=1e-12)

@@ -1,0 +1,462 @@
+"""The Event study page's view: the request its widgets ask for, and render functions over the
+:class:`~analysis.api.StudyOutcome` the API answers with.
+
+Nothing here decides anything about a study (events, overlaps, the market-wide rule, metadata,
+``parameters.json``): :mod:`analysis.api` does, for the CLI and notebooks alike. The helpers
+that shape what is shown (:func:`request_from_widgets`, :func:`car_table`,
+:func:`window_tests`, ...) are plain functions, tested without AppTest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+import streamlit as st
+
+from analysis.api import StudyOutcome, StudyRequest
+from analysis.statistics import DEFAULT_STATISTICS
+from pages import charts, formatting, layout, loaders, url_state
+from pages.i18n import language, t
+from pages.text import escape_markdown, markdown_link
+
+#: Pseudo-event draws the page asks for (the API leaves the placebo out, with a note, when the
+#: study has several events).
+PLACEBO_DRAWS = 1000
+#: The columns of the CAR table, in the order shown.
+CAR_TABLE_COLUMNS = [
+    "measure",
+    "event_session",
+    "name",
+    "model",
+    "car_pct",
+    "car_se_pct",
+    "t_stat",
+    "p_value",
+    "stars",
+    "n_estimation",
+    "alpha",
+    "beta",
+    "sigma",
+    "n_event_days",
+]
+
+
+# -- what to show (plain functions) -----------------------------------------------------------
+
+
+def instruments_key(measure_ids) -> str:
+    """The instruments widget's key: one per choice of measures, so each choice keeps its own
+    instruments (and shared links name them)."""
+    return f"study_instruments_{'_'.join(sorted(measure_ids))}"
+
+
+def request_from_widgets(
+    state: Mapping, include_unverified: bool = False, placebo_draws: int = PLACEBO_DRAWS
+) -> StudyRequest:
+    """The :class:`~analysis.api.StudyRequest` the page's widgets ask for (``state``: the
+    session state, or any mapping of widget keys). Trading responses are always on, and the
+    placebo is asked for; ``python -m analysis study --volume --placebo 1000`` asks for the
+    same. Raises :class:`~analysis.api.StudyInputError` naming a bad window."""
+    measures = tuple(state["study_measures"])
+    return StudyRequest(
+        measures=measures,
+        instruments=tuple(state[instruments_key(measures)]),
+        benchmark=state["study_benchmark"],
+        model=state["study_model"],
+        estimation_window=tuple(state["study_estimation"]),
+        event_window=tuple(state["study_window"]),
+        overlap=state["study_overlap"],
+        market_wide_constant_mean=bool(state.get("study_market_wide", True)),
+        placebo_draws=placebo_draws,
+        responses=True,
+        include_unverified=include_unverified,
+    )
+
+
+def event_title(titles: Mapping[str, str], event_id: str) -> str:
+    """A measure's title; merged measures (ids joined with "+") show each title."""
+    if event_id in titles:
+        return titles[event_id]
+    return " + ".join(titles.get(part, part) for part in event_id.split("+"))
+
+
+def car_table(
+    car_summary: pd.DataFrame,
+    window: tuple[int, int],
+    titles: Mapping[str, str],
+    label: Callable[[str], str] = str,
+) -> pd.DataFrame:
+    """The CAR rows of one window, shaped for the results table: CAR and SE in %, the
+    measure's title, the instrument's label and significance stars."""
+    rows = car_summary[
+        (car_summary["window_start"] == window[0]) & (car_summary["window_end"] == window[1])
+    ]
+    return rows.assign(
+        measure=rows["event_id"].map(lambda event_id: event_title(titles, event_id)),
+        name=rows["instrument"].map(label),
+        car_pct=100 * rows["car"],
+        car_se_pct=100 * rows["car_se"],
+        stars=rows["p_value"].map(formatting.significance_stars),
+    )[CAR_TABLE_COLUMNS]
+
+
+def window_tests(
+    tests: pd.DataFrame, window: tuple[int, int], statistics=DEFAULT_STATISTICS
+) -> pd.DataFrame:
+    """The aggregate tests over one CAR window (not the daily ones), the usual statistics."""
+    rows = tests[
+        tests["rel_day"].isna()
+        & (tests["window_start"] == window[0])
+        & (tests["window_end"] == window[1])
+    ]
+    return rows[rows["statistic"].isin(statistics)][
+        ["event_id", "statistic", "value", "p_value", "n"]
+    ]
+
+
+def skipped_reasons(diagnostics: pd.DataFrame) -> str:
+    """Why nothing could be estimated: each skipped instrument's reason, once."""
+    skipped = diagnostics[diagnostics["status"] == "skipped"]
+    return "; ".join(dict.fromkeys(f"{r.instrument}: {r.reason}" for r in skipped.itertuples()))
+
+
+def download_stem(measure_ids) -> str:
+    measure_ids = list(measure_ids)
+    return measure_ids[0] if len(measure_ids) == 1 else f"{len(measure_ids)}-measures"
+
+
+def volume_column(frame: pd.DataFrame) -> str:
+    """The abnormal log volume column (named ``abnormal_log_volume`` by the responses module;
+    ``abnormal_return`` before it was renamed)."""
+    return "abnormal_log_volume" if "abnormal_log_volume" in frame else "abnormal_return"
+
+
+def event_window_span(outcome: StudyOutcome) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last session the study's event windows reach."""
+    sessions = outcome.resolved.sessions
+    first = sessions.searchsorted(min(e.event_session for e in outcome.events))
+    last = sessions.searchsorted(max(e.event_session for e in outcome.events))
+    window = outcome.spec.event_window
+    return (
+        sessions[max(first + window[0], 0)],
+        sessions[min(last + window[1], len(sessions) - 1)],
+    )
+
+
+# -- render functions ------------------------------------------------------------------------
+
+
+def render_measures(chosen: pd.DataFrame) -> None:
+    """One box per chosen measure: titles, dates, t0, theme, segments and source."""
+    for row in chosen.itertuples():
+        with st.container(border=True):
+            st.markdown(f"**{escape_markdown(row.title_en)}** · {escape_markdown(row.title_zh)}")
+            st.caption(
+                t(
+                    "Announced {date} ({timing}) → event session t0 **{t0}** · {theme} · "
+                    "segments: {segments} · date {confidence}",
+                    date=f"{row.announcement_date:%Y-%m-%d}",
+                    timing=formatting.timing_label(row.timing),
+                    t0=f"{row.event_session:%Y-%m-%d}",
+                    theme=formatting.theme_name(row.theme),
+                    segments=escape_markdown(", ".join(row.segments)) or "—",
+                    confidence=t(row.confidence),
+                )
+                + (f" · {markdown_link(t('source'), row.source_url)}" if row.source_url else "")
+            )
+
+
+def render_notes(outcome: StudyOutcome) -> None:
+    """The synthetic-data warning, the market-wide rule, and what the study itself reports
+    (overlaps, closes treated as missing, placebo, statistics left NaN, ...): notes name
+    measure ids and series, so they are shown as text, not markdown."""
+    if outcome.constant_mean_for:
+        st.caption(
+            t(
+                "Market-wide, measured with the constant-mean model: {names}.",
+                names=escape_markdown(
+                    ", ".join(formatting.label(s) for s in outcome.constant_mean_for)
+                ),
+            )
+        )
+    if outcome.data_mode.synthetic:
+        st.warning(
+            t(
+                "These results come from SYNTHETIC DEMO prices: they illustrate the method, "
+                "not the market."
+            ),
+            icon=":material/science:",
+        )
+    for note in outcome.notes:
+        if note.kind == "overlap":
+            (st.warning if outcome.request.overlap == "warn" else st.info)(
+                escape_markdown(note.text), icon=":material/layers:"
+            )
+        else:
+            st.info(escape_markdown(note.text), icon=":material/info:")
+
+
+def render_chart(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
+    events = outcome.events
+    title = (
+        event_title(titles, events[0].event_id)
+        if len(events) == 1
+        else t("{n} events", n=len(events))
+    )
+    labels = {s: formatting.label(s) for s in outcome.instruments}
+    figure = loaders.derived(
+        outcome,
+        ("event_window", language(), title),
+        lambda: charts.event_window_figure(
+            outcome.abnormal_returns, labels, outcome.data_mode.synthetic, title, outcome.car_path()
+        ),
+    )
+    st.plotly_chart(
+        figure,
+        width="stretch",
+        key="study_chart",
+        config=charts.plot_config("policylens_event_window"),
+    )
+    if len(labels) * len(events) <= 4:
+        st.caption(
+            t("Shaded: 95% band of the CAR path (CAR ± 1.96 SE, the same variance as the table).")
+        )
+
+
+@st.fragment
+def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
+    """The CAR window picker, its results table and its aggregate tests: a fragment, so
+    choosing another window reruns only this."""
+    windows = list(outcome.spec.windows)
+    url_state.keep_valid("study_car_window", windows, windows[0])
+    chosen_window = st.selectbox(
+        t("CAR window"),
+        windows,
+        key=layout.translated("study_car_window"),
+        # A label must not change with other choices (the browser matches choices by label),
+        # so the event window is named in the help, not in its label.
+        format_func=lambda w: f"[{w[0]}, {w[1]}]",
+        help=t("The first is the event window chosen above; the others are the usual windows."),
+    )
+    display = car_table(outcome.car_summary, chosen_window, titles, formatting.label)
+    st.subheader(f"CAR [{chosen_window[0]}, {chosen_window[1]}]")
+    st.dataframe(
+        display,
+        hide_index=True,
+        width="stretch",
+        key="study_results",
+        column_config={
+            "measure": st.column_config.TextColumn(t("Measure"), width="medium"),
+            "event_session": st.column_config.DateColumn("t0", format="YYYY-MM-DD"),
+            "name": t("Instrument"),
+            "model": t("Model"),
+            "car_pct": st.column_config.NumberColumn("CAR (%)", format="%.2f"),
+            "car_se_pct": st.column_config.NumberColumn("SE (%)", format="%.2f"),
+            "t_stat": st.column_config.NumberColumn("t", format="%.2f"),
+            "p_value": st.column_config.NumberColumn(t("p (two-sided)"), format="%.4f"),
+            "stars": t("Sig."),
+            "n_estimation": st.column_config.NumberColumn("L1", help=t("valid estimation returns")),
+            "alpha": st.column_config.NumberColumn("α", format="%.5f"),
+            "beta": st.column_config.NumberColumn("β", format="%.3f"),
+            "sigma": st.column_config.NumberColumn("σ", format="%.5f"),
+            "n_event_days": st.column_config.NumberColumn(t("event days")),
+        },
+    )
+    st.caption(
+        t(
+            "SE includes the estimation-error correction (CLM eq. 4.4.17-18); t has L1 − 2 "
+            "degrees of freedom under the market model (L1 − 1 otherwise). *** p<0.01, "
+            "** p<0.05, * p<0.10. "
+        )
+        + escape_markdown(outcome.method)
+    )
+    with st.expander(t("Daily abnormal returns")):
+        st.dataframe(outcome.abnormal_returns, hide_index=True, width="stretch", key="study_ar")
+    if display.empty or not len(outcome.tests):
+        return
+    st.subheader(t("Aggregate tests"))
+    st.caption(
+        t(
+            "Across the chosen instruments, per measure (and pooled when several). With one "
+            "event date shared by all instruments, as for policy measures, read the "
+            "Kolari–Pynnönen adjusted BMP (kp_bmp_t): it allows for cross-correlation."
+        )
+    )
+    shown = window_tests(outcome.tests, chosen_window)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key="study_tests",
+        column_config={
+            "value": st.column_config.NumberColumn(format="%.4f"),
+            "p_value": st.column_config.NumberColumn(t("p (two-sided)"), format="%.4f"),
+        },
+    )
+    if (shown["n"] < 2).any():
+        st.caption(
+            t(
+                "Cross-sectional tests (t, BMP, Kolari–Pynnönen) need at least two "
+                "instruments; with one they are left empty."
+            )
+        )
+    with st.expander(t("All statistics, daily and per window")):
+        st.dataframe(outcome.tests, hide_index=True, width="stretch", key="study_tests_all")
+
+
+def render_trading_response(outcome: StudyOutcome) -> None:
+    volume = outcome.frames().get("abnormal_volume")
+    ratios = outcome.volatility.ratios if outcome.volatility is not None else None
+    if volume is None and (ratios is None or ratios.empty):
+        return
+    labels = {s: formatting.label(s) for s in outcome.instruments}
+    synthetic = outcome.data_mode.synthetic
+    st.subheader(t("Trading response"))
+    volume_tab, volatility_tab = st.tabs([t("Abnormal volume"), t("Abnormal volatility")])
+    with volume_tab:
+        if volume is None or volume.empty:
+            st.info(t("No volume in these series (imported closes only?), so no abnormal volume."))
+        else:
+            figure = loaders.derived(
+                outcome,
+                ("volume", language()),
+                lambda: charts.response_by_day_figure(
+                    volume,
+                    volume_column(volume),
+                    labels,
+                    synthetic,
+                    t("Abnormal log volume (constant-mean model)"),
+                    t("log volume − estimation mean"),
+                    0.0,
+                ),
+            )
+            st.plotly_chart(
+                figure,
+                width="stretch",
+                key="study_volume_chart",
+                config=charts.plot_config("policylens_abnormal_volume"),
+            )
+            st.caption(
+                t(
+                    "0 = normal trading; 0.69 = twice the usual volume. Tests in "
+                    "`abnormal_volume_tests.csv`."
+                )
+            )
+    with volatility_tab:
+        if ratios is None or ratios.empty:
+            st.info(t("No abnormal volatility could be computed for this study."))
+        else:
+            figure = loaders.derived(
+                outcome,
+                ("volatility", language()),
+                lambda: charts.response_by_day_figure(
+                    ratios,
+                    "volatility_ratio",
+                    labels,
+                    synthetic,
+                    t("Abnormal volatility: AR² / estimation residual variance"),
+                    t("variance ratio"),
+                    1.0,
+                ),
+            )
+            st.plotly_chart(
+                figure,
+                width="stretch",
+                key="study_volatility_chart",
+                config=charts.plot_config("policylens_abnormal_volatility"),
+            )
+            st.dataframe(
+                outcome.volatility.tests,
+                hide_index=True,
+                width="stretch",
+                key="study_volatility_tests",
+            )
+
+
+@st.fragment
+def render_placebo(outcome: StudyOutcome) -> None:
+    """The placebo distribution of one series (a fragment: picking another series reruns only
+    this)."""
+    if outcome.placebo is None or not len(outcome.placebo.summary):
+        return
+    st.subheader(t("Placebo test"))
+    st.caption(
+        t(
+            "The same CAR at up to {n} pseudo-event sessions (seeded) whose window overlaps no "
+            "catalogue measure; p = share of placebo CARs at least as extreme as the observed "
+            "one. Needs no assumption about cross-correlation.",
+            n=outcome.resolved.placebo_draws,
+        )
+    )
+    summary = outcome.placebo.summary
+    choices = list(summary["instrument"])
+    url_state.keep_valid("study_placebo_series", choices)
+    shown_name = st.selectbox(
+        t("Series"),
+        choices,
+        key=layout.translated("study_placebo_series"),
+        index=len(choices) - 1,
+        format_func=formatting.label,
+    )
+    row = summary.set_index("instrument").loc[shown_name]
+    draws = outcome.placebo.draws
+    figure = loaders.derived(
+        outcome,
+        ("placebo", language(), shown_name),
+        lambda: charts.placebo_figure(
+            draws[draws["instrument"] == shown_name],
+            row["observed_car"],
+            formatting.label(shown_name),
+            row["p_value"],
+            outcome.data_mode.synthetic,
+        ),
+    )
+    st.plotly_chart(
+        figure,
+        width="stretch",
+        key="study_placebo_chart",
+        config=charts.plot_config("policylens_placebo"),
+    )
+    st.dataframe(summary, hide_index=True, width="stretch", key="study_placebo_table")
+
+
+def render_diagnostics(outcome: StudyOutcome) -> None:
+    """Inferred sessions in the event windows, and what was skipped or changed, and why."""
+    calendar_note = formatting.calendar_note(*event_window_span(outcome))
+    if calendar_note:
+        st.info(calendar_note, icon=":material/calendar_month:")
+    if outcome.diagnostics:
+        st.subheader(t("Diagnostics"))
+        st.dataframe(
+            outcome.diagnostics_frame(), hide_index=True, width="stretch", key="study_diagnostics"
+        )
+
+
+def render_downloads(files: Mapping[str, bytes], archive: bytes, stem: str) -> None:
+    st.subheader(t("Downloads"))
+    st.caption(
+        t(
+            "UTF-8 with BOM (opens in Excel with Chinese intact); every file carries method, "
+            "data_mode and data_vintage columns."
+        )
+    )
+    st.download_button(
+        t("Everything as one ZIP (all CSVs + parameters.json)"),
+        data=archive,
+        file_name=f"policylens_{stem}.zip",
+        mime="application/zip",
+        key="download_zip",
+        icon=":material/folder_zip:",
+        type="primary",
+    )
+    columns = st.columns(len(files))
+    for column, name in zip(columns, files, strict=True):
+        column.download_button(
+            f"{name}.csv",
+            data=files[name],
+            file_name=f"{stem}_{name}.csv",
+            mime="text/csv",
+            key=f"download_{name}",
+            icon=":material/download:",
+        )

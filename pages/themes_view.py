@@ -1,0 +1,151 @@
+"""The Themes page's view: what is shown for the measures the sidebar leaves
+(:func:`theme_view`, a plain function), and the render functions that draw it. The study
+itself is :func:`analysis.themes.theme_segment_study`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from analysis.export import csv_bytes
+from analysis.themes import ThemeSegmentResult, cell_statistics
+from data_sources import catalogue as cat
+from data_sources.instruments import segment_table
+from pages import charts, formatting, layout, loaders, url_state
+from pages.i18n import t
+
+
+@dataclass(frozen=True, eq=False)
+class ThemeView:
+    """What the page shows for the measures the sidebar leaves: their pairs, the cells they
+    make (rows kept to the chosen themes), the heat-map and the cells' CSV."""
+
+    pairs: pd.DataFrame
+    cells: pd.DataFrame
+    cell_keys: list[str]
+    figure: object
+    cells_csv: bytes
+    calendar_note: str | None
+
+
+def theme_view(result: ThemeSegmentResult, measure_ids, selected_themes) -> ThemeView:
+    """The view of ``result`` (the theme × segment study of every measure) for the measures
+    ``measure_ids`` and, when any, only the rows of ``selected_themes`` (a measure also counts
+    under its secondary themes: the filter keeps the rows asked)."""
+    pairs = result.pairs[result.pairs["event_id"].isin(list(measure_ids))]
+    note = None
+    if not pairs.empty:
+        note = formatting.calendar_note(pairs["event_session"].min(), pairs["event_session"].max())
+    cells = cell_statistics(pairs)
+    if selected_themes:
+        cells = cells[cells["theme"].isin(list(selected_themes))]
+    themes = cat.themes()["id"]
+    segments = segment_table()["id"]
+    row_ids = [theme for theme in themes if theme in set(cells["theme"])]
+    col_ids = [segment for segment in segments if segment in set(cells["segment"])]
+    figure = charts.themes_heatmap_figure(
+        cells, row_ids, col_ids, result.window, result.data_mode.synthetic
+    )
+    keys = [f"{a}|{b}" for a, b in zip(cells["theme"], cells["segment"], strict=True)]
+    return ThemeView(pairs, cells, keys, figure, csv_bytes(cells, result.metadata), note)
+
+
+def render_heatmap(view: ThemeView) -> None:
+    """The heat-map; a click on a cell chooses it in the cell picker."""
+    event = st.plotly_chart(
+        view.figure,
+        width="stretch",
+        key="themes_heatmap",
+        on_select="rerun",
+        selection_mode="points",
+        config=charts.plot_config("policylens_themes"),
+    )
+    clicked = [
+        p["customdata"] for p in (event.selection.points if event else []) if "customdata" in p
+    ]
+    if clicked and clicked[-1] in view.cell_keys:
+        st.session_state["themes_cell"] = clicked[-1]
+
+
+def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None:
+    """The chosen cell: its pairs, their CSV and a link to study them."""
+    cell_keys = view.cell_keys
+    url_state.seed_from_url("themes_cell", "cell", options=cell_keys)
+    st.session_state.setdefault("themes_cell", cell_keys[0])
+    if st.session_state["themes_cell"] not in cell_keys:
+        st.session_state["themes_cell"] = cell_keys[0]
+    chosen = st.selectbox(
+        t("Cell (or click one in the heat-map)"),
+        cell_keys,
+        key=layout.translated("themes_cell"),
+        format_func=lambda k: (
+            f"{formatting.theme_short(k.split('|')[0])} × "
+            f"{formatting.segment_name(k.split('|')[1])}"
+        ),
+    )
+    url_state.write_to_url("cell", chosen)
+    theme, segment = chosen.split("|")
+    cell = view.cells.set_index(["theme", "segment"]).loc[(theme, segment)]
+    pairs = view.pairs
+    behind = pairs[(pairs["theme"] == theme) & (pairs["segment"] == segment)]
+    titles = loaders.measure_titles()
+    with st.container(border=True):
+        st.markdown(
+            f"**{formatting.theme_name(theme)}** × **{formatting.segment_name(segment)}** · "
+            f"CAAR {100 * cell['caar']:+.2f}% · {cell['test']}"
+            + (f", p = {cell['p_value']:.3f}" if pd.notna(cell["p_value"]) else "")
+        )
+        shown = behind.assign(
+            measure=behind["event_id"].map(titles),
+            instrument=behind["instrument"].map(formatting.label),
+        )
+        st.dataframe(
+            shown[["measure", "instrument", "event_session", "car", "t_stat", "p_value", "model"]],
+            hide_index=True,
+            width="stretch",
+            key="themes_pairs",
+            column_config={
+                "measure": t("Measure"),
+                "instrument": t("Instrument"),
+                "model": t("Model"),
+                "event_session": st.column_config.DateColumn("t0", format="YYYY-MM-DD"),
+                "car": st.column_config.NumberColumn("CAR", format="%.4f"),
+                "t_stat": st.column_config.NumberColumn("t", format="%.2f"),
+                "p_value": st.column_config.NumberColumn("p", format="%.3f"),
+            },
+        )
+        st.download_button(
+            t("These pairs (CSV)"),
+            csv_bytes(behind, result.metadata),
+            file_name=f"policylens_themes_{theme}_{segment}.csv",
+            mime="text/csv",
+            key="download_themes_pairs",
+            icon=":material/download:",
+        )
+        st.page_link(
+            "pages/event_study.py",
+            label=t("Open these measures in the Event study"),
+            icon=":material/query_stats:",
+            query_params={
+                "measures": ",".join(dict.fromkeys(behind["event_id"])),
+                "instruments": ",".join(dict.fromkeys(behind["instrument"])),
+                "model": "constant-mean" if set(behind["model"]) == {"constant-mean"} else model,
+            },
+        )
+
+
+def render_downloads(result: ThemeSegmentResult, view: ThemeView) -> None:
+    window = result.window
+    st.download_button(
+        t("Heat-map cells as CSV"),
+        view.cells_csv,
+        file_name=f"policylens_themes_{window[0]}_{window[1]}.csv",
+        mime="text/csv",
+        key="download_themes_cells",
+        icon=":material/download:",
+    )
+    if len(result.skipped):
+        with st.expander(t("Not studied ({n})", n=len(result.skipped))):
+            st.dataframe(result.skipped, hide_index=True, width="stretch", key="themes_skipped")

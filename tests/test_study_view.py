@@ -1,0 +1,205 @@
+"""The pages' view helpers without AppTest: the request the Event study widgets build, the
+tables shaped for the chosen CAR window, the Themes view of a filtered study, and the values
+kept with a cached outcome."""
+
+from __future__ import annotations
+
+import gc
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.api import StudyInputError, StudyRequest
+from analysis.event_study import EventStudyInputError
+from analysis.themes import PAIR_COLUMNS, ThemeSegmentResult, cell_statistics
+from data_sources.data_mode import DataMode
+from pages import loaders, study_view
+from pages.themes_view import theme_view
+
+WIDGETS = {
+    "study_measures": ["sept-2024-package", "politburo-lift-market-2024"],
+    "study_instruments_politburo-lift-market-2024_sept-2024-package": ["000001.SH", "399975.SZ"],
+    "study_benchmark": "000905.SH",
+    "study_model": "market-adjusted",
+    "study_estimation": (-200, -20),
+    "study_window": (-3, 3),
+    "study_overlap": "merge",
+    "study_market_wide": False,
+    "study_car_window": (0, 0),  # a view choice: not part of the request
+}
+
+
+def test_request_from_widgets_takes_every_study_choice():
+    request = study_view.request_from_widgets(WIDGETS, include_unverified=True)
+    assert request == StudyRequest(
+        measures=("sept-2024-package", "politburo-lift-market-2024"),
+        instruments=("000001.SH", "399975.SZ"),
+        benchmark="000905.SH",
+        model="market-adjusted",
+        estimation_window=(-200, -20),
+        event_window=(-3, 3),
+        overlap="merge",
+        market_wide_constant_mean=False,
+        placebo_draws=1000,
+        responses=True,
+        include_unverified=True,
+    )
+    # the instruments widget belongs to the set of measures, whatever their order
+    assert study_view.instruments_key(["b", "a"]) == study_view.instruments_key(["a", "b"])
+    # the market-wide toggle is on until the user switches it off
+    state = {k: v for k, v in WIDGETS.items() if k != "study_market_wide"}
+    assert study_view.request_from_widgets(state).market_wide_constant_mean is True
+    hash(request)  # a cache key
+
+
+def test_request_from_widgets_refuses_an_estimation_window_inside_the_event_window():
+    state = WIDGETS | {"study_estimation": (-250, -3)}
+    with pytest.raises(EventStudyInputError, match="must end before the event window"):
+        study_view.request_from_widgets(state)
+    with pytest.raises(StudyInputError, match="overlap must be one of"):
+        study_view.request_from_widgets(WIDGETS | {"study_overlap": "sometimes"})
+
+
+def _car_summary():
+    rows = []
+    for event_id in ("a", "a+b"):
+        for window, car in (((-5, 5), 0.0321), ((0, 1), -0.0042)):
+            rows.append(
+                {
+                    "event_id": event_id,
+                    "event_session": pd.Timestamp("2020-08-24"),
+                    "instrument": "X",
+                    "model": "market",
+                    "window_start": window[0],
+                    "window_end": window[1],
+                    "car": car,
+                    "car_se": 0.01,
+                    "t_stat": car / 0.01,
+                    "p_value": 0.004 if window == (-5, 5) else 0.68,
+                    "n_estimation": 240,
+                    "alpha": 0.0,
+                    "beta": 1.0,
+                    "sigma": 0.01,
+                    "n_event_days": 11,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_car_table_shows_the_chosen_window_in_percent_with_titles_and_stars():
+    titles = {"a": "Measure A", "b": "Measure B"}
+    table = study_view.car_table(_car_summary(), (-5, 5), titles, lambda s: f"{s} name")
+    assert list(table.columns) == study_view.CAR_TABLE_COLUMNS
+    assert table["measure"].tolist() == ["Measure A", "Measure A + Measure B"]
+    assert table["name"].tolist() == ["X name", "X name"]
+    np.testing.assert_allclose(table["car_pct"], [3.21, 3.21])
+    np.testing.assert_allclose(table["car_se_pct"], [1.0, 1.0])
+    assert table["stars"].tolist() == ["***", "***"]
+    other = study_view.car_table(_car_summary(), (0, 1), titles)
+    np.testing.assert_allclose(other["car_pct"], [-0.42, -0.42])
+    assert other["stars"].tolist() == ["", ""]
+    assert study_view.car_table(_car_summary(), (0, 0), titles).empty
+
+
+def test_window_tests_keep_the_window_rows_of_the_usual_statistics():
+    tests = pd.DataFrame(
+        {
+            "event_id": ["a"] * 5,
+            "rel_day": [np.nan, np.nan, np.nan, 0.0, np.nan],
+            "window_start": [-5, -5, 0, np.nan, -5],
+            "window_end": [5, 5, 1, np.nan, 5],
+            "statistic": ["kp_bmp_t", "mean", "kp_bmp_t", "kp_bmp_t", "not_a_default"],
+            "value": [1.0, 2.0, 3.0, 4.0, 5.0],
+            "p_value": [0.1, 0.2, 0.3, 0.4, 0.5],
+            "n": [2, 2, 2, 2, 2],
+        }
+    )
+    shown = study_view.window_tests(tests, (-5, 5))
+    assert shown["value"].tolist() == [1.0, 2.0]
+    assert list(shown.columns) == ["event_id", "statistic", "value", "p_value", "n"]
+
+
+def test_small_view_helpers():
+    diagnostics = pd.DataFrame(
+        {
+            "event_id": ["a", "b", "a"],
+            "event_date": pd.NaT,
+            "instrument": ["X", "X", "Y"],
+            "status": ["skipped", "skipped", "ok"],
+            "reason": ["too few returns", "too few returns", ""],
+        }
+    )
+    assert study_view.skipped_reasons(diagnostics) == "X: too few returns"
+    assert study_view.download_stem(["one"]) == "one"
+    assert study_view.download_stem(["one", "two", "three"]) == "3-measures"
+    assert study_view.volume_column(pd.DataFrame(columns=["abnormal_log_volume"])) == (
+        "abnormal_log_volume"
+    )
+    assert study_view.volume_column(pd.DataFrame(columns=["abnormal_return"])) == (
+        "abnormal_return"
+    )
+
+
+def _theme_result():
+    pairs = pd.DataFrame(
+        [
+            ("T1", "ALL", "a", "X", "2020-07-27", 0.010),
+            ("T1", "ALL", "b", "X", "2020-08-24", -0.004),
+            ("T1", "ALL", "c", "X", "2020-10-09", 0.016),
+            ("T2", "ALL", "a", "X", "2020-07-27", 0.010),
+            ("T2", "CHN", "d", "Y", "2020-11-23", 0.050),
+        ],
+        columns=["theme", "segment", "event_id", "instrument", "event_session", "car"],
+    )
+    pairs["event_session"] = pd.to_datetime(pairs["event_session"])
+    pairs["t_stat"], pairs["p_value"], pairs["car_se"], pairs["model"] = 1.5, 0.2, 0.01, "market"
+    metadata = {"method": "m", "data_mode": "SYNTHETIC DEMO", "data_vintage": "v"}
+    return ThemeSegmentResult(
+        (-1, 1),
+        cell_statistics(pairs[PAIR_COLUMNS]),
+        pairs[PAIR_COLUMNS],
+        pd.DataFrame(columns=["segment", "pair", "reason"]),
+        DataMode("SYNTHETIC DEMO", True, {"demo": 2}),
+        metadata,
+    )
+
+
+def test_theme_view_aggregates_only_the_measures_and_rows_asked():
+    result = _theme_result()
+    everything = theme_view(result, ["a", "b", "c", "d"], [])
+    assert everything.cell_keys == ["T1|ALL", "T2|ALL", "T2|CHN"]
+    assert everything.figure.layout.title.text.endswith("SYNTHETIC DEMO DATA")
+    # the sidebar leaves measures a and b: the cell is re-aggregated over them only
+    narrowed = theme_view(result, ["a", "b"], ["T1"])
+    assert narrowed.cell_keys == ["T1|ALL"]
+    cell = narrowed.cells.iloc[0]
+    assert cell["n_measures"] == 2 and cell["caar"] == pytest.approx(0.003)
+    csv = pd.read_csv(io.BytesIO(narrowed.cells_csv), encoding="utf-8-sig")
+    assert csv["data_mode"].tolist() == ["SYNTHETIC DEMO"]
+    assert set(narrowed.pairs["event_id"]) == {"a", "b"}
+
+
+@dataclass(eq=False)
+class _Outcome:
+    name: str
+
+
+def test_derived_values_are_built_once_per_outcome_and_go_with_it():
+    builds = []
+    first, second = _Outcome("first"), _Outcome("second")
+    for _ in range(3):
+        assert loaders.derived(first, ("csv",), lambda: builds.append(1) or "first csv") == (
+            "first csv"
+        )
+    assert loaders.derived(second, ("csv",), lambda: "second csv") == "second csv"
+    assert len(builds) == 1
+    kept = len(loaders._DERIVED)
+    del first
+    gc.collect()
+    assert len(loaders._DERIVED) == kept - 1  # nothing outlives the cached outcome
+    for n in range(loaders._DERIVED_LIMIT + 5):  # bounded per outcome
+        loaders.derived(second, ("zip", n), lambda n=n: n)
+    assert len(loaders._DERIVED[second]) == loaders._DERIVED_LIMIT
