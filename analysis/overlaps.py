@@ -90,6 +90,23 @@ def overlap_counts(
     return {event_id: int(high[i] - low[i] - 1) for i, event_id in enumerate(ids)}
 
 
+def catalogue_overlaps(
+    catalogue: pd.DataFrame,
+    sessions: pd.DatetimeIndex,
+    window: tuple[int, int],
+    limit: int | None = None,
+) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """For every dated measure of a catalogue (rows with ``id``, ``announcement_date``,
+    ``event_session``): the ids of the measures whose windows overlap its own (at most
+    ``limit``) and how many there are in all."""
+    dated = catalogue[catalogue["event_session"].notna()]
+    events = [Event(r.id, r.announcement_date, r.event_session) for r in dated.itertuples()]
+    return (
+        overlapping_ids(events, sessions, window, limit=limit),
+        overlap_counts(events, sessions, window),
+    )
+
+
 def merge_same_session(events: Sequence[Event]) -> tuple[list[Event], list[str]]:
     """Events that share their session t0 become one event: ids joined with ``+`` (in date
     order), the earliest announcement date, that session. Returns the events (in the order of

@@ -5,9 +5,8 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
-from analysis.event_study import Event
 from analysis.export import csv_bytes
-from analysis.overlaps import overlap_counts, overlapping_ids
+from analysis.overlaps import catalogue_overlaps
 from data_sources import catalogue as cat
 from data_sources.trading_calendar import TIMINGS, all_sessions
 from pages import filters, formatting, layout, loaders, url_state
@@ -47,11 +46,8 @@ def timing_labels() -> dict[str, str]:
 
 def measure_overlaps(catalogue: pd.DataFrame) -> Overlaps:
     """The [-5, +5] window overlaps among every dated measure of ``catalogue``."""
-    dated = catalogue[catalogue["event_session"].notna()]
-    events = [Event(r.id, r.announcement_date, r.event_session) for r in dated.itertuples()]
     return Overlaps(
-        overlapping_ids(events, all_sessions(), OVERLAP_WINDOW, limit=OVERLAPS_SHOWN),
-        overlap_counts(events, all_sessions(), OVERLAP_WINDOW),
+        *catalogue_overlaps(catalogue, all_sessions(), OVERLAP_WINDOW, limit=OVERLAPS_SHOWN)
     )
 
 
