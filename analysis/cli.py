@@ -12,6 +12,7 @@ import os
 import re
 import sys
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +26,7 @@ from analysis.event_study import (
 )
 from analysis.models import MODELS
 from analysis.overlaps import OVERLAP_CHOICES, resolve_overlaps
+from analysis.records import Diagnostic
 from analysis.returns import RETURN_KINDS
 from analysis.statistics import STATISTICS
 from analysis.study import study_from_bars
@@ -284,15 +286,14 @@ def run_study(args: argparse.Namespace) -> int:
         responses=args.volume,
         inferred_sessions=inferred_segments() if args.calendar == "xshg" else (),
     )
-    result.notes[:0] = overlap_notes
     if overlap_notes:
-        overlap_rows = pd.DataFrame(
-            [("", pd.NaT, "", f"overlap ({args.overlap})", note) for note in overlap_notes],
-            columns=result.diagnostics.columns,
+        overlap_rows = tuple(
+            Diagnostic("", pd.NaT, "", f"overlap ({args.overlap})", note) for note in overlap_notes
         )
-        result.diagnostics = pd.concat(
-            [overlap_rows, result.diagnostics] if len(result.diagnostics) else [overlap_rows],
-            ignore_index=True,
+        result = replace(
+            result,
+            notes=(*overlap_notes, *result.notes),
+            diagnostic_records=(*overlap_rows, *result.diagnostic_records),
         )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)

@@ -1,6 +1,6 @@
 """Aggregate event-study test statistics, one function per statistic.
 
-Every function takes a :class:`~analysis.event_study.Panel` (the instrument × event pairs of one
+Every function takes a :class:`~analysis.panel.Panel` (the instrument × event pairs of one
 group: one event, or several pooled), the CAR windows and the :class:`Conventions`, and returns
 a :class:`Statistic`: the value, p-value and number of pairs for every relative day of the event
 window and for every CAR window. Formulas refer to the project's formula sheet
@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
-from analysis.event_study import Conventions, Panel
+from analysis.panel import Conventions, Panel
 
 TEST_COLUMNS = [
     "statistic",
@@ -55,13 +55,16 @@ class Statistic:
 
 
 def _normal_p(z):
-    return 2.0 * stats.norm.sf(np.abs(z))
+    # = 2 · scipy.stats.norm.sf(|z|), which calls ndtr(−|z|) itself (without its overhead)
+    return 2.0 * special.ndtr(-np.abs(z))
 
 
 def _t_p(t, dof):
     dof = np.asarray(dof, dtype=float)
     with np.errstate(invalid="ignore"):
-        return np.where(dof > 0, 2.0 * stats.t.sf(np.abs(t), np.where(dof > 0, dof, 1)), np.nan)
+        # = 2 · scipy.stats.t.sf(|t|, dof), which is stdtr(dof, −|t|) itself
+        p = 2.0 * special.stdtr(np.where(dof > 0, dof, 1), -np.abs(t))
+        return np.where(dof > 0, p, np.nan)
 
 
 def _nan_if_empty(values, counts):
@@ -156,18 +159,33 @@ def cross_sectional_t(panel: Panel, windows, conventions: Conventions) -> Statis
     return _cross_sectional(panel.ar, panel.car(windows)[0], "abnormal returns")
 
 
+def cross_sectional_t_test(values, mu: float = 0.0):
+    """The cross-sectional (one-sample) t-test of the mean against ``mu`` over the last axis,
+    NaN ignored: t = √N · (mean − mu) / s, s the sample SD (divisor N − 1), two-sided p from
+    Student t(N − 1) — ``scipy.stats.ttest_1samp`` per row, vectorised. NaN (never ±inf) where
+    s is zero or numerically zero (≤ :data:`RELATIVE_ZERO` × the largest |value − mu|: identical
+    values), or with fewer than two values.
+
+    Returns ``(t, p, n, mean, zero)``: arrays over the leading axes (scalars for a vector);
+    ``zero`` marks the zero dispersions. The statistics, the volatility ratio
+    (:mod:`analysis.responses`) and the theme cells (:mod:`analysis.themes`) all use it.
+    """
+    values = np.asarray(values, dtype=float)
+    centred = values - mu if mu else values
+    mean, sd, n = _col_cross_section(centred)
+    ratio, zero = _divide(mean, sd, _abs_max(centred))
+    t = ratio * np.sqrt(n)
+    return t, _t_p(t, n - 1), n, mean + mu, zero
+
+
 def _cross_sectional(daily: np.ndarray, window: np.ndarray, what: str) -> Statistic:
     """√N · mean / sd over the pairs, daily (L × P) and per window (W × P); NaN where the
     cross-sectional SD is (numerically) zero — identical values, e.g. one instrument counted
     twice around one session — with a note."""
-    mean, sd, n = _col_cross_section(daily)
-    ratio, zero = _divide(mean, sd, _abs_max(daily))
-    t = ratio * np.sqrt(n)
-    wmean, wsd, wn = _col_cross_section(window)
-    wratio, wzero = _divide(wmean, wsd, _abs_max(window))
-    wt = wratio * np.sqrt(wn)
+    t, p, n, _, zero = cross_sectional_t_test(daily)
+    wt, wp, wn, _, wzero = cross_sectional_t_test(window)
     notes = _zero_note(f"the cross-sectional SD of the {what}", zero, wzero)
-    return Statistic(t, _t_p(t, n - 1), n, wt, _t_p(wt, wn - 1), wn, notes)
+    return Statistic(t, p, n, wt, wp, wn, notes)
 
 
 def crude_dependence_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
@@ -712,19 +730,15 @@ def statistic_table(
 
 
 def benjamini_hochberg(p_values) -> np.ndarray:
-    """Benjamini & Hochberg (1995) false-discovery-rate adjusted p-values (NaN kept)."""
+    """Benjamini & Hochberg (1995) false-discovery-rate adjusted p-values over the p-values
+    present (statsmodels ``multipletests(method="fdr_bh")``); NaN stays NaN and is not counted."""
+    from statsmodels.stats.multitest import multipletests  # (slow import: only when asked)
+
     p = np.asarray(p_values, dtype=float)
     adjusted = np.full_like(p, np.nan)
     valid = ~np.isnan(p)
-    m = valid.sum()
-    if m == 0:
-        return adjusted
-    order = np.argsort(p[valid])
-    ranked = p[valid][order] * m / np.arange(1, m + 1)
-    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
-    values = np.empty(m)
-    values[order] = np.minimum(ranked, 1.0)
-    adjusted[valid] = values
+    if valid.any():
+        adjusted[valid] = multipletests(p[valid], method="fdr_bh")[1]
     return adjusted
 
 

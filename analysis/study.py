@@ -8,6 +8,7 @@ front ends call :func:`study_from_bars`, they cannot disagree on a number.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -20,8 +21,33 @@ from analysis.event_study import (
     run_event_study,
 )
 from analysis.placebo import placebo_test
-from analysis.responses import abnormal_volatility, abnormal_volume
+from analysis.responses import AbnormalVolumeResult, abnormal_volatility, abnormal_volume
 from analysis.returns import align_to_sessions, compute_returns
+
+
+@dataclass(frozen=True, eq=False)
+class StudyResult(EventStudyResult):
+    """An event study with what :func:`study_from_bars` adds: the placebo, abnormal volume and
+    abnormal volatility (a bridge until the study API's outcome carries them)."""
+
+    placebo: pd.DataFrame = field(default_factory=pd.DataFrame)
+    placebo_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    volume: AbnormalVolumeResult | None = None
+    volatility: pd.DataFrame = field(default_factory=pd.DataFrame)
+    volatility_tests: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def frames(self, tests: bool = True) -> dict[str, pd.DataFrame]:
+        frames = super().frames(tests)
+        if len(self.placebo):
+            frames["placebo"] = self.placebo
+            frames["placebo_summary"] = self.placebo_summary
+        if self.volume is not None:
+            frames["abnormal_volume"] = self.volume.daily
+            frames["abnormal_volume_tests"] = self.volume.tests
+        if len(self.volatility):
+            frames["abnormal_volatility"] = self.volatility
+            frames["abnormal_volatility_tests"] = self.volatility_tests
+        return frames
 
 
 def closes_wide(bars: pd.DataFrame) -> pd.DataFrame:
@@ -65,7 +91,7 @@ def study_from_bars(
     excluded_sessions: Sequence[pd.Timestamp] = (),
     responses: bool = False,
     inferred_sessions: Sequence = (),
-) -> EventStudyResult:
+) -> StudyResult:
     """Run ``spec`` on ``instruments`` around ``events`` with the closes in ``bars``.
 
     ``sessions`` defines relative days (the Shanghai calendar, or the data's own dates for
@@ -123,13 +149,13 @@ def study_from_bars(
         statistics=statistics,
         adjust_bh=adjust_bh,
     )
-    result.notes.extend(notes)
+    added = {}
     if placebo_draws and len(events) != 1:
         raise EventStudyInputError("a placebo test needs exactly one event")
     if placebo_draws and result.panel is None:  # the diagnostics say why; a placebo of nothing
-        result.notes.append("placebo left out: no instrument could be estimated at the event")
+        notes.append("placebo left out: no instrument could be estimated at the event")
     elif placebo_draws:
-        result.placebo, result.placebo_summary = placebo_test(
+        added["placebo"], added["placebo_summary"] = placebo_test(
             returns[wanted],
             market,
             spec,
@@ -140,9 +166,9 @@ def study_from_bars(
             constant_mean_for=constant_mean_for,
             market_symbol=market_symbol if market is not None else None,
         )
-        drawn = result.placebo["draw"].nunique()
+        drawn = added["placebo"]["draw"].nunique()
         if drawn < placebo_draws:
-            result.notes.append(
+            notes.append(
                 f"placebo: only {drawn} sessions lie outside every event window with a full "
                 f"estimation window; {drawn} draws instead of {placebo_draws}"
             )
@@ -153,8 +179,10 @@ def study_from_bars(
             .reindex(span)[wanted]
         )
         if volumes.notna().any().any():
-            result.volume = abnormal_volume(volumes, events, spec, statistics)
+            added["volume"] = abnormal_volume(volumes, events, spec, statistics)
         else:
-            result.notes.append("no volume in the data: abnormal volume left out")
-        result.volatility, result.volatility_tests = abnormal_volatility(result)
-    return result
+            notes.append("no volume in the data: abnormal volume left out")
+        volatility = abnormal_volatility(result)
+        added["volatility"], added["volatility_tests"] = volatility.ratios, volatility.tests
+    fields = {name: getattr(result, name) for name in EventStudyResult.__dataclass_fields__}
+    return StudyResult(**{**fields, "notes": (*result.notes, *notes), **added})

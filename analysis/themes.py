@@ -31,10 +31,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.event_study import Event, EventStudyInputError, EventStudySpec
-from analysis.statistics import RELATIVE_ZERO
+from analysis.statistics import cross_sectional_t_test
 from analysis.study import study_from_bars
 
 CELL_COLUMNS = [
@@ -92,14 +91,7 @@ def cell_statistics(pairs: pd.DataFrame) -> pd.DataFrame:
         n_sessions = len(per_session)
         shared = f" on {n_sessions} sessions" if n_sessions < n_measures else ""
         if n_sessions >= 2:
-            spread = float(per_session.std(ddof=1))
-            size = float(per_session.abs().max())
-            t_stat = (
-                float(per_session.mean()) / (spread / np.sqrt(n_sessions))
-                if spread > RELATIVE_ZERO * size
-                else np.nan
-            )
-            p_value = 2 * stats.t.sf(abs(t_stat), n_sessions - 1) if np.isfinite(t_stat) else np.nan
+            t_stat, p_value, _, _, _ = (float(x) for x in cross_sectional_t_test(per_session))
             test = f"cross-sectional t over {n_measures} measures{shared}"
             if not np.isfinite(t_stat):
                 test += " (zero spread: no test)"
@@ -185,8 +177,6 @@ def theme_segment_study(
                 sessions,
                 market,
                 constant_mean_for=[s for s in instruments if s in set(market_wide)],
-                # cells need the CARs only: one cheap statistic instead of the whole battery
-                statistics=("mean",),
             )
         except EventStudyInputError as error:
             skipped.append((segment.id, "", str(error)))

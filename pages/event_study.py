@@ -406,13 +406,13 @@ if result.volume is not None or len(result.volatility):
     st.subheader(t("Trading response"))
     volume_tab, volatility_tab = st.tabs([t("Abnormal volume"), t("Abnormal volatility")])
     with volume_tab:
-        if result.volume is None or result.volume.abnormal_returns.empty:
+        if result.volume is None or result.volume.daily.empty:
             st.info(t("No volume in these series (imported closes only?), so no abnormal volume."))
         else:
             st.plotly_chart(
                 charts.response_by_day_figure(
-                    result.volume.abnormal_returns,
-                    "abnormal_return",
+                    result.volume.daily,
+                    "abnormal_log_volume",
                     labels,
                     synthetic,
                     t("Abnormal log volume (constant-mean model)"),

@@ -307,7 +307,7 @@ def test_two_events_on_one_session_give_nan_with_a_note_not_inf(rng):
     for name in ("cross_sectional_t", "bmp_t", "kp_bmp_t"):
         assert pooled.loc[name, "value"].isna().all(), name
         assert pooled.loc[name, "p_value"].isna().all(), name
-    notes = " | ".join(result.notes)
+    notes = " | ".join(result.notes + result.test_notes)  # the tests' notes come with them
     assert "cross_sectional_t (pooled): the cross-sectional SD of the abnormal returns is zero" in (
         notes
     )
