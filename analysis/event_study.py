@@ -476,19 +476,23 @@ def run_event_study(
             event, tuple(instruments),
         )  # fmt: skip
         keep = np.ones(len(instruments), dtype=bool)
-        # only instruments with something to report go through the (Python) loop below
-        flagged = (
+        # the pairs that cannot be estimated (each has a reason from _skip_reason)
+        unusable = (
             (fit.n < spec.min_estimation)
-            | (fit.n_event < len(rel_days))
+            | (fit.n_event == 0)
             | fit.degenerate
             | fit.benchmark_flat
             | ~(fit.sigma2 > 0)
-            | fallback_mask
         )
+        # only instruments with something to report go through the (Python) loop below
+        flagged = unusable | (fit.n_event < len(rel_days)) | fallback_mask
         for column in np.flatnonzero(flagged):
             name = instruments[column]
-
-            reason = _skip_reason(fit, column, spec, event, name, market_symbol)
+            reason = (
+                _skip_reason(fit, column, spec, event, name, market_symbol)
+                if unusable[column]
+                else None
+            )
             if reason:
                 keep[column] = False
                 diagnostics.append(
@@ -599,17 +603,22 @@ def _estimate_event(
         c1[fallback_mask] = fallback.c_term(fitted.n[fallback_mask], with_error)
 
     event_expected = fitted.expected(event_values, event_market)
-    est_expected = fitted.expected(est_values, est_market)
     event_ar = event_values - event_expected
-    est_ar = est_values - est_expected
+    # the estimation-window ARs and each series' size, a cache-sized block of columns at a time
+    est_ar = np.empty_like(est_values)
+    scale = np.empty(n_cols)
+    for start in range(0, n_cols, models.CHUNK):
+        block = slice(start, start + models.CHUNK)
+        est_block = est_values[:, block]
+        est_ar[:, block] = est_block - fitted.expected(est_block, est_market, block)
+        # a constant series leaves rounding residue (σ̂ ~ 1e-18), not exactly 0: judge σ̂
+        # against the size of the returns themselves (an all-NaN column: NaN, not degenerate)
+        with np.errstate(all="ignore"):
+            scale[block] = np.nanmax(np.abs(est_block), axis=0, initial=0.0)
     n = fitted.n.astype(int)
     # the fits' residual sums of squares (market-adjusted and constant-mean residuals are
     # centred, formula 3.3; OLS residuals have mean 0): σ̂² × its own divisor
     ssr = np.where(fitted.dof > 0, fitted.sigma2 * fitted.dof, np.nan)
-    # a constant series leaves rounding residue (σ̂ ~ 1e-18), not exactly 0: judge σ̂ against
-    # the size of the returns themselves
-    with np.errstate(all="ignore"):  # an all-NaN column gives NaN: not degenerate-by-scale
-        scale = np.nanmax(np.abs(est_values), axis=0, initial=0.0)
     degenerate = ~(ssr > (1e-10 * scale) ** 2 * np.maximum(fitted.dof, 1))
     # the same judgement for the benchmark of the market model: a flat benchmark leaves β̂
     # undefined (0/0), and every AR NaN, which must not read as "no returns"
@@ -867,7 +876,9 @@ def _frames(fits: list[EventFit], panel: Panel, index, spec):
             )
         )
     abnormal_returns = _concat(ar_parts, AR_COLUMNS)
-    abnormal_returns = abnormal_returns[abnormal_returns["date"].notna()].reset_index(drop=True)
+    outside = abnormal_returns["date"].isna().to_numpy()
+    if outside.any():  # relative days past the end (or start) of the data
+        abnormal_returns = abnormal_returns[~outside].reset_index(drop=True)
     car_summary = _concat(car_parts, CAR_COLUMNS)
     return abnormal_returns, car_summary
 
@@ -875,4 +886,6 @@ def _frames(fits: list[EventFit], panel: Panel, index, spec):
 def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=columns)
+    if len(parts) == 1 and list(parts[0].columns) == columns:  # one event: no copy
+        return parts[0]
     return pd.concat(parts, ignore_index=True)[columns]

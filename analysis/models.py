@@ -25,6 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 
 MODELS = ("market", "constant-mean", "market-adjusted")
+#: Instruments fitted at a time: each fit makes a dozen passes over its L × N block, and blocks
+#: of a few hundred columns stay in the CPU cache (two to three times faster on 5,000 series).
+CHUNK = 256
 
 
 @dataclass(frozen=True)
@@ -52,12 +55,19 @@ class FittedModel:
     market_sxx: np.ndarray
     dof: np.ndarray
 
-    def expected(self, returns: np.ndarray, market: np.ndarray | None) -> np.ndarray:
-        """Normal (expected) returns for an L × N block of instrument returns."""
-        if market is None or not self.uses_market.any():
-            return np.broadcast_to(self.intercept, returns.shape).copy()
-        with_market = self.intercept + self.slope * np.asarray(market, dtype=float)[:, None]
-        return np.where(self.uses_market, with_market, self.intercept)
+    def expected(
+        self, returns: np.ndarray, market: np.ndarray | None, columns: slice = slice(None)
+    ) -> np.ndarray:
+        """Normal (expected) returns for an L × N block of instrument returns (or for the
+        block's ``columns`` of this fit)."""
+        intercept, slope, uses = self.intercept[columns], self.slope[columns], self.uses_market
+        uses = uses[columns]
+        if market is None or not uses.any():
+            return np.broadcast_to(intercept, returns.shape).copy()
+        with_market = intercept + slope * np.asarray(market, dtype=float)[:, None]
+        if uses.all():
+            return with_market
+        return np.where(uses, with_market, intercept)
 
     def columns(self, mask: np.ndarray, other: FittedModel) -> FittedModel:
         """This fit with the columns in ``mask`` taken from ``other`` (fitted on those only)."""
@@ -99,13 +109,27 @@ class NormalReturnModel:
     def fit(self, returns: np.ndarray, market: np.ndarray | None) -> FittedModel:
         """Estimate the model on an L × N block; see :class:`FittedModel`."""
         returns = np.asarray(returns, dtype=float)
+        if self.uses_market and market is None:
+            raise ValueError(f"the {self.name} model needs market returns")
+        if returns.shape[1] <= CHUNK:
+            return self._fit(returns, market)
+        parts = [
+            self._fit(returns[:, start : start + CHUNK], market)
+            for start in range(0, returns.shape[1], CHUNK)
+        ]
+        return FittedModel(
+            **{
+                name: np.concatenate([getattr(part, name) for part in parts])
+                for name in FittedModel.__dataclass_fields__
+            }
+        )
+
+    def _fit(self, returns: np.ndarray, market: np.ndarray | None) -> FittedModel:
         columns = returns.shape[1]
         nan = np.full(columns, np.nan)
         names = np.full(columns, self.name, dtype=object)
         uses_market = np.full(columns, self.uses_market)
         if self.uses_market:
-            if market is None:
-                raise ValueError(f"the {self.name} model needs market returns")
             market_column = np.asarray(market, dtype=float)[:, None]
             valid = ~np.isnan(returns) & ~np.isnan(market_column)
         else:
@@ -121,10 +145,9 @@ class NormalReturnModel:
                 return FittedModel(
                     names, n, intercept, nan, intercept, slope, uses_market, sigma2, nan, nan, n - 1
                 )
-            m = np.where(valid, market_column, 0.0)
             if self.name == "market-adjusted":
                 # residuals centred on their mean (formula 3.3): σ̂² of R − R_m, divisor n − 1
-                excess = np.where(valid, r - m, 0.0)
+                excess = np.where(valid, r - market_column, 0.0)
                 resid = np.where(valid, excess - excess.sum(axis=0) / n, 0.0)
                 sigma2 = (resid**2).sum(axis=0) / (n - 1)
                 intercept, slope = self.coefficients(n, mean_r, None, None, None)
@@ -132,13 +155,23 @@ class NormalReturnModel:
                     names, n, intercept, slope, intercept, slope, uses_market, sigma2, nan, nan,
                     n - 1,
                 )  # fmt: skip
-            mean_m = m.sum(axis=0) / n
-            dev_m = np.where(valid, m - mean_m, 0.0)
-            dev_r = np.where(valid, r - mean_r, 0.0)
-            sxx = (dev_m**2).sum(axis=0)
-            alpha, beta = self.coefficients(n, mean_r, mean_m, sxx, (dev_m * dev_r).sum(axis=0))
-            resid = np.where(valid, r - alpha - beta * m, 0.0)
-            sigma2 = (resid**2).sum(axis=0) / (n - self.k)
+            # the market moments over each instrument's valid days as matrix-vector products,
+            # on the market shifted by its window mean (so Σx² − n·x̄² does not cancel: a flat
+            # benchmark gives Sxx = 0 to rounding, as it must for the flat-benchmark check)
+            market_values = market_column[:, 0]
+            present = ~np.isnan(market_values)
+            shift = market_values[present].mean() if present.any() else 0.0
+            shifted = np.where(present, market_values - shift, 0.0)
+            weights = valid.astype(float)
+            mean_shifted = (shifted @ weights) / n
+            sxx = (shifted**2) @ weights - n * mean_shifted**2
+            sxy = shifted @ r - n * mean_shifted * mean_r
+            mean_m = shift + mean_shifted
+            alpha, beta = self.coefficients(n, mean_r, mean_shifted, sxx, sxy)
+            # residuals R − α̂' − β̂ (R_m − shift) on the valid days (α̂' the shifted intercept)
+            resid = (r - alpha - beta * shifted[:, None]) * weights
+            sigma2 = np.einsum("ij,ij->j", resid, resid) / (n - self.k)
+            alpha = mean_r - beta * mean_m  # the intercept on the unshifted market
         return FittedModel(
             names, n, alpha, beta, alpha, beta, uses_market, sigma2, mean_m, sxx, n - self.k
         )

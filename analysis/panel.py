@@ -105,6 +105,13 @@ class Panel:
     ssr: np.ndarray | None = None  # residual sum of squares of each pair's fit
 
     @property
+    def models(self) -> np.ndarray:
+        """The distinct normal-return models of the pairs (cached)."""
+        if "models" not in self.cache:
+            self.cache["models"] = pd.unique(self.pairs["model"].to_numpy())
+        return self.cache["models"]
+
+    @property
     def size(self) -> int:
         return self.ar.shape[1]
 

@@ -84,8 +84,12 @@ def _divide(numerator, denominator, scale) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _abs_max(values, axis=-1) -> np.ndarray:
-    """Largest |value| along ``axis`` ignoring NaN (0 where there is none)."""
-    return np.where(np.isnan(values), 0.0, np.abs(values)).max(axis=axis, initial=0.0)
+    """Largest |value| along ``axis`` ignoring NaN (0 where there is none); fmax/fmin skip NaN
+    without a masked copy of the values."""
+    values = np.asarray(values, dtype=float)
+    high = np.fmax.reduce(values, axis=axis, initial=0.0)
+    low = np.fmin.reduce(values, axis=axis, initial=0.0)
+    return np.maximum(high, -low)
 
 
 def _zero_note(what: str, day_zero=None, window_zero=None) -> list[str]:
@@ -112,10 +116,11 @@ def _estimation_portfolio(panel: Panel) -> np.ndarray:
 
 
 def _row_mean(matrix):
-    valid = ~np.isnan(matrix)
-    count = valid.sum(axis=1)
+    missing = np.isnan(matrix)
+    count = matrix.shape[1] - np.count_nonzero(missing, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, np.where(valid, matrix, 0.0).sum(axis=1) / count, np.nan), count
+        sums = np.where(missing, 0.0, matrix).sum(axis=1)
+        return np.where(count > 0, sums / count, np.nan), count
 
 
 def _col_cross_section(values):
@@ -208,7 +213,7 @@ def bw1980_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
     """Brown–Warner (1980) t: AAR_τ / (sqrt(Σ_i s²_i) / N), s²_i the sample variance of pair
     i's estimation ARs (divisor L1_i − 1). Window: Σ_τ t_τ / √L. Student t(mean L1 − 1).
     Assumes independence across pairs (estudy2 ``brown_warner_1980``)."""
-    centred_fits = panel.ssr is not None and not (panel.pairs["model"] == "market-adjusted").any()
+    centred_fits = panel.ssr is not None and "market-adjusted" not in set(panel.models)
     with np.errstate(invalid="ignore", divide="ignore"):
         if centred_fits:  # OLS / constant-mean residuals have mean 0: s² = SSR / (L1 − 1)
             variance = np.where(panel.n > 1, panel.ssr / (panel.n - 1), np.nan)
@@ -314,16 +319,22 @@ def _mean_cross_correlation(panel: Panel, exact_limit: int) -> float:
     count = matrix.shape[1]
     if count < 2:
         return np.nan
+    if count > exact_limit or not np.isnan(matrix).any():
+        total = np.zeros(matrix.shape[0])  # Σ_i z_i per day; each z_i has unit norm
+        standardised = 0  # so Σ‖z_i‖² = the number of series with a norm
+        for start in range(0, count, _BLOCK):  # a cache-sized block of series at a time
+            block = matrix[:, start : start + _BLOCK]
+            valid = ~np.isnan(block)
+            filled = np.where(valid, block, 0.0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = filled.sum(axis=0) / valid.sum(axis=0)
+            centred = np.where(valid, filled - mean, 0.0)
+            norms = np.sqrt(np.einsum("ij,ij->j", centred, centred))
+            inverse = np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1.0), 0.0)
+            total += centred @ inverse
+            standardised += np.count_nonzero(inverse)
+        return float((total @ total - standardised) / (count * (count - 1)))
     valid = ~np.isnan(matrix)
-    if valid.all() or count > exact_limit:
-        filled = np.where(valid, matrix, 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = filled.sum(axis=0) / valid.sum(axis=0)
-        centred = np.where(valid, filled - mean, 0.0)
-        norms = np.sqrt(np.einsum("ij,ij->j", centred, centred))
-        inverse = np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1.0), 0.0)
-        total = centred @ inverse  # Σ_i z_i per day; each z_i has unit norm, so Σ‖z_i‖² = #
-        return float((total @ total - np.count_nonzero(inverse)) / (count * (count - 1)))
     mask = valid.astype(float)
     x = np.where(valid, matrix, 0.0)
     n = mask.T @ mask
@@ -416,37 +427,61 @@ def lamb_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
 
 # -- nonparametric ---------------------------------------------------------------------------
 def _combined(panel: Panel) -> np.ndarray:
-    """Estimation then event-window ARs, one column per pair ((Le + L) × P)."""
-    return np.vstack([panel.est_ar, panel.ar])
+    """Estimation then event-window ARs, one column per pair ((Le + L) × P; cached)."""
+    if "combined" not in panel.cache:
+        panel.cache["combined"] = np.vstack([panel.est_ar, panel.ar])
+    return panel.cache["combined"]
+
+
+def _combined_valid(panel: Panel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The combined ARs' valid mask, its count per day (row) and per pair (column); every
+    rank and sign score is missing exactly where the AR is (cached)."""
+    if "combined_valid" not in panel.cache:
+        valid = ~np.isnan(_combined(panel))
+        panel.cache["combined_valid"] = valid, valid.sum(axis=1), valid.sum(axis=0)
+    return panel.cache["combined_valid"]
 
 
 def _sorted_ranks(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Column-wise average ranks (1..T_i) of the valid values (ties share the mean rank, as
     ``pandas.DataFrame.rank(method="average")``; NaN stays NaN) and the column-sorted values
-    (NaN last). Vectorised: one sort of the transposed, contiguous matrix."""
-    rows_t = np.ascontiguousarray(matrix.T)  # P × T: sorting along contiguous rows is faster
-    length = rows_t.shape[1]
-    missing = np.isnan(rows_t)
-    if missing.any():  # numpy sorts NaN slowly: sort them as +inf, then put NaN back
-        rows_t = np.where(missing, np.inf, rows_t)
-    order = np.argsort(rows_t, axis=1)
-    ordered = np.take_along_axis(rows_t, order, axis=1)
+    (NaN last). Vectorised: each column sorted as a contiguous row of the transposed matrix,
+    a cache-sized block of columns at a time; the sorted values are gathered and the ranks
+    scattered back through flat indices (numpy's take/put along an axis are slower)."""
+    length, columns = matrix.shape
+    ranks = np.empty((columns, length))
+    ordered = np.empty((columns, length))
     position = np.arange(length)[None, :]
-    past_valid = position >= (length - missing.sum(axis=1))[:, None]  # the NaN tail
-    ordered[past_valid] = np.nan
-    starts = np.ones_like(ordered, dtype=bool)
-    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]  # NaN != NaN: never a tie
-    if starts.all():  # no ties (the usual case for returns): rank = sorted position + 1
-        ranked = np.where(np.isnan(ordered), np.nan, position + 1.0)
-    else:
-        ends = np.ones_like(ordered, dtype=bool)
-        ends[:, :-1] = starts[:, 1:]
-        first = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
-        last = np.minimum.accumulate(np.where(ends, position, length)[:, ::-1], axis=1)[:, ::-1]
-        ranked = np.where(np.isnan(ordered), np.nan, (first + last) / 2.0 + 1.0)
-    out = np.empty_like(ranked)
-    np.put_along_axis(out, order, ranked, axis=1)
-    return out.T, ordered.T
+    for start in range(0, columns, _BLOCK):
+        block = slice(start, start + _BLOCK)
+        rows_t = np.array(matrix[:, block].T, order="C")  # pairs × days
+        n_rows = len(rows_t)
+        missing = np.isnan(rows_t)
+        if missing.any():  # numpy sorts NaN slowly: sort them as +inf, then put NaN back
+            rows_t[missing] = np.inf
+        order = np.argsort(rows_t, axis=1)
+        flat = (order + (np.arange(n_rows) * length)[:, None]).ravel()
+        sorted_block = rows_t.ravel().take(flat).reshape(n_rows, length)
+        past_valid = position >= (length - missing.sum(axis=1))[:, None]  # the NaN tail
+        sorted_block[past_valid] = np.nan
+        starts = np.ones_like(sorted_block, dtype=bool)
+        starts[:, 1:] = sorted_block[:, 1:] != sorted_block[:, :-1]  # NaN != NaN: no tie
+        if starts.all():  # no ties (the usual case for returns): rank = sorted position + 1
+            ranked = np.where(past_valid, np.nan, position + 1.0)
+        else:
+            ends = np.ones_like(sorted_block, dtype=bool)
+            ends[:, :-1] = starts[:, 1:]
+            first = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
+            last = np.minimum.accumulate(np.where(ends, position, length)[:, ::-1], axis=1)
+            ranked = np.where(past_valid, np.nan, (first + last[:, ::-1]) / 2.0 + 1.0)
+        block_ranks = np.empty(rows_t.size)
+        block_ranks[flat] = ranked.ravel()
+        ranks[block] = block_ranks.reshape(n_rows, length)
+        ordered[block] = sorted_block
+    return ranks.T, ordered.T
+
+
+_BLOCK = 512  # pairs ranked at a time (a block of pairs × days stays in the CPU cache)
 
 
 def _ranks(matrix: np.ndarray) -> np.ndarray:
@@ -454,9 +489,18 @@ def _ranks(matrix: np.ndarray) -> np.ndarray:
 
 
 def _combined_ranks(panel: Panel) -> np.ndarray:
+    """Ranks of each pair's combined ARs (NaN where missing; cached, with ``ranks0``: the same
+    with 0 where missing, for sums and products)."""
     if "ranks" not in panel.cache:
         panel.cache["ranks"], panel.cache["sorted"] = _sorted_ranks(_combined(panel))
+        panel.cache["ranks0"] = np.nan_to_num(panel.cache["ranks"], nan=0.0)
     return panel.cache["ranks"]
+
+
+def _rank_sums(panel: Panel) -> np.ndarray:
+    """Σ_present K_it per combined day."""
+    _combined_ranks(panel)
+    return panel.cache["ranks0"].sum(axis=1)
 
 
 def _combined_medians(panel: Panel) -> np.ndarray:
@@ -469,21 +513,21 @@ def _combined_medians(panel: Panel) -> np.ndarray:
     return np.where(counts > 0, (low + high) / 2.0, np.nan)
 
 
-def _rank_type(panel: Panel, windows, conventions, scores: np.ndarray, scale_sqrt: bool):
-    """Shared machinery of the rank and sign tests on centred scores (rows = combined days).
+def _rank_type(panel: Panel, windows, conventions, score_sums: np.ndarray, scale_sqrt: bool):
+    """Shared machinery of the rank and sign tests on centred scores s_it (rows = combined
+    days), given each day's Σ_present s_it (``score_sums``; a score is missing where the AR is).
 
     Textbook: daily statistic (1/N_τ) Σ_present s_iτ / S with S² = (1/T) Σ_t ((1/N_t) Σ s_it)²
     (``scale_sqrt`` uses 1/√N instead of 1/N, for Corrado–Zivney standardised scores).
     estudy2: the cross-sectional sums are mean_present × N (all firms), and T = mean T_i.
     """
-    valid = ~np.isnan(scores)
-    n_t = valid.sum(axis=1)
-    total = scores.shape[1]
+    _, n_t, per_pair = _combined_valid(panel)
+    total = panel.size
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_t = np.where(n_t > 0, np.where(valid, scores, 0.0).sum(axis=1) / n_t, np.nan)
+        mean_t = np.where(n_t > 0, score_sums / n_t, np.nan)
         if conventions.rank_missing == "estudy2":
             sums = mean_t * total
-            days = np.mean(valid.sum(axis=0))
+            days = np.mean(per_pair)
         else:
             sums = mean_t * n_t
             days = (n_t > 0).sum()
@@ -507,11 +551,11 @@ def corrado_rank_z(panel: Panel, windows, conventions: Conventions) -> Statistic
     T_τ = K̄_τ / S(K), K̄_τ the mean centred rank of the pairs present, S(K)² = (1/T) Σ_t K̄_t²
     (formula 3.8). Window (Cowan 1992): √L · mean_{τ∈w} K̄_τ / S(K). N(0, 1).
     With ``rank_missing="estudy2"`` the daily and window forms copy estudy2 (EXPECTED.md §6)."""
-    combined = _combined(panel)
     ranks = _combined_ranks(panel)
-    counts = (~np.isnan(combined)).sum(axis=0)
-    centred = ranks - (counts + 1) / 2.0
-    day, n, s, mean_t, _ = _rank_type(panel, windows, conventions, centred, scale_sqrt=False)
+    valid, _, counts = _combined_valid(panel)
+    # Σ_present (K_it − (T_i + 1)/2) per day, from the rank sums (halves: exact in floating point)
+    centred_sums = _rank_sums(panel) - np.where(valid, (counts + 1) / 2.0, 0.0).sum(axis=1)
+    day, n, s, mean_t, _ = _rank_type(panel, windows, conventions, centred_sums, False)
     indicator = panel.window_matrix(windows)
     if conventions.rank_missing == "estudy2":
         # estudy2 car_rank_test: raw ranks against the mean of the firms' average ranks
@@ -539,10 +583,11 @@ def modified_rank_z(panel: Panel, windows, conventions: Conventions) -> Statisti
     """Corrado & Zivney (1992) rank test for missing data: standardised ranks U_it = K_it /
     (1 + M_i), M_i the pair's valid ARs; T_τ = (1/√N_τ) Σ_i (U_iτ − ½) / S_U with S_U² = (1/T)
     Σ_t [(1/√N_t) Σ_i (U_it − ½)]² (formula 3.8). Daily only. N(0, 1)."""
-    combined = _combined(panel)
-    counts = (~np.isnan(combined)).sum(axis=0)
-    scores = _combined_ranks(panel) / (1 + counts) - 0.5
-    day, n, s, _, _ = _rank_type(panel, windows, conventions, scores, scale_sqrt=True)
+    _, n_t, counts = _combined_valid(panel)
+    _combined_ranks(panel)
+    # Σ_present (K_it / (1 + M_i) − ½) per day, as one matrix-vector product
+    score_sums = panel.cache["ranks0"] @ (1.0 / (1 + counts)) - 0.5 * n_t
+    day, n, s, _, _ = _rank_type(panel, windows, conventions, score_sums, scale_sqrt=True)
     notes = [_RANK_SCALE_NOTE] if panel.size and np.isnan(s) else []
     return Statistic(day, _normal_p(day), n, notes=notes)
 
@@ -553,8 +598,10 @@ def corrado_sign_z(panel: Panel, windows, conventions: Conventions) -> Statistic
     [(1/√N_t) Σ_i G_it]². Daily only. N(0, 1)."""
     combined = _combined(panel)
     median = _combined_medians(panel)
-    scores = np.sign(combined - median)
-    day, n, s, _, _ = _rank_type(panel, windows, conventions, scores, scale_sqrt=True)
+    # Σ_present sign(AR_it − median_i) per day: the count above minus the count below
+    above = np.count_nonzero(combined > median, axis=1)
+    score_sums = above - np.count_nonzero(combined < median, axis=1)
+    day, n, s, _, _ = _rank_type(panel, windows, conventions, score_sums, scale_sqrt=True)
     notes = [_RANK_SCALE_NOTE] if panel.size and np.isnan(s) else []
     return Statistic(day, _normal_p(day), n, notes=notes)
 
@@ -583,12 +630,13 @@ def generalized_sign_z(panel: Panel, windows, conventions: Conventions) -> Stati
     positive estimation-window ARs — the average over pairs of each pair's fraction
     (``sign_p_hat="firm"``) or pooled over all pair-days (estudy2). Window on the CAR_i.
     No continuity correction (formula 3.9). N(0, 1)."""
-    est_valid = ~np.isnan(panel.est_ar)
-    positive = np.where(est_valid, panel.est_ar > 0, False)
+    # NaN > 0 is False: a missing AR is never positive
+    positive = np.count_nonzero(panel.est_ar > 0, axis=0)
+    present = panel.est_ar.shape[0] - np.count_nonzero(np.isnan(panel.est_ar), axis=0)
     if conventions.sign_p_hat == "pooled":
-        p_hat = positive.sum() / est_valid.sum()
+        p_hat = positive.sum() / present.sum()
     else:
-        p_hat = np.mean(positive.sum(axis=0) / est_valid.sum(axis=0))
+        p_hat = np.mean(positive / present)
     z, n = _sign_core(panel.ar > 0, ~np.isnan(panel.ar), p_hat)
     car, _, _ = panel.car(windows)
     wz, wn = _sign_core(car > 0, ~np.isnan(car), p_hat)
@@ -756,10 +804,11 @@ def tests_by_event(
     collects why values are NaN (see :func:`statistic_table`)."""
     if panel is None or panel.size == 0:
         return pd.DataFrame(columns=TEST_COLUMNS)
-    event_ids = list(dict.fromkeys(panel.pairs["event_id"]))
+    event_column = panel.pairs["event_id"].to_numpy()
+    event_ids = list(pd.unique(event_column))  # in order of appearance
     parts = [
         statistic_table(
-            panel.subset((panel.pairs["event_id"] == e).to_numpy()),
+            panel.subset(event_column == e),
             windows,
             conventions,
             names,

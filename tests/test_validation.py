@@ -313,11 +313,13 @@ def test_cross_sectional_t_and_sign_by_hand():
     assert gsign == pytest.approx((3 - 4 * 0.5) / math.sqrt(4 * 0.25))
 
 
-def test_vectorised_ranks_and_medians_match_pandas_and_numpy(rng):
+@pytest.mark.parametrize("columns", [30, 1300])  # 1300: several blocks of pairs
+def test_vectorised_ranks_and_medians_match_pandas_and_numpy(rng, columns):
     from analysis.statistics import _ranks, _sorted_ranks
 
-    matrix = np.round(rng.normal(size=(40, 30)), 1)  # rounding makes ties
-    matrix[rng.integers(0, 40, 60), rng.integers(0, 30, 60)] = np.nan
+    matrix = np.round(rng.normal(size=(40, columns)), 1)  # rounding makes ties
+    matrix[rng.integers(0, 40, 2 * columns), rng.integers(0, columns, 2 * columns)] = np.nan
+    matrix[:, -1] = np.arange(40.0)  # a column without ties or gaps
     expected = pd.DataFrame(matrix).rank(axis=0, method="average", na_option="keep")
     np.testing.assert_array_equal(_ranks(matrix), expected.to_numpy())
     _, ordered = _sorted_ranks(matrix)
