@@ -352,7 +352,9 @@ def _mean_cross_correlation(panel: Panel, exact_limit: int) -> float:
 def _calendar_residuals(panel: Panel) -> np.ndarray:
     """Estimation ARs on a shared calendar axis (rows = sessions any pair uses)."""
     positions = panel.est_positions
-    if positions.size and (positions == positions[:, :1]).all():  # one event: already aligned
+    # one event: the pairs share their rows' sessions (a broadcast view), already aligned
+    shared = positions.ndim == 2 and positions.strides[1] == 0
+    if positions.size and (shared or (positions == positions[:, :1]).all()):
         return panel.est_ar
     used = np.unique(positions[positions >= 0])
     row_of = {p: r for r, p in enumerate(used)}
@@ -426,54 +428,54 @@ def lamb_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
 
 
 # -- nonparametric ---------------------------------------------------------------------------
-def _combined(panel: Panel) -> np.ndarray:
-    """Estimation then event-window ARs, one column per pair ((Le + L) × P; cached)."""
-    if "combined" not in panel.cache:
-        panel.cache["combined"] = np.vstack([panel.est_ar, panel.ar])
-    return panel.cache["combined"]
-
-
 def _combined_valid(panel: Panel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The combined ARs' valid mask, its count per day (row) and per pair (column); every
-    rank and sign score is missing exactly where the AR is (cached)."""
+    """Where the combined ARs (estimation then event window, (Le + L) × P) are present, the
+    count per day (row) and per pair (column); every rank and sign score is missing exactly
+    where the AR is (cached)."""
     if "combined_valid" not in panel.cache:
-        valid = ~np.isnan(_combined(panel))
-        panel.cache["combined_valid"] = valid, valid.sum(axis=1), valid.sum(axis=0)
+        valid = ~np.isnan(np.vstack([panel.est_ar, panel.ar]))
+        present_t = np.count_nonzero(valid, axis=1)
+        panel.cache["combined_valid"] = valid, present_t, np.count_nonzero(valid, axis=0)
     return panel.cache["combined_valid"]
 
 
-def _sorted_ranks(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Column-wise average ranks (1..T_i) of the valid values (ties share the mean rank, as
-    ``pandas.DataFrame.rank(method="average")``; NaN stays NaN) and the column-sorted values
-    (NaN last). Vectorised: each column sorted as a contiguous row of the transposed matrix,
-    a cache-sized block of columns at a time; the sorted values are gathered and the ranks
+def _sorted_ranks(*parts: np.ndarray, missing: float = np.nan) -> tuple[np.ndarray, np.ndarray]:
+    """Column-wise average ranks (1..T_i) of the valid values of the matrix the ``parts``
+    make stacked row-wise (ties share the mean rank, as ``pandas.DataFrame.rank(method=
+    "average")``; a missing value gets ``missing``) and the column-sorted values (NaN last).
+    Vectorised: each column sorted as a contiguous row of the transposed matrix, a
+    cache-sized block of columns at a time; the sorted values are gathered and the ranks
     scattered back through flat indices (numpy's take/put along an axis are slower)."""
-    length, columns = matrix.shape
+    length, columns = sum(len(part) for part in parts), parts[0].shape[1]
     ranks = np.empty((columns, length))
     ordered = np.empty((columns, length))
     position = np.arange(length)[None, :]
     for start in range(0, columns, _BLOCK):
         block = slice(start, start + _BLOCK)
-        rows_t = np.array(matrix[:, block].T, order="C")  # pairs × days
-        n_rows = len(rows_t)
-        missing = np.isnan(rows_t)
-        if missing.any():  # numpy sorts NaN slowly: sort them as +inf, then put NaN back
-            rows_t[missing] = np.inf
+        n_rows = len(range(columns)[block])
+        rows_t = np.empty((n_rows, length))  # pairs × days
+        row = 0
+        for part in parts:
+            rows_t[:, row : row + len(part)] = part[:, block].T
+            row += len(part)
+        gaps = np.isnan(rows_t)
+        if gaps.any():  # numpy sorts NaN slowly: sort them as +inf, then put NaN back
+            rows_t[gaps] = np.inf
         order = np.argsort(rows_t, axis=1)
         flat = (order + (np.arange(n_rows) * length)[:, None]).ravel()
         sorted_block = rows_t.ravel().take(flat).reshape(n_rows, length)
-        past_valid = position >= (length - missing.sum(axis=1))[:, None]  # the NaN tail
-        sorted_block[past_valid] = np.nan
+        past_valid = position >= (length - np.count_nonzero(gaps, axis=1))[:, None]
+        sorted_block[past_valid] = np.nan  # the NaN tail
         starts = np.ones_like(sorted_block, dtype=bool)
         starts[:, 1:] = sorted_block[:, 1:] != sorted_block[:, :-1]  # NaN != NaN: no tie
         if starts.all():  # no ties (the usual case for returns): rank = sorted position + 1
-            ranked = np.where(past_valid, np.nan, position + 1.0)
+            ranked = np.where(past_valid, missing, position + 1.0)
         else:
             ends = np.ones_like(sorted_block, dtype=bool)
             ends[:, :-1] = starts[:, 1:]
             first = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
             last = np.minimum.accumulate(np.where(ends, position, length)[:, ::-1], axis=1)
-            ranked = np.where(past_valid, np.nan, (first + last[:, ::-1]) / 2.0 + 1.0)
+            ranked = np.where(past_valid, missing, (first + last[:, ::-1]) / 2.0 + 1.0)
         block_ranks = np.empty(rows_t.size)
         block_ranks[flat] = ranked.ravel()
         ranks[block] = block_ranks.reshape(n_rows, length)
@@ -489,18 +491,20 @@ def _ranks(matrix: np.ndarray) -> np.ndarray:
 
 
 def _combined_ranks(panel: Panel) -> np.ndarray:
-    """Ranks of each pair's combined ARs (NaN where missing; cached, with ``ranks0``: the same
-    with 0 where missing, for sums and products)."""
-    if "ranks" not in panel.cache:
-        panel.cache["ranks"], panel.cache["sorted"] = _sorted_ranks(_combined(panel))
-        panel.cache["ranks0"] = np.nan_to_num(panel.cache["ranks"], nan=0.0)
-    return panel.cache["ranks"]
+    """Ranks of each pair's combined estimation + event ARs, 0 where the AR is missing (so
+    that sums and products over the pairs need no mask; cached with the sorted values)."""
+    if "ranks0" not in panel.cache:
+        panel.cache["ranks0"], panel.cache["sorted"] = _sorted_ranks(
+            panel.est_ar, panel.ar, missing=0.0
+        )
+    return panel.cache["ranks0"]
 
 
 def _rank_sums(panel: Panel) -> np.ndarray:
-    """Σ_present K_it per combined day."""
-    _combined_ranks(panel)
-    return panel.cache["ranks0"].sum(axis=1)
+    """Σ_present K_it per combined day (ranks are halves: sums exact in floating point)."""
+    if "rank_sums" not in panel.cache:
+        panel.cache["rank_sums"] = _combined_ranks(panel).sum(axis=1)
+    return panel.cache["rank_sums"]
 
 
 def _combined_medians(panel: Panel) -> np.ndarray:
@@ -551,8 +555,7 @@ def corrado_rank_z(panel: Panel, windows, conventions: Conventions) -> Statistic
     T_τ = K̄_τ / S(K), K̄_τ the mean centred rank of the pairs present, S(K)² = (1/T) Σ_t K̄_t²
     (formula 3.8). Window (Cowan 1992): √L · mean_{τ∈w} K̄_τ / S(K). N(0, 1).
     With ``rank_missing="estudy2"`` the daily and window forms copy estudy2 (EXPECTED.md §6)."""
-    ranks = _combined_ranks(panel)
-    valid, _, counts = _combined_valid(panel)
+    valid, n_t, counts = _combined_valid(panel)
     # Σ_present (K_it − (T_i + 1)/2) per day, from the rank sums (halves: exact in floating point)
     centred_sums = _rank_sums(panel) - np.where(valid, (counts + 1) / 2.0, 0.0).sum(axis=1)
     day, n, s, mean_t, _ = _rank_type(panel, windows, conventions, centred_sums, False)
@@ -560,16 +563,16 @@ def corrado_rank_z(panel: Panel, windows, conventions: Conventions) -> Statistic
     if conventions.rank_missing == "estudy2":
         # estudy2 car_rank_test: raw ranks against the mean of the firms' average ranks
         mean_rank = np.mean((counts + 1) / 2.0)
-        raw_row_mean, _ = _row_mean(ranks)
-        scale = np.sqrt(np.nansum((raw_row_mean - mean_rank) ** 2) / np.mean(counts))
-        scale = scale if scale > 0 else np.nan
-        event_ranks = ranks[len(panel.est_rel_days) :]
-        wz = np.array(
-            [
-                np.sqrt(w.sum()) * (np.nanmean(event_ranks[w.astype(bool)]) - mean_rank) / scale
-                for w in indicator
-            ]
-        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            raw_row_mean = np.where(n_t > 0, _rank_sums(panel) / n_t, np.nan)
+            scale = np.sqrt(np.nansum((raw_row_mean - mean_rank) ** 2) / np.mean(counts))
+            scale = scale if scale > 0 else np.nan
+            # the mean rank over every present pair-day of each window
+            event_rows = slice(len(panel.est_rel_days), None)
+            window_mean = (indicator @ _rank_sums(panel)[event_rows]) / (
+                indicator @ n_t[event_rows]
+            )
+            wz = np.sqrt(indicator.sum(axis=1)) * (window_mean - mean_rank) / scale
     else:
         days = indicator @ (~np.isnan(mean_t)).astype(float)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -584,9 +587,8 @@ def modified_rank_z(panel: Panel, windows, conventions: Conventions) -> Statisti
     (1 + M_i), M_i the pair's valid ARs; T_τ = (1/√N_τ) Σ_i (U_iτ − ½) / S_U with S_U² = (1/T)
     Σ_t [(1/√N_t) Σ_i (U_it − ½)]² (formula 3.8). Daily only. N(0, 1)."""
     _, n_t, counts = _combined_valid(panel)
-    _combined_ranks(panel)
     # Σ_present (K_it / (1 + M_i) − ½) per day, as one matrix-vector product
-    score_sums = panel.cache["ranks0"] @ (1.0 / (1 + counts)) - 0.5 * n_t
+    score_sums = _combined_ranks(panel) @ (1.0 / (1 + counts)) - 0.5 * n_t
     day, n, s, _, _ = _rank_type(panel, windows, conventions, score_sums, scale_sqrt=True)
     notes = [_RANK_SCALE_NOTE] if panel.size and np.isnan(s) else []
     return Statistic(day, _normal_p(day), n, notes=notes)
@@ -596,11 +598,14 @@ def corrado_sign_z(panel: Panel, windows, conventions: Conventions) -> Statistic
     """Corrado & Zivney (1992) sign test: G_it = sign(AR_it − median_i), the median over the
     pair's combined estimation + event ARs; T_τ = (1/√N_τ) Σ_i G_iτ / S_G, S_G² = (1/T) Σ_t
     [(1/√N_t) Σ_i G_it]². Daily only. N(0, 1)."""
-    combined = _combined(panel)
     median = _combined_medians(panel)
     # Σ_present sign(AR_it − median_i) per day: the count above minus the count below
-    above = np.count_nonzero(combined > median, axis=1)
-    score_sums = above - np.count_nonzero(combined < median, axis=1)
+    score_sums = np.concatenate(
+        [
+            np.count_nonzero(part > median, axis=1) - np.count_nonzero(part < median, axis=1)
+            for part in (panel.est_ar, panel.ar)
+        ]
+    )
     day, n, s, _, _ = _rank_type(panel, windows, conventions, score_sums, scale_sqrt=True)
     notes = [_RANK_SCALE_NOTE] if panel.size and np.isnan(s) else []
     return Statistic(day, _normal_p(day), n, notes=notes)
