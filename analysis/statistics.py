@@ -111,16 +111,13 @@ def _scalar_zero_note(what: str, zero) -> list[str]:
 def _estimation_portfolio(panel: Panel) -> np.ndarray:
     """Mean estimation-window AR per estimation day over the pairs present (cached)."""
     if "est_aar" not in panel.cache:
-        panel.cache["est_aar"] = _row_mean(panel.est_ar)[0]
+        valid, present_t, _ = _combined_valid(panel)
+        rows = len(panel.est_ar)
+        sums = np.sum(panel.est_ar, axis=1, where=valid[:rows])  # no masked copy
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(present_t[:rows] > 0, sums / present_t[:rows], np.nan)
+        panel.cache["est_aar"] = mean
     return panel.cache["est_aar"]
-
-
-def _row_mean(matrix):
-    missing = np.isnan(matrix)
-    count = matrix.shape[1] - np.count_nonzero(missing, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sums = np.where(missing, 0.0, matrix).sum(axis=1)
-        return np.where(count > 0, sums / count, np.nan), count
 
 
 def _col_cross_section(values):
@@ -433,7 +430,11 @@ def _combined_valid(panel: Panel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     count per day (row) and per pair (column); every rank and sign score is missing exactly
     where the AR is (cached)."""
     if "combined_valid" not in panel.cache:
-        valid = ~np.isnan(np.vstack([panel.est_ar, panel.ar]))
+        rows = len(panel.est_ar)
+        valid = np.empty((rows + len(panel.ar), panel.size), dtype=bool)
+        np.isnan(panel.est_ar, out=valid[:rows])
+        np.isnan(panel.ar, out=valid[rows:])
+        np.logical_not(valid, out=valid)
         present_t = np.count_nonzero(valid, axis=1)
         panel.cache["combined_valid"] = valid, present_t, np.count_nonzero(valid, axis=0)
     return panel.cache["combined_valid"]
