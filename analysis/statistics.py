@@ -588,8 +588,9 @@ def modified_rank_z(panel: Panel, windows, conventions: Conventions) -> Statisti
     (1 + M_i), M_i the pair's valid ARs; T_τ = (1/√N_τ) Σ_i (U_iτ − ½) / S_U with S_U² = (1/T)
     Σ_t [(1/√N_t) Σ_i (U_it − ½)]² (formula 3.8). Daily only. N(0, 1)."""
     _, n_t, counts = _combined_valid(panel)
-    # Σ_present (K_it / (1 + M_i) − ½) per day, as one matrix-vector product
-    score_sums = _combined_ranks(panel) @ (1.0 / (1 + counts)) - 0.5 * n_t
+    # Σ_present (K_it / (1 + M_i) − ½) per day, as one matrix-vector product (einsum: a
+    # multithreaded BLAS product of this size costs more in thread wake-ups than it saves)
+    score_sums = np.einsum("tp,p->t", _combined_ranks(panel), 1.0 / (1 + counts)) - 0.5 * n_t
     day, n, s, _, _ = _rank_type(panel, windows, conventions, score_sums, scale_sqrt=True)
     notes = [_RANK_SCALE_NOTE] if panel.size and np.isnan(s) else []
     return Statistic(day, _normal_p(day), n, notes=notes)
