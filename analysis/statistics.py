@@ -451,6 +451,7 @@ def _sorted_ranks(*parts: np.ndarray, missing: float = np.nan) -> tuple[np.ndarr
     ranks = np.empty((columns, length))
     ordered = np.empty((columns, length))
     position = np.arange(length)[None, :]
+    sorted_rank = np.tile(np.arange(1.0, length + 1.0), min(columns, _BLOCK))
     for start in range(0, columns, _BLOCK):
         block = slice(start, start + _BLOCK)
         n_rows = len(range(columns)[block])
@@ -464,23 +465,22 @@ def _sorted_ranks(*parts: np.ndarray, missing: float = np.nan) -> tuple[np.ndarr
             rows_t[gaps] = np.inf
         order = np.argsort(rows_t, axis=1)
         flat = (order + (np.arange(n_rows) * length)[:, None]).ravel()
-        sorted_block = rows_t.ravel().take(flat).reshape(n_rows, length)
+        sorted_block = ordered[block]  # a view: filled in place
+        np.take(rows_t.ravel(), flat, out=sorted_block.reshape(-1))
         past_valid = position >= (length - np.count_nonzero(gaps, axis=1))[:, None]
         sorted_block[past_valid] = np.nan  # the NaN tail
         starts = np.ones_like(sorted_block, dtype=bool)
         starts[:, 1:] = sorted_block[:, 1:] != sorted_block[:, :-1]  # NaN != NaN: no tie
+        block_ranks = ranks[block].reshape(-1)  # a view: filled in place
         if starts.all():  # no ties (the usual case for returns): rank = sorted position + 1
-            ranked = np.where(past_valid, missing, position + 1.0)
+            block_ranks[flat] = sorted_rank[: flat.size]
         else:
             ends = np.ones_like(sorted_block, dtype=bool)
             ends[:, :-1] = starts[:, 1:]
             first = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
             last = np.minimum.accumulate(np.where(ends, position, length)[:, ::-1], axis=1)
-            ranked = np.where(past_valid, missing, (first + last[:, ::-1]) / 2.0 + 1.0)
-        block_ranks = np.empty(rows_t.size)
-        block_ranks[flat] = ranked.ravel()
-        ranks[block] = block_ranks.reshape(n_rows, length)
-        ordered[block] = sorted_block
+            block_ranks[flat] = ((first + last[:, ::-1]) / 2.0 + 1.0).ravel()
+        ranks[block][gaps] = missing
     return ranks.T, ordered.T
 
 
