@@ -612,9 +612,10 @@ def _estimate_event(
         est_block = est_values[:, block]
         est_ar[:, block] = est_block - fitted.expected(est_block, est_market, block)
         # a constant series leaves rounding residue (σ̂ ~ 1e-18), not exactly 0: judge σ̂
-        # against the size of the returns themselves (an all-NaN column: NaN, not degenerate)
-        with np.errstate(all="ignore"):
-            scale[block] = np.nanmax(np.abs(est_block), axis=0, initial=0.0)
+        # against the size of the returns themselves
+        # (largest |return|: fmax/fmin skip NaN without a masked copy; all-NaN gives 0)
+        high = np.fmax.reduce(est_block, axis=0, initial=0.0)
+        scale[block] = np.maximum(high, -np.fmin.reduce(est_block, axis=0, initial=0.0))
     n = fitted.n.astype(int)
     # the fits' residual sums of squares (market-adjusted and constant-mean residuals are
     # centred, formula 3.3; OLS residuals have mean 0): σ̂² × its own divisor
