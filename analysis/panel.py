@@ -142,8 +142,12 @@ class Panel:
             return 1.0 + self.c1 + np.where(np.isfinite(sxx), dev**2 / sxx, 0.0)
 
     def sar(self, market_terms: str = "own") -> np.ndarray:
-        """Standardised abnormal returns AR / sqrt(V_ττ) (L × P)."""
-        return self.ar / np.sqrt(self.sigma2 * self.day_variance_factor(market_terms))
+        """Standardised abnormal returns AR / sqrt(V_ττ) (L × P; cached)."""
+        key = ("sar", market_terms)
+        if key not in self.cache:
+            factor = self.day_variance_factor(market_terms)
+            self.cache[key] = self.ar / np.sqrt(self.sigma2 * factor)
+        return self.cache[key]
 
     def window_matrix(self, windows) -> np.ndarray:
         """W × L indicator of which relative days each window covers."""

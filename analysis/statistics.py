@@ -661,9 +661,9 @@ def _wilcoxon_rows(values: np.ndarray):
     data = np.where(values == 0, np.nan, values)
     valid = ~np.isnan(data)
     n = valid.sum(axis=1)
-    ranks = _ranks(np.abs(data).T).T  # rank each row (day) across pairs
+    ranks, magnitudes = _sorted_ranks(np.abs(data).T)  # each row (day) across pairs
+    ranks, magnitudes = ranks.T, magnitudes.T  # rows = days; |x| sorted along each row
     w_plus = np.where(valid & (data > 0), ranks, 0.0).sum(axis=1)
-    magnitudes = np.sort(np.abs(data), axis=1)
     if (magnitudes[:, 1:] == magnitudes[:, :-1]).any():  # ties among |x|: correct the variance
         tie_term = np.array([_tie_correction(row[~np.isnan(row)]) for row in ranks])
     else:
