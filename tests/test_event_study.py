@@ -555,3 +555,15 @@ def test_statistics_does_not_import_the_engine():
     assert "analysis.event_study" not in imported(statistics)  # before: it was (a cycle)
     assert "analysis.statistics" in imported(engine)
     assert statistics.Panel is engine.Panel
+
+
+def test_the_bench_times_cars_and_every_statistic_and_agrees_with_statsmodels(capsys):
+    """A small run of ``python -m analysis.bench`` (timings are printed, never asserted)."""
+    from analysis import bench
+
+    bench.main(["--series", "30", "--sessions", "400", "--repeats", "1"])
+    figures = dict(line.split(": ", 1) for line in capsys.readouterr().out.splitlines())
+    assert figures["full_market_event_s"].endswith("s (every statistic)")
+    assert figures["cars_only_event_s"].endswith("s (CARs and frames, tests not read)")
+    assert figures["statistics_computed"].startswith("17 statistics")
+    assert float(figures["max_abs_difference_vs_statsmodels"].split()[0]) < 1e-12
