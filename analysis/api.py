@@ -46,7 +46,6 @@ import pandas as pd
 
 from analysis.event_study import (
     DEFAULT_CAR_WINDOWS,
-    DIAGNOSTIC_COLUMNS,
     Conventions,
     Event,
     EventStudyInputError,
@@ -56,6 +55,8 @@ from analysis.event_study import (
 )
 from analysis.export import csv_bytes
 from analysis.overlaps import OVERLAP_CHOICES, resolve_overlaps
+from analysis.records import Diagnostic, diagnostics_frame
+from analysis.responses import AbnormalVolatilityResult, AbnormalVolumeResult
 from analysis.study import prepare_returns
 from data_sources.data_mode import DataMode
 
@@ -72,6 +73,7 @@ TABLE_NAMES = (
     "placebo",
     "placebo_summary",
     "abnormal_volume",
+    "abnormal_volume_windows",
     "abnormal_volume_tests",
     "abnormal_volatility",
     "abnormal_volatility_tests",
@@ -102,17 +104,6 @@ class Note:
 
     def __str__(self) -> str:
         return self.text
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    """One instrument × event (or study-wide) record: what was skipped or changed, and why."""
-
-    event_id: str
-    event_date: pd.Timestamp | None
-    instrument: str
-    status: str
-    reason: str
 
 
 # -- the request -----------------------------------------------------------------------------
@@ -508,7 +499,7 @@ def resolve(
     )
     notes = [Note("overlap", text) for text in overlap_texts]
     diagnostics = [
-        Diagnostic("", None, "", f"overlap ({request.overlap})", text) for text in overlap_texts
+        Diagnostic("", pd.NaT, "", f"overlap ({request.overlap})", text) for text in overlap_texts
     ]
     if not events:
         raise AllEventsDropped(
@@ -633,15 +624,8 @@ def run(resolved: ResolvedStudy) -> StudyOutcome:
             volume = abnormal_volume(volumes, list(resolved.events), spec, request.statistics)
         else:
             notes.append(Note("responses", "no volume in the data: abnormal volume left out"))
-        ratios, ratio_tests = abnormal_volatility(result)
-        volatility = VolatilityOutcome(ratios, ratio_tests)
-    diagnostics = list(resolved.diagnostics) + [
-        Diagnostic(
-            r.event_id, None if pd.isna(r.event_date) else r.event_date, r.instrument,
-            r.status, r.reason,
-        )
-        for r in result.diagnostics.itertuples()
-    ]  # fmt: skip
+        volatility = abnormal_volatility(result)
+    diagnostics = list(resolved.diagnostics) + list(result.diagnostic_records)
     return StudyOutcome(
         request=request,
         resolved=resolved,
@@ -649,7 +633,7 @@ def run(resolved: ResolvedStudy) -> StudyOutcome:
         placebo=placebo,
         volume=volume,
         volatility=volatility,
-        notes=tuple(dict.fromkeys(notes)),
+        study_notes=tuple(dict.fromkeys(notes)),
         diagnostics=tuple(diagnostics),
     )
 
@@ -742,17 +726,6 @@ class PlaceboOutcome:
         return self.summary
 
 
-@dataclass(frozen=True)
-class VolatilityOutcome:
-    """AR² / σ̂² per pair and day (``ratios``) and its tests."""
-
-    ratios: pd.DataFrame
-    tests: pd.DataFrame
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.ratios
-
-
 @dataclass(frozen=True, eq=False)
 class StudyOutcome:
     """Everything a study produced; complete when built and never changed afterwards.
@@ -769,10 +742,18 @@ class StudyOutcome:
     resolved: ResolvedStudy
     result: EventStudyResult
     placebo: PlaceboOutcome | None
-    volume: Any
-    volatility: VolatilityOutcome | None
-    notes: tuple[Note, ...]
+    volume: AbnormalVolumeResult | None
+    volatility: AbnormalVolatilityResult | None
+    study_notes: tuple[Note, ...]
     diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        """Everything the reader must know: the study's notes, then why any statistic of the
+        tests table is NaN (reading this computes the tests, which are otherwise computed only
+        when :attr:`tests` is read)."""
+        statistics = [Note("statistics", text) for text in self.result.test_notes]
+        return tuple(dict.fromkeys(self.study_notes + tuple(statistics)))
 
     # what was decided
     @property
@@ -825,17 +806,11 @@ class StudyOutcome:
         return self.result.car_path()
 
     def diagnostics_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            [
-                (d.event_id, pd.NaT if d.event_date is None else d.event_date, d.instrument,
-                 d.status, d.reason)
-                for d in self.diagnostics
-            ],
-            columns=DIAGNOSTIC_COLUMNS,
-        )  # fmt: skip
+        return diagnostics_frame(self.diagnostics)
 
     def notes_of(self, kind: str) -> list[str]:
-        return [note.text for note in self.notes if note.kind == kind]
+        notes = self.study_notes if kind != "statistics" else self.notes
+        return [note.text for note in notes if note.kind == kind]
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """Every table this study has, by export name (see :data:`TABLE_NAMES`)."""
@@ -849,11 +824,11 @@ class StudyOutcome:
             frames["placebo"] = self.placebo.draws
             frames["placebo_summary"] = self.placebo.summary
         if self.volume is not None:
-            frames["abnormal_volume"] = self.volume.abnormal_returns
+            frames["abnormal_volume"] = self.volume.daily
+            frames["abnormal_volume_windows"] = self.volume.cumulative
             frames["abnormal_volume_tests"] = self.volume.tests
-        if self.volatility is not None and len(self.volatility.ratios):
-            frames["abnormal_volatility"] = self.volatility.ratios
-            frames["abnormal_volatility_tests"] = self.volatility.tests
+        if self.volatility is not None:
+            frames.update(self.volatility.frames())
         return frames
 
     # provenance

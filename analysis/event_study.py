@@ -17,14 +17,18 @@ Campbell, Lo & MacKinlay 1997, ch. 4; MacKinlay 1997, JEL 35:13-39):
 * SAR_iτ = AR_iτ / sqrt(V_i,ττ), SCAR_i = CAR_i / sqrt(Var CAR_i) (3.3, 3.5);
 * t = CAR_i / SE(CAR_i), two-sided p from Student's t with L1 − k degrees of freedom.
 
-Conventions other packages use (estudy2, the Python ``eventstudy`` package) are options of
-:class:`Conventions`, so their published numbers can be reproduced exactly.
+:func:`run_event_study` returns an :class:`EventStudyResult` (immutable, statsmodels style:
+tables, :meth:`~EventStudyResult.summary`, :meth:`~EventStudyResult.conf_int`); its aggregate
+tests (:mod:`analysis.statistics`) are computed when first asked for. Conventions other packages
+use (estudy2, the Python ``eventstudy`` package) are options of :class:`Conventions`, so their
+published numbers can be reproduced exactly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +36,16 @@ import pandas as pd
 from scipy import special
 
 from analysis import models
+from analysis.panel import Conventions, EventStudyInputError, Panel
+from analysis.records import DIAGNOSTIC_COLUMNS, Diagnostic, diagnostics_frame
 from analysis.returns import RETURN_KINDS
+from analysis.statistics import STATISTICS, tests_by_event
+
+__all__ = [
+    "AR_COLUMNS", "CAR_COLUMNS", "DEFAULT_CAR_WINDOWS", "DIAGNOSTIC_COLUMNS", "Conventions",
+    "Diagnostic", "Event", "EventFit", "EventStudyInputError", "EventStudyResult",
+    "EventStudySpec", "Panel", "run_event_study",
+]  # fmt: skip
 
 AR_COLUMNS = [
     "instrument", "event_date", "rel_day", "date", "return", "expected_return",
@@ -43,71 +56,7 @@ CAR_COLUMNS = [
     "alpha", "beta", "sigma", "car", "car_se", "t_stat", "p_value", "event_id", "model",
     "n_event_days", "dof", "scar",
 ]  # fmt: skip
-DIAGNOSTIC_COLUMNS = ["event_id", "event_date", "instrument", "status", "reason"]
 DEFAULT_CAR_WINDOWS = ((0, 0), (0, 1), (-1, 1), (0, 5), (-5, 5))
-_MEAN_PARAMETERS = {"market": 2, "constant-mean": 1, "market-adjusted": 1}
-
-
-class EventStudyInputError(ValueError):
-    """A study that cannot run as asked (bad window, no market series, ...); says why."""
-
-
-@dataclass(frozen=True)
-class Conventions:
-    """How variances and some tests are computed; the default is the textbook (formula sheet).
-
-    * ``sigma_divisor``: ``"L1-k"`` (textbook: k = 2 market model, 1 otherwise), ``"L1-1"``
-      (estudy2: plain sample SD of the residuals) or ``"L1"`` (the ``eventstudy`` package).
-    * ``prediction_error``: include the estimation-error terms in AR and CAR variances.
-    * ``market_terms``: ``"own"`` (μ̂_m and Σ(R_m − μ̂_m)² over each instrument's own valid
-      estimation days) or ``"index"`` (estudy2: over every index return in the window; used for
-      the daily standardisation of Patell/BMP).
-    * ``sign_p_hat``: generalised sign test p̂ as the ``"firm"`` average (Cowan 1992) or
-      ``"pooled"`` over all firm-days (estudy2).
-    * ``rank_missing``: rank-type tests on days with missing firms: ``"textbook"`` (average
-      over the firms present) or ``"estudy2"`` (its mean × N quirk, see EXPECTED.md §6).
-    """
-
-    sigma_divisor: str = "L1-k"
-    prediction_error: bool = True
-    market_terms: str = "own"
-    sign_p_hat: str = "firm"
-    rank_missing: str = "textbook"
-
-    PRESETS = ("textbook", "estudy2", "eventstudy")
-
-    @classmethod
-    def preset(cls, name: str) -> Conventions:
-        if name == "textbook":
-            return cls()
-        if name == "estudy2":
-            return cls("L1-1", True, "index", "pooled", "estudy2")
-        if name == "eventstudy":
-            return cls("L1", False, "own", "firm", "textbook")
-        raise EventStudyInputError(f"conventions must be one of {cls.PRESETS}, got {name!r}")
-
-    def __post_init__(self):
-        checks = {
-            "sigma_divisor": ("L1-k", "L1-1", "L1"),
-            "market_terms": ("own", "index"),
-            "sign_p_hat": ("firm", "pooled"),
-            "rank_missing": ("textbook", "estudy2"),
-        }
-        for name, allowed in checks.items():
-            if getattr(self, name) not in allowed:
-                raise EventStudyInputError(f"{name} must be one of {allowed}")
-
-    def describe(self) -> str:
-        if self == Conventions():
-            return "textbook conventions"
-        for name in self.PRESETS:
-            if self == Conventions.preset(name):
-                return f"{name} conventions"
-        return (
-            f"sigma divisor {self.sigma_divisor}, prediction error "
-            f"{'on' if self.prediction_error else 'off'}, market terms {self.market_terms}, "
-            f"sign p-hat {self.sign_p_hat}, ranks {self.rank_missing}"
-        )
 
 
 @dataclass(frozen=True)
@@ -122,19 +71,6 @@ class EventStudySpec:
     min_estimation: int = 120
     car_windows: tuple[tuple[int, int], ...] = DEFAULT_CAR_WINDOWS
     conventions: Conventions = field(default_factory=Conventions)
-
-    @classmethod
-    def with_gap(cls, estimation_length: int, gap: int, event_window=(-5, 5), **kwargs):
-        """Spec from an estimation length and a gap (sessions between the estimation window and
-        the event window): e.g. 240 and 5 with [-5, 5] → estimation [-250, -11]."""
-        if estimation_length < 1 or gap < 0:
-            raise EventStudyInputError("estimation length must be ≥ 1 and gap ≥ 0")
-        end = event_window[0] - gap - 1
-        return cls(
-            estimation_window=(end - estimation_length + 1, end),
-            event_window=tuple(event_window),
-            **kwargs,
-        )
 
     def __post_init__(self):
         if self.model not in models.MODELS:
@@ -189,11 +125,7 @@ class EventStudySpec:
 
     def describe(self) -> str:
         """One line naming the method, for CSV metadata and the UI."""
-        model_text = {
-            "market": "market model (OLS)",
-            "constant-mean": "constant-mean model",
-            "market-adjusted": "market-adjusted model",
-        }[self.model]
+        model_text = models.get(self.model).label
         error = (
             "CAR variance with estimation-error correction (CLM 4.4.17-18)"
             if self.conventions.prediction_error
@@ -217,140 +149,210 @@ class Event:
     event_session: pd.Timestamp
 
 
-@dataclass
-class Panel:
-    """Everything the aggregate tests need, one column per instrument × event *pair* (P).
+FIT_COLUMNS = [
+    "instrument", "event_id", "model", "n_estimation", "alpha", "beta", "sigma", "k", "dof",
+    "n_event_days", "estimated",
+]  # fmt: skip
 
-    Event-window arrays are L × P (rows = relative days ``rel_days``), estimation arrays
-    Le × P (rows = ``est_rel_days``); NaN marks a missing return. ``est_positions`` /
-    ``event_positions`` hold each row's session index on the calendar (−1 outside it), so
-    estimation residuals can be aligned in calendar time (Kolari–Pynnönen r̄).
+
+@dataclass(frozen=True, eq=False)
+class EventFit:
+    """The normal-return fit of every instrument around one event (one column per instrument).
+
+    ``fitted``: the model estimates (:class:`analysis.models.FittedModel`); ``n`` = L1, ``k``
+    the parameters of the mean, ``sigma2`` the residual variance with the chosen divisor;
+    ``c1``, ``dev``/``sxx`` (own market terms) and ``dev_index``/``sxx_index`` (index-wide) the
+    CAR variance terms; ``event_values``/``event_expected``/``event_ar`` (L × N) and
+    ``est_values``/``est_ar`` (Le × N) the returns, normal returns and abnormal returns;
+    ``event_positions``/``est_positions`` each row's session index (−1 outside the data);
+    ``degenerate``/``benchmark_flat`` the fits with no residual or no market variance;
+    ``keep`` the instruments that were estimated (the others are in the diagnostics).
     """
 
-    pairs: pd.DataFrame  # instrument, event_id, event_date, event_session, model
-    rel_days: np.ndarray
-    est_rel_days: np.ndarray
-    ar: np.ndarray
+    event: Event
+    instruments: tuple[str, ...]
+    position: int
+    fitted: models.FittedModel
+    k: np.ndarray
+    n: np.ndarray
+    sigma2: np.ndarray
+    ssr: np.ndarray
+    c1: np.ndarray
+    dev: np.ndarray
+    sxx: np.ndarray
+    dev_index: np.ndarray
+    sxx_index: np.ndarray
+    event_values: np.ndarray
+    event_expected: np.ndarray
+    event_ar: np.ndarray
+    est_values: np.ndarray
     est_ar: np.ndarray
+    est_market: np.ndarray | None
+    event_market: np.ndarray | None
     event_positions: np.ndarray
     est_positions: np.ndarray
-    n: np.ndarray  # L1: valid estimation returns
-    k: np.ndarray  # parameters of the mean (2 market model, 1 otherwise)
-    sigma2: np.ndarray  # residual variance with the chosen divisor
-    c1: np.ndarray  # 1/L1 (0: market-adjusted or no prediction-error term)
-    dev: np.ndarray  # L × P: R_mτ − μ̂_m (own terms; 0 where the model has no market slope)
-    sxx: np.ndarray  # Σ (R_mt − μ̂_m)² (own terms; inf where unused)
-    dev_index: np.ndarray  # L × P: the same with index-wide market terms
-    sxx_index: np.ndarray
-    cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # ranks, r̄
-    ssr: np.ndarray | None = None  # residual sum of squares of each pair's fit
+    n_event: np.ndarray
+    degenerate: np.ndarray
+    benchmark_flat: np.ndarray
+    keep: np.ndarray
 
     @property
-    def size(self) -> int:
-        return self.ar.shape[1]
+    def model_names(self) -> np.ndarray:
+        return self.fitted.model
 
-    def subset(self, mask: np.ndarray) -> Panel:
-        if np.all(mask):  # one event: the panel itself (and its cache)
-            return self
-        columns = np.flatnonzero(mask)
-        values = {}
-        for name, value in self.__dict__.items():
-            if name == "cache":
-                continue
-            if name == "pairs":
-                values[name] = value.iloc[columns].reset_index(drop=True)
-            elif name in ("rel_days", "est_rel_days"):
-                values[name] = value
-            elif value.ndim == 2:
-                values[name] = value[:, columns]
-            else:
-                values[name] = value[columns]
-        return Panel(**values)
+    def dof(self, conventions: Conventions) -> np.ndarray:
+        """Degrees of freedom of each instrument's CAR t-test (L1 − k, or L1 − 1; at least 1)."""
+        k = self.k if conventions.sigma_divisor == "L1-k" else 1
+        return np.maximum(self.n - k, 1)
 
-    def day_variance_factor(self, market_terms: str = "own") -> np.ndarray:
-        """V_i,ττ / σ̂²_i: 1 + c_i + dev²/Sxx (L × P)."""
-        dev, sxx = (
-            (self.dev, self.sxx) if market_terms == "own" else (self.dev_index, self.sxx_index)
+    def to_frame(self, conventions: Conventions | None = None) -> pd.DataFrame:
+        """One row per instrument: model, L1, α̂, β̂, σ̂, k, the t-test's dof, the valid
+        event-window days and whether it was estimated (``estimated`` False: see diagnostics)."""
+        return pd.DataFrame(
+            {
+                "instrument": list(self.instruments),
+                "event_id": self.event.event_id,
+                "model": self.model_names.astype(str),
+                "n_estimation": self.n,
+                "alpha": self.fitted.alpha,
+                "beta": self.fitted.beta,
+                "sigma": np.sqrt(self.sigma2),
+                "k": self.k,
+                "dof": self.dof(conventions or Conventions()),
+                "n_event_days": self.n_event,
+                "estimated": self.keep,
+            },
+            columns=FIT_COLUMNS,
         )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return 1.0 + self.c1 + np.where(np.isfinite(sxx), dev**2 / sxx, 0.0)
-
-    def sar(self, market_terms: str = "own") -> np.ndarray:
-        """Standardised abnormal returns AR / sqrt(V_ττ) (L × P)."""
-        return self.ar / np.sqrt(self.sigma2 * self.day_variance_factor(market_terms))
-
-    def window_matrix(self, windows) -> np.ndarray:
-        """W × L indicator of which relative days each window covers."""
-        return np.array(
-            [(self.rel_days >= a) & (self.rel_days <= b) for a, b in windows], dtype=float
-        ).reshape(len(windows), len(self.rel_days))
-
-    def car(self, windows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """CAR, Var(CAR) and valid-day counts for each window (each W × P; cached)."""
-        key = ("car", tuple(map(tuple, windows)))
-        if key not in self.cache:
-            self.cache[key] = self._car(windows)
-        return self.cache[key]
-
-    def _car(self, windows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        indicator = self.window_matrix(windows)
-        valid = ~np.isnan(self.ar)
-        n_valid = indicator @ valid
-        car = indicator @ np.where(valid, self.ar, 0.0)
-        dev_sum = indicator @ np.where(valid, self.dev, 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            slope_term = np.where(np.isfinite(self.sxx), dev_sum**2 / self.sxx, 0.0)
-            variance = self.sigma2 * (n_valid + self.c1 * n_valid**2 + slope_term)
-        car = np.where(n_valid > 0, car, np.nan)
-        return car, variance, n_valid
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class EventStudyResult:
-    """Tidy results (statsmodels style: frames, never prints).
+    """Results of :func:`run_event_study`, immutable (statsmodels style: tables and a text
+    summary, never prints).
 
     ``abnormal_returns``: one row per instrument × event × relative day (AR, CAR path, SAR).
     ``car_summary``: one row per instrument × event × CAR window, the event window first.
-    ``tests``: aggregate statistics per event (and pooled), daily and per window.
-    ``diagnostics``: what was skipped or changed, and why. ``placebo``: pseudo-event CARs.
+    ``tests``: aggregate statistics per event (and pooled), daily and per window — computed
+    the first time it is read (``statistics``/``adjust_bh`` say which), with ``test_notes``
+    saying why values are NaN. ``diagnostic_records`` (typed) / ``diagnostics`` (table): what
+    was skipped or changed, and why. ``fits``: the per-event fits. ``notes``: about the study.
     """
 
     spec: EventStudySpec
     abnormal_returns: pd.DataFrame
     car_summary: pd.DataFrame
-    diagnostics: pd.DataFrame
+    diagnostic_records: tuple[Diagnostic, ...] = ()
     market: str | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
     panel: Panel | None = None
-    tests: pd.DataFrame = field(default_factory=pd.DataFrame)
-    placebo: pd.DataFrame = field(default_factory=pd.DataFrame)
-    placebo_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
-    volume: EventStudyResult | None = None  # abnormal log volume, same windows and tests
-    volatility: pd.DataFrame = field(default_factory=pd.DataFrame)
-    volatility_tests: pd.DataFrame = field(default_factory=pd.DataFrame)
+    fits: tuple[EventFit, ...] = ()
+    statistics: tuple[str, ...] = tuple(STATISTICS)
+    adjust_bh: bool = False
 
-    def frames(self) -> dict[str, pd.DataFrame]:
+    def __post_init__(self):
+        object.__setattr__(self, "notes", tuple(self.notes))
+        object.__setattr__(self, "diagnostic_records", tuple(self.diagnostic_records))
+        object.__setattr__(self, "statistics", _statistic_names(self.statistics))
+
+    @cached_property
+    def diagnostics(self) -> pd.DataFrame:
+        """The diagnostic records as a table (:data:`DIAGNOSTIC_COLUMNS`)."""
+        return diagnostics_frame(self.diagnostic_records)
+
+    @cached_property
+    def _battery(self) -> tuple[pd.DataFrame, tuple[str, ...]]:
+        notes: list[str] = []
+        table = tests_by_event(
+            self.panel, self.spec.windows, self.spec.conventions, self.statistics,
+            self.adjust_bh, notes,
+        )  # fmt: skip
+        return table, tuple(dict.fromkeys(notes))
+
+    @property
+    def tests(self) -> pd.DataFrame:
+        """The test battery (``statistics``, with ``adjust_bh``), computed once when first read."""
+        return self._battery[0]
+
+    @property
+    def test_notes(self) -> tuple[str, ...]:
+        """Why some test values are NaN, as "<statistic> (<event id>): <why>" (computes the
+        battery if it has not run yet)."""
+        return self._battery[1]
+
+    def tests_table(
+        self, statistics: Sequence[str] | None = None, adjust_bh: bool | None = None
+    ) -> pd.DataFrame:
+        """The tests table for other ``statistics``/``adjust_bh`` than the result's own (the
+        same object as :attr:`tests` when they are the same)."""
+        names = _statistic_names(statistics) if statistics else self.statistics
+        adjust = self.adjust_bh if adjust_bh is None else adjust_bh
+        if names == self.statistics and adjust == self.adjust_bh:
+            return self.tests
+        return tests_by_event(self.panel, self.spec.windows, self.spec.conventions, names, adjust)
+
+    def frames(self, tests: bool = True) -> dict[str, pd.DataFrame]:
+        """The tables by export name (``tests`` only when asked and not empty)."""
         frames = {
             "abnormal_returns": self.abnormal_returns,
             "car_summary": self.car_summary,
             "diagnostics": self.diagnostics,
         }
-        if len(self.tests):
+        if tests and len(self.tests):
             frames["tests"] = self.tests
-        if len(self.placebo):
-            frames["placebo"] = self.placebo
-            frames["placebo_summary"] = self.placebo_summary
-        if self.volume is not None:
-            frames["abnormal_volume"] = self.volume.abnormal_returns
-            frames["abnormal_volume_tests"] = self.volume.tests
-        if len(self.volatility):
-            frames["abnormal_volatility"] = self.volatility
-            frames["abnormal_volatility_tests"] = self.volatility_tests
         return frames
 
     def to_frame(self) -> pd.DataFrame:
         """The CAR summary (the headline table)."""
         return self.car_summary
+
+    def fit_table(self) -> pd.DataFrame:
+        """Every instrument's fit around every event (:meth:`EventFit.to_frame`)."""
+        parts = [fit.to_frame(self.spec.conventions) for fit in self.fits]
+        return _concat(parts, FIT_COLUMNS)
+
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Two-sided (1 − ``alpha``) confidence intervals of every CAR: CAR ± t_{1−α/2, dof} ·
+        SE(CAR), Student t with the pair's degrees of freedom (``dof``). One row per pair ×
+        window: instrument, event_id, window_start, window_end, car, car_se, dof, lower, upper."""
+        if not 0 < alpha < 1:
+            raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+        keys = ["instrument", "event_id", "window_start", "window_end", "car", "car_se", "dof"]
+        frame = self.car_summary[keys].reset_index(drop=True)
+        dof = frame["dof"].to_numpy(dtype=float)
+        half = special.stdtrit(dof, 1.0 - alpha / 2.0) * frame["car_se"].to_numpy(dtype=float)
+        car = frame["car"].to_numpy(dtype=float)
+        return frame.assign(lower=car - half, upper=car + half)
+
+    def summary(self, max_rows: int | None = 30) -> str:
+        """A readable text table: the method, the counts, then per CAR window the CARs with
+        their SE, t, p and the t-test's dof (at most ``max_rows`` pairs per window; None: all).
+        Returned, never printed."""
+        pairs = self.panel.size if self.panel is not None else 0
+        skipped = sum(record.status == "skipped" for record in self.diagnostic_records)
+        lines = [
+            "Event study results",
+            f"Method: {self.spec.describe()}",
+            f"Benchmark: {self.market or 'none'}; events: "
+            f"{self.car_summary['event_id'].nunique()}; instrument-event pairs estimated: "
+            f"{pairs}; skipped: {skipped}",
+        ]
+        columns = ["instrument", "event_id", "car", "car_se", "t_stat", "p_value", "dof"]
+        grouped = self.car_summary.groupby(["window_start", "window_end"], sort=False)
+        for (start, end), group in grouped:
+            lines += ["", f"CAR [{start}, {end}]"]
+            shown = group[columns] if max_rows is None else group[columns].head(max_rows)
+            lines.append(
+                shown.rename(columns={"t_stat": "t", "p_value": "p"}).to_string(
+                    index=False, float_format=lambda value: f"{value:.4g}"
+                )
+            )
+            if len(shown) < len(group):
+                lines.append(f"... {len(group) - len(shown)} more rows (to_frame() has them all)")
+        if not len(self.car_summary):
+            lines += ["", "No instrument-event pair could be estimated (see diagnostics)."]
+        lines += [f"Note: {note}" for note in self.notes]
+        return "\n".join(lines)
 
     def car_path(self) -> pd.DataFrame:
         """CAR from the start of the event window to each day, with its standard error.
@@ -377,6 +379,10 @@ class EventStudyResult:
             }
         )[columns]
 
+    def with_notes(self, notes: Sequence[str]) -> EventStudyResult:
+        """The same result with ``notes`` appended (a new object; the tables are shared)."""
+        return replace(self, notes=(*self.notes, *notes))
+
     def to_csv(
         self,
         directory: str | Path,
@@ -388,13 +394,21 @@ class EventStudyResult:
 
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        frames = self.frames()
+        frames = self.frames(tests="tests" in names)
         written = []
         for name in names:
             path = directory / f"{name}.csv"
             write_csv(path, frames[name], metadata)
             written.append(path)
         return written
+
+
+def _statistic_names(names: Sequence[str] | None) -> tuple[str, ...]:
+    names = tuple(names) if names else tuple(STATISTICS)
+    unknown = [name for name in names if name not in STATISTICS]
+    if unknown:
+        raise ValueError(f"unknown statistic(s) {unknown}; choose from {list(STATISTICS)}")
+    return names
 
 
 def run_event_study(
@@ -410,7 +424,8 @@ def run_event_study(
     """Run ``spec`` for every instrument (column of ``returns``) around every event.
 
     ``statistics``: names from :data:`analysis.statistics.STATISTICS` for the ``tests`` table
-    (default all); ``adjust_bh`` adds Benjamini–Hochberg p-values across events.
+    (default all); ``adjust_bh`` adds Benjamini–Hochberg p-values across events. The tests are
+    computed when the result's ``tests`` is first read, not here.
 
     ``returns`` and ``market`` are indexed by the session calendar that defines relative days
     (every session, missing returns as NaN). With a market-based model, an instrument that *is*
@@ -428,6 +443,7 @@ def run_event_study(
     ids = [event.event_id for event in events]
     if len(set(ids)) != len(ids):
         raise EventStudyInputError("event ids must be unique")
+    names = _statistic_names(statistics)
     index = returns.index
     values = returns.to_numpy(dtype=float)
     market_values = None if market is None else market.reindex(index).to_numpy(dtype=float)
@@ -443,42 +459,45 @@ def run_event_study(
     est_rel_days = np.arange(spec.estimation_window[0], spec.estimation_window[1] + 1)
     conventions = spec.conventions
 
-    diagnostics: list[tuple] = []
-    blocks: list[dict] = []
+    diagnostics: list[Diagnostic] = []
+    fits: list[EventFit] = []
     for event in events:
         position = index.get_indexer([event.event_session])[0]
         if position < 0:
             span = f"{index[0]:%Y-%m-%d} to {index[-1]:%Y-%m-%d}" if len(index) else "empty"
+            reason = f"event session {event.event_session:%Y-%m-%d} is outside the data ({span})"
             diagnostics += [
-                (
-                    event.event_id,
-                    event.event_date,
-                    name,
-                    "skipped",
-                    f"event session {event.event_session:%Y-%m-%d} is outside the data ({span})",
-                )
+                Diagnostic(event.event_id, event.event_date, name, "skipped", reason)
                 for name in instruments
             ]
             continue
-        block = _estimate_event(
-            values, market_values, position, rel_days, est_rel_days, spec, fallback_mask
-        )
+        fit = _estimate_event(
+            values, market_values, position, rel_days, est_rel_days, spec, fallback_mask,
+            event, tuple(instruments),
+        )  # fmt: skip
         keep = np.ones(len(instruments), dtype=bool)
-        # only instruments with something to report go through the (Python) loop below
-        flagged = (
-            (block["n"] < spec.min_estimation)
-            | (block["n_event"] < len(rel_days))
-            | block["degenerate"]
-            | block["benchmark_flat"]
-            | ~(block["sigma2"] > 0)
-            | fallback_mask
+        # the pairs that cannot be estimated (each has a reason from _skip_reason)
+        unusable = (
+            (fit.n < spec.min_estimation)
+            | (fit.n_event == 0)
+            | fit.degenerate
+            | fit.benchmark_flat
+            | ~(fit.sigma2 > 0)
         )
+        # only instruments with something to report go through the (Python) loop below
+        flagged = unusable | (fit.n_event < len(rel_days)) | fallback_mask
         for column in np.flatnonzero(flagged):
             name = instruments[column]
-            reason = _skip_reason(block, column, spec, event, name, market_symbol)
+            reason = (
+                _skip_reason(fit, column, spec, event, name, market_symbol)
+                if unusable[column]
+                else None
+            )
             if reason:
                 keep[column] = False
-                diagnostics.append((event.event_id, event.event_date, name, "skipped", reason))
+                diagnostics.append(
+                    Diagnostic(event.event_id, event.event_date, name, "skipped", reason)
+                )
                 continue
             if fallback_mask[column]:
                 why = (
@@ -489,7 +508,7 @@ def run_event_study(
                     "itself and remove the effect"
                 )
                 diagnostics.append(
-                    (
+                    Diagnostic(
                         event.event_id,
                         event.event_date,
                         name,
@@ -497,24 +516,22 @@ def run_event_study(
                         f"{why}, so the constant-mean model is used",
                     )
                 )
-            if block["n_event"][column] < len(rel_days):
+            if fit.n_event[column] < len(rel_days):
                 diagnostics.append(
-                    (
+                    Diagnostic(
                         event.event_id,
                         event.event_date,
                         name,
                         "partial window",
-                        f"{block['n_event'][column]} of {len(rel_days)} event-window "
-                        "returns available; CAR and its variance use those days",
+                        f"{fit.n_event[column]} of {len(rel_days)} event-window returns "
+                        "available; CAR and its variance use those days",
                     )
                 )
-        if keep.any():
-            block.update(event=event, keep=keep, position=position)
-            blocks.append(block)
+        fits.append(replace(fit, keep=keep))
 
     for window in spec.dropped_windows:
         diagnostics.append(
-            (
+            Diagnostic(
                 "",
                 pd.NaT,
                 "",
@@ -523,42 +540,35 @@ def run_event_study(
                 f"window [{spec.event_window[0]}, {spec.event_window[1]}]",
             )
         )
-    panel = _panel(blocks, instruments, rel_days, est_rel_days, index, spec)
-    abnormal_returns, car_summary = _frames(blocks, panel, instruments, index, spec)
-    from analysis.statistics import STATISTICS, tests_by_event  # (imports this module)
-
-    test_notes: list[str] = []
+    estimated = [fit for fit in fits if fit.keep.any()]
+    panel = _panel(estimated, rel_days, est_rel_days)
+    abnormal_returns, car_summary = _frames(estimated, panel, index, spec)
+    notes = [f"conventions: {conventions.describe()}"] if conventions != Conventions() else []
     sessions = pd.Series([e.event_session for e in events], index=ids)
     for session, group in sessions.groupby(sessions, sort=True):
         if len(group) > 1:  # the CLI and the dashboard merge these; the API says so
-            test_notes.append(
+            notes.append(
                 f"events {', '.join(group.index)} share the session {session:%Y-%m-%d}: "
                 "pooled statistics count that session once per event"
             )
-    tests = tests_by_event(
-        panel,
-        spec.windows,
-        conventions,
-        tuple(statistics) if statistics else tuple(STATISTICS),
-        adjust_bh,
-        test_notes,
-    )
     return EventStudyResult(
-        tests=tests,
         spec=spec,
         abnormal_returns=abnormal_returns,
         car_summary=car_summary,
-        diagnostics=pd.DataFrame(diagnostics, columns=DIAGNOSTIC_COLUMNS),
+        diagnostic_records=tuple(diagnostics),
         market=market_symbol,
+        notes=tuple(notes),
         panel=panel if panel.size else None,
-        notes=([f"conventions: {conventions.describe()}"] if conventions != Conventions() else [])
-        + test_notes,
+        fits=tuple(fits),
+        statistics=names,
+        adjust_bh=adjust_bh,
     )
 
 
 def _estimate_event(
-    values, market_values, position, rel_days, est_rel_days, spec, fallback_mask
-) -> dict:
+    values, market_values, position, rel_days, est_rel_days, spec, fallback_mask, event,
+    instruments,
+) -> EventFit:  # fmt: skip
     """Fit, ARs and variance terms for every instrument around one event session."""
     length = len(values)
     est_positions = position + est_rel_days
@@ -581,52 +591,50 @@ def _estimate_event(
         est_market = take(est_positions, est_inside, market_values)
         event_market = take(event_positions, event_inside, market_values)
 
-    fitted = models.fit(spec.model, est_values, est_market)
-    model_names = np.full(n_cols, spec.model, dtype=object)
-    k = np.full(n_cols, _MEAN_PARAMETERS[spec.model])
+    model = models.get(spec.model)
+    fitted = model.fit(est_values, est_market)
+    k = np.full(n_cols, model.k)
+    with_error = spec.conventions.prediction_error
+    c1 = model.c_term(fitted.n, with_error)
     if fallback_mask.any():
-        fallback = models.fit("constant-mean", est_values[:, fallback_mask], None)
-        fitted = _merge_fallback(fitted, fallback, fallback_mask)
-        model_names[fallback_mask] = "constant-mean"
-        k[fallback_mask] = 1
+        fallback = models.get("constant-mean")
+        fitted = fitted.columns(fallback_mask, fallback.fit(est_values[:, fallback_mask], None))
+        k[fallback_mask] = fallback.k
+        c1[fallback_mask] = fallback.c_term(fitted.n[fallback_mask], with_error)
 
-    def expected(block_values, block_market):
-        out = fitted.expected(block_values, block_market)
-        out[:, fallback_mask] = fitted.alpha[fallback_mask]  # constant mean for these
-        return out
-
-    event_expected = expected(event_values, event_market)
-    est_expected = expected(est_values, est_market)
+    event_expected = fitted.expected(event_values, event_market)
     event_ar = event_values - event_expected
-    est_ar = est_values - est_expected
+    # the estimation-window ARs and each series' size, a cache-sized block of columns at a time
+    est_ar = np.empty_like(est_values)
+    scale = np.empty(n_cols)
+    for start in range(0, n_cols, models.CHUNK):
+        block = slice(start, start + models.CHUNK)
+        est_block = est_values[:, block]
+        est_ar[:, block] = est_block - fitted.expected(est_block, est_market, block)
+        # a constant series leaves rounding residue (σ̂ ~ 1e-18), not exactly 0: judge σ̂
+        # against the size of the returns themselves
+        # (largest |return|: fmax/fmin skip NaN without a masked copy; all-NaN gives 0)
+        high = np.fmax.reduce(est_block, axis=0, initial=0.0)
+        scale[block] = np.maximum(high, -np.fmin.reduce(est_block, axis=0, initial=0.0))
     n = fitted.n.astype(int)
     # the fits' residual sums of squares (market-adjusted and constant-mean residuals are
     # centred, formula 3.3; OLS residuals have mean 0): σ̂² × its own divisor
     ssr = np.where(fitted.dof > 0, fitted.sigma2 * fitted.dof, np.nan)
-    # a constant series leaves rounding residue (σ̂ ~ 1e-18), not exactly 0: judge σ̂ against
-    # the size of the returns themselves
-    with np.errstate(all="ignore"):  # an all-NaN column gives NaN: not degenerate-by-scale
-        scale = np.nanmax(np.abs(est_values), axis=0, initial=0.0)
     degenerate = ~(ssr > (1e-10 * scale) ** 2 * np.maximum(fitted.dof, 1))
     # the same judgement for the benchmark of the market model: a flat benchmark leaves β̂
     # undefined (0/0), and every AR NaN, which must not read as "no returns"
+    slope = np.full(n_cols, model.market_slope)
+    slope[fallback_mask] = models.get("constant-mean").market_slope
     benchmark_flat = np.zeros(n_cols, dtype=bool)
     if est_market is not None:
         with np.errstate(all="ignore"):
             market_scale = np.nanmax(np.abs(est_market), initial=0.0)
-        market_slope = (model_names == "market") & (fitted.n > 0)
-        benchmark_flat = market_slope & ~(
+        benchmark_flat = (slope & (fitted.n > 0)) & ~(
             np.asarray(fitted.market_sxx) > (1e-10 * market_scale) ** 2 * np.maximum(fitted.n, 1)
         )
     divisor = {"L1-k": n - k, "L1-1": n - 1, "L1": n}[spec.conventions.sigma_divisor]
     with np.errstate(divide="ignore", invalid="ignore"):
         sigma2 = np.where(divisor > 0, ssr / divisor, np.nan)
-    slope = np.array([m == "market" for m in model_names])
-    with_error = spec.conventions.prediction_error
-    with np.errstate(divide="ignore", invalid="ignore"):
-        c1 = np.where(
-            (np.array([m != "market-adjusted" for m in model_names])) & with_error, 1.0 / n, 0.0
-        )
     dev = np.zeros_like(event_ar)
     sxx = np.full(n_cols, np.inf)
     dev_index = np.zeros_like(event_ar)
@@ -638,65 +646,67 @@ def _estimate_event(
         index_mean = est_market[index_valid].mean() if index_valid.any() else np.nan
         dev_index[:, slope] = (event_market - index_mean)[:, None]
         sxx_index[slope] = ((est_market[index_valid] - index_mean) ** 2).sum()
-    valid_event = ~np.isnan(event_ar)
-    return {
-        "fitted": fitted,
-        "model_names": model_names,
-        "k": k,
-        "n": n,
-        "sigma2": sigma2,
-        "c1": c1,
-        "dev": dev,
-        "sxx": sxx,
-        "dev_index": dev_index,
-        "sxx_index": sxx_index,
-        "event_values": event_values,
-        "event_expected": event_expected,
-        "event_ar": event_ar,
-        "est_ar": est_ar,
-        "n_event": valid_event.sum(axis=0),
-        "degenerate": degenerate,
-        "benchmark_flat": benchmark_flat,
-        "ssr": ssr,
-        "est_values": est_values,  # views of the returns, for the skip reasons
-        "est_market": est_market,
-        "event_market": event_market,
-        "event_positions": np.where(event_inside, event_positions, -1),
-        "est_positions": np.where(est_inside, est_positions, -1),
-    }
+    return EventFit(
+        event=event,
+        instruments=instruments,
+        position=int(position),
+        fitted=fitted,
+        k=k,
+        n=n,
+        sigma2=sigma2,
+        ssr=ssr,
+        c1=c1,
+        dev=dev,
+        sxx=sxx,
+        dev_index=dev_index,
+        sxx_index=sxx_index,
+        event_values=event_values,
+        event_expected=event_expected,
+        event_ar=event_ar,
+        est_values=est_values,  # views of the returns, for the skip reasons
+        est_ar=est_ar,
+        est_market=est_market,
+        event_market=event_market,
+        event_positions=np.where(event_inside, event_positions, -1),
+        est_positions=np.where(est_inside, est_positions, -1),
+        n_event=(~np.isnan(event_ar)).sum(axis=0),
+        degenerate=degenerate,
+        benchmark_flat=benchmark_flat,
+        keep=np.ones(n_cols, dtype=bool),
+    )
 
 
-def _skip_reason(block, column, spec, event, name="", market_symbol=None) -> str | None:
+def _skip_reason(
+    fit: EventFit, column: int, spec, event, name="", market_symbol=None
+) -> str | None:
     """Why the pair (``name`` around ``event``) cannot be estimated, naming the series at fault
     (the instrument or the benchmark); None if it can."""
     benchmark = f"benchmark {market_symbol}" if market_symbol else "the benchmark"
     instrument = f"instrument {name}" if name else "the instrument"
     est_window = f"[{spec.estimation_window[0]}, {spec.estimation_window[1]}]"
     around = f"around {event.event_session:%Y-%m-%d}"
-    uses_market = (
-        block["model_names"][column] != "constant-mean" and block["est_market"] is not None
-    )
-    if block["n"][column] < spec.min_estimation:
-        own_count = int(np.sum(~np.isnan(block["est_values"][:, column])))
-        market_count = int(np.sum(~np.isnan(block["est_market"]))) if uses_market else None
+    uses_market = fit.fitted.uses_market[column] and fit.est_market is not None
+    if fit.n[column] < spec.min_estimation:
+        own_count = int(np.sum(~np.isnan(fit.est_values[:, column])))
+        market_count = int(np.sum(~np.isnan(fit.est_market))) if uses_market else None
         if uses_market and own_count >= spec.min_estimation > (market_count or 0):
             return (
                 f"{benchmark} has only {market_count} valid returns in the estimation window "
                 f"{est_window} {around} (minimum {spec.min_estimation})"
             )
         return (
-            f"only {block['n'][column]} valid estimation returns in {est_window} {around} "
+            f"only {fit.n[column]} valid estimation returns in {est_window} {around} "
             f"(minimum {spec.min_estimation})"
         )
-    if block["benchmark_flat"][column]:
+    if fit.benchmark_flat[column]:
         return (
             f"{benchmark} has zero variance over the estimation window {est_window} {around} "
             "(a constant series?): the market model cannot be estimated; choose another "
             "benchmark or the constant-mean model"
         )
-    if block["n_event"][column] == 0:
-        instrument_count = int(np.sum(~np.isnan(block["event_values"][:, column])))
-        if uses_market and instrument_count and np.isnan(block["event_market"]).all():
+    if fit.n_event[column] == 0:
+        instrument_count = int(np.sum(~np.isnan(fit.event_values[:, column])))
+        if uses_market and instrument_count and np.isnan(fit.event_market).all():
             return (
                 f"{benchmark} has no returns in the event window [{spec.event_window[0]}, "
                 f"{spec.event_window[1]}] {around}"
@@ -705,12 +715,12 @@ def _skip_reason(block, column, spec, event, name="", market_symbol=None) -> str
             f"no returns in the event window [{spec.event_window[0]}, "
             f"{spec.event_window[1]}] {around}"
         )
-    if block["degenerate"][column] or not block["sigma2"][column] > 0:
-        values = block["est_values"][:, column]
+    if fit.degenerate[column] or not fit.sigma2[column] > 0:
+        values = fit.est_values[:, column]
         with np.errstate(all="ignore"):
             scale = np.nanmax(np.abs(values), initial=0.0)
             if uses_market:
-                gap = np.nanmax(np.abs(values - block["est_market"]), initial=0.0)
+                gap = np.nanmax(np.abs(values - fit.est_market), initial=0.0)
                 if gap <= 1e-12 * scale:
                     return (
                         f"{instrument} is identical to the {benchmark.removeprefix('the ')} over "
@@ -732,11 +742,13 @@ def _skip_reason(block, column, spec, event, name="", market_symbol=None) -> str
     return None
 
 
-def _panel(blocks, instruments, rel_days, est_rel_days, index, spec) -> Panel:
+def _panel(fits: list[EventFit], rel_days, est_rel_days) -> Panel:
+    """The estimated pairs of every event, side by side (P columns)."""
+
     def stack(name):
-        if len(blocks) == 1 and blocks[0]["keep"].all():  # one event, nothing skipped: no copy
-            return blocks[0][name]
-        parts = [block[name][..., block["keep"]] for block in blocks]
+        if len(fits) == 1 and fits[0].keep.all():  # one event, nothing skipped: no copy
+            return getattr(fits[0], name)
+        parts = [getattr(fit, name)[..., fit.keep] for fit in fits]
         if not parts:
             shape = {
                 "event_ar": (len(rel_days), 0),
@@ -747,27 +759,32 @@ def _panel(blocks, instruments, rel_days, est_rel_days, index, spec) -> Panel:
             return np.zeros(shape)
         return np.concatenate(parts, axis=-1)
 
-    names = np.array(instruments, dtype=object)
     columns = ["instrument", "event_id", "event_date", "event_session", "model"]
     per_event = [
         pd.DataFrame(
             {
-                "instrument": names[b["keep"]],
-                "event_id": b["event"].event_id,
-                "event_date": b["event"].event_date,
-                "event_session": b["event"].event_session,
-                "model": b["model_names"][b["keep"]],
+                "instrument": np.array(fit.instruments, dtype=object)[fit.keep],
+                "event_id": fit.event.event_id,
+                "event_date": fit.event.event_date,
+                "event_session": fit.event.event_session,
+                "model": fit.model_names[fit.keep],
             },
             columns=columns,
         )
-        for b in blocks
+        for fit in fits
     ]
     pairs = pd.concat(per_event, ignore_index=True) if per_event else pd.DataFrame(columns=columns)
     positions = {}
-    for name in ("event_positions", "est_positions"):
-        parts = [np.repeat(b[name][:, None], int(b["keep"].sum()), axis=1) for b in blocks]
-        rows = len(rel_days) if name == "event_positions" else len(est_rel_days)
-        positions[name] = np.concatenate(parts, axis=1) if parts else np.zeros((rows, 0), int)
+    for name, rows in (("event_positions", len(rel_days)), ("est_positions", len(est_rel_days))):
+        # every pair of one event shares its rows' sessions: read-only broadcast views
+        parts = [
+            np.broadcast_to(getattr(fit, name)[:, None], (rows, int(fit.keep.sum())))
+            for fit in fits
+        ]
+        if len(parts) == 1:
+            positions[name] = parts[0]
+        else:
+            positions[name] = np.concatenate(parts, axis=1) if parts else np.zeros((rows, 0), int)
     return Panel(
         pairs=pairs,
         rel_days=rel_days,
@@ -788,26 +805,26 @@ def _panel(blocks, instruments, rel_days, est_rel_days, index, spec) -> Panel:
     )
 
 
-def _frames(blocks, panel: Panel, instruments, index, spec):
+def _frames(fits: list[EventFit], panel: Panel, index, spec):
     ar_parts, car_parts = [], []
     start = 0
     windows = spec.windows
     car, variance, n_valid = panel.car(windows)
     sar = panel.sar("own")
-    for block in blocks:
-        columns = np.flatnonzero(block["keep"])
+    for fit in fits:
+        columns = np.flatnonzero(fit.keep)
         count = len(columns)
         span = slice(start, start + count)
         start += count
-        event = block["event"]
+        event = fit.event
         n_days = len(panel.rel_days)
-        positions = block["event_positions"]
+        positions = fit.event_positions
         dates = pd.DatetimeIndex([index[p] if p >= 0 else pd.NaT for p in positions])
-        valid = ~np.isnan(block["event_ar"][:, columns])
-        cumulative = np.cumsum(np.where(valid, block["event_ar"][:, columns], 0.0), axis=0)
+        valid = ~np.isnan(fit.event_ar[:, columns])
+        cumulative = np.cumsum(np.where(valid, fit.event_ar[:, columns], 0.0), axis=0)
         # strings converted to pandas' string type once, then gathered (no per-row work)
-        names = pd.array(np.array(instruments, dtype=object)[columns], dtype="str")
-        model_names = pd.array(block["model_names"][columns].astype(str), dtype="str")
+        names = pd.array(np.array(fit.instruments, dtype=object)[columns], dtype="str")
+        model_names = pd.array(fit.model_names[columns].astype(str), dtype="str")
         per_day = np.repeat(np.arange(count), n_days)
         ar_parts.append(
             pd.DataFrame(
@@ -816,9 +833,9 @@ def _frames(blocks, panel: Panel, instruments, index, spec):
                     "event_date": event.event_date,
                     "rel_day": np.tile(panel.rel_days, count),
                     "date": np.tile(dates, count),
-                    "return": block["event_values"][:, columns].T.ravel(),
-                    "expected_return": block["event_expected"][:, columns].T.ravel(),
-                    "abnormal_return": block["event_ar"][:, columns].T.ravel(),
+                    "return": fit.event_values[:, columns].T.ravel(),
+                    "expected_return": fit.event_expected[:, columns].T.ravel(),
+                    "abnormal_return": fit.event_ar[:, columns].T.ravel(),
                     "car": cumulative.T.ravel(),
                     "event_id": event.event_id,
                     "event_session": event.event_session,
@@ -827,12 +844,7 @@ def _frames(blocks, panel: Panel, instruments, index, spec):
                 }
             )
         )
-        fitted = block["fitted"]
-        dof = np.maximum(
-            block["n"][columns]
-            - np.where(spec.conventions.sigma_divisor == "L1-k", block["k"][columns], 1),
-            1,
-        )
+        dof = fit.dof(spec.conventions)[columns]
         # one row per instrument × window, instrument-major, the event window first
         n_windows = len(windows)
         car_w = car[:, span].T.ravel()
@@ -848,10 +860,10 @@ def _frames(blocks, panel: Panel, instruments, index, spec):
                     "event_session": event.event_session,
                     "window_start": np.tile([w[0] for w in windows], count),
                     "window_end": np.tile([w[1] for w in windows], count),
-                    "n_estimation": np.repeat(block["n"][columns], n_windows),
-                    "alpha": np.repeat(np.asarray(fitted.alpha)[columns], n_windows),
-                    "beta": np.repeat(np.asarray(fitted.beta)[columns], n_windows),
-                    "sigma": np.repeat(np.sqrt(block["sigma2"][columns]), n_windows),
+                    "n_estimation": np.repeat(fit.n[columns], n_windows),
+                    "alpha": np.repeat(np.asarray(fit.fitted.alpha)[columns], n_windows),
+                    "beta": np.repeat(np.asarray(fit.fitted.beta)[columns], n_windows),
+                    "sigma": np.repeat(np.sqrt(fit.sigma2[columns]), n_windows),
                     "car": car_w,
                     "car_se": se_w,
                     "t_stat": t_w,
@@ -865,24 +877,16 @@ def _frames(blocks, panel: Panel, instruments, index, spec):
             )
         )
     abnormal_returns = _concat(ar_parts, AR_COLUMNS)
-    abnormal_returns = abnormal_returns[abnormal_returns["date"].notna()].reset_index(drop=True)
+    outside = abnormal_returns["date"].isna().to_numpy()
+    if outside.any():  # relative days past the end (or start) of the data
+        abnormal_returns = abnormal_returns[~outside].reset_index(drop=True)
     car_summary = _concat(car_parts, CAR_COLUMNS)
     return abnormal_returns, car_summary
-
-
-def _merge_fallback(
-    fitted: models.FittedModel, fallback: models.FittedModel, mask: np.ndarray
-) -> models.FittedModel:
-    merged = {}
-    for name in ("n", "alpha", "beta", "sigma2", "market_mean", "market_sxx", "dof"):
-        values = np.array(getattr(fitted, name), dtype=float)
-        values[mask] = getattr(fallback, name)
-        merged[name] = values
-    merged["n"] = merged["n"].astype(int)
-    return models.FittedModel(fitted.model, **merged)
 
 
 def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=columns)
+    if len(parts) == 1 and list(parts[0].columns) == columns:  # one event: no copy
+        return parts[0]
     return pd.concat(parts, ignore_index=True)[columns]

@@ -9,8 +9,11 @@ p-value is (1 + #{|CAR_placebo| ≥ |CAR_observed|}) / (N + 1) (a permutation-st
 never 0).
 
 Everything is vectorised across pseudo-dates with cumulative sums: the estimation sums
-Σy, Σx, Σx², Σxy and counts over any window are differences of prefix sums, so the OLS fit and
-the CAR at all N dates cost O(T + N) per instrument.
+Σy, Σx, Σx², Σxy and counts over any window are differences of prefix sums, so the fit and the
+CAR at all N dates cost O(T + N) per instrument. The fit itself is the model's own
+(:meth:`analysis.models.NormalReturnModel.coefficients` on the centred moments, and
+:meth:`~analysis.models.NormalReturnModel.expected_sum` for the window's normal return), the
+code the event study runs.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis import models
 from analysis.event_study import EventStudyInputError, EventStudySpec
 
 PLACEBO_COLUMNS = ["draw", "event_session", "instrument", "car"]
@@ -58,7 +62,7 @@ def placebo_cars(
     and the number of valid estimation returns (same shape)."""
     y = returns.to_numpy(dtype=float)
     x = np.zeros(len(y)) if market is None else market.reindex(returns.index).to_numpy(dtype=float)
-    model_of = [
+    model_of = [  # the event study's fallback: constant mean for the market itself
         (
             "constant-mean"
             if spec.model != "constant-mean" and (c == market_symbol or c in set(constant_mean_for))
@@ -72,9 +76,10 @@ def placebo_cars(
     win_start, win_end = positions + a, positions + b
     cars = np.full((len(positions), y.shape[1]), np.nan)
     counts = np.zeros((len(positions), y.shape[1]), dtype=int)
-    for column, model in enumerate(model_of):  # a handful of instruments; dates vectorised
+    for column, name in enumerate(model_of):  # a handful of instruments; dates vectorised
+        model = models.get(name)
         yc = y[:, column]
-        valid = ~np.isnan(yc) & (~np.isnan(x) if model != "constant-mean" else True)
+        valid = ~np.isnan(yc) & (~np.isnan(x) if model.uses_market else True)
         v = valid.astype(float)
         yv = np.where(valid, yc, 0.0)
         xv = np.where(valid, x, 0.0)
@@ -82,19 +87,16 @@ def placebo_cars(
         sy = _window_sums(_prefix(yv), est_start, est_end)
         ne = _window_sums(_prefix(v), win_start, win_end)
         sye = _window_sums(_prefix(yv), win_start, win_end)
+        sx = _window_sums(_prefix(xv), est_start, est_end)
+        sxx = _window_sums(_prefix(xv * xv), est_start, est_end)
+        sxy = _window_sums(_prefix(xv * yv), est_start, est_end)
+        sxe = _window_sums(_prefix(xv), win_start, win_end)
         with np.errstate(invalid="ignore", divide="ignore"):
-            if model == "constant-mean":
-                car = sye - ne * sy / n
-            elif model == "market-adjusted":
-                car = sye - _window_sums(_prefix(xv), win_start, win_end)
-            else:
-                sx = _window_sums(_prefix(xv), est_start, est_end)
-                sxx = _window_sums(_prefix(xv * xv), est_start, est_end)
-                sxy = _window_sums(_prefix(xv * yv), est_start, est_end)
-                beta = (sxy - sx * sy / n) / (sxx - sx * sx / n)
-                alpha = (sy - beta * sx) / n
-                sxe = _window_sums(_prefix(xv), win_start, win_end)
-                car = sye - ne * alpha - beta * sxe
+            # the centred moments Σ(x − x̄)², Σ(x − x̄)(y − ȳ) from the raw sums
+            intercept, slope = model.coefficients(
+                n, sy / n, sx / n, sxx - sx * sx / n, sxy - sx * sy / n
+            )
+            car = sye - model.expected_sum(intercept, slope, ne, sxe)
         cars[:, column] = np.where((ne > 0) & (n >= spec.min_estimation), car, np.nan)
         counts[:, column] = n.astype(int)
     return cars, counts

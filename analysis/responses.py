@@ -4,25 +4,108 @@
   over the estimation window — i.e. the constant-mean model applied to log volume, so the
   estimation-error-corrected variances, SAV (= AV standardised by its estimation SD) and every
   aggregate statistic of :mod:`analysis.statistics` apply unchanged. Zero or missing volume
-  is a missing observation.
+  is a missing observation. :func:`abnormal_volume` returns an :class:`AbnormalVolumeResult`
+  whose tables name their columns for what they are (log volume, not returns).
 * Abnormal volatility: the ratio AR²_iτ / σ̂²_i of the squared abnormal return to the
   estimation-window residual variance; 1 on average under H0. Tested with the cross-sectional
-  t of (ratio − 1) per day, and of (mean ratio over the window − 1) per window.
+  t of (ratio − 1) per day, and of (mean ratio over the window − 1) per window
+  (:func:`analysis.statistics.cross_sectional_t_test`). :func:`abnormal_volatility` returns an
+  :class:`AbnormalVolatilityResult`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.event_study import Event, EventStudyResult, EventStudySpec, run_event_study
-from analysis.statistics import TEST_COLUMNS
+from analysis.statistics import TEST_COLUMNS, cross_sectional_t_test
 
+#: The engine's return-named columns → what they hold for log volume.
+VOLUME_NAMES = {
+    "return": "log_volume",
+    "expected_return": "expected_log_volume",
+    "abnormal_return": "abnormal_log_volume",
+    "car": "cumulative_abnormal_log_volume",
+    "sar": "standardised_abnormal_log_volume",
+    "alpha": "mean_log_volume",
+    "car_se": "cumulative_abnormal_log_volume_se",
+    "scar": "standardised_cumulative_abnormal_log_volume",
+}
+VOLUME_COLUMNS = [
+    "instrument", "event_date", "rel_day", "date", "log_volume", "expected_log_volume",
+    "abnormal_log_volume", "cumulative_abnormal_log_volume", "event_id", "event_session",
+    "model", "standardised_abnormal_log_volume",
+]  # fmt: skip
+VOLUME_WINDOW_COLUMNS = [
+    "instrument", "event_date", "event_session", "window_start", "window_end", "n_estimation",
+    "mean_log_volume", "sigma", "cumulative_abnormal_log_volume",
+    "cumulative_abnormal_log_volume_se", "t_stat", "p_value", "event_id", "model",
+    "n_event_days", "dof", "standardised_cumulative_abnormal_log_volume",
+]  # fmt: skip
 VOLATILITY_COLUMNS = ["instrument", "event_id", "rel_day", "volatility_ratio"]
+VOLATILITY_TEST_COLUMNS = [*TEST_COLUMNS, "mean_ratio"]
+
+
+@dataclass(frozen=True, eq=False)
+class AbnormalVolumeResult:
+    """Abnormal log volume. ``daily``: one row per instrument × event × relative day (log
+    volume, its expected value, the abnormal log volume, its cumulative sum and standardised
+    form); ``cumulative``: one row per instrument × event × window (the cumulative abnormal log
+    volume, its SE, t and p); ``tests``: the aggregate statistics (computed when first read);
+    ``study``: the underlying constant-mean event study on log volume (its columns are named
+    for returns)."""
+
+    study: EventStudyResult
+
+    @cached_property
+    def daily(self) -> pd.DataFrame:
+        return self.study.abnormal_returns.rename(columns=VOLUME_NAMES)[VOLUME_COLUMNS]
+
+    @cached_property
+    def cumulative(self) -> pd.DataFrame:
+        return self.study.car_summary.rename(columns=VOLUME_NAMES)[VOLUME_WINDOW_COLUMNS]
+
+    @property
+    def tests(self) -> pd.DataFrame:
+        return self.study.tests
+
+    @property
+    def diagnostics(self) -> pd.DataFrame:
+        return self.study.diagnostics
+
+    def to_frame(self) -> pd.DataFrame:
+        """The daily abnormal log volume (``abnormal_volume.csv``)."""
+        return self.daily
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The tables by export name."""
+        return {
+            "abnormal_volume": self.daily,
+            "abnormal_volume_cumulative": self.cumulative,
+            "abnormal_volume_tests": self.tests,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class AbnormalVolatilityResult:
+    """``ratios``: AR² / σ̂² per pair and day; ``tests``: their cross-sectional t per event, day
+    and window (statistic ``volatility_ratio_t``, with the ``mean_ratio``)."""
+
+    ratios: pd.DataFrame
+    tests: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.ratios
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        if self.ratios.empty:
+            return {}
+        return {"abnormal_volatility": self.ratios, "abnormal_volatility_tests": self.tests}
 
 
 def abnormal_volume(
@@ -30,28 +113,26 @@ def abnormal_volume(
     events: Sequence[Event],
     spec: EventStudySpec,
     statistics: Sequence[str] | None = None,
-) -> EventStudyResult:
+) -> AbnormalVolumeResult:
     """Abnormal log volume: the constant-mean model on ln(volume), same windows and tests.
 
-    ``volumes`` is indexed by the session calendar (missing sessions NaN). In the result,
-    ``abnormal_return`` is the abnormal log volume, ``sar`` its standardised form and ``car``
-    the cumulative abnormal log volume.
+    ``volumes`` is indexed by the session calendar (missing sessions NaN).
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         log_volume = np.log(volumes.where(volumes > 0))
     volume_spec = replace(spec, model="constant-mean")
-    return run_event_study(log_volume, events, volume_spec, statistics=statistics)
+    return AbnormalVolumeResult(
+        run_event_study(log_volume, events, volume_spec, statistics=statistics)
+    )
 
 
-def abnormal_volatility(result: EventStudyResult) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per pair and day the ratio AR² / σ̂², and its tests (statistic ``volatility_ratio_t``).
-
-    Returns ``(ratios, tests)``; ``tests`` has the columns of the tests table.
-    """
+def abnormal_volatility(result: EventStudyResult) -> AbnormalVolatilityResult:
+    """Per pair and day the ratio AR² / σ̂², and its tests (statistic ``volatility_ratio_t``)."""
     panel = result.panel
     if panel is None:
-        empty = pd.DataFrame(columns=VOLATILITY_COLUMNS)
-        return empty, pd.DataFrame()
+        return AbnormalVolatilityResult(
+            pd.DataFrame(columns=VOLATILITY_COLUMNS), pd.DataFrame(columns=VOLATILITY_TEST_COLUMNS)
+        )
     ratio = panel.ar**2 / panel.sigma2
     frame = pd.DataFrame(
         {
@@ -61,30 +142,31 @@ def abnormal_volatility(result: EventStudyResult) -> tuple[pd.DataFrame, pd.Data
             "volatility_ratio": ratio.ravel(),
         }
     )[VOLATILITY_COLUMNS]
-    rows = []
     windows = result.spec.windows
     indicator = panel.window_matrix(windows)
     valid = ~np.isnan(ratio)
     with np.errstate(invalid="ignore", divide="ignore"):
         window_ratio = (indicator @ np.where(valid, ratio, 0.0)) / (indicator @ valid)
+    parts = []
     for event_id in dict.fromkeys(panel.pairs["event_id"]):
         columns = (panel.pairs["event_id"] == event_id).to_numpy()
-        for i, rel_day in enumerate(panel.rel_days):
-            rows.append(_ratio_row(ratio[i, columns], windows[0], int(rel_day), event_id))
-        for w, window in enumerate(windows):
-            rows.append(_ratio_row(window_ratio[w, columns], window, None, event_id))
-    tests = pd.DataFrame(rows, columns=[*TEST_COLUMNS, "mean_ratio"])
-    tests["rel_day"] = tests["rel_day"].astype("Int64")
-    return frame, tests
-
-
-def _ratio_row(values: np.ndarray, window, rel_day, event_id):
-    values = values[~np.isnan(values)]
-    n = len(values)
-    mean = values.mean() if n else np.nan
-    if n > 1 and values.std(ddof=1) > 0:
-        t = (mean - 1.0) / (values.std(ddof=1) / np.sqrt(n))
-        p = 2 * stats.t.sf(abs(t), n - 1)
-    else:
-        t = p = np.nan
-    return ("volatility_ratio_t", window[0], window[1], rel_day, t, p, n, event_id, mean)
+        t, p, n, mean, _ = cross_sectional_t_test(ratio[:, columns], 1.0)
+        wt, wp, wn, wmean, _ = cross_sectional_t_test(window_ratio[:, columns], 1.0)
+        days, count = len(panel.rel_days), len(windows)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "statistic": "volatility_ratio_t",
+                    "window_start": [windows[0][0]] * days + [w[0] for w in windows],
+                    "window_end": [windows[0][1]] * days + [w[1] for w in windows],
+                    "rel_day": pd.array([*map(int, panel.rel_days), *[None] * count], "Int64"),
+                    "value": np.concatenate([t, wt]),
+                    "p_value": np.concatenate([p, wp]),
+                    "n": np.concatenate([n, wn]),
+                    "event_id": event_id,
+                    "mean_ratio": np.concatenate([mean, wmean]),
+                },
+                columns=VOLATILITY_TEST_COLUMNS,
+            )
+        )
+    return AbnormalVolatilityResult(frame, pd.concat(parts, ignore_index=True))

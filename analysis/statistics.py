@@ -1,6 +1,6 @@
 """Aggregate event-study test statistics, one function per statistic.
 
-Every function takes a :class:`~analysis.event_study.Panel` (the instrument × event pairs of one
+Every function takes a :class:`~analysis.panel.Panel` (the instrument × event pairs of one
 group: one event, or several pooled), the CAR windows and the :class:`Conventions`, and returns
 a :class:`Statistic`: the value, p-value and number of pairs for every relative day of the event
 window and for every CAR window. Formulas refer to the project's formula sheet
@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
-from analysis.event_study import Conventions, Panel
+from analysis.panel import Conventions, Panel
 
 TEST_COLUMNS = [
     "statistic",
@@ -55,13 +55,16 @@ class Statistic:
 
 
 def _normal_p(z):
-    return 2.0 * stats.norm.sf(np.abs(z))
+    # = 2 · scipy.stats.norm.sf(|z|), which calls ndtr(−|z|) itself (without its overhead)
+    return 2.0 * special.ndtr(-np.abs(z))
 
 
 def _t_p(t, dof):
     dof = np.asarray(dof, dtype=float)
     with np.errstate(invalid="ignore"):
-        return np.where(dof > 0, 2.0 * stats.t.sf(np.abs(t), np.where(dof > 0, dof, 1)), np.nan)
+        # = 2 · scipy.stats.t.sf(|t|, dof), which is stdtr(dof, −|t|) itself
+        p = 2.0 * special.stdtr(np.where(dof > 0, dof, 1), -np.abs(t))
+        return np.where(dof > 0, p, np.nan)
 
 
 def _nan_if_empty(values, counts):
@@ -81,8 +84,12 @@ def _divide(numerator, denominator, scale) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _abs_max(values, axis=-1) -> np.ndarray:
-    """Largest |value| along ``axis`` ignoring NaN (0 where there is none)."""
-    return np.where(np.isnan(values), 0.0, np.abs(values)).max(axis=axis, initial=0.0)
+    """Largest |value| along ``axis`` ignoring NaN (0 where there is none); fmax/fmin skip NaN
+    without a masked copy of the values."""
+    values = np.asarray(values, dtype=float)
+    high = np.fmax.reduce(values, axis=axis, initial=0.0)
+    low = np.fmin.reduce(values, axis=axis, initial=0.0)
+    return np.maximum(high, -low)
 
 
 def _zero_note(what: str, day_zero=None, window_zero=None) -> list[str]:
@@ -104,15 +111,13 @@ def _scalar_zero_note(what: str, zero) -> list[str]:
 def _estimation_portfolio(panel: Panel) -> np.ndarray:
     """Mean estimation-window AR per estimation day over the pairs present (cached)."""
     if "est_aar" not in panel.cache:
-        panel.cache["est_aar"] = _row_mean(panel.est_ar)[0]
+        valid, present_t, _ = _combined_valid(panel)
+        rows = len(panel.est_ar)
+        sums = np.sum(panel.est_ar, axis=1, where=valid[:rows])  # no masked copy
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(present_t[:rows] > 0, sums / present_t[:rows], np.nan)
+        panel.cache["est_aar"] = mean
     return panel.cache["est_aar"]
-
-
-def _row_mean(matrix):
-    valid = ~np.isnan(matrix)
-    count = valid.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, np.where(valid, matrix, 0.0).sum(axis=1) / count, np.nan), count
 
 
 def _col_cross_section(values):
@@ -156,18 +161,33 @@ def cross_sectional_t(panel: Panel, windows, conventions: Conventions) -> Statis
     return _cross_sectional(panel.ar, panel.car(windows)[0], "abnormal returns")
 
 
+def cross_sectional_t_test(values, mu: float = 0.0):
+    """The cross-sectional (one-sample) t-test of the mean against ``mu`` over the last axis,
+    NaN ignored: t = √N · (mean − mu) / s, s the sample SD (divisor N − 1), two-sided p from
+    Student t(N − 1) — ``scipy.stats.ttest_1samp`` per row, vectorised. NaN (never ±inf) where
+    s is zero or numerically zero (≤ :data:`RELATIVE_ZERO` × the largest |value − mu|: identical
+    values), or with fewer than two values.
+
+    Returns ``(t, p, n, mean, zero)``: arrays over the leading axes (scalars for a vector);
+    ``zero`` marks the zero dispersions. The statistics, the volatility ratio
+    (:mod:`analysis.responses`) and the theme cells (:mod:`analysis.themes`) all use it.
+    """
+    values = np.asarray(values, dtype=float)
+    centred = values - mu if mu else values
+    mean, sd, n = _col_cross_section(centred)
+    ratio, zero = _divide(mean, sd, _abs_max(centred))
+    t = ratio * np.sqrt(n)
+    return t, _t_p(t, n - 1), n, mean + mu, zero
+
+
 def _cross_sectional(daily: np.ndarray, window: np.ndarray, what: str) -> Statistic:
     """√N · mean / sd over the pairs, daily (L × P) and per window (W × P); NaN where the
     cross-sectional SD is (numerically) zero — identical values, e.g. one instrument counted
     twice around one session — with a note."""
-    mean, sd, n = _col_cross_section(daily)
-    ratio, zero = _divide(mean, sd, _abs_max(daily))
-    t = ratio * np.sqrt(n)
-    wmean, wsd, wn = _col_cross_section(window)
-    wratio, wzero = _divide(wmean, wsd, _abs_max(window))
-    wt = wratio * np.sqrt(wn)
+    t, p, n, _, zero = cross_sectional_t_test(daily)
+    wt, wp, wn, _, wzero = cross_sectional_t_test(window)
     notes = _zero_note(f"the cross-sectional SD of the {what}", zero, wzero)
-    return Statistic(t, _t_p(t, n - 1), n, wt, _t_p(wt, wn - 1), wn, notes)
+    return Statistic(t, p, n, wt, wp, wn, notes)
 
 
 def crude_dependence_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
@@ -190,7 +210,7 @@ def bw1980_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
     """Brown–Warner (1980) t: AAR_τ / (sqrt(Σ_i s²_i) / N), s²_i the sample variance of pair
     i's estimation ARs (divisor L1_i − 1). Window: Σ_τ t_τ / √L. Student t(mean L1 − 1).
     Assumes independence across pairs (estudy2 ``brown_warner_1980``)."""
-    centred_fits = panel.ssr is not None and not (panel.pairs["model"] == "market-adjusted").any()
+    centred_fits = panel.ssr is not None and "market-adjusted" not in set(panel.models)
     with np.errstate(invalid="ignore", divide="ignore"):
         if centred_fits:  # OLS / constant-mean residuals have mean 0: s² = SSR / (L1 − 1)
             variance = np.where(panel.n > 1, panel.ssr / (panel.n - 1), np.nan)
@@ -296,16 +316,22 @@ def _mean_cross_correlation(panel: Panel, exact_limit: int) -> float:
     count = matrix.shape[1]
     if count < 2:
         return np.nan
+    if count > exact_limit or not np.isnan(matrix).any():
+        total = np.zeros(matrix.shape[0])  # Σ_i z_i per day; each z_i has unit norm
+        standardised = 0  # so Σ‖z_i‖² = the number of series with a norm
+        for start in range(0, count, _BLOCK):  # a cache-sized block of series at a time
+            block = matrix[:, start : start + _BLOCK]
+            valid = ~np.isnan(block)
+            filled = np.where(valid, block, 0.0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = filled.sum(axis=0) / valid.sum(axis=0)
+            centred = np.where(valid, filled - mean, 0.0)
+            norms = np.sqrt(np.einsum("ij,ij->j", centred, centred))
+            inverse = np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1.0), 0.0)
+            total += centred @ inverse
+            standardised += np.count_nonzero(inverse)
+        return float((total @ total - standardised) / (count * (count - 1)))
     valid = ~np.isnan(matrix)
-    if valid.all() or count > exact_limit:
-        filled = np.where(valid, matrix, 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = filled.sum(axis=0) / valid.sum(axis=0)
-        centred = np.where(valid, filled - mean, 0.0)
-        norms = np.sqrt(np.einsum("ij,ij->j", centred, centred))
-        inverse = np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1.0), 0.0)
-        total = centred @ inverse  # Σ_i z_i per day; each z_i has unit norm, so Σ‖z_i‖² = #
-        return float((total @ total - np.count_nonzero(inverse)) / (count * (count - 1)))
     mask = valid.astype(float)
     x = np.where(valid, matrix, 0.0)
     n = mask.T @ mask
@@ -323,7 +349,9 @@ def _mean_cross_correlation(panel: Panel, exact_limit: int) -> float:
 def _calendar_residuals(panel: Panel) -> np.ndarray:
     """Estimation ARs on a shared calendar axis (rows = sessions any pair uses)."""
     positions = panel.est_positions
-    if positions.size and (positions == positions[:, :1]).all():  # one event: already aligned
+    # one event: the pairs share their rows' sessions (a broadcast view), already aligned
+    shared = positions.ndim == 2 and positions.strides[1] == 0
+    if positions.size and (shared or (positions == positions[:, :1]).all()):
         return panel.est_ar
     used = np.unique(positions[positions >= 0])
     row_of = {p: r for r, p in enumerate(used)}
@@ -397,38 +425,66 @@ def lamb_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
 
 
 # -- nonparametric ---------------------------------------------------------------------------
-def _combined(panel: Panel) -> np.ndarray:
-    """Estimation then event-window ARs, one column per pair ((Le + L) × P)."""
-    return np.vstack([panel.est_ar, panel.ar])
+def _combined_valid(panel: Panel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where the combined ARs (estimation then event window, (Le + L) × P) are present, the
+    count per day (row) and per pair (column); every rank and sign score is missing exactly
+    where the AR is (cached)."""
+    if "combined_valid" not in panel.cache:
+        rows = len(panel.est_ar)
+        valid = np.empty((rows + len(panel.ar), panel.size), dtype=bool)
+        np.isnan(panel.est_ar, out=valid[:rows])
+        np.isnan(panel.ar, out=valid[rows:])
+        np.logical_not(valid, out=valid)
+        present_t = np.count_nonzero(valid, axis=1)
+        panel.cache["combined_valid"] = valid, present_t, np.count_nonzero(valid, axis=0)
+    return panel.cache["combined_valid"]
 
 
-def _sorted_ranks(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Column-wise average ranks (1..T_i) of the valid values (ties share the mean rank, as
-    ``pandas.DataFrame.rank(method="average")``; NaN stays NaN) and the column-sorted values
-    (NaN last). Vectorised: one sort of the transposed, contiguous matrix."""
-    rows_t = np.ascontiguousarray(matrix.T)  # P × T: sorting along contiguous rows is faster
-    length = rows_t.shape[1]
-    missing = np.isnan(rows_t)
-    if missing.any():  # numpy sorts NaN slowly: sort them as +inf, then put NaN back
-        rows_t = np.where(missing, np.inf, rows_t)
-    order = np.argsort(rows_t, axis=1)
-    ordered = np.take_along_axis(rows_t, order, axis=1)
+def _sorted_ranks(*parts: np.ndarray, missing: float = np.nan) -> tuple[np.ndarray, np.ndarray]:
+    """Column-wise average ranks (1..T_i) of the valid values of the matrix the ``parts``
+    make stacked row-wise (ties share the mean rank, as ``pandas.DataFrame.rank(method=
+    "average")``; a missing value gets ``missing``) and the column-sorted values (NaN last).
+    Vectorised: each column sorted as a contiguous row of the transposed matrix, a
+    cache-sized block of columns at a time; the sorted values are gathered and the ranks
+    scattered back through flat indices (numpy's take/put along an axis are slower)."""
+    length, columns = sum(len(part) for part in parts), parts[0].shape[1]
+    ranks = np.empty((columns, length))
+    ordered = np.empty((columns, length))
     position = np.arange(length)[None, :]
-    past_valid = position >= (length - missing.sum(axis=1))[:, None]  # the NaN tail
-    ordered[past_valid] = np.nan
-    starts = np.ones_like(ordered, dtype=bool)
-    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]  # NaN != NaN: never a tie
-    if starts.all():  # no ties (the usual case for returns): rank = sorted position + 1
-        ranked = np.where(np.isnan(ordered), np.nan, position + 1.0)
-    else:
-        ends = np.ones_like(ordered, dtype=bool)
-        ends[:, :-1] = starts[:, 1:]
-        first = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
-        last = np.minimum.accumulate(np.where(ends, position, length)[:, ::-1], axis=1)[:, ::-1]
-        ranked = np.where(np.isnan(ordered), np.nan, (first + last) / 2.0 + 1.0)
-    out = np.empty_like(ranked)
-    np.put_along_axis(out, order, ranked, axis=1)
-    return out.T, ordered.T
+    sorted_rank = np.tile(np.arange(1.0, length + 1.0), min(columns, _BLOCK))
+    for start in range(0, columns, _BLOCK):
+        block = slice(start, start + _BLOCK)
+        n_rows = len(range(columns)[block])
+        rows_t = np.empty((n_rows, length))  # pairs × days
+        row = 0
+        for part in parts:
+            rows_t[:, row : row + len(part)] = part[:, block].T
+            row += len(part)
+        gaps = np.isnan(rows_t)
+        if gaps.any():  # numpy sorts NaN slowly: sort them as +inf, then put NaN back
+            rows_t[gaps] = np.inf
+        order = np.argsort(rows_t, axis=1)
+        flat = (order + (np.arange(n_rows) * length)[:, None]).ravel()
+        sorted_block = ordered[block]  # a view: filled in place
+        np.take(rows_t.ravel(), flat, out=sorted_block.reshape(-1))
+        past_valid = position >= (length - np.count_nonzero(gaps, axis=1))[:, None]
+        sorted_block[past_valid] = np.nan  # the NaN tail
+        starts = np.ones_like(sorted_block, dtype=bool)
+        starts[:, 1:] = sorted_block[:, 1:] != sorted_block[:, :-1]  # NaN != NaN: no tie
+        block_ranks = ranks[block].reshape(-1)  # a view: filled in place
+        if starts.all():  # no ties (the usual case for returns): rank = sorted position + 1
+            block_ranks[flat] = sorted_rank[: flat.size]
+        else:
+            ends = np.ones_like(sorted_block, dtype=bool)
+            ends[:, :-1] = starts[:, 1:]
+            first = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
+            last = np.minimum.accumulate(np.where(ends, position, length)[:, ::-1], axis=1)
+            block_ranks[flat] = ((first + last[:, ::-1]) / 2.0 + 1.0).ravel()
+        ranks[block][gaps] = missing
+    return ranks.T, ordered.T
+
+
+_BLOCK = 512  # pairs ranked at a time (a block of pairs × days stays in the CPU cache)
 
 
 def _ranks(matrix: np.ndarray) -> np.ndarray:
@@ -436,9 +492,20 @@ def _ranks(matrix: np.ndarray) -> np.ndarray:
 
 
 def _combined_ranks(panel: Panel) -> np.ndarray:
-    if "ranks" not in panel.cache:
-        panel.cache["ranks"], panel.cache["sorted"] = _sorted_ranks(_combined(panel))
-    return panel.cache["ranks"]
+    """Ranks of each pair's combined estimation + event ARs, 0 where the AR is missing (so
+    that sums and products over the pairs need no mask; cached with the sorted values)."""
+    if "ranks0" not in panel.cache:
+        panel.cache["ranks0"], panel.cache["sorted"] = _sorted_ranks(
+            panel.est_ar, panel.ar, missing=0.0
+        )
+    return panel.cache["ranks0"]
+
+
+def _rank_sums(panel: Panel) -> np.ndarray:
+    """Σ_present K_it per combined day (ranks are halves: sums exact in floating point)."""
+    if "rank_sums" not in panel.cache:
+        panel.cache["rank_sums"] = _combined_ranks(panel).sum(axis=1)
+    return panel.cache["rank_sums"]
 
 
 def _combined_medians(panel: Panel) -> np.ndarray:
@@ -451,21 +518,21 @@ def _combined_medians(panel: Panel) -> np.ndarray:
     return np.where(counts > 0, (low + high) / 2.0, np.nan)
 
 
-def _rank_type(panel: Panel, windows, conventions, scores: np.ndarray, scale_sqrt: bool):
-    """Shared machinery of the rank and sign tests on centred scores (rows = combined days).
+def _rank_type(panel: Panel, windows, conventions, score_sums: np.ndarray, scale_sqrt: bool):
+    """Shared machinery of the rank and sign tests on centred scores s_it (rows = combined
+    days), given each day's Σ_present s_it (``score_sums``; a score is missing where the AR is).
 
     Textbook: daily statistic (1/N_τ) Σ_present s_iτ / S with S² = (1/T) Σ_t ((1/N_t) Σ s_it)²
     (``scale_sqrt`` uses 1/√N instead of 1/N, for Corrado–Zivney standardised scores).
     estudy2: the cross-sectional sums are mean_present × N (all firms), and T = mean T_i.
     """
-    valid = ~np.isnan(scores)
-    n_t = valid.sum(axis=1)
-    total = scores.shape[1]
+    _, n_t, per_pair = _combined_valid(panel)
+    total = panel.size
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_t = np.where(n_t > 0, np.where(valid, scores, 0.0).sum(axis=1) / n_t, np.nan)
+        mean_t = np.where(n_t > 0, score_sums / n_t, np.nan)
         if conventions.rank_missing == "estudy2":
             sums = mean_t * total
-            days = np.mean(valid.sum(axis=0))
+            days = np.mean(per_pair)
         else:
             sums = mean_t * n_t
             days = (n_t > 0).sum()
@@ -489,25 +556,24 @@ def corrado_rank_z(panel: Panel, windows, conventions: Conventions) -> Statistic
     T_τ = K̄_τ / S(K), K̄_τ the mean centred rank of the pairs present, S(K)² = (1/T) Σ_t K̄_t²
     (formula 3.8). Window (Cowan 1992): √L · mean_{τ∈w} K̄_τ / S(K). N(0, 1).
     With ``rank_missing="estudy2"`` the daily and window forms copy estudy2 (EXPECTED.md §6)."""
-    combined = _combined(panel)
-    ranks = _combined_ranks(panel)
-    counts = (~np.isnan(combined)).sum(axis=0)
-    centred = ranks - (counts + 1) / 2.0
-    day, n, s, mean_t, _ = _rank_type(panel, windows, conventions, centred, scale_sqrt=False)
+    valid, n_t, counts = _combined_valid(panel)
+    # Σ_present (K_it − (T_i + 1)/2) per day, from the rank sums (halves: exact in floating point)
+    centred_sums = _rank_sums(panel) - np.where(valid, (counts + 1) / 2.0, 0.0).sum(axis=1)
+    day, n, s, mean_t, _ = _rank_type(panel, windows, conventions, centred_sums, False)
     indicator = panel.window_matrix(windows)
     if conventions.rank_missing == "estudy2":
         # estudy2 car_rank_test: raw ranks against the mean of the firms' average ranks
         mean_rank = np.mean((counts + 1) / 2.0)
-        raw_row_mean, _ = _row_mean(ranks)
-        scale = np.sqrt(np.nansum((raw_row_mean - mean_rank) ** 2) / np.mean(counts))
-        scale = scale if scale > 0 else np.nan
-        event_ranks = ranks[len(panel.est_rel_days) :]
-        wz = np.array(
-            [
-                np.sqrt(w.sum()) * (np.nanmean(event_ranks[w.astype(bool)]) - mean_rank) / scale
-                for w in indicator
-            ]
-        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            raw_row_mean = np.where(n_t > 0, _rank_sums(panel) / n_t, np.nan)
+            scale = np.sqrt(np.nansum((raw_row_mean - mean_rank) ** 2) / np.mean(counts))
+            scale = scale if scale > 0 else np.nan
+            # the mean rank over every present pair-day of each window
+            event_rows = slice(len(panel.est_rel_days), None)
+            window_mean = (indicator @ _rank_sums(panel)[event_rows]) / (
+                indicator @ n_t[event_rows]
+            )
+            wz = np.sqrt(indicator.sum(axis=1)) * (window_mean - mean_rank) / scale
     else:
         days = indicator @ (~np.isnan(mean_t)).astype(float)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -521,10 +587,11 @@ def modified_rank_z(panel: Panel, windows, conventions: Conventions) -> Statisti
     """Corrado & Zivney (1992) rank test for missing data: standardised ranks U_it = K_it /
     (1 + M_i), M_i the pair's valid ARs; T_τ = (1/√N_τ) Σ_i (U_iτ − ½) / S_U with S_U² = (1/T)
     Σ_t [(1/√N_t) Σ_i (U_it − ½)]² (formula 3.8). Daily only. N(0, 1)."""
-    combined = _combined(panel)
-    counts = (~np.isnan(combined)).sum(axis=0)
-    scores = _combined_ranks(panel) / (1 + counts) - 0.5
-    day, n, s, _, _ = _rank_type(panel, windows, conventions, scores, scale_sqrt=True)
+    _, n_t, counts = _combined_valid(panel)
+    # Σ_present (K_it / (1 + M_i) − ½) per day, as one matrix-vector product (einsum: a
+    # multithreaded BLAS product of this size costs more in thread wake-ups than it saves)
+    score_sums = np.einsum("tp,p->t", _combined_ranks(panel), 1.0 / (1 + counts)) - 0.5 * n_t
+    day, n, s, _, _ = _rank_type(panel, windows, conventions, score_sums, scale_sqrt=True)
     notes = [_RANK_SCALE_NOTE] if panel.size and np.isnan(s) else []
     return Statistic(day, _normal_p(day), n, notes=notes)
 
@@ -533,10 +600,15 @@ def corrado_sign_z(panel: Panel, windows, conventions: Conventions) -> Statistic
     """Corrado & Zivney (1992) sign test: G_it = sign(AR_it − median_i), the median over the
     pair's combined estimation + event ARs; T_τ = (1/√N_τ) Σ_i G_iτ / S_G, S_G² = (1/T) Σ_t
     [(1/√N_t) Σ_i G_it]². Daily only. N(0, 1)."""
-    combined = _combined(panel)
     median = _combined_medians(panel)
-    scores = np.sign(combined - median)
-    day, n, s, _, _ = _rank_type(panel, windows, conventions, scores, scale_sqrt=True)
+    # Σ_present sign(AR_it − median_i) per day: the count above minus the count below
+    score_sums = np.concatenate(
+        [
+            np.count_nonzero(part > median, axis=1) - np.count_nonzero(part < median, axis=1)
+            for part in (panel.est_ar, panel.ar)
+        ]
+    )
+    day, n, s, _, _ = _rank_type(panel, windows, conventions, score_sums, scale_sqrt=True)
     notes = [_RANK_SCALE_NOTE] if panel.size and np.isnan(s) else []
     return Statistic(day, _normal_p(day), n, notes=notes)
 
@@ -565,12 +637,13 @@ def generalized_sign_z(panel: Panel, windows, conventions: Conventions) -> Stati
     positive estimation-window ARs — the average over pairs of each pair's fraction
     (``sign_p_hat="firm"``) or pooled over all pair-days (estudy2). Window on the CAR_i.
     No continuity correction (formula 3.9). N(0, 1)."""
-    est_valid = ~np.isnan(panel.est_ar)
-    positive = np.where(est_valid, panel.est_ar > 0, False)
+    # NaN > 0 is False: a missing AR is never positive
+    positive = np.count_nonzero(panel.est_ar > 0, axis=0)
+    present = panel.est_ar.shape[0] - np.count_nonzero(np.isnan(panel.est_ar), axis=0)
     if conventions.sign_p_hat == "pooled":
-        p_hat = positive.sum() / est_valid.sum()
+        p_hat = positive.sum() / present.sum()
     else:
-        p_hat = np.mean(positive.sum(axis=0) / est_valid.sum(axis=0))
+        p_hat = np.mean(positive / present)
     z, n = _sign_core(panel.ar > 0, ~np.isnan(panel.ar), p_hat)
     car, _, _ = panel.car(windows)
     wz, wn = _sign_core(car > 0, ~np.isnan(car), p_hat)
@@ -588,9 +661,9 @@ def _wilcoxon_rows(values: np.ndarray):
     data = np.where(values == 0, np.nan, values)
     valid = ~np.isnan(data)
     n = valid.sum(axis=1)
-    ranks = _ranks(np.abs(data).T).T  # rank each row (day) across pairs
+    ranks, magnitudes = _sorted_ranks(np.abs(data).T)  # each row (day) across pairs
+    ranks, magnitudes = ranks.T, magnitudes.T  # rows = days; |x| sorted along each row
     w_plus = np.where(valid & (data > 0), ranks, 0.0).sum(axis=1)
-    magnitudes = np.sort(np.abs(data), axis=1)
     if (magnitudes[:, 1:] == magnitudes[:, :-1]).any():  # ties among |x|: correct the variance
         tie_term = np.array([_tie_correction(row[~np.isnan(row)]) for row in ranks])
     else:
@@ -712,19 +785,15 @@ def statistic_table(
 
 
 def benjamini_hochberg(p_values) -> np.ndarray:
-    """Benjamini & Hochberg (1995) false-discovery-rate adjusted p-values (NaN kept)."""
+    """Benjamini & Hochberg (1995) false-discovery-rate adjusted p-values over the p-values
+    present (statsmodels ``multipletests(method="fdr_bh")``); NaN stays NaN and is not counted."""
+    from statsmodels.stats.multitest import multipletests  # (slow import: only when asked)
+
     p = np.asarray(p_values, dtype=float)
     adjusted = np.full_like(p, np.nan)
     valid = ~np.isnan(p)
-    m = valid.sum()
-    if m == 0:
-        return adjusted
-    order = np.argsort(p[valid])
-    ranked = p[valid][order] * m / np.arange(1, m + 1)
-    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
-    values = np.empty(m)
-    values[order] = np.minimum(ranked, 1.0)
-    adjusted[valid] = values
+    if valid.any():
+        adjusted[valid] = multipletests(p[valid], method="fdr_bh")[1]
     return adjusted
 
 
@@ -742,10 +811,11 @@ def tests_by_event(
     collects why values are NaN (see :func:`statistic_table`)."""
     if panel is None or panel.size == 0:
         return pd.DataFrame(columns=TEST_COLUMNS)
-    event_ids = list(dict.fromkeys(panel.pairs["event_id"]))
+    event_column = panel.pairs["event_id"].to_numpy()
+    event_ids = list(pd.unique(event_column))  # in order of appearance
     parts = [
         statistic_table(
-            panel.subset((panel.pairs["event_id"] == e).to_numpy()),
+            panel.subset(event_column == e),
             windows,
             conventions,
             names,

@@ -32,11 +32,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.api import PriceSource, StudyRequest, run_study
 from analysis.event_study import DEFAULT_CAR_WINDOWS, EventStudyInputError, EventStudySpec
-from analysis.statistics import RELATIVE_ZERO
+from analysis.statistics import cross_sectional_t_test
 from data_sources.catalogue import studyable
 from data_sources.data_mode import DataMode
 
@@ -98,14 +97,7 @@ def cell_statistics(pairs: pd.DataFrame) -> pd.DataFrame:
         n_sessions = len(per_session)
         shared = f" on {n_sessions} sessions" if n_sessions < n_measures else ""
         if n_sessions >= 2:
-            spread = float(per_session.std(ddof=1))
-            size = float(per_session.abs().max())
-            t_stat = (
-                float(per_session.mean()) / (spread / np.sqrt(n_sessions))
-                if spread > RELATIVE_ZERO * size
-                else np.nan
-            )
-            p_value = 2 * stats.t.sf(abs(t_stat), n_sessions - 1) if np.isfinite(t_stat) else np.nan
+            t_stat, p_value, _, _, _ = (float(x) for x in cross_sectional_t_test(per_session))
             test = f"cross-sectional t over {n_measures} measures{shared}"
             if not np.isfinite(t_stat):
                 test += " (zero spread: no test)"

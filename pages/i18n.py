@@ -680,3 +680,19 @@ ZH.update(
         ),
     }
 )
+# -- engine (issue 12, item 2): the abnormal volume tables name their columns for log volume --
+ZH.update(
+    {
+        COLUMN_GLOSSARY[column]: text
+        for column, text in {
+            "log_volume": "该交易日成交量的自然对数（成交量为零或缺失：视为缺失）",
+            "expected_log_volume": "估计窗口内对数成交量的均值（常数均值模型）",
+            "abnormal_log_volume": "log_volume − expected_log_volume（0.69 = 成交量为平常的两倍）",
+            "cumulative_abnormal_log_volume": "截至当日（或窗口内）异常对数成交量之和",
+            "standardised_abnormal_log_volume": "异常对数成交量除以其预测误差标准差",
+            "mean_log_volume": "估计窗口内对数成交量的均值",
+            "cumulative_abnormal_log_volume_se": "累计异常对数成交量的标准误",
+            "standardised_cumulative_abnormal_log_volume": "累计异常对数成交量除以其标准误",
+        }.items()
+    }
+)

@@ -126,12 +126,6 @@ def download_stem(measure_ids) -> str:
     return measure_ids[0] if len(measure_ids) == 1 else f"{len(measure_ids)}-measures"
 
 
-def volume_column(frame: pd.DataFrame) -> str:
-    """The abnormal log volume column (named ``abnormal_log_volume`` by the responses module;
-    ``abnormal_return`` before it was renamed)."""
-    return "abnormal_log_volume" if "abnormal_log_volume" in frame else "abnormal_return"
-
-
 def event_window_span(outcome: StudyOutcome) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The first and last session the study's event windows reach."""
     sessions = outcome.resolved.sessions
@@ -323,7 +317,7 @@ def render_trading_response(outcome: StudyOutcome) -> None:
                 ("volume", language()),
                 lambda: charts.response_by_day_figure(
                     volume,
-                    volume_column(volume),
+                    "abnormal_log_volume",
                     labels,
                     synthetic,
                     t("Abnormal log volume (constant-mean model)"),

@@ -179,7 +179,7 @@ def same_session_api() -> Outcome:
                     outcome.fail(f"{where}: ±inf in {bad}")
                 pooled = result.tests[result.tests["event_id"] == "pooled"]
                 cross = pooled[pooled["statistic"] == "cross_sectional_t"]["value"]
-                if n_instruments == 1 and (cross.notna().any() or not result.notes):
+                if n_instruments == 1 and (cross.notna().any() or not result.test_notes):
                     outcome.fail(f"{where}: pooled t of identical pairs not NaN with a note")
     return outcome
 

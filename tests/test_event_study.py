@@ -307,7 +307,7 @@ def test_two_events_on_one_session_give_nan_with_a_note_not_inf(rng):
     for name in ("cross_sectional_t", "bmp_t", "kp_bmp_t"):
         assert pooled.loc[name, "value"].isna().all(), name
         assert pooled.loc[name, "p_value"].isna().all(), name
-    notes = " | ".join(result.notes)
+    notes = " | ".join(result.notes + result.test_notes)  # the tests' notes come with them
     assert "cross_sectional_t (pooled): the cross-sectional SD of the abnormal returns is zero" in (
         notes
     )
@@ -393,3 +393,177 @@ def test_time_series_scales_of_zero_give_nan_with_a_note(rng, name):
     if name != "kp_patell_z":  # its scale is the Patell variance, not these SDs
         assert np.isnan(statistic.day_value).all()
         assert statistic.notes and "is zero" in statistic.notes[0]
+
+
+# -- results objects (issue 12, item 2) ------------------------------------------------------
+def test_the_tests_are_computed_only_when_read(rng, monkeypatch):
+    import analysis.event_study as engine
+
+    calls = []
+    real = engine.tests_by_event
+    monkeypatch.setattr(engine, "tests_by_event", lambda *a, **k: calls.append(1) or real(*a, **k))
+    sessions, market, returns = _simulated(rng)
+    t0 = sessions[300]
+    result = run_event_study(returns, [Event("e", t0, t0)], EventStudySpec(), market, "MKT")
+    assert len(result.car_summary) and not calls  # CARs only: no test battery (before: one)
+    first = result.tests
+    assert result.tests is first and len(calls) == 1  # computed once, then cached
+    assert set(first["statistic"]) == set(engine.STATISTICS)
+    chosen = result.tests_table(["patell_z"])
+    assert set(chosen["statistic"]) == {"patell_z"} and len(calls) == 2
+    with pytest.raises(ValueError, match="unknown statistic"):
+        run_event_study(
+            returns, [Event("e", t0, t0)], EventStudySpec(), market, "MKT", statistics=["nope"]
+        )
+
+
+def test_the_result_is_immutable(rng):
+    from dataclasses import FrozenInstanceError
+
+    sessions, market, returns = _simulated(rng)
+    t0 = sessions[300]
+    result = run_event_study(returns, [Event("e", t0, t0)], EventStudySpec(), market, "MKT")
+    with pytest.raises(FrozenInstanceError):
+        result.notes = ("x",)
+    assert isinstance(result.notes, tuple)
+    for removed in ("placebo", "placebo_summary", "volume", "volatility", "volatility_tests"):
+        assert not hasattr(result, removed), removed
+    longer = result.with_notes(["a note"])
+    assert longer.notes == (*result.notes, "a note") and longer.car_summary is result.car_summary
+
+
+def test_conf_int_is_the_student_t_interval_with_the_pairs_dof(rng):
+    sessions, market, returns = _simulated(rng)
+    t0 = sessions[300]
+    result = run_event_study(returns, [Event("e", t0, t0)], EventStudySpec(), market, "MKT")
+    intervals = result.conf_int(alpha=0.10)
+    assert len(intervals) == len(result.car_summary)
+    for row in intervals.itertuples():
+        low, high = stats.t.interval(0.90, row.dof, loc=row.car, scale=row.car_se)
+        assert (row.lower, row.upper) == pytest.approx((low, high), rel=1e-12)
+    assert (intervals["dof"] == 238).all()
+    with pytest.raises(ValueError):
+        result.conf_int(alpha=1.5)
+
+
+def test_summary_is_a_text_table_per_window(rng, capsys):
+    sessions, market, returns = _simulated(rng)
+    t0 = sessions[300]
+    result = run_event_study(returns, [Event("e", t0, t0)], EventStudySpec(), market, "MKT")
+    text = result.summary()
+    assert capsys.readouterr().out == ""  # returned, never printed
+    lines = text.splitlines()
+    assert lines[1] == f"Method: {result.spec.describe()}"
+    for start, end in result.spec.windows:
+        assert f"CAR [{start}, {end}]" in lines
+    header = lines[lines.index("CAR [-5, 5]") + 1].split()
+    assert header == ["instrument", "event_id", "car", "car_se", "t", "p", "dof"]
+    row = _main(result).iloc[0]
+    shown = lines[lines.index("CAR [-5, 5]") + 2].split()
+    assert shown[0] == row["instrument"] and float(shown[4]) == pytest.approx(row["t_stat"], 1e-3)
+    assert "1 more rows" in result.summary(max_rows=2)
+
+
+def test_diagnostics_are_typed_records_and_a_table(rng):
+    from analysis.records import DIAGNOSTIC_COLUMNS, Diagnostic
+
+    sessions, market, returns = _simulated(rng)
+    returns.iloc[290:311, 1] = np.nan  # S1 has no returns in the event window
+    t0 = sessions[300]
+    spec = EventStudySpec(car_windows=((0, 1), (0, 30)))
+    result = run_event_study(returns, [Event("e", t0, t0)], spec, market, "MKT")
+    records = result.diagnostic_records
+    assert all(isinstance(record, Diagnostic) for record in records)
+    assert [(r.instrument, r.status) for r in records] == [
+        ("S1", "skipped"),
+        ("", "window left out"),
+    ]
+    assert list(result.diagnostics.columns) == DIAGNOSTIC_COLUMNS
+    assert result.diagnostics["reason"].tolist() == [r.reason for r in records]
+
+
+def test_event_fits_are_typed_and_match_statsmodels(rng):
+    from analysis.event_study import EventFit
+
+    sessions, market, returns = _simulated(rng)
+    t0 = sessions[300]
+    result = run_event_study(returns, [Event("e", t0, t0)], EventStudySpec(), market, "MKT")
+    (fit,) = result.fits
+    assert isinstance(fit, EventFit) and fit.event.event_id == "e"
+    table = fit.to_frame().set_index("instrument")
+    assert table.equals(result.fit_table().set_index("instrument"))
+    est = slice(50, 290)
+    for column in returns.columns:
+        ols = sm.OLS(returns[column].iloc[est], sm.add_constant(market.iloc[est])).fit()
+        row = table.loc[column]
+        assert (row["alpha"], row["beta"]) == pytest.approx(tuple(ols.params), rel=1e-10)
+        assert row["sigma"] == pytest.approx(np.sqrt(ols.scale), rel=1e-10)
+        assert (row["k"], row["dof"], row["estimated"]) == (2, ols.df_resid, True)
+
+
+def test_the_model_registry_defines_dof_and_variance_terms():
+    from analysis import models
+
+    assert tuple(models.REGISTRY) == models.MODELS
+    n = np.array([240, 100])
+    assert models.get("market").c_term(n).tolist() == [1 / 240, 1 / 100]
+    assert models.get("market-adjusted").c_term(n).tolist() == [0.0, 0.0]
+    assert models.get("constant-mean").c_term(n, prediction_error=False).tolist() == [0.0, 0.0]
+    assert [m.k for m in models.REGISTRY.values()] == [2, 1, 1]
+    # the fit from centred moments: y = 1 + 2x exactly
+    x = np.array([0.0, 1.0, 2.0, 3.0])
+    y = 1 + 2 * x
+    sxx, sxy = ((x - x.mean()) ** 2).sum(), ((x - x.mean()) * (y - y.mean())).sum()
+    intercept, slope = models.get("market").coefficients(4, y.mean(), x.mean(), sxx, sxy)
+    assert (intercept, slope) == pytest.approx((1.0, 2.0))
+    assert models.get("market").expected_sum(intercept, slope, 2, 5.0) == pytest.approx(12.0)
+    assert models.get("constant-mean").expected_sum(y.mean(), 0.0, 2, np.nan) == 2 * y.mean()
+    with pytest.raises(ValueError, match="model must be one of"):
+        models.get("fama-french")
+
+
+def test_cross_sectional_t_test_matches_scipy(rng):
+    from analysis.statistics import cross_sectional_t_test
+
+    values = rng.normal(0.2, 1.0, (4, 30))
+    values[1, :5] = np.nan
+    t, p, n, mean, zero = cross_sectional_t_test(values, 0.1)
+    for row in range(4):
+        present = values[row][~np.isnan(values[row])]
+        reference = stats.ttest_1samp(present, 0.1)
+        assert t[row] == pytest.approx(reference.statistic, rel=1e-12)
+        assert p[row] == pytest.approx(reference.pvalue, rel=1e-10)
+        assert (n[row], mean[row]) == (len(present), pytest.approx(present.mean()))
+    assert not zero.any()
+    t, p, n, _, zero = cross_sectional_t_test(np.array([0.01, 0.01 * (1 + 2**-52), 0.01]))
+    assert np.isnan(t) and np.isnan(p) and zero and n == 3  # rounding residue: no test
+
+
+def test_statistics_does_not_import_the_engine():
+    """No cycle: the statistics import the shared containers (analysis.panel), not the engine,
+    which imports the statistics at module level."""
+    import ast
+    import inspect
+
+    import analysis.event_study as engine
+    import analysis.statistics as statistics
+
+    def imported(module):
+        tree = ast.parse(inspect.getsource(module))
+        return {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+
+    assert "analysis.event_study" not in imported(statistics)  # before: it was (a cycle)
+    assert "analysis.statistics" in imported(engine)
+    assert statistics.Panel is engine.Panel
+
+
+def test_the_bench_times_cars_and_every_statistic_and_agrees_with_statsmodels(capsys):
+    """A small run of ``python -m analysis.bench`` (timings are printed, never asserted)."""
+    from analysis import bench
+
+    bench.main(["--series", "30", "--sessions", "400", "--repeats", "1"])
+    figures = dict(line.split(": ", 1) for line in capsys.readouterr().out.splitlines())
+    assert figures["full_market_event_s"].endswith("s (every statistic)")
+    assert figures["cars_only_event_s"].endswith("s (CARs and frames, tests not read)")
+    assert figures["statistics_computed"].startswith("17 statistics")
+    assert float(figures["max_abs_difference_vs_statsmodels"].split()[0]) < 1e-12

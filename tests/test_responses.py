@@ -21,16 +21,32 @@ def test_abnormal_log_volume_is_the_constant_mean_model_on_log_volume(rng):
     result = abnormal_volume(volume, [Event("e", T0, T0)], EventStudySpec())
     log_a = np.log(volume["A"])
     expected = log_a.iloc[315:326].to_numpy() - log_a.iloc[70:310].mean()
-    daily = result.abnormal_returns.query("instrument == 'A'")
-    np.testing.assert_allclose(daily["abnormal_return"], expected, rtol=1e-10)
-    assert daily.loc[daily["rel_day"] == 0, "abnormal_return"].item() == pytest.approx(
+    daily = result.daily.query("instrument == 'A'")
+    np.testing.assert_allclose(daily["abnormal_log_volume"], expected, rtol=1e-10)
+    np.testing.assert_allclose(daily["log_volume"], log_a.iloc[315:326], rtol=1e-12)
+    np.testing.assert_allclose(daily["expected_log_volume"], log_a.iloc[70:310].mean(), rtol=1e-12)
+    np.testing.assert_allclose(daily["cumulative_abnormal_log_volume"], np.cumsum(expected))
+    assert daily.loc[daily["rel_day"] == 0, "abnormal_log_volume"].item() == pytest.approx(
         np.log(3.0), abs=1.2
     )
-    summary = result.car_summary.set_index("instrument")
+    summary = result.cumulative.set_index("instrument")
     assert summary.loc["B", "n_estimation"].min() == 240  # row 50 is outside [-250, -11]
-    assert set(result.car_summary["model"]) == {"constant-mean"}
+    assert set(result.cumulative["model"]) == {"constant-mean"}
+    whole = summary.loc["A"].query("window_start == -5 and window_end == 5")
+    assert whole["cumulative_abnormal_log_volume"].item() == pytest.approx(expected.sum())
     tests = result.tests
     assert {"cross_sectional_t", "kp_bmp_t"} <= set(tests["statistic"])
+    assert result.to_frame() is result.daily
+
+
+def test_volume_tables_name_no_return_columns(rng):
+    """The abnormal volume result holds log volume: no column is named for returns."""
+    volume = pd.DataFrame(np.exp(rng.normal(15, 0.3, (400, 2))), index=SESSIONS, columns=["A", "B"])
+    result = abnormal_volume(volume, [Event("e", T0, T0)], EventStudySpec())
+    return_names = {"return", "expected_return", "abnormal_return", "car", "car_se", "sar", "scar"}
+    for name, frame in result.frames().items():
+        if name != "abnormal_volume_tests":
+            assert not return_names & set(frame.columns), name
 
 
 def test_volatility_ratio_and_its_t_test(rng):
@@ -41,7 +57,9 @@ def test_volatility_ratio_and_its_t_test(rng):
         columns=list("ABCDEF"),
     )
     result = run_event_study(returns, [Event("e", T0, T0)], EventStudySpec(), market, "MKT")
-    ratios, tests = abnormal_volatility(result)
+    volatility = abnormal_volatility(result)
+    ratios, tests = volatility.ratios, volatility.tests
+    assert volatility.to_frame() is ratios
     panel = result.panel
     np.testing.assert_allclose(
         ratios.query("rel_day == 0")["volatility_ratio"],

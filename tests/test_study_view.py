@@ -135,12 +135,6 @@ def test_small_view_helpers():
     assert study_view.skipped_reasons(diagnostics) == "X: too few returns"
     assert study_view.download_stem(["one"]) == "one"
     assert study_view.download_stem(["one", "two", "three"]) == "3-measures"
-    assert study_view.volume_column(pd.DataFrame(columns=["abnormal_log_volume"])) == (
-        "abnormal_log_volume"
-    )
-    assert study_view.volume_column(pd.DataFrame(columns=["abnormal_return"])) == (
-        "abnormal_return"
-    )
 
 
 def _theme_result():

@@ -176,15 +176,13 @@ def test_eventstudy_package_aapl_table():
     folder = shared_path("validation", "lemaire_gafam")
     returns = pd.read_csv(folder / "returns_GAFAM.csv", index_col="date", parse_dates=True)
     event = pd.Timestamp("2007-01-09")
-    spec = EventStudySpec.with_gap(
-        300,
-        30,
+    spec = EventStudySpec(  # 300 rows ending 30 rows before the window's first day −2
+        estimation_window=(-332, -33),
         event_window=(-2, 10),
         min_estimation=300,
         car_windows=tuple((-2, d) for d in range(-2, 11)),
         conventions=Conventions.preset("eventstudy"),
     )
-    assert spec.estimation_window == (-332, -33)
     result = run_event_study(
         returns[["AAPL"]], [Event("iphone", event, event)], spec, returns["SPY"], "SPY"
     )
@@ -234,6 +232,16 @@ def test_wilcoxon_matches_scipy(rng):
         assert result.day_value[day] == reference.statistic
         two_sided = stats.wilcoxon(row, zero_method="wilcox", method="approx", correction=False)
         assert result.day_p[day] == pytest.approx(two_sided.pvalue, rel=1e-10)
+
+
+def test_benjamini_hochberg_by_hand():
+    """m = 4 p-values present (NaN not counted): sorted 0.01, 0.03, 0.04, 0.20 give p·m/rank
+    0.04, 0.06, 0.0533…, 0.20; the running minimum from the top gives 0.04, 0.0533…, 0.0533…,
+    0.20."""
+    adjusted = benjamini_hochberg([0.01, 0.04, 0.03, np.nan, 0.20])
+    np.testing.assert_allclose(adjusted, [0.04, 0.16 / 3, 0.16 / 3, np.nan, 0.20], rtol=1e-12)
+    assert np.isnan(benjamini_hochberg([np.nan, np.nan])).all()
+    assert benjamini_hochberg([0.5, 0.9]).tolist() == [0.9, 0.9]  # never above 1 or the max
 
 
 def test_benjamini_hochberg_matches_statsmodels(rng):
@@ -305,11 +313,13 @@ def test_cross_sectional_t_and_sign_by_hand():
     assert gsign == pytest.approx((3 - 4 * 0.5) / math.sqrt(4 * 0.25))
 
 
-def test_vectorised_ranks_and_medians_match_pandas_and_numpy(rng):
+@pytest.mark.parametrize("columns", [30, 1300])  # 1300: several blocks of pairs
+def test_vectorised_ranks_and_medians_match_pandas_and_numpy(rng, columns):
     from analysis.statistics import _ranks, _sorted_ranks
 
-    matrix = np.round(rng.normal(size=(40, 30)), 1)  # rounding makes ties
-    matrix[rng.integers(0, 40, 60), rng.integers(0, 30, 60)] = np.nan
+    matrix = np.round(rng.normal(size=(40, columns)), 1)  # rounding makes ties
+    matrix[rng.integers(0, 40, 2 * columns), rng.integers(0, columns, 2 * columns)] = np.nan
+    matrix[:, -1] = np.arange(40.0)  # a column without ties or gaps
     expected = pd.DataFrame(matrix).rank(axis=0, method="average", na_option="keep")
     np.testing.assert_array_equal(_ranks(matrix), expected.to_numpy())
     _, ordered = _sorted_ranks(matrix)
