@@ -213,6 +213,7 @@ def _dashboard() -> Outcome:
     from data_sources.store import Store
     from data_sources.trading_calendar import sessions_between
     from tests.apptest_helpers import goto, make_app
+    from tests.markdown_render import shown
     from tests.reliability import _MonkeyPatch
 
     outcome = Outcome(PART, "dashboard Event study and Policies (AppTest)")
@@ -241,7 +242,8 @@ def _dashboard() -> Outcome:
                 app.multiselect(key="study_instruments_my-2027").set_value(["399006.SZ"]).run()
                 app.selectbox(key="study_benchmark").set_value("000300.SH").run()
                 problems = [e.value for e in app.exception]
-                infos = [i.value for i in app.info] + [c.value for c in app.caption]
+                # what a reader sees: notes are escaped markdown
+                infos = [shown(i.value) for i in app.info] + [shown(c.value) for c in app.caption]
                 if problems:
                     outcome.crash(f"{source}: event study: {problems[0][:200]}")
                     continue
