@@ -86,7 +86,12 @@ class StudyInputError(EventStudyInputError):
 
 class AllEventsDropped(StudyInputError):
     """Overlap rule ``drop`` left no event (a front end may say so as information, not as an
-    error: the request is valid, the rule did what it says)."""
+    error: the request is valid, the rule did what it says). ``notes``: what was dropped and
+    which windows it overlaps."""
+
+    def __init__(self, message: str, notes: Sequence[str] = ()):
+        super().__init__(message)
+        self.notes = tuple(notes)
 
 
 # -- records ---------------------------------------------------------------------------------
@@ -504,7 +509,8 @@ def resolve(
     if not events:
         raise AllEventsDropped(
             "every event was dropped for overlapping another (overlap rule 'drop'): "
-            + "; ".join(overlap_texts)
+            + "; ".join(overlap_texts),
+            overlap_texts,
         )
     constant_mean_for = (
         sorted(market_wide_instruments() & set(instruments))

@@ -216,13 +216,15 @@ try:
     request = study_view.request_from_widgets(st.session_state, filters.include_unverified())
     with st.spinner(t("Estimating…")):
         outcome = loaders.study(request)
-except AllEventsDropped:
+except AllEventsDropped as dropped:
     st.info(
         t(
             "Every chosen measure was dropped for overlapping another; choose 'Warn' or "
             "'Merge', or other measures."
         )
     )
+    for note in dropped.notes:  # which measures, and which windows they overlap: as text
+        st.info(escape_markdown(note), icon=":material/layers:")
     st.stop()
 except (EventStudyInputError, DataSourceError) as error:
     st.error(t("Cannot run this study: {error}", error=escape_markdown(error)))
