@@ -143,7 +143,7 @@ def study_key(request: StudyRequest) -> tuple:
 # The outcome is immutable, so it is cached as a resource: a rerun that does not change the
 # request gets the very object (st.cache_data would unpickle a copy of every table, placebo
 # draws included, on each rerun).
-@st.cache_resource(show_spinner=False, max_entries=24)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _study(version: tuple, request: StudyRequest, user_file: tuple, calendar: tuple, live: tuple):
     return run_study(request, StoreSource(Store(version[0]), live), _catalogue(user_file)[0])
 
