@@ -29,7 +29,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from analysis import models
 from analysis.returns import RETURN_KINDS
@@ -789,6 +788,8 @@ def _panel(blocks, instruments, rel_days, est_rel_days, index, spec) -> Panel:
 
 
 def _frames(blocks, panel: Panel, instruments, index, spec):
+    from scipy import special  # on first use, not at import: see analysis.statistics._t_p
+
     ar_parts, car_parts = [], []
     start = 0
     windows = spec.windows

@@ -17,7 +17,6 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.event_study import Event, EventStudyResult, EventStudySpec, run_event_study
 from analysis.statistics import TEST_COLUMNS
@@ -79,6 +78,8 @@ def abnormal_volatility(result: EventStudyResult) -> tuple[pd.DataFrame, pd.Data
 
 
 def _ratio_row(values: np.ndarray, window, rel_day, event_id):
+    from scipy import stats  # on first use, not at import: see analysis.statistics._t_p
+
     values = values[~np.isnan(values)]
     n = len(values)
     mean = values.mean() if n else np.nan

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.event_study import Conventions, Panel
 
@@ -55,10 +54,16 @@ class Statistic:
 
 
 def _normal_p(z):
+    from scipy import stats  # on first use: see _t_p
+
     return 2.0 * stats.norm.sf(np.abs(z))
 
 
 def _t_p(t, dof):
+    # scipy is imported on first use, not with the module: importing it takes longer than the
+    # dashboard's first page may (tests/test_startup.py).
+    from scipy import stats
+
     dof = np.asarray(dof, dtype=float)
     with np.errstate(invalid="ignore"):
         return np.where(dof > 0, 2.0 * stats.t.sf(np.abs(t), np.where(dof > 0, dof, 1)), np.nan)

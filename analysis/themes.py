@@ -31,7 +31,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.event_study import Event, EventStudyInputError, EventStudySpec
 from analysis.statistics import RELATIVE_ZERO
@@ -79,6 +78,8 @@ class ThemeSegmentResult:
 
 def cell_statistics(pairs: pd.DataFrame) -> pd.DataFrame:
     """Aggregate pair CARs (columns of :data:`PAIR_COLUMNS`) into theme × segment cells."""
+    from scipy import stats  # on first use, not at import: see analysis.statistics._t_p
+
     rows = []
     for (theme, segment), group in pairs.groupby(["theme", "segment"], sort=True):
         per_measure = group.groupby("event_id")["car"].mean()
