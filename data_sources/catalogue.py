@@ -99,7 +99,7 @@ class UserFileError(CatalogueError):
 @lru_cache(maxsize=1)
 def tier_e_domains() -> tuple[str, ...]:
     """Hosts never shown or accepted (policy-events.md §7 tier E), from ``source_tiers.yaml``."""
-    tiers = yaml.safe_load((CATALOGUE_DIR / "source_tiers.yaml").read_text("utf-8"))
+    tiers = yaml.load((CATALOGUE_DIR / "source_tiers.yaml").read_text("utf-8"), Loader=_YAML_LOADER)
     return tuple(domain.lower() for domain in tiers["tier_e"])
 
 
@@ -150,7 +150,9 @@ def source_url_problem(url: str) -> str | None:
 @lru_cache(maxsize=1)
 def themes() -> pd.DataFrame:
     """The nine communiqué tasks: id (T1..T9), short_en, task, name_zh, name_en, key_phrase."""
-    return pd.DataFrame(yaml.safe_load((CATALOGUE_DIR / "themes.yaml").read_text("utf-8")))
+    return pd.DataFrame(
+        yaml.load((CATALOGUE_DIR / "themes.yaml").read_text("utf-8"), Loader=_YAML_LOADER)
+    )
 
 
 def segments() -> pd.DataFrame:

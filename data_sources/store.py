@@ -665,8 +665,10 @@ class Store:
                 )
                 changes = {}
                 for symbol, bars, result in items:
+                    # One thread: one symbol's columns convert faster than a pool of
+                    # threads starts (the pool was a tenth of the demo seeding).
                     table = pa.Table.from_pandas(
-                        bars[CANONICAL_COLUMNS], schema=_SCHEMA, preserve_index=False
+                        bars[CANONICAL_COLUMNS], schema=_SCHEMA, preserve_index=False, nthreads=1
                     )
                     if symbol in stored:
                         old = stored[symbol]
