@@ -5,23 +5,14 @@ Run with ``streamlit run app.py``; no network is needed (an empty store is fille
 labelled synthetic demo).
 """
 
-from urllib.parse import quote
-
 import streamlit as st
 
 from pages import ui
 from pages.i18n import t
 
-# The 📈 favicon as the data: URL Streamlit's browser side would draw for page_icon="📈": a
-# ":material/…:" icon is fetched from fonts.gstatic.com on every visit (a request to an outside
-# host the app must not make), and an emoji string makes the server import its emoji table
-# and compile a regex of every emoji (0.4 s of the first page). Percent-encoded, so that it is
-# ASCII and not looked up in that table either.
-FAVICON = "data:image/svg+xml," + quote(
-    "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'>"
-    "<text y='.9em' font-size='90'>📈</text></svg>"
-)
-st.set_page_config(page_title="PolicyLens", page_icon=FAVICON, layout="wide")
+# An emoji favicon is drawn locally (a data: URL); a ":material/…:" one is fetched from
+# fonts.gstatic.com on every visit, a request to an outside host the app must not make.
+st.set_page_config(page_title="PolicyLens", page_icon="📈", layout="wide")
 
 ui.init_language()
 navigation = st.navigation(
