@@ -1,0 +1,110 @@
+"""Start-up cost: what the dashboard's first page loads, and the demo seeding it waits for.
+
+The first visit of a fresh install waits for everything the first run imports and does
+(``python -m tests.bench_startup`` measures it). Libraries that only a study, a fetch or the
+Method page needs are imported when first used: scipy (a second on a two-core machine),
+statsmodels, and akshare (seconds, and it is only needed when a fetch really happens).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.conftest import PROJECT
+
+#: Imported only when used: never by the first page, nor by importing what the pages import.
+DEFERRED = ("akshare", "scipy", "statsmodels")
+
+
+def _loaded_in_fresh_python(code: str, data_dir, timeout: float = 300) -> dict:
+    """Run ``code`` in a new interpreter (its imports are its own) and return the JSON it
+    prints last: ``deferred`` lists the DEFERRED packages that ended up imported."""
+    finish = (
+        "\nimport json as _json, sys as _sys\n"
+        "_result['deferred'] = sorted({m.split('.')[0] for m in _sys.modules} & set(_DEFERRED))\n"
+        "print(_json.dumps(_result))\n"
+    )
+    program = f"_DEFERRED = {DEFERRED!r}\n_result = {{}}\n{code}{finish}"
+    completed = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=PROJECT,
+        env={**os.environ, "POLICYLENS_DATA_DIR": str(data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def _page_imports() -> list[str]:
+    """The top-level import statements of app.py and every pages/*.py, as source lines."""
+    statements = set()
+    for path in [PROJECT / "app.py", *sorted((PROJECT / "pages").glob("*.py"))]:
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+                continue
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                statements.add(ast.unparse(node))
+    return sorted(statements)
+
+
+def test_what_the_pages_import_loads_no_study_or_fetch_library(tmp_path):
+    statements = _page_imports()
+    # the list is the real one: the pages' shared helpers and the study code are in it
+    assert "from pages import ui" in statements
+    assert any(line.startswith("from analysis.study import") for line in statements)
+    code = "".join(line + "\n" for line in statements)
+    assert _loaded_in_fresh_python(code, tmp_path / "data")["deferred"] == []
+
+
+def test_the_first_page_of_a_fresh_install_loads_no_study_or_fetch_library(tmp_path):
+    """The real first run: app.py on an empty data directory seeds the demo and draws the
+    Overview chart without importing scipy, statsmodels or akshare."""
+    code = (
+        "import pytest\n"
+        "from tests.apptest_helpers import make_app\n"
+        "at = make_app(pytest.MonkeyPatch(), record_downloads=False)\n"
+        "_result['exceptions'] = [str(e.value) for e in at.exception]\n"
+        "_result['charts'] = len(at.get('plotly_chart'))\n"
+        "_result['seeded'] = at.session_state['demo_seeded']\n"
+    )
+    result = _loaded_in_fresh_python(code, tmp_path / "data")
+    assert result["exceptions"] == []
+    assert result["charts"] == 1
+    assert result["seeded"] > 20
+    assert result["deferred"] == []
+
+
+def test_a_study_still_imports_scipy_when_it_computes_p_values():
+    """The deferred imports happen at first use: a study's p-values still come from scipy."""
+    from analysis.statistics import _normal_p, _t_p
+
+    assert _t_p(np.array([2.0]), np.array([10]))[0] == pytest.approx(0.0733880, abs=1e-6)
+    assert _normal_p(np.array([1.96]))[0] == pytest.approx(0.0499958, abs=1e-6)
+
+
+def test_the_demo_factors_are_shared_and_cannot_be_changed_by_a_caller():
+    """The market factors are drawn once for every demo series: a series is the same whether
+    it is the first generated in a process or comes after others, and the shared arrays are
+    read-only, so no series can alter another's."""
+    from data_sources import demo
+
+    demo._factors.cache_clear()
+    alone = demo.demo_bars("399006.SZ", end=pd.Timestamp("2024-12-31"))
+    for symbol in ("000300.SH", "000688.SH"):
+        demo.demo_bars(symbol, end=pd.Timestamp("2024-12-31"))
+    again = demo.demo_bars("399006.SZ", end=pd.Timestamp("2024-12-31"))
+    pd.testing.assert_frame_equal(alone, again)
+    assert demo._factors.cache_info().misses == 1
+    market = demo._factors(len(demo._demo_sessions()))[0]
+    with pytest.raises(ValueError, match="read-only"):
+        market[0] = 0.0
