@@ -37,7 +37,7 @@ import yaml
 from data_sources.config import data_dir
 from data_sources.instruments import segment_table
 from data_sources.locking import exclusive_lock
-from data_sources.trading_calendar import TIMINGS, CalendarError, event_session
+from data_sources.trading_calendar import TIMINGS, CalendarError, all_sessions, event_session
 
 CATALOGUE_DIR = Path(__file__).with_name("catalogue")
 CONFIDENCE_LEVELS = ("verified", "unverified")
@@ -160,16 +160,23 @@ def segments() -> pd.DataFrame:
     return segment_table()
 
 
+@lru_cache(maxsize=1)
+def _theme_rows() -> dict[str, dict]:
+    """``{theme id: its row}``: labels are asked for per option and per chart trace, and a
+    look-up in a frame re-indexed on each call cost more than the chart around it."""
+    return themes().set_index("id").to_dict("index")
+
+
 def theme_label(theme_id: str, language: str = "en") -> str:
     """``"T4 Zero tolerance — fraud enforcement, class actions"`` (or the Chinese name)."""
-    row = themes().set_index("id").loc[theme_id]
+    row = _theme_rows()[theme_id]
     return f"{theme_id} {row['name_zh'] if language == 'zh' else row['name_en']}"
 
 
 def theme_short(theme_id: str, language: str = "en") -> str:
     """``"T4 Zero tolerance"``: for narrow table columns (in Chinese the task's name, which
     has no shorter form)."""
-    row = themes().set_index("id").loc[theme_id]
+    row = _theme_rows()[theme_id]
     return f"{theme_id} {row['name_zh'] if language == 'zh' else row['short_en']}"
 
 
@@ -291,6 +298,7 @@ def validate_measures(
         raise CatalogueError(source, ["the file must hold a list of measures"])
     theme_ids = set(themes()["id"])
     segment_ids = set(segments()["id"])
+    sessions = None  # the calendar, looked up once for every row (it checks the store)
     existing = set(existing_ids)
     labels = row_labels or [f"row {n}" for n in range(1, len(rows) + 1)]
     problems: list[str] = []
@@ -375,7 +383,8 @@ def validate_measures(
         session = pd.NaT
         if pd.notna(announced) and timing in TIMINGS:
             try:
-                session = event_session(announced, timing)
+                sessions = all_sessions() if sessions is None else sessions
+                session = event_session(announced, timing, sessions)
             except CalendarError as error:
                 problems.append(f"{where}, field 'announcement_date': {error}")
         records.append(

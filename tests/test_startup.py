@@ -108,3 +108,59 @@ def test_the_demo_factors_are_shared_and_cannot_be_changed_by_a_caller():
     market = demo._factors(len(demo._demo_sessions()))[0]
     with pytest.raises(ValueError, match="read-only"):
         market[0] = 0.0
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="names open files through /proc")
+def test_seeding_flushes_each_shard_to_disk_but_not_its_fallback_index(tmp_path, monkeypatch):
+    """Every shard the demo seeding writes is flushed, then its directory (so a power cut
+    cannot lose or tear it); the index beside each shard, only a fallback for naming what a
+    damaged shard held, is replaced atomically without the two flushes that were half of the
+    seeding's disk waits."""
+    from data_sources.bootstrap import seed_demo_if_empty
+    from data_sources.store import Store
+
+    store = Store(tmp_path / "store")
+    flushed = []
+    real_fsync = os.fsync
+
+    def recording_fsync(descriptor):
+        flushed.append(os.readlink(f"/proc/self/fd/{descriptor}"))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    seed_demo_if_empty(store)
+    shards = sorted(store.shards_dir.glob("shard-*.arrow"))
+    indexes = sorted(store.shards_dir.glob("shard-*.index.json"))
+    assert len(shards) == len(indexes) > 10
+    flushed_names = [os.path.basename(path) for path in flushed]
+    for shard in shards:  # flushed as its temporary, before the rename
+        assert sum(name.startswith(f".{shard.name}.") for name in flushed_names) == 1
+    assert not any(".index.json" in name for name in flushed_names)
+    assert flushed.count(str(store.shards_dir)) == len(shards)
+    assert len(flushed) == 2 * len(shards)
+
+
+def test_the_catalogue_looks_the_calendar_up_once_and_gets_the_same_t0s(data_dir, monkeypatch):
+    """Validating the catalogue places every measure on the calendar; the calendar (which
+    checks the store for changes on every look-up) is looked up once for all of them, and
+    each t0 is what :func:`event_session` gives for that measure alone."""
+    from data_sources import catalogue
+    from data_sources.trading_calendar import all_sessions, event_session
+
+    lookups = []
+
+    def counting_all_sessions():
+        lookups.append(1)
+        return all_sessions()
+
+    monkeypatch.setattr(catalogue, "all_sessions", counting_all_sessions)
+    catalogue.shipped_catalogue.cache_clear()
+    try:
+        shipped = catalogue.shipped_catalogue()
+    finally:
+        catalogue.shipped_catalogue.cache_clear()  # not kept with the counting look-up
+    assert len(lookups) == 1
+    placed = shipped.dropna(subset=["announcement_date"])
+    assert len(placed) > 40
+    for row in placed.itertuples():
+        assert row.event_session == event_session(row.announcement_date, row.timing)
