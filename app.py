@@ -7,12 +7,16 @@ labelled synthetic demo).
 
 import streamlit as st
 
-from pages import ui
-from pages.i18n import t
+from pages import warmup
 
 # An emoji favicon is drawn locally (a data: URL); a ":material/…:" one is fetched from
 # fonts.gstatic.com on every visit, a request to an outside host the app must not make.
 st.set_page_config(page_title="PolicyLens", page_icon="📈", layout="wide")
+# Before the slow imports and the demo seeding: the browser loads its Plotly code meanwhile.
+plotly_loader = warmup.load_plotly_in_browser()
+
+from pages import ui  # noqa: E402  (pandas, pyarrow, the catalogue: after the loader is sent)
+from pages.i18n import t  # noqa: E402
 
 ui.init_language()
 navigation = st.navigation(
@@ -28,7 +32,10 @@ navigation = st.navigation(
     ]
 )
 ui.ensure_data()
+plotly_loader.empty()
 ui.sidebar()
 ui.banner()
 ui.show_url_problems()
 navigation.run()
+# After the page is drawn (the first page does not wait for it): what a study needs next.
+warmup.start()
