@@ -9,11 +9,12 @@ import streamlit as st
 
 from pages import warmup
 
+# First of all, before the slow imports and the demo seeding: the browser loads and parses
+# its Plotly code (seconds) meanwhile.
+plotly_loader = warmup.load_plotly_in_browser()
 # An emoji favicon is drawn locally (a data: URL); a ":material/…:" one is fetched from
 # fonts.gstatic.com on every visit, a request to an outside host the app must not make.
 st.set_page_config(page_title="PolicyLens", page_icon="📈", layout="wide")
-# Before the slow imports and the demo seeding: the browser loads its Plotly code meanwhile.
-plotly_loader = warmup.load_plotly_in_browser()
 
 from pages import ui  # noqa: E402  (pandas, pyarrow, the catalogue: after the loader is sent)
 from pages.i18n import t  # noqa: E402
