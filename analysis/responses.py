@@ -78,14 +78,14 @@ def abnormal_volatility(result: EventStudyResult) -> tuple[pd.DataFrame, pd.Data
 
 
 def _ratio_row(values: np.ndarray, window, rel_day, event_id):
-    from scipy import stats  # on first use, not at import: see analysis.statistics._t_p
+    from scipy import special  # on first use, not at import: see analysis.statistics._t_p
 
     values = values[~np.isnan(values)]
     n = len(values)
     mean = values.mean() if n else np.nan
     if n > 1 and values.std(ddof=1) > 0:
         t = (mean - 1.0) / (values.std(ddof=1) / np.sqrt(n))
-        p = 2 * stats.t.sf(abs(t), n - 1)
+        p = 2 * special.stdtr(n - 1, -abs(t))  # = stats.t.sf(|t|, n - 1)
     else:
         t = p = np.nan
     return ("volatility_ratio_t", window[0], window[1], rel_day, t, p, n, event_id, mean)

@@ -53,20 +53,22 @@ class Statistic:
     notes: list[str] = field(default_factory=list)
 
 
+# Two-sided p-values from scipy.special's distribution functions, which scipy.stats' norm.sf
+# and t.sf evaluate (ndtr(-x) and stdtr(dof, -x), bit for bit the same): scipy.special takes a
+# quarter of a second to import, scipy.stats a second. Both are imported on first use, not with
+# the module: the dashboard's first page does not wait for them (tests/test_startup.py).
 def _normal_p(z):
-    from scipy import stats  # on first use: see _t_p
+    from scipy import special
 
-    return 2.0 * stats.norm.sf(np.abs(z))
+    return 2.0 * special.ndtr(-np.abs(z))
 
 
 def _t_p(t, dof):
-    # scipy is imported on first use, not with the module: importing it takes longer than the
-    # dashboard's first page may (tests/test_startup.py).
-    from scipy import stats
+    from scipy import special
 
     dof = np.asarray(dof, dtype=float)
     with np.errstate(invalid="ignore"):
-        return np.where(dof > 0, 2.0 * stats.t.sf(np.abs(t), np.where(dof > 0, dof, 1)), np.nan)
+        return np.where(dof > 0, 2.0 * special.stdtr(np.where(dof > 0, dof, 1), -np.abs(t)), np.nan)
 
 
 def _nan_if_empty(values, counts):

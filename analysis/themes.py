@@ -78,7 +78,7 @@ class ThemeSegmentResult:
 
 def cell_statistics(pairs: pd.DataFrame) -> pd.DataFrame:
     """Aggregate pair CARs (columns of :data:`PAIR_COLUMNS`) into theme × segment cells."""
-    from scipy import stats  # on first use, not at import: see analysis.statistics._t_p
+    from scipy import special  # on first use, not at import: see analysis.statistics._t_p
 
     rows = []
     for (theme, segment), group in pairs.groupby(["theme", "segment"], sort=True):
@@ -100,7 +100,9 @@ def cell_statistics(pairs: pd.DataFrame) -> pd.DataFrame:
                 if spread > RELATIVE_ZERO * size
                 else np.nan
             )
-            p_value = 2 * stats.t.sf(abs(t_stat), n_sessions - 1) if np.isfinite(t_stat) else np.nan
+            p_value = (  # = stats.t.sf(|t|, n - 1)
+                2 * special.stdtr(n_sessions - 1, -abs(t_stat)) if np.isfinite(t_stat) else np.nan
+            )
             test = f"cross-sectional t over {n_measures} measures{shared}"
             if not np.isfinite(t_stat):
                 test += " (zero spread: no test)"

@@ -6,8 +6,8 @@
   added a second or more before the first chart. :func:`load_plotly_in_browser` shows an
   empty, invisible chart at once, so the browser loads Plotly while the server works, and
   removes it when that work is done.
-* **scipy.** The p-values of every study come from scipy, which is imported where it is first
-  used, so the first page of a fresh install does not wait for it (tests/test_startup.py).
+* **scipy.special.** The p-values of every study come from it, and it is imported where it is
+  first used, so the first page of a fresh install does not wait for it (tests/test_startup.py).
   :func:`start` imports it in a background thread once a page has been drawn, so a visitor
   who opens the Event study or Themes page next does not wait for it either.
 
@@ -59,7 +59,7 @@ def _import_study_libraries() -> None:
         # A failed import is left to the page that needs the library: it imports it again
         # and shows why it fails.
         with contextlib.suppress(ImportError):
-            import scipy.stats  # noqa: F401  (analysis.statistics, responses, themes)
+            import scipy.special  # noqa: F401  (the p-values of analysis.statistics & co.)
     finally:
         finished.set()
 
