@@ -4,9 +4,11 @@
 
 Each run starts ``streamlit run app.py`` with an empty data directory, opens the Overview page
 in headless Chromium and prints the seconds until the server answers, until the first page
-shows its chart (this includes seeding the synthetic demo into the store), and for a second
-visit to the Event study page (a full market-model study). Needs /usr/bin/chromium and the
-playwright package; no network.
+shows its chart (this includes seeding the synthetic demo into the store; the Overview's own
+chart, drawn with its title, not the invisible one that makes the browser load Plotly early),
+and for a second visit to the Event study page (a full market-model study). Needs
+/usr/bin/chromium and the playwright package; no network. The machine's load changes every
+figure: note ``uptime`` beside them.
 """
 
 from __future__ import annotations
