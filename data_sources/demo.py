@@ -94,9 +94,9 @@ def _demo_sessions() -> pd.DatetimeIndex:
 def _factors(n_sessions: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Market returns, market conditional volatility and the size factor (all length n).
 
-    Shared by every instrument and computed once (the GARCH loop is a Python loop: drawn again
-    for each of the demo's series it was a quarter of the first page's wait). Read-only, as
-    every caller gets the same arrays.
+    Shared by every instrument and computed once (the GARCH loop is a Python loop: run again
+    for each of the demo's 28 series it took a tenth of the first run). Read-only, as every
+    caller gets the same arrays.
     """
     rng = np.random.default_rng(MARKET_SEED)
     shocks = rng.standard_t(df=5, size=n_sessions) / np.sqrt(5 / 3)  # unit variance
