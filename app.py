@@ -7,13 +7,19 @@ labelled synthetic demo).
 
 import streamlit as st
 
-from pages import filters, layout, url_state
-from pages.i18n import t
-from pages.registry import PAGES
+from pages import warmup
 
+# First of all, before the slow imports and the demo seeding: the browser loads and parses
+# its Plotly code (seconds) meanwhile.
+plotly_loader = warmup.load_plotly_in_browser()
 # An emoji favicon is drawn locally (a data: URL); a ":material/…:" one is fetched from
 # fonts.gstatic.com on every visit, a request to an outside host the app must not make.
 st.set_page_config(page_title="PolicyLens", page_icon="📈", layout="wide")
+
+# pandas, pyarrow, the catalogue: imported after the loader is sent
+from pages import filters, layout, url_state  # noqa: E402
+from pages.i18n import t  # noqa: E402
+from pages.registry import PAGES  # noqa: E402
 
 layout.init_language()
 navigation = st.navigation(
@@ -23,7 +29,10 @@ navigation = st.navigation(
     ]
 )
 layout.ensure_data()
+plotly_loader.empty()
 filters.sidebar()
 layout.banner()
 url_state.show_url_problems()
 navigation.run()
+# After the page is drawn (the first page does not wait for it): what a study needs next.
+warmup.start()

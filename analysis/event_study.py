@@ -33,7 +33,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from analysis import models
 from analysis.panel import Conventions, EventStudyInputError, Panel
@@ -319,6 +318,8 @@ class EventStudyResult:
             raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
         keys = ["instrument", "event_id", "window_start", "window_end", "car", "car_se", "dof"]
         frame = self.car_summary[keys].reset_index(drop=True)
+        from scipy import special  # on first use, not at import (tests/test_startup.py)
+
         dof = frame["dof"].to_numpy(dtype=float)
         half = special.stdtrit(dof, 1.0 - alpha / 2.0) * frame["car_se"].to_numpy(dtype=float)
         car = frame["car"].to_numpy(dtype=float)
@@ -806,6 +807,8 @@ def _panel(fits: list[EventFit], rel_days, est_rel_days) -> Panel:
 
 
 def _frames(fits: list[EventFit], panel: Panel, index, spec):
+    from scipy import special  # on first use, not at import: see analysis.statistics._t_p
+
     ar_parts, car_parts = [], []
     start = 0
     windows = spec.windows

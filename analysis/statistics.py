@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from analysis.panel import Conventions, Panel
 
@@ -54,12 +53,20 @@ class Statistic:
     notes: list[str] = field(default_factory=list)
 
 
+# Two-sided p-values from scipy.special's distribution functions, which scipy.stats' norm.sf
+# and t.sf evaluate (ndtr(-x) and stdtr(dof, -x), bit for bit the same): scipy.special takes a
+# quarter of a second to import, scipy.stats a second. Both are imported on first use, not with
+# the module: the dashboard's first page does not wait for them (tests/test_startup.py).
 def _normal_p(z):
+    from scipy import special
+
     # = 2 · scipy.stats.norm.sf(|z|), which calls ndtr(−|z|) itself (without its overhead)
     return 2.0 * special.ndtr(-np.abs(z))
 
 
 def _t_p(t, dof):
+    from scipy import special
+
     dof = np.asarray(dof, dtype=float)
     with np.errstate(invalid="ignore"):
         # = 2 · scipy.stats.t.sf(|t|, dof), which is stdtr(dof, −|t|) itself

@@ -37,7 +37,7 @@ import yaml
 from data_sources.config import data_dir
 from data_sources.instruments import segment_table
 from data_sources.locking import exclusive_lock
-from data_sources.trading_calendar import TIMINGS, CalendarError, event_session
+from data_sources.trading_calendar import TIMINGS, CalendarError, all_sessions, event_session
 
 CATALOGUE_DIR = Path(__file__).with_name("catalogue")
 CONFIDENCE_LEVELS = ("verified", "unverified")
@@ -99,7 +99,7 @@ class UserFileError(CatalogueError):
 @lru_cache(maxsize=1)
 def tier_e_domains() -> tuple[str, ...]:
     """Hosts never shown or accepted (policy-events.md §7 tier E), from ``source_tiers.yaml``."""
-    tiers = yaml.safe_load((CATALOGUE_DIR / "source_tiers.yaml").read_text("utf-8"))
+    tiers = yaml.load((CATALOGUE_DIR / "source_tiers.yaml").read_text("utf-8"), Loader=_YAML_LOADER)
     return tuple(domain.lower() for domain in tiers["tier_e"])
 
 
@@ -150,7 +150,9 @@ def source_url_problem(url: str) -> str | None:
 @lru_cache(maxsize=1)
 def themes() -> pd.DataFrame:
     """The nine communiqué tasks: id (T1..T9), short_en, task, name_zh, name_en, key_phrase."""
-    return pd.DataFrame(yaml.safe_load((CATALOGUE_DIR / "themes.yaml").read_text("utf-8")))
+    return pd.DataFrame(
+        yaml.load((CATALOGUE_DIR / "themes.yaml").read_text("utf-8"), Loader=_YAML_LOADER)
+    )
 
 
 def segments() -> pd.DataFrame:
@@ -158,16 +160,23 @@ def segments() -> pd.DataFrame:
     return segment_table()
 
 
+@lru_cache(maxsize=1)
+def _theme_rows() -> dict[str, dict]:
+    """``{theme id: its row}``: labels are asked for per option and per chart trace, and
+    re-indexing the frame for each label was a fifth of drawing the Overview chart."""
+    return themes().set_index("id").to_dict("index")
+
+
 def theme_label(theme_id: str, language: str = "en") -> str:
     """``"T4 Zero tolerance — fraud enforcement, class actions"`` (or the Chinese name)."""
-    row = themes().set_index("id").loc[theme_id]
+    row = _theme_rows()[theme_id]
     return f"{theme_id} {row['name_zh'] if language == 'zh' else row['name_en']}"
 
 
 def theme_short(theme_id: str, language: str = "en") -> str:
     """``"T4 Zero tolerance"``: for narrow table columns (in Chinese the task's name, which
     has no shorter form)."""
-    row = themes().set_index("id").loc[theme_id]
+    row = _theme_rows()[theme_id]
     return f"{theme_id} {row['name_zh'] if language == 'zh' else row['short_en']}"
 
 
@@ -289,6 +298,7 @@ def validate_measures(
         raise CatalogueError(source, ["the file must hold a list of measures"])
     theme_ids = set(themes()["id"])
     segment_ids = set(segments()["id"])
+    sessions = None  # the calendar, looked up once for every row (it checks the store)
     existing = set(existing_ids)
     labels = row_labels or [f"row {n}" for n in range(1, len(rows) + 1)]
     problems: list[str] = []
@@ -373,7 +383,8 @@ def validate_measures(
         session = pd.NaT
         if pd.notna(announced) and timing in TIMINGS:
             try:
-                session = event_session(announced, timing)
+                sessions = all_sessions() if sessions is None else sessions
+                session = event_session(announced, timing, sessions)
             except CalendarError as error:
                 problems.append(f"{where}, field 'announcement_date': {error}")
         records.append(

@@ -303,21 +303,28 @@ class Store:
                 leftover.unlink(missing_ok=True)
 
     @staticmethod
-    def _atomic_write_bytes(path: Path, write) -> None:
+    def _atomic_write_bytes(path: Path, write, *, durable: bool = True) -> None:
         """Write a small file through ``write(handle)`` atomically (see the module docstring)."""
 
         def write_path(temporary: Path) -> None:
             with open(temporary, "wb") as handle:
                 write(handle)
 
-        Store._atomic_write(path, write_path)
+        Store._atomic_write(path, write_path, durable=durable)
 
     @staticmethod
-    def _atomic_write(path: Path, write_path) -> None:
-        """Call ``write_path(temporary)``, make it durable, then move it over ``path``."""
+    def _atomic_write(path: Path, write_path, *, durable: bool = True) -> None:
+        """Call ``write_path(temporary)``, make it durable, then move it over ``path``.
+
+        ``durable=False`` skips the two disk flushes (readers still never see a half-written
+        file): for files that are only a fallback, which a power cut may leave stale.
+        """
         temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
         try:
             write_path(temporary)
+            if not durable:
+                os.replace(temporary, path)
+                return
             # Read-write: Windows' FlushFileBuffers (behind os.fsync) refuses a read-only handle.
             descriptor = os.open(temporary, os.O_RDWR)
             try:
@@ -500,7 +507,9 @@ class Store:
 
         self._atomic_write(path, write_path)
         # Written after the shard: a crash between the two leaves an index that may miss the
-        # newest series, which only matters if this shard is later damaged too.
+        # newest series, which only matters if this shard is later damaged too. For the same
+        # reason it is not flushed to disk (half the flushes of a write: the first run's demo
+        # seeding writes 23 shards); the next shard's directory flush usually takes it along.
         index = json.dumps(
             {
                 symbol: {k: v for k, v in new_meta[symbol].items() if k not in ("batch", "crc32")}
@@ -508,7 +517,9 @@ class Store:
             },
             ensure_ascii=False,
         ).encode("utf-8")
-        self._atomic_write_bytes(self._index_path(shard), lambda handle: handle.write(index))
+        self._atomic_write_bytes(
+            self._index_path(shard), lambda handle: handle.write(index), durable=False
+        )
 
     # -- damage and quarantine ---------------------------------------------------------------
     def _status_problem(self, path: Path) -> str | None:
@@ -668,8 +679,10 @@ class Store:
                 )
                 changes = {}
                 for symbol, bars, result in items:
+                    # One thread: one symbol's columns convert faster than a pool of
+                    # threads starts (the pool was a tenth of the demo seeding).
                     table = pa.Table.from_pandas(
-                        bars[CANONICAL_COLUMNS], schema=_SCHEMA, preserve_index=False
+                        bars[CANONICAL_COLUMNS], schema=_SCHEMA, preserve_index=False, nthreads=1
                     )
                     if symbol in stored:
                         old = stored[symbol]

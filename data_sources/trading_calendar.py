@@ -169,10 +169,11 @@ def sessions_between(start, end) -> pd.DatetimeIndex:
     return sessions[(sessions >= pd.Timestamp(start)) & (sessions <= pd.Timestamp(end))]
 
 
-def next_session(date) -> pd.Timestamp:
-    """The first Shanghai session on or after ``date``."""
+def next_session(date, sessions: pd.DatetimeIndex | None = None) -> pd.Timestamp:
+    """The first Shanghai session on or after ``date`` (among ``sessions`` when given: the
+    :func:`all_sessions` of a caller placing many dates, which then looks them up once)."""
     day = pd.Timestamp(date).normalize()
-    sessions = all_sessions()
+    sessions = all_sessions() if sessions is None else sessions
     if day < sessions[0] or day > sessions[-1]:
         raise CalendarError(
             f"{day:%Y-%m-%d} is outside the Shanghai calendar "
@@ -181,7 +182,9 @@ def next_session(date) -> pd.Timestamp:
     return sessions[sessions.searchsorted(day)]
 
 
-def event_session(announcement_date, timing: str = "unknown") -> pd.Timestamp:
+def event_session(
+    announcement_date, timing: str = "unknown", sessions: pd.DatetimeIndex | None = None
+) -> pd.Timestamp:
     """t0: the first Shanghai session at or after the moment the market could react.
 
     A weekend or holiday announcement moves to the next session; an announcement after the
@@ -193,4 +196,4 @@ def event_session(announcement_date, timing: str = "unknown") -> pd.Timestamp:
     day = pd.Timestamp(announcement_date).normalize()
     if timing == "after_close":
         day = day + dt.timedelta(days=1)
-    return next_session(day)
+    return next_session(day, sessions)

@@ -1,0 +1,71 @@
+"""What a session's first run starts early, so that its first page does not wait for it.
+
+* **The browser's Plotly bundle.** Streamlit's browser side loads its Plotly code (4.7 MB of
+  JavaScript) only when a page first shows a chart, and then parses it before drawing: on a
+  fresh visit that came after everything the first run does (imports, seeding the demo) and
+  added a second or more before the first chart. :func:`load_plotly_in_browser` shows an
+  empty, invisible chart at once, so the browser loads Plotly while the server works, and
+  removes it when that work is done.
+* **scipy.special.** The p-values of every study come from it, and it is imported where it is
+  first used, so the first page of a fresh install does not wait for it (tests/test_startup.py).
+  :func:`start` imports it in a background thread once a page has been drawn, so a visitor
+  who opens the Event study or Themes page next does not wait for it either.
+
+This module imports nothing but Streamlit: app.py uses it before its slower imports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+import streamlit as st
+
+#: Taken by the first call of :func:`start` in this process, never released.
+_once = threading.Lock()
+#: Set once the background imports have finished, whether or not they succeeded.
+finished = threading.Event()
+#: Session-state flag: this session's browser has been sent the Plotly loader.
+_LOADER_SENT = "_plotly_loader_sent"
+
+
+def load_plotly_in_browser():
+    """In a session's first run, show an empty chart with no size or ink in a placeholder and
+    return the placeholder; the caller empties it once the slow start-up work is done (the
+    browser keeps the code it loaded). Later runs get an empty placeholder, so every run
+    builds the same page."""
+    placeholder = st.empty()
+    if not st.session_state.get(_LOADER_SENT):
+        st.session_state[_LOADER_SENT] = True
+        invisible = {
+            "height": 10,
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+        }
+        placeholder.plotly_chart(
+            # one trace without points: Plotly refuses a figure without traces
+            {"data": [{"type": "scatter", "x": [], "y": []}], "layout": invisible},
+            config={"staticPlot": True, "displayModeBar": False},
+            key="plotly_loader",
+        )
+    return placeholder
+
+
+def _import_study_libraries() -> None:
+    try:
+        # A failed import is left to the page that needs the library: it imports it again
+        # and shows why it fails.
+        with contextlib.suppress(ImportError):
+            import scipy.special  # noqa: F401  (the p-values of analysis.statistics & co.)
+    finally:
+        finished.set()
+
+
+def start() -> None:
+    """Start importing the study libraries in the background (once per process)."""
+    if not _once.acquire(blocking=False):
+        return
+    threading.Thread(target=_import_study_libraries, name="policylens-warmup", daemon=True).start()

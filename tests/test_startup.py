@@ -1,0 +1,215 @@
+"""Start-up cost: what the dashboard's first page loads, and the demo seeding it waits for.
+
+The first visit of a fresh install waits for everything the first run imports and does
+(``python -m tests.bench_startup`` measures it). Libraries that only a study, a fetch or the
+Method page needs are imported when first used: scipy (a second on a two-core machine),
+statsmodels, and akshare (seconds, and it is only needed when a fetch really happens).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.conftest import PROJECT
+
+#: Imported only when used: never by the first page, nor by importing what the pages import.
+DEFERRED = ("akshare", "scipy", "statsmodels")
+
+
+def _loaded_in_fresh_python(code: str, data_dir, timeout: float = 300) -> dict:
+    """Run ``code`` in a new interpreter (its imports are its own) and return the JSON it
+    prints last: ``deferred`` lists the DEFERRED packages that ended up imported."""
+    finish = (
+        "\nimport json as _json, sys as _sys\n"
+        "_result['deferred'] = sorted({m.split('.')[0] for m in _sys.modules} & set(_DEFERRED))\n"
+        "print(_json.dumps(_result))\n"
+    )
+    program = f"_DEFERRED = {DEFERRED!r}\n_result = {{}}\n{code}{finish}"
+    completed = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=PROJECT,
+        env={**os.environ, "POLICYLENS_DATA_DIR": str(data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def _page_imports() -> list[str]:
+    """The top-level import statements of app.py and every pages/*.py, as source lines."""
+    statements = set()
+    for path in [PROJECT / "app.py", *sorted((PROJECT / "pages").glob("*.py"))]:
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+                continue
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                statements.add(ast.unparse(node))
+    return sorted(statements)
+
+
+def test_what_the_pages_import_loads_no_study_or_fetch_library(tmp_path):
+    statements = _page_imports()
+    # the list is the real one: the pages' shared helpers and the study code are in it
+    assert any(line.startswith("from pages import") and "loaders" in line for line in statements)
+    assert any(line.startswith("from analysis.api import") for line in statements)
+    assert any(line.startswith("from analysis.study import") for line in statements)
+    code = "".join(line + "\n" for line in statements)
+    assert _loaded_in_fresh_python(code, tmp_path / "data")["deferred"] == []
+
+
+def test_the_first_page_of_a_fresh_install_loads_no_study_or_fetch_library(tmp_path):
+    """The real first run: app.py on an empty data directory seeds the demo and draws the
+    Overview chart without having imported scipy, statsmodels or akshare; once the page is
+    drawn, scipy is imported in the background for the study pages (pages/warmup.py)."""
+    code = (
+        "import sys, pytest, streamlit\n"
+        "from tests.apptest_helpers import make_app\n"
+        "from pages import warmup\n"
+        "_draw = streamlit.plotly_chart\n"
+        "_at_chart = []\n"
+        "def _recording_chart(*args, **kwargs):\n"
+        "    _at_chart.append(sorted({m.split('.')[0] for m in sys.modules} & set(_DEFERRED)))\n"
+        "    return _draw(*args, **kwargs)\n"
+        "streamlit.plotly_chart = _recording_chart\n"
+        "at = make_app(pytest.MonkeyPatch(), record_downloads=False)\n"
+        "_result['exceptions'] = [str(e.value) for e in at.exception]\n"
+        "_result['at_chart'] = _at_chart\n"
+        "_result['seeded'] = at.session_state['demo_seeded']\n"
+        "_result['warmed'] = warmup.finished.wait(120)\n"
+    )
+    result = _loaded_in_fresh_python(code, tmp_path / "data")
+    assert result["exceptions"] == []
+    assert result["seeded"] > 20
+    assert result["at_chart"] == [[]]  # one chart, drawn before any deferred library loaded
+    assert result["warmed"]
+    assert result["deferred"] == ["scipy"]  # the warm-up's, after the chart
+
+
+def test_p_values_from_scipy_special_are_scipy_stats_bit_for_bit():
+    """The studies' p-values come from scipy.special (a quarter of the import time of
+    scipy.stats): the same numbers as scipy.stats' t and normal survival functions, checked
+    against scipy.stats itself and against textbook values."""
+    from scipy import stats
+
+    from analysis.statistics import _normal_p, _t_p
+
+    generator = np.random.default_rng(7)
+    values = np.concatenate([generator.normal(0, 3, 2000), [0.0, 40.0, -40.0, np.inf, np.nan]])
+    dof = np.concatenate([generator.integers(1, 300, 2000).astype(float), [1, 2, 3, 4, 5]])
+    assert np.array_equal(_t_p(values, dof), 2.0 * stats.t.sf(np.abs(values), dof), equal_nan=True)
+    assert np.array_equal(_normal_p(values), 2.0 * stats.norm.sf(np.abs(values)), equal_nan=True)
+    assert np.isnan(_t_p(np.array([2.0]), np.array([0.0]))[0])  # no degrees of freedom
+    assert _t_p(np.array([2.0]), np.array([10]))[0] == pytest.approx(0.0733880, abs=1e-6)
+    assert _normal_p(np.array([1.96]))[0] == pytest.approx(0.0499958, abs=1e-6)
+
+
+def test_the_demo_factors_are_shared_and_cannot_be_changed_by_a_caller():
+    """The market factors are drawn once for every demo series: a series is the same whether
+    it is the first generated in a process or comes after others, and the shared arrays are
+    read-only, so no series can alter another's."""
+    from data_sources import demo
+
+    demo._factors.cache_clear()
+    alone = demo.demo_bars("399006.SZ", end=pd.Timestamp("2024-12-31"))
+    for symbol in ("000300.SH", "000688.SH"):
+        demo.demo_bars(symbol, end=pd.Timestamp("2024-12-31"))
+    again = demo.demo_bars("399006.SZ", end=pd.Timestamp("2024-12-31"))
+    pd.testing.assert_frame_equal(alone, again)
+    assert demo._factors.cache_info().misses == 1
+    market = demo._factors(len(demo._demo_sessions()))[0]
+    with pytest.raises(ValueError, match="read-only"):
+        market[0] = 0.0
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="names open files through /proc")
+def test_seeding_flushes_each_shard_to_disk_but_not_its_fallback_index(tmp_path, monkeypatch):
+    """Every shard the demo seeding writes is flushed, then its directory (so a power cut
+    cannot lose or tear it); the index beside each shard, only a fallback for naming what a
+    damaged shard held, is replaced atomically without the two flushes that were half of the
+    seeding's disk waits."""
+    from data_sources.bootstrap import seed_demo_if_empty
+    from data_sources.store import Store
+
+    store = Store(tmp_path / "store")
+    flushed = []
+    real_fsync = os.fsync
+
+    def recording_fsync(descriptor):
+        flushed.append(os.readlink(f"/proc/self/fd/{descriptor}"))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    seed_demo_if_empty(store)
+    shards = sorted(store.shards_dir.glob("shard-*.arrow"))
+    indexes = sorted(store.shards_dir.glob("shard-*.index.json"))
+    assert len(shards) == len(indexes) > 10
+    flushed_names = [os.path.basename(path) for path in flushed]
+    for shard in shards:  # flushed as its temporary, before the rename
+        assert sum(name.startswith(f".{shard.name}.") for name in flushed_names) == 1
+    assert not any(".index.json" in name for name in flushed_names)
+    assert flushed.count(str(store.shards_dir)) == len(shards)
+    assert len(flushed) == 2 * len(shards)
+
+
+def test_the_catalogue_looks_the_calendar_up_once_and_gets_the_same_t0s(data_dir, monkeypatch):
+    """Validating the catalogue places every measure on the calendar; the calendar (which
+    checks the store for changes on every look-up) is looked up once for all of them, and
+    each t0 is what :func:`event_session` gives for that measure alone."""
+    from data_sources import catalogue
+    from data_sources.trading_calendar import all_sessions, event_session
+
+    lookups = []
+
+    def counting_all_sessions():
+        lookups.append(1)
+        return all_sessions()
+
+    monkeypatch.setattr(catalogue, "all_sessions", counting_all_sessions)
+    catalogue.shipped_catalogue.cache_clear()
+    try:
+        shipped = catalogue.shipped_catalogue()
+    finally:
+        catalogue.shipped_catalogue.cache_clear()  # not kept with the counting look-up
+    assert len(lookups) == 1
+    placed = shipped.dropna(subset=["announcement_date"])
+    assert len(placed) > 40
+    for row in placed.itertuples():
+        assert row.event_session == event_session(row.announcement_date, row.timing)
+
+
+def test_a_sessions_first_run_sends_an_invisible_chart_so_the_browser_loads_plotly():
+    """The loader chart is sent in a session's first run only (later runs keep an empty
+    placeholder, so every run builds the same page), and it has no size or ink to show."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        from pages import warmup
+
+        warmup.load_plotly_in_browser()  # not emptied here, to see what the browser gets
+
+    app = AppTest.from_function(script).run()
+    assert not app.exception
+    (loader,) = app.get("plotly_chart")
+    layout = json.loads(loader.proto.spec)["layout"]
+    assert layout["height"] <= 10 and layout["margin"] == {"l": 0, "r": 0, "t": 0, "b": 0}
+    assert not layout["xaxis"]["visible"] and not layout["yaxis"]["visible"]
+    assert "rgba(0,0,0,0)" == layout["paper_bgcolor"] == layout["plot_bgcolor"]
+    app.run()
+    assert not app.exception
+    assert app.get("plotly_chart") == []
+
+
+def test_the_loader_is_gone_once_the_first_page_is_drawn(app):
+    """After app.py's first run the page holds only the Overview's own chart."""
+    (chart,) = app.get("plotly_chart")
+    assert "Rebased to 100" in json.loads(chart.proto.spec)["layout"]["title"]["text"]
