@@ -22,6 +22,42 @@ from tests import streamlit_server
 from tests.test_browser import CHROMIUM
 
 OVERVIEW_CHART = ".st-key-overview_chart .js-plotly-plot .gtitle"
+#: The floor: a bare Streamlit page drawing one plotly line chart (what no app can beat here).
+FLOOR_SCRIPT = """
+import plotly.graph_objects as go
+import streamlit as st
+
+st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2]), layout={"title": "floor"}))
+"""
+
+
+def floor_run() -> float:
+    """Seconds from opening a bare one-chart Streamlit page to its chart drawn."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as scratch:
+        script = f"{scratch}/floor.py"
+        with open(script, "w", encoding="utf-8") as handle:
+            handle.write(FLOOR_SCRIPT)
+        process, url = streamlit_server.start(scratch, script=script)
+        try:
+            streamlit_server.wait_until_healthy(url)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM,
+                    headless=True,
+                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+                )
+                page = browser.new_page()
+                opened = time.perf_counter()
+                page.goto(url)
+                page.locator(".js-plotly-plot .gtitle").wait_for(timeout=120_000)
+                seconds = time.perf_counter() - opened
+                browser.close()
+        finally:
+            process.terminate()
+            process.wait(20)
+    return seconds
 
 
 def one_run() -> dict[str, float]:
@@ -64,7 +100,11 @@ def one_run() -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    runs = [one_run() for _ in range(parser.parse_args().runs)]
+    runs = []
+    for _ in range(parser.parse_args().runs):  # interleaved, so both see the same load
+        run = one_run()
+        run["floor: bare page, one chart (s)"] = floor_run()
+        runs.append(run)
     print(
         f"{'measure':<28}{'median':>8}{'min':>8}{'max':>8}   ({len(runs)} cold starts, "
         "empty data directory, no network)"

@@ -22,8 +22,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(data_dir: str | Path, log=subprocess.DEVNULL) -> tuple[subprocess.Popen, str]:
-    """Launch the app with its own data directory; return the process and its URL."""
+def start(
+    data_dir: str | Path, log=subprocess.DEVNULL, script: str | Path = "app.py"
+) -> tuple[subprocess.Popen, str]:
+    """Launch the app (or another ``script``) with its own data directory; return the process
+    and its URL."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -31,7 +34,7 @@ def start(data_dir: str | Path, log=subprocess.DEVNULL) -> tuple[subprocess.Pope
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            str(script),
             "--server.headless",
             "true",
             "--server.port",
