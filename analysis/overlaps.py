@@ -188,10 +188,16 @@ def resolve_overlaps(
                 "CAR includes the others' reactions"
             )
         elif how == "drop":
-            dropped.update(chosen_ids.intersection(ids))
+            gone = sorted(chosen_ids.intersection(ids))
+            dropped.update(gone)
+            # Name what they overlap: the chain's other members (not a dropped event itself),
+            # or, when only chosen events make up the chain, each other.
+            rest = [e for e in cluster if e.event_id not in gone] or cluster
+            overlapped = ", ".join(f"{e.event_id} (t0 {e.event_session:%Y-%m-%d})" for e in rest)
             notes.append(
-                f"dropped {', '.join(sorted(chosen_ids.intersection(ids)))}: window "
-                f"overlaps {dates}"
+                f"dropped {', '.join(gone)}: event windows [{window[0]}, {window[1]}] overlap "
+                f"{'each other' if rest is cluster else overlapped}"
+                f"{': ' + overlapped if rest is cluster else ''}"
             )
         else:
             first = cluster[0]

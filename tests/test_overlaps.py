@@ -200,3 +200,12 @@ def test_dashboard_merges_the_mid_year_meeting_and_the_select_tier_even_under_wa
         assert set(table["event_id"]) == {"csrc-midyear-meeting-2020+neeq-select-tier-2020"}
         values = pd.to_numeric(table["value"], errors="coerce").to_numpy()
         assert not np.isinf(values).any()
+
+
+def test_drop_note_names_what_the_dropped_event_overlaps_not_itself():
+    # Regression: "dropped a: window overlaps a (t0 …), b (t0 …)" named a as overlapping itself.
+    events, notes = resolve_overlaps(
+        [_event("a", "2024-09-24")], [_event("b", "2024-09-26")], SESSIONS, (-5, 5), "drop"
+    )
+    assert events == []
+    assert notes == ["dropped a: event windows [-5, 5] overlap b (t0 2024-09-26)"]
