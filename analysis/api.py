@@ -32,9 +32,11 @@ numbers and the same files wherever it is run.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import json
+import numbers
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -42,6 +44,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
 from analysis.event_study import (
@@ -57,6 +60,7 @@ from analysis.export import csv_bytes
 from analysis.overlaps import OVERLAP_CHOICES, resolve_overlaps
 from analysis.records import Diagnostic, diagnostics_frame
 from analysis.responses import AbnormalVolatilityResult, AbnormalVolumeResult
+from analysis.statistics import STATISTICS
 from analysis.study import prepare_returns
 from data_sources.data_mode import DataMode
 
@@ -122,12 +126,41 @@ def _tuple(value) -> tuple:
     return tuple(value)
 
 
+def _whole(value, name: str) -> int:
+    """``value`` as an int: ints (numpy's too), whole floats and digit strings; anything else
+    (2.5, True, "x") is refused naming ``name``, not truncated or passed on."""
+    if isinstance(value, bool | np.bool_):
+        raise StudyInputError(f"{name} must be a whole number, got {value!r}")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
+        return int(value)
+    raise StudyInputError(f"{name} must be a whole number, got {value!r}")
+
+
+def _flag(value, name: str) -> bool:
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise StudyInputError(f"{name} must be True or False, got {value!r}")
+
+
+def _date_text(value) -> str:
+    if isinstance(value, datetime.date):  # date, datetime, pandas Timestamp: the day
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
 def _window(value, name: str) -> tuple[int, int]:
+    message = f"{name} must be two whole numbers, got {value!r}"
+    if isinstance(value, str):
+        raise StudyInputError(message)
     try:
-        a, b = (int(x) for x in value)
-    except (TypeError, ValueError):
-        raise StudyInputError(f"{name} must be two whole numbers, got {value!r}") from None
-    return (a, b)
+        a, b = value
+        return (_whole(a, name), _whole(b, name))
+    except (TypeError, ValueError, StudyInputError):
+        raise StudyInputError(message) from None
 
 
 @dataclass(frozen=True)
@@ -175,8 +208,20 @@ class StudyRequest:
     def __post_init__(self):
         set_ = object.__setattr__
         set_(self, "measures", tuple(dict.fromkeys(str(m).strip() for m in _tuple(self.measures))))
-        set_(self, "dates", tuple(dict.fromkeys(str(d).strip() for d in _tuple(self.dates))))
-        set_(self, "instruments", tuple(dict.fromkeys(str(s) for s in _tuple(self.instruments))))
+        set_(self, "dates", tuple(dict.fromkeys(_date_text(d) for d in _tuple(self.dates))))
+        set_(
+            self,
+            "instruments",
+            tuple(dict.fromkeys(str(s).strip() for s in _tuple(self.instruments))),
+        )
+        if "" in self.instruments or "" in self.measures:
+            raise StudyInputError("an instrument or measure name is empty")
+        if self.benchmark is not None:
+            set_(self, "benchmark", str(self.benchmark).strip())
+        for name in ("min_estimation", "placebo_draws", "placebo_seed"):
+            set_(self, name, _whole(getattr(self, name), name))
+        for name in ("adjust_bh", "market_wide_constant_mean", "responses", "include_unverified"):
+            set_(self, name, _flag(getattr(self, name), name))
         set_(self, "estimation_window", _window(self.estimation_window, "estimation_window"))
         set_(self, "event_window", _window(self.event_window, "event_window"))
         set_(
@@ -185,7 +230,13 @@ class StudyRequest:
             tuple(_window(w, "a CAR window") for w in _tuple(self.car_windows)),
         )
         if self.statistics is not None:
-            set_(self, "statistics", _tuple(self.statistics) or None)
+            set_(self, "statistics", tuple(str(n) for n in _tuple(self.statistics)) or None)
+            unknown = [n for n in self.statistics or () if n not in STATISTICS]
+            if unknown:
+                raise StudyInputError(
+                    f"unknown statistic(s) {', '.join(unknown)}; choose from "
+                    f"{', '.join(STATISTICS)}"
+                )
         if self.overlap not in OVERLAP_CHOICES:
             raise StudyInputError(
                 f"overlap must be one of {', '.join(OVERLAP_CHOICES)}, got {self.overlap!r}"
@@ -198,8 +249,10 @@ class StudyRequest:
             Conventions.preset(self.conventions)  # raises naming the presets
         elif not isinstance(self.conventions, Conventions):
             raise StudyInputError("conventions must be a preset name or a Conventions")
-        if int(self.placebo_draws) < 0:
+        if self.placebo_draws < 0:
             raise StudyInputError("placebo draws must be 0 (none) or a positive number")
+        if not 0 <= self.placebo_seed < 2**63:
+            raise StudyInputError(f"placebo seed must be 0 or more, got {self.placebo_seed}")
         if not self.measures and not self.dates:
             raise StudyInputError("name at least one measure or event date")
         for text in self.dates:

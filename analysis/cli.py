@@ -261,7 +261,10 @@ def run_study_command(args: argparse.Namespace) -> int:
         source = StoreSource()
     resolved = resolve(request, source)
     if request.placebo_draws and len(resolved.events) != 1:
-        raise UsageError("--placebo needs exactly one --event-date")
+        raise UsageError(
+            "--placebo needs exactly one event (one --measure or --event-date); this study "
+            f"has {len(resolved.events)}: {', '.join(e.event_id for e in resolved.events)}"
+        )
     outcome = run(resolved)
     for note in outcome.notes:
         print(f"note: {note.text}", file=sys.stderr)

@@ -60,6 +60,38 @@ def test_request_is_frozen_hashable_and_refuses_bad_choices_by_name():
         StudyRequest()
 
 
+def test_request_normalises_numpy_and_text_values_and_refuses_the_rest_by_name():
+    # Regression: numpy ints were stored as such (parameters.json failed to serialise), 5.7
+    # placebo draws and (-5.5, 5) windows were truncated silently, a negative seed or an
+    # unknown statistic ended in a bare ValueError, and "no" switched a flag on.
+    request = StudyRequest(
+        dates=(pd.Timestamp("2020-08-24"),),
+        instruments=" 399006.SZ ",
+        event_window=(np.int64(-5), np.int64(5)),
+        placebo_draws=np.int64(10),
+        min_estimation="120",
+        statistics="patell_z",
+    )
+    assert request.dates == ("2020-08-24",) and request.instruments == ("399006.SZ",)
+    assert request.event_window == (-5, 5) and type(request.event_window[0]) is int
+    assert type(request.placebo_draws) is int and request.min_estimation == 120
+    assert request.statistics == ("patell_z",)
+    json.dumps(request.to_dict())
+    for kwargs, message in [
+        ({"event_window": (-5.5, 5)}, "event_window must be two whole numbers"),
+        ({"event_window": "-5,5"}, "event_window must be two whole numbers"),
+        ({"placebo_draws": 5.7}, "placebo_draws must be a whole number"),
+        ({"placebo_seed": -1}, "placebo seed must be 0 or more"),
+        ({"placebo_seed": "x"}, "placebo_seed must be a whole number"),
+        ({"statistics": ("nope",)}, "unknown statistic(s) nope"),
+        ({"adjust_bh": "no"}, "adjust_bh must be True or False"),
+        ({"instruments": ("",)}, "an instrument or measure name is empty"),
+    ]:
+        with pytest.raises(StudyInputError) as error:
+            StudyRequest(measures=(CHINEXT,), **kwargs)
+        assert message in str(error.value)
+
+
 def test_resolve_takes_t0_segments_and_the_market_wide_rule_from_the_catalogue(demo_store):
     resolved = resolve(StudyRequest(measures=(CHINEXT,)), StoreSource(demo_store))
     (event,) = resolved.events
@@ -225,6 +257,23 @@ def test_cli_on_the_store_writes_the_api_bytes(demo_store, tmp_path, capsys):
     assert api_files == sorted(p.name for p in cli_dir.iterdir())
     for name in api_files:
         assert (api_dir / name).read_bytes() == (cli_dir / name).read_bytes(), name
+
+
+def test_cli_names_what_is_wrong_with_measures_and_seeds(demo_store, tmp_path, capsys):
+    # Regression: two --measure with --placebo were told "needs exactly one --event-date", and
+    # --seed -1 ended in "internal error: ValueError: expected non-negative integer".
+    base = ["study", "--instrument", "399006.SZ", "--out", str(tmp_path)]
+    code = cli.main(
+        [*base, "--measure", CHINEXT, "--measure", "csi300-options-2019"] + ["--placebo", "5"]
+    )
+    err = capsys.readouterr().err
+    assert (
+        code == 2 and "exactly one event (one --measure or --event-date); this study has 2" in err
+    )
+    code = cli.main([*base, "--measure", CHINEXT, "--placebo", "5", "--seed", "-1"])
+    err = capsys.readouterr().err
+    assert code == 2 and "placebo seed must be 0 or more, got -1" in err
+    assert "internal error" not in err
 
 
 def test_zip_holds_every_table_and_parameters(demo_store):

@@ -507,7 +507,7 @@ def test_new_flags_bad_input_exit_2(price_files, tmp_path, capsys):
         [*base, "--event-date", "2020-08-24", "--event-date", "2020-09-01", "--placebo", "10"],
         capsys,
     )
-    assert code == 2 and "--placebo needs exactly one --event-date" in err
+    assert code == 2 and "--placebo needs exactly one event (one --measure or --event-date)" in err
     code, _, err = _run([*base, "--event-date", "2020-08-24", "--car-window", "3", "1"], capsys)
     assert code == 2 and "CAR window [3, 1] starts after it ends" in err
 
