@@ -774,12 +774,22 @@ def study_from_bars(
 # -- the outcome -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PlaceboOutcome:
-    """Pseudo-event CARs (``draws``) and, per instrument, the observed CAR against them."""
+    """Pseudo-event CARs (``draws``) and, per instrument, the observed CAR against them. Both
+    are handed out as copies (copy-on-write, so cheap): changing one never changes the
+    outcome or its exports."""
 
-    draws: pd.DataFrame
-    summary: pd.DataFrame
+    _draws: pd.DataFrame
+    _summary: pd.DataFrame
+
+    @property
+    def draws(self) -> pd.DataFrame:
+        return self._draws.copy(deep=False)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        return self._summary.copy(deep=False)
 
     def to_frame(self) -> pd.DataFrame:
         return self.summary
@@ -844,17 +854,19 @@ class StudyOutcome:
         return self.resolved.data_vintage
 
     # tables
+    # Tables are handed out as copies (copy-on-write: cheap until written), so a notebook that
+    # edits one does not change the outcome, its later exports or a dashboard cache entry.
     @property
     def car_summary(self) -> pd.DataFrame:
-        return self.result.car_summary
+        return self.result.car_summary.copy(deep=False)
 
     @property
     def abnormal_returns(self) -> pd.DataFrame:
-        return self.result.abnormal_returns
+        return self.result.abnormal_returns.copy(deep=False)
 
     @property
     def tests(self) -> pd.DataFrame:
-        return self.result.tests
+        return self.result.tests.copy(deep=False)
 
     def to_frame(self) -> pd.DataFrame:
         """The CAR summary: one row per instrument × event × CAR window."""
@@ -888,7 +900,7 @@ class StudyOutcome:
             frames["abnormal_volume_tests"] = self.volume.tests
         if self.volatility is not None:
             frames.update(self.volatility.frames())
-        return frames
+        return {name: frame.copy(deep=False) for name, frame in frames.items()}
 
     # provenance
     @property

@@ -276,6 +276,28 @@ def test_cli_names_what_is_wrong_with_measures_and_seeds(demo_store, tmp_path, c
     assert "internal error" not in err
 
 
+def test_editing_a_table_handed_out_does_not_change_the_outcome(demo_store):
+    # Regression: to_frame(), tests and placebo.summary were the outcome's own frames, so a
+    # notebook that scaled a column changed the "frozen" outcome and every later export.
+    outcome = run_study(
+        StudyRequest(measures=(CHINEXT,), instruments=("399006.SZ",), placebo_draws=20),
+        StoreSource(demo_store),
+    )
+    before = outcome.all_csv_bytes()
+    handed_out = [
+        (outcome.to_frame(), "car"),
+        (outcome.car_summary, "car"),
+        (outcome.tests, "value"),
+        (outcome.abnormal_returns, "abnormal_return"),
+        (outcome.placebo.summary, "p_value"),
+        (outcome.placebo.draws, "car"),
+        (outcome.frames()["diagnostics"], "reason"),
+    ]
+    for frame, column in handed_out:  # as a notebook would: a name, then an edit
+        frame.loc[:, column] = 0
+    assert outcome.all_csv_bytes() == before
+
+
 def test_zip_holds_every_table_and_parameters(demo_store):
     outcome = run_study(
         StudyRequest(measures=(CHINEXT,), instruments=("399006.SZ",)), StoreSource(demo_store)
