@@ -663,6 +663,17 @@ def run(resolved: ResolvedStudy) -> StudyOutcome:
         )
         placebo = PlaceboOutcome(draws, summary)
         drawn = draws["draw"].nunique()
+        # a series with a shorter history gets fewer draws than the others: say so, since its
+        # p-value rests on them (the table's n_draws column alone is easy to miss)
+        for row in summary[summary["instrument"].isin(instruments)].itertuples():
+            if row.n_draws < drawn:
+                notes.append(
+                    Note(
+                        "placebo",
+                        f"placebo: {row.instrument} has {row.n_draws} of {drawn} draws (no full "
+                        "estimation window at the others' pseudo-event sessions)",
+                    )
+                )
         if drawn < resolved.placebo_draws:
             notes.append(
                 Note(

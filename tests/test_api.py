@@ -298,6 +298,35 @@ def test_editing_a_table_handed_out_does_not_change_the_outcome(demo_store):
     assert outcome.all_csv_bytes() == before
 
 
+def test_placebo_names_a_series_with_fewer_draws_than_the_others():
+    # Regression: a series with a shorter history got 146 of 200 draws (its p-value rests on
+    # them) and no note said so; only the n_draws column of placebo_summary showed it.
+    from analysis.api import BarsSource
+    from data_sources.trading_calendar import all_sessions
+
+    sessions = all_sessions()
+    dates = sessions[(sessions >= "2012-01-01") & (sessions <= "2020-12-31")]
+    rng = np.random.default_rng(7)
+    frames = []
+    for symbol, start in [("AAA.SZ", "2012-01-01"), ("BBB.SZ", "2019-01-01"), ("MKT.SH", "2012")]:
+        kept = dates[dates >= start]
+        closes = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, len(kept))))
+        frames.append(pd.DataFrame({"symbol": symbol, "date": kept, "close": closes}))
+    request = StudyRequest(
+        dates=("2020-08-24",),
+        instruments=("AAA.SZ", "BBB.SZ"),
+        benchmark="MKT.SH",
+        placebo_draws=40,
+    )
+    outcome = run_study(request, BarsSource(pd.concat(frames, ignore_index=True)))
+    counts = outcome.placebo.summary.set_index("instrument")["n_draws"]
+    assert counts["BBB.SZ"] < counts["AAA.SZ"] == 40
+    assert any(
+        f"BBB.SZ has {counts['BBB.SZ']} of 40 draws" in text for text in outcome.notes_of("placebo")
+    )
+    assert not any("AAA.SZ has" in text for text in outcome.notes_of("placebo"))
+
+
 def test_zip_holds_every_table_and_parameters(demo_store):
     outcome = run_study(
         StudyRequest(measures=(CHINEXT,), instruments=("399006.SZ",)), StoreSource(demo_store)
