@@ -96,6 +96,18 @@ def prepare_returns(
                 )
             )
         closes = closes.where(~unusable)
+    # dates before the calendar's first session (XSHG from exchange_calendars starts in 2005)
+    # are sessions the calendar does not know, not "not sessions": say which is which
+    early = off_calendar[off_calendar < sessions[0]]
+    if len(early):
+        notes.append(
+            (
+                "data",
+                f"{len(early)} price date(s) before the calendar's first session "
+                f"{sessions[0]:%Y-%m-%d} were ignored (from {early[0]:%Y-%m-%d})",
+            )
+        )
+    off_calendar = off_calendar[off_calendar >= sessions[0]]
     if len(off_calendar):
         notes.append(
             (

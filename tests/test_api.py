@@ -327,6 +327,21 @@ def test_placebo_names_a_series_with_fewer_draws_than_the_others():
     assert not any("AAA.SZ has" in text for text in outcome.notes_of("placebo"))
 
 
+def test_dates_before_the_calendar_are_not_called_non_sessions():
+    # Regression: SZSE Component from 1991 gave "3366 price date(s) that are not sessions of
+    # the calendar were ignored (first: 1991-04-03)"; they precede the calendar (2005-01-04).
+    from analysis.study import prepare_returns
+
+    sessions = pd.DatetimeIndex(pd.bdate_range("2005-01-04", periods=30), name="date")
+    dates = pd.DatetimeIndex(["2004-12-30", "2004-12-31", "2005-01-08"]).append(sessions[:20])
+    bars = pd.DataFrame({"symbol": "A", "date": dates, "close": np.arange(len(dates)) + 10.0})
+    notes = [text for _, text in prepare_returns(bars, ["A"], None, sessions).notes]
+    assert "2 price date(s) before the calendar's first session 2005-01-04 were ignored" in (
+        " ".join(notes)
+    )
+    assert any("1 price date(s) that are not sessions" in text for text in notes)
+
+
 def test_zip_holds_every_table_and_parameters(demo_store):
     outcome = run_study(
         StudyRequest(measures=(CHINEXT,), instruments=("399006.SZ",)), StoreSource(demo_store)
