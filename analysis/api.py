@@ -106,7 +106,7 @@ class Note:
     """Something the reader of a result must know. ``kind`` says what it is about:
     ``overlap``, ``calendar`` (inferred sessions), ``data`` (prices treated as missing or off the
     calendar), ``statistics`` (a statistic left NaN and why), ``placebo``, ``responses``,
-    ``conventions``."""
+    ``conventions``, ``instruments`` (default instruments left out)."""
 
     kind: str
     text: str
@@ -509,9 +509,11 @@ def resolve(
     rows = _catalogue_rows(request, catalogue) if request.measures else None
     available = source.symbols()
     instruments = list(request.instruments)
+    left_out: list[str] = []
     if not instruments:
         codes = [c for codes in (rows["segments"] if rows is not None else []) for c in codes]
-        instruments = default_instruments(codes, available)
+        every = default_instruments(codes, available, limit=len(available))
+        instruments, left_out = every[:DEFAULT_INSTRUMENT_LIMIT], every[DEFAULT_INSTRUMENT_LIMIT:]
         if not instruments:
             raise StudyInputError(
                 "no instrument named, and none stored for the segments of these measures"
@@ -556,6 +558,14 @@ def resolve(
         events, others, sessions, spec.event_window, request.overlap
     )
     notes = [Note("overlap", text) for text in overlap_texts]
+    if left_out:  # the default is capped: say which stored series of the segments were not used
+        notes.append(
+            Note(
+                "instruments",
+                f"no instruments named: the first {len(instruments)} stored series of the "
+                f"measures' segments are studied; left out: {', '.join(left_out)}",
+            )
+        )
     diagnostics = [
         Diagnostic("", pd.NaT, "", f"overlap ({request.overlap})", text) for text in overlap_texts
     ]

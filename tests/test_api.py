@@ -118,6 +118,16 @@ def test_resolve_takes_t0_segments_and_the_market_wide_rule_from_the_catalogue(d
     assert off.constant_mean_for == ()
 
 
+def test_default_instruments_left_out_by_the_cap_are_named(demo_store):
+    # Regression: with no instruments named, a measure whose segments have more than six stored
+    # series was studied on the first six and the rest were left out without a word.
+    resolved = resolve(StudyRequest(measures=("refinancing-rules-2020",)), StoreSource(demo_store))
+    assert len(resolved.instruments) == 6
+    (note,) = [n.text for n in resolved.notes if n.kind == "instruments"]
+    assert note.startswith("no instruments named: the first 6 stored series")
+    assert "left out: 932000.CSI, 399975.SZ" in note
+
+
 def test_resolve_names_what_is_wrong(demo_store):
     source = StoreSource(demo_store)
     with pytest.raises(StudyInputError, match="measure 'no-such-measure' is not in the catalogue"):
