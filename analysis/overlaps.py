@@ -194,8 +194,12 @@ def resolve_overlaps(
             # or, when only chosen events make up the chain, each other.
             rest = [e for e in cluster if e.event_id not in gone] or cluster
             overlapped = ", ".join(f"{e.event_id} (t0 {e.event_session:%Y-%m-%d})" for e in rest)
+            sessions_of = {e.event_id: e.event_session for e in cluster}
+            named = ", ".join(  # each chain member's t0 is named once
+                gone if rest is cluster else (f"{i} (t0 {sessions_of[i]:%Y-%m-%d})" for i in gone)
+            )
             notes.append(
-                f"dropped {', '.join(gone)}: event windows [{window[0]}, {window[1]}] overlap "
+                f"dropped {named}: event windows [{window[0]}, {window[1]}] overlap "
                 f"{'each other' if rest is cluster else overlapped}"
                 f"{': ' + overlapped if rest is cluster else ''}"
             )

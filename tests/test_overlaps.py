@@ -208,4 +208,4 @@ def test_drop_note_names_what_the_dropped_event_overlaps_not_itself():
         [_event("a", "2024-09-24")], [_event("b", "2024-09-26")], SESSIONS, (-5, 5), "drop"
     )
     assert events == []
-    assert notes == ["dropped a: event windows [-5, 5] overlap b (t0 2024-09-26)"]
+    assert notes == ["dropped a (t0 2024-09-24): event windows [-5, 5] overlap b (t0 2024-09-26)"]
