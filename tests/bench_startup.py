@@ -19,7 +19,7 @@ import tempfile
 import time
 
 from tests import streamlit_server
-from tests.test_browser import CHROMIUM
+from tests.test_browser import _launch
 
 OVERVIEW_CHART = ".st-key-overview_chart .js-plotly-plot .gtitle"
 #: The floor: a bare Streamlit page drawing one plotly line chart (what no app can beat here).
@@ -43,11 +43,7 @@ def floor_run() -> float:
         try:
             streamlit_server.wait_until_healthy(url)
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=CHROMIUM,
-                    headless=True,
-                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-                )
+                browser = _launch(playwright)
                 page = browser.new_page()
                 opened = time.perf_counter()
                 page.goto(url)
@@ -70,11 +66,7 @@ def one_run() -> dict[str, float]:
             streamlit_server.wait_until_healthy(url)
             server_up = time.perf_counter() - started
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=CHROMIUM,
-                    headless=True,
-                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-                )
+                browser = _launch(playwright)
                 page = browser.new_page()
                 opened = time.perf_counter()
                 page.goto(url)
