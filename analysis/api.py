@@ -68,20 +68,6 @@ CALENDARS = ("xshg", "data")
 DEFAULT_BENCHMARK = "000300.SH"
 #: At most this many default instruments (the segments' own) when a request names none.
 DEFAULT_INSTRUMENT_LIMIT = 6
-#: Every table a study can export, in the order files are listed and written.
-TABLE_NAMES = (
-    "abnormal_returns",
-    "car_summary",
-    "tests",
-    "diagnostics",
-    "placebo",
-    "placebo_summary",
-    "abnormal_volume",
-    "abnormal_volume_windows",
-    "abnormal_volume_tests",
-    "abnormal_volatility",
-    "abnormal_volatility_tests",
-)
 
 
 class StudyInputError(EventStudyInputError):
@@ -376,7 +362,7 @@ class PriceFiles:
 
     def __init__(self, paths: Iterable[str | Path], date_format: str | None = None):
         from data_sources.errors import DataSourceError
-        from data_sources.files import check_file_size, parse_price_file
+        from data_sources.files import FileSource, parse_price_file
         from data_sources.schema import check_stored_symbol, check_symbol
 
         self._bars: dict[str, pd.DataFrame] = {}
@@ -385,8 +371,7 @@ class PriceFiles:
             path = Path(path_text)
             if not path.is_file():
                 raise StudyInputError(f"price file {path_text} does not exist")
-            check_file_size(path.stat().st_size, f"file {path.name}")  # before reading it
-            content = path.read_bytes()
+            content = FileSource.from_path(path).content  # refused by size before reading
             try:
                 symbol = check_symbol(path.stem)
                 parse_as = symbol
@@ -772,6 +757,8 @@ def study_from_bars(
     )
     wanted = list(dict.fromkeys(instruments))
     needed = wanted + ([market_symbol] if market_symbol and market_symbol not in wanted else [])
+    source = BarsSource(bars, data_mode)
+    mode, vintage = source.describe(needed)
     resolved = ResolvedStudy(
         request=request,
         spec=spec,
@@ -783,9 +770,9 @@ def study_from_bars(
         inferred_segments=tuple(inferred_sessions),
         excluded_sessions=tuple(excluded_sessions),
         placebo_draws=int(placebo_draws),
-        bars=bars[bars["symbol"].isin(needed)],
-        data_mode=data_mode or DataMode("bars given by the caller", False, {}),
-        data_vintage="",
+        bars=source.read(needed),
+        data_mode=mode,
+        data_vintage=vintage,
         notes=(),
         diagnostics=(),
     )
@@ -905,7 +892,13 @@ class StudyOutcome:
         return [note.text for note in notes if note.kind == kind]
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """Every table this study has, by export name (see :data:`TABLE_NAMES`)."""
+        """Every table this study has, by export name (copies: editing one changes neither the
+        outcome nor its exports)."""
+        return {name: frame.copy(deep=False) for name, frame in self._tables().items()}
+
+    def _tables(self) -> dict[str, pd.DataFrame]:
+        """The tables themselves, in the order files are listed and written (for the exports,
+        which only read them)."""
         frames = {
             "abnormal_returns": self.abnormal_returns,
             "car_summary": self.car_summary,
@@ -921,7 +914,7 @@ class StudyOutcome:
             frames["abnormal_volume_tests"] = self.volume.tests
         if self.volatility is not None:
             frames.update(self.volatility.frames())
-        return {name: frame.copy(deep=False) for name, frame in frames.items()}
+        return frames
 
     # provenance
     @property
@@ -983,17 +976,17 @@ class StudyOutcome:
     # exports
     def csv_bytes(self, name: str) -> bytes:
         """One table in the project's CSV convention (:mod:`analysis.export`)."""
-        return csv_bytes(self.frames()[name], self.metadata)
+        return csv_bytes(self._tables()[name], self.metadata)
 
     def all_csv_bytes(self) -> dict[str, bytes]:
         metadata = self.metadata
-        return {name: csv_bytes(frame, metadata) for name, frame in self.frames().items()}
+        return {name: csv_bytes(frame, metadata) for name, frame in self._tables().items()}
 
     def parameters_json(self, extra: Mapping[str, Any] | None = None) -> str:
         document = {
             "parameters": self.parameters | dict(extra or {}),
             **self.metadata,
-            "files": [f"{name}.csv" for name in self.frames()],
+            "files": [f"{name}.csv" for name in self._tables()],
         }
         return json.dumps(document, ensure_ascii=False, indent=2, default=str)
 
@@ -1016,7 +1009,7 @@ class StudyOutcome:
         ``DIR/parameters.json``; returns the paths written."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        frames = self.frames()
+        frames = self._tables()
         metadata = self.metadata
         written = []
         for name in names if names is not None else list(frames):

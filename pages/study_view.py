@@ -300,7 +300,7 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
 
 
 def render_trading_response(outcome: StudyOutcome) -> None:
-    volume = outcome.frames().get("abnormal_volume")
+    volume = outcome.volume.daily if outcome.volume is not None else None
     ratios = outcome.volatility.ratios if outcome.volatility is not None else None
     if volume is None and (ratios is None or ratios.empty):
         return
