@@ -302,29 +302,77 @@ def bmp_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
     )
 
 
-def mean_cross_correlation(panel: Panel, exact_limit: int = 1500) -> float:
-    """r̄: the average of the N(N−1)/2 pairwise correlations of the pairs' estimation-window
-    ARs, on calendar-aligned days, pairwise-complete, diagonal excluded (Kolari & Pynnönen
-    2010; formula 3.7).
+#: A pair of pairs enters r̄ only when both have at least this many estimation sessions in
+#: common (calendar-aligned, both ARs present) and both vary on them: a correlation from fewer
+#: days is noise (its SD is about 1/√days: 0.18 at 30). With the default estimation window
+#: [−250, −11] two events share fewer than 30 sessions only when they are more than 210
+#: sessions apart, so their event windows are far apart too.
+MIN_OVERLAP_DAYS = 30
+
+
+@dataclass(frozen=True)
+class CrossCorrelation:
+    """The Kolari–Pynnönen cross-correlation of a panel (:func:`cross_correlation`).
+
+    ``mean``: r̄, the average correlation over the ``used`` pairs of pairs (NaN when none is);
+    ``used``: how many of the ``total`` = N(N − 1)/2 pairs of pairs entered it. ``effective``:
+    the r̄ the adjustment uses, Σ_used r_ij / total = mean · used / total: the pairs left out
+    count as uncorrelated (r_ij = 0, as eventstudy2's KOLBlock sets r = 0 across blocks), so
+    1 + (N − 1)·effective = 1 + (2 · used / N)·mean counts exactly the pairs averaged. 0 when
+    none is used (or N < 2: no pair, the adjustment factor is 1).
+    """
+
+    mean: float
+    used: int
+    total: int
+
+    @property
+    def effective(self) -> float:
+        if self.total == 0 or self.used == 0:
+            return 0.0
+        return float(self.mean * self.used / self.total)
+
+
+def cross_correlation(panel: Panel, exact_limit: int = 1500) -> CrossCorrelation:
+    """r̄ of the pairs' estimation-window ARs and which pairs of pairs it averages (Kolari &
+    Pynnönen 2010; formula 3.7), cached.
+
+    The rule, the same for one event and for events pooled: the estimation ARs are aligned on
+    the calendar; a pair of pairs (i, j), i ≠ j, enters r̄ when they share at least
+    :data:`MIN_OVERLAP_DAYS` sessions with both ARs present and both vary there (a defined
+    correlation, pairwise-complete over those sessions). r̄ is the mean over exactly those
+    pairs; the others (typically pairs from events far apart in time) are counted as
+    uncorrelated in the adjustment (:attr:`CrossCorrelation.effective`).
 
     Exact (matrix products over the pairwise masks) up to ``exact_limit`` pairs, or whenever no
-    value is missing (then r̄ = (‖Σ z_i‖² − Σ ‖z_i‖²) / (N(N − 1)) with z_i the standardised
-    series, O(N·T)). Beyond that, with gaps, each series is standardised on its own valid
-    days and gaps count as zero: an approximation, documented here.
+    value is missing (then every pair shares every session, and r̄ = (‖Σ z_i‖² − Σ ‖z_i‖²) /
+    (N(N − 1)) with z_i the standardised series, O(N·T)). Beyond that, with gaps, each series
+    is standardised on its own valid days and gaps count as zero: an approximation of
+    Σ r_ij / (N(N − 1)) in which pairs with no common session contribute zero, reported with
+    every pair counted as used.
     """
     key = ("rbar", exact_limit)
     if key not in panel.cache:
-        panel.cache[key] = _mean_cross_correlation(panel, exact_limit)
+        panel.cache[key] = _cross_correlation(panel, exact_limit)
     return panel.cache[key]
 
 
-def _mean_cross_correlation(panel: Panel, exact_limit: int) -> float:
+def mean_cross_correlation(panel: Panel, exact_limit: int = 1500) -> float:
+    """r̄: the average pairwise correlation of the pairs' estimation-window ARs over the pairs
+    of pairs that enter it (:func:`cross_correlation` states the rule); NaN when none does."""
+    return cross_correlation(panel, exact_limit).mean
+
+
+def _cross_correlation(panel: Panel, exact_limit: int) -> CrossCorrelation:
     matrix = _calendar_residuals(panel)
     count = matrix.shape[1]
+    total = count * (count - 1) // 2
     if count < 2:
-        return np.nan
+        return CrossCorrelation(np.nan, 0, total)
+    if not np.isnan(matrix).any() and matrix.shape[0] < MIN_OVERLAP_DAYS:
+        return CrossCorrelation(np.nan, 0, total)  # every pair shares too few sessions
     if count > exact_limit or not np.isnan(matrix).any():
-        total = np.zeros(matrix.shape[0])  # Σ_i z_i per day; each z_i has unit norm
+        summed = np.zeros(matrix.shape[0])  # Σ_i z_i per day; each z_i has unit norm
         standardised = 0  # so Σ‖z_i‖² = the number of series with a norm
         for start in range(0, count, _BLOCK):  # a cache-sized block of series at a time
             block = matrix[:, start : start + _BLOCK]
@@ -334,10 +382,15 @@ def _mean_cross_correlation(panel: Panel, exact_limit: int) -> float:
                 mean = filled.sum(axis=0) / valid.sum(axis=0)
             centred = np.where(valid, filled - mean, 0.0)
             norms = np.sqrt(np.einsum("ij,ij->j", centred, centred))
-            inverse = np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1.0), 0.0)
-            total += centred @ inverse
+            # a constant series has no correlation: it is left out (its pairs are not used)
+            varying = norms > RELATIVE_ZERO * np.fmax.reduce(np.abs(filled), axis=0, initial=0)
+            inverse = np.where(varying, 1.0 / np.where(varying, norms, 1.0), 0.0)
+            summed += centred @ inverse
             standardised += np.count_nonzero(inverse)
-        return float((total @ total - standardised) / (count * (count - 1)))
+        if standardised < 2:
+            return CrossCorrelation(np.nan, 0, total)
+        used = standardised * (standardised - 1) // 2
+        return CrossCorrelation(float((summed @ summed - standardised) / (2 * used)), used, total)
     valid = ~np.isnan(matrix)
     mask = valid.astype(float)
     x = np.where(valid, matrix, 0.0)
@@ -348,9 +401,13 @@ def _mean_cross_correlation(panel: Panel, exact_limit: int) -> float:
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = n * sxy - sx * sx.T
         var_i = n * sxx - sx**2
+        # a variance that is rounding residue (a constant series on these days) is none
+        varying = var_i > RELATIVE_ZERO * n * sxx
         corr = cov / np.sqrt(var_i * var_i.T)
-    usable = (n >= 3) & ~np.eye(count, dtype=bool) & np.isfinite(corr)
-    return float(corr[usable].mean()) if usable.any() else np.nan
+    upper = np.triu(np.ones((count, count), dtype=bool), k=1)
+    usable = upper & (n >= MIN_OVERLAP_DAYS) & varying & varying.T & np.isfinite(corr)
+    used = int(np.count_nonzero(usable))
+    return CrossCorrelation(float(corr[usable].mean()) if used else np.nan, used, total)
 
 
 def _calendar_residuals(panel: Panel) -> np.ndarray:
@@ -370,32 +427,57 @@ def _calendar_residuals(panel: Panel) -> np.ndarray:
     return out
 
 
-def _kp_factor(panel: Panel, n) -> tuple[np.ndarray, float]:
-    """sqrt((1 − r̄) / (1 + (N − 1) r̄)); NaN where it is undefined or zero (r̄ = 1: the pairs
-    are one series, e.g. one instrument twice around one session; 1 + (N − 1) r̄ ≤ 0)."""
-    r = mean_cross_correlation(panel)
+def _kp_factor(panel: Panel, n) -> np.ndarray:
+    """sqrt((1 − r̄) / (1 + (N − 1) r̄)) with r̄ the effective cross-correlation (pairs of pairs
+    left out of the mean count as uncorrelated, :class:`CrossCorrelation`); exactly 1 where N =
+    1 (one pair: nothing to correlate). NaN where it is undefined or zero (r̄ = 1: the pairs are
+    one series, e.g. one instrument twice around one session; 1 + (N − 1) r̄ ≤ 0)."""
+    r = cross_correlation(panel).effective
+    n = np.asarray(n, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        inflation = 1 + (np.asarray(n, dtype=float) - 1) * r
+        inflation = 1 + (n - 1) * r
         factor = np.sqrt((1 - r) / inflation)
     usable = (inflation > RELATIVE_ZERO) & (1 - r > RELATIVE_ZERO)
-    return np.where(usable | np.isnan(r), factor, np.nan), r
+    return np.where(n == 1, 1.0, np.where(usable, factor, np.nan))
+
+
+def _kp_notes(panel: Panel, counts: Sequence[np.ndarray], adjusted: str) -> list[str]:
+    """What the Kolari–Pynnönen adjustment did, when it is not the plain formula: one pair
+    (factor 1), pairs of pairs left out of r̄ (counted as uncorrelated), r̄ = 1 (undefined)."""
+    rho = cross_correlation(panel)
+    notes = []
+    if any(np.any(np.asarray(c) == 1) for c in counts):
+        notes.append(
+            f"with one pair (N = 1) the Kolari-Pynnönen factor is 1: the value is the "
+            f"unadjusted {adjusted} there"
+        )
+    if rho.total and rho.used < rho.total:
+        mean = "undefined" if np.isnan(rho.mean) else f"{rho.mean:.6g}"
+        notes.append(
+            f"r̄ = {mean} averages {rho.used} of the {rho.total} pairs of pairs; the other "
+            f"{rho.total - rho.used} share fewer than {MIN_OVERLAP_DAYS} estimation sessions "
+            f"(or do not vary there) and count as uncorrelated, so the adjustment uses "
+            f"r̄ · {rho.used}/{rho.total} = {rho.effective:.6g}"
+        )
+    if rho.effective >= 1 - RELATIVE_ZERO:
+        notes.append(
+            f"the mean cross-correlation r̄ is {rho.effective:.6g} (the pairs are one series), "
+            "so the Kolari-Pynnönen adjustment is undefined and the statistic is NaN"
+        )
+    return notes
 
 
 def kp_bmp_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
-    """Kolari–Pynnönen (2010) adjusted BMP: t_KP = t_BMP · sqrt((1 − r̄) / (1 + (N − 1) r̄)),
-    r̄ from :func:`mean_cross_correlation` (formula 3.7). The default test when instruments
-    share one event date, as policy events do."""
+    """Kolari–Pynnönen (2010) adjusted BMP: t_KP = t_BMP · sqrt((1 − r̄) / (1 + (N − 1) r̄))
+    (formula 3.7), r̄ from :func:`cross_correlation`: the mean over the pairs of pairs sharing
+    at least :data:`MIN_OVERLAP_DAYS` estimation sessions, the others counted as uncorrelated
+    (so (N − 1) r̄ = (2 · used / N) · mean). With N = 1 the factor is 1 (the BMP t itself, which
+    is NaN: one value has no cross-sectional SD). The default test when instruments share one
+    event date, as policy events do."""
     bmp = bmp_t(panel, windows, conventions)
-    factor, _ = _kp_factor(panel, bmp.day_n)
-    wfactor, _ = _kp_factor(panel, bmp.window_n)
-    t, wt = bmp.day_value * factor, bmp.window_value * wfactor
-    notes = list(bmp.notes)
-    r = mean_cross_correlation(panel)
-    if np.isfinite(r) and r >= 1 - RELATIVE_ZERO:
-        notes.append(
-            f"the mean cross-correlation r̄ is {r:.6g} (the pairs are one series), so the "
-            "Kolari-Pynnönen adjustment is undefined and the statistic is NaN"
-        )
+    t = bmp.day_value * _kp_factor(panel, bmp.day_n)
+    wt = bmp.window_value * _kp_factor(panel, bmp.window_n)
+    notes = list(bmp.notes) + _kp_notes(panel, [bmp.day_n, bmp.window_n], "BMP t")
     return Statistic(
         t, _t_p(t, bmp.day_n - 1), bmp.day_n, wt, _t_p(wt, bmp.window_n - 1), bmp.window_n, notes
     )
@@ -403,13 +485,22 @@ def kp_bmp_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
 
 def kp_patell_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
     """Patell Z adjusted for cross-correlation: Z · sqrt(1 / (1 + (N − 1) r̄)) (the Kolari–
-    Pynnönen variance-inflation term; ARC's "adjusted Patell Z"; formula 3.7). N(0, 1)."""
+    Pynnönen variance-inflation term; ARC's "adjusted Patell Z"; formula 3.7), r̄ as in
+    :func:`kp_bmp_t` (pairs of pairs left out of the mean count as uncorrelated). With N = 1
+    the factor is 1: the value is the Patell Z itself. N(0, 1)."""
     patell = patell_z(panel, windows, conventions)
-    r = mean_cross_correlation(panel)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        z, _ = _divide(patell.day_value, np.sqrt(1 + (patell.day_n - 1) * r), 1.0)
-        wz, _ = _divide(patell.window_value, np.sqrt(1 + (patell.window_n - 1) * r), 1.0)
-    return Statistic(z, _normal_p(z), patell.day_n, wz, _normal_p(wz), patell.window_n)
+    r = cross_correlation(panel).effective
+
+    def adjust(z, n):
+        n = np.asarray(n, dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            adjusted, _ = _divide(z, np.sqrt(1 + (n - 1) * r), 1.0)
+        return np.where(n == 1, z, adjusted)
+
+    z = adjust(patell.day_value, patell.day_n)
+    wz = adjust(patell.window_value, patell.window_n)
+    notes = list(patell.notes) + _kp_notes(panel, [patell.day_n, patell.window_n], "Patell Z")
+    return Statistic(z, _normal_p(z), patell.day_n, wz, _normal_p(wz), patell.window_n, notes)
 
 
 def lamb_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
@@ -662,16 +753,30 @@ def generalized_sign_z(panel: Panel, windows, conventions: Conventions) -> Stati
     return Statistic(z, _normal_p(z), n, wz, _normal_p(wz), wn, notes)
 
 
+#: Below this many nonzero values the Wilcoxon p-value comes from the exact distribution of W⁺
+#: (the normal approximation is poor for small N; scipy uses its exact table up to 50).
+WILCOXON_EXACT_BELOW = 10
+
+
 def _wilcoxon_rows(values: np.ndarray):
-    """W⁺ per row (sum of ranks of |x| over positive x, zeros dropped) and the normal-
-    approximation two-sided p-value (mean N(N+1)/4, variance N(N+1)(2N+1)/24, ties corrected)."""
+    """W⁺ per row (sum of ranks of |x| over positive x, zeros dropped), its two-sided p-value
+    and N, and whether any row with N < :data:`WILCOXON_EXACT_BELOW` had tied |x|.
+
+    p: for N < :data:`WILCOXON_EXACT_BELOW`, exact — the share of the 2^N equally likely sign
+    patterns of the N ranks (average ranks for tied |x|) whose W⁺ is at least as far into
+    either tail: 2 · min(P(W⁺ ≤ w), P(W⁺ ≥ w)), at most 1. Without ties this is
+    ``scipy.stats.wilcoxon(method="exact")``; with ties the same enumeration is the exact
+    permutation (conditional) distribution, ``scipy.stats.wilcoxon(method=PermutationMethod())``.
+    For N ≥ 10: the normal approximation (mean N(N+1)/4, variance N(N+1)(2N+1)/24, tie
+    corrected, no continuity correction)."""
     data = np.where(values == 0, np.nan, values)
     valid = ~np.isnan(data)
     n = valid.sum(axis=1)
     ranks, magnitudes = _sorted_ranks(np.abs(data).T)  # each row (day) across pairs
     ranks, magnitudes = ranks.T, magnitudes.T  # rows = days; |x| sorted along each row
     w_plus = np.where(valid & (data > 0), ranks, 0.0).sum(axis=1)
-    if (magnitudes[:, 1:] == magnitudes[:, :-1]).any():  # ties among |x|: correct the variance
+    tied = (magnitudes[:, 1:] == magnitudes[:, :-1]).any(axis=1)
+    if tied.any():  # ties among |x|: correct the variance
         tie_term = np.array([_tie_correction(row[~np.isnan(row)]) for row in ranks])
     else:
         tie_term = np.zeros(len(ranks))
@@ -679,7 +784,24 @@ def _wilcoxon_rows(values: np.ndarray):
     variance = n * (n + 1) * (2 * n + 1) / 24.0 - tie_term / 48.0
     with np.errstate(invalid="ignore", divide="ignore"):
         z = (w_plus - mean) / np.sqrt(variance)
-    return _nan_if_empty(w_plus, n), _normal_p(z), n
+    p = _normal_p(z)
+    small = (n > 0) & (n < WILCOXON_EXACT_BELOW)
+    for row in np.flatnonzero(small):
+        p[row] = _wilcoxon_exact_p(ranks[row][valid[row]], w_plus[row])
+    return _nan_if_empty(w_plus, n), p, n, bool((small & tied).any())
+
+
+def _wilcoxon_exact_p(ranks: np.ndarray, w_plus: float) -> float:
+    """Two-sided exact p of W⁺ = ``w_plus`` given the N ``ranks``: every one of the 2^N sign
+    patterns enumerated (N < 10: at most 512)."""
+    count = len(ranks)
+    patterns = (np.arange(2**count)[:, None] >> np.arange(count)) & 1
+    # ranks are halves: doubled they are integers, so the comparisons are exact
+    null = patterns @ np.round(2 * ranks).astype(np.int64)
+    observed = round(2 * w_plus)
+    lower = np.count_nonzero(null <= observed) / len(null)
+    upper = np.count_nonzero(null >= observed) / len(null)
+    return min(1.0, 2.0 * min(lower, upper))
 
 
 def _tie_correction(ranks: np.ndarray) -> float:
@@ -689,12 +811,21 @@ def _tie_correction(ranks: np.ndarray) -> float:
 
 def wilcoxon_w(panel: Panel, windows, conventions: Conventions) -> Statistic:
     """Wilcoxon (1945) signed-rank test on the cross-section: W⁺ = Σ ranks of |AR_iτ| over the
-    positive AR_iτ, zeros dropped; p from the normal approximation with tie correction
-    (formula 3.9). Window: the same on the CAR_i."""
-    w, p, n = _wilcoxon_rows(panel.ar)
+    positive AR_iτ, zeros dropped (formula 3.9); window: the same on the CAR_i. p: exact for
+    N < 10 (the 2^N sign patterns; with tied |AR| the exact permutation distribution of the
+    average ranks), else the normal approximation with tie correction."""
+    w, p, n, tied = _wilcoxon_rows(panel.ar)
     car, _, _ = panel.car(windows)
-    ww, wp, wn = _wilcoxon_rows(car)
-    return Statistic(w, p, n, ww, wp, wn)
+    ww, wp, wn, wtied = _wilcoxon_rows(car)
+    notes = (
+        [
+            "tied |values| among fewer than 10: the exact p-value is the permutation "
+            "distribution of their average ranks (scipy's PermutationMethod)"
+        ]
+        if tied or wtied
+        else []
+    )
+    return Statistic(w, p, n, ww, wp, wn, notes)
 
 
 #: name → function, in the order tests are reported.
