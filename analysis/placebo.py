@@ -3,8 +3,10 @@
 A policy measure hits every instrument on the same day, so cross-sectional tests rest on
 assumptions about cross-correlation. The placebo distribution needs none: draw N pseudo-event
 sessions (seeded) from the sessions whose event window overlaps no catalogue event window and
-that have a full estimation window, compute exactly the same CAR at each — the same model,
-estimation window, event window and missing-data rules — and compare. The empirical two-sided
+lies, whole, inside the data — every session of the window with a valid return for every
+instrument that has a CAR at the real event, and at least the study's minimum of valid
+estimation returns — compute exactly the same CAR at each (the same model, estimation window
+and event window) and compare. The empirical two-sided
 p-value is (1 + #{|CAR_placebo| ≥ |CAR_observed|}) / (N + 1) (a permutation-style p that is
 never 0).
 
@@ -57,9 +59,14 @@ def placebo_cars(
     window: tuple[int, int],
     constant_mean_for: Sequence[str] = (),
     market_symbol: str | None = None,
+    whole_window: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """CAR over ``window`` at each session position, per instrument (positions × instruments),
-    and the number of valid estimation returns (same shape)."""
+    and the number of valid estimation returns (same shape). A CAR is NaN unless the
+    estimation window has at least ``spec.min_estimation`` valid returns and, with
+    ``whole_window`` (pseudo-events), every session of the window has a valid return (and, for
+    market-based models, a market return); without it (the observed event) at least one, as
+    the event study's CAR."""
     y = returns.to_numpy(dtype=float)
     x = np.zeros(len(y)) if market is None else market.reindex(returns.index).to_numpy(dtype=float)
     model_of = [  # the event study's fallback: constant mean for the market itself
@@ -97,7 +104,10 @@ def placebo_cars(
                 n, sy / n, sx / n, sxx - sx * sx / n, sxy - sx * sy / n
             )
             car = sye - model.expected_sum(intercept, slope, ne, sxe)
-        cars[:, column] = np.where((ne > 0) & (n >= spec.min_estimation), car, np.nan)
+        # only a whole window counts: every one of its sessions with a valid return (a
+        # pseudo-event with a gap in the window would be a shorter CAR than it claims)
+        enough = (ne == b - a + 1) if whole_window else (ne > 0)
+        cars[:, column] = np.where(enough & (n >= spec.min_estimation), car, np.nan)
         counts[:, column] = n.astype(int)
     return cars, counts
 
@@ -154,21 +164,6 @@ def placebo_test(
             "no session outside every event window has a full "
             "estimation window: the data are too short for a placebo"
         )
-    # draw only among pseudo-dates where the study itself would give a CAR (enough valid
-    # estimation returns, data in the window) for at least one instrument
-    all_cars, _ = placebo_cars(
-        returns, market, spec, candidates, window, constant_mean_for, market_symbol
-    )
-    usable = ~np.isnan(all_cars).all(axis=1)
-    candidates, all_cars = candidates[usable], all_cars[usable]
-    if len(candidates) == 0:
-        raise EventStudyInputError(
-            "no pseudo-event session outside every event window has "
-            "enough data for a CAR: the data are too short for a placebo"
-        )
-    rng = np.random.default_rng(seed)
-    picked = np.sort(rng.choice(len(candidates), size=min(n_draws, len(candidates)), replace=False))
-    chosen, cars = candidates[picked], all_cars[picked]
     observed, _ = placebo_cars(
         returns,
         market,
@@ -177,11 +172,37 @@ def placebo_test(
         window,
         constant_mean_for,
         market_symbol,
+        whole_window=False,  # the observed CAR is the event study's, gaps and all
     )
+    # draw only pseudo-dates where every instrument with an observed CAR has a whole window
+    # (all its sessions with a valid return) and a full estimation window: the same
+    # instruments, the same window length, at every draw
+    all_cars, _ = placebo_cars(
+        returns, market, spec, candidates, window, constant_mean_for, market_symbol
+    )
+    required = ~np.isnan(observed[0])
+    if required.any():
+        usable = ~np.isnan(all_cars[:, required]).any(axis=1)
+    else:  # no observed CAR (its p-values are NaN): any instrument with a whole window
+        usable = ~np.isnan(all_cars).all(axis=1)
+    candidates, all_cars = candidates[usable], all_cars[usable]
+    if len(candidates) == 0:
+        raise EventStudyInputError(
+            "no pseudo-event session outside every event window has a whole event window "
+            f"[{window[0]}, {window[1]}] and {spec.min_estimation} estimation returns for "
+            "every instrument: the data are too short (or too gappy) for a placebo"
+        )
+    rng = np.random.default_rng(seed)
+    picked = np.sort(rng.choice(len(candidates), size=min(n_draws, len(candidates)), replace=False))
+    chosen, cars = candidates[picked], all_cars[picked]
     names = [str(c) for c in returns.columns]
     with np.errstate(invalid="ignore"):
-        portfolio = np.nanmean(cars, axis=1, keepdims=True) if cars.shape[1] > 1 else None
-        observed_portfolio = np.nanmean(observed, axis=1, keepdims=True)
+        # the CAAR of the instruments observed at the event (the same ones at every draw)
+        members = required if required.any() else slice(None)
+        portfolio = (
+            np.nanmean(cars[:, members], axis=1, keepdims=True) if cars.shape[1] > 1 else None
+        )
+        observed_portfolio = np.nanmean(observed[:, members], axis=1, keepdims=True)
     if portfolio is not None:
         cars = np.hstack([cars, portfolio])
         observed = np.hstack([observed, observed_portfolio])

@@ -29,7 +29,13 @@ def test_placebo_car_equals_the_engine_car(data, model):
     returns, market = data
     spec = EventStudySpec(model=model)
     positions = np.array([300, 455, 600, 850])
-    cars, _ = placebo_cars(returns, market, spec, positions, spec.event_window)
+    # the engine's CAR sums the valid days (A misses sessions 455 and 602, inside the windows
+    # at 455 and 600): the same without the whole-window rule the pseudo-events follow
+    cars, _ = placebo_cars(returns, market, spec, positions, spec.event_window, whole_window=False)
+    whole, _ = placebo_cars(returns, market, spec, positions, spec.event_window)
+    gap = np.array([[False, False], [True, False], [True, False], [False, False]])
+    np.testing.assert_array_equal(np.isnan(whole), gap)
+    np.testing.assert_array_equal(whole[~gap], cars[~gap])
     events = [Event(f"e{p}", SESSIONS[p], SESSIONS[p]) for p in positions]
     result = run_event_study(returns, events, spec, market, "MKT")
     summary = result.car_summary
@@ -81,3 +87,35 @@ def test_placebo_errors_are_named(data):
     short = returns.iloc[:270]
     with pytest.raises(EventStudyInputError, match="too short"):
         placebo_test(short, market, EventStudySpec(), SESSIONS[260])
+
+
+def test_every_placebo_draw_has_its_whole_window_in_the_data(data):
+    """Issue 13: some draws had 1–10 valid days in an 11-day window. A has a 40-session gap
+    and B is listed only from session 300; every pseudo-date drawn must have all 11 window
+    returns of both (the instruments with a CAR at the real event) and 120 estimation ones."""
+    returns, market = data
+    returns = returns.copy()
+    returns.iloc[500:540, 0] = np.nan  # a long suspension of A
+    returns.iloc[:300, 1] = np.nan  # B starts trading at session 300
+    spec = EventStudySpec()
+    draws, summary = placebo_test(returns, market, spec, SESSIONS[700], n_draws=10_000, seed=3)
+    sessions = pd.DatetimeIndex(draws["event_session"].unique())
+    start, end = spec.event_window
+    for session in sessions:
+        t0 = SESSIONS.get_loc(session)
+        window = returns.iloc[t0 + start : t0 + end + 1]
+        assert len(window) == end - start + 1
+        assert window.notna().all().all(), session  # every window session, both instruments
+        estimation = returns.iloc[
+            t0 + spec.estimation_window[0] : t0 + spec.estimation_window[1] + 1
+        ]
+        assert (estimation.notna().sum() >= spec.min_estimation).all(), session
+    assert draws["car"].notna().all()
+    # the positions the rule forbids, counted by hand: any window touching A's gap or B's
+    # missing sessions; none of them is drawn
+    positions = np.array([SESSIONS.get_loc(s) for s in sessions])
+    assert not ((positions + end >= 500) & (positions + start < 540)).any()
+    assert (positions + start >= 300).all()
+    # B needs 120 estimation returns from session 300 on: t0 − 11 − 119 ≥ 300
+    assert positions.min() >= 300 + 119 + 11
+    assert summary.set_index("instrument").loc["A", "n_draws"] == len(sessions)
