@@ -3,10 +3,11 @@
 A policy measure hits every instrument on the same day, so cross-sectional tests rest on
 assumptions about cross-correlation. The placebo distribution needs none: draw N pseudo-event
 sessions (seeded) from the sessions whose event window overlaps no catalogue event window and
-lies, whole, inside the data — every session of the window with a valid return for every
-instrument that has a CAR at the real event, and at least the study's minimum of valid
-estimation returns — compute exactly the same CAR at each (the same model, estimation window
-and event window) and compare. The empirical two-sided
+lies, whole, inside the data, compute exactly the same CAR at each (the same model, estimation
+window and event window) and compare. An instrument has a placebo CAR at a pseudo-date only
+when every session of its window has a valid return and its estimation window at least the
+study's minimum of valid returns (a shorter history gets fewer draws); the equal-weighted CAAR
+only when every instrument with a CAR at the real event has one. The empirical two-sided
 p-value is (1 + #{|CAR_placebo| ≥ |CAR_observed|}) / (N + 1) (a permutation-style p that is
 never 0).
 
@@ -174,35 +175,37 @@ def placebo_test(
         market_symbol,
         whole_window=False,  # the observed CAR is the event study's, gaps and all
     )
-    # draw only pseudo-dates where every instrument with an observed CAR has a whole window
-    # (all its sessions with a valid return) and a full estimation window: the same
-    # instruments, the same window length, at every draw
+    # draw only pseudo-dates where some instrument with a CAR at the event has a whole window
+    # (every session of it with a valid return) and a full estimation window; an instrument
+    # without one there has no CAR at that draw (NaN), never a CAR over fewer days
     all_cars, _ = placebo_cars(
         returns, market, spec, candidates, window, constant_mean_for, market_symbol
     )
     required = ~np.isnan(observed[0])
-    if required.any():
-        usable = ~np.isnan(all_cars[:, required]).any(axis=1)
-    else:  # no observed CAR (its p-values are NaN): any instrument with a whole window
-        usable = ~np.isnan(all_cars).all(axis=1)
+    if not required.any():  # no CAR at the event (its p-values are NaN): any instrument
+        required = np.ones(len(required), dtype=bool)
+    usable = ~np.isnan(all_cars[:, required]).all(axis=1)
     candidates, all_cars = candidates[usable], all_cars[usable]
     if len(candidates) == 0:
         raise EventStudyInputError(
             "no pseudo-event session outside every event window has a whole event window "
-            f"[{window[0]}, {window[1]}] and {spec.min_estimation} estimation returns for "
-            "every instrument: the data are too short (or too gappy) for a placebo"
+            f"[{window[0]}, {window[1]}] and {spec.min_estimation} estimation returns: the data "
+            "are too short (or too gappy) for a placebo"
         )
     rng = np.random.default_rng(seed)
     picked = np.sort(rng.choice(len(candidates), size=min(n_draws, len(candidates)), replace=False))
     chosen, cars = candidates[picked], all_cars[picked]
     names = [str(c) for c in returns.columns]
     with np.errstate(invalid="ignore"):
-        # the CAAR of the instruments observed at the event (the same ones at every draw)
-        members = required if required.any() else slice(None)
+        # the CAAR of the instruments with a CAR at the event, at the draws where every one of
+        # them has a whole window (the same instruments and days as the observed CAAR)
+        members = cars[:, required]
         portfolio = (
-            np.nanmean(cars[:, members], axis=1, keepdims=True) if cars.shape[1] > 1 else None
+            np.where(np.isnan(members).any(axis=1), np.nan, members.mean(axis=1))[:, None]
+            if cars.shape[1] > 1
+            else None
         )
-        observed_portfolio = np.nanmean(observed[:, members], axis=1, keepdims=True)
+        observed_portfolio = np.nanmean(observed[:, required], axis=1, keepdims=True)
     if portfolio is not None:
         cars = np.hstack([cars, portfolio])
         observed = np.hstack([observed, observed_portfolio])

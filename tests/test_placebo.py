@@ -91,31 +91,40 @@ def test_placebo_errors_are_named(data):
 
 def test_every_placebo_draw_has_its_whole_window_in_the_data(data):
     """Issue 13: some draws had 1–10 valid days in an 11-day window. A has a 40-session gap
-    and B is listed only from session 300; every pseudo-date drawn must have all 11 window
-    returns of both (the instruments with a CAR at the real event) and 120 estimation ones."""
+    and B is listed only from session 300: a placebo CAR counts only where all 11 window
+    returns of its instrument are valid (and 120 estimation ones); the CAAR only where both
+    instruments have one."""
     returns, market = data
     returns = returns.copy()
     returns.iloc[500:540, 0] = np.nan  # a long suspension of A
     returns.iloc[:300, 1] = np.nan  # B starts trading at session 300
     spec = EventStudySpec()
     draws, summary = placebo_test(returns, market, spec, SESSIONS[700], n_draws=10_000, seed=3)
-    sessions = pd.DatetimeIndex(draws["event_session"].unique())
     start, end = spec.event_window
-    for session in sessions:
+    e1, e2 = spec.estimation_window
+
+    def whole(name, t0):
+        window = returns[name].iloc[t0 + start : t0 + end + 1]
+        estimation = returns[name].iloc[t0 + e1 : t0 + e2 + 1]
+        return (
+            len(window) == end - start + 1
+            and window.notna().all()
+            and (estimation.notna().sum() >= spec.min_estimation)
+        )
+
+    by_session = draws.pivot(index="event_session", columns="instrument", values="car")
+    for session, row in by_session.iterrows():
         t0 = SESSIONS.get_loc(session)
-        window = returns.iloc[t0 + start : t0 + end + 1]
-        assert len(window) == end - start + 1
-        assert window.notna().all().all(), session  # every window session, both instruments
-        estimation = returns.iloc[
-            t0 + spec.estimation_window[0] : t0 + spec.estimation_window[1] + 1
-        ]
-        assert (estimation.notna().sum() >= spec.min_estimation).all(), session
-    assert draws["car"].notna().all()
-    # the positions the rule forbids, counted by hand: any window touching A's gap or B's
-    # missing sessions; none of them is drawn
-    positions = np.array([SESSIONS.get_loc(s) for s in sessions])
-    assert not ((positions + end >= 500) & (positions + start < 540)).any()
-    assert (positions + start >= 300).all()
-    # B needs 120 estimation returns from session 300 on: t0 − 11 − 119 ≥ 300
-    assert positions.min() >= 300 + 119 + 11
-    assert summary.set_index("instrument").loc["A", "n_draws"] == len(sessions)
+        for name in ("A", "B"):  # a CAR exactly where the instrument's window is whole
+            assert np.isfinite(row[name]) == whole(name, t0), (session, name)
+        assert np.isfinite(row[PORTFOLIO]) == (whole("A", t0) and whole("B", t0)), session
+    # counted by hand: A's pseudo-dates are those whose window misses all its gaps
+    t0s = np.array([SESSIONS.get_loc(s) for s in by_session.index])
+    a_missing = np.r_[100, 101, 455, 602, 500:540]
+    a_whole = ~((t0s[:, None] + start <= a_missing) & (a_missing <= t0s[:, None] + end)).any(1)
+    b_whole = t0s + e2 - spec.min_estimation + 1 >= 300  # ≥ 120 returns from session 300 on
+    counts = summary.set_index("instrument")["n_draws"]
+    assert counts["A"] == a_whole.sum() < len(t0s)
+    assert counts["B"] == b_whole.sum() < len(t0s)
+    assert counts[PORTFOLIO] == (a_whole & b_whole).sum()
+    assert (a_whole | b_whole).all()  # no draw where neither has a whole window
