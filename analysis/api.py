@@ -665,8 +665,9 @@ def run(resolved: ResolvedStudy) -> StudyOutcome:
                 notes.append(
                     Note(
                         "placebo",
-                        f"placebo: {row.instrument} has {row.n_draws} of {drawn} draws (no whole event "
-                        "window or full estimation window at the others' pseudo-event sessions)",
+                        f"placebo: {row.instrument} has {row.n_draws} of {drawn} draws (no whole "
+                        "event window or full estimation window at the others' pseudo-event "
+                        "sessions)",
                     )
                 )
         if drawn < resolved.placebo_draws:
