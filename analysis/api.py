@@ -944,6 +944,23 @@ class StudyOutcome:
             "data_vintage": self.data_vintage,
         }
 
+    def metadata_of(self, name: str, metadata: Mapping[str, str] | None = None) -> dict[str, str]:
+        """:attr:`metadata` (or the ``metadata`` given) for the table ``name``: the
+        abnormal-volume tables name the log-volume model they used
+        (:attr:`AbnormalVolumeResult.method`), not the returns model; the study-wide rules
+        after it (calendar, market-wide rule, overlaps) are kept, the benchmark is not (the
+        log-volume model reads none)."""
+        metadata = dict(self.metadata if metadata is None else metadata)
+        if self.volume is not None and name.startswith("abnormal_volume"):
+            # self.method is the returns spec's description, then "; "-joined study rules
+            rules = self.method.removeprefix(self.spec.describe()).removeprefix("; ")
+            rules = "; ".join(
+                part for part in rules.split("; ") if part and not part.startswith("benchmark ")
+            )
+            method = f"{self.volume.method}; {rules}" if rules else self.volume.method
+            metadata["method"] = method
+        return metadata
+
     @property
     def parameters(self) -> dict[str, Any]:
         """The resolved study, as ``parameters.json`` holds it."""
@@ -977,11 +994,14 @@ class StudyOutcome:
     # exports
     def csv_bytes(self, name: str) -> bytes:
         """One table in the project's CSV convention (:mod:`analysis.export`)."""
-        return csv_bytes(self._tables()[name], self.metadata)
+        return csv_bytes(self._tables()[name], self.metadata_of(name))
 
     def all_csv_bytes(self) -> dict[str, bytes]:
         metadata = self.metadata
-        return {name: csv_bytes(frame, metadata) for name, frame in self._tables().items()}
+        return {
+            name: csv_bytes(frame, self.metadata_of(name, metadata))
+            for name, frame in self._tables().items()
+        }
 
     def parameters_json(self, extra: Mapping[str, Any] | None = None) -> str:
         document = {
@@ -1015,7 +1035,7 @@ class StudyOutcome:
         written = []
         for name in names if names is not None else list(frames):
             path = directory / f"{name}.csv"
-            path.write_bytes(csv_bytes(frames[name], metadata))
+            path.write_bytes(csv_bytes(frames[name], self.metadata_of(name, metadata)))
             written.append(path)
         path = directory / "parameters.json"
         path.write_text(self.parameters_json(extra), encoding="utf-8")

@@ -15,7 +15,10 @@ Campbell, Lo & MacKinlay 1997, ch. 4; MacKinlay 1997, JEL 35:13-39):
   prediction-error covariance V_i = σ̂²_i [I + X*(X'X)⁻¹X*'] (3.2, CLM 4.4.17-18), with
   c_i = 1/L1 for models with an estimated mean and 0 for the market-adjusted model;
 * SAR_iτ = AR_iτ / sqrt(V_i,ττ), SCAR_i = CAR_i / sqrt(Var CAR_i) (3.3, 3.5);
-* t = CAR_i / SE(CAR_i), two-sided p from Student's t with L1 − k degrees of freedom.
+* t = CAR_i / SE(CAR_i), two-sided p from Student's t with :func:`dof_rule` degrees of
+  freedom: L1 − k under the textbook conventions (k = 2 for the market model, 1 for the
+  constant-mean and market-adjusted models), L1 − 1 under the estudy2 (σ̂ divisor L1 − 1) and
+  eventstudy (σ̂ divisor L1; the package's t(L1 − 1)) conventions — at least 1.
 
 :func:`run_event_study` returns an :class:`EventStudyResult` (immutable, statsmodels style:
 tables, :meth:`~EventStudyResult.summary`, :meth:`~EventStudyResult.conf_int`); its aggregate
@@ -134,9 +137,20 @@ class EventStudySpec:
             f"{model_text}; {self.returns} returns; estimation window "
             f"[{self.estimation_window[0]}, {self.estimation_window[1]}] sessions; event window "
             f"[{self.event_window[0]}, {self.event_window[1]}]; minimum {self.min_estimation} "
-            f"estimation returns; {error}; t-test two-sided, Student t with L1-k df; "
-            f"{self.conventions.describe()}"
+            f"estimation returns; {error}; t-test two-sided, Student t with "
+            f"{dof_rule(self.conventions)}; {self.conventions.describe()}"
         )
+
+
+def dof_rule(conventions: Conventions, model: str | None = None) -> str:
+    """The degrees of freedom of the single-pair CAR t-test under ``conventions``, as text (the
+    rule :meth:`EventFit.dof` applies): L1 − k with the textbook σ̂ divisor, else L1 − 1; with
+    a ``model`` every pair is known to use, its own k."""
+    if conventions.sigma_divisor != "L1-k":
+        return "L1-1 df"
+    if model is not None:
+        return f"L1-{models.get(model).k} df"
+    return "L1-k df (k = 2 market model, 1 constant-mean or market-adjusted)"
 
 
 @dataclass(frozen=True)
@@ -200,7 +214,9 @@ class EventFit:
         return self.fitted.model
 
     def dof(self, conventions: Conventions) -> np.ndarray:
-        """Degrees of freedom of each instrument's CAR t-test (L1 − k, or L1 − 1; at least 1)."""
+        """Degrees of freedom of each instrument's CAR t-test (:func:`dof_rule`): L1 − k with
+        the textbook σ̂ divisor L1 − k, L1 − 1 with the estudy2 (L1 − 1) or eventstudy (L1)
+        divisor; at least 1."""
         k = self.k if conventions.sigma_divisor == "L1-k" else 1
         return np.maximum(self.n - k, 1)
 

@@ -1,11 +1,17 @@
 """Volume and volatility responses around events, with the same windows and tests as returns.
 
-* Abnormal volume (Campbell & Wasley 1996 style): v_t = ln(volume_t); AV_iτ = v_iτ − mean of v
-  over the estimation window — i.e. the constant-mean model applied to log volume, so the
-  estimation-error-corrected variances, SAV (= AV standardised by its estimation SD) and every
-  aggregate statistic of :mod:`analysis.statistics` apply unchanged. Zero or missing volume
-  is a missing observation. :func:`abnormal_volume` returns an :class:`AbnormalVolumeResult`
-  whose tables name their columns for what they are (log volume, not returns).
+* Abnormal volume (Campbell & Wasley 1996 style): v_t = ln(volume_t); AV_iτ = v_iτ − v̄_i, v̄_i
+  the mean of v over the L1_i valid estimation days — i.e. the constant-mean model applied to
+  log volume, so the estimation-error-corrected variances and every aggregate statistic of
+  :mod:`analysis.statistics` apply unchanged. The standardised abnormal volume is the
+  constant-mean SAR (formulas 3.2 and 3.5 with no market term):
+  SAV_iτ = AV_iτ / (σ̂_i · sqrt(1 + 1/L1_i)), σ̂²_i = Σ (v_it − v̄_i)² / (L1_i − 1) — the
+  forecast-error SD, since v̄_i is itself estimated. Under the eventstudy conventions (no
+  prediction-error term, σ̂ divisor L1_i) it is AV_iτ / σ̂_i. Zero or missing volume is a
+  missing observation. :func:`abnormal_volume` returns an :class:`AbnormalVolumeResult` whose
+  tables name their columns for what they are (log volume, not returns) and whose
+  :attr:`~AbnormalVolumeResult.method` names the log-volume model (the ``method`` column of
+  ``abnormal_volume*.csv``), not the returns model.
 * Abnormal volatility: the ratio AR²_iτ / σ̂²_i of the squared abnormal return to the
   estimation-window residual variance; 1 on average under H0. Tested with the cross-sectional
   t of (ratio − 1) per day, and of (mean ratio over the window − 1) per window
@@ -22,7 +28,13 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from analysis.event_study import Event, EventStudyResult, EventStudySpec, run_event_study
+from analysis.event_study import (
+    Event,
+    EventStudyResult,
+    EventStudySpec,
+    dof_rule,
+    run_event_study,
+)
 from analysis.statistics import TEST_COLUMNS, cross_sectional_t_test
 
 #: The engine's return-named columns → what they hold for log volume.
@@ -73,6 +85,27 @@ class AbnormalVolumeResult:
     @property
     def tests(self) -> pd.DataFrame:
         return self.study.tests
+
+    @cached_property
+    def method(self) -> str:
+        """One line naming the abnormal-volume method actually used (the ``method`` metadata of
+        the abnormal-volume CSVs): the constant-mean model on log volume, whatever model the
+        returns study uses."""
+        spec = self.study.spec
+        conventions = spec.conventions
+        error = (
+            "variance with estimation-error correction (SAV = AV / (sigma sqrt(1 + 1/L1)))"
+            if conventions.prediction_error
+            else "variance L·sigma^2 (SAV = AV / sigma)"
+        )
+        return (
+            "abnormal log volume: constant-mean model on ln(volume) (Campbell & Wasley 1996; "
+            "zero or missing volume is missing), AV = ln(volume) - mean ln(volume) over the "
+            f"estimation window [{spec.estimation_window[0]}, {spec.estimation_window[1]}] "
+            f"sessions; event window [{spec.event_window[0]}, {spec.event_window[1]}]; minimum "
+            f"{spec.min_estimation} estimation days; {error}; t-test two-sided, Student t with "
+            f"{dof_rule(conventions, 'constant-mean')}; {conventions.describe()}"
+        )
 
     @property
     def diagnostics(self) -> pd.DataFrame:

@@ -185,3 +185,43 @@ def test_wilcoxon_from_ten_values_keeps_the_normal_approximation(rng):
     for day in range(2):
         reference = stats.wilcoxon(ar[day], method="approx", correction=False)
         assert result.day_p[day] == pytest.approx(reference.pvalue, rel=1e-12)
+
+
+# -- the CAR t's degrees of freedom, as used and as stated, per conventions preset ------------
+def _study(rng, preset, model="market"):
+    from analysis.event_study import Event, EventStudySpec, run_event_study
+
+    sessions = pd.bdate_range("2019-01-01", periods=400, name="date")
+    market = pd.Series(rng.normal(0, 0.01, 400), index=sessions)
+    returns = pd.DataFrame(
+        market.to_numpy()[:, None] * [0.9, 1.2] + rng.normal(0, 0.01, (400, 2)),
+        index=sessions,
+        columns=["A", "B"],
+    )
+    returns.iloc[100:107, 0] = np.nan  # A: L1 = 233, B: 240
+    t0 = sessions[330]
+    spec = EventStudySpec(model=model, conventions=Conventions.preset(preset))
+    return run_event_study(returns, [Event("e", t0, t0)], spec, market, "MKT")
+
+
+@pytest.mark.parametrize(
+    ("preset", "model", "k", "stated"),
+    [
+        ("textbook", "market", 2, "Student t with L1-k df (k = 2 market model, 1 constant-mean"),
+        ("textbook", "constant-mean", 1, "Student t with L1-k df (k = 2 market model"),
+        ("estudy2", "market", 1, "Student t with L1-1 df;"),
+        ("eventstudy", "market", 1, "Student t with L1-1 df;"),
+    ],
+)
+def test_car_t_dof_text_states_the_dof_used(rng, preset, model, k, stated):
+    result = _study(rng, preset, model)
+    summary = result.car_summary
+    assert set(summary["n_estimation"]) == {233, 240}
+    # by hand: L1 − 2 for the textbook market model, L1 − 1 otherwise
+    np.testing.assert_array_equal(summary["dof"], summary["n_estimation"] - k)
+    p = 2 * stats.t.sf(np.abs(summary["t_stat"]), summary["n_estimation"] - k)
+    np.testing.assert_allclose(summary["p_value"], p, rtol=1e-10)
+    text = result.summary()
+    assert stated in text and stated in result.spec.describe()
+    if k == 1 and preset != "textbook":
+        assert "L1-k" not in text  # before: "L1-k df" under every preset
