@@ -27,7 +27,11 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "t_stat": "test statistic (CAR / car_se; cross-sectional t for theme cells)",
     "p_value": "two-sided p-value of the statistic",
     "n_event_days": "sessions with a return inside the window",
-    "dof": "degrees of freedom of the t distribution used",
+    "dof": (
+        "degrees of freedom of the CAR t-test: L1 − k under textbook conventions (k = 2 market "
+        "model, 1 constant-mean or market-adjusted), L1 − 1 under estudy2 and eventstudy "
+        "conventions"
+    ),
     "status": "ok, or why an event × instrument pair was skipped or changed",
     "reason": "the explanation behind the status",
     "statistic": "name of an aggregate test (patell_z, bmp_t, corrado_rank_z, …)",
@@ -42,7 +46,10 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "expected_log_volume": "mean log volume over the estimation window (constant-mean model)",
     "abnormal_log_volume": "log_volume − expected_log_volume (0.69 = twice the usual volume)",
     "cumulative_abnormal_log_volume": "sum of the abnormal log volumes so far (or over the window)",
-    "standardised_abnormal_log_volume": "abnormal log volume over its forecast-error SD",
+    "standardised_abnormal_log_volume": (
+        "abnormal log volume over its forecast-error SD, σ·sqrt(1 + 1/L1) (σ alone under "
+        "eventstudy conventions)"
+    ),
     "mean_log_volume": "mean log volume over the estimation window",
     "cumulative_abnormal_log_volume_se": "standard error of the cumulative abnormal log volume",
     "standardised_cumulative_abnormal_log_volume": "cumulative abnormal log volume over its SE",
@@ -56,7 +63,10 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "test": "which test the cell's t_stat and p_value come from",
     "measure_ids": "catalogue ids of the measures in the cell",
     "instruments": "instruments studied in the cell",
-    "method": "metadata: model, windows, variance and test conventions",
+    "method": (
+        "metadata: model, windows, variance and test conventions (abnormal_volume files: the "
+        "log-volume model)"
+    ),
     "data_mode": "metadata: SYNTHETIC DEMO, stored akshare data (as of …), imported files …",
     "data_vintage": "metadata: where each series came from and when it was fetched",
 }

@@ -696,3 +696,47 @@ ZH.update(
         }.items()
     }
 )
+# -- statistics (issue 13 point 7, H5): df per conventions, KP r̄ rule, exact Wilcoxon, placebo --
+ZH.update(
+    {
+        "**Degrees of freedom.** The CAR t uses L1 − k: k = 2 for the market model, 1 for "
+        "the constant-mean and market-adjusted models (textbook conventions). Under the "
+        "estudy2 and eventstudy conventions (σ̂ with divisor L1 − 1 or L1) it uses L1 − 1. "
+        "Cross-sectional and BMP tests use N − 1.\n\n"
+        "**Cross-correlation (Kolari–Pynnönen).** r̄ averages the correlations of the "
+        "estimation-window abnormal returns over the pairs of series that share at least 30 "
+        "estimation sessions (calendar-aligned) and vary there; the other pairs, e.g. "
+        "events far apart when several are pooled, count as uncorrelated, so the "
+        "adjustment 1 + (N − 1)·r̄ counts exactly the pairs averaged. With a single series "
+        "(N = 1) the factor is 1 and the adjusted test is the unadjusted one.\n\n"
+        "**Wilcoxon signed rank.** Zeros are dropped. With fewer than 10 values the p-value "
+        "is exact (all 2^N sign patterns; with tied values, of their average ranks); from "
+        "10 on, the normal approximation with tie correction.\n\n"
+        "**Placebo draws** count for a series only when every session of its event window "
+        "has a return and its estimation window is full; the average CAR only when every "
+        "series has one.": (
+            "**自由度。** CAR 的 t 检验使用 L1 − k：市场模型 k = 2，常数均值模型和市场调整模型 "
+            "k = 1（教科书约定）。在 estudy2 和 eventstudy 约定下（σ̂ 的除数为 L1 − 1 或 L1）"
+            "使用 L1 − 1。截面检验和 BMP 检验使用 N − 1。\n\n"
+            "**截面相关（Kolari–Pynnönen）。** r̄ 是估计窗口异常收益率的相关系数的平均值，"
+            "只取在至少 30 个共同估计交易日（按日历对齐）上都有变动的序列对；其余序列对"
+            "（例如合并多个事件时相隔很远的事件）视为不相关，因此调整项 1 + (N − 1)·r̄ "
+            "计入的恰好是参与平均的序列对。只有一个序列（N = 1）时调整因子为 1，"
+            "调整后的检验即未调整的检验。\n\n"
+            "**Wilcoxon 符号秩检验。** 剔除零值。少于 10 个值时 p 值为精确值（枚举全部 2^N "
+            "种符号组合；有并列值时按其平均秩）；10 个及以上用带并列校正的正态近似。\n\n"
+            "**安慰剂抽样** 只有当某序列事件窗口内每个交易日都有收益率且估计窗口完整时才计入"
+            "该序列；平均 CAR 只有当每个序列都有值时才计入。"
+        ),
+        COLUMN_GLOSSARY["dof"]: (
+            "CAR t 检验的自由度：教科书约定下为 L1 − k（市场模型 k = 2，常数均值或市场调整"
+            "模型 k = 1），estudy2 和 eventstudy 约定下为 L1 − 1"
+        ),
+        COLUMN_GLOSSARY["standardised_abnormal_log_volume"]: (
+            "异常对数成交量除以其预测误差标准差 σ·sqrt(1 + 1/L1)（eventstudy 约定下仅为 σ）"
+        ),
+        COLUMN_GLOSSARY["method"]: (
+            "元数据：模型、窗口、方差与检验约定（abnormal_volume 文件：对数成交量模型）"
+        ),
+    }
+)

@@ -79,7 +79,7 @@ def render_event_study_method() -> None:
         r"\widehat{\mathrm{Var}}(CAR_i) = \hat\sigma_i^2\left[L + \frac{L^2}{L_1} + "
         r"\frac{\left(\sum_{\tau}(R_{m\tau}-\hat\mu_m)\right)^2}"
         r"{\sum_{t}(R_{mt}-\hat\mu_m)^2}\right],"
-        r"\qquad t = \frac{CAR_i}{\widehat{SE}(CAR_i)} \sim t_{L_1-2}"
+        r"\qquad t = \frac{CAR_i}{\widehat{SE}(CAR_i)} \sim t_{L_1-k}"
     )
     st.markdown(
         t(
@@ -105,6 +105,26 @@ def render_event_study_method() -> None:
             "with the cross-sectional t on N − 1 degrees of freedom. A single measure on a single "
             "instrument shows its own CAR t-test; a single measure on several instruments has no "
             "valid test without their covariance and shows none."
+        )
+    )
+    st.markdown(
+        t(
+            "**Degrees of freedom.** The CAR t uses L1 − k: k = 2 for the market model, 1 for "
+            "the constant-mean and market-adjusted models (textbook conventions). Under the "
+            "estudy2 and eventstudy conventions (σ̂ with divisor L1 − 1 or L1) it uses L1 − 1. "
+            "Cross-sectional and BMP tests use N − 1.\n\n"
+            "**Cross-correlation (Kolari–Pynnönen).** r̄ averages the correlations of the "
+            "estimation-window abnormal returns over the pairs of series that share at least 30 "
+            "estimation sessions (calendar-aligned) and vary there; the other pairs, e.g. "
+            "events far apart when several are pooled, count as uncorrelated, so the "
+            "adjustment 1 + (N − 1)·r̄ counts exactly the pairs averaged. With a single series "
+            "(N = 1) the factor is 1 and the adjusted test is the unadjusted one.\n\n"
+            "**Wilcoxon signed rank.** Zeros are dropped. With fewer than 10 values the p-value "
+            "is exact (all 2^N sign patterns; with tied values, of their average ranks); from "
+            "10 on, the normal approximation with tie correction.\n\n"
+            "**Placebo draws** count for a series only when every session of its event window "
+            "has a return and its estimation window is full; the average CAR only when every "
+            "series has one."
         )
     )
     st.markdown(

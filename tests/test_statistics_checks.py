@@ -3,6 +3,8 @@ scipy (never against this code's own output)."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -225,3 +227,20 @@ def test_car_t_dof_text_states_the_dof_used(rng, preset, model, k, stated):
     assert stated in text and stated in result.spec.describe()
     if k == 1 and preset != "textbook":
         assert "L1-k" not in text  # before: "L1-k df" under every preset
+
+
+def test_method_page_and_glossary_state_the_dof_per_conventions():
+    """The Method page's CAR t line said t(L1 − 2) whatever the model and conventions."""
+    from analysis.glossary import COLUMN_GLOSSARY
+    from tests.conftest import PROJECT
+
+    source = (PROJECT / "pages" / "method.py").read_text(encoding="utf-8")
+    assert r"\sim t_{L_1-2}" not in source and r"\sim t_{L_1-k}" in source
+    joined = re.sub(r'"\s*\n\s*"', "", source)  # the implicitly concatenated literals
+    assert (
+        "Under the estudy2 and eventstudy conventions (σ̂ with divisor L1 − 1 or L1) it uses L1 − 1"
+        in joined
+    )
+    assert "With a single series (N = 1) the factor is 1" in joined
+    assert "With fewer than 10 values the p-value is exact" in joined
+    assert "L1 − 1 under estudy2 and eventstudy" in COLUMN_GLOSSARY["dof"]
