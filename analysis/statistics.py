@@ -454,7 +454,8 @@ def _kp_notes(panel: Panel, counts: Sequence[np.ndarray], adjusted: str) -> list
     if rho.total and rho.used < rho.total:
         mean = "undefined" if np.isnan(rho.mean) else f"{rho.mean:.6g}"
         notes.append(
-            f"r̄ = {mean} averages {rho.used} of the {rho.total} pairs of pairs; the other "
+            f"r̄ = {mean} averages {rho.used} of the {rho.total} correlations between the "
+            f"instrument-event series; the other "
             f"{rho.total - rho.used} share fewer than {MIN_OVERLAP_DAYS} estimation sessions "
             f"(or do not vary there) and count as uncorrelated, so the adjustment uses "
             f"r̄ · {rho.used}/{rho.total} = {rho.effective:.6g}"

@@ -113,7 +113,7 @@ def test_pooled_kp_rbar_counts_only_the_pairs_it_averages(two_events):
     old_rbar = np.nanmean(pd.DataFrame(est).corr(min_periods=3).to_numpy()[np.triu_indices(5, 1)])
     assert np.sqrt((1 - old_rbar) / (1 + 4 * old_rbar)) != pytest.approx(factor, rel=1e-3)
     notes = " ".join(result.notes)
-    assert "averages 3 of the 10 pairs of pairs" in notes and "count as uncorrelated" in notes
+    assert "averages 3 of the 10 correlations" in notes and "count as uncorrelated" in notes
 
 
 def test_kp_patell_uses_the_same_pairs(two_events):
