@@ -57,9 +57,12 @@ def placebo_cars(
     window: tuple[int, int],
     constant_mean_for: Sequence[str] = (),
     market_symbol: str | None = None,
+    blocked: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """CAR over ``window`` at each session position, per instrument (positions × instruments),
-    and the number of valid estimation returns (same shape)."""
+    and the number of valid estimation returns (same shape). ``blocked`` (one flag per session):
+    sessions never used in an estimation sample (known events' windows, as the study's
+    ``clean_estimation``); they still count in the event window."""
     y = returns.to_numpy(dtype=float)
     x = np.zeros(len(y)) if market is None else market.reindex(returns.index).to_numpy(dtype=float)
     model_of = [  # the event study's fallback: constant mean for the market itself
@@ -83,14 +86,16 @@ def placebo_cars(
         v = valid.astype(float)
         yv = np.where(valid, yc, 0.0)
         xv = np.where(valid, x, 0.0)
-        n = _window_sums(_prefix(v), est_start, est_end)
-        sy = _window_sums(_prefix(yv), est_start, est_end)
         ne = _window_sums(_prefix(v), win_start, win_end)
         sye = _window_sums(_prefix(yv), win_start, win_end)
+        sxe = _window_sums(_prefix(xv), win_start, win_end)
+        if blocked is not None:  # the estimation sample leaves known events' windows out
+            v, yv, xv = (np.where(blocked, 0.0, column) for column in (v, yv, xv))
+        n = _window_sums(_prefix(v), est_start, est_end)
+        sy = _window_sums(_prefix(yv), est_start, est_end)
         sx = _window_sums(_prefix(xv), est_start, est_end)
         sxx = _window_sums(_prefix(xv * xv), est_start, est_end)
         sxy = _window_sums(_prefix(xv * yv), est_start, est_end)
-        sxe = _window_sums(_prefix(xv), win_start, win_end)
         with np.errstate(invalid="ignore", divide="ignore"):
             # the centred moments Σ(x − x̄)², Σ(x − x̄)(y − ȳ) from the raw sums
             intercept, slope = model.coefficients(
@@ -133,8 +138,13 @@ def placebo_test(
     window: tuple[int, int] | None = None,
     constant_mean_for: Sequence[str] = (),
     market_symbol: str | None = None,
+    estimation_blocked: Sequence[pd.Timestamp] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Placebo distribution of the CAR (per instrument and the equal-weighted CAAR).
+
+    ``estimation_blocked``: sessions left out of every estimation sample, the observed event's
+    and each pseudo-event's alike (the study's contamination cleaning), so observed and placebo
+    CARs are computed the same way.
 
     Returns ``(draws, summary)``: one row per pseudo-date × instrument, and per instrument the
     observed CAR, the placebo mean and SD, N and the empirical two-sided p-value.
@@ -154,10 +164,13 @@ def placebo_test(
             "no session outside every event window has a full "
             "estimation window: the data are too short for a placebo"
         )
+    blocked = None
+    if len(estimation_blocked):
+        blocked = index.isin(pd.DatetimeIndex(estimation_blocked))
     # draw only among pseudo-dates where the study itself would give a CAR (enough valid
     # estimation returns, data in the window) for at least one instrument
     all_cars, _ = placebo_cars(
-        returns, market, spec, candidates, window, constant_mean_for, market_symbol
+        returns, market, spec, candidates, window, constant_mean_for, market_symbol, blocked
     )
     usable = ~np.isnan(all_cars).all(axis=1)
     candidates, all_cars = candidates[usable], all_cars[usable]
@@ -177,6 +190,7 @@ def placebo_test(
         window,
         constant_mean_for,
         market_symbol,
+        blocked,
     )
     names = [str(c) for c in returns.columns]
     with np.errstate(invalid="ignore"):
