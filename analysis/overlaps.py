@@ -4,27 +4,31 @@ command line, the Event study page and the Themes page.
 **Overlap.** Two events overlap when their event windows [t0 + a, t0 + b] (relative sessions)
 share at least one session, i.e. their t0s are at most w = b − a sessions apart.
 
-**Clusters** (:func:`clusters`) are bounded by the event window, never chained: the events
-(the study's own and, on the Shanghai calendar, every studyable catalogue measure) are taken in
-session order (ties by id); a cluster starts at the first event not yet in one and takes every
-later event whose t0 is at most w sessions after the cluster's FIRST t0; the next event starts a
-new cluster. So every member's window overlaps the first member's window, and no cluster spans
-more than w sessions. The old rule chained every measure from 2020-07-13 to 2020-08-24
-(seven measures over 30 sessions) into one event at 2020-07-13; with a [−5, +5] window the
-bounded rule gives 2020-07-13 … 07-27, 2020-07-31 … 08-07 and 2020-08-21 … 08-24. The
-partition is computed over the whole pool at once, so a measure's cluster does not depend on
-which other measures a study chose.
-Two events of neighbouring clusters can still overlap (a greedy partition of a dense stretch
-must cut somewhere): the notes name those too.
+**Clusters** (:func:`clusters`) are bounded by the event window, never chained. The events (the
+study's own and, on the Shanghai calendar, every studyable catalogue measure) are taken in
+session order (ties by id). A cluster starts at the first event not yet in one and takes every
+later event whose t0 lies inside that FIRST event's event window, i.e. at most b sessions after
+the cluster's first t0 (``max(b, 0)``); the next event starts a new cluster. So no cluster spans
+more than b sessions, and an event merged at the cluster's first session has every member's t0
+inside its window [a, b]: each member's day-0 reaction is in the merged CAR over the event
+window. (A bound of b − a, the overlap distance, would let a merged event sit up to 10
+sessions before a member with a [−5, +5] window, its CAR missing that member's reaction: the
+catalogue's 2023-07-10 and 2023-07-25 measures.)
+
+Example, window [−5, +5]: the old rule chained every measure from 2020-07-13 to 2020-08-24
+(seven measures over 30 sessions) into one event at 2020-07-13; the bounded rule gives
+{07-13, 07-20}, {07-27, 07-31}, {08-07} and {08-21, 08-24}; 2024-09-24 and 2024-09-26 (two
+sessions apart) are one cluster. The partition is computed over the whole pool at once, so a
+measure's cluster does not depend on which other measures a study chose. Events of
+neighbouring clusters can still overlap (07-20 and 07-27 above): the notes name those pairs.
 
 * ``warn`` (default): study every event as chosen; the notes name each cluster (and any
   overlap with a neighbouring cluster). Chosen events that share their session t0 are always
   merged (:func:`merge_same_session`): one session is one observation, and counting it twice
   would pool identical values (a zero cross-sectional SD).
 * ``merge``: replace every cluster that holds a chosen event by one event at the cluster's first
-  session, id ``a+b+…`` (its members in session order); the note says how many sessions later
-  the last member's t0 falls and, when that is after the window's end b, that its reaction is
-  outside the CAR (widen the window).
+  session, id ``a+b+…`` (its members in session order; the earliest member's announcement
+  date); the note says how many sessions later the last member's t0 falls.
 * ``drop``: leave out every chosen event whose window overlaps another known event's (two
   chosen events on one session are both dropped; when nothing is left the study is refused
   with the notes, see :class:`analysis.api.AllEventsDropped`).
@@ -178,14 +182,15 @@ def clusters(
 ) -> list[list[Event]]:
     """Partition ``events`` into clusters bounded by the event window (singletons included), in
     session order: a cluster starts at the first event not yet in one and takes every later event
-    whose t0 is at most ``b − a`` sessions after the cluster's first t0 (never a chain)."""
-    width = window[1] - window[0]
+    whose t0 is at most ``max(b, 0)`` sessions after the cluster's first t0 (inside the first
+    event's window; never a chain). See the module docstring."""
+    bound = max(window[1], 0)
     where = _positions(events, sessions)
     order = sorted(range(len(events)), key=lambda i: (where[i], events[i].event_id))
     result: list[list[Event]] = []
     anchor = None
     for i in order:
-        if anchor is None or where[i] - anchor > width:
+        if anchor is None or where[i] - anchor > bound:
             result.append([])
             anchor = where[i]
         result[-1].append(events[i])
@@ -288,11 +293,6 @@ def resolve_overlaps(
                         f"merged into one event at t0 {first.event_session:%Y-%m-%d}: {listed}; "
                         f"the last t0 is {span} session(s) later"
                     )
-                    if span > window[1]:
-                        text += (
-                            f", after the event window's end (+{window[1]}): its reaction is "
-                            f"not in the CAR (widen the window to +{span} to include it)"
-                        )
                     notes.append(text)
             across = [
                 (e.event_id, j)
@@ -304,7 +304,8 @@ def resolve_overlaps(
                 pairs = "; ".join(f"{_t0(pool[i])} and {_t0(pool[j])}" for i, j in across)
                 notes.append(
                     f"event windows [{window[0]}, {window[1]}] also overlap across clusters "
-                    f"(a cluster spans at most {width} sessions from its first t0): {pairs}"
+                    f"(a cluster holds the events whose t0 lies in its first event's window): "
+                    f"{pairs}"
                 )
         result += [event for event in chosen if event.event_id not in replaced]
     return sorted(result, key=lambda e: (e.event_session, e.event_id)), notes

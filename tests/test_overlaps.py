@@ -41,11 +41,15 @@ def test_september_2024_package_and_politburo_overlap(catalogue_events):
     assert pairs["full-registration-final-2023"] == []
 
 
-def test_window_width_decides_overlap():
+def test_window_end_decides_the_cluster():
     a, b = _event("a", "2024-09-24"), _event("b", "2024-09-26")  # two sessions apart
     assert overlap_clusters([a, b], SESSIONS, (0, 1)) == []
     assert overlap_clusters([a, b], SESSIONS, (0, 2)) == [[a, b]]
-    assert overlap_clusters([a, b], SESSIONS, (-1, 1)) == [[a, b]]
+    # the windows [-1, 1] overlap (on 09-25), but b's t0 is outside a's window: two
+    # clusters (merged at 09-24, the CAR would miss b's reaction), the overlap is noted
+    assert overlap_clusters([a, b], SESSIONS, (-1, 1)) == []
+    kept, notes = resolve_overlaps([a, b], [], SESSIONS, (-1, 1), "merge")
+    assert kept == [a, b] and "also overlap across clusters" in notes[0]
 
 
 def test_warn_keeps_events_and_names_the_overlap(catalogue_events):
@@ -233,18 +237,23 @@ def test_july_2020_chain_is_cut_into_clusters_no_longer_than_the_window():
         == 30
     )  # each gap is at most 10 sessions: the old rule chained all seven
     found = [[e.event_id for e in c] for c in clusters(events, SESSIONS, (-5, 5))]
-    assert found == [["fsdc", "brokers", "neeq"], ["class-action", "reits"], ["buyback", "chinext"]]
+    assert found == [
+        ["fsdc", "brokers"],
+        ["neeq", "class-action"],
+        ["reits"],
+        ["buyback", "chinext"],
+    ]
     merged, notes = resolve_overlaps(events, [], SESSIONS, (-5, 5), "merge")
     assert [(e.event_id, f"{e.event_session:%m-%d}") for e in merged] == [
-        ("fsdc+brokers+neeq", "07-13"),
-        ("class-action+reits", "07-31"),
+        ("fsdc+brokers", "07-13"),
+        ("neeq+class-action", "07-27"),
+        ("reits", "08-07"),
         ("buyback+chinext", "08-21"),
     ]
-    # 07-27 is 10 sessions after 07-13: inside the cluster, outside the merged CAR window
-    assert "the last t0 is 10 session(s) later, after the event window's end (+5)" in notes[0]
-    # neighbours across a cut still overlap (07-27 and 07-31): said, not hidden
+    assert "the last t0 is 5 session(s) later" in notes[0]  # inside the window [-5, 5]
+    # neighbours across a cut still overlap (07-20 and 07-27): said, not hidden
     assert any(
-        "also overlap across clusters" in n and "neeq (t0 2020-07-27) and class-action" in n
+        "also overlap across clusters" in n and "brokers (t0 2020-07-20) and neeq" in n
         for n in notes
     )
 
@@ -254,7 +263,11 @@ def test_a_measures_cluster_does_not_depend_on_what_else_was_chosen():
     chosen = [e for e in events if e.event_id == "reits"]
     others = [e for e in events if e.event_id != "reits"]
     merged, _ = resolve_overlaps(chosen, others, SESSIONS, (-5, 5), "merge")
-    assert [e.event_id for e in merged] == ["class-action+reits"]  # not brokers…reits
+    assert [e.event_id for e in merged] == ["reits"]  # its own cluster, as above
+    merged, _ = resolve_overlaps(
+        [events[3]], [e for e in events if e is not events[3]], SESSIONS, (-5, 5), "merge"
+    )
+    assert [e.event_id for e in merged] == ["neeq+class-action"]  # not brokers…class-action
 
 
 def test_september_2024_pair_is_one_cluster_under_every_rule():
@@ -281,7 +294,7 @@ def test_clusters_are_a_greedy_partition_bounded_by_the_window(seed):
     rng = np.random.default_rng(seed)
     events = _random_events(rng, int(rng.integers(1, 60)), 2000, int(rng.integers(5, 200)))
     window = tuple(sorted(int(x) for x in rng.integers(-6, 7, size=2)))
-    width = window[1] - window[0]
+    width = max(window[1], 0)  # the cluster bound: the first event's window end
     found = clusters(events, SESSIONS, window)
     position = {e.event_id: SESSIONS.get_loc(e.event_session) for e in events}
     flat = [e.event_id for c in found for e in c]
