@@ -52,6 +52,10 @@ def test_request_from_widgets_takes_every_study_choice():
     # the market-wide toggle is on until the user switches it off
     state = {k: v for k, v in WIDGETS.items() if k != "study_market_wide"}
     assert study_view.request_from_widgets(state).market_wide_constant_mean is True
+    # contaminated estimation sessions are left out until the user unticks the checkbox
+    assert study_view.request_from_widgets(WIDGETS).clean_estimation is True
+    unticked = WIDGETS | {"study_clean_estimation": False}
+    assert study_view.request_from_widgets(unticked).clean_estimation is False
     hash(request)  # a cache key
 
 
@@ -150,6 +154,7 @@ def _theme_result():
     )
     pairs["event_session"] = pd.to_datetime(pairs["event_session"])
     pairs["t_stat"], pairs["p_value"], pairs["car_se"], pairs["model"] = 1.5, 0.2, 0.01, "market"
+    pairs["cluster"] = pairs["event_id"]
     metadata = {"method": "m", "data_mode": "SYNTHETIC DEMO", "data_vintage": "v"}
     return ThemeSegmentResult(
         (-1, 1),
@@ -174,6 +179,23 @@ def test_theme_view_aggregates_only_the_measures_and_rows_asked():
     csv = pd.read_csv(io.BytesIO(narrowed.cells_csv), encoding="utf-8-sig")
     assert csv["data_mode"].tolist() == ["SYNTHETIC DEMO"]
     assert set(narrowed.pairs["event_id"]) == {"a", "b"}
+
+
+def test_theme_view_counts_a_cluster_once_whichever_of_its_measures_the_sidebar_leaves():
+    result = _theme_result()
+    pairs = result.pairs.assign(
+        cluster=result.pairs["event_id"].replace({"a": "a+b", "b": "a+b"}),
+        car=result.pairs["event_id"].map({"a": 0.010, "b": 0.010, "c": 0.016, "d": 0.050}),
+    )
+    clustered = ThemeSegmentResult(
+        result.window, cell_statistics(pairs), pairs, result.skipped, result.data_mode,
+        result.metadata,
+    )  # fmt: skip
+    both = theme_view(clustered, ["a", "b", "c"], ["T1"]).cells.iloc[0]
+    assert (both["n_measures"], both["n_clusters"]) == (3, 2)
+    assert both["caar"] == pytest.approx((0.010 + 0.016) / 2)
+    one = theme_view(clustered, ["b"], ["T1"]).cells.iloc[0]
+    assert (one["n_measures"], one["n_clusters"], one["caar"]) == (1, 1, 0.010)
 
 
 @dataclass(eq=False)
