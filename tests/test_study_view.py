@@ -219,3 +219,36 @@ def test_derived_values_are_built_once_per_outcome_and_go_with_it():
     for n in range(loaders._DERIVED_LIMIT + 5):  # bounded per outcome
         loaders.derived(second, ("zip", n), lambda n=n: n)
     assert len(loaders._DERIVED[second]) == loaders._DERIVED_LIMIT
+
+
+def test_event_study_request_studies_two_measures_on_one_session_as_one_event():
+    """The Event study page's request for two measures whose dates (2024-02-10, 2024-02-18)
+    map to one session: one event (N = 1) with a note, under warn and merge; drop refuses."""
+    from analysis.api import AllEventsDropped, BarsSource, run_study
+    from data_sources.base import BarQuery
+    from data_sources.demo import DemoSource
+    from tests.test_themes import _spring_festival_catalogue
+
+    catalogue = _spring_festival_catalogue()
+    bars = pd.concat(
+        [DemoSource().fetch(BarQuery(s)).bars for s in ("000300.SH", "399006.SZ")],
+        ignore_index=True,
+    )
+    state = WIDGETS | {
+        "study_measures": ["user-a", "user-b"],
+        "study_instruments_user-a_user-b": ["399006.SZ"],
+        "study_benchmark": "000300.SH",
+        "study_model": "market",
+        "study_estimation": (-250, -11),
+        "study_window": (-5, 5),
+    }
+    for how in ("warn", "merge"):
+        request = study_view.request_from_widgets(state | {"study_overlap": how}, placebo_draws=0)
+        outcome = run_study(request, BarsSource(bars), catalogue)
+        assert [e.event_id for e in outcome.events] == ["user-a+user-b"]
+        assert outcome.events[0].event_session == pd.Timestamp("2024-02-19")
+        assert set(outcome.car_summary["event_id"]) == {"user-a+user-b"}
+        assert any("user-a" in n and "user-b" in n for n in outcome.notes_of("overlap"))
+    request = study_view.request_from_widgets(state | {"study_overlap": "drop"}, placebo_draws=0)
+    with pytest.raises(AllEventsDropped, match="user-a, user-b"):
+        run_study(request, BarsSource(bars), catalogue)

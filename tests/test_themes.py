@@ -224,3 +224,35 @@ def test_september_2024_measures_are_one_observation_in_their_cell(demo_bars):
     if len(per_cluster) >= 2:
         reference = stats.ttest_1samp(per_cluster.to_numpy(), 0.0)
         assert cell["t_stat"] == pytest.approx(reference.statistic, rel=1e-10)
+
+
+def _spring_festival_catalogue():
+    """Two user measures announced 2024-02-10 (Saturday, Spring Festival) and 2024-02-18
+    (Sunday): both have the session t0 2024-02-19."""
+    catalogue = load_catalogue()
+    row = catalogue[catalogue["id"] == "new-nine-articles-2024"]
+    twins = [
+        row.assign(
+            id=measure_id,
+            announcement_date=pd.Timestamp(date),
+            event_session=pd.Timestamp("2024-02-19"),
+        )
+        for measure_id, date in (("user-a", "2024-02-10"), ("user-b", "2024-02-18"))
+    ]
+    return pd.concat([catalogue, *twins], ignore_index=True)
+
+
+def test_two_measures_on_one_session_are_one_observation_in_the_themes_cell(demo_bars):
+    catalogue = _spring_festival_catalogue()
+    result = theme_segment_study(BarsSource(demo_bars), catalogue, segment_table(), (0, 1))
+    rows = result.pairs[result.pairs["event_id"].isin(["user-a", "user-b"])]
+    assert set(rows["cluster"]) == {"user-a+user-b"}
+    assert set(rows["event_session"]) == {pd.Timestamp("2024-02-19")}
+    theme = catalogue.set_index("id").at["user-a", "theme"]
+    alone = theme_segment_study(BarsSource(demo_bars), load_catalogue(), segment_table(), (0, 1))
+    for segment in set(rows["segment"]):
+        with_pair = result.cells.set_index(["theme", "segment"]).loc[(theme, segment)]
+        before = alone.cells.set_index(["theme", "segment"]).loc[(theme, segment)]
+        # two measures more, one observation more (not two)
+        assert with_pair["n_measures"] == before["n_measures"] + 2
+        assert with_pair["n_clusters"] == before["n_clusters"] + 1
