@@ -17,8 +17,10 @@ Everything between the two happens here, once, for every front end:
    segments the measures touch when none are named); the benchmark; the market-wide rule
    (market-wide indices measured with the constant-mean model, so a broad benchmark does not
    regress the market's own reaction away); overlapping event windows (:mod:`analysis.overlaps`:
-   warn, merge or drop, against the rest of the catalogue); the sessions that define relative
-   days; the data mode and vintage from the source's provenance.
+   warn, merge or drop, against the rest of the catalogue); estimation windows that contain
+   another event's window (reported; those sessions left out of that event's estimation when
+   ``clean_estimation``); the sessions that define relative days; the data mode and vintage
+   from the source's provenance.
 2. **Run** (:func:`run`): prices → returns on the calendar, the event study
    (:func:`analysis.event_study.run_event_study`), the placebo, abnormal volume and volatility.
 3. **The outcome** is built once and never changed: tables, diagnostics and notes as typed

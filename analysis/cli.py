@@ -108,8 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="warn",
         help="events whose windows overlap: warn (default; study each, but events that map to "
         "one session are always merged into one), merge (one event per cluster at its first "
-        "session; a cluster takes the events within b-a sessions of its first t0) or drop "
-        "(events that map to one session are then refused together)",
+        "session; a cluster takes the later events whose t0 lies in its first event's window) or "
+        "drop (every event whose window overlaps another's; two on one session are both "
+        "dropped)",
     )
     study.add_argument(
         "--keep-contaminated-estimation",

@@ -479,3 +479,34 @@ def test_placebo_observed_car_is_the_studys_cleaned_car(demo_store):
     car = outcome.to_frame().query("window_start == -5 and window_end == 5")["car"].iloc[0]
     observed = outcome.placebo.summary.query("instrument == '399006.SZ'")["observed_car"]
     assert observed.iloc[0] == pytest.approx(car, rel=1e-9)
+
+
+def test_a_placebo_draw_is_fitted_without_known_event_windows(demo_store):
+    """One pseudo-event's CAR against statsmodels OLS on its estimation window without the
+    sessions of any known event's window (what the study does for the real event)."""
+    outcome = run_study(
+        StudyRequest(measures=(CHINEXT,), instruments=("399006.SZ",), placebo_draws=30),
+        StoreSource(demo_store),
+    )
+    blocked = pd.DatetimeIndex(outcome.resolved.known_window_sessions)
+    sessions = outcome.resolved.sessions
+    bars = demo_store.read(["399006.SZ", "000300.SH"])
+    returns = (
+        bars.pivot(index="date", columns="symbol", values="close").reindex(sessions).pct_change()
+    )
+    draws = outcome.placebo.draws.query("instrument == '399006.SZ'")
+    checked = 0
+    for draw in draws.itertuples():
+        t0 = sessions.get_loc(draw.event_session)
+        est = returns.iloc[t0 - 250 : t0 - 10]
+        est = est[~est.index.isin(blocked)].dropna()
+        if est.index.isin(blocked).any() or len(est) == 240:
+            continue  # look for draws whose estimation window did contain an event window
+        fit = sm.OLS(est["399006.SZ"], sm.add_constant(est["000300.SH"])).fit()
+        win = returns.iloc[t0 - 5 : t0 + 6].dropna()
+        expected = (
+            win["399006.SZ"] - fit.params["const"] - fit.params["000300.SH"] * win["000300.SH"]
+        ).sum()
+        assert draw.car == pytest.approx(expected, rel=1e-9, abs=1e-13)
+        checked += 1
+    assert checked >= 5
