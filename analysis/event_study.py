@@ -721,7 +721,8 @@ def _skip_reason(
                 f"{est_window} {around} (minimum {spec.min_estimation})"
             )
         cleaned = (
-            f", after leaving out {fit.n_left_out} session(s) of other events' windows"
+            f", after leaving out {fit.n_left_out} session(s) of other events' windows; "
+            "turn the estimation cleaning off to keep them"
             if fit.n_left_out
             else ""
         )

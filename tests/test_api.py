@@ -510,3 +510,16 @@ def test_a_placebo_draw_is_fitted_without_known_event_windows(demo_store):
         assert draw.car == pytest.approx(expected, rel=1e-9, abs=1e-13)
         checked += 1
     assert checked >= 5
+
+
+def test_a_pair_cleaned_below_the_minimum_is_skipped_saying_why(demo_store):
+    request = StudyRequest(
+        dates=("2020-07-01", "2020-08-24"), instruments=("399006.SZ",), min_estimation=230
+    )
+    outcome = run_study(request, StoreSource(demo_store))
+    (skipped,) = [d for d in outcome.diagnostics if d.status == "skipped"]
+    assert skipped.event_id == "2020-08-24"
+    assert "only 229 valid estimation returns" in skipped.reason
+    assert "after leaving out 11 session(s) of other events' windows" in skipped.reason
+    kept = run_study(dataclasses.replace(request, clean_estimation=False), StoreSource(demo_store))
+    assert not [d for d in kept.diagnostics if d.status == "skipped"]
