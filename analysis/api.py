@@ -784,7 +784,8 @@ def study_from_bars(
 ) -> StudyOutcome:
     """:func:`run` on explicit bars and events, already resolved by the caller (tests, and
     studies of many segments such as :func:`analysis.themes.theme_segment_study`): no catalogue
-    look-up, no overlap rule, the given calendar. ``placebo_draws`` needs exactly one event.
+    look-up, no overlap rule, no estimation cleaning (no other events are known), the given
+    calendar. ``placebo_draws`` needs exactly one event.
     """
     if placebo_draws and len(events) != 1:
         raise EventStudyInputError("a placebo test needs exactly one event")

@@ -56,6 +56,8 @@ import pandas as pd
 from analysis.event_study import Event, EventStudyInputError
 
 OVERLAP_CHOICES = ("warn", "merge", "drop")
+#: at most this many pairs of events are named in one note on overlaps across clusters
+NOTE_PAIRS = 10
 
 
 def _position(event: Event, sessions: pd.DatetimeIndex) -> int:
@@ -270,6 +272,7 @@ def resolve_overlaps(
                 )
     else:
         replaced: set[str] = set()
+        said: set[frozenset] = set()
         for n in touched:
             cluster = partition[n]
             if len(cluster) > 1:
@@ -299,13 +302,18 @@ def resolve_overlaps(
                 for e in cluster
                 if e.event_id in chosen_ids
                 for j in crossing[e.event_id]
+                if frozenset((e.event_id, j)) not in said  # each pair once
             ]
+            said.update(frozenset(pair) for pair in across)
             if across:
-                pairs = "; ".join(f"{_t0(pool[i])} and {_t0(pool[j])}" for i, j in across)
+                pairs = "; ".join(
+                    f"{_t0(pool[i])} and {_t0(pool[j])}" for i, j in across[:NOTE_PAIRS]
+                )
+                more = f" … and {len(across) - NOTE_PAIRS} more" if len(across) > NOTE_PAIRS else ""
                 notes.append(
                     f"event windows [{window[0]}, {window[1]}] also overlap across clusters "
                     f"(a cluster holds the events whose t0 lies in its first event's window): "
-                    f"{pairs}"
+                    f"{pairs}{more}"
                 )
         result += [event for event in chosen if event.event_id not in replaced]
     return sorted(result, key=lambda e: (e.event_session, e.event_id)), notes

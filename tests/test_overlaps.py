@@ -256,6 +256,12 @@ def test_july_2020_chain_is_cut_into_clusters_no_longer_than_the_window():
         "also overlap across clusters" in n and "brokers (t0 2020-07-20) and neeq" in n
         for n in notes
     )
+    text = " ".join(notes)  # each such pair once, not once from each side
+    assert (
+        text.count("brokers (t0 2020-07-20) and neeq")
+        + text.count("neeq (t0 2020-07-27) and brokers")
+        == 1
+    )
 
 
 def test_a_measures_cluster_does_not_depend_on_what_else_was_chosen():
