@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -336,3 +338,30 @@ def test_estimation_overlaps_name_both_events_and_the_sessions():
     assert [
         i.other_id for i in estimation_overlaps([main], [later], SESSIONS, estimation, window)
     ] == ["later"]
+
+
+def test_dashboard_reports_and_cleans_contaminated_estimation_until_unticked(app):
+    from tests.apptest_helpers import goto
+
+    goto(app, "pages/event_study.py")
+    app.multiselect(key="study_measures").set_value(["chinext-first-listings-2020"]).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.checkbox(key="study_clean_estimation").value is True
+    infos = [shown(i.value) for i in app.info]
+    assert any(
+        "estimation window of chinext-first-listings-2020 contains the event window(s) of" in i
+        and "left out of its estimation sample" in i
+        for i in infos
+    ), infos
+
+    def estimation_length():  # L1 as the CAR-summary download has it
+        from tests.apptest_helpers import download_bytes
+
+        raw = download_bytes(app, "download_car_summary")
+        return int(pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")["n_estimation"].iloc[0])
+
+    cleaned = estimation_length()
+    app.checkbox(key="study_clean_estimation").uncheck().run()
+    assert not app.exception
+    assert any("cleaning is off" in shown(i.value) for i in app.info)
+    assert estimation_length() == 240 > cleaned
