@@ -10,9 +10,10 @@ segment.
 The cell statistic guards against the dependence that matters here. Instruments of one segment
 react to the same announcement on the same day (CSI 300 and the SSE Composite are nearly the
 same series), so pairs of one measure are *not* independent observations. Each measure's CARs
-are therefore first averaged over the segment's instruments (one observation per measure), and
+are therefore first averaged over the segment's instruments (one observation per overlap
+cluster, see below), and
 
-* with two or more measures, the cell tests the mean of those measure-level CARs with the
+* with two or more clusters, the cell tests the mean of those cluster-level CARs with the
   cross-sectional t-test, t = mean / (s / √N) on N − 1 degrees of freedom (Brown & Warner 1985),
   which needs no variance estimate from the estimation window and is robust to event-induced
   variance;
