@@ -17,8 +17,10 @@ Everything between the two happens here, once, for every front end:
    segments the measures touch when none are named); the benchmark; the market-wide rule
    (market-wide indices measured with the constant-mean model, so a broad benchmark does not
    regress the market's own reaction away); overlapping event windows (:mod:`analysis.overlaps`:
-   warn, merge or drop, against the rest of the catalogue); the sessions that define relative
-   days; the data mode and vintage from the source's provenance.
+   warn, merge or drop, against the rest of the catalogue); estimation windows that contain
+   another event's window (reported; those sessions left out of that event's estimation when
+   ``clean_estimation``); the sessions that define relative days; the data mode and vintage
+   from the source's provenance.
 2. **Run** (:func:`run`): prices → returns on the calendar, the event study
    (:func:`analysis.event_study.run_event_study`), the placebo, abnormal volume and volatility.
 3. **The outcome** is built once and never changed: tables, diagnostics and notes as typed
@@ -47,6 +49,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from analysis import overlaps
 from analysis.event_study import (
     DEFAULT_CAR_WINDOWS,
     Conventions,
@@ -92,7 +95,8 @@ class Note:
     """Something the reader of a result must know. ``kind`` says what it is about:
     ``overlap``, ``calendar`` (inferred sessions), ``data`` (prices treated as missing or off the
     calendar), ``statistics`` (a statistic left NaN and why), ``placebo``, ``responses``,
-    ``conventions``, ``instruments`` (default instruments left out)."""
+    ``conventions``, ``instruments`` (default instruments left out), ``estimation`` (estimation
+    windows that contain another event's window, :mod:`analysis.overlaps`)."""
 
     kind: str
     text: str
@@ -159,7 +163,9 @@ class StudyRequest:
     instruments of the segments the measures touch (at most six). ``benchmark``: the market
     series of the market and market-adjusted models (ignored by the constant-mean model).
     ``market_wide_constant_mean``: measure market-wide indices with the constant-mean model.
-    ``overlap``: ``warn`` | ``merge`` | ``drop`` (:mod:`analysis.overlaps`). ``calendar``:
+    ``overlap``: ``warn`` | ``merge`` | ``drop`` (:mod:`analysis.overlaps`).
+    ``clean_estimation``: leave the sessions of other known events' windows out of each
+    event's estimation sample (:func:`analysis.overlaps.estimation_overlaps`). ``calendar``:
     ``xshg`` (Shanghai sessions) or ``data`` (the dates in the price data, for non-Chinese
     series). ``placebo_draws``: pseudo-event draws (one event only; 0 = none). ``responses``:
     abnormal volume and volatility. ``statistics``: names for the tests table (None = all).
@@ -190,6 +196,7 @@ class StudyRequest:
     responses: bool = False
     calendar: str = "xshg"
     include_unverified: bool = False
+    clean_estimation: bool = True
 
     def __post_init__(self):
         set_ = object.__setattr__
@@ -206,7 +213,13 @@ class StudyRequest:
             set_(self, "benchmark", str(self.benchmark).strip())
         for name in ("min_estimation", "placebo_draws", "placebo_seed"):
             set_(self, name, _whole(getattr(self, name), name))
-        for name in ("adjust_bh", "market_wide_constant_mean", "responses", "include_unverified"):
+        for name in (
+            "adjust_bh",
+            "market_wide_constant_mean",
+            "responses",
+            "include_unverified",
+            "clean_estimation",
+        ):
             set_(self, name, _flag(getattr(self, name), name))
         set_(self, "estimation_window", _window(self.estimation_window, "estimation_window"))
         set_(self, "event_window", _window(self.event_window, "event_window"))
@@ -430,6 +443,18 @@ class ResolvedStudy:
     data_vintage: str
     notes: tuple[Note, ...]
     diagnostics: tuple[Diagnostic, ...]
+    #: estimation windows that contain another known event's window (reported always; the
+    #: sessions are left out of the estimation when ``request.clean_estimation``)
+    estimation_overlaps: tuple[overlaps.EstimationOverlap, ...] = ()
+    #: the sessions of every known event's window (the placebo's estimation leaves them out)
+    known_window_sessions: tuple[pd.Timestamp, ...] = ()
+
+    @property
+    def estimation_exclusions(self) -> dict[str, tuple[pd.Timestamp, ...]]:
+        """Per event id, the estimation sessions left out (empty when cleaning is off)."""
+        if not self.request.clean_estimation:
+            return {}
+        return overlaps.estimation_exclusions(self.estimation_overlaps)
 
     @property
     def calendar_text(self) -> str:
@@ -554,6 +579,24 @@ def resolve(
     diagnostics = [
         Diagnostic("", pd.NaT, "", f"overlap ({request.overlap})", text) for text in overlap_texts
     ]
+    # estimation windows that contain another known event's window (the catalogue's, on the
+    # Shanghai calendar, and the study's own events)
+    contamination = overlaps.estimation_overlaps(
+        events, others, sessions, spec.estimation_window, spec.event_window
+    )
+    notes += [
+        Note("estimation", text)
+        for text in overlaps.estimation_notes(contamination, request.clean_estimation)
+    ]
+    status = "estimation cleaned" if request.clean_estimation else "estimation contaminated"
+    by_id = {event.event_id: event for event in events}
+    diagnostics += [
+        Diagnostic(item.event_id, by_id[item.event_id].event_date, "", status, item.text)
+        for item in contamination
+    ]
+    known_windows = overlaps.window_sessions(
+        list(others) + list(events), sessions, spec.event_window
+    )
     if not events:
         raise AllEventsDropped(
             "every event was dropped for overlapping another (overlap rule 'drop'): "
@@ -594,6 +637,8 @@ def resolve(
         data_vintage=data_vintage,
         notes=tuple(notes),
         diagnostics=tuple(diagnostics),
+        estimation_overlaps=tuple(contamination),
+        known_window_sessions=tuple(known_windows),
     )
 
 
@@ -639,6 +684,7 @@ def run(resolved: ResolvedStudy) -> StudyOutcome:
         constant_mean_for=resolved.constant_mean_for,
         statistics=request.statistics,
         adjust_bh=request.adjust_bh,
+        estimation_exclusions=resolved.estimation_exclusions,
     )
     notes += [Note(_note_kind(text), text) for text in result.notes]
     placebo = None
@@ -655,6 +701,7 @@ def run(resolved: ResolvedStudy) -> StudyOutcome:
             request.placebo_seed,
             constant_mean_for=resolved.constant_mean_for,
             market_symbol=resolved.benchmark,
+            estimation_blocked=(resolved.known_window_sessions if request.clean_estimation else ()),
         )
         placebo = PlaceboOutcome(draws, summary)
         drawn = draws["draw"].nunique()
@@ -687,7 +734,13 @@ def run(resolved: ResolvedStudy) -> StudyOutcome:
             .reindex(columns=instruments)
         )
         if volumes.notna().any().any():
-            volume = abnormal_volume(volumes, list(resolved.events), spec, request.statistics)
+            volume = abnormal_volume(
+                volumes,
+                list(resolved.events),
+                spec,
+                request.statistics,
+                estimation_exclusions=resolved.estimation_exclusions,
+            )
         else:
             notes.append(Note("responses", "no volume in the data: abnormal volume left out"))
         volatility = abnormal_volatility(result)
@@ -732,7 +785,8 @@ def study_from_bars(
 ) -> StudyOutcome:
     """:func:`run` on explicit bars and events, already resolved by the caller (tests, and
     studies of many segments such as :func:`analysis.themes.theme_segment_study`): no catalogue
-    look-up, no overlap rule, the given calendar. ``placebo_draws`` needs exactly one event.
+    look-up, no overlap rule, no estimation cleaning (no other events are known), the given
+    calendar. ``placebo_draws`` needs exactly one event.
     """
     if placebo_draws and len(events) != 1:
         raise EventStudyInputError("a placebo test needs exactly one event")
@@ -933,6 +987,12 @@ class StudyOutcome:
             parts.append(f"constant-mean for market-wide {', '.join(self.constant_mean_for)}")
         if self.notes_of("overlap"):
             parts.append(f"overlapping event windows: {self.request.overlap}")
+        if self.resolved.estimation_overlaps:
+            parts.append(
+                "estimation samples leave out other events' windows"
+                if self.request.clean_estimation
+                else "estimation samples keep other events' windows"
+            )
         return "; ".join(parts)
 
     @property

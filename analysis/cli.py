@@ -108,7 +108,16 @@ def build_parser() -> argparse.ArgumentParser:
         default="warn",
         help="events whose windows overlap: warn (default; study each, but events that map to "
         "one session are always merged into one), merge (one event per cluster at its first "
-        "session) or drop",
+        "session; a cluster takes the later events whose t0 lies in its first event's window) or "
+        "drop (every event whose window overlaps another's; two on one session are both "
+        "dropped)",
+    )
+    study.add_argument(
+        "--keep-contaminated-estimation",
+        action="store_true",
+        help="keep the sessions of other events' windows (catalogue measures and the other "
+        "events of this study) in each event's estimation window; by default they are left "
+        "out, and a note names them either way",
     )
     study.add_argument("--model", choices=MODELS, default="market")
     study.add_argument(
@@ -236,6 +245,7 @@ def request_from_args(args: argparse.Namespace) -> StudyRequest:
         responses=args.volume,
         calendar=args.calendar,
         include_unverified=args.include_unverified,
+        clean_estimation=not args.keep_contaminated_estimation,
     )
     # a CAR window asked for that the event window does not cover has no ARs: refused (the
     # default windows outside a narrower --window are left out, as in the dashboard)

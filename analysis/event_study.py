@@ -179,7 +179,8 @@ class EventFit:
     ``est_values``/``est_ar`` (Le × N) the returns, normal returns and abnormal returns;
     ``event_positions``/``est_positions`` each row's session index (−1 outside the data);
     ``degenerate``/``benchmark_flat`` the fits with no residual or no market variance;
-    ``keep`` the instruments that were estimated (the others are in the diagnostics).
+    ``keep`` the instruments that were estimated (the others are in the diagnostics);
+    ``n_left_out`` the estimation sessions left out as other events' windows.
     """
 
     event: Event
@@ -208,6 +209,7 @@ class EventFit:
     degenerate: np.ndarray
     benchmark_flat: np.ndarray
     keep: np.ndarray
+    n_left_out: int = 0
 
     @property
     def model_names(self) -> np.ndarray:
@@ -437,8 +439,14 @@ def run_event_study(
     constant_mean_for: Sequence[str] = (),
     statistics: Sequence[str] | None = None,
     adjust_bh: bool = False,
+    estimation_exclusions: Mapping[str, Sequence[pd.Timestamp]] | None = None,
 ) -> EventStudyResult:
     """Run ``spec`` for every instrument (column of ``returns``) around every event.
+
+    ``estimation_exclusions``: per event id, sessions to leave out of that event's estimation
+    sample (other events' windows, :func:`analysis.overlaps.estimation_exclusions`); the model
+    is fitted on the remaining sessions, and L1 (so σ̂², the CAR variance and the dof) is their
+    number. Other events' estimation samples are unaffected.
 
     ``statistics``: names from :data:`analysis.statistics.STATISTICS` for the ``tests`` table
     (default all); ``adjust_bh`` adds Benjamini–Hochberg p-values across events. The tests are
@@ -488,9 +496,13 @@ def run_event_study(
                 for name in instruments
             ]
             continue
+        left_out = None
+        if estimation_exclusions and estimation_exclusions.get(event.event_id) is not None:
+            left_out = index.get_indexer(pd.DatetimeIndex(estimation_exclusions[event.event_id]))
+            left_out = left_out[left_out >= 0]
         fit = _estimate_event(
             values, market_values, position, rel_days, est_rel_days, spec, fallback_mask,
-            event, tuple(instruments),
+            event, tuple(instruments), left_out,
         )  # fmt: skip
         keep = np.ones(len(instruments), dtype=bool)
         # the pairs that cannot be estimated (each has a reason from _skip_reason)
@@ -584,9 +596,11 @@ def run_event_study(
 
 def _estimate_event(
     values, market_values, position, rel_days, est_rel_days, spec, fallback_mask, event,
-    instruments,
+    instruments, left_out=None,
 ) -> EventFit:  # fmt: skip
-    """Fit, ARs and variance terms for every instrument around one event session."""
+    """Fit, ARs and variance terms for every instrument around one event session.
+    ``left_out``: session positions to leave out of this event's estimation sample (other
+    events' windows, :mod:`analysis.overlaps`): their returns count as missing there."""
     length = len(values)
     est_positions = position + est_rel_days
     event_positions = position + rel_days
@@ -607,6 +621,16 @@ def _estimate_event(
     if market_values is not None:
         est_market = take(est_positions, est_inside, market_values)
         event_market = take(event_positions, event_inside, market_values)
+    n_left_out = 0
+    if left_out is not None and len(left_out):
+        masked = est_inside & np.isin(est_positions, left_out)
+        n_left_out = int(masked.sum())
+        if n_left_out:  # copies: ``take`` may hand out views of the caller's returns
+            est_values = est_values.copy()
+            est_values[masked] = np.nan
+            if est_market is not None:
+                est_market = est_market.copy()
+                est_market[masked] = np.nan
 
     model = models.get(spec.model)
     fitted = model.fit(est_values, est_market)
@@ -690,6 +714,7 @@ def _estimate_event(
         degenerate=degenerate,
         benchmark_flat=benchmark_flat,
         keep=np.ones(n_cols, dtype=bool),
+        n_left_out=n_left_out,
     )
 
 
@@ -711,9 +736,15 @@ def _skip_reason(
                 f"{benchmark} has only {market_count} valid returns in the estimation window "
                 f"{est_window} {around} (minimum {spec.min_estimation})"
             )
+        cleaned = (
+            f", after leaving out {fit.n_left_out} session(s) of other events' windows; "
+            "turn the estimation cleaning off to keep them"
+            if fit.n_left_out
+            else ""
+        )
         return (
             f"only {fit.n[column]} valid estimation returns in {est_window} {around} "
-            f"(minimum {spec.min_estimation})"
+            f"(minimum {spec.min_estimation}{cleaned})"
         )
     if fit.benchmark_flat[column]:
         return (

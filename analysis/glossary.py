@@ -58,6 +58,9 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "theme": "communiqué task of the measure (T1–T9)",
     "segment": "market segment the measure touches (ALL, CHN, BRK, REIT …)",
     "n_measures": "measures in the theme × segment cell",
+    "n_clusters": "overlap clusters in the cell: its observations (measures whose windows "
+    "overlap count once)",
+    "cluster": "the event a measure was studied in: its overlap cluster (ids joined with +)",
     "n_pairs": "measure × instrument pairs in the cell",
     "caar": "cumulative average abnormal return of the cell",
     "test": "which test the cell's t_stat and p_value come from",

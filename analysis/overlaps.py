@@ -1,22 +1,54 @@
-"""Events whose windows share sessions, and what a study does about them: warn, merge or drop.
+"""Events whose windows share sessions, and what a study does about them: one rule for the
+command line, the Event study page and the Themes page.
 
-Two events overlap when their event windows [t0 + a, t0 + b] (relative sessions) share at least
-one session, i.e. their t0s are at most b − a sessions apart. For a study, a *cluster* is the
-chosen events together with every known event that overlaps one of them directly, chained
-through overlapping members (e.g. 2024-09-24 and 2024-09-26; the three rules of 2023-02-17 are
-one measure in the catalogue).
+**Overlap.** Two events overlap when their event windows [t0 + a, t0 + b] (relative sessions)
+share at least one session, i.e. their t0s are at most w = b − a sessions apart.
 
-* ``warn`` (default): study every event as chosen; say which overlap. Chosen events that share
-  their session t0 are always merged (:func:`merge_same_session`): one session is one
-  observation, and counting it twice would pool identical values (a zero cross-sectional SD).
-* ``merge``: replace each cluster by one event at its first session, id ``a+b+…``; the note says
-  how many sessions later the last member's t0 falls, so the window can be widened to cover it.
-* ``drop``: leave out chosen events that overlap any other known event.
+**Clusters** (:func:`clusters`) are bounded by the event window, never chained. The events (the
+study's own and, on the Shanghai calendar, every studyable catalogue measure) are taken in
+session order (ties by id). A cluster starts at the first event not yet in one and takes every
+later event whose t0 lies inside that FIRST event's event window, i.e. at most b sessions after
+the cluster's first t0 (``max(b, 0)``); the next event starts a new cluster. So no cluster spans
+more than b sessions, and an event merged at the cluster's first session has every member's t0
+inside its window [a, b]: each member's day-0 reaction is in the merged CAR over the event
+window. (A bound of b − a, the overlap distance, would let a merged event sit up to 10
+sessions before a member with a [−5, +5] window, its CAR missing that member's reaction: the
+catalogue's 2023-07-10 and 2023-07-25 measures.)
+
+Example, window [−5, +5]: the old rule chained every measure from 2020-07-13 to 2020-08-24
+(seven measures over 30 sessions) into one event at 2020-07-13; the bounded rule gives
+{07-13, 07-20}, {07-27, 07-31}, {08-07} and {08-21, 08-24}; 2024-09-24 and 2024-09-26 (two
+sessions apart) are one cluster. The partition is computed over the whole pool at once, so a
+measure's cluster does not depend on which other measures a study chose. Events of
+neighbouring clusters can still overlap (07-20 and 07-27 above): the notes name those pairs.
+
+* ``warn`` (default): study every event as chosen; the notes name each cluster (and any
+  overlap with a neighbouring cluster). Chosen events that share their session t0 are always
+  merged (:func:`merge_same_session`): one session is one observation, and counting it twice
+  would pool identical values (a zero cross-sectional SD).
+* ``merge``: replace every cluster that holds a chosen event by one event at the cluster's first
+  session, id ``a+b+…`` (its members in session order; the earliest member's announcement
+  date); the note says how many sessions later the last member's t0 falls.
+* ``drop``: leave out every chosen event whose window overlaps another known event's (two
+  chosen events on one session are both dropped; when nothing is left the study is refused
+  with the notes, see :class:`analysis.api.AllEventsDropped`).
+
+The Themes page studies each segment with ``merge`` (one observation per cluster, see
+:mod:`analysis.themes`).
+
+**Contaminated estimation windows** (:func:`estimation_overlaps`): sessions of an event's
+estimation window [t0 + e1, t0 + e2] that lie inside another known event's event window (any
+studyable catalogue measure, or another event of the study; never a member of the event
+itself). They are reported (one record per pair of events, naming both and the sessions) and,
+by default (``StudyRequest.clean_estimation``), left out of that event's estimation sample: the
+normal-return model is fitted on the remaining sessions and L1, σ̂², the CAR variance and the
+t-test's degrees of freedom use that sample's size (:func:`estimation_exclusions`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -24,6 +56,8 @@ import pandas as pd
 from analysis.event_study import Event, EventStudyInputError
 
 OVERLAP_CHOICES = ("warn", "merge", "drop")
+#: at most this many pairs of events are named in one note on overlaps across clusters
+NOTE_PAIRS = 10
 
 
 def _position(event: Event, sessions: pd.DatetimeIndex) -> int:
@@ -122,35 +156,58 @@ def merge_same_session(events: Sequence[Event]) -> tuple[list[Event], list[str]]
         group = sorted(group, key=lambda e: (e.event_date, e.event_id))
         merged = Event("+".join(e.event_id for e in group), group[0].event_date, session)
         result.append(merged)
-        members = ", ".join(f"{e.event_id} (announced {e.event_date:%Y-%m-%d})" for e in group)
+        listed = ", ".join(f"{e.event_id} (announced {e.event_date:%Y-%m-%d})" for e in group)
         notes.append(
-            f"{members} share the event session t0 {session:%Y-%m-%d}: studied as one event, "
+            f"{listed} share the event session t0 {session:%Y-%m-%d}: studied as one event, "
             f"{merged.event_id}"
         )
     return result, notes
 
 
+def members(event_id: str) -> list[str]:
+    """The ids an event stands for: a merged event ``a+b`` stands for ``a`` and ``b``."""
+    return event_id.split("+")
+
+
+def _positions(events: Sequence[Event], sessions: pd.DatetimeIndex) -> np.ndarray:
+    if not events:
+        return np.zeros(0, dtype=np.int64)
+    found = sessions.get_indexer(pd.DatetimeIndex([event.event_session for event in events]))
+    for event, position in zip(events, found, strict=True):
+        if position < 0:
+            _position(event, sessions)  # raises, naming the event
+    return found.astype(np.int64)
+
+
+def clusters(
+    events: Sequence[Event], sessions: pd.DatetimeIndex, window: tuple[int, int]
+) -> list[list[Event]]:
+    """Partition ``events`` into clusters bounded by the event window (singletons included), in
+    session order: a cluster starts at the first event not yet in one and takes every later event
+    whose t0 is at most ``max(b, 0)`` sessions after the cluster's first t0 (inside the first
+    event's window; never a chain). See the module docstring."""
+    bound = max(window[1], 0)
+    where = _positions(events, sessions)
+    order = sorted(range(len(events)), key=lambda i: (where[i], events[i].event_id))
+    result: list[list[Event]] = []
+    anchor = None
+    for i in order:
+        if anchor is None or where[i] - anchor > bound:
+            result.append([])
+            anchor = where[i]
+        result[-1].append(events[i])
+    return result
+
+
 def overlap_clusters(
     events: Sequence[Event], sessions: pd.DatetimeIndex, window: tuple[int, int]
 ) -> list[list[Event]]:
-    """Chains (two or more events, in session order) of pairwise-overlapping windows."""
-    width = window[1] - window[0]
-    ordered = sorted(events, key=lambda e: (_position(e, sessions), e.event_id))
-    clusters: list[list[Event]] = []
-    current: list[Event] = []
-    last_position = None
-    for event in ordered:
-        position = _position(event, sessions)
-        if current and position - last_position <= width:
-            current.append(event)
-        else:
-            if len(current) > 1:
-                clusters.append(current)
-            current = [event]
-        last_position = position
-    if len(current) > 1:
-        clusters.append(current)
-    return clusters
+    """The clusters of :func:`clusters` with two or more events."""
+    return [cluster for cluster in clusters(events, sessions, window) if len(cluster) > 1]
+
+
+def _t0(event: Event) -> str:
+    return f"{event.event_id} (t0 {event.event_session:%Y-%m-%d})"
 
 
 def resolve_overlaps(
@@ -161,56 +218,230 @@ def resolve_overlaps(
     how: str = "warn",
 ) -> tuple[list[Event], list[str]]:
     """Apply ``how`` to the ``chosen`` events, checking them against each other and ``others``
-    (e.g. the rest of the catalogue). Returns the events to study and one note per cluster."""
+    (e.g. the rest of the catalogue; see the module docstring for the cluster rule). Returns
+    the events to study and one note per cluster (and per overlap across clusters)."""
     if how not in OVERLAP_CHOICES:
         raise EventStudyInputError(
             f"overlap handling must be one of {OVERLAP_CHOICES}, got {how!r}"
         )
     width = window[1] - window[0]
-    same_session_notes: list[str] = []
+    notes: list[str] = []
     if how == "warn":  # merge and drop handle a shared session through their clusters
-        chosen, same_session_notes = merge_same_session(chosen)
+        chosen, notes = merge_same_session(chosen)
+    chosen = list(chosen)
     chosen_ids = {event.event_id for event in chosen}
-    chosen_positions = [_position(event, sessions) for event in chosen]
     pool = {event.event_id: event for event in chosen}
     for event in others:
-        position = _position(event, sessions)
-        if event.event_id not in pool and any(abs(position - p) <= width for p in chosen_positions):
-            pool[event.event_id] = event
-    clusters = overlap_clusters(list(pool.values()), sessions, window)
-    notes, replaced, dropped, merged = list(same_session_notes), set(), set(), []
-    for cluster in clusters:
-        ids = [event.event_id for event in cluster]
-        dates = ", ".join(f"{e.event_id} (t0 {e.event_session:%Y-%m-%d})" for e in cluster)
-        if how == "warn":
-            notes.append(
-                f"event windows [{window[0]}, {window[1]}] overlap: {dates}; each "
-                "CAR includes the others' reactions"
-            )
-        elif how == "drop":
-            gone = sorted(chosen_ids.intersection(ids))
-            dropped.update(gone)
-            # Name what they overlap: the chain's other members (not a dropped event itself),
-            # or, when only chosen events make up the chain, each other.
-            rest = [e for e in cluster if e.event_id not in gone] or cluster
-            overlapped = ", ".join(f"{e.event_id} (t0 {e.event_session:%Y-%m-%d})" for e in rest)
-            sessions_of = {e.event_id: e.event_session for e in cluster}
-            named = ", ".join(  # each chain member's t0 is named once
-                gone if rest is cluster else (f"{i} (t0 {sessions_of[i]:%Y-%m-%d})" for i in gone)
-            )
-            notes.append(
-                f"dropped {named}: event windows [{window[0]}, {window[1]}] overlap "
-                f"{'each other' if rest is cluster else overlapped}"
-                f"{': ' + overlapped if rest is cluster else ''}"
-            )
-        else:
-            first = cluster[0]
-            merged.append(Event("+".join(ids), first.event_date, first.event_session))
-            replaced.update(ids)
-            span = _position(cluster[-1], sessions) - _position(first, sessions)
-            notes.append(
-                f"merged into one event at t0 {first.event_session:%Y-%m-%d}: {dates}; "
-                f"the last t0 is {span} session(s) later"
-            )
-    result = [event for event in chosen if event.event_id not in dropped | replaced] + merged
+        pool.setdefault(event.event_id, event)
+    everything = list(pool.values())
+    where = dict(zip(pool, _positions(everything, sessions).tolist(), strict=True))
+    partition = clusters(everything, sessions, window)
+    cluster_of = {e.event_id: n for n, cluster in enumerate(partition) for e in cluster}
+    # direct overlaps of each chosen event, in session order (sort-based, as overlapping_ids)
+    ordered = sorted(pool, key=lambda i: (where[i], i))
+    ordered_positions = np.array([where[i] for i in ordered], dtype=np.int64)
+
+    def neighbours(event_id: str) -> list[str]:
+        low = np.searchsorted(ordered_positions, where[event_id] - width, side="left")
+        high = np.searchsorted(ordered_positions, where[event_id] + width, side="right")
+        return [i for i in ordered[low:high] if i != event_id]
+
+    crossing = {i: [j for j in neighbours(i) if cluster_of[j] != cluster_of[i]] for i in chosen_ids}
+    touched = sorted({cluster_of[i] for i in chosen_ids})
+    result: list[Event] = []
+    if how == "drop":
+        gone = {i for i in chosen_ids if neighbours(i)}
+        result = [event for event in chosen if event.event_id not in gone]
+        for n in touched:
+            cluster = partition[n]
+            dropped = [e.event_id for e in cluster if e.event_id in gone]
+            if not dropped:
+                continue
+            near = {j for i in dropped for j in neighbours(i)} - set(dropped)
+            rest = [pool[j] for j in sorted(near, key=lambda j: (where[j], j))]
+            if rest:
+                named = ", ".join(_t0(pool[i]) for i in dropped)
+                notes.append(
+                    f"dropped {named}: event windows [{window[0]}, {window[1]}] overlap "
+                    + ", ".join(_t0(e) for e in rest)
+                )
+            else:  # only dropped chosen events: they overlap each other
+                notes.append(
+                    f"dropped {', '.join(dropped)}: event windows [{window[0]}, {window[1]}] "
+                    f"overlap each other: {', '.join(_t0(pool[i]) for i in dropped)}"
+                )
+    else:
+        replaced: set[str] = set()
+        said: set[frozenset] = set()
+        for n in touched:
+            cluster = partition[n]
+            if len(cluster) > 1:
+                listed = ", ".join(_t0(e) for e in cluster)
+                if how == "warn":
+                    notes.append(
+                        f"event windows [{window[0]}, {window[1]}] overlap: {listed}; each "
+                        "CAR includes the others' reactions"
+                    )
+                else:
+                    first, last = cluster[0], cluster[-1]
+                    span = where[last.event_id] - where[first.event_id]
+                    merged = Event(
+                        "+".join(e.event_id for e in cluster),
+                        first.event_date,
+                        first.event_session,
+                    )
+                    result.append(merged)
+                    replaced.update(e.event_id for e in cluster)
+                    text = (
+                        f"merged into one event at t0 {first.event_session:%Y-%m-%d}: {listed}; "
+                        f"the last t0 is {span} session(s) later"
+                    )
+                    notes.append(text)
+            across = [
+                (e.event_id, j)
+                for e in cluster
+                if e.event_id in chosen_ids
+                for j in crossing[e.event_id]
+                if frozenset((e.event_id, j)) not in said  # each pair once
+            ]
+            said.update(frozenset(pair) for pair in across)
+            if across:
+                pairs = "; ".join(
+                    f"{_t0(pool[i])} and {_t0(pool[j])}" for i, j in across[:NOTE_PAIRS]
+                )
+                more = f" … and {len(across) - NOTE_PAIRS} more" if len(across) > NOTE_PAIRS else ""
+                notes.append(
+                    f"event windows [{window[0]}, {window[1]}] also overlap across clusters "
+                    f"(a cluster holds the events whose t0 lies in its first event's window): "
+                    f"{pairs}{more}"
+                )
+        result += [event for event in chosen if event.event_id not in replaced]
     return sorted(result, key=lambda e: (e.event_session, e.event_id)), notes
+
+
+# -- estimation windows that contain another event's window ----------------------------------
+
+
+@dataclass(frozen=True)
+class EstimationOverlap:
+    """Sessions of ``event_id``'s estimation window that lie in ``other_id``'s event window
+    (``other_session`` its t0): the estimation sample would include that event's reaction."""
+
+    event_id: str
+    other_id: str
+    other_session: pd.Timestamp
+    sessions: tuple[pd.Timestamp, ...]
+
+    @property
+    def text(self) -> str:
+        first, last = self.sessions[0], self.sessions[-1]
+        span = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"
+        return (
+            f"the estimation window of {self.event_id} contains the event window of "
+            f"{self.other_id} (t0 {self.other_session:%Y-%m-%d}): {len(self.sessions)} "
+            f"session(s), {span}"
+        )
+
+
+def estimation_overlaps(
+    events: Sequence[Event],
+    known: Iterable[Event],
+    sessions: pd.DatetimeIndex,
+    estimation_window: tuple[int, int],
+    event_window: tuple[int, int],
+) -> list[EstimationOverlap]:
+    """For each of ``events``, every other event of ``events`` or ``known`` whose event window
+    shares sessions with its estimation window (a member of a merged event ``a+b`` is not
+    "another" event of it). Sessions are counted on ``sessions`` (relative days); windows that
+    run past the calendar are cut at its ends."""
+    known = list(known)
+    pool = {e.event_id: e for e in known}
+    for event in events:
+        pool.setdefault(event.event_id, event)
+    candidates = [e for e in pool.values() if sessions.get_indexer([e.event_session])[0] >= 0]
+    other_where = _positions(candidates, sessions)
+    order = np.argsort(other_where, kind="stable")
+    sorted_where = other_where[order]
+    (e1, e2), (a, b) = estimation_window, event_window
+    last = len(sessions) - 1
+    found = []
+    for event in events:
+        own = set(members(event.event_id)) | {event.event_id}
+        p = _position(event, sessions)
+        start, end = p + e1, p + e2
+        # another event's window [q + a, q + b] meets [start, end] when start − b ≤ q ≤ end − a
+        low = np.searchsorted(sorted_where, start - b, side="left")
+        high = np.searchsorted(sorted_where, end - a, side="right")
+        for j in order[low:high].tolist():
+            other = candidates[j]
+            if own & (set(members(other.event_id)) | {other.event_id}):
+                continue
+            q = int(other_where[j])
+            first, final = max(start, q + a, 0), min(end, q + b, last)
+            if first > final:
+                continue
+            found.append(
+                EstimationOverlap(
+                    event.event_id,
+                    other.event_id,
+                    other.event_session,
+                    tuple(sessions[first : final + 1]),
+                )
+            )
+    return found
+
+
+def estimation_exclusions(
+    overlaps: Iterable[EstimationOverlap],
+) -> dict[str, tuple[pd.Timestamp, ...]]:
+    """Per event id, the sessions to leave out of its estimation sample (sorted, each once)."""
+    out: dict[str, set] = {}
+    for item in overlaps:
+        out.setdefault(item.event_id, set()).update(item.sessions)
+    return {event_id: tuple(sorted(days)) for event_id, days in out.items()}
+
+
+def estimation_notes(overlaps: Sequence[EstimationOverlap], cleaned: bool) -> list[str]:
+    """One note per event whose estimation window contains other events' windows: which, and
+    whether those sessions were left out of the estimation (``cleaned``)."""
+    by_event: dict[str, list[EstimationOverlap]] = {}
+    for item in overlaps:
+        by_event.setdefault(item.event_id, []).append(item)
+    notes = []
+    exclusions = estimation_exclusions(overlaps)
+    for event_id, items in by_event.items():
+        named = ", ".join(
+            f"{i.other_id} (t0 {i.other_session:%Y-%m-%d}, {len(i.sessions)} session(s))"
+            for i in items
+        )
+        count = len(exclusions[event_id])
+        action = (
+            f"these {count} session(s) are left out of its estimation sample"
+            if cleaned
+            else f"these {count} session(s) are kept in its estimation sample (cleaning is off)"
+        )
+        notes.append(
+            f"the estimation window of {event_id} contains the event window(s) of {named}: {action}"
+        )
+    return notes
+
+
+def exclusion_map(
+    exclusions: Mapping[str, Sequence[pd.Timestamp]] | None,
+) -> dict[str, pd.DatetimeIndex]:
+    """``exclusions`` as a dict of DatetimeIndex (what the engine takes), empty when None."""
+    return {k: pd.DatetimeIndex(v) for k, v in (exclusions or {}).items() if len(v)}
+
+
+def window_sessions(
+    events: Iterable[Event], sessions: pd.DatetimeIndex, window: tuple[int, int]
+) -> pd.DatetimeIndex:
+    """Every session inside the event window of any of ``events`` (those on ``sessions``)."""
+    events = [e for e in events if sessions.get_indexer([e.event_session])[0] >= 0]
+    if not events:
+        return pd.DatetimeIndex([], name=sessions.name)
+    where = _positions(events, sessions)
+    offsets = np.arange(window[0], window[1] + 1)
+    positions = np.unique((where[:, None] + offsets[None, :]).ravel())
+    positions = positions[(positions >= 0) & (positions < len(sessions))]
+    return sessions[positions]

@@ -60,6 +60,7 @@ def placebo_cars(
     window: tuple[int, int],
     constant_mean_for: Sequence[str] = (),
     market_symbol: str | None = None,
+    blocked: np.ndarray | None = None,
     whole_window: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """CAR over ``window`` at each session position, per instrument (positions × instruments),
@@ -67,7 +68,9 @@ def placebo_cars(
     estimation window has at least ``spec.min_estimation`` valid returns and, with
     ``whole_window`` (pseudo-events), every session of the window has a valid return (and, for
     market-based models, a market return); without it (the observed event) at least one, as
-    the event study's CAR."""
+    the event study's CAR. ``blocked`` (one flag per session): sessions never used in an
+    estimation sample (known events' windows, as the study's ``clean_estimation``); they still
+    count in the event window."""
     y = returns.to_numpy(dtype=float)
     x = np.zeros(len(y)) if market is None else market.reindex(returns.index).to_numpy(dtype=float)
     model_of = [  # the event study's fallback: constant mean for the market itself
@@ -91,14 +94,16 @@ def placebo_cars(
         v = valid.astype(float)
         yv = np.where(valid, yc, 0.0)
         xv = np.where(valid, x, 0.0)
-        n = _window_sums(_prefix(v), est_start, est_end)
-        sy = _window_sums(_prefix(yv), est_start, est_end)
         ne = _window_sums(_prefix(v), win_start, win_end)
         sye = _window_sums(_prefix(yv), win_start, win_end)
+        sxe = _window_sums(_prefix(xv), win_start, win_end)
+        if blocked is not None:  # the estimation sample leaves known events' windows out
+            v, yv, xv = (np.where(blocked, 0.0, column) for column in (v, yv, xv))
+        n = _window_sums(_prefix(v), est_start, est_end)
+        sy = _window_sums(_prefix(yv), est_start, est_end)
         sx = _window_sums(_prefix(xv), est_start, est_end)
         sxx = _window_sums(_prefix(xv * xv), est_start, est_end)
         sxy = _window_sums(_prefix(xv * yv), est_start, est_end)
-        sxe = _window_sums(_prefix(xv), win_start, win_end)
         with np.errstate(invalid="ignore", divide="ignore"):
             # the centred moments Σ(x − x̄)², Σ(x − x̄)(y − ȳ) from the raw sums
             intercept, slope = model.coefficients(
@@ -144,8 +149,13 @@ def placebo_test(
     window: tuple[int, int] | None = None,
     constant_mean_for: Sequence[str] = (),
     market_symbol: str | None = None,
+    estimation_blocked: Sequence[pd.Timestamp] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Placebo distribution of the CAR (per instrument and the equal-weighted CAAR).
+
+    ``estimation_blocked``: sessions left out of every estimation sample, the observed event's
+    and each pseudo-event's alike (the study's contamination cleaning), so observed and placebo
+    CARs are computed the same way.
 
     Returns ``(draws, summary)``: one row per pseudo-date × instrument, and per instrument the
     observed CAR, the placebo mean and SD, N and the empirical two-sided p-value.
@@ -165,6 +175,9 @@ def placebo_test(
             "no session outside every event window has a full "
             "estimation window: the data are too short for a placebo"
         )
+    blocked = None
+    if len(estimation_blocked):
+        blocked = index.isin(pd.DatetimeIndex(estimation_blocked))
     observed, _ = placebo_cars(
         returns,
         market,
@@ -173,13 +186,14 @@ def placebo_test(
         window,
         constant_mean_for,
         market_symbol,
+        blocked,
         whole_window=False,  # the observed CAR is the event study's, gaps and all
     )
     # draw only pseudo-dates where some instrument with a CAR at the event has a whole window
     # (every session of it with a valid return) and a full estimation window; an instrument
     # without one there has no CAR at that draw (NaN), never a CAR over fewer days
     all_cars, _ = placebo_cars(
-        returns, market, spec, candidates, window, constant_mean_for, market_symbol
+        returns, market, spec, candidates, window, constant_mean_for, market_symbol, blocked
     )
     required = ~np.isnan(observed[0])
     if not required.any():  # no CAR at the event (its p-values are NaN): any instrument

@@ -146,16 +146,25 @@ def abnormal_volume(
     events: Sequence[Event],
     spec: EventStudySpec,
     statistics: Sequence[str] | None = None,
+    estimation_exclusions=None,
 ) -> AbnormalVolumeResult:
     """Abnormal log volume: the constant-mean model on ln(volume), same windows and tests.
 
     ``volumes`` is indexed by the session calendar (missing sessions NaN).
+    ``estimation_exclusions``: as :func:`analysis.event_study.run_event_study` (the return
+    study's contamination cleaning applies to the volume baseline too).
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         log_volume = np.log(volumes.where(volumes > 0))
     volume_spec = replace(spec, model="constant-mean")
     return AbnormalVolumeResult(
-        run_event_study(log_volume, events, volume_spec, statistics=statistics)
+        run_event_study(
+            log_volume,
+            events,
+            volume_spec,
+            statistics=statistics,
+            estimation_exclusions=estimation_exclusions,
+        )
     )
 
 

@@ -10,9 +10,10 @@ segment.
 The cell statistic guards against the dependence that matters here. Instruments of one segment
 react to the same announcement on the same day (CSI 300 and the SSE Composite are nearly the
 same series), so pairs of one measure are *not* independent observations. Each measure's CARs
-are therefore first averaged over the segment's instruments (one observation per measure), and
+are therefore first averaged over the segment's instruments (one observation per overlap
+cluster, see below), and
 
-* with two or more measures, the cell tests the mean of those measure-level CARs with the
+* with two or more clusters, the cell tests the mean of those cluster-level CARs with the
   cross-sectional t-test, t = mean / (s / √N) on N − 1 degrees of freedom (Brown & Warner 1985),
   which needs no variance estimate from the estimation window and is robust to event-induced
   variance;
@@ -21,8 +22,14 @@ are therefore first averaged over the segment's instruments (one observation per
 * a single measure over several instruments has no valid test without their covariance; the
   cell shows the CAAR with ``test = "none (1 measure, k instruments)"``.
 
-Measures that share their session t0 are one observation for the test (their CARs are the same
-numbers); a spread that is zero, or zero up to rounding, gives no test rather than t = ±inf.
+Measures whose event windows overlap are one observation, not several (their CARs share the
+same days: 2024-09-24 and 2024-09-26 are not two independent reactions). Each segment is
+studied with the overlap rule ``merge`` (:mod:`analysis.overlaps`: clusters bounded by the event
+window, each cluster one event at its first session), so every pair row carries its
+``cluster`` (the merged event's id) and the cell averages and tests over clusters: one
+observation per cluster (the mean over the segment's instruments of the cluster's CAR). The
+cell says how many clusters (``n_clusters``) and measures (``n_measures``) it pools. A spread
+that is zero, or zero up to rounding, gives no test rather than t = ±inf.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis import overlaps
 from analysis.api import PriceSource, StudyRequest, run_study
 from analysis.event_study import DEFAULT_CAR_WINDOWS, EventStudyInputError, EventStudySpec
 from analysis.statistics import cross_sectional_t_test
@@ -43,6 +51,7 @@ CELL_COLUMNS = [
     "theme",
     "segment",
     "n_measures",
+    "n_clusters",
     "n_pairs",
     "caar",
     "t_stat",
@@ -62,6 +71,7 @@ PAIR_COLUMNS = [
     "t_stat",
     "p_value",
     "model",
+    "cluster",
 ]
 
 
@@ -82,35 +92,51 @@ class ThemeSegmentResult:
         return self.cells
 
 
+def _observation(group: pd.DataFrame) -> pd.Series:
+    """The observation each pair row belongs to: its ``cluster`` (the merged event it was
+    studied in); without one, its session t0 (measures on one session have the same CARs);
+    without that, its own measure."""
+    key = group["event_id"].astype(object)
+    if "event_session" in group:
+        session = group["event_session"].astype(object)
+        key = session.where(session.notna(), key)
+    if "cluster" in group:
+        key = group["cluster"].astype(object).where(group["cluster"].notna(), key)
+    return key
+
+
 def cell_statistics(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Aggregate pair CARs (columns of :data:`PAIR_COLUMNS`) into theme × segment cells."""
+    """Aggregate pair CARs (columns of :data:`PAIR_COLUMNS`) into theme × segment cells: one
+    observation per cluster (see the module docstring)."""
     rows = []
     for (theme, segment), group in pairs.groupby(["theme", "segment"], sort=True):
-        per_measure = group.groupby("event_id")["car"].mean()
-        n_measures, n_pairs = len(per_measure), len(group)
-        caar = float(per_measure.mean())
-        # measures on one session are one observation (their CARs are the same numbers): the
-        # test runs over sessions, never over copies (a zero spread, t = ±inf)
-        session = group.groupby("event_id")["event_session"].first()
-        observation = session.astype(object).where(session.notna(), session.index.to_series())
-        per_session = per_measure.groupby(observation.reindex(per_measure.index), sort=False).mean()
-        n_sessions = len(per_session)
-        shared = f" on {n_sessions} sessions" if n_sessions < n_measures else ""
-        if n_sessions >= 2:
-            t_stat, p_value, _, _, _ = (float(x) for x in cross_sectional_t_test(per_session))
-            test = f"cross-sectional t over {n_measures} measures{shared}"
+        observation = _observation(group)
+        n_measures, n_pairs = group["event_id"].nunique(), len(group)
+        # a cluster's rows repeat its CAR once per member measure: one value per instrument,
+        # then the mean over the instruments
+        per_cluster = (
+            group.assign(_obs=observation.to_numpy())
+            .groupby(["_obs", "instrument"], sort=False)["car"]
+            .first()
+            .groupby(level=0, sort=False)
+            .mean()
+        )
+        n_clusters = len(per_cluster)
+        caar = float(per_cluster.mean())
+        pooled = f" of {n_measures} measures" if n_clusters < n_measures else ""
+        if n_clusters >= 2:
+            t_stat, p_value, _, _, _ = (float(x) for x in cross_sectional_t_test(per_cluster))
+            test = f"cross-sectional t over {n_clusters} clusters{pooled}"
             if not np.isfinite(t_stat):
                 test += " (zero spread: no test)"
-        elif n_measures >= 2:  # every measure on one session
+        elif n_measures >= 2:  # every measure in one cluster
             single = group.drop_duplicates("instrument")
             if len(single) == 1:
                 t_stat, p_value = float(single["t_stat"].iloc[0]), float(single["p_value"].iloc[0])
-                test = f"CAR t-test (1 session shared by {n_measures} measures, 1 instrument)"
+                test = f"CAR t-test (1 cluster of {n_measures} measures, 1 instrument)"
             else:
                 t_stat = p_value = np.nan
-                test = (
-                    f"none (1 session shared by {n_measures} measures, {len(single)} instruments)"
-                )
+                test = f"none (1 cluster of {n_measures} measures, {len(single)} instruments)"
         elif n_pairs == 1:
             t_stat, p_value = float(group["t_stat"].iloc[0]), float(group["p_value"].iloc[0])
             test = "CAR t-test (1 measure, 1 instrument)"
@@ -122,12 +148,13 @@ def cell_statistics(pairs: pd.DataFrame) -> pd.DataFrame:
                 "theme": theme,
                 "segment": segment,
                 "n_measures": n_measures,
+                "n_clusters": n_clusters,
                 "n_pairs": n_pairs,
                 "caar": caar,
                 "t_stat": t_stat,
                 "p_value": p_value,
                 "test": test,
-                "measure_ids": ", ".join(per_measure.index),
+                "measure_ids": ", ".join(dict.fromkeys(group["event_id"])),
                 "instruments": ", ".join(dict.fromkeys(group["instrument"])),
             }
         )
@@ -142,8 +169,9 @@ def segment_request(
     include_unverified: bool = False,
 ) -> StudyRequest:
     """The study of one segment: the measures touching it on its stored instruments, against
-    its benchmark (the constant-mean model when it has none stored). Cells need CARs only, so
-    one cheap statistic is asked for instead of the whole battery."""
+    its benchmark (the constant-mean model when it has none stored), overlapping measures
+    merged into one event per cluster (``overlap="merge"``). Cells need CARs only, so one cheap
+    statistic is asked for instead of the whole battery."""
     return StudyRequest(
         measures=tuple(measure_ids),
         instruments=tuple(instruments),
@@ -151,6 +179,7 @@ def segment_request(
         model=model if benchmark else "constant-mean",
         statistics=("mean",),
         include_unverified=include_unverified,
+        overlap="merge",
     )
 
 
@@ -169,15 +198,15 @@ def theme_segment_study(
     of those tasks). ``segments``: the segment table (``id``, ``instruments``, ``benchmark``).
     Only instruments ``source`` has are used. ``window`` must be one of the study's CAR windows.
 
-    The API merges measures of one segment that share their session t0 into one event
-    (``a+b``; one session is one observation). Their CARs are the same numbers, so each pair
-    row is given back to every member measure: the cells count measures, and
-    :func:`cell_statistics` tests over sessions.
+    The API merges the measures of each cluster (:mod:`analysis.overlaps`) into one event
+    ``a+b`` at the cluster's first session. Each pair row is given back to every member
+    measure that touches the segment (same CAR, ``cluster`` = the merged id): the cells count
+    measures, and :func:`cell_statistics` averages and tests over clusters.
     """
     measures = studyable(catalogue, include_unverified)
     measures = measures.assign(
-        themes=[
-            (row.theme, *tuple(getattr(row, "secondary_themes", ()) or ()))
+        themes=[  # each theme once (a secondary theme repeating the primary adds no row)
+            tuple(dict.fromkeys((row.theme, *tuple(getattr(row, "secondary_themes", ()) or ()))))
             for row in measures.itertuples()
         ]
     )
@@ -205,9 +234,18 @@ def theme_segment_study(
         summary = summary[
             (summary["window_start"] == window[0]) & (summary["window_end"] == window[1])
         ]
-        # a merged event "a+b" shares its session with each member and with no other measure
-        members = touching.groupby("event_session")["id"].agg(list)
-        summary = summary.assign(event_id=summary["event_session"].map(members)).explode("event_id")
+        # a merged event "a+b" stands for each member that touches this segment (a cluster
+        # may also hold measures of other segments)
+        touching_ids = set(touching["id"])
+        summary = summary.assign(
+            cluster=summary["event_id"],
+            event_id=summary["event_id"].map(
+                lambda event_id, ids=touching_ids: [
+                    m for m in overlaps.members(event_id) if m in ids
+                ]
+            ),
+        ).explode("event_id")
+        summary = summary[summary["event_id"].notna()]
         membership = touching.set_index("id")["themes"]
         pair_parts.append(
             summary.assign(segment=segment.id, theme=summary["event_id"].map(membership)).explode(
@@ -215,8 +253,8 @@ def theme_segment_study(
             )
         )
         for row in outcome.diagnostics:
-            # overlap records describe the catalogue, not a pair left out
-            if row.status != "ok" and not row.status.startswith("overlap"):
+            # overlap and estimation-window records describe the catalogue, not a pair left out
+            if row.status != "ok" and not row.status.startswith(("overlap", "estimation")):
                 skipped.append((segment.id, f"{row.event_id} · {row.instrument}", row.reason))
     pairs = (
         pd.concat(pair_parts, ignore_index=True)[PAIR_COLUMNS]
@@ -228,7 +266,9 @@ def theme_segment_study(
     method = (
         f"{EventStudySpec(model=model).describe()} on each segment's benchmark; constant-mean "
         "for segments without a stored benchmark and for market-wide instruments; relative "
-        "days count Shanghai (XSHG) sessions"
+        "days count Shanghai (XSHG) sessions; overlapping measures merged into one event per "
+        "cluster (one observation per cluster); estimation samples leave out other measures' "
+        "windows"
     )
     return ThemeSegmentResult(
         tuple(window),

@@ -319,7 +319,12 @@ def themes_heatmap_figure(
             hover[i][j] = (
                 f"<b>{formatting.theme_short(theme)}</b> × {formatting.segment_name(segment)}<br>"
                 f"CAAR {100 * cell['caar']:+.2f}% · p {p_text}<br>"
-                + t("{m} measure(s), {n} pair(s)", m=cell["n_measures"], n=cell["n_pairs"])
+                + t(
+                    "{m} measure(s) in {c} overlap cluster(s), {n} pair(s)",
+                    m=cell["n_measures"],
+                    c=cell["n_clusters"],
+                    n=cell["n_pairs"],
+                )
                 + f"<br>{cell['test']}"
             )
             xs.append(segment)

@@ -184,6 +184,18 @@ with left:
         horizontal=True,
         key=layout.translated("study_overlap"),
     )
+    st.checkbox(
+        t("Leave other measures' event windows out of the estimation window"),
+        value=True,
+        key="study_clean_estimation",
+        help=t(
+            "Sessions of the estimation window that fall in another catalogue measure's event "
+            "window (or another chosen event's) would put that measure's reaction into the "
+            "normal-return model. With this on they are left out of that event's estimation "
+            "sample (its L1, the CAR variance and the t-test's degrees of freedom count the "
+            "sessions that remain); either way a note names them."
+        ),
+    )
 with right:
     model = st.radio(
         t("Normal-return model"),

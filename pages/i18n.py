@@ -740,3 +740,85 @@ ZH.update(
         ),
     }
 )
+# -- H4 overlaps (issue 13, item 5): clusters, same-session merges, contaminated estimation ----
+ZH.update(
+    {
+        "Leave other measures' event windows out of the estimation window": (
+            "从估计窗口中剔除其他措施的事件窗口"
+        ),
+        "Sessions of the estimation window that fall in another catalogue measure's event "
+        "window (or another chosen event's) would put that measure's reaction into the "
+        "normal-return model. With this on they are left out of that event's estimation "
+        "sample (its L1, the CAR variance and the t-test's degrees of freedom count the "
+        "sessions that remain); either way a note names them.": (
+            "估计窗口中落入其他目录措施（或其他所选事件）事件窗口的交易日，会把该措施的市场反应"
+            "带入正常收益模型。开启后，这些交易日从该事件的估计样本中剔除（其 L1、CAR 方差和 t "
+            "检验的自由度按剩余交易日计算）；无论开启与否，说明中都会列出这些交易日。"
+        ),
+        "Studied as (overlap cluster)": "研究时所属（重叠簇）",
+        "{m} measure(s) in {c} overlap cluster(s), {n} pair(s)": (
+            "{m} 项措施，分属 {c} 个重叠簇，{n} 个配对"
+        ),
+        "Overlapping events": "重叠事件",
+        COLUMN_GLOSSARY["n_clusters"]: "单元格中的重叠簇数：其观测数（窗口重叠的措施只计一次）",
+        COLUMN_GLOSSARY["cluster"]: "措施研究时所属的事件：其重叠簇（id 以 + 连接）",
+    }
+)
+ZH.update(
+    {
+        "Two events overlap when their event windows [t0 + a, t0 + b] share a s"
+        "ession, i.e. their t0 are at most b − a sessions apart. One module (`a"
+        "nalysis.overlaps`) decides for the command line, the Event study and t"
+        "he Themes page.\n\n**Clusters.** All events (the catalogue's studyable m"
+        "easures and the study's own dates) are taken in session order. A clust"
+        "er starts at the first event not yet in one and takes every later even"
+        "t whose t0 lies inside that first event's window, i.e. at most b sessi"
+        "ons after the cluster's first t0; the next event starts a new cluster."
+        " Clusters never chain: with the window [−5, +5], the July–August 2020 "
+        "measures (2020-07-13 … 2020-08-24, 30 sessions) form four clusters ins"
+        "tead of one event, while 2024-09-24 and 2024-09-26 form one. A cluster"
+        " does not depend on which measures a study chose. Events of neighbouri"
+        "ng clusters can still overlap; the notes name them.\n\n**Overlap rule** "
+        "of a study: *warn* studies each event and names its cluster; *merge* s"
+        "tudies each cluster as one event at its first session (ids joined with"
+        " “+”), so every member's t0 is inside the merged window; *drop* leaves"
+        " out every chosen event whose window overlaps another's.\n\n**One sessio"
+        "n, one event.** Dates that map to the same session (a weekend and the "
+        "Monday, 2024-02-10 and 2024-02-18 → 2024-02-19) are one observation: u"
+        "nder *warn* and *merge* they are studied as one event (ids joined with"
+        " “+”) with a note; under *drop* both are dropped, and a study left wit"
+        "h no event is refused with a message naming them. Counting one session"
+        " twice would double N with identical values.\n\n**Themes.** Each segment"
+        " is studied with *merge*: a cell averages and tests one observation pe"
+        "r cluster (the mean over the segment's instruments of the cluster's CA"
+        "R), and says how many clusters and measures it pools; 2024-09-24 and 2"
+        "024-09-26 are one observation, not two.\n\n**Contaminated estimation win"
+        "dows.** When another catalogue measure's event window (or another even"
+        "t of the study) falls inside an event's estimation window, the normal-"
+        "return model would learn that measure's reaction as normal. The study "
+        "names both measures and the sessions (notes and diagnostics) and, by d"
+        "efault, leaves those sessions out of that event's estimation sample on"
+        "ly: the model is fitted on the remaining sessions, and L1 — hence σ̂²,"
+        " the CAR variance and the t-test's degrees of freedom — counts them. T"
+        "he placebo leaves every catalogue event window out of its pseudo-event"
+        "s' estimation samples the same way, and abnormal volume uses the same "
+        "cleaned samples. Switch it off with the Event study checkbox or `--kee"
+        "p-contaminated-estimation`.": (
+            "两个事件的事件窗口 [t0 + a, t0 + b] 有共同交易日时即为重叠，也就是它们的 t0 相距不超过 b − a 个交易日。命令行、"
+            "事件研究和主题页面由同一个模块（`analysis.overlaps`）判定。\n\n**重叠簇。** 所有事件（目录中可研究的措施和研究自己的"
+            "日期）按交易日排序。一个簇从尚未归簇的第一个事件开始，收入此后 t0 落在该首个事件窗口内（即距簇首 t0 不超过 b 个交易日）的所有事件"
+            "；下一个事件开启新簇。簇不会链式延伸：窗口为 [−5, +5] 时，2020 年 7–8 月的措施（2020-07-13 至 2020-08"
+            "-24，30 个交易日）分为四个簇而不是一个事件，而 2024-09-24 与 2024-09-26 同属一簇。簇不取决于研究选了哪些措施。"
+            "相邻簇的事件仍可能重叠，说明中会列出。\n\n研究的**重叠规则**：*warn* 分别研究每个事件并说明其所属的簇；*merge* 把每个簇作"
+            "为一个事件在其第一个交易日研究（id 以“+”连接），因此每个成员的 t0 都在合并后的窗口内；*drop* 剔除窗口与其他事件重叠的所选事"
+            "件。\n\n**一个交易日，一个事件。** 映射到同一交易日的日期（周末与周一，2024-02-10 与 2024-02-18 → 2024-0"
+            "2-19）是一个观测：在 *warn* 和 *merge* 下作为一个事件研究（id 以“+”连接）并附说明；在 *drop* 下两者都被剔"
+            "除，若研究因此没有事件，则拒绝并列出它们。把同一交易日计两次会以相同数值使 N 翻倍。\n\n**主题。** 每个板块按 *merge* 研究："
+            "单元格对每个簇取一个观测（该簇 CAR 在板块各标的上的均值）求平均并检验，并说明汇总了多少个簇和措施；2024-09-24 与 2024-"
+            "09-26 是一个观测，而不是两个。\n\n**受污染的估计窗口。** 当其他目录措施（或研究中的其他事件）的事件窗口落在某事件的估计窗口内时，"
+            "正常收益模型会把该措施的反应当作正常收益。研究会列出两项措施及相关交易日（说明与诊断），并默认只从该事件的估计样本中剔除这些交易日：模型用其"
+            "余交易日拟合，L1——进而 σ̂²、CAR 方差与 t 检验的自由度——按其计数。安慰剂检验以同样方式从伪事件的估计样本中剔除所有目录事件窗"
+            "口，异常成交量使用同样剔除后的样本。可通过事件研究页面的复选框或 `--keep-contaminated-estimation` 关闭。"
+        ),
+    }
+)

@@ -28,6 +28,7 @@ def render() -> None:
     mode = loaders.current_mode()
     st.markdown(t("Current data mode: **{mode}**", mode=formatting.mode_label(mode)))
     render_event_study_method()
+    render_overlapping_events()
     render_references()
     render_provenance()
     render_csv_columns()
@@ -132,6 +133,51 @@ def render_event_study_method() -> None:
             "**Validation** (`tests/test_validation.py`): estudy2 0.10.0's COVID-19 example to 6 "
             "significant digits; the textbook values of the same example; the Python `eventstudy` "
             "package's AAPL table; statsmodels OLS on real ChiNext/CSI 300 data."
+        )
+    )
+
+
+def render_overlapping_events() -> None:
+    """Overlapping events: clusters, same-session merges, contaminated estimation windows
+    (:mod:`analysis.overlaps`, one rule for the command line, the Event study and Themes)."""
+    st.header(t("Overlapping events"))
+    st.markdown(
+        t(
+            "Two events overlap when their event windows [t0 + a, t0 + b] share a session, i.e. "
+            "their t0 are at most b − a sessions apart. One module (`analysis.overlaps`) decides "
+            "for the command line, the Event study and the Themes page.\n\n"
+            "**Clusters.** All events (the catalogue's studyable measures and the study's own "
+            "dates) are taken in session order. A cluster starts at the first event not yet in "
+            "one and takes every later event whose t0 lies inside that first event's window, "
+            "i.e. at most b sessions after the cluster's first t0; the next event starts a new "
+            "cluster. Clusters never chain: with the window [−5, +5], the July–August 2020 "
+            "measures (2020-07-13 … 2020-08-24, 30 sessions) form four clusters instead of one "
+            "event, while 2024-09-24 and 2024-09-26 form one. A cluster does not depend on which "
+            "measures a study chose. Events of neighbouring clusters can still overlap; the "
+            "notes name them.\n\n"
+            "**Overlap rule** of a study: *warn* studies each event and names its cluster; "
+            "*merge* studies each cluster as one event at its first session (ids joined with "
+            "“+”), so every member's t0 is inside the merged window; *drop* leaves out every "
+            "chosen event whose window overlaps another's.\n\n"
+            "**One session, one event.** Dates that map to the same session (a weekend and the "
+            "Monday, 2024-02-10 and 2024-02-18 → 2024-02-19) are one observation: under *warn* "
+            "and *merge* they are studied as one event (ids joined with “+”) with a note; under "
+            "*drop* both are dropped, and a study left with no event is refused with a message "
+            "naming them. Counting one session twice would double N with identical values.\n\n"
+            "**Themes.** Each segment is studied with *merge*: a cell averages and tests one "
+            "observation per cluster (the mean over the segment's instruments of the cluster's "
+            "CAR), and says how many clusters and measures it pools; 2024-09-24 and 2024-09-26 "
+            "are one observation, not two.\n\n"
+            "**Contaminated estimation windows.** When another catalogue measure's event window "
+            "(or another event of the study) falls inside an event's estimation window, the "
+            "normal-return model would learn that measure's reaction as normal. The study names "
+            "both measures and the sessions (notes and diagnostics) and, by default, leaves those "
+            "sessions out of that event's estimation sample only: the model is fitted on the "
+            "remaining sessions, and L1 — hence σ̂², the CAR variance and the t-test's degrees of "
+            "freedom — counts them. The placebo leaves every catalogue event window out of its "
+            "pseudo-events' estimation samples the same way, and abnormal volume uses the same "
+            "cleaned samples. Switch it off with the Event study checkbox or "
+            "`--keep-contaminated-estimation`."
         )
     )
 

@@ -102,7 +102,18 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
             instrument=behind["instrument"].map(formatting.label),
         )
         st.dataframe(
-            shown[["measure", "instrument", "event_session", "car", "t_stat", "p_value", "model"]],
+            shown[
+                [
+                    "measure",
+                    "instrument",
+                    "event_session",
+                    "car",
+                    "t_stat",
+                    "p_value",
+                    "model",
+                    "cluster",
+                ]
+            ],
             hide_index=True,
             width="stretch",
             key="themes_pairs",
@@ -110,6 +121,7 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
                 "measure": t("Measure"),
                 "instrument": t("Instrument"),
                 "model": t("Model"),
+                "cluster": t("Studied as (overlap cluster)"),
                 "event_session": st.column_config.DateColumn("t0", format="YYYY-MM-DD"),
                 "car": st.column_config.NumberColumn("CAR", format="%.4f"),
                 "t_stat": st.column_config.NumberColumn("t", format="%.2f"),

@@ -174,7 +174,8 @@ def test_outcome_is_complete_and_never_changes(demo_store):
 def test_outcome_numbers_match_statsmodels_ols(demo_store):
     """The outcome's CAR and SE against an independent statsmodels fit on the same returns."""
     outcome = run_study(
-        StudyRequest(measures=(CHINEXT,), instruments=("399006.SZ",)), StoreSource(demo_store)
+        StudyRequest(measures=(CHINEXT,), instruments=("399006.SZ",), clean_estimation=False),
+        StoreSource(demo_store),
     )
     bars = demo_store.read(["399006.SZ", "000300.SH"])
     closes = bars.pivot(index="date", columns="symbol", values="close")
@@ -304,7 +305,7 @@ def test_editing_a_table_handed_out_does_not_change_the_outcome(demo_store):
         (outcome.frames()["diagnostics"], "reason"),
     ]
     for frame, column in handed_out:  # as a notebook would: a name, then an edit
-        frame.loc[:, column] = 0
+        frame.loc[:, column] = "edited" if column == "reason" else 0
     assert outcome.all_csv_bytes() == before
 
 
@@ -391,3 +392,134 @@ def test_the_readme_example_runs_as_written(demo_store, tmp_path, monkeypatch, c
     assert (tmp_path / "results" / "car_summary.csv").is_file()
     assert (tmp_path / "results" / "parameters.json").is_file()
     assert "PolicyLens event study" in capsys.readouterr().out
+
+
+# -- estimation windows that contain another event's window (issue 13, item 5) --------------
+
+
+def test_cleaned_estimation_matches_statsmodels_ols_on_the_cleaned_sample(demo_store):
+    """2020-07-01's event window [-5, 5] lies inside the estimation window of 2020-08-24: those
+    11 sessions are left out of 2020-08-24's fit. Checked against statsmodels OLS fitted on
+    the estimation window without them (CAR, SE, t, p, L1 and dof)."""
+    from scipy import stats
+
+    outcome = run_study(
+        StudyRequest(
+            dates=("2020-07-01", "2020-08-24"), instruments=("399006.SZ",), responses=True
+        ),
+        StoreSource(demo_store),
+    )
+    bars = demo_store.read(["399006.SZ", "000300.SH"])
+    returns = bars.pivot(index="date", columns="symbol", values="close").pct_change()
+    t0 = returns.index.get_loc(pd.Timestamp("2020-08-24"))
+    other = returns.index.get_loc(pd.Timestamp("2020-07-01"))
+    est = returns.iloc[t0 - 250 : t0 - 10]
+    est = est.drop(returns.index[other - 5 : other + 6])
+    assert len(est) == 240 - 11
+    fit = sm.OLS(est["399006.SZ"], sm.add_constant(est["000300.SH"])).fit()
+    win = returns.iloc[t0 - 5 : t0 + 6]
+    x_event = sm.add_constant(win["000300.SH"]).to_numpy()
+    abnormal = win["399006.SZ"].to_numpy() - x_event @ fit.params.to_numpy()
+    covariance = fit.scale * np.eye(11) + x_event @ fit.cov_params().to_numpy() @ x_event.T
+    se = np.sqrt(covariance.sum())
+    row = (
+        outcome.to_frame()
+        .query("event_id == '2020-08-24' and window_start == -5 and window_end == 5")
+        .iloc[0]
+    )
+    assert row["n_estimation"] == fit.nobs == 229
+    assert row["dof"] == fit.df_resid
+    assert row["car"] == pytest.approx(abnormal.sum(), rel=1e-10)
+    assert row["car_se"] == pytest.approx(se, rel=1e-10)
+    assert row["t_stat"] == pytest.approx(abnormal.sum() / se, rel=1e-10)
+    assert row["p_value"] == pytest.approx(
+        2 * stats.t.sf(abs(abnormal.sum() / se), fit.df_resid), rel=1e-8
+    )
+    # 2020-07-01's own estimation window holds no other event: untouched
+    first = outcome.to_frame().query("event_id == '2020-07-01'").iloc[0]
+    assert first["n_estimation"] == 240
+    # reported: a typed note and one diagnostic naming both events and the sessions
+    (note,) = outcome.notes_of("estimation")
+    assert "estimation window of 2020-08-24 contains the event window(s) of 2020-07-01" in note
+    assert "left out of its estimation sample" in note
+    (record,) = [d for d in outcome.diagnostics if d.status == "estimation cleaned"]
+    assert record.event_id == "2020-08-24"
+    assert "2020-07-01 (t0 2020-07-01): 11 session(s), 2020-06-22 to 2020-07-08" in record.reason
+    assert "estimation samples leave out other events' windows" in outcome.method
+    # abnormal volume uses the same cleaned estimation sample
+    volume = outcome.volume.cumulative.query("event_id == '2020-08-24'")
+    assert set(volume["n_estimation"]) <= {229}
+
+
+def test_keeping_contaminated_estimation_is_an_option_and_still_reported(demo_store):
+    request = StudyRequest(
+        dates=("2020-07-01", "2020-08-24"), instruments=("399006.SZ",), clean_estimation=False
+    )
+    outcome = run_study(request, StoreSource(demo_store))
+    row = outcome.to_frame().query("event_id == '2020-08-24'").iloc[0]
+    assert row["n_estimation"] == 240
+    (note,) = outcome.notes_of("estimation")
+    assert "kept in its estimation sample (cleaning is off)" in note
+    assert [d.status for d in outcome.diagnostics if "estimation" in d.status] == [
+        "estimation contaminated"
+    ]
+    assert outcome.parameters["request"]["clean_estimation"] is False
+    with pytest.raises(StudyInputError, match="clean_estimation must be True or False"):
+        StudyRequest(dates=("2020-08-24",), clean_estimation="yes")
+
+
+def test_placebo_observed_car_is_the_studys_cleaned_car(demo_store):
+    """The placebo computes the observed CAR and every pseudo-event CAR with the same cleaned
+    estimation samples as the study: its observed CAR is the study's."""
+    outcome = run_study(
+        StudyRequest(measures=(CHINEXT,), instruments=("399006.SZ",), placebo_draws=30),
+        StoreSource(demo_store),
+    )
+    assert outcome.resolved.estimation_exclusions[CHINEXT]  # the catalogue has measures there
+    car = outcome.to_frame().query("window_start == -5 and window_end == 5")["car"].iloc[0]
+    observed = outcome.placebo.summary.query("instrument == '399006.SZ'")["observed_car"]
+    assert observed.iloc[0] == pytest.approx(car, rel=1e-9)
+
+
+def test_a_placebo_draw_is_fitted_without_known_event_windows(demo_store):
+    """One pseudo-event's CAR against statsmodels OLS on its estimation window without the
+    sessions of any known event's window (what the study does for the real event)."""
+    outcome = run_study(
+        StudyRequest(measures=(CHINEXT,), instruments=("399006.SZ",), placebo_draws=30),
+        StoreSource(demo_store),
+    )
+    blocked = pd.DatetimeIndex(outcome.resolved.known_window_sessions)
+    sessions = outcome.resolved.sessions
+    bars = demo_store.read(["399006.SZ", "000300.SH"])
+    returns = (
+        bars.pivot(index="date", columns="symbol", values="close").reindex(sessions).pct_change()
+    )
+    draws = outcome.placebo.draws.query("instrument == '399006.SZ'")
+    checked = 0
+    for draw in draws.itertuples():
+        t0 = sessions.get_loc(draw.event_session)
+        est = returns.iloc[t0 - 250 : t0 - 10]
+        est = est[~est.index.isin(blocked)].dropna()
+        if est.index.isin(blocked).any() or len(est) == 240:
+            continue  # look for draws whose estimation window did contain an event window
+        fit = sm.OLS(est["399006.SZ"], sm.add_constant(est["000300.SH"])).fit()
+        win = returns.iloc[t0 - 5 : t0 + 6].dropna()
+        expected = (
+            win["399006.SZ"] - fit.params["const"] - fit.params["000300.SH"] * win["000300.SH"]
+        ).sum()
+        assert draw.car == pytest.approx(expected, rel=1e-9, abs=1e-13)
+        checked += 1
+    assert checked >= 5
+
+
+def test_a_pair_cleaned_below_the_minimum_is_skipped_saying_why(demo_store):
+    request = StudyRequest(
+        dates=("2020-07-01", "2020-08-24"), instruments=("399006.SZ",), min_estimation=230
+    )
+    outcome = run_study(request, StoreSource(demo_store))
+    (skipped,) = [d for d in outcome.diagnostics if d.status == "skipped"]
+    assert skipped.event_id == "2020-08-24"
+    assert "only 229 valid estimation returns" in skipped.reason
+    assert "after leaving out 11 session(s) of other events' windows" in skipped.reason
+    kept = run_study(dataclasses.replace(request, clean_estimation=False), StoreSource(demo_store))
+    assert not [d for d in kept.diagnostics if d.status == "skipped"]

@@ -41,6 +41,7 @@ def _widget_state(app) -> dict:
         "study_window",
         "study_overlap",
         "study_market_wide",
+        "study_clean_estimation",
     ]
     return {key: app.session_state[key] for key in keys}
 

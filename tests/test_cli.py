@@ -659,3 +659,76 @@ def test_log_returns_print_no_runtime_warning(degenerate_files, tmp_path, capsys
     else:
         assert code == 0, err
         assert "INF: 1 close(s) that are not finite positive numbers were treated as missing" in err
+
+
+# -- one overlap rule (issue 13, item 5) -----------------------------------------------------
+
+
+@pytest.fixture
+def files_2024(tmp_path, rng):
+    sessions = sessions_between("2022-06-01", "2024-12-31")
+    market = 3000 * np.cumprod(1 + rng.normal(0.0003, 0.012, len(sessions)))
+    stock = 50 * np.cumprod(
+        1 + 1.2 * np.diff(np.log(np.r_[3000, market])) + rng.normal(0, 0.01, len(sessions))
+    )
+    return {
+        "STOCK": str(write_price_csv(tmp_path / "STOCK.csv", sessions, stock)),
+        "MKT": str(write_price_csv(tmp_path / "MKT.csv", sessions, market)),
+    }
+
+
+# 2024-02-10 (Saturday, Spring Festival) and 2024-02-18 (Sunday) both map to 2024-02-19
+SPRING_FESTIVAL = ("2024-02-10", "2024-02-18")
+
+
+@pytest.mark.parametrize("how", ["warn", "merge"])
+def test_two_dates_on_one_session_are_one_event_with_a_note(files_2024, tmp_path, capsys, how):
+    out = tmp_path / "o"
+    argv = _study_argv(files_2024, "STOCK", "MKT", out, "--overlap", how, dates=SPRING_FESTIVAL)
+    code, _, err = _run(argv, capsys)
+    assert code == 0, err
+    summary = pd.read_csv(out / "car_summary.csv")
+    event_window = summary[(summary["window_start"] == -5) & (summary["window_end"] == 5)]
+    assert list(event_window["event_id"]) == ["2024-02-10+2024-02-18"]  # N = 1, not 2
+    assert list(event_window["event_session"]) == ["2024-02-19"]
+    tests = pd.read_csv(out / "tests.csv")
+    assert set(tests["event_id"]) == {"2024-02-10+2024-02-18"}  # no pooled pair of copies
+    assert not np.isinf(tests["value"].to_numpy(dtype=float)).any()
+    assert "2024-02-10" in err and "2024-02-18" in err and "2024-02-19" in err  # the note
+
+
+def test_two_dates_on_one_session_with_drop_are_refused_naming_both(files_2024, tmp_path, capsys):
+    argv = _study_argv(
+        files_2024, "STOCK", "MKT", tmp_path / "o", "--overlap", "drop", dates=SPRING_FESTIVAL
+    )
+    code, _, err = _run(argv, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "every event was dropped" in err
+    assert "2024-02-10, 2024-02-18" in err and "t0 2024-02-19" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_contaminated_estimation_is_cleaned_by_default_and_kept_on_request(
+    files_2024, tmp_path, capsys
+):
+    dates = ("2024-01-02", "2024-02-19")  # 01-02's window lies in 02-19's estimation window
+    cleaned, kept = tmp_path / "clean", tmp_path / "kept"
+    code, _, err = _run(_study_argv(files_2024, "STOCK", "MKT", cleaned, dates=dates), capsys)
+    assert code == 0, err
+    assert "estimation window of 2024-02-19 contains the event window(s) of 2024-01-02" in err
+    argv = _study_argv(
+        files_2024, "STOCK", "MKT", kept, "--keep-contaminated-estimation", dates=dates
+    )
+    code, _, err = _run(argv, capsys)
+    assert code == 0, err
+    assert "cleaning is off" in err
+
+    def length(directory):
+        summary = pd.read_csv(directory / "car_summary.csv")
+        return summary.set_index("event_id")["n_estimation"].groupby(level=0).first()
+
+    assert length(cleaned)["2024-02-19"] == 240 - 11
+    assert length(kept)["2024-02-19"] == 240
+    assert length(cleaned)["2024-01-02"] == length(kept)["2024-01-02"] == 240
+    diagnostics = pd.read_csv(cleaned / "diagnostics.csv")
+    assert "estimation cleaned" in set(diagnostics["status"])

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.event_study import Event, EventStudyInputError
 from analysis.overlaps import (
+    clusters,
+    estimation_exclusions,
+    estimation_overlaps,
     overlap_clusters,
     overlap_counts,
     overlapping_ids,
@@ -38,11 +43,15 @@ def test_september_2024_package_and_politburo_overlap(catalogue_events):
     assert pairs["full-registration-final-2023"] == []
 
 
-def test_window_width_decides_overlap():
+def test_window_end_decides_the_cluster():
     a, b = _event("a", "2024-09-24"), _event("b", "2024-09-26")  # two sessions apart
     assert overlap_clusters([a, b], SESSIONS, (0, 1)) == []
     assert overlap_clusters([a, b], SESSIONS, (0, 2)) == [[a, b]]
-    assert overlap_clusters([a, b], SESSIONS, (-1, 1)) == [[a, b]]
+    # the windows [-1, 1] overlap (on 09-25), but b's t0 is outside a's window: two
+    # clusters (merged at 09-24, the CAR would miss b's reaction), the overlap is noted
+    assert overlap_clusters([a, b], SESSIONS, (-1, 1)) == []
+    kept, notes = resolve_overlaps([a, b], [], SESSIONS, (-1, 1), "merge")
+    assert kept == [a, b] and "also overlap across clusters" in notes[0]
 
 
 def test_warn_keeps_events_and_names_the_overlap(catalogue_events):
@@ -209,3 +218,150 @@ def test_drop_note_names_what_the_dropped_event_overlaps_not_itself():
     )
     assert events == []
     assert notes == ["dropped a (t0 2024-09-24): event windows [-5, 5] overlap b (t0 2024-09-26)"]
+
+
+# -- one overlap rule: clusters bounded by the event window (issue 13, item 5) ----------------
+JULY_2020 = [  # the chain that "merge" turned into one event at 2020-07-13 (30 sessions)
+    ("fsdc", "2020-07-13"),
+    ("brokers", "2020-07-20"),
+    ("neeq", "2020-07-27"),
+    ("class-action", "2020-07-31"),
+    ("reits", "2020-08-07"),
+    ("buyback", "2020-08-21"),
+    ("chinext", "2020-08-24"),
+]
+
+
+def test_july_2020_chain_is_cut_into_clusters_no_longer_than_the_window():
+    events = [_event(i, d) for i, d in JULY_2020]
+    assert (
+        SESSIONS.get_loc(pd.Timestamp("2020-08-24")) - SESSIONS.get_loc(pd.Timestamp("2020-07-13"))
+        == 30
+    )  # each gap is at most 10 sessions: the old rule chained all seven
+    found = [[e.event_id for e in c] for c in clusters(events, SESSIONS, (-5, 5))]
+    assert found == [
+        ["fsdc", "brokers"],
+        ["neeq", "class-action"],
+        ["reits"],
+        ["buyback", "chinext"],
+    ]
+    merged, notes = resolve_overlaps(events, [], SESSIONS, (-5, 5), "merge")
+    assert [(e.event_id, f"{e.event_session:%m-%d}") for e in merged] == [
+        ("fsdc+brokers", "07-13"),
+        ("neeq+class-action", "07-27"),
+        ("reits", "08-07"),
+        ("buyback+chinext", "08-21"),
+    ]
+    assert "the last t0 is 5 session(s) later" in notes[0]  # inside the window [-5, 5]
+    # neighbours across a cut still overlap (07-20 and 07-27): said, not hidden
+    assert any(
+        "also overlap across clusters" in n and "brokers (t0 2020-07-20) and neeq" in n
+        for n in notes
+    )
+    text = " ".join(notes)  # each such pair once, not once from each side
+    assert (
+        text.count("brokers (t0 2020-07-20) and neeq")
+        + text.count("neeq (t0 2020-07-27) and brokers")
+        == 1
+    )
+
+
+def test_a_measures_cluster_does_not_depend_on_what_else_was_chosen():
+    events = [_event(i, d) for i, d in JULY_2020]
+    chosen = [e for e in events if e.event_id == "reits"]
+    others = [e for e in events if e.event_id != "reits"]
+    merged, _ = resolve_overlaps(chosen, others, SESSIONS, (-5, 5), "merge")
+    assert [e.event_id for e in merged] == ["reits"]  # its own cluster, as above
+    merged, _ = resolve_overlaps(
+        [events[3]], [e for e in events if e is not events[3]], SESSIONS, (-5, 5), "merge"
+    )
+    assert [e.event_id for e in merged] == ["neeq+class-action"]  # not brokers…class-action
+
+
+def test_september_2024_pair_is_one_cluster_under_every_rule():
+    pair = [_event("package", "2024-09-24"), _event("politburo", "2024-09-26")]
+    assert [[e.event_id for e in c] for c in clusters(pair, SESSIONS, (-5, 5))] == [
+        ["package", "politburo"]
+    ]
+    merged, notes = resolve_overlaps(pair, [], SESSIONS, (-5, 5), "merge")
+    assert [(e.event_id, e.event_session) for e in merged] == [
+        ("package+politburo", pd.Timestamp("2024-09-24"))
+    ]
+    assert notes == [
+        "merged into one event at t0 2024-09-24: package (t0 2024-09-24), politburo "
+        "(t0 2024-09-26); the last t0 is 2 session(s) later"
+    ]
+    kept, notes = resolve_overlaps(pair, [], SESSIONS, (-5, 5), "warn")
+    assert kept == pair and "package (t0 2024-09-24), politburo (t0 2024-09-26)" in notes[0]
+    dropped, _ = resolve_overlaps(pair, [], SESSIONS, (-5, 5), "drop")
+    assert dropped == []
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_clusters_are_a_greedy_partition_bounded_by_the_window(seed):
+    rng = np.random.default_rng(seed)
+    events = _random_events(rng, int(rng.integers(1, 60)), 2000, int(rng.integers(5, 200)))
+    window = tuple(sorted(int(x) for x in rng.integers(-6, 7, size=2)))
+    width = max(window[1], 0)  # the cluster bound: the first event's window end
+    found = clusters(events, SESSIONS, window)
+    position = {e.event_id: SESSIONS.get_loc(e.event_session) for e in events}
+    flat = [e.event_id for c in found for e in c]
+    assert sorted(flat) == sorted(e.event_id for e in events)  # a partition
+    assert [position[i] for i in flat] == sorted(position[i] for i in flat)  # session order
+    anchors = [position[c[0].event_id] for c in found]
+    for cluster, anchor in zip(found, anchors, strict=True):
+        assert max(position[e.event_id] for e in cluster) - anchor <= width  # bounded
+    for previous, cluster in zip(anchors, found[1:], strict=False):
+        assert position[cluster[0].event_id] - previous > width  # greedy: starts a new one
+
+
+def test_estimation_overlaps_name_both_events_and_the_sessions():
+    window, estimation = (-2, 2), (-30, -3)
+    main = _event("main", "2024-06-19")
+    p = SESSIONS.get_loc(pd.Timestamp("2024-06-19"))
+    inside = _event("inside", SESSIONS[p - 15])  # its window [-17, -13]
+    edge = _event("edge", SESSIONS[p - 32])  # its window [-34, -30]
+    merged = Event("main+later", main.event_date, main.event_session)
+    found = estimation_overlaps([main], [inside, edge], SESSIONS, estimation, window)
+    by_other = {item.other_id: item for item in found}
+    assert by_other["inside"].sessions == tuple(SESSIONS[p - 17 : p - 12])
+    # "edge" (t0 at -32): its window [-34, -30] meets the estimation window at -30 only
+    assert by_other["edge"].sessions == (SESSIONS[p - 30],)
+    assert "the estimation window of main contains the event window of inside" in (
+        by_other["inside"].text
+    )
+    exclusions = estimation_exclusions(found)
+    assert exclusions == {"main": (SESSIONS[p - 30], *SESSIONS[p - 17 : p - 12])}
+    # a member of a merged event is not another event of it
+    later = _event("later", SESSIONS[p - 20])
+    assert estimation_overlaps([merged], [later], SESSIONS, estimation, window) == []
+    assert [
+        i.other_id for i in estimation_overlaps([main], [later], SESSIONS, estimation, window)
+    ] == ["later"]
+
+
+def test_dashboard_reports_and_cleans_contaminated_estimation_until_unticked(app):
+    from tests.apptest_helpers import goto
+
+    goto(app, "pages/event_study.py")
+    app.multiselect(key="study_measures").set_value(["chinext-first-listings-2020"]).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.checkbox(key="study_clean_estimation").value is True
+    infos = [shown(i.value) for i in app.info]
+    assert any(
+        "estimation window of chinext-first-listings-2020 contains the event window(s) of" in i
+        and "left out of its estimation sample" in i
+        for i in infos
+    ), infos
+
+    def estimation_length():  # L1 as the CAR-summary download has it
+        from tests.apptest_helpers import download_bytes
+
+        raw = download_bytes(app, "download_car_summary")
+        return int(pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")["n_estimation"].iloc[0])
+
+    cleaned = estimation_length()
+    app.checkbox(key="study_clean_estimation").uncheck().run()
+    assert not app.exception
+    assert any("cleaning is off" in shown(i.value) for i in app.info)
+    assert estimation_length() == 240 > cleaned

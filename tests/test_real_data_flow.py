@@ -26,8 +26,10 @@ def test_imported_real_series_give_the_cli_numbers_in_the_dashboard(app, tmp_pat
                 str(chinext),
                 "--market",
                 str(csi300),
-                "--event-date",
-                "2020-08-24",
+                # the dashboard's measure (t0 2020-08-24): the same catalogue, so the same
+                # estimation sessions left out as other measures' windows
+                "--measure",
+                "chinext-first-listings-2020",
                 "--out",
                 str(tmp_path / "cli"),
             ]

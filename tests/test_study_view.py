@@ -52,6 +52,10 @@ def test_request_from_widgets_takes_every_study_choice():
     # the market-wide toggle is on until the user switches it off
     state = {k: v for k, v in WIDGETS.items() if k != "study_market_wide"}
     assert study_view.request_from_widgets(state).market_wide_constant_mean is True
+    # contaminated estimation sessions are left out until the user unticks the checkbox
+    assert study_view.request_from_widgets(WIDGETS).clean_estimation is True
+    unticked = WIDGETS | {"study_clean_estimation": False}
+    assert study_view.request_from_widgets(unticked).clean_estimation is False
     hash(request)  # a cache key
 
 
@@ -150,6 +154,7 @@ def _theme_result():
     )
     pairs["event_session"] = pd.to_datetime(pairs["event_session"])
     pairs["t_stat"], pairs["p_value"], pairs["car_se"], pairs["model"] = 1.5, 0.2, 0.01, "market"
+    pairs["cluster"] = pairs["event_id"]
     metadata = {"method": "m", "data_mode": "SYNTHETIC DEMO", "data_vintage": "v"}
     return ThemeSegmentResult(
         (-1, 1),
@@ -176,6 +181,23 @@ def test_theme_view_aggregates_only_the_measures_and_rows_asked():
     assert set(narrowed.pairs["event_id"]) == {"a", "b"}
 
 
+def test_theme_view_counts_a_cluster_once_whichever_of_its_measures_the_sidebar_leaves():
+    result = _theme_result()
+    pairs = result.pairs.assign(
+        cluster=result.pairs["event_id"].replace({"a": "a+b", "b": "a+b"}),
+        car=result.pairs["event_id"].map({"a": 0.010, "b": 0.010, "c": 0.016, "d": 0.050}),
+    )
+    clustered = ThemeSegmentResult(
+        result.window, cell_statistics(pairs), pairs, result.skipped, result.data_mode,
+        result.metadata,
+    )  # fmt: skip
+    both = theme_view(clustered, ["a", "b", "c"], ["T1"]).cells.iloc[0]
+    assert (both["n_measures"], both["n_clusters"]) == (3, 2)
+    assert both["caar"] == pytest.approx((0.010 + 0.016) / 2)
+    one = theme_view(clustered, ["b"], ["T1"]).cells.iloc[0]
+    assert (one["n_measures"], one["n_clusters"], one["caar"]) == (1, 1, 0.010)
+
+
 @dataclass(eq=False)
 class _Outcome:
     name: str
@@ -197,3 +219,36 @@ def test_derived_values_are_built_once_per_outcome_and_go_with_it():
     for n in range(loaders._DERIVED_LIMIT + 5):  # bounded per outcome
         loaders.derived(second, ("zip", n), lambda n=n: n)
     assert len(loaders._DERIVED[second]) == loaders._DERIVED_LIMIT
+
+
+def test_event_study_request_studies_two_measures_on_one_session_as_one_event():
+    """The Event study page's request for two measures whose dates (2024-02-10, 2024-02-18)
+    map to one session: one event (N = 1) with a note, under warn and merge; drop refuses."""
+    from analysis.api import AllEventsDropped, BarsSource, run_study
+    from data_sources.base import BarQuery
+    from data_sources.demo import DemoSource
+    from tests.test_themes import _spring_festival_catalogue
+
+    catalogue = _spring_festival_catalogue()
+    bars = pd.concat(
+        [DemoSource().fetch(BarQuery(s)).bars for s in ("000300.SH", "399006.SZ")],
+        ignore_index=True,
+    )
+    state = WIDGETS | {
+        "study_measures": ["user-a", "user-b"],
+        "study_instruments_user-a_user-b": ["399006.SZ"],
+        "study_benchmark": "000300.SH",
+        "study_model": "market",
+        "study_estimation": (-250, -11),
+        "study_window": (-5, 5),
+    }
+    for how in ("warn", "merge"):
+        request = study_view.request_from_widgets(state | {"study_overlap": how}, placebo_draws=0)
+        outcome = run_study(request, BarsSource(bars), catalogue)
+        assert [e.event_id for e in outcome.events] == ["user-a+user-b"]
+        assert outcome.events[0].event_session == pd.Timestamp("2024-02-19")
+        assert set(outcome.car_summary["event_id"]) == {"user-a+user-b"}
+        assert any("user-a" in n and "user-b" in n for n in outcome.notes_of("overlap"))
+    request = study_view.request_from_widgets(state | {"study_overlap": "drop"}, placebo_draws=0)
+    with pytest.raises(AllEventsDropped, match="user-a, user-b"):
+        run_study(request, BarsSource(bars), catalogue)
