@@ -1,0 +1,191 @@
+"""How a study is framed (issue 13, H2): an uncertain t0 (release time unknown) leads with a
+window covering both candidate sessions; expected signs are checked against the CAR; segment
+overrides choose the instruments; events before a segment's data say so."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import framing
+from analysis.api import StoreSource, StudyRequest, default_instruments, resolve, run_study
+from data_sources.bootstrap import seed_demo_if_empty
+from data_sources.catalogue import load_catalogue
+from data_sources.store import Store
+
+CHINEXT = "chinext-first-listings-2020"  # announced Monday 2020-08-24, a session
+
+
+@pytest.fixture
+def store_source(data_dir) -> StoreSource:
+    store = Store(data_dir / "store")
+    seed_demo_if_empty(store)
+    return StoreSource(store)
+
+
+def _measure(measure_id: str, **changes) -> pd.DataFrame:
+    """A one-row catalogue: the ChiNext listings measure under another id, with issue 13's
+    columns as SPEC13 defines them (tuples, so the frame stays hashable)."""
+    row = load_catalogue().query("id == @CHINEXT").copy()
+    row["id"] = measure_id
+    defaults = {
+        "expected_sign": (),
+        "segment_overrides": (),
+        "timing_confidence": "stated",
+        "date_confidence": "verified",
+        "external": False,
+    }
+    for name, value in {**defaults, **changes}.items():
+        row[name] = [value]
+    return row.reset_index(drop=True)
+
+
+def _catalogue(*rows: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat(rows, ignore_index=True)
+
+
+def _unknown_and_after_close():
+    day, next_day = pd.Timestamp("2020-08-24"), pd.Timestamp("2020-08-25")
+    unknown = _measure("release-time-unknown", timing="unknown", event_session=day)
+    after = _measure("release-after-close", timing="after_close", event_session=next_day)
+    return unknown, after
+
+
+def test_unknown_timing_leads_with_car_0_1_and_says_so_after_close_does_not(store_source):
+    unknown, after = _unknown_and_after_close()
+    catalogue = _catalogue(unknown, after)
+    request = {"instruments": ("399006.SZ",), "benchmark": "000300.SH"}
+    uncertain = run_study(
+        StudyRequest(measures=("release-time-unknown",), **request), store_source, catalogue
+    )
+    known = run_study(
+        StudyRequest(measures=("release-after-close",), **request), store_source, catalogue
+    )
+    assert uncertain.headline_window == (0, 1)
+    assert known.headline_window == (-5, 5)
+    (note,) = uncertain.notes_of("timing")
+    assert "release-time-unknown" in note
+    assert "2020-08-24 (t0)" in note and "2020-08-25 (t0+1)" in note
+    assert known.notes_of("timing") == []
+    # the headline CAR is the sum of the two candidate days' abnormal returns
+    ars = uncertain.abnormal_returns.set_index("rel_day")["abnormal_return"]
+    headline = uncertain.sign_table()
+    assert headline["car"].iloc[0] == pytest.approx(ars.loc[0] + ars.loc[1], rel=1e-12)
+    text = uncertain.summary()
+    assert "CAR [0, 1] (t0 uncertain: covers t0 and t0+1)" in text
+    assert f"{headline['car'].iloc[0]:>10.4f}" in text
+    assert (
+        "t0 uncertain (release time unknown) for release-time-unknown"
+        in (uncertain.metadata["method"])
+    )
+    assert b"t0 uncertain" in uncertain.csv_bytes("car_summary")
+    assert "t0 uncertain" not in known.summary() and "t0 uncertain" not in known.method
+
+
+def test_a_requested_window_without_t0_plus_1_is_widened_for_an_unknown_timing(store_source):
+    unknown, after = _unknown_and_after_close()
+    catalogue = _catalogue(unknown, after)
+    base = {"instruments": ("399006.SZ",), "event_window": (0, 0)}
+    widened = resolve(
+        StudyRequest(measures=("release-time-unknown",), **base), store_source, catalogue
+    )
+    assert widened.spec.event_window == (0, 1)
+    assert any("widened from [0, 0] to [0, 1]" in n.text for n in widened.notes)
+    kept = resolve(StudyRequest(measures=("release-after-close",), **base), store_source, catalogue)
+    assert kept.spec.event_window == (0, 0) and kept.headline_window == (0, 0)
+
+
+def test_t0_is_uncertain_only_when_the_announcement_day_is_a_session():
+    saturday = {"timing": "unknown", "announcement_date": pd.Timestamp("2020-08-22")}
+    assert not framing.t0_uncertain({**saturday, "event_session": pd.Timestamp("2020-08-24")})
+    monday = {"timing": "unknown", "announcement_date": pd.Timestamp("2020-08-24")}
+    assert framing.t0_uncertain({**monday, "event_session": pd.Timestamp("2020-08-24")})
+    intraday = {**monday, "timing": "intraday", "event_session": pd.Timestamp("2020-08-24")}
+    assert not framing.t0_uncertain(intraday)
+    assert framing.widened_window((-1, 0)) == (-1, 1)
+    assert framing.widened_window((2, 5)) == (0, 5)
+    assert framing.widened_window((-5, 5)) == (-5, 5)
+
+
+@pytest.mark.parametrize(
+    ("sign", "when_up", "when_down"),
+    [("+", "as expected", "opposite"), ("-", "opposite", "as expected")],
+)
+def test_sign_response_compares_the_car_sign_with_the_expected_one(sign, when_up, when_down):
+    assert framing.sign_response(0.01, sign) == when_up
+    assert framing.sign_response(-0.01, sign) == when_down
+    assert framing.sign_response(0.01, "ambiguous") == "ambiguous"
+    assert framing.sign_response(np.nan, sign) == ""
+    assert framing.sign_response(0.01, "") == ""
+
+
+def test_the_study_shows_whether_each_car_had_its_expected_sign(store_source):
+    reason = "ChiNext registration widens the board's supply of new shares"
+    rows = [
+        _measure("expects-up", expected_sign=(("CHN", "+", reason),)),
+        _measure("expects-down", expected_sign=(("CHN", "-", "supply pressure"),)),
+        _measure("expects-either", expected_sign=(("CHN", "ambiguous", "cuts both ways"),)),
+    ]
+    catalogue = _catalogue(*rows)
+    outcomes = {
+        row["id"].iloc[0]: run_study(
+            StudyRequest(measures=(row["id"].iloc[0],), instruments=("399006.SZ", "000300.SH")),
+            store_source,
+            catalogue,
+        )
+        for row in rows
+    }
+    up = outcomes["expects-up"].sign_table().set_index("instrument")
+    car = up.at["399006.SZ", "car"]
+    assert up.at["399006.SZ", "segment"] == "CHN"
+    assert up.at["399006.SZ", "expected_sign"] == "+"
+    assert up.at["399006.SZ", "response"] == ("as expected" if car > 0 else "opposite")
+    # CSI 300 stands for no segment of this measure: no expectation, said as none
+    assert up.at["000300.SH", "expected_sign"] == "" and up.at["000300.SH", "response"] == ""
+    down = outcomes["expects-down"].sign_table().set_index("instrument")
+    assert down.at["399006.SZ", "response"] == ("opposite" if car > 0 else "as expected")
+    either = outcomes["expects-either"].sign_table().set_index("instrument")
+    assert either.at["399006.SZ", "response"] == "ambiguous"
+    text = outcomes["expects-up"].summary()
+    assert f"expects-up in CHN: {reason}" in text
+    line = next(line for line in text.splitlines() if line.startswith("399006.SZ"))
+    assert line.endswith("+         " + ("as expected" if car > 0 else "opposite"))
+
+
+def test_segment_overrides_choose_the_default_instruments(store_source):
+    plain = _measure("futures-plain", segments=("FUT",))
+    overridden = _measure(
+        "futures-csi1000",
+        segments=("FUT",),
+        segment_overrides=(("FUT", ("000852.SH",), framing.MISSING),),
+    )
+    catalogue = _catalogue(plain, overridden)
+    stored = store_source.symbols()
+    assert default_instruments(["FUT"], stored, measures=plain) == ["000300.SH", "000852.SH"]
+    assert default_instruments(["FUT"], stored, measures=overridden) == ["000852.SH"]
+    resolved = resolve(StudyRequest(measures=("futures-csi1000",)), store_source, catalogue)
+    assert resolved.instruments == ("000852.SH",) and resolved.benchmark == "000300.SH"
+
+
+def test_an_override_to_the_market_wide_rule_uses_the_constant_mean(store_source):
+    market_wide = _measure(
+        "futures-market-wide",
+        segments=("FUT",),
+        segment_overrides=(("FUT", ("000852.SH",), None),),
+    )
+    resolved = resolve(StudyRequest(measures=("futures-market-wide",)), store_source, market_wide)
+    assert resolved.constant_mean_for == ("000852.SH",)
+
+
+def test_an_event_before_a_segments_data_says_so(store_source):
+    early = _measure("reit-before-listing", segments=("REIT",))
+    outcome = run_study(StudyRequest(measures=("reit-before-listing",)), store_source, early)
+    notes = outcome.notes_of("data")
+    first = store_source.coverage().set_index("symbol").at["508000.SH", "first_date"]
+    assert pd.Timestamp(first) == pd.Timestamp("2021-06-21")
+    assert any(
+        "reit-before-listing (t0 2020-08-24) comes before the data of segment REIT" in n
+        and "508000.SH starts 2021-06-21" in n
+        for n in notes
+    )
