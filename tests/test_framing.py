@@ -189,3 +189,60 @@ def test_an_event_before_a_segments_data_says_so(store_source):
         and "508000.SH starts 2021-06-21" in n
         for n in notes
     )
+
+
+# -- the Themes cells ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def theme_bars():
+    from data_sources.base import BarQuery
+    from data_sources.demo import DemoSource
+
+    symbols = ["000300.SH", "000852.SH", "399006.SZ", "508000.SH"]
+    return pd.concat([DemoSource().fetch(BarQuery(s)).bars for s in symbols], ignore_index=True)
+
+
+def test_themes_cells_apply_overrides_uncertain_t0_expected_signs_and_data_starts(theme_bars):
+    from analysis.api import BarsSource
+    from analysis.themes import theme_segment_study
+    from data_sources.instruments import segment_table
+
+    unknown, after = _unknown_and_after_close()
+    unknown["expected_sign"] = [(("CHN", "+", "more listings draw money to the board"),)]
+    after["expected_sign"] = [(("CHN", "-", "supply of new shares"),)]
+    futures = _measure(
+        "futures-csi1000",
+        segments=("FUT",),
+        segment_overrides=(("FUT", ("000852.SH",), framing.MISSING),),
+        event_session=pd.Timestamp("2020-09-01"),
+    )
+    early_reit = _measure("reit-before-listing", segments=("REIT",))
+    catalogue = _catalogue(unknown, after, futures, early_reit)
+    result = theme_segment_study(BarsSource(theme_bars), catalogue, segment_table(), (0, 0))
+    pairs = result.pairs.drop_duplicates(["segment", "event_id", "instrument"]).set_index(
+        ["segment", "event_id", "instrument"]
+    )
+    # override: the CSI 1000 futures measure is studied on CSI 1000 only, not on CSI 300
+    assert set(result.pairs.query("segment == 'FUT'")["instrument"]) == {"000852.SH"}
+    # uncertain t0: its CAR covers t0 and t0+1, the other keeps the chosen window
+    uncertain = pairs.loc[("CHN", "release-time-unknown", "399006.SZ")]
+    known = pairs.loc[("CHN", "release-after-close", "399006.SZ")]
+    assert uncertain["car_window"] == "[0, 1]" and bool(uncertain["t0_uncertain"])
+    assert known["car_window"] == "[0, 0]" and not bool(known["t0_uncertain"])
+    # expected signs, pair by pair and counted in the cell
+    for pair, sign in ((uncertain, "+"), (known, "-")):
+        assert pair["expected_sign"] == sign
+        assert pair["response"] == framing.sign_response(pair["car"], sign)
+    theme = unknown["theme"].iloc[0]
+    cell = result.cells.set_index(["theme", "segment"]).loc[(theme, "CHN")]
+    hits = sum(
+        framing.sign_response(p["car"], p["expected_sign"]) == "as expected"
+        for p in (uncertain, known)
+    )
+    assert (cell["n_signed"], cell["n_as_expected"], cell["n_ambiguous"]) == (2, hits, 0)
+    assert cell["n_t0_uncertain"] == 1
+    # an event before the REIT data is named with the first date, not left out silently
+    reasons = result.skipped.set_index("pair")["reason"]
+    assert "508000.SH starts 2021-06-21" in reasons["reit-before-listing"]
+    assert "REIT" not in set(result.pairs["segment"])
