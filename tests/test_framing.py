@@ -246,3 +246,212 @@ def test_themes_cells_apply_overrides_uncertain_t0_expected_signs_and_data_start
     reasons = result.skipped.set_index("pair")["reason"]
     assert "508000.SH starts 2021-06-21" in reasons["reit-before-listing"]
     assert "REIT" not in set(result.pairs["segment"])
+
+
+# -- the pages' pure pieces ----------------------------------------------------------------------
+
+TIERS = {
+    "https://www.csrc.gov.cn/csrc/c100028/content.shtml": "A",
+    "https://repost.example/copy.html": "D",
+    "https://spam.example/page.html": "E",
+}
+
+
+@pytest.fixture
+def tiers(monkeypatch):
+    """Tiers by address, as policy-events.md §7 would give them (hosts here are made up, and
+    the tier-E one is not a real tier-E host)."""
+    from pages import sources
+
+    monkeypatch.setattr(sources, "link_tier", lambda url: TIERS.get(url))
+
+
+def _page_row(**values) -> pd.Series:
+    row = {
+        "id": "m1",
+        "title_en": "A measure",
+        "title_zh": "一项措施",
+        "announcement_date": pd.Timestamp("2020-08-24"),
+        "event_session": pd.Timestamp("2020-08-24"),
+        "timing": "unknown",
+        "theme": "T4",
+        "secondary_themes": (),
+        "segments": ("CHN",),
+        "confidence": "verified",
+        "origin": "shipped",
+        "citation": "国务院《关于加强监管防范风险推动资本市场高质量发展的若干意见》"
+        "国发〔2024〕10号，2024-04-12",
+        "citation_en": "State Council, Several Opinions (Guo Fa [2024] No. 10), 2024-04-12",
+        "source_url": "",
+        "evidence_url": "",
+        "timing_confidence": "unknown",
+        "date_confidence": "verified",
+        "external": False,
+    }
+    return pd.Series({**row, **values})
+
+
+def test_source_lines_link_only_tiers_a_to_c_and_never_show_tier_e(tiers):
+    from pages.sources import source_lines
+
+    official = source_lines(
+        _page_row(
+            source_url="https://www.csrc.gov.cn/csrc/c100028/content.shtml",
+            evidence_url="https://repost.example/copy.html",
+        )
+    )
+    assert official[0].startswith("Source: State Council, Several Opinions")
+    assert official[1].startswith("Document or report (tier A): [")
+    assert "](https://www.csrc.gov.cn/csrc/c100028/content.shtml)" in official[1]
+    assert official[2].startswith("Repost (not linked): ")
+    assert "](" not in official[2] and "repost" in official[2]
+    # an address in no tier (a user's) is plain text; a tier-E one is not shown at all
+    unclassified = source_lines(_page_row(source_url="https://unknown.example/x"))
+    assert unclassified[1].startswith("Unclassified address (not linked): ")
+    assert "](" not in unclassified[1]
+    hidden = source_lines(
+        _page_row(
+            source_url="https://spam.example/page.html",
+            evidence_url="https://spam.example/page.html",
+        )
+    )
+    assert len(hidden) == 1 and "spam" not in " ".join(hidden)
+
+
+def test_source_tiers_fall_back_to_the_tier_file_with_digests(monkeypatch):
+    import hashlib
+
+    from pages import sources
+
+    digest = hashlib.sha256(b"spam.example").hexdigest()
+    monkeypatch.setattr(
+        sources,
+        "_tier_file",
+        lambda: ({"csrc.gov.cn": "A", "repost.example": "D"}, frozenset({digest}), frozenset()),
+    )
+    assert sources._local_tier("https://www.csrc.gov.cn/a.html") == "A"
+    assert sources._local_tier("https://m.repost.example/b") == "D"
+    assert sources._local_tier("https://sub.spam.example/c") == "E"
+    assert sources._local_tier("https://other.example/") is None
+
+
+def test_policies_table_flags_uncertain_t0_external_and_data_start_and_links_only_a_to_c(tiers):
+    from pages.policies import TABLE_COLUMNS, Overlaps, measure_table
+
+    measures = pd.DataFrame(
+        [
+            _page_row(
+                id="unknown-timing",
+                source_url="https://www.csrc.gov.cn/csrc/c100028/content.shtml",
+                evidence_url="https://repost.example/copy.html",
+            ),
+            _page_row(
+                id="hfcaa",
+                timing="after_close",
+                event_session=pd.Timestamp("2020-08-25"),
+                external=True,
+                segments=("REIT",),
+                source_url="https://repost.example/copy.html",
+            ),
+        ]
+    )
+    table = measure_table(
+        measures, Overlaps({}, {}), {"508000.SH": pd.Timestamp("2021-06-21")}
+    ).set_index("id", drop=False)
+    assert list(table.columns) == TABLE_COLUMNS
+    assert table.at["unknown-timing", "flags"] == "t0 uncertain: day or next session"
+    assert table.at["hfcaa", "flags"].split("; ") == [
+        "external shock",
+        "no REIT data before 2021-06-21",
+    ]
+    assert table.at["unknown-timing", "source_url"] == (
+        "https://www.csrc.gov.cn/csrc/c100028/content.shtml"
+    )
+    assert pd.isna(table.at["hfcaa", "source_url"])  # a tier-D address is never a link
+    assert table.at["unknown-timing", "evidence_url"] == "https://repost.example/copy.html"
+    assert table.at["unknown-timing", "citation"].startswith("State Council")
+    assert table.at["unknown-timing", "timing_confidence"] == "unknown"
+    assert table.at["hfcaa", "timing"] == "after the close"
+
+
+def test_policies_segment_lines_show_the_override_and_the_expected_sign():
+    from data_sources import catalogue
+    from pages.policies import segment_lines
+
+    segments = catalogue.segments().set_index("id")
+    row = _page_row(
+        segments=("FUT",),
+        segment_overrides=(("FUT", ("000852.SH",), framing.MISSING),),
+        expected_sign=(("FUT", "+", "hedging tools draw money to small caps"),),
+    )
+    (line,) = segment_lines(row, segments)
+    assert line.startswith("- **FUT ") and "**: 000852.SH CSI 1000; benchmark 000300.SH" in line
+    assert "000300.SH CSI 300;" not in line
+    assert "(this measure's own instruments or benchmark)" in line
+    assert line.endswith("expected sign: \\+ (hedging tools draw money to small caps)")
+
+
+def test_car_table_shows_the_expected_sign_and_the_headline_window_leads():
+    from pages import study_view
+
+    summary = pd.DataFrame(
+        {
+            "event_id": ["a", "a"],
+            "instrument": ["X", "Y"],
+            "event_session": pd.Timestamp("2020-08-24"),
+            "model": "market",
+            "window_start": 0,
+            "window_end": 1,
+            "car": [0.02, -0.01],
+            "car_se": 0.01,
+            "t_stat": [2.0, -1.0],
+            "p_value": [0.05, 0.3],
+            "n_estimation": 240,
+            "alpha": 0.0,
+            "beta": 1.0,
+            "sigma": 0.01,
+            "n_event_days": 2,
+        }
+    )
+    signs = pd.DataFrame(
+        {
+            "event_id": ["a", "a"],
+            "instrument": ["X", "Y"],
+            "segment": ["CHN", "CHN"],
+            "expected_sign": ["+", "+"],
+            "sign_reason": ["more listings", "more listings"],
+            "response": ["as expected", "opposite"],
+        }
+    )
+    table = study_view.car_table(summary, (0, 1), {"a": "Measure A"}, signs=signs)
+    assert table["expected_sign"].tolist() == ["+", "+"]
+    assert table["response"].tolist() == ["as expected", "opposite"]
+    assert study_view.sign_reasons(signs, {"a": "Measure A"}) == [
+        "Measure A · CHN (+): more listings"
+    ]
+
+    class Outcome:  # what car_windows reads of a StudyOutcome
+        headline_window = (0, 1)
+
+        class spec:
+            windows = ((-5, 5), (0, 0), (0, 1), (-1, 1))
+
+    assert study_view.car_windows(Outcome()) == [(0, 1), (-5, 5), (0, 0), (-1, 1)]
+
+
+def test_theme_cell_lines_count_expected_signs_and_name_uncertain_t0s():
+    from pages.themes_view import cell_framing
+
+    pairs = pd.DataFrame(
+        {
+            "event_id": ["a", "b", "c"],
+            "expected_sign": ["+", "-", "ambiguous"],
+            "sign_reason": ["why a", "why b", ""],
+            "t0_uncertain": [True, False, False],
+        }
+    )
+    cell = pd.Series({"n_signed": 2, "n_as_expected": 1, "n_ambiguous": 1, "n_t0_uncertain": 1})
+    lines = cell_framing(cell, pairs)
+    assert lines[0] == "Expected sign: 1 of 2 measures as expected (1 ambiguous: no sign expected)"
+    assert lines[1:3] == ["a (\\+): why a", "b (\\-): why b"]
+    assert lines[3] == "t0 uncertain (release time unknown) for a: their CAR covers t0 and t0+1."
