@@ -1016,9 +1016,9 @@ class StudyOutcome:
             list(self.resolved.expectations),
             columns=["event_id", "instrument", "segment", "expected_sign", "sign_reason"],
         )
-        table = rows[["event_id", "instrument", "event_session", "car"]].merge(
-            expected, on=["event_id", "instrument"], how="left"
-        )
+        table = rows[
+            ["event_id", "instrument", "event_session", "window_start", "window_end", "car"]
+        ].merge(expected, on=["event_id", "instrument"], how="left")
         for column in ("segment", "expected_sign", "sign_reason"):
             table[column] = table[column].fillna("").astype(object)
         table["response"] = [
@@ -1074,6 +1074,8 @@ class StudyOutcome:
             "car_summary": self.car_summary,
         }
         frames["tests"] = self.tests
+        if self.resolved.expectations:  # the headline CARs against their expected signs
+            frames["expected_signs"] = self.sign_table()
         frames["diagnostics"] = self.diagnostics_frame()
         if self.placebo is not None:
             frames["placebo"] = self.placebo.draws

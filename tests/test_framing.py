@@ -455,3 +455,24 @@ def test_theme_cell_lines_count_expected_signs_and_name_uncertain_t0s():
     assert lines[0] == "Expected sign: 1 of 2 measures as expected (1 ambiguous: no sign expected)"
     assert lines[1:3] == ["a (\\+): why a", "b (\\-): why b"]
     assert lines[3] == "t0 uncertain (release time unknown) for a: their CAR covers t0 and t0+1."
+
+
+def test_expected_signs_are_exported_with_the_study_when_stated(store_source):
+    import io
+
+    stated = _measure("expects-up", expected_sign=(("CHN", "+", "more listings"),))
+    catalogue = _catalogue(stated, _measure("states-none"))
+    request = {"instruments": ("399006.SZ",)}
+    outcome = run_study(StudyRequest(measures=("expects-up",), **request), store_source, catalogue)
+    csv = pd.read_csv(io.BytesIO(outcome.csv_bytes("expected_signs")), encoding="utf-8-sig")
+    row = csv.iloc[0]
+    assert (row["window_start"], row["window_end"]) == outcome.headline_window
+    # "+" would start a spreadsheet formula: the CSV convention writes it as text, "'+"
+    assert (row["segment"], row["expected_sign"], row["sign_reason"]) == (
+        "CHN",
+        "'+",
+        "more listings",
+    )
+    assert row["response"] == ("as expected" if row["car"] > 0 else "opposite")
+    silent = run_study(StudyRequest(measures=("states-none",), **request), store_source, catalogue)
+    assert "expected_signs" not in silent.frames()
