@@ -476,3 +476,21 @@ def test_expected_signs_are_exported_with_the_study_when_stated(store_source):
     assert row["response"] == ("as expected" if row["car"] > 0 else "opposite")
     silent = run_study(StudyRequest(measures=("states-none",), **request), store_source, catalogue)
     assert "expected_signs" not in silent.frames()
+
+
+def test_an_override_benchmark_is_used_when_the_request_keeps_the_default(store_source):
+    own = _measure(
+        "small-caps-own-benchmark",
+        segments=("SMALL",),
+        segment_overrides=(("SMALL", ("000852.SH",), "000905.SH"),),
+    )
+    resolved = resolve(StudyRequest(measures=("small-caps-own-benchmark",)), store_source, own)
+    assert resolved.instruments == ("000852.SH",) and resolved.benchmark == "000905.SH"
+    assert any("benchmark 000905.SH" in n.text for n in resolved.notes if n.kind == "instruments")
+    # a benchmark or instruments named in the request are never replaced
+    named = resolve(
+        StudyRequest(measures=("small-caps-own-benchmark",), instruments=("000852.SH",)),
+        store_source,
+        own,
+    )
+    assert named.benchmark == "000300.SH"
