@@ -227,8 +227,8 @@ def render_notes(outcome: StudyOutcome) -> None:
             icon=":material/science:",
         )
     for note in outcome.notes:
-        if note.kind == "timing":  # shown next to the CAR table (render_car_window)
-            continue
+        if note.kind == "timing" and not outcome.car_summary.empty:
+            continue  # shown next to the CAR table (render_car_window)
         if note.kind == "overlap":
             (st.warning if outcome.request.overlap == "warn" else st.info)(
                 escape_markdown(note.text), icon=":material/layers:"
