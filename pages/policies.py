@@ -328,7 +328,7 @@ def render_details(measures: pd.DataFrame, overlaps: Overlaps, segment_table) ->
             st.markdown(
                 t(
                     "Date confidence: **{confidence}** · from {origin}",
-                    confidence=t(m["confidence"]),
+                    confidence=t(m.get("date_confidence") or m["confidence"]),
                     origin=t("the shipped catalogue")
                     if m["origin"] == "shipped"
                     else t("your measures"),
