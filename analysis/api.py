@@ -49,7 +49,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from analysis import overlaps
+from analysis import framing, overlaps
 from analysis.event_study import (
     DEFAULT_CAR_WINDOWS,
     Conventions,
@@ -95,8 +95,10 @@ class Note:
     """Something the reader of a result must know. ``kind`` says what it is about:
     ``overlap``, ``calendar`` (inferred sessions), ``data`` (prices treated as missing or off the
     calendar), ``statistics`` (a statistic left NaN and why), ``placebo``, ``responses``,
-    ``conventions``, ``instruments`` (default instruments left out), ``estimation`` (estimation
-    windows that contain another event's window, :mod:`analysis.overlaps`)."""
+    ``conventions``, ``instruments`` (default instruments left out, benchmarks of segment
+    overrides), ``estimation`` (estimation windows that contain another event's window,
+    :mod:`analysis.overlaps`), ``timing`` (a t0 that is one of two sessions: release time
+    unknown)."""
 
     kind: str
     text: str
@@ -456,6 +458,19 @@ class ResolvedStudy:
             return {}
         return overlaps.estimation_exclusions(self.estimation_overlaps)
 
+    #: Measures whose t0 is one of two sessions (release time unknown, announced on a session).
+    uncertain_t0: tuple[str, ...] = ()
+    #: ``(event_id, instrument, segment, expected sign, reason)`` per pair with an expectation.
+    expectations: tuple[tuple[str, str, str, str, str], ...] = ()
+
+    @property
+    def headline_window(self) -> tuple[int, int]:
+        """The CAR window a study leads with: the event window, or [0, +1] (both candidate
+        sessions) when any measure's t0 is uncertain."""
+        if self.uncertain_t0:
+            return framing.UNCERTAIN_T0_WINDOW
+        return tuple(self.spec.event_window)
+
     @property
     def calendar_text(self) -> str:
         if self.request.calendar == "xshg":
@@ -464,14 +479,23 @@ class ResolvedStudy:
 
 
 def default_instruments(
-    segment_codes: Iterable[str], available: Iterable[str], limit: int = DEFAULT_INSTRUMENT_LIMIT
+    segment_codes: Iterable[str],
+    available: Iterable[str],
+    limit: int = DEFAULT_INSTRUMENT_LIMIT,
+    measures: pd.DataFrame | None = None,
 ) -> list[str]:
-    """The stored instruments of these segments (their own, then alternatives), at most
-    ``limit``: what a study uses when the request names no instrument."""
+    """The stored instruments of these segments, at most ``limit``: what a study uses when the
+    request names no instrument. With ``measures`` (catalogue rows), each measure's
+    ``segment_overrides`` replace its segments' instruments (the CSI 1000 futures launch is
+    measured on CSI 1000, not on every futures underlying)."""
     from data_sources.instruments import segment_instruments
 
     present = set(available)
-    return [s for s in segment_instruments(list(segment_codes)) if s in present][:limit]
+    if measures is not None:
+        members = framing.measure_instruments(framing.rows_of(measures))
+    else:
+        members = segment_instruments(list(segment_codes))
+    return [s for s in members if s in present][:limit]
 
 
 def _catalogue_rows(request: StudyRequest, catalogue: pd.DataFrame) -> pd.DataFrame:
@@ -522,14 +546,19 @@ def resolve(
     left_out: list[str] = []
     if not instruments:
         codes = [c for codes in (rows["segments"] if rows is not None else []) for c in codes]
-        every = default_instruments(codes, available, limit=len(available))
+        every = default_instruments(codes, available, limit=len(available), measures=rows)
         instruments, left_out = every[:DEFAULT_INSTRUMENT_LIMIT], every[DEFAULT_INSTRUMENT_LIMIT:]
         if not instruments:
             raise StudyInputError(
                 "no instrument named, and none stored for the segments of these measures"
             )
     spec = request.spec()
-    benchmark = request.benchmark if spec.model != "constant-mean" else None
+    framing_notes: list[Note] = []
+    uncertain = _uncertain_t0(rows)
+    if uncertain:  # the headline CAR [0, +1] needs an event window that holds it
+        spec = framing.spec_for_uncertain_t0(spec)
+    requested_benchmark = _segment_benchmark(request, rows, framing_notes)
+    benchmark = requested_benchmark if spec.model != "constant-mean" else None
     if spec.model != "constant-mean" and not benchmark:
         raise StudyInputError(f"the {spec.model} model needs a benchmark series")
     needed = list(dict.fromkeys(instruments + ([benchmark] if benchmark else [])))
@@ -603,11 +632,17 @@ def resolve(
             + "; ".join(overlap_texts),
             overlap_texts,
         )
+    market_wide = market_wide_instruments()
+    if not request.instruments:  # a measure's override may put its instruments market-wide
+        market_wide = market_wide | framing.overridden_market_wide(framing.rows_of(rows))
     constant_mean_for = (
-        sorted(market_wide_instruments() & set(instruments))
+        sorted(market_wide & set(instruments))
         if benchmark and request.market_wide_constant_mean
         else []
     )
+    notes += framing_notes
+    notes += _uncertain_t0_notes(uncertain, rows, sessions, spec, request)
+    notes += _data_start_notes(events, rows, instruments, bars)
     placebo_draws = int(request.placebo_draws)
     if placebo_draws and len(events) != 1:
         notes.append(
@@ -639,7 +674,112 @@ def resolve(
         diagnostics=tuple(diagnostics),
         estimation_overlaps=tuple(contamination),
         known_window_sessions=tuple(known_windows),
+        uncertain_t0=tuple(uncertain),
+        expectations=_expectations(events, rows, instruments),
     )
+
+
+# -- framing: overrides, uncertain t0, expected signs, data starts (analysis.framing) ---------
+
+
+def _segment_benchmark(
+    request: StudyRequest, rows: pd.DataFrame | None, notes: list[Note]
+) -> str | None:
+    """The request's benchmark; when it names no instruments and keeps the default benchmark,
+    the one the measures' segment overrides name instead (said in a note)."""
+    if request.instruments or request.benchmark != DEFAULT_BENCHMARK or rows is None:
+        return request.benchmark
+    chosen = framing.default_benchmark(framing.rows_of(rows), request.benchmark)
+    if chosen != request.benchmark:
+        notes.append(
+            Note(
+                "instruments",
+                f"benchmark {chosen}: the one these measures' segment overrides name "
+                f"(instead of the default {request.benchmark})",
+            )
+        )
+    return chosen
+
+
+def _uncertain_t0(rows: pd.DataFrame | None) -> list[str]:
+    """Ids of the measures whose t0 is one of two sessions (release time unknown)."""
+    return [row["id"] for row in framing.rows_of(rows) if framing.t0_uncertain(row)]
+
+
+def _uncertain_t0_notes(uncertain, rows, sessions, spec, request) -> list[Note]:
+    if not uncertain:
+        return []
+    by_id = rows.set_index("id")
+    notes = []
+    for measure_id in uncertain:
+        t0 = by_id.at[measure_id, "event_session"]
+        later = sessions[sessions > t0]
+        following = later[0] if len(later) else t0
+        notes.append(
+            Note(
+                "timing",
+                framing.uncertain_t0_text(
+                    measure_id, by_id.at[measure_id, "announcement_date"], t0, following
+                ),
+            )
+        )
+    if tuple(spec.event_window) != tuple(request.event_window):
+        notes.append(
+            Note(
+                "timing",
+                f"event window widened from [{request.event_window[0]}, "
+                f"{request.event_window[1]}] to [{spec.event_window[0]}, "
+                f"{spec.event_window[1]}] to cover both candidate sessions",
+            )
+        )
+    return notes
+
+
+def _data_start_notes(events, rows, instruments, bars: pd.DataFrame) -> list[Note]:
+    """Events before the first price of an instrument: named with the measure, the segment
+    and the first date, instead of leaving its CAR silently empty."""
+    if bars is None or bars.empty:
+        return []
+    first = bars.groupby("symbol")["date"].min()
+    by_id = {row["id"]: row for row in framing.rows_of(rows)}
+    notes = []
+    for event in events:
+        members = [by_id[m] for m in event.event_id.split("+") if m in by_id]
+        for symbol in instruments:
+            if symbol in first.index and event.event_session < first[symbol]:
+                segment = next(
+                    (s for row in members if (s := framing.instrument_segment(row, symbol))),
+                    None,
+                )
+                notes.append(
+                    Note(
+                        "data",
+                        framing.data_start_text(
+                            event.event_id, event.event_session, segment, symbol, first[symbol]
+                        ),
+                    )
+                )
+    return notes
+
+
+def _expectations(events, rows, instruments) -> tuple[tuple[str, str, str, str, str], ...]:
+    """``(event_id, instrument, segment, expected sign, reason)`` for every pair whose measure
+    states an expected sign for the segment the instrument stands for (merged events: their
+    members' common sign, else ambiguous)."""
+    by_id = {row["id"]: row for row in framing.rows_of(rows)}
+    out = []
+    for event in events:
+        members = [by_id[m] for m in event.event_id.split("+") if m in by_id]
+        for symbol in instruments:
+            parts, segment = [], None
+            for row in members:
+                own = framing.instrument_segment(row, symbol)
+                segment = segment or own
+                parts.append(framing.expectation(row, own))
+            sign, reason = framing.combined_expectation(parts)
+            if sign:
+                out.append((event.event_id, symbol, segment or "", sign, reason))
+    return tuple(out)
 
 
 # -- running ---------------------------------------------------------------------------------
@@ -913,6 +1053,37 @@ class StudyOutcome:
         return self.resolved.data_mode
 
     @property
+    def headline_window(self) -> tuple[int, int]:
+        """The CAR window the study leads with (its summary, the page's first table): the
+        event window, or [0, +1] when a measure's t0 is uncertain (release time unknown)."""
+        return self.resolved.headline_window
+
+    def sign_table(self, window: tuple[int, int] | None = None) -> pd.DataFrame:
+        """The CARs of one window (default: the headline) with the sign each measure expected
+        in the instrument's segment and whether the CAR had it: ``expected_sign`` (+, -,
+        ambiguous, or empty when none is stated), ``sign_reason`` (one line) and ``response``
+        (as expected, opposite, ambiguous, or empty)."""
+        window = tuple(window or self.headline_window)
+        summary = self.result.car_summary
+        rows = summary[
+            (summary["window_start"] == window[0]) & (summary["window_end"] == window[1])
+        ]
+        expected = pd.DataFrame(
+            list(self.resolved.expectations),
+            columns=["event_id", "instrument", "segment", "expected_sign", "sign_reason"],
+        )
+        table = rows[
+            ["event_id", "instrument", "event_session", "window_start", "window_end", "car"]
+        ].merge(expected, on=["event_id", "instrument"], how="left")
+        for column in ("segment", "expected_sign", "sign_reason"):
+            table[column] = table[column].fillna("").astype(object)
+        table["response"] = [
+            framing.sign_response(car, sign)
+            for car, sign in zip(table["car"], table["expected_sign"], strict=True)
+        ]
+        return table
+
+    @property
     def data_vintage(self) -> str:
         return self.resolved.data_vintage
 
@@ -959,6 +1130,8 @@ class StudyOutcome:
             "car_summary": self.car_summary,
         }
         frames["tests"] = self.tests
+        if self.resolved.expectations:  # the headline CARs against their expected signs
+            frames["expected_signs"] = self.sign_table()
         frames["diagnostics"] = self.diagnostics_frame()
         if self.placebo is not None:
             frames["placebo"] = self.placebo.draws
@@ -992,6 +1165,11 @@ class StudyOutcome:
                 "estimation samples leave out other events' windows"
                 if self.request.clean_estimation
                 else "estimation samples keep other events' windows"
+            )
+        if self.resolved.uncertain_t0:
+            parts.append(
+                "t0 uncertain (release time unknown) for "
+                f"{', '.join(self.resolved.uncertain_t0)}: headline CAR [0, +1] covers t0 and t0+1"
             )
         return "; ".join(parts)
 
@@ -1103,26 +1281,44 @@ class StudyOutcome:
         return written
 
     def summary(self) -> str:
-        """A readable text table of the CARs over the event window (nothing is printed)."""
-        window = self.spec.event_window
+        """A readable text table of the CARs over the headline window (the event window, or
+        [0, +1] when a t0 is uncertain), each with its expected sign and whether the CAR had
+        it, and the one-line reasons (nothing is printed)."""
+        window = self.headline_window
         rows = self.car_summary[
             (self.car_summary["window_start"] == window[0])
             & (self.car_summary["window_end"] == window[1])
         ]
+        signs = self.sign_table(window).set_index(["event_id", "instrument"])
         lines = [
             "PolicyLens event study",
             f"data: {self.data_mode.label}",
             f"method: {self.method}",
             "events: "
             + ", ".join(f"{e.event_id} (t0 {e.event_session:%Y-%m-%d})" for e in self.events),
+            f"CAR [{window[0]}, {window[1]}]"
+            + (" (t0 uncertain: covers t0 and t0+1)" if self.resolved.uncertain_t0 else ""),
             "",
-            f"{'instrument':<14}{'event':<36}{'CAR':>10}{'SE':>10}{'t':>8}{'p':>8}",
+            f"{'instrument':<14}{'event':<36}{'CAR':>10}{'SE':>10}{'t':>8}{'p':>8}"
+            f"  {'expected':<10}response",
         ]
+        reasons = {}
         for row in rows.itertuples():
+            key = (row.event_id, row.instrument)
+            sign = signs.at[key, "expected_sign"] if key in signs.index else ""
+            response = signs.at[key, "response"] if key in signs.index else ""
+            if sign and key in signs.index and signs.at[key, "sign_reason"]:
+                reasons[(row.event_id, signs.at[key, "segment"])] = signs.at[key, "sign_reason"]
             lines.append(
                 f"{row.instrument:<14}{str(row.event_id)[:35]:<36}{row.car:>10.4f}"
                 f"{row.car_se:>10.4f}{row.t_stat:>8.2f}{row.p_value:>8.4f}"
+                f"  {sign or 'n/a':<10}{response or 'n/a'}"
             )
+        if reasons:
+            lines += ["", "expected signs:"] + [
+                f"- {event_id} in {segment}: {reason}"
+                for (event_id, segment), reason in reasons.items()
+            ]
         if self.notes:
             lines += ["", "notes:"] + [f"- {note.text}" for note in self.notes]
         skipped = [d for d in self.diagnostics if d.status == "skipped"]

@@ -70,6 +70,16 @@ COLUMN_GLOSSARY: dict[str, str] = {
         "metadata: model, windows, variance and test conventions (abnormal_volume files: the "
         "log-volume model)"
     ),
+    # issue 13 (study framing): expected signs and uncertain t0 in the theme × segment cells
+    "car_window": "CAR window of the pair: the chosen one, widened to [0, +1] when t0 is uncertain",
+    "t0_uncertain": "release time unknown on a session day: t0 or t0+1, the CAR covers both",
+    "expected_sign": "sign the measure was expected to move the segment: +, - or ambiguous",
+    "sign_reason": "one line: why that sign was expected",
+    "response": "whether the CAR had the expected sign: as expected, opposite, ambiguous",
+    "n_signed": "measures of the cell with an expected sign (+ or -)",
+    "n_as_expected": "of those, measures whose CAR (mean over instruments) had that sign",
+    "n_ambiguous": "measures of the cell whose expected sign is ambiguous",
+    "n_t0_uncertain": "measures of the cell whose t0 is uncertain (CAR covers t0 and t0+1)",
     "data_mode": "metadata: SYNTHETIC DEMO, stored akshare data (as of …), imported files …",
     "data_vintage": "metadata: where each series came from and when it was fetched",
 }

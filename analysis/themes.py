@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis import overlaps
+from analysis import framing, overlaps
 from analysis.api import PriceSource, StudyRequest, run_study
 from analysis.event_study import DEFAULT_CAR_WINDOWS, EventStudyInputError, EventStudySpec
 from analysis.statistics import cross_sectional_t_test
@@ -59,6 +59,10 @@ CELL_COLUMNS = [
     "test",
     "measure_ids",
     "instruments",
+    "n_signed",
+    "n_as_expected",
+    "n_ambiguous",
+    "n_t0_uncertain",
 ]
 PAIR_COLUMNS = [
     "theme",
@@ -72,6 +76,11 @@ PAIR_COLUMNS = [
     "p_value",
     "model",
     "cluster",
+    "car_window",
+    "t0_uncertain",
+    "expected_sign",
+    "sign_reason",
+    "response",
 ]
 
 
@@ -111,6 +120,8 @@ def cell_statistics(pairs: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (theme, segment), group in pairs.groupby(["theme", "segment"], sort=True):
         observation = _observation(group)
+        # each measure's CAR averaged over the segment's instruments (for its expected sign)
+        per_measure = group.groupby("event_id", sort=False)["car"].mean()
         n_measures, n_pairs = group["event_id"].nunique(), len(group)
         # a cluster's rows repeat its CAR once per member measure: one value per instrument,
         # then the mean over the instruments
@@ -156,9 +167,34 @@ def cell_statistics(pairs: pd.DataFrame) -> pd.DataFrame:
                 "test": test,
                 "measure_ids": ", ".join(dict.fromkeys(group["event_id"])),
                 "instruments": ", ".join(dict.fromkeys(group["instrument"])),
+                **_sign_counts(group, per_measure),
             }
         )
     return pd.DataFrame(rows, columns=CELL_COLUMNS)
+
+
+def _sign_counts(group: pd.DataFrame, per_measure: pd.Series) -> dict[str, int]:
+    """How many of a cell's measures expected a sign (+ or -), how many of those had it (their
+    CAR averaged over the segment's instruments), how many expected none (ambiguous), and how
+    many have an uncertain t0 (their CAR covers t0 and t0+1)."""
+    first = group.groupby("event_id").first()
+    signs = (
+        first["expected_sign"].fillna("").reindex(per_measure.index)
+        if "expected_sign" in first
+        else pd.Series("", index=per_measure.index)
+    )
+    responses = [
+        framing.sign_response(car, sign) for car, sign in zip(per_measure, signs, strict=True)
+    ]
+    uncertain = (
+        first["t0_uncertain"].fillna(False).astype(bool).sum() if "t0_uncertain" in first else 0
+    )
+    return {
+        "n_signed": int(signs.isin(["+", "-"]).sum()),
+        "n_as_expected": responses.count(framing.AS_EXPECTED),
+        "n_ambiguous": int((signs == "ambiguous").sum()),
+        "n_t0_uncertain": int(uncertain),
+    }
 
 
 def segment_request(
@@ -198,6 +234,13 @@ def theme_segment_study(
     of those tasks). ``segments``: the segment table (``id``, ``instruments``, ``benchmark``).
     Only instruments ``source`` has are used. ``window`` must be one of the study's CAR windows.
 
+    A measure's ``segment_overrides`` replace its segment's instruments and benchmark: measures
+    of one segment are studied in groups that share them. A measure whose t0 is uncertain
+    (release time unknown) is measured over ``window`` widened to cover t0 and t0+1
+    (``car_window``, ``t0_uncertain``). Each pair carries the sign the measure expected in the
+    segment and whether its CAR had it. A measure whose t0 comes before the segment's data is
+    listed in ``skipped`` with the first date, never left as a silently empty cell.
+
     The API merges the measures of each cluster (:mod:`analysis.overlaps`) into one event
     ``a+b`` at the cluster's first session. Each pair row is given back to every member
     measure that touches the segment (same CAR, ``cluster`` = the merged id): the cells count
@@ -218,44 +261,31 @@ def theme_segment_study(
         touching = measures[measures["segments"].map(lambda codes, s=segment.id: s in codes)]
         if touching.empty:
             continue
-        instruments = [s for s in segment.instruments if s in stored]
-        if not instruments:
-            skipped.append((segment.id, "", "no stored instrument for this segment"))
-            continue
-        benchmark = segment.benchmark if segment.benchmark in stored else None
-        request = segment_request(touching["id"], instruments, benchmark, model, include_unverified)
-        try:
-            outcome = run_study(request, source, catalogue)
-        except EventStudyInputError as error:
-            skipped.append((segment.id, "", str(error)))
-            continue
-        used += list(outcome.instruments) + ([outcome.benchmark] if outcome.benchmark else [])
-        summary = outcome.car_summary
-        summary = summary[
-            (summary["window_start"] == window[0]) & (summary["window_end"] == window[1])
-        ]
-        # a merged event "a+b" stands for each member that touches this segment (a cluster
-        # may also hold measures of other segments)
-        touching_ids = set(touching["id"])
-        summary = summary.assign(
-            cluster=summary["event_id"],
-            event_id=summary["event_id"].map(
-                lambda event_id, ids=touching_ids: [
-                    m for m in overlaps.members(event_id) if m in ids
-                ]
-            ),
-        ).explode("event_id")
-        summary = summary[summary["event_id"].notna()]
-        membership = touching.set_index("id")["themes"]
-        pair_parts.append(
-            summary.assign(segment=segment.id, theme=summary["event_id"].map(membership)).explode(
-                "theme"
+        for (members, own_benchmark), group in _override_groups(touching, segment, segments):
+            instruments = [s for s in members if s in stored]
+            if not instruments:
+                skipped.append((segment.id, "", "no stored instrument for this segment"))
+                continue
+            group, early = _after_data_start(group, source, instruments)
+            skipped += [(segment.id, measure_id, reason) for measure_id, reason in early]
+            if group.empty:
+                continue
+            benchmark = own_benchmark if own_benchmark in stored else None
+            request = segment_request(
+                group["id"], instruments, benchmark, model, include_unverified
             )
-        )
-        for row in outcome.diagnostics:
-            # overlap and estimation-window records describe the catalogue, not a pair left out
-            if row.status != "ok" and not row.status.startswith(("overlap", "estimation")):
-                skipped.append((segment.id, f"{row.event_id} · {row.instrument}", row.reason))
+            try:
+                outcome = run_study(request, source, catalogue)
+            except EventStudyInputError as error:
+                skipped.append((segment.id, "", str(error)))
+                continue
+            used += list(outcome.instruments) + ([outcome.benchmark] if outcome.benchmark else [])
+            pair_parts.append(_segment_pairs(outcome, group, segment.id, window))
+            for row in outcome.diagnostics:
+                # overlap and estimation-window records describe the catalogue, not a pair
+                # left out
+                if row.status != "ok" and not row.status.startswith(("overlap", "estimation")):
+                    skipped.append((segment.id, f"{row.event_id} · {row.instrument}", row.reason))
     pairs = (
         pd.concat(pair_parts, ignore_index=True)[PAIR_COLUMNS]
         if pair_parts
@@ -264,11 +294,12 @@ def theme_segment_study(
     pairs = pairs.dropna(subset=["car"]).reset_index(drop=True)
     mode, vintage = source.describe(list(dict.fromkeys(used)))
     method = (
-        f"{EventStudySpec(model=model).describe()} on each segment's benchmark; constant-mean "
-        "for segments without a stored benchmark and for market-wide instruments; relative "
-        "days count Shanghai (XSHG) sessions; overlapping measures merged into one event per "
-        "cluster (one observation per cluster); estimation samples leave out other measures' "
-        "windows"
+        f"{EventStudySpec(model=model).describe()} on each segment's benchmark (or a measure's "
+        "segment override); constant-mean for segments without a stored benchmark and for "
+        "market-wide instruments; relative days count Shanghai (XSHG) sessions; overlapping "
+        "measures merged into one event per cluster (one observation per cluster); estimation "
+        "samples leave out other measures' windows; measures with an uncertain t0 (release time "
+        "unknown) over the window widened to cover t0 and t0+1"
     )
     return ThemeSegmentResult(
         tuple(window),
@@ -278,3 +309,84 @@ def theme_segment_study(
         mode,
         {"method": method, "data_mode": mode.label, "data_vintage": vintage},
     )
+
+
+def _override_groups(touching: pd.DataFrame, segment, segments: pd.DataFrame):
+    """The measures touching ``segment`` grouped by the instruments and benchmark that measure
+    them there (the segment's own unless a measure overrides them), segment defaults first."""
+    keys = []
+    for _, row in touching.iterrows():
+        frame = next(f for f in framing.segment_frames(row, segments) if f.segment == segment.id)
+        keys.append((frame.instruments, frame.benchmark))
+    default = (tuple(segment.instruments), segment.benchmark or None)
+    order = list(dict.fromkeys([default, *keys]))
+    grouped = pd.Series(keys, index=touching.index)
+    for key in order:
+        group = touching[grouped.map(lambda k, key=key: k == key)]
+        if not group.empty:
+            yield key, group
+
+
+def _after_data_start(group: pd.DataFrame, source: PriceSource, instruments: list[str]):
+    """The measures of ``group`` whose t0 is on or after the first price of any of
+    ``instruments``, and ``(measure, reason)`` for those before all of them."""
+    firsts = framing.first_dates(source, instruments)
+    if not firsts:
+        return group, []
+    symbol, first = min(firsts.items(), key=lambda item: item[1])
+    early = group["event_session"] < first
+    reasons = [
+        (
+            row.id,
+            f"t0 {row.event_session:%Y-%m-%d} comes before this segment's data: "
+            f"{symbol} starts {first:%Y-%m-%d}",
+        )
+        for row in group[early].itertuples()
+    ]
+    return group[~early], reasons
+
+
+def _segment_pairs(outcome, group: pd.DataFrame, segment: str, window) -> pd.DataFrame:
+    """The pair rows of one segment study: each member measure's CAR over ``window`` (widened
+    to t0 and t0+1 when its t0 is uncertain), with its themes and expected sign."""
+    widened = framing.widened_window(window)
+    summary = outcome.car_summary
+    summary = summary[
+        ((summary["window_start"] == window[0]) & (summary["window_end"] == window[1]))
+        | ((summary["window_start"] == widened[0]) & (summary["window_end"] == widened[1]))
+    ]
+    # a merged event "a+b" (one overlap cluster) stands for each member that touches this
+    # segment (a cluster may also hold measures of other segments)
+    touching_ids = set(group["id"])
+    summary = summary.assign(
+        cluster=summary["event_id"],
+        event_id=summary["event_id"].map(
+            lambda event_id: [m for m in overlaps.members(event_id) if m in touching_ids]
+        ),
+    ).explode("event_id")
+    summary = summary[summary["event_id"].notna()]
+    by_id = group.set_index("id")
+    uncertain = {row["id"]: framing.t0_uncertain(row) for _, row in group.iterrows()}
+    wanted = summary["event_id"].map(lambda m: widened if uncertain.get(m) else tuple(window))
+    spans = list(zip(summary["window_start"], summary["window_end"], strict=True))
+    summary = summary[[span == want for span, want in zip(spans, wanted, strict=True)]]
+    expected = [
+        framing.expectation(by_id.loc[m], segment) if m in by_id.index else ("", "")
+        for m in summary["event_id"]
+    ]
+    summary = summary.assign(
+        segment=segment,
+        theme=summary["event_id"].map(by_id["themes"]),
+        car_window=[
+            f"[{a}, {b}]"
+            for a, b in zip(summary["window_start"], summary["window_end"], strict=True)
+        ],
+        t0_uncertain=summary["event_id"].map(uncertain).fillna(False).astype(bool),
+        expected_sign=[sign for sign, _ in expected],
+        sign_reason=[reason for _, reason in expected],
+    )
+    summary["response"] = [
+        framing.sign_response(car, sign)
+        for car, sign in zip(summary["car"], summary["expected_sign"], strict=True)
+    ]
+    return summary.explode("theme")

@@ -7,6 +7,7 @@ A view: the widgets build a :class:`~analysis.api.StudyRequest`
 
 import streamlit as st
 
+from analysis import framing
 from analysis.api import AllEventsDropped, default_instruments
 from analysis.event_study import EventStudyInputError
 from analysis.models import MODELS
@@ -108,8 +109,13 @@ url_state.seed_from_url(
 )
 url_state.show_url_problems()
 defaults = {
-    instruments_key: default_instruments(chosen_segments, options) or options[:1],
-    "study_benchmark": DEFAULT_BENCHMARK if DEFAULT_BENCHMARK in options else options[0],
+    # a measure's segment overrides choose its instruments and benchmark (analysis.framing)
+    instruments_key: default_instruments(chosen_segments, options, measures=chosen) or options[:1],
+    "study_benchmark": next(
+        b
+        for b in (framing.default_benchmark(framing.rows_of(chosen), DEFAULT_BENCHMARK), options[0])
+        if b in options
+    ),
     "study_model": "market",
     "study_overlap": OVERLAP_CHOICES[0],
     "study_estimation": (-250, -11),

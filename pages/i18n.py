@@ -822,3 +822,184 @@ ZH.update(
         ),
     }
 )
+# -- issue 13, study framing (H2): citations and source tiers, release timing and an uncertain
+# t0, expected signs, segment overrides and data starts --
+ZH.update(
+    {
+        "Sources and timing": "来源与时点",
+        "**Citations.** Each measure cites the document itself: issuing body, title (Chinese "
+        "and English), document number where one is confirmed (e.g. 国发〔2024〕10号) and "
+        "publication date. Addresses are sorted into five tiers (`policy-events.md` §7):\n\n"
+        "- **A** official: the issuer or an exchange (csrc.gov.cn, gov.cn, sse.com.cn, "
+        "szse.cn, …): linked.\n"
+        "- **B** state or major media with editors: linked.\n"
+        "- **C** professional: law firms, legal databases, trade press, exchange-news wires: "
+        "linked.\n"
+        "- **D** reposts on sites that copy news: kept as evidence, shown as plain text "
+        "labelled *repost*, never linked.\n"
+        "- **E** hijacked or spam domains: never shown, linked, exported or accepted; the "
+        "project keeps only SHA-256 digests of their host names.\n\n"
+        "An address you enter that is in no tier is kept but shown as plain text "
+        "(*unclassified*), never as a link.": (
+            "**引用。** 每项措施引用文件本身：发文机关、标题（中文与英文）、已确认的文号"
+            "（如 国发〔2024〕10号）和发布日期。网址分为五级（`policy-events.md` §7）：\n\n"
+            "- **A** 官方：发文机关或交易所（csrc.gov.cn、gov.cn、sse.com.cn、szse.cn 等）："
+            "显示为链接。\n"
+            "- **B** 有编辑把关的官方或主要媒体：显示为链接。\n"
+            "- **C** 专业来源：律师事务所、法律数据库、行业媒体、交易所新闻通讯：显示为链接。\n"
+            "- **D** 转载新闻的网站：作为佐证保留，以纯文本显示并标注 *转载*，从不显示为链接。\n"
+            "- **E** 被劫持或垃圾网站：从不显示、链接、导出或接受；项目只保存其主机名的 "
+            "SHA-256 摘要。\n\n"
+            "您输入的不属于任何一级的网址会保留，但以纯文本显示（*未分级*），从不显示为链接。"
+        ),
+        "**Release timing and t0.** Each measure records when in the day it was released "
+        "(before the open, intraday, after the 15:00 close, on a non-trading day, or unknown) "
+        "and how we know it: *stated* (a source gives the hour or day-part, or the day is not "
+        "a session), *inferred* (from the next session's reaction only) or *unknown*. t0 is "
+        "the first session that could react: after-close and non-trading-day releases move to "
+        "the next session; before-open, intraday and unknown releases keep the day itself when "
+        "it is a session. The announcement date has its own confidence: verified, approximate "
+        "or unverified.\n\n"
+        "**Unknown timing.** A measure released on a session day at an unknown time has two "
+        "candidate t0s: that day, or the next session after an evening release. The catalogue "
+        "table flags it (*t0 uncertain: day or next session*); a study of it says so next to "
+        "the result and leads with CAR [0, +1], which covers both days (a requested event "
+        "window that does not reach +1 is widened, with a note); the Themes cells measure it "
+        "over the chosen window widened to cover t0 and t0+1. Where no source states the "
+        "time, the catalogue marks it unknown rather than guess.": (
+            "**发布时点与 t0。** 每项措施记录其在一天中的发布时点（开盘前、盘中、15:00 收盘后、"
+            "非交易日或未知）以及依据：*有来源说明*（来源给出钟点或时段，或当日不是交易日）、"
+            "*推断*（仅根据下一交易日的反应）或*未知*。t0 是第一个可能作出反应的交易日："
+            "收盘后和非交易日发布顺延至下一交易日；开盘前、盘中和时点未知的发布，若当日为交易日"
+            "则取当日。公告日期另有其可信度：已核实、近似或未核实。\n\n"
+            "**时点未知。** 在交易日发布但时点未知的措施有两个候选 t0：当日，或（若为晚间发布）"
+            "下一交易日。措施表会标出（*t0 不确定：当日或下一交易日*）；对其的研究会在结果旁说明，"
+            "并以覆盖这两天的 CAR [0, +1] 为主要结果（所选事件窗口不含 +1 时会加宽并附说明）；"
+            "主题格子对其使用加宽至覆盖 t0 和 t0+1 的所选窗口。没有来源说明时点时，目录标为未知，"
+            "不作猜测。"
+        ),
+        "**Expected signs.** Each shipped measure states, per segment, the sign its response "
+        "was expected to have (+, − or ambiguous) with a one-line reason. The study's CAR "
+        "table and summary, and each Themes cell, say whether the CAR had that sign (*as "
+        "expected* or *opposite*; *ambiguous* when theory cuts both ways). A sign says nothing "
+        "about significance: read it with the p-value.": (
+            "**预期方向。** 每项随附措施按板块说明其反应的预期方向（+、− 或不确定）及一句理由。"
+            "研究的 CAR 表和摘要以及每个主题格子都会说明 CAR 是否符合该方向（*符合预期*或*相反*；"
+            "理论上两种方向都可能时为*不确定*）。方向不说明显著性：请结合 p 值阅读。"
+        ),
+        "**Instruments and benchmarks.** Each segment stands for its market through listed "
+        "indices or funds (`segments.yaml`) and is measured against CSI 300 with the market "
+        "model; market-wide segments (all A-shares, main boards, bonds) have no benchmark and "
+        "use the constant-mean model, so the market is not regressed on itself.\n\n"
+        "**Overrides.** A measure can replace its segment's instruments and benchmark: the CSI "
+        "1000 futures launch studies CSI 1000 (000852.SH), not every futures underlying. "
+        "Studies with no instruments named and the Themes cells use the override.\n\n"
+        "**Sector benchmarks.** CSI 300 contains the banks, insurers, brokers and developers "
+        "themselves, so a measure that moves a sector moves the benchmark a little too, and the "
+        "market model removes that part (about β × the sector's weight in CSI 300) from the "
+        "sector's abnormal return: sector CARs are, if anything, understated. No index of the "
+        "whole market without the sector could be confirmed among the series akshare serves, "
+        "and the market-adjusted model (R − R_CSI300) subtracts the same CSI 300 with β = 1, "
+        "so it removes the same sector share and adds the sector's beta error; the sector "
+        "segments therefore keep CSI 300 with the market model, and the bias is named here "
+        "rather than hidden.\n\n"
+        "**Data start.** Some series start after some measures: the first C-REITs traded on "
+        "2021-06-21 and the BSE 50 starts on 2022-04-29. A measure whose t0 comes before a "
+        "segment's data is flagged in the catalogue table (*no REIT data before 2021-06-21*), "
+        "named with its segment and first date in a study's notes, and listed under *Not "
+        "studied* on the Themes page, never left as an empty cell.": (
+            "**标的与基准。** 每个板块由上市指数或基金代表（`segments.yaml`），以沪深300为基准、"
+            "用市场模型度量；全市场板块（全部A股、主板、债券）没有基准，使用常数均值模型，"
+            "以免用市场对自身回归。\n\n"
+            "**措施自定。** 措施可替换其板块的标的和基准：中证1000股指期货上市研究的是中证1000"
+            "（000852.SH），而不是所有期货标的指数。未指定标的的研究和主题格子都采用措施自定的设置。"
+            "\n\n"
+            "**行业基准。** 沪深300本身包含银行、保险、券商和地产公司，因此使某一行业变动的措施"
+            "也会使基准略有变动，市场模型会从该行业的异常收益中去掉这一部分（约为 β × 该行业在"
+            "沪深300中的权重）：行业 CAR 即便有偏，也是偏小。在 akshare 提供的序列中，未能确认"
+            "剔除该行业的全市场指数；市场调整模型（R − R_沪深300）以 β = 1 减去同一个沪深300，"
+            "去掉的是同样的行业份额，还引入行业 β 的误差；因此行业板块仍以沪深300和市场模型度量，"
+            "并在此说明这一偏差，而不是隐藏它。\n\n"
+            "**数据起点。** 有些序列晚于某些措施才开始：首批公募REITs于 2021-06-21 上市交易，"
+            "北证50 始于 2022-04-29。t0 早于某板块数据的措施会在措施表中标出"
+            "（*2021-06-21 之前没有 REIT 数据*），在研究的说明中注明其板块和首个日期，并在主题页"
+            "列于*未研究*之下，绝不留下空格子。"
+        ),
+        "(this measure's own instruments or benchmark)": "（本措施自定的标的或基准）",
+        "expected sign: {sign}": "预期方向：{sign}",
+        "Timing confidence": "时点可信度",
+        "Flags": "标记",
+        "Citation": "引用",
+        "Repost (not linked)": "转载（不链接）",
+        "t0 uncertain: released on a session day at an unknown time, so the market could first "
+        "react that day or the next session; studies lead with CAR [0, +1], which covers "
+        "both.": (
+            "t0 不确定：在交易日发布但时点未知，市场可能当日或下一交易日才首次反应；"
+            "研究以覆盖这两天的 CAR [0, +1] 为主要结果。"
+        ),
+        "External shock: not issued by Chinese authorities.": "外部冲击：并非由中国当局发布。",
+        "stated: a source gives the hour or day-part (or the day is not a session); inferred: "
+        "from the next session's reaction only; unknown: no source says.": (
+            "有来源说明：来源给出钟点或时段（或当日不是交易日）；推断：仅根据下一交易日的反应；"
+            "未知：没有来源说明。"
+        ),
+        "t0 uncertain (release time unknown: the day or the next session), external shocks, and "
+        "segments whose price data begin after the measure.": (
+            "t0 不确定（发布时点未知：当日或下一交易日）、外部冲击，以及价格数据晚于该措施才开始"
+            "的板块。"
+        ),
+        "Linked only for official, major-media or professional sources (tiers A-C).": (
+            "仅对官方、主要媒体或专业来源（A–C 级）显示链接。"
+        ),
+        "A copy on a site that reposts news (tier D).": "转载新闻网站上的副本（D 级）。",
+        "Release timing confidence: **{confidence}**": "发布时点可信度：**{confidence}**",
+        "no {segment} data before {date}": "{date} 之前没有 {segment} 数据",
+        "t0 uncertain: day or next session": "t0 不确定：当日或下一交易日",
+        "external shock": "外部冲击",
+        "Document or report (tier {tier})": "文件或报道（{tier} 级）",
+        "Unclassified address (not linked)": "未分级网址（不链接）",
+        "The first is the event window chosen above (CAR [0, +1] when a measure's t0 is "
+        "uncertain); the others are the usual windows.": (
+            "第一个是上面所选的事件窗口（若某措施的 t0 不确定，则为 CAR [0, +1]）；其余为常用窗口。"
+        ),
+        "Expected signs: ": "预期方向：",
+        "t0 uncertain: released on a session day at an unknown time; the market could first "
+        "react on t0 or t0+1.": "t0 不确定：在交易日发布但时点未知；市场可能在 t0 或 t0+1 首次反应。",
+        "Expected": "预期",
+        "Sign": "方向",
+        "The sign the catalogue expects in this segment: +, - or ambiguous.": (
+            "目录对该板块预期的方向：+、- 或不确定。"
+        ),
+        "Whether the CAR had the expected sign.": "CAR 是否符合预期方向。",
+        "Expected sign: {hits} of {signed} measures as expected": (
+            "预期方向：{signed} 项措施中 {hits} 项符合预期"
+        ),
+        " ({n} ambiguous: no sign expected)": "（{n} 项不确定：无预期方向）",
+        "t0 uncertain (release time unknown) for {ids}: their CAR covers t0 and t0+1.": (
+            "{ids} 的 t0 不确定（发布时点未知）：其 CAR 覆盖 t0 和 t0+1。"
+        ),
+        "Widened to [0, +1] for a measure whose t0 is uncertain.": "t0 不确定的措施加宽至覆盖 [0, +1]。",
+        "stated": "有来源说明",
+        "inferred": "推断",
+        "approximate": "近似",
+        "as expected": "符合预期",
+        "opposite": "相反",
+        "ambiguous": "不确定",
+    }
+)
+ZH.update(
+    {
+        COLUMN_GLOSSARY[column]: text
+        for column, text in {
+            "car_window": "该配对的 CAR 窗口：所选窗口，t0 不确定时加宽至覆盖 [0, +1]",
+            "t0_uncertain": "在交易日发布但时点未知：t0 或 t0+1，CAR 覆盖两者",
+            "expected_sign": "措施对该板块的预期方向：+、- 或不确定",
+            "sign_reason": "一句话：为何预期该方向",
+            "response": "CAR 是否符合预期方向：符合预期、相反、不确定",
+            "n_signed": "格子中有预期方向（+ 或 -）的措施数",
+            "n_as_expected": "其中 CAR（各标的平均）符合该方向的措施数",
+            "n_ambiguous": "格子中预期方向不确定的措施数",
+            "n_t0_uncertain": "格子中 t0 不确定的措施数（CAR 覆盖 t0 和 t0+1）",
+        }.items()
+    }
+)

@@ -29,6 +29,8 @@ def render() -> None:
     st.markdown(t("Current data mode: **{mode}**", mode=formatting.mode_label(mode)))
     render_event_study_method()
     render_overlapping_events()
+    render_sources_and_timing()
+    render_segments()
     render_references()
     render_provenance()
     render_csv_columns()
@@ -178,6 +180,88 @@ def render_overlapping_events() -> None:
             "pseudo-events' estimation samples the same way, and abnormal volume uses the same "
             "cleaned samples. Switch it off with the Event study checkbox or "
             "`--keep-contaminated-estimation`."
+        )
+    )
+
+
+def render_sources_and_timing() -> None:
+    """Source tiers, release timing and t0 (issue 13)."""
+    st.header(t("Sources and timing"))
+    st.markdown(
+        t(
+            "**Citations.** Each measure cites the document itself: issuing body, title (Chinese "
+            "and English), document number where one is confirmed (e.g. 国发〔2024〕10号) and "
+            "publication date. Addresses are sorted into five tiers "
+            "(`policy-events.md` §7):\n\n"
+            "- **A** official: the issuer or an exchange (csrc.gov.cn, gov.cn, sse.com.cn, "
+            "szse.cn, …): linked.\n"
+            "- **B** state or major media with editors: linked.\n"
+            "- **C** professional: law firms, legal databases, trade press, exchange-news "
+            "wires: linked.\n"
+            "- **D** reposts on sites that copy news: kept as evidence, shown as plain text "
+            "labelled *repost*, never linked.\n"
+            "- **E** hijacked or spam domains: never shown, linked, exported or accepted; the "
+            "project keeps only SHA-256 digests of their host names.\n\n"
+            "An address you enter that is in no tier is kept but shown as plain text "
+            "(*unclassified*), never as a link."
+        )
+    )
+    st.markdown(
+        t(
+            "**Release timing and t0.** Each measure records when in the day it was released "
+            "(before the open, intraday, after the 15:00 close, on a non-trading day, or "
+            "unknown) and how we know it: *stated* (a source gives the hour or day-part, or the "
+            "day is not a session), *inferred* (from the next session's reaction only) or "
+            "*unknown*. t0 is the first session that could react: after-close and non-trading-"
+            "day releases move to the next session; before-open, intraday and unknown releases "
+            "keep the day itself when it is a session. The announcement date has its own "
+            "confidence: verified, approximate or unverified.\n\n"
+            "**Unknown timing.** A measure released on a session day at an unknown time has two "
+            "candidate t0s: that day, or the next session after an evening release. The "
+            "catalogue table flags it (*t0 uncertain: day or next session*); a study of it says "
+            "so next to the result and leads with CAR [0, +1], which covers both days (a "
+            "requested event window that does not reach +1 is widened, with a note); the Themes "
+            "cells measure it over the chosen window widened to cover t0 and t0+1. Where no "
+            "source states the time, the catalogue marks it unknown rather than guess."
+        )
+    )
+    st.markdown(
+        t(
+            "**Expected signs.** Each shipped measure states, per segment, the sign its response "
+            "was expected to have (+, − or ambiguous) with a one-line reason. The study's CAR "
+            "table and summary, and each Themes cell, say whether the CAR had that sign "
+            "(*as expected* or *opposite*; *ambiguous* when theory cuts both ways). A sign "
+            "says nothing about significance: read it with the p-value."
+        )
+    )
+
+
+def render_segments() -> None:
+    """How segments are measured: overrides, benchmarks, data start (issue 13)."""
+    st.header(t("Segments"))
+    st.markdown(
+        t(
+            "**Instruments and benchmarks.** Each segment stands for its market through listed "
+            "indices or funds (`segments.yaml`) and is measured against CSI 300 with the market "
+            "model; market-wide segments (all A-shares, main boards, bonds) have no benchmark "
+            "and use the constant-mean model, so the market is not regressed on itself.\n\n"
+            "**Overrides.** A measure can replace its segment's instruments and benchmark: the "
+            "CSI 1000 futures launch studies CSI 1000 (000852.SH), not every futures underlying. "
+            "Studies with no instruments named and the Themes cells use the override.\n\n"
+            "**Sector benchmarks.** CSI 300 contains the banks, insurers, brokers and developers "
+            "themselves, so a measure that moves a sector moves the benchmark a little too, and "
+            "the market model removes that part (about β × the sector's weight in CSI 300) from "
+            "the sector's abnormal return: sector CARs are, if anything, understated. No index "
+            "of the whole market without the sector could be confirmed among the series akshare "
+            "serves, and the market-adjusted model (R − R_CSI300) subtracts the same CSI 300 "
+            "with β = 1, so it removes the same sector share and adds the sector's beta error; "
+            "the sector segments therefore keep CSI 300 with the market model, and the bias is "
+            "named here rather than hidden.\n\n"
+            "**Data start.** Some series start after some measures: the first C-REITs traded on "
+            "2021-06-21 and the BSE 50 starts on 2022-04-29. A measure whose t0 comes before a "
+            "segment's data is flagged in the catalogue table (*no REIT data before "
+            "2021-06-21*), named with its segment and first date in a study's notes, and listed "
+            "under *Not studied* on the Themes page, never left as an empty cell."
         )
     )
 

@@ -5,13 +5,14 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
+from analysis import framing
 from analysis.export import csv_bytes
 from analysis.overlaps import catalogue_overlaps
 from data_sources import catalogue as cat
 from data_sources.trading_calendar import TIMINGS, all_sessions
-from pages import filters, formatting, layout, loaders, url_state
+from pages import filters, formatting, layout, loaders, sources, url_state
 from pages.i18n import t
-from pages.text import escape_markdown, markdown_link
+from pages.text import escape_markdown
 
 OVERLAP_WINDOW = (-5, 5)
 OVERLAPS_SHOWN = 10  # per measure; the rest are counted
@@ -24,9 +25,14 @@ TABLE_COLUMNS = [
     "theme_name",
     "segment_list",
     "timing",
+    "timing_confidence",
+    "date_confidence",
+    "flags",
     "confidence",
     "overlaps",
+    "citation",
     "source_url",
+    "evidence_url",
     "origin",
     "id",
 ]
@@ -64,12 +70,39 @@ def years_parameter(years: tuple[int, int], first_year: int, last_year: int) -> 
     return None if tuple(years) == (first_year, last_year) else f"{years[0]},{years[1]}"
 
 
-def measure_table(measures: pd.DataFrame, overlaps: Overlaps) -> pd.DataFrame:
-    """The measures as the table shows them: theme names, lists joined, overlaps named."""
+def _column(measures: pd.DataFrame, name: str) -> pd.Series:
+    """A catalogue column, empty text where the catalogue has none (an older catalogue)."""
+    if name in measures.columns:
+        return measures[name].fillna("").astype(object)
+    return pd.Series("", index=measures.index, dtype=object)
+
+
+def measure_table(
+    measures: pd.DataFrame, overlaps: Overlaps, first_dates: dict | None = None
+) -> pd.DataFrame:
+    """The measures as the table shows them: theme names, lists joined, overlaps named, the
+    citation in the current language, timing and date confidence, flags (uncertain t0,
+    external shock, no data before a date: ``first_dates`` of the instruments), the source
+    address only when it may be linked (tiers A-C) and a tier-D repost as plain text."""
+    first_dates = first_dates or {}
+    rows = [row for _, row in measures.iterrows()]
     table = measures.assign(
         theme_name=measures["theme"].map(formatting.theme_short),
         segment_list=measures["segments"].map(", ".join),
         overlaps=measures["id"].map(lambda measure_id: overlap_text(overlaps, measure_id)),
+        timing=measures["timing"].map(formatting.timing_label),
+        timing_confidence=_column(measures, "timing_confidence").map(lambda v: t(v) if v else ""),
+        date_confidence=_column(measures, "date_confidence").map(lambda v: t(v) if v else ""),
+        flags=pd.Series(
+            [sources.flags(row, first_dates) for row in rows], index=measures.index, dtype=object
+        ),
+        citation=pd.Series(
+            [sources.citation(row) for row in rows], index=measures.index, dtype=object
+        ),
+        source_url=_column(measures, "source_url").map(sources.linkable),
+        evidence_url=_column(measures, "evidence_url").map(
+            lambda url: url if url and sources.link_tier(url) != "E" else ""
+        ),
     )
     return table[TABLE_COLUMNS]
 
@@ -105,15 +138,24 @@ def measure_dates(m: pd.Series) -> list[str]:
 def segment_lines(m: pd.Series, segment_table: pd.DataFrame) -> list[str]:
     """One markdown bullet per segment of a measure: its instruments and its benchmark."""
     lines = []
-    for code in m["segments"]:
-        seg = segment_table.loc[code]
-        members = ", ".join(formatting.label(s) for s in seg["instruments"]) or t("no listed proxy")
+    signs = framing.expected_signs(m)
+    for frame in framing.segment_frames(m, segment_table.reset_index()):
+        code = frame.segment
+        members = ", ".join(formatting.label(s) for s in frame.instruments) or t("no listed proxy")
         bench = (
-            t("benchmark {name}", name=formatting.label(seg["benchmark"]))
-            if seg["benchmark"]
+            t("benchmark {name}", name=formatting.label(frame.benchmark))
+            if frame.benchmark
             else t("market-wide: constant-mean model (no market model of the market on itself)")
         )
-        lines.append(f"- **{formatting.segment_name(code)}**: {members}; {bench}")
+        line = f"- **{formatting.segment_name(code)}**: {members}; {bench}"
+        if frame.overridden:
+            line += " " + t("(this measure's own instruments or benchmark)")
+        if code in signs:
+            sign, reason = signs[code]
+            line += " · " + t("expected sign: {sign}", sign=escape_markdown(sign))
+            if reason:
+                line += f" ({escape_markdown(reason)})"
+        lines.append(line)
     return lines
 
 
@@ -182,8 +224,8 @@ def choose_measures(everything: pd.DataFrame, segment_table: pd.DataFrame) -> pd
     return measures
 
 
-def render_table(measures: pd.DataFrame, overlaps: Overlaps) -> None:
-    table = measure_table(measures, overlaps)
+def render_table(measures: pd.DataFrame, overlaps: Overlaps, first_dates: dict) -> None:
+    table = measure_table(measures, overlaps, first_dates)
     st.dataframe(
         table,
         hide_index=True,
@@ -200,6 +242,21 @@ def render_table(measures: pd.DataFrame, overlaps: Overlaps) -> None:
             ),
             "segment_list": t("Segments"),
             "timing": t("Release timing"),
+            "timing_confidence": st.column_config.TextColumn(
+                t("Timing confidence"),
+                help=t(
+                    "stated: a source gives the hour or day-part (or the day is not a session); "
+                    "inferred: from the next session's reaction only; unknown: no source says."
+                ),
+            ),
+            "date_confidence": t("Date confidence"),
+            "flags": st.column_config.TextColumn(
+                t("Flags"),
+                help=t(
+                    "t0 uncertain (release time unknown: the day or the next session), external "
+                    "shocks, and segments whose price data begin after the measure."
+                ),
+            ),
             "confidence": t("Date"),
             "overlaps": st.column_config.TextColumn(
                 t("Window overlaps"),
@@ -208,7 +265,16 @@ def render_table(measures: pd.DataFrame, overlaps: Overlaps) -> None:
                     "study can warn, merge or drop them."
                 ),
             ),
-            "source_url": st.column_config.LinkColumn(t("Source")),
+            "citation": st.column_config.TextColumn(t("Citation"), width="large"),
+            "source_url": st.column_config.LinkColumn(
+                t("Source"),
+                help=t(
+                    "Linked only for official, major-media or professional sources (tiers A-C)."
+                ),
+            ),
+            "evidence_url": st.column_config.TextColumn(
+                t("Repost (not linked)"), help=t("A copy on a site that reposts news (tier D).")
+            ),
             "origin": t("From"),
             "id": "id",
         },
@@ -262,14 +328,38 @@ def render_details(measures: pd.DataFrame, overlaps: Overlaps, segment_table) ->
             st.markdown(
                 t(
                     "Date confidence: **{confidence}** · from {origin}",
-                    confidence=t(m["confidence"]),
+                    confidence=t(m.get("date_confidence") or m["confidence"]),
                     origin=t("the shipped catalogue")
                     if m["origin"] == "shipped"
                     else t("your measures"),
                 )
             )
-            if m["source_url"]:
-                st.markdown(t("Source") + ": " + markdown_link(m["source_url"], m["source_url"]))
+            timing_confidence = m.get("timing_confidence", "") or ""
+            if timing_confidence:
+                st.markdown(
+                    t(
+                        "Release timing confidence: **{confidence}**",
+                        confidence=t(timing_confidence),
+                    )
+                    + (
+                        f" · {escape_markdown(m['timing_evidence'])}"
+                        if m.get("timing_evidence")
+                        else ""
+                    )
+                )
+            if framing.t0_uncertain(m):
+                st.warning(
+                    t(
+                        "t0 uncertain: released on a session day at an unknown time, so the "
+                        "market could first react that day or the next session; studies lead "
+                        "with CAR [0, +1], which covers both."
+                    )
+                )
+            if bool(m.get("external", False) or False):
+                st.info(t("External shock: not issued by Chinese authorities."))
+            lines = sources.source_lines(m)
+            if lines:
+                st.markdown("  \n".join(lines))
             if m["note"]:
                 st.caption(escape_markdown(m["note"]))
             if overlaps.shown.get(chosen):
@@ -516,6 +606,7 @@ def render() -> None:
     segment_table = cat.segments().set_index("id")
     measures = choose_measures(everything, segment_table)
     overlaps = measure_overlaps(everything)
+    first_dates = sources.first_known_dates(loaders.coverage())
     if measures.empty:
         st.info(
             t(
@@ -524,7 +615,7 @@ def render() -> None:
             )
         )
     else:
-        render_table(measures, overlaps)
+        render_table(measures, overlaps, first_dates)
         render_details(measures, overlaps, segment_table)
     tab_add, tab_import, tab_export, tab_mine = st.tabs(
         [t("Add a measure"), t("Import measures"), t("Export catalogue"), t("Your measures")]

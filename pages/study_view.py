@@ -14,11 +14,12 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import streamlit as st
 
+from analysis import framing
 from analysis.api import StudyOutcome, StudyRequest
 from analysis.statistics import DEFAULT_STATISTICS
-from pages import charts, formatting, layout, loaders, url_state
+from pages import charts, formatting, layout, loaders, sources, url_state
 from pages.i18n import language, t
-from pages.text import escape_markdown, markdown_link
+from pages.text import escape_markdown
 
 #: Pseudo-event draws the page asks for (the API leaves the placebo out, with a note, when the
 #: study has several events).
@@ -39,6 +40,8 @@ CAR_TABLE_COLUMNS = [
     "beta",
     "sigma",
     "n_event_days",
+    "expected_sign",
+    "response",
 ]
 
 
@@ -87,19 +90,51 @@ def car_table(
     window: tuple[int, int],
     titles: Mapping[str, str],
     label: Callable[[str], str] = str,
+    signs: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The CAR rows of one window, shaped for the results table: CAR and SE in %, the
-    measure's title, the instrument's label and significance stars."""
+    measure's title, the instrument's label, significance stars, and (``signs``: the
+    outcome's :meth:`~analysis.api.StudyOutcome.sign_table` of that window) the sign each
+    measure expected in the instrument's segment and whether the CAR had it."""
     rows = car_summary[
         (car_summary["window_start"] == window[0]) & (car_summary["window_end"] == window[1])
     ]
+    expected = response = pd.Series("", index=rows.index, dtype=object)
+    if signs is not None and len(signs):
+        keyed = signs.set_index(["event_id", "instrument"])
+        keys = pd.MultiIndex.from_frame(rows[["event_id", "instrument"]])
+        expected = pd.Series(
+            keyed["expected_sign"].reindex(keys).fillna("").to_numpy(), index=rows.index
+        )
+        response = pd.Series(
+            keyed["response"].reindex(keys).fillna("").map(lambda v: t(v) if v else "").to_numpy(),
+            index=rows.index,
+        )
     return rows.assign(
         measure=rows["event_id"].map(lambda event_id: event_title(titles, event_id)),
         name=rows["instrument"].map(label),
         car_pct=100 * rows["car"],
         car_se_pct=100 * rows["car_se"],
         stars=rows["p_value"].map(formatting.significance_stars),
+        expected_sign=expected,
+        response=response,
     )[CAR_TABLE_COLUMNS]
+
+
+def car_windows(outcome: StudyOutcome) -> list[tuple[int, int]]:
+    """The CAR windows offered, the headline first (CAR [0, +1] when a t0 is uncertain)."""
+    headline = tuple(outcome.headline_window)
+    return [headline, *[w for w in outcome.spec.windows if tuple(w) != headline]]
+
+
+def sign_reasons(signs: pd.DataFrame, titles: Mapping[str, str]) -> list[str]:
+    """One line per measure and segment with an expected sign: why it was expected."""
+    stated = signs[signs["sign_reason"] != ""].drop_duplicates(["event_id", "segment"])
+    return [
+        f"{event_title(titles, row.event_id)} · {row.segment} ({row.expected_sign}): "
+        f"{row.sign_reason}"
+        for row in stated.itertuples()
+    ]
 
 
 def window_tests(
@@ -158,8 +193,17 @@ def render_measures(chosen: pd.DataFrame) -> None:
                     segments=escape_markdown(", ".join(row.segments)) or "—",
                     confidence=t(row.confidence),
                 )
-                + (f" · {markdown_link(t('source'), row.source_url)}" if row.source_url else "")
             )
+            lines = sources.source_lines(pd.Series(row._asdict()))
+            if lines:
+                st.caption("  \n".join(lines))
+            if framing.t0_uncertain(row):
+                st.caption(
+                    t(
+                        "t0 uncertain: released on a session day at an unknown time; the "
+                        "market could first react on t0 or t0+1."
+                    )
+                )
 
 
 def render_notes(outcome: StudyOutcome) -> None:
@@ -184,6 +228,8 @@ def render_notes(outcome: StudyOutcome) -> None:
             icon=":material/science:",
         )
     for note in outcome.notes:
+        if note.kind == "timing" and not outcome.car_summary.empty:
+            continue  # shown next to the CAR table (render_car_window)
         if note.kind == "overlap":
             (st.warning if outcome.request.overlap == "warn" else st.info)(
                 escape_markdown(note.text), icon=":material/layers:"
@@ -223,7 +269,7 @@ def render_chart(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
 def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
     """The CAR window picker, its results table and its aggregate tests: a fragment, so
     choosing another window reruns only this."""
-    windows = list(outcome.spec.windows)
+    windows = car_windows(outcome)
     url_state.keep_valid("study_car_window", windows, windows[0])
     chosen_window = st.selectbox(
         t("CAR window"),
@@ -232,10 +278,17 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
         # A label must not change with other choices (the browser matches choices by label),
         # so the event window is named in the help, not in its label.
         format_func=lambda w: f"[{w[0]}, {w[1]}]",
-        help=t("The first is the event window chosen above; the others are the usual windows."),
+        help=t(
+            "The first is the event window chosen above (CAR [0, +1] when a measure's t0 is "
+            "uncertain); the others are the usual windows."
+        ),
     )
-    display = car_table(outcome.car_summary, chosen_window, titles, formatting.label)
+    signs = outcome.sign_table(chosen_window)
+    display = car_table(outcome.car_summary, chosen_window, titles, formatting.label, signs)
     st.subheader(f"CAR [{chosen_window[0]}, {chosen_window[1]}]")
+    for note in outcome.notes:  # an uncertain t0: said next to the result
+        if note.kind == "timing":
+            st.warning(escape_markdown(note.text), icon=":material/schedule:")
     st.dataframe(
         display,
         hide_index=True,
@@ -256,8 +309,18 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
             "beta": st.column_config.NumberColumn("β", format="%.3f"),
             "sigma": st.column_config.NumberColumn("σ", format="%.5f"),
             "n_event_days": st.column_config.NumberColumn(t("event days")),
+            "expected_sign": st.column_config.TextColumn(
+                t("Expected"),
+                help=t("The sign the catalogue expects in this segment: +, - or ambiguous."),
+            ),
+            "response": st.column_config.TextColumn(
+                t("Sign"), help=t("Whether the CAR had the expected sign.")
+            ),
         },
     )
+    reasons = sign_reasons(signs, titles)
+    if reasons:
+        st.caption(t("Expected signs: ") + "  \n".join(escape_markdown(line) for line in reasons))
     st.caption(
         t(
             "SE includes the estimation-error correction (CLM eq. 4.4.17-18); t has L1 − 2 "

@@ -15,6 +15,7 @@ from data_sources import catalogue as cat
 from data_sources.instruments import segment_table
 from pages import charts, formatting, layout, loaders, url_state
 from pages.i18n import t
+from pages.text import escape_markdown
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,6 +51,51 @@ def theme_view(result: ThemeSegmentResult, measure_ids, selected_themes) -> Them
     )
     keys = [f"{a}|{b}" for a, b in zip(cells["theme"], cells["segment"], strict=True)]
     return ThemeView(pairs, cells, keys, figure, csv_bytes(cells, result.metadata), note)
+
+
+#: The pairs table of a cell, in the order shown.
+PAIR_TABLE_COLUMNS = [
+    "measure",
+    "instrument",
+    "event_session",
+    "car_window",
+    "car",
+    "t_stat",
+    "p_value",
+    "expected_sign",
+    "response",
+    "model",
+    "cluster",
+]
+
+
+def cell_framing(cell: pd.Series, pairs: pd.DataFrame) -> list[str]:
+    """Lines under a cell's headline: how many measures had their expected sign (with each
+    one-line reason), and which measures' t0 is uncertain (their CAR covers t0 and t0+1)."""
+    lines = []
+    signed, hits = int(cell.get("n_signed", 0) or 0), int(cell.get("n_as_expected", 0) or 0)
+    ambiguous = int(cell.get("n_ambiguous", 0) or 0)
+    if signed or ambiguous:
+        text = t("Expected sign: {hits} of {signed} measures as expected", hits=hits, signed=signed)
+        if ambiguous:
+            text += t(" ({n} ambiguous: no sign expected)", n=ambiguous)
+        lines.append(text)
+    if "sign_reason" in pairs.columns:
+        stated = pairs[pairs["sign_reason"].fillna("") != ""].drop_duplicates("event_id")
+        lines += [
+            f"{escape_markdown(row.event_id)} ({escape_markdown(row.expected_sign)}): "
+            f"{escape_markdown(row.sign_reason)}"
+            for row in stated.itertuples()
+        ]
+    if int(cell.get("n_t0_uncertain", 0) or 0):
+        uncertain = pairs[pairs["t0_uncertain"].fillna(False).astype(bool)]
+        lines.append(
+            t(
+                "t0 uncertain (release time unknown) for {ids}: their CAR covers t0 and t0+1.",
+                ids=escape_markdown(", ".join(dict.fromkeys(uncertain["event_id"]))),
+            )
+        )
+    return lines
 
 
 def render_heatmap(view: ThemeView) -> None:
@@ -97,23 +143,17 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
             f"CAAR {100 * cell['caar']:+.2f}% · {cell['test']}"
             + (f", p = {cell['p_value']:.3f}" if pd.notna(cell["p_value"]) else "")
         )
+        for line in cell_framing(cell, behind):
+            st.caption(line)
         shown = behind.assign(
             measure=behind["event_id"].map(titles),
             instrument=behind["instrument"].map(formatting.label),
+            response=behind.get("response", pd.Series("", index=behind.index)).map(
+                lambda v: t(v) if v else ""
+            ),
         )
         st.dataframe(
-            shown[
-                [
-                    "measure",
-                    "instrument",
-                    "event_session",
-                    "car",
-                    "t_stat",
-                    "p_value",
-                    "model",
-                    "cluster",
-                ]
-            ],
+            shown[[c for c in PAIR_TABLE_COLUMNS if c in shown.columns]],
             hide_index=True,
             width="stretch",
             key="themes_pairs",
@@ -126,6 +166,12 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
                 "car": st.column_config.NumberColumn("CAR", format="%.4f"),
                 "t_stat": st.column_config.NumberColumn("t", format="%.2f"),
                 "p_value": st.column_config.NumberColumn("p", format="%.3f"),
+                "car_window": st.column_config.TextColumn(
+                    t("CAR window"),
+                    help=t("Widened to [0, +1] for a measure whose t0 is uncertain."),
+                ),
+                "expected_sign": t("Expected"),
+                "response": t("Sign"),
             },
         )
         st.download_button(

@@ -155,6 +155,8 @@ def _theme_result():
     pairs["event_session"] = pd.to_datetime(pairs["event_session"])
     pairs["t_stat"], pairs["p_value"], pairs["car_se"], pairs["model"] = 1.5, 0.2, 0.01, "market"
     pairs["cluster"] = pairs["event_id"]
+    pairs["car_window"], pairs["t0_uncertain"] = "[-1, 1]", False
+    pairs["expected_sign"], pairs["sign_reason"], pairs["response"] = "", "", ""
     metadata = {"method": "m", "data_mode": "SYNTHETIC DEMO", "data_vintage": "v"}
     return ThemeSegmentResult(
         (-1, 1),
