@@ -669,9 +669,12 @@ def _texts_of(row: dict, prefix: str = "", depth: int = 0) -> Iterator[tuple[str
     name: addresses hidden in titles, notes or documents are checked as well."""
     if depth > MAX_YAML_DEPTH:
         return
-    items = row.items() if isinstance(row, dict) else enumerate(row)
+    items = row.items() if isinstance(row, dict) else enumerate(row, start=1)
     for key, value in items:
-        name = f"{prefix}{key[:40]}" if isinstance(key, str) else f"{prefix}[…]"
+        if isinstance(row, list):
+            name = f"{prefix.removesuffix('.')}[{key}]"  # documents[1]
+        else:
+            name = f"{prefix}{key[:40]}" if isinstance(key, str) else f"{prefix}(a key)"
         if depth == 0 and key in ("source_url", "evidence_url"):
             continue
         if isinstance(value, str) and len(value) <= 4 * MAX_TEXT:
@@ -775,7 +778,8 @@ def validate_measures(
         source_url, evidence_url, tier, evidence_tier = _address_problems(
             row, where, problems, shipped
         )
-        if confidence == "verified" and not (source_url or evidence_url):
+        given = not (_empty(row.get("source_url")) and _empty(row.get("evidence_url")))
+        if confidence == "verified" and not given:  # (a refused address is named above)
             problems.append(
                 f"{where}, field 'source_url': missing (a verified measure needs its source)"
             )
