@@ -455,9 +455,10 @@ def _citations(documents: tuple) -> tuple[str, str]:
             title_zh = f"《{title_zh}》"
         zh_title = f"：{title_zh}" if event and title_zh else title_zh
         zh_title = zh_title or f" {document.get('title_en', '')}"
-        chinese.append(f"{document['issuer_zh']}{zh_title}{number}" + (f"，{day}" if day else ""))
+        issuer_zh = document.get("issuer_zh", "")  # (missing only in a row being refused)
+        chinese.append(f"{issuer_zh}{zh_title}{number}" + (f"，{day}" if day else ""))
         en_title = document.get("title_en") or title_zh
-        issuer = document.get("issuer_en") or document["issuer_zh"]
+        issuer = document.get("issuer_en") or issuer_zh
         english.append(
             f"{issuer}, {en_title}"
             + (f" ({number})" if number else "")
