@@ -14,6 +14,15 @@ text, a date or a list of codes (checked before anything is turned into text). A
 cannot be read as measures is named and left out, and blocks every write to it: it is never
 overwritten. Every write keeps the previous file in ``catalogue/backups/`` (the last
 :data:`MAX_BACKUPS`).
+
+A measure's citation is its document(s) (``documents``: issuer, title, number, date, written as
+the one-line ``citation``/``citation_en``); addresses are sorted into the tiers of
+``catalogue/source_tiers.yaml`` (policy-events.md §7): only tiers A-C are links, tier D is kept as
+``evidence_url`` (shown as text, "repost"), tier E is never accepted (kept only as SHA-256
+digests, so no tier-E name appears in the project). Shipped measures must also give timing and
+date confidence and an expected sign, with its reason, for every segment; a user's file may leave
+them out. Nested fields (documents, expected_sign, segment_overrides) are checked like the rest:
+shapes and types first, every problem named by row and field.
 """
 
 from __future__ import annotations
@@ -1373,7 +1382,9 @@ def export_metadata() -> dict[str, str]:
     )
     return {
         "method": "policy catalogue; t0 = first Shanghai session at or after the release "
-        "(weekend/holiday and after-close releases move to the next session)" + inferred,
+        "(weekend/holiday and after-close releases move to the next session; timing unknown: "
+        "t0 is the day itself and the next session the other candidate); links only for "
+        "source tiers A-C of policy-events.md §7" + inferred,
         "data_mode": "catalogue",
         "data_vintage": f"shipped measures.yaml sha256 {hashlib.sha256(shipped).hexdigest()[:12]}"
         + user,
