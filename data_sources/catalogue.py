@@ -109,6 +109,9 @@ USER_FILE_NAME = "user_measures.yaml"
 BACKUP_DIR_NAME = "backups"
 MAX_BACKUPS = 10
 MAX_TEXT = 500
+#: One-line citations join every document of a measure (up to MAX_DOCUMENTS), so they may be
+#: longer than other fields (a CSV export carries them as text and must re-import).
+_TEXT_LIMITS = {"citation": 2000, "citation_en": 2000}
 MAX_IMPORT_BYTES = 4_000_000
 MAX_USER_FILE_BYTES = 8_000_000
 MAX_USER_MEASURES = 5_000
@@ -296,12 +299,13 @@ def _text(
     """A one-line (or, for the note, multi-line) text field of ``row``; ``label`` names a
     nested field in messages (``documents[1].title_zh``)."""
     value = row.get(field)
+    limit = _TEXT_LIMITS.get(field, MAX_TEXT)
     field = label or field
     if value is not None and not isinstance(value, _SCALARS):
         problems.append(f"{where}, field '{field}': must be text, not {_kind(value)}")
         return ""
-    if (isinstance(value, str) and len(value) > 4 * MAX_TEXT) or _huge_int(value):
-        problems.append(f"{where}, field '{field}': longer than {MAX_TEXT} characters")
+    if (isinstance(value, str) and len(value) > 4 * limit) or _huge_int(value):
+        problems.append(f"{where}, field '{field}': longer than {limit} characters")
         return ""
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
     text = text.strip()
@@ -313,8 +317,8 @@ def _text(
         problems.append(f"{where}, field '{field}': contains a line break (one line only)")
     elif _CONTROL.search(text):
         problems.append(f"{where}, field '{field}': contains control characters")
-    elif len(text) > MAX_TEXT:
-        problems.append(f"{where}, field '{field}': longer than {MAX_TEXT} characters")
+    elif len(text) > limit:
+        problems.append(f"{where}, field '{field}': longer than {limit} characters")
     return text
 
 
