@@ -14,6 +14,15 @@ text, a date or a list of codes (checked before anything is turned into text). A
 cannot be read as measures is named and left out, and blocks every write to it: it is never
 overwritten. Every write keeps the previous file in ``catalogue/backups/`` (the last
 :data:`MAX_BACKUPS`).
+
+A measure's citation is its document(s) (``documents``: issuer, title, number, date, written as
+the one-line ``citation``/``citation_en``); addresses are sorted into the tiers of
+``catalogue/source_tiers.yaml`` (policy-events.md §7): only tiers A-C are links, tier D is kept as
+``evidence_url`` (shown as text, "repost"), tier E is never accepted (kept only as SHA-256
+digests, so no tier-E name appears in the project). Shipped measures must also give timing and
+date confidence and an expected sign, with its reason, for every segment; a user's file may leave
+them out. Nested fields (documents, expected_sign, segment_overrides) are checked like the rest:
+shapes and types first, every problem named by row and field.
 """
 
 from __future__ import annotations
@@ -37,7 +46,13 @@ import yaml
 from data_sources.config import data_dir
 from data_sources.instruments import segment_table
 from data_sources.locking import exclusive_lock
-from data_sources.trading_calendar import TIMINGS, CalendarError, all_sessions, event_session
+from data_sources.trading_calendar import (
+    TIMINGS,
+    CalendarError,
+    all_sessions,
+    event_session,
+    next_session,
+)
 
 CATALOGUE_DIR = Path(__file__).with_name("catalogue")
 CONFIDENCE_LEVELS = ("verified", "unverified")
@@ -47,21 +62,56 @@ INPUT_FIELDS = [
     "id", "title_zh", "title_en", "announcement_date", "effective_date", "latest_date",
     "timing", "theme", "secondary_themes", "segments", "key_phrase", "source_url",
     "confidence", "context", "note",
+    # issue 13: the document citation, link tiers, timing and date confidence, signs, overrides
+    "documents", "citation", "citation_en", "evidence_url", "timing_confidence",
+    "timing_evidence", "date_confidence", "external", "expected_sign", "segment_overrides",
 ]  # fmt: skip
-CATALOGUE_COLUMNS = [*INPUT_FIELDS, "event_session", "task", "origin"]
+#: Derived per measure: the tier of source_url (A/B/C, or "" when it may not be linked) and of
+#: evidence_url ("D" for a repost, "" otherwise).
+CATALOGUE_COLUMNS = [
+    *INPUT_FIELDS,
+    "source_tier",
+    "evidence_tier",
+    "event_session",
+    "task",
+    "origin",
+]
 #: Also accepted in a file and ignored: derived columns of an export, its metadata columns, and
 #: ``ref`` (the row of ../shared/reference/policy-events.md a shipped measure comes from).
-_IGNORED_FIELDS = {"event_session", "task", "origin", "ref", "method", "data_mode", "data_vintage"}
-#: CSV export columns, lists joined with ";" (the contract of ``catalogue export``).
+_IGNORED_FIELDS = {
+    "event_session", "task", "origin", "ref", "method", "data_mode", "data_vintage",
+    "source_tier", "evidence_tier",
+}  # fmt: skip
+#: CSV export columns, lists joined with ";" (the contract of ``catalogue export``: the first
+#: eighteen are the columns of earlier versions, in their order).
 EXPORT_COLUMNS = [
     "id", "title_zh", "title_en", "announcement_date", "effective_date", "timing",
     "event_session", "theme", "secondary_themes", "segments", "source_url", "confidence",
     "task", "key_phrase", "latest_date", "context", "note", "origin",
+    "citation", "citation_en", "evidence_url", "source_tier", "timing_confidence",
+    "timing_evidence", "date_confidence", "external", "expected_sign",
 ]  # fmt: skip
+TIMING_CONFIDENCE = ("stated", "inferred", "unknown")
+DATE_CONFIDENCE = ("verified", "approximate", "unverified")
+#: An expected response: up, down, or either (theory cuts both ways).
+SIGNS = ("+", "-", "ambiguous")
+_SIGN_SPELLINGS = {"+": "+", "-": "-", "\u2212": "-", "ambiguous": "ambiguous", "±": "ambiguous"}
+#: A document's fields; ``kind: event`` marks a meeting, ceremony, listing, court step or
+#: statement (no document: its title is a description, cited without 《》).
+DOCUMENT_FIELDS = ("issuer_zh", "issuer_en", "title_zh", "title_en", "number", "date", "kind")
+DOCUMENT_KINDS = ("document", "event")
+MAX_DOCUMENTS = 10
+#: A segment override that keeps the segment's own benchmark (see :func:`segment_override`).
+#: Compare with ``==`` (a value, so it survives copying and pickling).
+MISSING = "<segment default>"
+LINK_TIERS = ("A", "B", "C")
 USER_FILE_NAME = "user_measures.yaml"
 BACKUP_DIR_NAME = "backups"
 MAX_BACKUPS = 10
 MAX_TEXT = 500
+#: One-line citations join every document of a measure (up to MAX_DOCUMENTS), so they may be
+#: longer than other fields (a CSV export carries them as text and must re-import).
+_TEXT_LIMITS = {"citation": 2000, "citation_en": 2000}
 MAX_IMPORT_BYTES = 4_000_000
 MAX_USER_FILE_BYTES = 8_000_000
 MAX_USER_MEASURES = 5_000
@@ -97,16 +147,59 @@ class UserFileError(CatalogueError):
 
 # -- source addresses ----------------------------------------------------------------------------
 @lru_cache(maxsize=1)
-def tier_e_domains() -> tuple[str, ...]:
-    """Hosts never shown or accepted (policy-events.md §7 tier E), from ``source_tiers.yaml``."""
+def _tier_file() -> tuple[dict[str, str], frozenset[str]]:
+    """``source_tiers.yaml``: ``{listed domain: tier A-D}`` and the tier-E digests."""
     tiers = yaml.load((CATALOGUE_DIR / "source_tiers.yaml").read_text("utf-8"), Loader=_YAML_LOADER)
-    return tuple(domain.lower() for domain in tiers["tier_e"])
+    domains = {
+        str(domain).lower(): tier for tier in "ABCD" for domain in tiers[f"tier_{tier.lower()}"]
+    }
+    return domains, frozenset(str(digest).lower() for digest in tiers["tier_e_sha256"])
 
 
-def tier_e_domain(host: str) -> str | None:
-    """The tier-E domain ``host`` is or belongs to (``www.x.com`` belongs to ``x.com``)."""
-    host = host.lower().rstrip(".")
-    return next((d for d in tier_e_domains() if host == d or host.endswith("." + d)), None)
+def tier_e_digests() -> frozenset[str]:
+    """SHA-256 digests (hex) of the tier-E host names (policy-events.md §7): the names
+    themselves are kept nowhere in the project."""
+    return _tier_file()[1]
+
+
+def _domains_of(host: str) -> list[str]:
+    """``a.b.example.com`` → itself and every parent domain, longest first."""
+    labels = host.lower().rstrip(".").split(".")
+    return [".".join(labels[start:]) for start in range(len(labels))]
+
+
+def is_tier_e_host(host: str) -> bool:
+    """Whether ``host`` or a parent domain of it hashes into the tier-E set."""
+    digests = tier_e_digests()
+    return any(
+        hashlib.sha256(domain.encode("utf-8")).hexdigest() in digests
+        for domain in _domains_of(host)
+    )
+
+
+def host_tier(host: str) -> str | None:
+    """The tier of a host name: "E", else the tier of its longest listed domain (A-D), else
+    None (in no tier)."""
+    if not host:
+        return None
+    if is_tier_e_host(host):
+        return "E"
+    domains = _tier_file()[0]
+    return next((domains[d] for d in _domains_of(host) if d in domains), None)
+
+
+def source_tier(url: str) -> str | None:
+    """The tier ("A".."D", "E") of an address's host (policy-events.md §7), or None when the
+    host is in no tier or the text is not an address."""
+    try:
+        host = urllib.parse.urlsplit(str(url).strip()).hostname or ""
+    except ValueError:
+        return None
+    return host_tier(host)
+
+
+#: Addresses inside free text (titles, notes, evidence): each is checked like a source URL.
+_URL_IN_TEXT = re.compile(r"(?i)\bhttps?://[^\s<>\"'()\[\]（）【】，。；、]+")
 
 
 def source_url_problem(url: str) -> str | None:
@@ -138,7 +231,7 @@ def source_url_problem(url: str) -> str | None:
     host = (parts.hostname or "").rstrip(".")
     if not host or not _HOST_PATTERN.match(host):
         return "has no valid host name"
-    if tier_e_domain(host):  # the address itself is not repeated: it is never displayed
+    if is_tier_e_host(host):  # the address itself is not repeated: it is never displayed
         return (
             "is on a domain whose pages may not be shown as sources (hijacked or spam, "
             "policy-events.md §7 tier E): cite an official or news page instead"
@@ -200,13 +293,19 @@ def _huge_int(value) -> bool:
     return isinstance(value, int) and value.bit_length() > 4 * MAX_TEXT
 
 
-def _text(row: dict, field: str, where: str, problems: list[str], required: bool) -> str:
+def _text(
+    row: dict, field: str, where: str, problems: list[str], required: bool, label: str = ""
+) -> str:
+    """A one-line (or, for the note, multi-line) text field of ``row``; ``label`` names a
+    nested field in messages (``documents[1].title_zh``)."""
     value = row.get(field)
+    limit = _TEXT_LIMITS.get(field, MAX_TEXT)
+    field = label or field
     if value is not None and not isinstance(value, _SCALARS):
         problems.append(f"{where}, field '{field}': must be text, not {_kind(value)}")
         return ""
-    if (isinstance(value, str) and len(value) > 4 * MAX_TEXT) or _huge_int(value):
-        problems.append(f"{where}, field '{field}': longer than {MAX_TEXT} characters")
+    if (isinstance(value, str) and len(value) > 4 * limit) or _huge_int(value):
+        problems.append(f"{where}, field '{field}': longer than {limit} characters")
         return ""
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
     text = text.strip()
@@ -218,8 +317,8 @@ def _text(row: dict, field: str, where: str, problems: list[str], required: bool
         problems.append(f"{where}, field '{field}': contains a line break (one line only)")
     elif _CONTROL.search(text):
         problems.append(f"{where}, field '{field}': contains control characters")
-    elif len(text) > MAX_TEXT:
-        problems.append(f"{where}, field '{field}': longer than {MAX_TEXT} characters")
+    elif len(text) > limit:
+        problems.append(f"{where}, field '{field}': longer than {limit} characters")
     return text
 
 
@@ -286,10 +385,327 @@ def _flag(value) -> bool:
     return str(value).strip().lower() in {"true", "1", "yes", "y"}
 
 
+def _key_name(key) -> str:
+    """A mapping key for a message (never a huge or non-text key's text)."""
+    if isinstance(key, str | int | float | bool) and not _huge_int(key):
+        return repr(str(key)[:40])
+    return _kind(key)
+
+
+def _empty(value) -> bool:
+    return (
+        value is None
+        or (isinstance(value, str | list | dict | tuple) and not value)
+        or (isinstance(value, float) and pd.isna(value))
+    )
+
+
+def _strip_brackets(title: str) -> str:
+    """A title is stored without its 《》 (the citation adds them)."""
+    if title.startswith("《") and title.endswith("》"):
+        return title[1:-1].strip()
+    return title
+
+
+def _documents(value, where: str, problems: list[str]) -> tuple:
+    """``documents``: a list of mappings (issuer, title, number, date) → a tuple of tuples of
+    (field, text) pairs (hashable: Streamlit caches hash the catalogue)."""
+    if _empty(value):
+        return ()
+    if not isinstance(value, list):
+        problems.append(
+            f"{where}, field 'documents': must be a list of documents (issuer_zh, title_zh, "
+            f"number, date), not {_kind(value)}"
+        )
+        return ()
+    if len(value) > MAX_DOCUMENTS:
+        problems.append(f"{where}, field 'documents': more than {MAX_DOCUMENTS} documents")
+        return ()
+    documents = []
+    for number, document in enumerate(value, start=1):
+        label = f"documents[{number}]"
+        if not isinstance(document, dict):
+            problems.append(f"{where}, field '{label}': must be a mapping, not {_kind(document)}")
+            continue
+        unknown = sorted(_key_name(key) for key in document if key not in DOCUMENT_FIELDS)
+        for key in unknown[:5]:
+            problems.append(
+                f"{where}, field '{label}': {key} is not a document field "
+                f"({', '.join(DOCUMENT_FIELDS)})"
+            )
+        texts = {
+            key: _text(document, key, where, problems, key == "issuer_zh", f"{label}.{key}")
+            for key in ("issuer_zh", "issuer_en", "title_zh", "title_en", "number")
+        }
+        texts["title_zh"] = _strip_brackets(texts["title_zh"])
+        kind = _text(document, "kind", where, problems, False, f"{label}.kind")
+        if kind and kind not in DOCUMENT_KINDS:
+            problems.append(
+                f"{where}, field '{label}.kind': {kind[:40]!r} is not one of "
+                f"{', '.join(DOCUMENT_KINDS)}"
+            )
+        if kind == "event":
+            texts["kind"] = "event"
+        if not texts["title_zh"] and not texts["title_en"]:
+            problems.append(f"{where}, field '{label}': needs a title_zh or a title_en")
+        day = _date(document.get("date"), f"{label}.date", where, problems, True)
+        pairs = [(key, text) for key, text in texts.items() if text]
+        if pd.notna(day):
+            pairs.append(("date", f"{day:%Y-%m-%d}"))
+        documents.append(tuple(pairs))
+    return tuple(documents)
+
+
+def _citations(documents: tuple) -> tuple[str, str]:
+    """The one-line citations (Chinese, English) of a measure's documents."""
+    chinese, english = [], []
+    for pairs in documents:
+        document = dict(pairs)
+        number, day = document.get("number", ""), document.get("date", "")
+        event = document.get("kind") == "event"
+        title_zh = document.get("title_zh", "")
+        if title_zh and not event:
+            title_zh = f"《{title_zh}》"
+        zh_title = f"：{title_zh}" if event and title_zh else title_zh
+        zh_title = zh_title or f" {document.get('title_en', '')}"
+        issuer_zh = document.get("issuer_zh", "")  # (missing only in a row being refused)
+        chinese.append(f"{issuer_zh}{zh_title}{number}" + (f"，{day}" if day else ""))
+        en_title = document.get("title_en") or title_zh
+        issuer = document.get("issuer_en") or issuer_zh
+        english.append(
+            f"{issuer}, {en_title}"
+            + (f" ({number})" if number else "")
+            + (f", {day}" if day else "")
+        )
+    return "；".join(chinese), "; ".join(english)
+
+
+def _sign_specs(value, where: str, problems: list[str]) -> dict | None:
+    """``expected_sign`` as ``{segment: spec}``: a mapping, or text ``"ALL:+; SMALL:-"``."""
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            problems.append(f"{where}, field 'expected_sign': longer than {MAX_TEXT} characters")
+            return None
+        specs = {}
+        for part in (p.strip() for p in re.split(r"[;；]", value) if p.strip()):
+            segment, colon, sign = part.partition(":")
+            if not colon:
+                problems.append(
+                    f"{where}, field 'expected_sign': {part[:40]!r} is not SEGMENT:SIGN "
+                    "(e.g. ALL:+; SMALL:-)"
+                )
+                continue
+            specs[segment.strip()] = sign.strip()
+        return specs
+    if not isinstance(value, dict):
+        problems.append(
+            f"{where}, field 'expected_sign': must map segments to a sign and a reason, "
+            f"not {_kind(value)}"
+        )
+        return None
+    return value
+
+
+def _expected_signs(value, where: str, problems: list[str], segment_codes: list[str]) -> tuple:
+    """``expected_sign`` → a tuple of (segment, sign, reason) in the measure's segment order."""
+    if _empty(value):
+        return ()
+    specs = _sign_specs(value, where, problems)
+    if specs is None:
+        return ()
+    if len(specs) > 50:
+        problems.append(f"{where}, field 'expected_sign': more than 50 segments ({len(specs)})")
+        return ()
+    found = {}
+    for key, spec in specs.items():
+        if not isinstance(key, str) or key not in segment_codes:
+            problems.append(
+                f"{where}, field 'expected_sign': {_key_name(key)} is not one of the measure's "
+                f"segments ({', '.join(segment_codes) or 'none'})"
+            )
+            continue
+        label = f"expected_sign.{key}"
+        reason = ""
+        if isinstance(spec, dict):
+            for extra in sorted(_key_name(k) for k in spec if k not in ("sign", "reason"))[:5]:
+                problems.append(f"{where}, field '{label}': {extra} is not sign or reason")
+            sign = _text(spec, "sign", where, problems, True, f"{label}.sign")
+            reason = _text(spec, "reason", where, problems, False, f"{label}.reason")
+        else:
+            sign = _text({"sign": spec}, "sign", where, problems, True, f"{label}.sign")
+        if sign and _SIGN_SPELLINGS.get(sign.lower()) is None:
+            problems.append(
+                f"{where}, field '{label}.sign': {sign[:40]!r} is not one of {', '.join(SIGNS)}"
+            )
+            continue
+        if sign:
+            found[key] = (key, _SIGN_SPELLINGS[sign.lower()], reason)
+    return tuple(found[code] for code in segment_codes if code in found)
+
+
+def _segment_overrides(value, where: str, problems: list[str], segment_codes: list[str]) -> tuple:
+    """``segment_overrides`` → a tuple of (segment, instruments tuple or None, benchmark symbol,
+    None for a market-wide rule, or MISSING to keep the segment's)."""
+    if _empty(value):
+        return ()
+    if not isinstance(value, dict):
+        problems.append(
+            f"{where}, field 'segment_overrides': must map segments to instruments and/or a "
+            f"benchmark (a YAML mapping), not {_kind(value)}"
+        )
+        return ()
+    if len(value) > 50:
+        problems.append(f"{where}, field 'segment_overrides': more than 50 segments")
+        return ()
+    from data_sources.instruments import registry
+
+    symbols = set(registry())
+    overrides = {}
+    for key, spec in value.items():
+        if not isinstance(key, str) or key not in segment_codes:
+            problems.append(
+                f"{where}, field 'segment_overrides': {_key_name(key)} is not one of the "
+                f"measure's segments ({', '.join(segment_codes) or 'none'})"
+            )
+            continue
+        label = f"segment_overrides.{key}"
+        if not isinstance(spec, dict):
+            problems.append(
+                f"{where}, field '{label}': must be a mapping (instruments, benchmark), "
+                f"not {_kind(spec)}"
+            )
+            continue
+        for extra in sorted(_key_name(k) for k in spec if k not in ("instruments", "benchmark"))[
+            :5
+        ]:
+            problems.append(f"{where}, field '{label}': {extra} is not instruments or benchmark")
+        if "instruments" not in spec and "benchmark" not in spec:
+            problems.append(f"{where}, field '{label}': sets neither instruments nor benchmark")
+            continue
+        instruments = None
+        if "instruments" in spec:
+            shape = _codes_problem(spec["instruments"])
+            if shape:
+                problems.append(f"{where}, field '{label}.instruments': {shape}")
+                continue
+            instruments = tuple(_codes(spec["instruments"]))
+            if not instruments:
+                problems.append(f"{where}, field '{label}.instruments': empty")
+            for code in instruments:
+                if code not in symbols:
+                    problems.append(
+                        f"{where}, field '{label}.instruments': unknown instrument {code[:40]!r} "
+                        "(not in data_sources/instruments.yaml)"
+                    )
+        benchmark = MISSING
+        if "benchmark" in spec:
+            raw = spec["benchmark"]
+            if raw is None or (isinstance(raw, str) and raw.strip().lower() in ("", "null")):
+                benchmark = None
+            else:
+                benchmark = _text(spec, "benchmark", where, problems, True, f"{label}.benchmark")
+                if benchmark and benchmark not in symbols:
+                    problems.append(
+                        f"{where}, field '{label}.benchmark': unknown instrument "
+                        f"{benchmark[:40]!r} (not in data_sources/instruments.yaml)"
+                    )
+        overrides[key] = (key, instruments, benchmark)
+    return tuple(overrides[code] for code in segment_codes if code in overrides)
+
+
+def _choice(row: dict, field: str, where: str, problems: list[str], allowed, default: str) -> str:
+    text = _text(row, field, where, problems, False)
+    if not text:
+        return default
+    if text not in allowed:
+        problems.append(
+            f"{where}, field '{field}': {text[:40]!r} is not one of {', '.join(allowed)}"
+        )
+    return text
+
+
+def _address_problems(
+    row: dict, where: str, problems: list[str], shipped: bool
+) -> tuple[str, str, str, str]:
+    """source_url and evidence_url, their tiers, and every address inside a text field.
+
+    Shipped: source_url tier A-C (a link), evidence_url tier D (a repost, shown as text), and
+    any address anywhere in tier A-D. A user's measure: tier E is refused (never repeating the
+    address); an address in no tier is kept but never linked (its tier is "")."""
+    urls = {}
+    for field in ("source_url", "evidence_url"):
+        url = _text(row, field, where, problems, False)
+        if url and (reason := source_url_problem(url)):
+            shown = "the address" if "tier E" in reason else repr(url[:60])
+            problems.append(f"{where}, field '{field}': {shown} {reason}")
+            url = ""
+        urls[field] = url
+    source_url, evidence_url = urls["source_url"], urls["evidence_url"]
+    tiers = {field: (source_tier(url) if url else None) for field, url in urls.items()}
+    if shipped and source_url and tiers["source_url"] not in LINK_TIERS:
+        if tiers["source_url"] == "D":
+            problems.append(
+                f"{where}, field 'source_url': {source_url[:60]!r} is a tier-D repost "
+                "(policy-events.md §7): keep it as evidence_url; a source_url must be tier "
+                "A, B or C"
+            )
+        else:
+            problems.append(
+                f"{where}, field 'source_url': {source_url[:60]!r} is in no tier of "
+                "source_tiers.yaml (policy-events.md §7): a source_url must be tier A, B or C"
+            )
+    if shipped and evidence_url and tiers["evidence_url"] != "D":
+        problems.append(
+            f"{where}, field 'evidence_url': {evidence_url[:60]!r} is "
+            + (f"tier {tiers['evidence_url']}" if tiers["evidence_url"] else "in no tier")
+            + ": an evidence_url is a tier-D repost (tier A-C addresses belong in source_url)"
+        )
+    for field, value in _texts_of(row):
+        for match in _URL_IN_TEXT.finditer(value):
+            tier = source_tier(match.group(0))
+            if tier == "E":
+                problems.append(
+                    f"{where}, field '{field}': holds an address on a domain whose pages may not "
+                    "be shown (hijacked or spam, policy-events.md §7 tier E): remove it"
+                )
+            elif shipped and tier is None:
+                problems.append(
+                    f"{where}, field '{field}': holds {match.group(0)[:60]!r}, which is in no "
+                    "tier of source_tiers.yaml (policy-events.md §7)"
+                )
+    source = tiers["source_url"] if tiers["source_url"] in LINK_TIERS else ""
+    evidence = "D" if tiers["evidence_url"] == "D" else ""
+    return source_url, evidence_url, source or "", evidence
+
+
+def _texts_of(row: dict, prefix: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
+    """Every text value in a row (nested ones too) but the two address fields, with its field
+    name: addresses hidden in titles, notes or documents are checked as well."""
+    if depth > MAX_YAML_DEPTH:
+        return
+    items = row.items() if isinstance(row, dict) else enumerate(row, start=1)
+    for key, value in items:
+        if isinstance(row, list):
+            name = f"{prefix.removesuffix('.')}[{key}]"  # documents[1]
+        else:
+            name = f"{prefix}{key[:40]}" if isinstance(key, str) else f"{prefix}(a key)"
+        if depth == 0 and key in ("source_url", "evidence_url"):
+            continue
+        if isinstance(value, str) and len(value) <= 4 * MAX_TEXT:
+            yield name, value
+        elif isinstance(value, dict | list) and (not isinstance(value, list) or len(value) <= 50):
+            yield from _texts_of(value, name + ".", depth + 1)
+
+
 def validate_measures(
-    rows: list, source: str, *, existing_ids=(), row_labels=None, origin: str = "shipped"
+    rows: list, source: str, *, existing_ids=(), row_labels=None, origin: str = "user"
 ) -> pd.DataFrame:
     """Validate raw measure records and return catalogue rows, or raise CatalogueError.
+
+    ``origin="shipped"`` applies the shipped catalogue's stricter rules: source_url tier A-C,
+    evidence_url tier D, every address in a tier, documents for a verified measure, an
+    expected sign with its reason for every segment, timing and date confidence given, and
+    ``non_trading_day`` exactly when the date is not a session.
 
     ``existing_ids`` are ids already in the catalogue (a new row may not reuse one);
     ``row_labels`` names each row in messages (default ``row 1``, ``row 2``, …).
@@ -300,6 +716,7 @@ def validate_measures(
     segment_ids = set(segments()["id"])
     sessions = None  # the calendar, looked up once for every row (it checks the store)
     existing = set(existing_ids)
+    shipped = origin == "shipped"
     labels = row_labels or [f"row {n}" for n in range(1, len(rows) + 1)]
     problems: list[str] = []
     records = []
@@ -372,14 +789,73 @@ def validate_measures(
             problems.append(
                 f"{where}, field 'confidence': {confidence[:40]!r} must be verified or unverified"
             )
-        source_url = _text(row, "source_url", where, problems, False)
-        if confidence == "verified" and not source_url:
+        source_url, evidence_url, tier, evidence_tier = _address_problems(
+            row, where, problems, shipped
+        )
+        given = not (_empty(row.get("source_url")) and _empty(row.get("evidence_url")))
+        if confidence == "verified" and not given:  # (a refused address is named above)
             problems.append(
                 f"{where}, field 'source_url': missing (a verified measure needs its source)"
             )
-        elif source_url and (reason := source_url_problem(source_url)):
-            shown = "the address" if "tier E" in reason else repr(source_url[:60])
-            problems.append(f"{where}, field 'source_url': {shown} {reason}")
+        documents = _documents(row.get("documents"), where, problems)
+        citation = _text(row, "citation", where, problems, False)
+        citation_en = _text(row, "citation_en", where, problems, False)
+        if documents:
+            if citation or citation_en:
+                problems.append(
+                    f"{where}, field 'citation': give documents or a citation, not both (the "
+                    "citation is written from the documents)"
+                )
+            citation, citation_en = _citations(documents)
+        elif citation and not citation_en:
+            citation_en = citation
+        if shipped and confidence == "verified" and not documents:
+            problems.append(
+                f"{where}, field 'documents': missing (a verified shipped measure cites its "
+                "document(s) or the event: issuer, title, date)"
+            )
+        signs = _expected_signs(row.get("expected_sign"), where, problems, segment_codes)
+        if shipped:
+            given = {segment: reason for segment, _, reason in signs}
+            for code in segment_codes:
+                if code not in given:
+                    problems.append(
+                        f"{where}, field 'expected_sign': no sign for segment {code} (every "
+                        "segment of a shipped measure needs one, with its reason)"
+                    )
+                elif not given[code]:
+                    problems.append(
+                        f"{where}, field 'expected_sign.{code}.reason': missing (say why)"
+                    )
+        overrides = _segment_overrides(row.get("segment_overrides"), where, problems, segment_codes)
+        timing_confidence = _choice(
+            row, "timing_confidence", where, problems, TIMING_CONFIDENCE, ""
+        )
+        if not timing_confidence:
+            if shipped:
+                problems.append(f"{where}, field 'timing_confidence': missing")
+            timing_confidence = "unknown" if timing == "unknown" else "inferred"
+        if timing in TIMINGS and (timing == "unknown") != (timing_confidence == "unknown"):
+            problems.append(
+                f"{where}, field 'timing_confidence': {timing_confidence!r} does not fit timing "
+                f"{timing!r} (timing unknown goes with timing_confidence unknown, and only then)"
+            )
+        date_confidence = _choice(row, "date_confidence", where, problems, DATE_CONFIDENCE, "")
+        if not date_confidence:
+            if shipped:
+                problems.append(f"{where}, field 'date_confidence': missing")
+            date_confidence = "verified" if confidence == "verified" else "unverified"
+        if confidence == "verified" and date_confidence == "unverified":
+            problems.append(
+                f"{where}, field 'date_confidence': unverified, but the measure's confidence "
+                "is verified (a study would use a date no source confirms)"
+            )
+        external = row.get("external")
+        if external is not None and (not isinstance(external, _SCALARS) or _huge_int(external)):
+            problems.append(
+                f"{where}, field 'external': must be true or false, not {_kind(external)}"
+            )
+            external = False
         session = pd.NaT
         if pd.notna(announced) and timing in TIMINGS:
             try:
@@ -387,6 +863,15 @@ def validate_measures(
                 session = event_session(announced, timing, sessions)
             except CalendarError as error:
                 problems.append(f"{where}, field 'announcement_date': {error}")
+            else:
+                on_session = next_session(announced, sessions) == announced
+                if shipped and (timing == "non_trading_day") == on_session:
+                    problems.append(
+                        f"{where}, field 'timing': {timing!r} but {announced:%Y-%m-%d} "
+                        + ("is" if on_session else "is not")
+                        + " a Shanghai session (non_trading_day is for, and only for, a "
+                        "weekend or holiday release)"
+                    )
         records.append(
             {
                 "id": measure_id,
@@ -404,6 +889,18 @@ def validate_measures(
                 "confidence": confidence,
                 "context": _flag(row.get("context", False)),
                 "note": _text(row, "note", where, problems, False),
+                "documents": documents,
+                "citation": citation,
+                "citation_en": citation_en,
+                "evidence_url": evidence_url,
+                "timing_confidence": timing_confidence,
+                "timing_evidence": _text(row, "timing_evidence", where, problems, False),
+                "date_confidence": date_confidence,
+                "external": _flag(external),
+                "expected_sign": signs,
+                "segment_overrides": overrides,
+                "source_tier": tier,
+                "evidence_tier": evidence_tier,
                 "event_session": session,
                 "task": int(theme[1:]) if theme in theme_ids else None,
                 "origin": origin,
@@ -460,7 +957,7 @@ def _yaml_problem(error: yaml.YAMLError) -> str:
 def shipped_catalogue() -> pd.DataFrame:
     """The catalogue that ships with PolicyLens (validated once per process)."""
     path = CATALOGUE_DIR / "measures.yaml"
-    return validate_measures(safe_yaml(path.read_text("utf-8")), path.name)
+    return validate_measures(safe_yaml(path.read_text("utf-8")), path.name, origin="shipped")
 
 
 def user_measures_path() -> Path:
@@ -623,16 +1120,63 @@ def _blocked(path: Path, error: CatalogueError) -> UserFileError:
     )
 
 
+def _plain(value):
+    """A validated nested value as plain YAML (text, lists, mappings; dates as text)."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dt.date):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _nested_storable(field: str, value):
+    """The YAML form of documents, expected_sign and segment_overrides, from a catalogue row
+    (tuples) or from a validated input row (already mappings, lists or text)."""
+    if _empty(value):
+        return None
+    if not isinstance(value, tuple):
+        return _plain(value)
+    if field == "documents":
+        return [dict(pairs) for pairs in value]
+    if field == "expected_sign":
+        return {
+            segment: {"sign": sign, **({"reason": reason} if reason else {})}
+            for segment, sign, reason in value
+        }
+    overrides = {}
+    for segment, instruments, benchmark in value:
+        spec = {} if instruments is None else {"instruments": list(instruments)}
+        if benchmark != MISSING:
+            spec["benchmark"] = benchmark
+        overrides[segment] = spec
+    return overrides
+
+
+_NESTED_FIELDS = ("documents", "expected_sign", "segment_overrides")
+
+
 def _storable(rows: list[dict]) -> list[dict]:
     """Only the input fields, as plain YAML values (dates as text, lists as lists)."""
     out = []
     for row in rows:
         clean = {}
+        derived_citation = isinstance(row.get("documents"), tuple) and bool(row["documents"])
         for field in INPUT_FIELDS:
             value = row.get(field)
+            if field in _NESTED_FIELDS:
+                value = _nested_storable(field, value)
+                if value is not None:
+                    clean[field] = value
+                continue
+            if field in ("citation", "citation_en") and derived_citation:
+                continue  # written from the documents
             if field in ("secondary_themes", "segments"):
                 value = _codes(value)
-            elif field == "context":
+            elif field in ("context", "external"):
                 value = _flag(value) if value not in (None, "") else False
             elif value is None or (not isinstance(value, str) and pd.isna(value)):
                 value = ""  # None, NaN and NaT (which is a datetime subclass)
@@ -756,12 +1300,17 @@ def _csv_rows(text: str, name: str) -> tuple[list[dict], list[str]]:
 
 # -- export --------------------------------------------------------------------------------------
 def export_table(catalogue: pd.DataFrame) -> pd.DataFrame:
-    """The catalogue as a flat table: EXPORT_COLUMNS, lists joined with ';', dates as text."""
+    """The catalogue as a flat table: EXPORT_COLUMNS, lists joined with ';', dates as text,
+    expected signs as ``ALL:+; SMALL:-`` (their reasons are in the YAML export)."""
     out = catalogue.copy()
     for column in ("secondary_themes", "segments"):
         out[column] = out[column].map(";".join)
     for column in _DATE_COLUMNS:
         out[column] = out[column].dt.strftime("%Y-%m-%d").fillna("")
+    out["external"] = out["external"].map(lambda flag: "true" if flag else "false")
+    out["expected_sign"] = out["expected_sign"].map(
+        lambda signs: "; ".join(f"{segment}:{sign}" for segment, sign, _ in signs)
+    )
     return out[EXPORT_COLUMNS]
 
 
@@ -792,7 +1341,8 @@ def filter_measures(
 ) -> pd.DataFrame:
     """Measures touching any of ``segment_codes``, announced within ``years`` (first, last),
     of the given ``confidence`` levels, whose id, titles (中文/English), key phrase or note
-    contain ``query`` (case-insensitive). Empty arguments do not filter."""
+    contain ``query`` (case-insensitive; the citation too, so a document number finds its
+    measure). Empty arguments do not filter."""
     mask = pd.Series(True, index=catalogue.index)
     if segment_codes:
         wanted = set(segment_codes)
@@ -814,6 +1364,10 @@ def filter_measures(
             + catalogue["key_phrase"]
             + " "
             + catalogue["note"]
+            + " "
+            + catalogue["citation"]
+            + " "
+            + catalogue["citation_en"]
         ).str.casefold()
         mask &= haystack.str.contains(query, regex=False)
     return catalogue[mask]
@@ -832,7 +1386,9 @@ def export_metadata() -> dict[str, str]:
     )
     return {
         "method": "policy catalogue; t0 = first Shanghai session at or after the release "
-        "(weekend/holiday and after-close releases move to the next session)" + inferred,
+        "(weekend/holiday and after-close releases move to the next session; timing unknown: "
+        "t0 is the day itself and the next session the other candidate); links only for "
+        "source tiers A-C of policy-events.md §7" + inferred,
         "data_mode": "catalogue",
         "data_vintage": f"shipped measures.yaml sha256 {hashlib.sha256(shipped).hexdigest()[:12]}"
         + user,
@@ -845,3 +1401,27 @@ def studyable(catalogue: pd.DataFrame, include_unverified: bool = False) -> pd.D
     if not include_unverified:
         mask &= catalogue["confidence"] == "verified"
     return catalogue[mask]
+
+
+# -- per-measure accessors -----------------------------------------------------------------------
+def _cell(row, name: str):
+    """A field of a catalogue row given as a Series, a mapping or a named tuple."""
+    try:
+        return row[name]
+    except (KeyError, TypeError, IndexError):
+        return getattr(row, name, ())
+
+
+def expected_signs(row) -> dict[str, tuple[str, str]]:
+    """``{segment: (sign, reason)}`` of one measure; sign is "+", "-" or "ambiguous"."""
+    return {segment: (sign, reason) for segment, sign, reason in _cell(row, "expected_sign") or ()}
+
+
+def segment_override(row, segment: str) -> tuple[tuple[str, ...] | None, str | None]:
+    """``(instruments, benchmark)`` a measure sets for ``segment``: instruments None keeps the
+    segment's; benchmark MISSING (compare with ``==``) keeps the segment's, None means the
+    market-wide rule (no benchmark)."""
+    for code, instruments, benchmark in _cell(row, "segment_overrides") or ():
+        if code == segment:
+            return instruments, benchmark
+    return None, MISSING

@@ -189,7 +189,8 @@ def event_session(
 
     A weekend or holiday announcement moves to the next session; an announcement after the
     15:00 close moves to the session after the announcement date. ``before_open``, ``intraday``
-    and ``unknown`` keep the announcement day when it is a session.
+    and ``unknown`` keep the announcement day when it is a session (for ``unknown`` the next
+    session is as likely: see :func:`candidate_sessions`).
     """
     if timing not in TIMINGS:
         raise ValueError(f"timing {timing!r} is not one of {', '.join(TIMINGS)}")
@@ -197,3 +198,23 @@ def event_session(
     if timing == "after_close":
         day = day + dt.timedelta(days=1)
     return next_session(day, sessions)
+
+
+def candidate_sessions(
+    announcement_date, timing: str = "unknown", sessions: pd.DatetimeIndex | None = None
+) -> tuple[pd.Timestamp, ...]:
+    """The sessions t0 could be: one for a known timing; for ``unknown``, the day itself when
+    it is a session (a release before the close) and the next session (a release after it).
+
+    A study of an ``unknown`` measure says so and uses a window covering both (e.g. CAR[0,+1]).
+    When the calendar has no session after the day, only the day itself is returned.
+    """
+    sessions = all_sessions() if sessions is None else sessions
+    t0 = event_session(announcement_date, timing, sessions)
+    day = pd.Timestamp(announcement_date).normalize()
+    if timing != "unknown" or t0 != day:
+        return (t0,)
+    try:
+        return (t0, next_session(day + dt.timedelta(days=1), sessions))
+    except CalendarError:
+        return (t0,)

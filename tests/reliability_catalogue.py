@@ -230,7 +230,6 @@ def _dashboard_with_damaged_file() -> Outcome:
 
 def _hostile_files() -> dict[str, tuple[bytes | None, str, str]]:
     """name → (content, or None for a 4 MB + 1 sparse file; file name; expected words)."""
-    from data_sources import catalogue
 
     header = "id,title_zh,title_en,announcement_date,effective_date,theme,segments,"
     header += "source_url,confidence\n"
@@ -308,7 +307,7 @@ def _hostile_files() -> dict[str, tuple[bytes | None, str, str]]:
             "field 'latest_date': 9999-12-31 is outside",
         ),
     }
-    for domain in catalogue.tier_e_domains():
+    for domain in _tier_e_hosts():
         for url in (f"http://{domain}/page.html", f"https://www.{domain.upper()}/x"):
             files[f"tier-E URL {url}"] = (
                 csv_row(source_url=url).encode(),
@@ -394,8 +393,18 @@ def catalogue_bombs() -> list[Outcome]:
     return [library, cli, _overlaps_at_scale()]
 
 
+def _tier_e_hosts() -> list[str]:
+    """The tier-E hosts of policy-events.md §7, read from ../shared at run time: the project
+    keeps only their SHA-256 digests (data_sources/catalogue/source_tiers.yaml)."""
+    from tests.conftest import shared_path
+
+    text = shared_path("reference", "policy-events.md").read_text("utf-8")
+    line = next(row for row in text.splitlines() if row.startswith("| E "))
+    return sorted(host.strip() for host in line.split("|")[3].split(","))
+
+
 def _names_tier_e(catalogue, message: str) -> bool:
-    return any(domain in message.lower() for domain in catalogue.tier_e_domains())
+    return any(domain in message.lower() for domain in _tier_e_hosts())
 
 
 def _parsed_bytes(catalogue, content: bytes, name: str) -> tuple:

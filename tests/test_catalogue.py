@@ -12,7 +12,7 @@ import yaml
 from analysis.export import csv_bytes
 from data_sources import catalogue as cat
 from data_sources.instruments import market_wide_instruments, registry, segment_table
-from tests.conftest import PROJECT, shared_path
+from tests.conftest import shared_path
 from tests.markdown_render import shown
 
 MEASURES_FILE = cat.CATALOGUE_DIR / "measures.yaml"
@@ -27,18 +27,37 @@ def _reference_rows() -> dict[int, list[str]]:
     return rows
 
 
+def _citation_dates() -> dict[int, set[str]]:
+    """Dates in the date cell of each §9 citation row (``| #49 | dated …; published …``)."""
+    dates = {}
+    for line in shared_path("reference", "policy-events.md").read_text("utf-8").splitlines():
+        if re.match(r"^\| #\d+ \|", line):
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            dates[int(cells[0][1:])] = set(re.findall(r"\d{4}-\d{2}-\d{2}", cells[1]))
+    return dates
+
+
 def test_every_measure_matches_the_verified_reference_table():
     reference_text = shared_path("reference", "policy-events.md").read_text("utf-8")
     rows = _reference_rows()
+    published = _citation_dates()
+    date_confidence = {"V": "verified", "V~": "approximate"}
     for measure in yaml.safe_load(MEASURES_FILE.read_text("utf-8")):
         row = rows[measure["ref"]]
-        assert str(measure["announcement_date"]) == row[1][:10], measure["id"]
-        if measure.get("source_url"):
-            assert measure["source_url"] in reference_text, measure["id"]
-        else:
+        # §3's date, or a publication date §9 found for the row (e.g. #49: dated 10-26,
+        # published 11-04: the market-visible date)
+        dates = {row[1][:10]} | published.get(measure["ref"], set())
+        assert str(measure["announcement_date"]) in dates, measure["id"]
+        addresses = [measure[f] for f in ("source_url", "evidence_url") if measure.get(f)]
+        for address in addresses:
+            assert address in reference_text, (measure["id"], address)
+        if not addresses:
             assert measure["confidence"] == "unverified", measure["id"]
         if row[8].startswith("M") or row[8] == "—":
             assert measure["confidence"] == "unverified", measure["id"]
+        # issue 13: date_confidence is §3's Conf (V, V~, M)
+        expected = date_confidence.get(row[8].split()[0], "unverified")
+        assert measure["date_confidence"] == expected, measure["id"]
 
 
 def test_key_phrases_quote_the_task_they_carry_out():
@@ -235,6 +254,11 @@ def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[columns].sort_values("id").reset_index(drop=True)
 
 
+#: What a CSV cannot carry: the documents (their one-line citations are exported instead), the
+#: segment overrides and the reasons of the expected signs (the YAML export carries them).
+_NOT_IN_CSV = ("documents", "segment_overrides", "expected_sign")
+
+
 def test_csv_export_round_trips(data_dir):
     catalogue = cat.load_catalogue()
     exported = csv_bytes(cat.export_table(catalogue), cat.export_metadata())
@@ -245,7 +269,12 @@ def test_csv_export_round_trips(data_dir):
     assert sept["segments"] == "ALL;BRK;INS;AMC;BNK;PROP" and sept["task"] == "3"
     rows, labels = cat.parse_measures_file(exported, "export.csv")
     again = cat.validate_measures(rows, "export.csv", row_labels=labels)
-    pd.testing.assert_frame_equal(_comparable(again), _comparable(catalogue))
+    pd.testing.assert_frame_equal(
+        _comparable(again).drop(columns=list(_NOT_IN_CSV)),
+        _comparable(catalogue).drop(columns=list(_NOT_IN_CSV)),
+    )
+    signs = {segment_sign[:2] for signs in catalogue["expected_sign"] for segment_sign in signs}
+    assert {s[:2] for signs in again["expected_sign"] for s in signs} == signs
 
 
 def test_yaml_export_round_trips():
@@ -263,12 +292,15 @@ def test_filters_and_bilingual_search():
     in_2023 = cat.filter_measures(catalogue, years=(2023, 2023))
     assert set(in_2023["announcement_date"].dt.year) == {2023}
     unverified = cat.filter_measures(catalogue, confidence=["unverified"])
-    assert list(unverified["id"]) == [
+    early = unverified[unverified["announcement_date"] < "2022-04-01"]
+    assert list(early["id"]) == [
         "csrc-midyear-meeting-2020",
+        "ndrc-reits-project-notice-2020",
         "fraud-buyback-draft-2020",
         "kangmei-class-action-2021",
-        "personal-pension-opinions-2022",
-    ]  # the last three: their only sources were on tier-E (spam) domains
+    ]  # the last three: seen only on pages the catalogue may not show (tier E)
+    by_number = cat.filter_measures(catalogue, query="国发〔2020〕14号")  # the citation is searched
+    assert list(by_number["id"]) == ["listed-company-quality-2020"]
     chinese = cat.filter_measures(catalogue, query="注册制")
     assert "chinext-first-listings-2020" in set(chinese["id"])
     english = cat.filter_measures(catalogue, query="DELISTING")
@@ -374,38 +406,7 @@ def test_every_write_keeps_the_previous_file_and_backups_are_bounded(data_dir):
     assert [b.read_bytes() for b in backups] == versions[-cat.MAX_BACKUPS :]
 
 
-# -- issue 11: tier-E (spam) source addresses ---------------------------------------------------
-def _reference_tier_e() -> set[str]:
-    """Tier E of policy-events.md §7, read from the reference (not from the code)."""
-    text = shared_path("reference", "policy-events.md").read_text("utf-8")
-    line = next(row for row in text.splitlines() if row.startswith("| E "))
-    return {domain.strip() for domain in line.split("|")[3].split(",")}
-
-
-def _project_files():
-    skip = {".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".venv", ".hypothesis"}
-    for path in PROJECT.rglob("*"):
-        if path.is_file() and not skip.intersection(path.relative_to(PROJECT).parts):
-            yield path
-
-
-def test_no_shipped_address_or_project_file_mentions_a_tier_e_domain():
-    tier_e = _reference_tier_e()
-    assert len(tier_e) >= 15 and set(cat.tier_e_domains()) >= tier_e
-    allowed = cat.CATALOGUE_DIR / "source_tiers.yaml"  # the one list the code refuses them from
-    for path in _project_files():
-        if path == allowed:
-            continue
-        text = path.read_bytes().decode("utf-8", errors="replace").lower()
-        found = sorted(domain for domain in cat.tier_e_domains() if domain in text)
-        assert not found, f"{path.relative_to(PROJECT)} mentions {found}"
-    catalogue = cat.load_catalogue()
-    for url in catalogue["source_url"][catalogue["source_url"] != ""]:
-        assert cat.source_url_problem(url) is None, url
-    exported = csv_bytes(cat.export_table(catalogue), cat.export_metadata()).decode("utf-8-sig")
-    assert not [domain for domain in cat.tier_e_domains() if domain in exported.lower()]
-
-
+# -- issue 11: measures whose only source was tier E (the tier tests: test_source_tiers.py) ----
 def test_verified_measures_that_lost_their_tier_e_source_are_unverified_or_resourced():
     by_id = cat.load_catalogue().set_index("id")
     for measure_id in (
@@ -418,31 +419,9 @@ def test_verified_measures_that_lost_their_tier_e_source_are_unverified_or_resou
     for measure_id in (
         "fraud-buyback-draft-2020",
         "kangmei-class-action-2021",
-        "personal-pension-opinions-2022",
-    ):  # §9 gives no tier A-C address: no link, and no longer counted as verified
+    ):  # §9 gives no tier A-D address: no link, and no longer counted as verified
         assert by_id.at[measure_id, "source_url"] == ""
         assert by_id.at[measure_id, "confidence"] == "unverified"
-
-
-@pytest.mark.parametrize("host_index", range(3))
-def test_imports_and_the_form_refuse_tier_e_domains(data_dir, host_index):
-    domain = cat.tier_e_domains()[host_index]
-    for url in (f"http://{domain}/a.html", f"https://www.{domain}/b", f"https://{domain.upper()}/"):
-        content = (
-            "id,title_zh,title_en,announcement_date,theme,segments,source_url,confidence\n"
-            f"spam-source,标题,Title,2022-01-04,T2,ALL,{url},verified\n"
-        ).encode()
-        rows, labels = cat.parse_measures_file(content, "spam.csv")
-        with pytest.raises(cat.CatalogueError) as raised:
-            cat.add_user_measures(rows, "spam.csv", row_labels=labels)
-        (problem,) = raised.value.problems
-        assert problem.startswith("line 2 (spam-source), field 'source_url'")
-        assert problem.endswith(
-            "'source_url': the address is on a domain whose pages may not be shown as sources "
-            "(hijacked or spam, policy-events.md §7 tier E): cite an official or news page "
-            "instead"
-        )  # the address itself is never displayed, not even in the message
-    assert not cat.user_measures_path().exists()
 
 
 # -- issue 11: source URLs and one-line fields ---------------------------------------------------
@@ -688,3 +667,316 @@ def test_dates_after_2262_are_named_not_an_internal_error(
     path.write_bytes(content)
     assert main(["catalogue", "import", str(path)]) == 2
     assert expected in capsys.readouterr().err
+
+
+# -- issue 13: documents, timing and date confidence, expected signs, segment overrides ---------
+_DOCUMENT = {
+    "issuer_zh": "国务院",
+    "issuer_en": "State Council",
+    "title_zh": "《关于某事的意见》",
+    "title_en": "Opinions on Something",
+    "number": "国发〔2024〕10号",
+    "date": "2024-04-12",
+}
+
+
+def test_documents_become_the_citation():
+    event = {"kind": "event", "issuer_zh": "金融委", "title_zh": "专题会议", "date": "2024-04-12"}
+    frame = cat.validate_measures(
+        [_row(announcement_date="2024-04-12", documents=[_DOCUMENT, event])], "u.yaml"
+    )
+    (row,) = frame.itertuples()
+    assert row.citation == (
+        "国务院《关于某事的意见》国发〔2024〕10号，2024-04-12；金融委：专题会议，2024-04-12"
+    )  # the title's own 《》 were stripped, an event gets none
+    assert row.citation_en == (
+        "State Council, Opinions on Something (国发〔2024〕10号), 2024-04-12; "
+        "金融委, 专题会议, 2024-04-12"
+    )
+    assert dict(row.documents[0])["title_zh"] == "关于某事的意见"
+    hash(row.documents)  # cells stay hashable (Streamlit hashes the frame)
+    plain = cat.validate_measures([_row(citation="某部门《某规定》，2020-07-31")], "u.csv")
+    assert (
+        plain.iloc[0]["citation"] == plain.iloc[0]["citation_en"] == "某部门《某规定》，2020-07-31"
+    )
+
+
+@pytest.mark.parametrize(
+    ("documents", "expected"),
+    [
+        ("国务院《意见》", "field 'documents': must be a list of documents"),
+        ([["x"]], "field 'documents[1]': must be a mapping, not a list"),
+        ([{**_DOCUMENT, "url": "x"}], "field 'documents[1]': 'url' is not a document field"),
+        ([{**_DOCUMENT, "issuer_zh": ""}], "field 'documents[1].issuer_zh': missing"),
+        ([{**_DOCUMENT, "title_zh": "", "title_en": ""}], "'documents[1]': needs a title_zh"),
+        ([{**_DOCUMENT, "date": "2024/04/12"}], "'documents[1].date': '2024/04/12' is not a"),
+        ([{**_DOCUMENT, "date": None}], "field 'documents[1].date': missing"),
+        ([{**_DOCUMENT, "number": "a\nb"}], "'documents[1].number': contains a line break"),
+        ([{**_DOCUMENT, "title_en": "x" * 501}], "'documents[1].title_en': longer than 500"),
+        ([{**_DOCUMENT, "kind": "rumour"}], "'documents[1].kind': 'rumour' is not one of"),
+        ([_DOCUMENT] * 11, "field 'documents': more than 10 documents"),
+    ],
+)
+def test_each_document_rule_names_row_and_field(documents, expected):
+    with pytest.raises(cat.CatalogueError) as raised:
+        cat.validate_measures([_row(documents=documents)], "u.yaml")
+    assert any(
+        p.startswith("row 1 (good-measure), field") and expected in p for p in raised.value.problems
+    ), raised.value.problems
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"citation": "x", "documents": [_DOCUMENT]}, "give documents or a citation, not both"),
+        ({"timing": "unknown", "timing_confidence": "stated"}, "'stated' does not fit timing"),
+        ({"timing": "intraday", "timing_confidence": "unknown"}, "'unknown' does not fit timing"),
+        ({"timing_confidence": "sure"}, "field 'timing_confidence': 'sure' is not one of"),
+        ({"date_confidence": "roughly"}, "field 'date_confidence': 'roughly' is not one of"),
+        ({"date_confidence": "unverified"}, "but the measure's confidence is verified"),
+        ({"external": {"a": 1}}, "field 'external': must be true or false, not a mapping"),
+        ({"timing_evidence": ["x"]}, "field 'timing_evidence': must be text, not a list"),
+        ({"evidence_url": "javascript:x"}, "field 'evidence_url': 'javascript:x' is not an http"),
+        ({"expected_sign": {"SMALL": "+"}}, "'expected_sign': 'SMALL' is not one of the measure's"),
+        ({"expected_sign": {"ALL": "up"}}, "field 'expected_sign.ALL.sign': 'up' is not one of"),
+        ({"expected_sign": {"ALL": {"sign": "+", "why": 1}}}, "'why' is not sign or reason"),
+        ({"expected_sign": {"ALL": {"reason": "r"}}}, "'expected_sign.ALL.sign': missing"),
+        ({"expected_sign": "ALL+"}, "field 'expected_sign': 'ALL+' is not SEGMENT:SIGN"),
+        ({"expected_sign": ["ALL", "+"]}, "'expected_sign': must map segments to a sign"),
+        ({"segment_overrides": {"FUT": {"benchmark": None}}}, "'FUT' is not one of the measure"),
+        ({"segment_overrides": {"ALL": "000300.SH"}}, "'segment_overrides.ALL': must be a mapping"),
+        ({"segment_overrides": {"ALL": {}}}, "sets neither instruments nor benchmark"),
+        ({"segment_overrides": {"ALL": {"instruments": ["NOPE.SH"]}}}, "unknown instrument"),
+        ({"segment_overrides": {"ALL": {"benchmark": "NOPE.SH"}}}, "benchmark': unknown"),
+        ({"segment_overrides": {"ALL": {"instruments": [["x"]]}}}, "must be a list of codes"),
+        ({"segment_overrides": {"ALL": {"instruments": []}}}, "'segment_overrides.ALL.instr"),
+        ({"segment_overrides": {"ALL": {"index": "x"}}}, "'index' is not instruments or bench"),
+        ({"segment_overrides": "ALL=000300.SH"}, "'segment_overrides': must map segments"),
+    ],
+)
+def test_each_issue_13_field_rule_names_row_and_field(overrides, expected):
+    with pytest.raises(cat.CatalogueError) as raised:
+        cat.validate_measures([_row(**overrides)], "user.yaml")
+    assert any(
+        p.startswith("row 1 (good-measure), field") and expected in p for p in raised.value.problems
+    ), raised.value.problems
+
+
+def test_signs_overrides_and_defaults_of_a_user_measure():
+    frame = cat.validate_measures(
+        [
+            _row(
+                segments=["ALL", "SMALL", "FUT"],
+                expected_sign={"SMALL": {"sign": "\u2212", "reason": "delisting"}, "ALL": "+"},
+                segment_overrides={
+                    "FUT": {"instruments": ["000852.SH"], "benchmark": "000300.SH"},
+                    "ALL": {"benchmark": None},
+                },
+                external="true",
+            ),
+            _row(id="text-signs", expected_sign="ALL:+; ALL:ambiguous", timing="after_close"),
+        ],
+        "u.yaml",
+    )
+    first, second = (row for _, row in frame.iterrows())
+    assert first["expected_sign"] == (("ALL", "+", ""), ("SMALL", "-", "delisting"))
+    assert cat.expected_signs(first) == {"ALL": ("+", ""), "SMALL": ("-", "delisting")}
+    assert cat.segment_override(first, "FUT") == (("000852.SH",), "000300.SH")
+    assert cat.segment_override(first, "ALL") == (None, None)  # market-wide rule, no benchmark
+    assert cat.segment_override(first, "SMALL") == (None, cat.MISSING)  # the segment's own
+    assert first["external"] is True and second["external"] is False
+    # a user's row may leave the confidences out: they follow timing and the study gate
+    assert (first["timing_confidence"], first["date_confidence"]) == ("unknown", "verified")
+    assert second["timing_confidence"] == "inferred"
+    assert second["expected_sign"] == (("ALL", "ambiguous", ""),)  # the last one counts
+    hash(tuple(frame.itertuples(index=False)))  # every cell hashable
+
+
+def test_shipped_rows_need_documents_signs_with_reasons_and_both_confidences():
+    shipped = yaml.safe_load(MEASURES_FILE.read_text("utf-8"))
+    good = next(row for row in shipped if row["id"] == "refinancing-rules-2020")
+    cat.validate_measures([good], "measures.yaml", origin="shipped")
+    cases = [
+        ("documents", None, "field 'documents': missing (a verified shipped measure"),
+        ("expected_sign", None, "no sign for segment ALL"),
+        ("expected_sign", {**good["expected_sign"], "BRK": {"sign": "+"}}, "BRK.reason': missing"),
+        ("timing_confidence", None, "field 'timing_confidence': missing"),
+        ("date_confidence", None, "field 'date_confidence': missing"),
+        ("timing", "non_trading_day", "'non_trading_day' but 2020-02-14 is a Shanghai session"),
+    ]
+    for field, value, expected in cases:
+        row = {**good, field: value}
+        with pytest.raises(cat.CatalogueError) as raised:
+            cat.validate_measures([row], "measures.yaml", origin="shipped")
+        assert any(
+            p.startswith("row 1 (refinancing-rules-2020), field") and expected in p
+            for p in raised.value.problems
+        ), (field, raised.value.problems)
+        cat.validate_measures([{**row, "id": "as-a-user"}], "mine.yaml")  # optional for users
+    saturday = {**good, "announcement_date": "2020-02-15", "timing": "after_close"}
+    with pytest.raises(cat.CatalogueError, match="is not a Shanghai session"):
+        cat.validate_measures([saturday], "measures.yaml", origin="shipped")
+
+
+def test_nested_fields_are_type_checked_before_anything_becomes_text():
+    bomb = _NeverText([[0] * 10] * 10)
+    huge = 10**5000
+    rows = [
+        _row(
+            documents=[{"issuer_zh": bomb, "title_zh": huge, "date": bomb, huge: 1}],
+            expected_sign={"ALL": {"sign": bomb, "reason": huge}, huge: "+"},
+            segment_overrides={"ALL": {"instruments": bomb, "benchmark": huge}, bomb[0][0]: {}},
+            external=bomb,
+            timing_evidence=huge,
+        )
+    ]
+    with pytest.raises(cat.CatalogueError) as raised:
+        cat.validate_measures(rows, "user.yaml")
+    problems = raised.value.problems
+    assert "row 1 (good-measure), field 'documents[1].issuer_zh': must be text, not a list" in (
+        problems
+    )
+    assert any("'documents[1]': an int is not a document field" in p for p in problems)
+    assert any(
+        "'expected_sign': an int is not one of the measure's segments" in p for p in problems
+    )
+    assert any(
+        "'segment_overrides.ALL.instruments': must be a list of codes (text)" in p for p in problems
+    )
+    assert "row 1 (good-measure), field 'external': must be true or false, not a list" in problems
+    assert all(len(p) < 600 for p in problems)
+
+
+def test_nested_yaml_bombs_are_refused():
+    for content in (
+        "- id: x\n  documents: &d [{issuer_zh: a}]\n  expected_sign: *d\n",
+        "- id: x\n  segment_overrides: " + "{a: " * 20 + "1" + "}" * 20 + "\n",
+    ):
+        with pytest.raises(cat.CatalogueError) as raised:
+            cat.parse_measures_file(content.encode(), "bomb.yaml")
+        (problem,) = raised.value.problems
+        assert "anchors and aliases" in problem or "levels deep" in problem
+
+
+def test_user_measures_with_every_new_field_round_trip_through_both_exports(data_dir):
+    mine = _row(
+        id="mine-full",
+        segments=["ALL", "FUT"],
+        documents=[_DOCUMENT],
+        evidence_url="https://www.tellerreport.com/x",
+        timing="after_close",
+        timing_confidence="stated",
+        timing_evidence="a 15:25 flash",
+        date_confidence="approximate",
+        external=True,
+        expected_sign={"ALL": {"sign": "+", "reason": "support"}, "FUT": "ambiguous"},
+        segment_overrides={"FUT": {"instruments": ["000852.SH"], "benchmark": None}},
+        announcement_date="2024-04-12",
+    )
+    cat.add_user_measures([mine], "form")
+    catalogue = cat.load_catalogue()
+    stored = catalogue.set_index("id").loc["mine-full"]
+    assert stored["event_session"] == pd.Timestamp("2024-04-15")
+    assert stored["evidence_tier"] == "D" and stored["external"]
+    rows, labels = cat.parse_measures_file(cat.export_yaml(catalogue).encode(), "export.yaml")
+    again = cat.validate_measures(rows, "export.yaml", row_labels=labels)
+    pd.testing.assert_frame_equal(_comparable(again), _comparable(catalogue))
+    table = cat.export_table(catalogue).set_index("id")
+    row = table.loc["mine-full"]
+    assert (row["expected_sign"], row["external"], row["source_tier"]) == (
+        "ALL:+; FUT:ambiguous",
+        "true",
+        "",
+    )  # example.org is in no tier: never a link
+    assert row["citation"].startswith("国务院《关于某事的意见》国发〔2024〕10号")
+
+
+def test_candidate_sessions_for_unknown_timing():
+    from data_sources.trading_calendar import candidate_sessions
+
+    ts = pd.Timestamp
+    assert candidate_sessions("2024-04-12", "unknown") == (ts("2024-04-12"), ts("2024-04-15"))
+    assert candidate_sessions("2024-04-12", "after_close") == (ts("2024-04-15"),)
+    assert candidate_sessions("2024-04-12", "intraday") == (ts("2024-04-12"),)
+    assert candidate_sessions("2020-04-30", "unknown") == (ts("2020-04-30"), ts("2020-05-06"))
+    assert candidate_sessions("2024-04-13", "unknown") == (ts("2024-04-15"),)  # a Saturday
+    from data_sources.trading_calendar import event_session
+
+    assert event_session("2024-04-12", "unknown") == ts("2024-04-12")  # t0 stays the day
+
+
+def test_the_t3_label_says_what_the_task_says_and_holds():
+    t3 = cat.themes().set_index("id").loc["T3"]
+    communique = shared_path("reference", "csrc-2020-midyear-communique.txt").read_text("utf-8")
+    assert "构建资本市场良好的可预期机制" in communique
+    assert "可预期" in t3["name_zh"] and "稳定市场" in t3["name_zh"]
+    assert "market-support" in t3["name_en"] and "expectation management" in t3["name_en"]
+    assert t3["short_en"] == "Predictable market"
+    assert "No intervention" not in cat.theme_short("T3") + cat.theme_label("T3")
+
+
+def test_shipped_timing_follows_the_reference_release_hours():
+    by_id = cat.shipped_catalogue().set_index("id")
+    ts = pd.Timestamp
+    expected = {
+        "refinancing-rules-2020": ("after_close", "stated", ts("2020-02-17")),  # Friday evening
+        "chinext-final-rules-2020": ("after_close", "stated", ts("2020-06-15")),  # late night
+        "securities-law-in-force-2020": ("non_trading_day", "stated", ts("2020-03-02")),
+        "broker-takeovers-2020": ("unknown", "unknown", ts("2020-07-17")),  # hour: tier E only
+        "delisting-final-rules-2020": ("unknown", "unknown", ts("2020-12-31")),  # §8.2
+        "reits-pilot-notice-2020": ("unknown", "unknown", ts("2020-04-30")),
+        "bse-announced-2021": ("after_close", "stated", ts("2021-09-03")),  # 20:42 Beijing
+        "fsdc-market-friendly-2022": ("intraday", "stated", ts("2022-03-16")),
+    }
+    for measure_id, (timing, confidence, t0) in expected.items():
+        row = by_id.loc[measure_id]
+        assert (row["timing"], row["timing_confidence"], row["event_session"]) == (
+            timing,
+            confidence,
+            t0,
+        ), measure_id
+    unknown = by_id["timing"] == "unknown"
+    assert (unknown == (by_id["timing_confidence"] == "unknown")).all()
+
+
+def test_shipped_content_of_issue_13():
+    by_id = cat.shipped_catalogue().set_index("id")
+    assert (
+        by_id.at["hfcaa-signed-2020", "external"]
+        and by_id.at["pcaob-determination-2021", "external"]
+    )
+    assert not by_id.at["securities-law-2019", "external"]
+    assert by_id.at["securities-law-in-force-2020", "citation"] == (
+        "国务院办公厅《国务院办公厅关于贯彻实施修订后的证券法有关工作的通知》国办发〔2020〕5号，"
+        "2020-02-29"
+    )
+    assert by_id.at["first-reits-registered-2021", "event_session"] == pd.Timestamp("2021-05-17")
+    options = by_id.loc["csi300-options-2019"]
+    assert cat.segment_override(options, "FUT") == (("000300.SH",), None)
+    assert cat.expected_signs(by_id.loc["delisting-final-rules-2020"])["SMALL"][0] == "-"
+    assert cat.expected_signs(by_id.loc["reits-pilot-notice-2020"])["INFRA"][0] == "+"
+    for row in by_id.itertuples():  # every shipped segment carries a sign with its reason
+        signs = cat.expected_signs(row)
+        assert set(signs) == set(row.segments), row.Index
+        assert all(reason for _, reason in signs.values()), row.Index
+        if row.confidence == "verified":
+            assert row.citation, row.Index
+
+
+def test_a_long_citation_survives_the_csv_round_trip(data_dir):
+    """A package of several documents (e.g. the 2023-02-17 rules) gives a citation longer than
+    an ordinary field's 500 characters: its CSV export must re-import."""
+    long_title = "关于" + "全面实行股票发行注册制" * 5 + "的规定"
+    documents = [{**_DOCUMENT, "title_zh": long_title, "title_en": "x" * 120}] * 6
+    cat.add_user_measures([_row(id="a-package", documents=documents)], "form")
+    catalogue = cat.load_catalogue()
+    assert len(catalogue.set_index("id").at["a-package", "citation_en"]) > cat.MAX_TEXT
+    exported = csv_bytes(cat.export_table(catalogue), cat.export_metadata())
+    rows, labels = cat.parse_measures_file(exported, "export.csv")
+    again = cat.validate_measures(rows, "export.csv", row_labels=labels).set_index("id")
+    assert (
+        again.at["a-package", "citation_en"]
+        == catalogue.set_index("id").at["a-package", "citation_en"]
+    )
+    with pytest.raises(cat.CatalogueError, match="'citation': longer than 2000 characters"):
+        cat.validate_measures([_row(citation="x" * 2001)], "u.csv")

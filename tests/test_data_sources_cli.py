@@ -34,7 +34,8 @@ def test_export_yaml(data_dir, capsysbinary):
     assert main(["catalogue", "export", "--format", "yaml"]) == 0
     rows = yaml.safe_load(capsysbinary.readouterr().out.decode("utf-8"))
     assert len(rows) == len(load_catalogue())
-    assert rows[0]["id"] == "csi300-options-2019"
+    assert rows[0]["id"] == "star-board-opens-2019"
+    assert rows[0]["documents"][0]["title_zh"] == "科创板开板仪式"  # the citation travels too
 
 
 def test_import_adds_and_bad_rows_exit_2_naming_row_and_field(data_dir, tmp_path, capsys):
