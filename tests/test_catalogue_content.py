@@ -169,3 +169,13 @@ def test_rows_stay_sorted_by_date():
     rows = yaml.safe_load((CATALOGUE_DIR / "measures.yaml").read_text("utf-8"))
     dates = [str(row["announcement_date"]) for row in rows]
     assert dates == sorted(dates)
+
+
+def test_a_measure_without_a_tier_a_to_c_address_is_not_studied_by_default():
+    rows = _by_id()
+    for row in rows.values():
+        if not row.get("source_url"):
+            assert row["confidence"] == "unverified", row["id"]
+    # the date is still verified: only the link is missing (§9 found reposts only)
+    assert rows["politburo-invigorate-2023"]["date_confidence"] == "verified"
+    assert rows["politburo-invigorate-2023"]["evidence_url"]
