@@ -611,7 +611,15 @@ def resolve(
     # estimation windows that contain another known event's window (the catalogue's, on the
     # Shanghai calendar, and the study's own events)
     contamination = overlaps.estimation_overlaps(
-        events, others, sessions, spec.estimation_window, spec.event_window
+        events,
+        others,
+        sessions,
+        spec.estimation_window,
+        spec.event_window,
+        # only measures that can move the same prices: a shared segment or a market-wide one
+        segments_of=None
+        if catalogue is None
+        else dict(zip(catalogue["id"], catalogue["segments"], strict=True)),
     )
     notes += [
         Note("estimation", text)

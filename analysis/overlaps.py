@@ -47,7 +47,7 @@ t-test's degrees of freedom use that sample's size (:func:`estimation_exclusions
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -343,17 +343,45 @@ class EstimationOverlap:
         )
 
 
+#: Segments whose measures move the whole market, hence every instrument's normal returns.
+MARKET_WIDE_SEGMENTS = frozenset({"ALL", "MAIN"})
+
+
+def related(event_id: str, other_id: str, segments_of: Mapping[str, Collection[str]]) -> bool:
+    """Whether ``other_id``'s reaction can be in ``event_id``'s prices: they share a market
+    segment, or ``other_id`` touches the whole market. A merged id ``a+b`` has its members'
+    segments; an id without segments (an ad-hoc date) is related to every event."""
+
+    def segments(event: str) -> set[str]:
+        found = [segments_of.get(member) for member in members(event)]
+        if any(codes is None or not len(codes) for codes in found):
+            return set()
+        return set().union(*(set(codes) for codes in found))
+
+    own, other = segments(event_id), segments(other_id)
+    if not own or not other:
+        return True
+    return bool(own & other or other & MARKET_WIDE_SEGMENTS)
+
+
 def estimation_overlaps(
     events: Sequence[Event],
     known: Iterable[Event],
     sessions: pd.DatetimeIndex,
     estimation_window: tuple[int, int],
     event_window: tuple[int, int],
+    segments_of: Mapping[str, Collection[str]] | None = None,
 ) -> list[EstimationOverlap]:
     """For each of ``events``, every other event of ``events`` or ``known`` whose event window
     shares sessions with its estimation window (a member of a merged event ``a+b`` is not
     "another" event of it). Sessions are counted on ``sessions`` (relative days); windows that
-    run past the calendar are cut at its ends."""
+    run past the calendar are cut at its ends.
+
+    ``segments_of`` (measure id → its market segments) narrows "another event" to one that can
+    move the same prices (:func:`related`): it shares a segment with the event, or it touches
+    the whole market (:data:`MARKET_WIDE_SEGMENTS`). A REIT-only measure does not contaminate a
+    bank index's estimation window, but a market-wide one contaminates every window. Events
+    without segments (ad-hoc dates) are related to everything."""
     known = list(known)
     pool = {e.event_id: e for e in known}
     for event in events:
@@ -375,6 +403,8 @@ def estimation_overlaps(
         for j in order[low:high].tolist():
             other = candidates[j]
             if own & (set(members(other.event_id)) | {other.event_id}):
+                continue
+            if segments_of is not None and not related(event.event_id, other.event_id, segments_of):
                 continue
             q = int(other_where[j])
             first, final = max(start, q + a, 0), min(end, q + b, last)

@@ -271,6 +271,13 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
     choosing another window reruns only this."""
     windows = car_windows(outcome)
     url_state.keep_valid("study_car_window", windows, windows[0])
+    # when the headline changes (another event window, or a measure whose t0 is uncertain
+    # joins the study), lead with it; a window from a shared link is kept on the first run
+    headline = windows[0]
+    if st.session_state.get("_study_car_headline") != headline:
+        if "_study_car_headline" in st.session_state:
+            st.session_state["study_car_window"] = headline
+        st.session_state["_study_car_headline"] = headline
     chosen_window = st.selectbox(
         t("CAR window"),
         windows,

@@ -16,6 +16,7 @@ from analysis.overlaps import (
     overlap_clusters,
     overlap_counts,
     overlapping_ids,
+    related,
     resolve_overlaps,
 )
 from data_sources.catalogue import load_catalogue, studyable
@@ -39,8 +40,9 @@ def test_september_2024_package_and_politburo_overlap(catalogue_events):
     pairs = overlapping_ids(list(catalogue_events.values()), SESSIONS, (-5, 5))
     assert "politburo-lift-market-2024" in pairs["sept-2024-package"]
     assert "sept-2024-package" in pairs["politburo-lift-market-2024"]
-    # the three rules of 2023-02-17 are one measure: it overlaps nothing within ±5 sessions
-    assert pairs["full-registration-final-2023"] == []
+    # the three rules of 2023-02-17 are one measure; released after the close (t0 02-20), it
+    # overlaps only the exchanges' first main-board filings of the next session
+    assert pairs["full-registration-final-2023"] == ["main-board-filings-2023"]
 
 
 def test_window_end_decides_the_cluster():
@@ -58,7 +60,10 @@ def test_warn_keeps_events_and_names_the_overlap(catalogue_events):
     chosen = [catalogue_events["sept-2024-package"]]
     events, notes = resolve_overlaps(chosen, list(catalogue_events.values()), SESSIONS, (-5, 5))
     assert events == chosen
-    assert len(notes) == 1 and "politburo-lift-market-2024 (t0 2024-09-26)" in notes[0]
+    assert "politburo-lift-market-2024 (t0 2024-09-26)" in notes[0]
+    # the swap facility (t0 2024-10-10) is in the next cluster, but its window still meets
+    # the package's: named once, as an overlap across clusters
+    assert len(notes) == 2 and "sfisf-swap-launch-2024 (t0 2024-10-10)" in notes[1]
 
 
 def test_merge_makes_one_event_at_the_first_session(catalogue_events):
@@ -338,6 +343,42 @@ def test_estimation_overlaps_name_both_events_and_the_sessions():
     assert [
         i.other_id for i in estimation_overlaps([main], [later], SESSIONS, estimation, window)
     ] == ["later"]
+
+
+def test_only_measures_that_can_move_the_same_prices_contaminate_an_estimation_window():
+    window, estimation = (-2, 2), (-30, -3)
+    p = SESSIONS.get_loc(pd.Timestamp("2024-06-19"))
+    banks = _event("banks", "2024-06-19")
+    reits = _event("reits", SESSIONS[p - 15])  # a REIT-only measure inside the window
+    market = _event("market", SESSIONS[p - 10])  # a market-wide measure inside it
+    brokers = _event("brokers-and-banks", SESSIONS[p - 20])  # shares the BNK segment
+    adhoc = _event("2024-05-06", SESSIONS[p - 25])  # an ad-hoc date: no segments
+    segments_of = {
+        "banks": ("BNK",),
+        "reits": ("REIT", "INFRA"),
+        "market": ("ALL", "BRK"),
+        "brokers-and-banks": ("BRK", "BNK"),
+    }
+    found = estimation_overlaps(
+        [banks], [reits, market, brokers, adhoc], SESSIONS, estimation, window, segments_of
+    )
+    assert sorted(item.other_id for item in found) == [
+        "2024-05-06",
+        "brokers-and-banks",
+        "market",
+    ]
+    # without segments every known event counts (the rule before the segments were known)
+    unfiltered = estimation_overlaps(
+        [banks], [reits, market, brokers, adhoc], SESSIONS, estimation, window
+    )
+    assert len(unfiltered) == 4
+    # a market-wide event's window is contaminated only by measures touching its segments or
+    # the whole market: a REIT-only measure does not move the broad indices
+    assert not related("market", "reits", segments_of)
+    assert related("reits", "market", segments_of)
+    # a merged event has its members' segments
+    assert related("banks+reits", "reits", {**segments_of, "x": ("PE",)})
+    assert not related("x", "reits", {**segments_of, "x": ("PE",)})
 
 
 def test_dashboard_reports_and_cleans_contaminated_estimation_until_unticked(app):

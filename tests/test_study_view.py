@@ -252,5 +252,5 @@ def test_event_study_request_studies_two_measures_on_one_session_as_one_event():
         assert set(outcome.car_summary["event_id"]) == {"user-a+user-b"}
         assert any("user-a" in n and "user-b" in n for n in outcome.notes_of("overlap"))
     request = study_view.request_from_widgets(state | {"study_overlap": "drop"}, placebo_draws=0)
-    with pytest.raises(AllEventsDropped, match="user-a, user-b"):
+    with pytest.raises(AllEventsDropped, match=r"user-a \(t0 2024-02-19\), user-b"):
         run_study(request, BarsSource(bars), catalogue)
