@@ -59,4 +59,9 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "method": "metadata: model, windows, variance and test conventions",
     "data_mode": "metadata: SYNTHETIC DEMO, stored akshare data (as of …), imported files …",
     "data_vintage": "metadata: where each series came from and when it was fetched",
+    "adjustment": "how a stored series' prices are adjusted: adjusted (file returns), adjusted "
+    "(factor), vendor-adjusted (hfq/qfq), unadjusted, unadjusted (index level), synthetic or "
+    "unknown",
+    "suspended_sessions": "suspended sessions (停牌) of a stored series, kept as missing "
+    "sessions (no return)",
 }
