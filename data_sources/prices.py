@@ -68,6 +68,9 @@ EX_RIGHTS_TOLERANCE = 1e-4
 #: Rounding allowance above a board's limit (a limit price is rounded to 0.01 CNY: 10 % of
 #: 1.05 CNY is 1.155, traded at 1.16, +10.48 %).
 LIMIT_TOLERANCE = 0.005
+#: Fewer days than this that move enough (≥ 0.2 %) to tell % from a fraction: per cent is
+#: assumed (every vendor listed in data_sources.files writes per cent) unless a fraction fits.
+MIN_UNIT_DAYS = 5
 #: Rows at the start of a file whose returns are not checked against the limit.
 LISTING_SESSIONS = 5
 #: Daily price limits started on the Shanghai and Shenzhen exchanges on 1996-12-16.
@@ -163,10 +166,17 @@ def price_limit(board: str, dates: pd.Series, st: pd.Series) -> pd.Series:
     return pd.Series(limit, index=dates.index).where(dates >= LIMITS_FROM)
 
 
-def _numbers(frame: pd.DataFrame, column: str, where: str, *, positive: bool) -> pd.Series:
+def _shown(name: str) -> str:
+    """A column name as messages show it (a header may be long: it is the user's text)."""
+    return repr(name if len(name) <= 40 else name[:40] + "…")
+
+
+def _numbers(
+    frame: pd.DataFrame, column: str, where: str, *, positive: bool, shown: str
+) -> pd.Series:
     """A numeric extra column; an unreadable (or, ``positive``, non-positive) cell is named by
-    row and column. Empty cells are NaN."""
-    text = frame[column].astype("string").str.strip()
+    row and column. Empty cells are NaN; a trailing % sign is allowed (``1.73%``)."""
+    text = frame[column].astype("string").str.strip().str.removesuffix("%")
     values = pd.to_numeric(text, errors="coerce")
     given = text.notna() & (text != "")
     bad = (values.isna() & given) | values.isin([np.inf, -np.inf])
@@ -176,7 +186,7 @@ def _numbers(frame: pd.DataFrame, column: str, where: str, *, positive: bool) ->
         position = int(bad.to_numpy().argmax())
         wanted = "is not a positive number" if positive else "is not a number"
         raise DataSourceError(
-            f"row {frame.index[position] + 2}, column {column!r}: "
+            f"row {frame.index[position] + 2}, column {shown}: "
             f"{frame[column].iloc[position]!r} {wanted}",
             source=where,
         )
@@ -216,11 +226,11 @@ def _percent_unit(file_value: pd.Series, close_return: pd.Series) -> tuple[float
     """The divisor that turns the return column into a fraction (100: per cent; 1: already a
     fraction; None: neither fits) and a sentence saying how it was decided."""
     usable = file_value.notna() & close_return.notna() & (close_return.abs() >= 0.002)
-    if not usable.any():
-        return 100.0, "assumed to be in % (no day moved enough to tell)"
     percent = ((file_value - 100 * close_return).abs() <= 0.05)[usable].mean()
     fraction = ((file_value - close_return).abs() <= 0.0005)[usable].mean()
     days = int(usable.sum())
+    if days < MIN_UNIT_DAYS and not fraction > percent:
+        return 100.0, f"assumed to be in % (the vendors' convention; {days} days to tell by)"
     if percent >= 0.5 and percent >= fraction:
         return (
             100.0,
@@ -279,12 +289,14 @@ def prepare_prices(
         flag = flags.dropna().mode().iloc[0] if flags.notna().any() else None
     returns = close_return
     if "adj_factor" in traded.columns:
-        factor = _numbers(traded, "adj_factor", where, positive=True)
+        factor = _numbers(
+            traded, "adj_factor", where, positive=True, shown=_shown(names.get("adj_factor", ""))
+        )
         if factor.isna().any():
             position = int(factor.isna().to_numpy().argmax())
             raise DataSourceError(
                 f"row {traded.index[position] + 2}, column "
-                f"{names.get('adj_factor', 'adj_factor')!r}: the adjustment factor is empty",
+                f"{_shown(names.get('adj_factor', 'adj_factor'))}: the adjustment factor is empty",
                 source=where,
             )
         # rescaled to the last row: the file's last close stays the traded price
@@ -295,24 +307,24 @@ def prepare_prices(
         adjusted_days = [f"{d:%Y-%m-%d}" for d in dates[changed]]
         adjustment = ADJUSTED_FACTOR
         details.append(
-            f"prices × {names.get('adj_factor', 'adj_factor')} (rescaled so the last close is "
-            f"as traded); the factor changes on {len(adjusted_days)} day(s)"
+            f"prices × {_shown(names.get('adj_factor', 'adj_factor'))} (rescaled so the last "
+            f"close is as traded); the factor changes on {len(adjusted_days)} day(s)"
         )
     elif flag in ("1", "2"):
         adjustment = _VENDOR[flag]
         details.append(f"adjustflag {flag}: prices adjusted by the vendor, used as they are")
     elif "pct_chg" in traded.columns:
-        column = names.get("pct_chg", "pct_chg")
-        file_value = _numbers(traded, "pct_chg", where, positive=False)
+        column = _shown(names.get("pct_chg", "pct_chg"))
+        file_value = _numbers(traded, "pct_chg", where, positive=False, shown=column)
         divisor, unit_text = _percent_unit(file_value, close_return)
         if divisor is None:
-            details.append(f"return column {column!r} {unit_text}")
+            details.append(f"return column {column} {unit_text}")
         else:
             file_return = file_value / divisor
             if (file_return <= -1).any():
                 position = int((file_return <= -1).to_numpy().argmax())
                 raise DataSourceError(
-                    f"row {traded.index[position] + 2}, column {column!r}: "
+                    f"row {traded.index[position] + 2}, column {column}: "
                     f"{traded['pct_chg'].iloc[position]!r} is a loss of 100 % or more",
                     source=where,
                 )
@@ -328,7 +340,7 @@ def prepare_prices(
             returns = adjusted / adjusted.shift(1) - 1
             adjusted_days = [f"{d:%Y-%m-%d}" for d in dates[ex_rights]]
             adjustment = ADJUSTED_FILE_RETURNS
-            text = f"returns from {column!r}, {unit_text}; {len(adjusted_days)} ex-rights day(s)"
+            text = f"returns from {column}, {unit_text}; {len(adjusted_days)} ex-rights day(s)"
             if adjusted_days:
                 first = ex_rights.to_numpy().argmax()
                 text += (

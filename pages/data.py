@@ -214,7 +214,9 @@ def render_stored_series(store: Store) -> None:
             "suspended_sessions": st.column_config.NumberColumn(t("Suspended sessions")),
         },
     )
-    checks = price_checks_table(store.price_records(coverage["symbol"].dropna()))
+    checks = price_checks_table(
+        store.price_records(coverage.loc[coverage["source"].notna(), "symbol"])
+    )
     if not checks.empty:
         with st.expander(
             t("Suspended sessions and days beyond the price limit ({n} series)", n=len(checks))

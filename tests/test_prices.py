@@ -413,3 +413,16 @@ def test_real_002714_and_600958_files():
     bars = parse_price_file(suspended.read_bytes(), suspended.name, "600958.SH")
     assert set(SUSPENDED) <= set(bars.attrs["price_record"]["suspended"])
     assert not set(SUSPENDED) & set(_dates(bars))
+
+
+def test_bad_extra_cells_are_named_by_row_and_the_files_column():
+    content = b"date,close,pctChg\n2020-06-03,120.29,-1.1\n2020-06-04,71.66,abc\n"
+    with pytest.raises(DataSourceError, match="row 3, column 'pctChg': 'abc' is not a number"):
+        parse_price_file(content, "x.csv")
+    content = b"date,close,adj_factor\n2020-06-03,120.29,1\n2020-06-04,71.66,-2\n"
+    with pytest.raises(DataSourceError, match="row 3, column 'adj_factor': '-2' is not a positive"):
+        parse_price_file(content, "x.csv")
+    # a return written with its % sign is read as per cent
+    content = b"date,close,pct_chg\n2020-06-03,120.29,-1.12%\n2020-06-04,71.66,1.73%\n"
+    bars = parse_price_file(content, "x.csv")
+    assert bars["close"].pct_change().iloc[1] == pytest.approx(0.0173, abs=1e-12)
