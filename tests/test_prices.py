@@ -426,3 +426,24 @@ def test_bad_extra_cells_are_named_by_row_and_the_files_column():
     content = b"date,close,pct_chg\n2020-06-03,120.29,-1.12%\n2020-06-04,71.66,1.73%\n"
     bars = parse_price_file(content, "x.csv")
     assert bars["close"].pct_change().iloc[1] == pytest.approx(0.0173, abs=1e-12)
+
+
+def test_data_page_lists_the_stored_series_adjustment_and_flagged_days(app, tmp_path, capsys):
+    from data_sources.cli import main
+    from tests.apptest_helpers import goto
+
+    for name, content in (("002714.csv", PLAIN_002714), ("600958.SH.csv", BAOSTOCK_600958)):
+        (tmp_path / name).write_bytes(content)
+        assert main(["import", str(tmp_path / name)]) == 0
+    capsys.readouterr()
+    goto(app, "pages/data.py")
+    coverage = next(t.value for t in app.dataframe if "suspended_sessions" in t.value.columns)
+    coverage = coverage.set_index("name")
+    assert coverage.loc["002714", "adjustment"] == "unadjusted"
+    assert coverage.loc["600958.SH", "suspended_sessions"] == 6
+    checks = next(t.value for t in app.dataframe if "limit_breaks" in t.value.columns)
+    rows = checks.set_index("symbol")
+    assert rows.loc["002714", "limit_breaks"] == "2020-06-04 (-40.4%)"
+    assert rows.loc[rows.index.str.startswith("600958"), "suspended"].iloc[0] == ", ".join(
+        SUSPENDED
+    )
