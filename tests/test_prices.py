@@ -465,3 +465,35 @@ def test_no_stock_day_return_differs_from_its_pct_chg_after_import():
         worst = max(worst, float((returns - raw["pct_chg"].iloc[1:] / 100).abs().max()))
         assert bars.attrs["price_record"]["limit_breaks"] == [], path.name
     assert worst < 1e-5
+
+
+def test_a_study_of_stored_series_reads_their_price_records(tmp_path):
+    from analysis.api import StoreSource, StudyRequest, run_study
+
+    rng = np.random.default_rng(11)
+    sessions = pd.bdate_range("2021-01-04", periods=200)
+    store = Store(tmp_path)
+    for symbol, scale in (("M", 0.01), ("S", 0.015)):
+        closes = 10 * np.cumprod(1 + rng.normal(0, scale, len(sessions)))
+        keep = sessions if symbol == "M" else sessions.delete([150, 151, 152])
+        bars = pd.DataFrame({"symbol": symbol, "date": sessions, "close": closes})
+        bars = bars[bars["date"].isin(keep)].reset_index(drop=True)
+        for column in ("open", "high", "low", "volume", "amount"):
+            bars[column] = np.nan
+        suspended = [] if symbol == "M" else [f"{d:%Y-%m-%d}" for d in sessions[150:153]]
+        bars.attrs["price_record"] = {"adjustment": "unadjusted", "suspended": suspended}
+        store.write(FetchResult(bars, "import", f"file {symbol}.csv"))
+    request = StudyRequest(
+        dates=(f"{sessions[151]:%Y-%m-%d}",),
+        instruments=("S",),
+        benchmark="M",
+        calendar="data",
+        estimation_window=(-120, -11),
+        min_estimation=60,
+    )
+    outcome = run_study(request, StoreSource(store))
+    (diagnostic,) = [d for d in outcome.diagnostics if d.status == "suspended"]
+    assert diagnostic.instrument == "S" and f"{sessions[152]:%Y-%m-%d}" in diagnostic.reason
+    assert outcome.parameters["price_adjustment"] == {"S": "unadjusted", "M": "unadjusted"}
+    assert "S: file S.csv imported" in outcome.data_vintage
+    assert "prices unadjusted" in outcome.data_vintage
