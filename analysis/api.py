@@ -64,7 +64,7 @@ from analysis.overlaps import OVERLAP_CHOICES, resolve_overlaps
 from analysis.records import Diagnostic, diagnostics_frame
 from analysis.responses import AbnormalVolatilityResult, AbnormalVolumeResult
 from analysis.statistics import STATISTICS
-from analysis.study import prepare_returns
+from analysis.study import prepare_returns, price_diagnostics
 from data_sources.data_mode import DataMode
 
 CALENDARS = ("xshg", "data")
@@ -172,7 +172,9 @@ class StudyRequest:
     series). ``placebo_draws``: pseudo-event draws (one event only; 0 = none). ``responses``:
     abnormal volume and volatility. ``statistics``: names for the tests table (None = all).
     ``conventions``: a preset name (``textbook``, ``estudy2``, ``eventstudy``) or a
-    :class:`~analysis.event_study.Conventions`.
+    :class:`~analysis.event_study.Conventions`. ``attribute_suspensions``: book the return over
+    a suspension (last close before → first close after) on the resumption day; by default
+    that day's return is missing, like the suspended sessions themselves.
 
     The request is frozen and hashable (a cache key); lists given for sequence fields are
     stored as tuples.
@@ -199,6 +201,7 @@ class StudyRequest:
     calendar: str = "xshg"
     include_unverified: bool = False
     clean_estimation: bool = True
+    attribute_suspensions: bool = False
 
     def __post_init__(self):
         set_ = object.__setattr__
@@ -221,6 +224,7 @@ class StudyRequest:
             "responses",
             "include_unverified",
             "clean_estimation",
+            "attribute_suspensions",
         ):
             set_(self, name, _flag(getattr(self, name), name))
         set_(self, "estimation_window", _window(self.estimation_window, "estimation_window"))
@@ -314,6 +318,14 @@ class PriceSource(Protocol):
     def describe(self, symbols: Sequence[str]) -> tuple[DataMode, str]: ...
 
 
+def price_records_of(source, symbols: Sequence[str]) -> dict[str, dict]:
+    """The price records (adjustment, suspended sessions, days beyond the price limit; see
+    :mod:`data_sources.prices`) a source keeps for ``symbols``; empty for a source that keeps
+    none."""
+    reader = getattr(source, "price_records", None)
+    return dict(reader(symbols)) if reader is not None else {}
+
+
 @dataclass
 class StoreSource:
     """The local store (``POLICYLENS_DATA_DIR``): canonical bars with per-series provenance.
@@ -342,6 +354,9 @@ class StoreSource:
     def read(self, symbols: Sequence[str]) -> pd.DataFrame:
         return self.store.read(list(symbols))
 
+    def price_records(self, symbols: Sequence[str]) -> dict[str, dict]:
+        return self.store.price_records(symbols)
+
     def describe(self, symbols: Sequence[str]) -> tuple[DataMode, str]:
         from data_sources.data_mode import data_mode, data_vintage
 
@@ -359,6 +374,8 @@ class BarsSource:
     bars: pd.DataFrame
     data_mode: DataMode | None = None
     data_vintage: str = ""
+    #: Per symbol, its price record (:mod:`data_sources.prices`), as the caller knows it.
+    records: Mapping[str, dict] = field(default_factory=dict)
 
     def symbols(self) -> list[str]:
         return list(dict.fromkeys(self.bars["symbol"]))
@@ -368,6 +385,9 @@ class BarsSource:
 
     def describe(self, symbols: Sequence[str]) -> tuple[DataMode, str]:
         return self.data_mode or DataMode("bars given by the caller", False, {}), self.data_vintage
+
+    def price_records(self, symbols: Sequence[str]) -> dict[str, dict]:
+        return {s: dict(self.records[s]) for s in symbols if s in self.records}
 
 
 class PriceFiles:
@@ -382,6 +402,7 @@ class PriceFiles:
 
         self._bars: dict[str, pd.DataFrame] = {}
         self._vintage: dict[str, str] = {}
+        self._records: dict[str, dict] = {}
         for path_text in paths:
             path = Path(path_text)
             if not path.is_file():
@@ -398,14 +419,19 @@ class PriceFiles:
                 raise StudyInputError(f"two price files are both named {symbol!r}")
             bars = parse_price_file(content, path.name, parse_as, date_format=date_format)
             self._bars[symbol] = bars.assign(symbol=symbol)
+            self._records[symbol] = dict(bars.attrs.get("price_record") or {})
+            adjustment = self._records[symbol].get("adjustment")
             self._vintage[symbol] = (
                 f"file {path.name} sha256 {hashlib.sha256(content).hexdigest()[:12]} "
                 f"({bars['date'].iloc[0]:%Y-%m-%d} to {bars['date'].iloc[-1]:%Y-%m-%d}, "
-                f"{len(bars)} rows)"
+                f"{len(bars)} rows" + (f", prices {adjustment}" if adjustment else "") + ")"
             )
 
     def symbols(self) -> list[str]:
         return list(self._bars)
+
+    def price_records(self, symbols: Sequence[str]) -> dict[str, dict]:
+        return {s: dict(self._records[s]) for s in symbols if s in self._records}
 
     def read(self, symbols: Sequence[str]) -> pd.DataFrame:
         frames = [self._bars[s] for s in dict.fromkeys(symbols) if s in self._bars]
@@ -470,6 +496,9 @@ class ResolvedStudy:
         if self.uncertain_t0:
             return framing.UNCERTAIN_T0_WINDOW
         return tuple(self.spec.event_window)
+
+    #: Per series read, its price record (adjustment, suspended sessions, limit breaks).
+    price_records: Mapping[str, dict] = field(default_factory=dict)
 
     @property
     def calendar_text(self) -> str:
@@ -567,6 +596,7 @@ def resolve(
         raise StudyInputError(f"no price data for {', '.join(missing)}")
     bars = source.read(needed)
     data_mode, data_vintage = source.describe(needed)
+    price_records = price_records_of(source, needed)
 
     if request.calendar == "xshg":
         sessions, segments = all_sessions(), tuple(inferred_segments())
@@ -684,6 +714,7 @@ def resolve(
         known_window_sessions=tuple(known_windows),
         uncertain_t0=tuple(uncertain),
         expectations=_expectations(events, rows, instruments),
+        price_records=price_records,
     )
 
 
@@ -817,6 +848,7 @@ def run(resolved: ResolvedStudy) -> StudyOutcome:
         resolved.sessions,
         spec.returns,
         resolved.inferred_segments,
+        attribute_suspensions=request.attribute_suspensions,
     )
     notes = list(resolved.notes)
     notes += [Note(kind, text) for kind, text in prepared.notes]
@@ -893,6 +925,14 @@ def run(resolved: ResolvedStudy) -> StudyOutcome:
             notes.append(Note("responses", "no volume in the data: abnormal volume left out"))
         volatility = abnormal_volatility(result)
     diagnostics = list(resolved.diagnostics) + list(result.diagnostic_records)
+    diagnostics += price_diagnostics(
+        dict(resolved.price_records),
+        resolved.events,
+        prepared.span,
+        spec.estimation_window,
+        spec.event_window,
+        request.attribute_suspensions,
+    )
     return StudyOutcome(
         request=request,
         resolved=resolved,
@@ -930,6 +970,8 @@ def study_from_bars(
     responses: bool = False,
     inferred_sessions: Sequence = (),
     data_mode: DataMode | None = None,
+    price_records: Mapping[str, dict] | None = None,
+    attribute_suspensions: bool = False,
 ) -> StudyOutcome:
     """:func:`run` on explicit bars and events, already resolved by the caller (tests, and
     studies of many segments such as :func:`analysis.themes.theme_segment_study`): no catalogue
@@ -957,10 +999,11 @@ def study_from_bars(
         placebo_draws=placebo_draws,
         placebo_seed=placebo_seed,
         responses=responses,
+        attribute_suspensions=attribute_suspensions,
     )
     wanted = list(dict.fromkeys(instruments))
     needed = wanted + ([market_symbol] if market_symbol and market_symbol not in wanted else [])
-    source = BarsSource(bars, data_mode)
+    source = BarsSource(bars, data_mode, records=dict(price_records or {}))
     mode, vintage = source.describe(needed)
     resolved = ResolvedStudy(
         request=request,
@@ -978,6 +1021,7 @@ def study_from_bars(
         data_vintage=vintage,
         notes=(),
         diagnostics=(),
+        price_records=source.price_records(needed),
     )
     return run(resolved)
 
@@ -1179,6 +1223,8 @@ class StudyOutcome:
                 "t0 uncertain (release time unknown) for "
                 f"{', '.join(self.resolved.uncertain_t0)}: headline CAR [0, +1] covers t0 and t0+1"
             )
+        if self.request.attribute_suspensions:
+            parts.append("the return over a suspension is booked on the resumption day")
         return "; ".join(parts)
 
     @property
@@ -1230,6 +1276,15 @@ class StudyOutcome:
             "overlaps": self.request.overlap,
             "placebo_draws": self.resolved.placebo_draws,
             "calendar": self.resolved.calendar_text,
+            "suspensions": (
+                "return over a suspension booked on the resumption day"
+                if self.request.attribute_suspensions
+                else "suspended sessions and the session after each are missing"
+            ),
+            "price_adjustment": {
+                symbol: record.get("adjustment") or "unknown"
+                for symbol, record in self.resolved.price_records.items()
+            },
             "data_mode": {
                 "label": self.data_mode.label,
                 "synthetic": self.data_mode.synthetic,

@@ -199,6 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
     study.add_argument(
         "--diagnostics", action="store_true", help="always write DIR/diagnostics.csv"
     )
+    study.add_argument(
+        "--attribute-suspensions",
+        action="store_true",
+        help="book the return over a suspension (last close before, first close after) on the "
+        "resumption day; by default that day's return is missing, like the suspended sessions",
+    )
     return parser
 
 
@@ -246,6 +252,7 @@ def request_from_args(args: argparse.Namespace) -> StudyRequest:
         calendar=args.calendar,
         include_unverified=args.include_unverified,
         clean_estimation=not args.keep_contaminated_estimation,
+        attribute_suspensions=args.attribute_suspensions,
     )
     # a CAR window asked for that the event window does not cover has no ARs: refused (the
     # default windows outside a narrower --window are left out, as in the dashboard)

@@ -82,4 +82,9 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "n_t0_uncertain": "measures of the cell whose t0 is uncertain (CAR covers t0 and t0+1)",
     "data_mode": "metadata: SYNTHETIC DEMO, stored akshare data (as of …), imported files …",
     "data_vintage": "metadata: where each series came from and when it was fetched",
+    "adjustment": "how a stored series' prices are adjusted: adjusted (file returns), adjusted "
+    "(factor), vendor-adjusted (hfq/qfq), unadjusted, unadjusted (index level), synthetic or "
+    "unknown",
+    "suspended_sessions": "suspended sessions (停牌) of a stored series, kept as missing "
+    "sessions (no return)",
 }

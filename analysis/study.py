@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.event_study import EventStudyInputError
-from analysis.returns import align_to_sessions, compute_returns
+from analysis.returns import align_to_sessions, bridged_returns, compute_returns
 
 
 def closes_wide(bars: pd.DataFrame) -> pd.DataFrame:
@@ -62,6 +62,7 @@ def prepare_returns(
     sessions: pd.DatetimeIndex,
     kind: str = "simple",
     inferred_sessions: Sequence = (),
+    attribute_suspensions: bool = False,
 ) -> PreparedReturns:
     """Canonical bars of ``instruments`` (and the benchmark) → returns on ``sessions``.
 
@@ -70,6 +71,10 @@ def prepare_returns(
     rows on dates that are not sessions are ignored; both are said in the notes, as is a span
     reaching into inferred sessions (objects with ``after``, ``last`` and ``source``, e.g.
     :class:`data_sources.trading_calendar.InferredSegment`).
+
+    ``attribute_suspensions``: the return over a run of missing sessions inside a series (a
+    suspension) is booked on the first session after it (:func:`analysis.returns.
+    bridged_returns`); by default that session's return is missing too.
     """
     wanted = list(dict.fromkeys(instruments))
     needed = wanted + ([market_symbol] if market_symbol and market_symbol not in wanted else [])
@@ -119,5 +124,87 @@ def prepare_returns(
     calendar_note = inferred_sessions_note(inferred_sessions, span[0], span[-1])
     if calendar_note:
         notes.append(("calendar", calendar_note))
-    returns = compute_returns(align_to_sessions(closes, span), kind)
+    aligned = align_to_sessions(closes, span)
+    if attribute_suspensions:
+        returns = bridged_returns(aligned, kind)
+    else:
+        returns = compute_returns(aligned, kind)
     return PreparedReturns(returns, span, tuple(notes))
+
+
+def _window_sessions(span: pd.DatetimeIndex, t0, window: tuple[int, int]) -> pd.DatetimeIndex:
+    position = span.get_indexer([pd.Timestamp(t0)])[0]
+    if position < 0:
+        return span[:0]
+    start, end = max(position + window[0], 0), max(position + window[1] + 1, 0)
+    return span[start:end]
+
+
+def price_diagnostics(
+    records: dict[str, dict],
+    events: Sequence,
+    span: pd.DatetimeIndex,
+    estimation_window: tuple[int, int],
+    event_window: tuple[int, int],
+    attribute_suspensions: bool = False,
+) -> list:
+    """One :class:`~analysis.records.Diagnostic` per series × event whose estimation or event
+    window holds a suspended session (status ``suspended``) or a day-return beyond the
+    board's price limit in a file without adjustment (``unadjusted price``), listing every
+    such day. ``records``: the series' price records (:mod:`data_sources.prices`)."""
+    from analysis.records import Diagnostic
+
+    out = []
+    for symbol, record in records.items():
+        suspended = pd.DatetimeIndex(pd.to_datetime(record.get("suspended") or []))
+        breaks = pd.DatetimeIndex(pd.to_datetime([b[0] for b in record.get("limit_breaks") or []]))
+        for event in events:
+            windows = [
+                ("event window", _window_sessions(span, event.event_session, event_window)),
+                (
+                    "estimation window",
+                    _window_sessions(span, event.event_session, estimation_window),
+                ),
+            ]
+            days = [(name, sessions.intersection(suspended)) for name, sessions in windows]
+            parts = [
+                f"{len(found)} in the {name}: " + ", ".join(f"{d:%Y-%m-%d}" for d in found)
+                for name, found in days
+                if len(found)
+            ]
+            if parts:
+                booked = (
+                    "the return over each suspension is booked on the session after it"
+                    if attribute_suspensions
+                    else "the session after each suspension has no return either"
+                )
+                out.append(
+                    Diagnostic(
+                        event.event_id,
+                        event.event_date,
+                        symbol,
+                        "suspended",
+                        "suspended sessions (treated as missing, no return) "
+                        + "; ".join(parts)
+                        + f"; {booked}",
+                    )
+                )
+            flagged = [(name, sessions.intersection(breaks)) for name, sessions in windows]
+            parts = [
+                f"{len(found)} in the {name}: " + ", ".join(f"{d:%Y-%m-%d}" for d in found)
+                for name, found in flagged
+                if len(found)
+            ]
+            if parts:
+                out.append(
+                    Diagnostic(
+                        event.event_id,
+                        event.event_date,
+                        symbol,
+                        "unadjusted price",
+                        f"prices {record.get('adjustment') or 'unknown'}: day-returns beyond the "
+                        "board's price limit (likely an ex-rights day read as a price move) "
+                        + "; ".join(parts),
+                    )
+                )
+    return out

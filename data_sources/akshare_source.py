@@ -108,6 +108,16 @@ def akshare_call(symbol: str) -> tuple[str, str]:
     return "stock_zh_index_daily_em", suffix.lower() + code
 
 
+def requested_adjustment(symbol: str) -> str:
+    """The adjustment the fetch asks Eastmoney for, as the store records it: back-adjusted
+    (hfq) for stocks and funds, none for indices and boards (index levels are not adjusted)."""
+    from data_sources.prices import INDEX_LEVEL, UNADJUSTED, VENDOR_HFQ, VENDOR_QFQ
+
+    if akshare_call(symbol)[0] not in _ADJUSTED_FUNCTIONS:
+        return INDEX_LEVEL
+    return {"hfq": VENDOR_HFQ, "qfq": VENDOR_QFQ}.get(FUND_ADJUST, UNADJUSTED)
+
+
 def serves(symbol: str) -> bool:
     try:
         akshare_call(symbol)
@@ -193,7 +203,9 @@ class AkshareSource(BarSource):
                 symbol=query.symbol,
                 source="akshare",
             )
-        return bars.reset_index(drop=True)
+        bars = bars.reset_index(drop=True)
+        bars.attrs["price_record"] = {"adjustment": requested_adjustment(query.symbol)}
+        return bars
 
     def describe(self, query: BarQuery, params: dict[str, Any]) -> str:
         kwargs = params["kwargs"]

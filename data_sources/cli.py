@@ -134,6 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="series name (one file only; default: the file name without extension)",
     )
     files.add_argument(
+        "--strict-adjustment",
+        action="store_true",
+        help="refuse a file whose day-returns break its board's price limit (prices that look "
+        "unadjusted) instead of importing it flagged 'unadjusted'",
+    )
+    files.add_argument(
         "--date-format",
         metavar="FMT",
         help="the date column's format in strptime codes, e.g. %%d/%%m/%%Y or %%m/%%d/%%Y "
@@ -154,7 +160,8 @@ def run_import(args) -> int:
         path = Path(path_text)
         if not path.is_file():
             raise UsageError(f"file {path_text} does not exist")
-        source = FileSource.from_path(path, args.date_format)  # refused by size before reading
+        # refused by size before reading
+        source = FileSource.from_path(path, args.date_format, args.strict_adjustment)
         fetched.append((path.name, source.fetch(source.symbol_query(args.symbol))))
     first_file: dict[str, str] = {}
     for name, result in fetched:

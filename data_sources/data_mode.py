@@ -86,8 +86,10 @@ def data_vintage(coverage: pd.DataFrame, symbols: Iterable[str]) -> str:
         row = indexed.loc[symbol]
         provider = PROVIDERS.get(row["source"])
         verb = provider.verb if provider is not None else "fetched"
+        adjustment = row.get("adjustment")
         parts.append(
             f"{symbol}: {row['detail']} {verb} {row['fetched_at']}, "
             f"{row['first_date']:%Y-%m-%d} to {row['last_date']:%Y-%m-%d}"
+            + (f", prices {adjustment}" if isinstance(adjustment, str) and adjustment else "")
         )
     return "; ".join(parts)

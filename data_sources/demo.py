@@ -182,6 +182,9 @@ class DemoSource(BarSource):
         return demo_bars(query.symbol, params["end"])
 
     def transform_data(self, query: BarQuery, raw: pd.DataFrame) -> pd.DataFrame:
+        from data_sources.prices import SYNTHETIC
+
+        raw.attrs["price_record"] = {"adjustment": SYNTHETIC}
         return raw
 
     def describe(self, query: BarQuery, params: dict) -> str:

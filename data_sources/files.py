@@ -29,6 +29,7 @@ import pandas as pd
 from data_sources.akshare_source import CHINESE_COLUMNS
 from data_sources.base import BarQuery, BarSource, Provider
 from data_sources.errors import DataSourceError
+from data_sources.prices import EXTRA_ALIASES, prepare_prices, record_lines
 from data_sources.schema import (
     EARLIEST_DATE,
     NUMERIC_COLUMNS,
@@ -130,7 +131,7 @@ def _canonical_name(column: str) -> str | None:
     stripped = _UNIT.sub("", str(column).strip())  # 收盘价(元) → 收盘价
     if stripped in _CHINESE_ALIASES:
         return _CHINESE_ALIASES[stripped]
-    return _ENGLISH_ALIASES.get(stripped.lower())
+    return _ENGLISH_ALIASES.get(stripped.lower()) or EXTRA_ALIASES.get(stripped.lower())
 
 
 def _too_many(what: str, count: int | str, limit: int, where: str) -> DataSourceError:
@@ -295,15 +296,25 @@ def _read_table(content: bytes, name: str, where: str) -> pd.DataFrame:
 
 
 def parse_price_file(
-    content: bytes, name: str, symbol: str | None = None, date_format: str | None = None
+    content: bytes,
+    name: str,
+    symbol: str | None = None,
+    date_format: str | None = None,
+    *,
+    strict_adjustment: bool = False,
 ) -> pd.DataFrame:
     """Parse CSV or Excel bytes into canonical bars for ``symbol`` (default: the file name
     without its extension). ``date_format`` (strptime codes, e.g. ``%d/%m/%Y``) overrides the
     format inferred for the date column, which is needed when it is ambiguous.
 
+    Suspended sessions are removed and prices adjusted from the file's own return or factor
+    column (:mod:`data_sources.prices`); ``strict_adjustment`` refuses a file whose returns
+    break the board's price limit instead of importing it flagged ``unadjusted``.
+
     Raises :class:`DataSourceError` naming the file, row and column of the first problem.
-    Attributes of the result: ``skipped_empty_rows`` (dated rows with no values) and
-    ``ohlc_blanked`` (rows whose open/high/low contradicted each other, emptied; close kept).
+    Attributes of the result: ``skipped_empty_rows`` (dated rows with no values),
+    ``ohlc_blanked`` (rows whose open/high/low contradicted each other, emptied; close kept)
+    and ``price_record`` (adjustment, suspended sessions, days beyond the price limit).
     """
     where = f"file {name}"
     check_file_size(len(content), where)
@@ -342,6 +353,13 @@ def parse_price_file(
     if frame.empty:
         raise DataSourceError("no row has any values besides the date", source=where)
     _check_cells(frame, where, date_format, str(date_column))
+    frame, price_record = prepare_prices(
+        frame,
+        where,
+        symbol,
+        strict=strict_adjustment,
+        names={v: str(k) for k, v in mapping.items()},
+    )
     bars = to_canonical(frame, symbol, source=where)
     blanked = bars.attrs.get("ohlc_blanked", {"rows": 0})
     if blanked["rows"]:
@@ -350,6 +368,7 @@ def parse_price_file(
         file_row = int(frame.index[(frame["date"] == first_date).to_numpy()][0]) + 2
         blanked["first"] = f"row {file_row}, {blanked['first']}"
     bars.attrs["skipped_empty_rows"] = int(blank.sum())
+    bars.attrs["price_record"] = price_record
     return bars
 
 
@@ -371,7 +390,7 @@ def import_notes(bars: pd.DataFrame) -> list[str]:
             f"emptied open/high/low of {blanked['rows']} rows where they contradict each other "
             f"or the close (close kept; first: {blanked['first']})"
         )
-    return notes
+    return notes + record_lines(bars.attrs.get("price_record"))
 
 
 def _check_dates(frame: pd.DataFrame, where: str, date_format: str | None, column: str):
@@ -454,19 +473,28 @@ class FileSource(BarSource):
 
     source_kind = "import"
 
-    def __init__(self, content: bytes, name: str, date_format: str | None = None):
+    def __init__(
+        self,
+        content: bytes,
+        name: str,
+        date_format: str | None = None,
+        strict_adjustment: bool = False,
+    ):
         self.content = content
         self.name = name
         self.date_format = date_format
+        self.strict_adjustment = strict_adjustment
 
     @classmethod
-    def from_path(cls, path: str | Path, date_format: str | None = None) -> FileSource:
+    def from_path(
+        cls, path: str | Path, date_format: str | None = None, strict_adjustment: bool = False
+    ) -> FileSource:
         """Read a file from disk, refusing it by its size before reading it."""
         path = Path(path)
         where = f"file {path.name}"
         try:
             check_file_size(path.stat().st_size, where)
-            return cls(path.read_bytes(), path.name, date_format)
+            return cls(path.read_bytes(), path.name, date_format, strict_adjustment)
         except FileNotFoundError:
             raise DataSourceError("file not found", source=f"file {path}") from None
         except (IsADirectoryError, PermissionError, OSError) as error:
@@ -495,7 +523,13 @@ class FileSource(BarSource):
 
     def transform_data(self, query: BarQuery, raw: bytes) -> pd.DataFrame:
         # the parser's notes (skipped rows, emptied prices) ride along in ``attrs``
-        return parse_price_file(raw, self.name, query.symbol, self.date_format)
+        return parse_price_file(
+            raw,
+            self.name,
+            query.symbol,
+            self.date_format,
+            strict_adjustment=self.strict_adjustment,
+        )
 
     def describe(self, query: BarQuery, params: dict[str, Any]) -> str:
         return f"file {self.name}"

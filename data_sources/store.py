@@ -84,7 +84,17 @@ COVERAGE_COLUMNS = [
     "rows",
     "fetched_at",
     "last_error",
+    "adjustment",
+    "suspended_sessions",
 ]
+#: What a series' price record holds (see :mod:`data_sources.prices`), kept in its provenance.
+PRICE_RECORD_KEYS = (
+    "adjustment",
+    "adjustment_detail",
+    "adjusted_days",
+    "limit_breaks",
+    "suspended",
+)
 SHARD_COUNT = 64
 #: Memory-map shards when reading (not on Windows: see Store._open_shard).
 _MAP_SHARDS = os.name != "nt"
@@ -197,6 +207,27 @@ def refetch_hint(symbol: str, provenance: dict) -> str:
         original = detail.removeprefix("file ") if detail.startswith("file ") else "FILE"
         return f"re-import the file: python -m data_sources import {original} --symbol {symbol}"
     return "source unknown: re-fetch or re-import it"
+
+
+def price_record(bars: pd.DataFrame) -> dict:
+    """The price record a source attached to its bars (``attrs["price_record"]``), limited to
+    :data:`PRICE_RECORD_KEYS` and JSON-ready values; empty when it attached none."""
+    record = bars.attrs.get("price_record") or {}
+    if not isinstance(record, dict):
+        return {}
+    out = {key: record[key] for key in PRICE_RECORD_KEYS if key in record}
+    json.dumps(out)  # a value that cannot be stored raises here, before anything is written
+    return out
+
+
+def _merged_record(old: dict, new: dict, table: pa.Table) -> dict:
+    """A merge's price record: the new one, with the old suspended sessions that the merged
+    rows do not cover again."""
+    dates = {f"{d:%Y-%m-%d}" for d in table["date"].to_pandas()}
+    suspended = sorted(
+        {d for d in old.get("suspended") or () if d not in dates} | set(new.get("suspended", ()))
+    )
+    return {**new, "suspended": suspended} if suspended or "suspended" in new else new
 
 
 @dataclass
@@ -679,6 +710,7 @@ class Store:
                 )
                 changes = {}
                 for symbol, bars, result in items:
+                    record = price_record(bars)
                     # One thread: one symbol's columns convert faster than a pool of
                     # threads starts (the pool was a tenth of the demo seeding).
                     table = pa.Table.from_pandas(
@@ -686,8 +718,18 @@ class Store:
                     )
                     if symbol in stored:
                         old = stored[symbol]
-                        keep = pc.invert(pc.is_in(old["date"], value_set=table["date"]))
+                        # a session now known to be suspended loses its old row too
+                        replaced = pa.concat_arrays(
+                            [
+                                table["date"].combine_chunks(),
+                                pa.array(
+                                    pd.to_datetime(record.get("suspended", [])), pa.timestamp("ns")
+                                ),
+                            ]
+                        )
+                        keep = pc.invert(pc.is_in(old["date"], value_set=replaced))
                         table = pa.concat_tables([old.filter(keep), table.cast(old.schema)])
+                        record = _merged_record(meta.get(symbol, {}), record, table)
                     table = table.take(pc.sort_indices(table, sort_keys=[("date", "ascending")]))
                     dates = table["date"]
                     changes[symbol] = (
@@ -699,6 +741,7 @@ class Store:
                             "first_date": f"{pc.min(dates).as_py():%Y-%m-%d}",
                             "last_date": f"{pc.max(dates).as_py():%Y-%m-%d}",
                             "rows": table.num_rows,
+                            **record,
                         },
                     )
                     stored_rows[symbol] = table.num_rows
@@ -759,6 +802,19 @@ class Store:
 
     def symbols(self) -> list[str]:
         return sorted(self._all_meta())
+
+    def price_records(self, symbols: Iterable[str]) -> dict[str, dict]:
+        """Each stored symbol's price record (adjustment, suspended sessions, days beyond the
+        price limit; see :mod:`data_sources.prices`); a series stored before these were
+        recorded has ``adjustment`` ``None``. Reads only the symbols' shards' metadata."""
+        wanted = list(dict.fromkeys(check_stored_symbol(s) for s in symbols))
+        metas = {shard: self._shard_meta(shard) for shard in {shard_of(s) for s in wanted}}
+        out = {}
+        for symbol in wanted:
+            provenance = metas[shard_of(symbol)].get(symbol)
+            if provenance is not None:
+                out[symbol] = {key: provenance.get(key) for key in PRICE_RECORD_KEYS}
+        return out
 
     def is_empty(self) -> bool:
         return not any(self.shards_dir.glob("shard-*.arrow"))
@@ -839,6 +895,8 @@ class Store:
                 "symbol": symbol,
                 **{key: meta[symbol].get(key) for key in COVERAGE_COLUMNS[1:7]},
                 "last_error": errors.get(symbol, ""),
+                "adjustment": meta[symbol].get("adjustment"),
+                "suspended_sessions": len(meta[symbol].get("suspended") or ()),
             }
             for symbol in sorted(meta)
         ]

@@ -113,6 +113,75 @@ def import_summary(shown_name: str, bars: pd.DataFrame) -> str:
     )
 
 
+def price_record_lines(bars: pd.DataFrame) -> list[tuple[str, str]]:
+    """What an import did to a file's prices, as ``(kind, text)`` for the page: ``info`` for
+    the adjustment and the suspended sessions, ``warning`` for day-returns beyond the board's
+    price limit (prices that look unadjusted). User-derived text is escaped."""
+    record = bars.attrs.get("price_record") or {}
+    if not record:
+        return []
+    lines = [
+        (
+            "info",
+            t("Prices: {adjustment}", adjustment=escape_markdown(record.get("adjustment", "")))
+            + (
+                f" ({escape_markdown(detail)})"
+                if (detail := record.get("adjustment_detail"))
+                else ""
+            ),
+        )
+    ]
+    suspended = record.get("suspended") or []
+    if suspended:
+        lines.append(
+            (
+                "info",
+                t(
+                    "{n} suspended session(s) treated as missing (no return): {dates}",
+                    n=len(suspended),
+                    dates=", ".join(suspended[:10]) + (" …" if len(suspended) > 10 else ""),
+                ),
+            )
+        )
+    breaks = record.get("limit_breaks") or []
+    if breaks:
+        lines.append(
+            (
+                "warning",
+                t(
+                    "{n} day-return(s) break the board's price limit, so the prices look "
+                    "unadjusted (an ex-rights day read as a price move): {days}. The series is "
+                    "stored flagged as such and studies list these days in their diagnostics; "
+                    "tick the strict option to refuse such files.",
+                    n=len(breaks),
+                    days=", ".join(f"{d} ({r:+.1%})" for d, r, _ in breaks[:10])
+                    + (" …" if len(breaks) > 10 else ""),
+                ),
+            )
+        )
+    return lines
+
+
+def price_checks_table(records: dict[str, dict]) -> pd.DataFrame:
+    """Stored series whose prices need a look: unadjusted or unknown adjustment, suspended
+    sessions, or days beyond the price limit, one row each with those days listed."""
+    rows = []
+    for symbol, record in records.items():
+        breaks = record.get("limit_breaks") or []
+        suspended = record.get("suspended") or []
+        if not breaks and not suspended:
+            continue
+        rows.append(
+            {
+                "symbol": symbol,
+                "adjustment": record.get("adjustment") or "unknown",
+                "suspended": ", ".join(suspended),
+                "limit_breaks": ", ".join(f"{d} ({r:+.1%})" for d, r, _ in breaks),
+            }
+        )
+    return pd.DataFrame(rows, columns=["symbol", "adjustment", "suspended", "limit_breaks"])
+
+
 def series_name_clashes(parsed: list[tuple[str, pd.DataFrame]]) -> dict[str, list[str]]:
     """Series names given to more than one file (file names by series): saving both would
     silently replace the first (the CLI refuses too), so nothing is saved until they differ."""
@@ -141,8 +210,29 @@ def render_stored_series(store: Store) -> None:
             "rows": st.column_config.NumberColumn(t("Rows")),
             "fetched_at": t("Fetched / generated (UTC)"),
             "last_error": t("Last error"),
+            "adjustment": t("Prices"),
+            "suspended_sessions": st.column_config.NumberColumn(t("Suspended sessions")),
         },
     )
+    checks = price_checks_table(
+        store.price_records(coverage.loc[coverage["source"].notna(), "symbol"])
+    )
+    if not checks.empty:
+        with st.expander(
+            t("Suspended sessions and days beyond the price limit ({n} series)", n=len(checks))
+        ):
+            st.dataframe(
+                checks.assign(symbol=checks["symbol"].map(formatting.label)),
+                hide_index=True,
+                width="stretch",
+                key="data_price_checks",
+                column_config={
+                    "symbol": t("Instrument"),
+                    "adjustment": t("Prices"),
+                    "suspended": t("Suspended sessions (missing, no return)"),
+                    "limit_breaks": t("Day-returns beyond the price limit"),
+                },
+            )
     st.download_button(
         t("Stored series (CSV)"),
         csv_bytes(
@@ -512,6 +602,16 @@ def render_import(store: Store) -> None:
             "fits both day/month/year and month/day/year and is refused until you choose."
         ),
     )
+    strict = st.checkbox(
+        t("Refuse files whose prices look unadjusted (strict)"),
+        key="import_strict_adjustment",
+        help=t(
+            "A day-return beyond the board's price limit (±10 % main board, ±20 % ChiNext and "
+            "STAR, ±30 % BSE, ±5 % ST) in a file without a return or adjustment-factor column "
+            "means the prices are unadjusted. Off: such a file is imported flagged "
+            "“unadjusted” with those days listed. On: it is refused, naming the days."
+        ),
+    )
     uploads = st.file_uploader(
         t("Price files"),
         type=["csv", "txt", "xlsx", "xls"],
@@ -530,11 +630,19 @@ def render_import(store: Store) -> None:
         )
         try:
             check_file_size(upload.size, f"file {upload.name}")  # before reading it into memory
-            bars = parse_price_file(upload.getvalue(), upload.name, symbol, date_format or None)
+            bars = parse_price_file(
+                upload.getvalue(),
+                upload.name,
+                symbol,
+                date_format or None,
+                strict_adjustment=strict,
+            )
         except DataSourceError as error:
             st.error(escape_markdown(error))
             continue
         st.caption(import_summary(shown_name, bars))
+        for kind, text in price_record_lines(bars):
+            (st.warning if kind == "warning" else st.caption)(text)
         st.dataframe(bars.head(5), hide_index=True, key=f"import_preview_{upload.file_id}")
         parsed.append((shown_name, bars))
     # Two files under one series name: saving both would silently replace the first (the CLI

@@ -183,6 +183,17 @@ with left:
             "model."
         ),
     )
+    st.toggle(
+        t("Book the return over a suspension on the resumption day"),
+        value=False,
+        key="study_attribute_suspensions",
+        help=t(
+            "Suspended sessions are missing, never zero-return days. Off: the first session "
+            "after a suspension has no return either. On: it carries the whole return from the "
+            "last close before the suspension (python -m analysis study "
+            "--attribute-suspensions)."
+        ),
+    )
     overlap_how = st.radio(
         t("Measures with overlapping event windows"),
         OVERLAP_CHOICES,

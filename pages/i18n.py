@@ -1021,3 +1021,132 @@ ZH.update(
         ),
     }
 )
+# -- issue 13, item 4 (H3 prices): suspensions, adjustment, price limits --
+ZH.update(
+    {
+        "Refuse files whose prices look unadjusted (strict)": "拒绝价格看似未复权的文件（严格）",
+        "A day-return beyond the board's price limit (±10 % main board, ±20 % ChiNext and STAR, "
+        "±30 % BSE, ±5 % ST) in a file without a return or adjustment-factor column means the "
+        "prices are unadjusted. Off: such a file is imported flagged “unadjusted” with those "
+        "days listed. On: it is refused, naming the days.": (
+            "文件没有涨跌幅或复权因子列、且某日收益超出该板块的涨跌幅限制（主板 ±10 %、创业板和"
+            "科创板 ±20 %、北交所 ±30 %、ST ±5 %），说明价格未复权。关闭：导入并标记为“未复权”，"
+            "列出这些交易日。开启：拒绝导入，并列出这些交易日。"
+        ),
+        "Prices: {adjustment}": "价格：{adjustment}",
+        "{n} suspended session(s) treated as missing (no return): {dates}": (
+            "{n} 个停牌交易日按缺失处理（无收益）：{dates}"
+        ),
+        "{n} day-return(s) break the board's price limit, so the prices look unadjusted (an "
+        "ex-rights day read as a price move): {days}. The series is stored flagged as such and "
+        "studies list these days in their diagnostics; tick the strict option to refuse such "
+        "files.": (
+            "{n} 个交易日的收益超出该板块的涨跌幅限制，价格看似未复权（除权除息日被当作价格变动）："
+            "{days}。该序列按此标记存储，研究会在诊断中列出这些交易日；勾选严格选项可拒绝此类文件。"
+        ),
+        "Prices": "价格",
+        "Suspended sessions and days beyond the price limit ({n} series)": (
+            "停牌交易日及超出涨跌幅限制的交易日（{n} 条序列）"
+        ),
+        "Suspended sessions": "停牌交易日",
+        "Suspended sessions (missing, no return)": "停牌交易日（缺失，无收益）",
+        "Day-returns beyond the price limit": "超出涨跌幅限制的日收益",
+        "Book the return over a suspension on the resumption day": "将停牌期间的收益计入复牌日",
+        "Suspended sessions are missing, never zero-return days. Off: the first session after "
+        "a suspension has no return either. On: it carries the whole return from the last close "
+        "before the suspension (python -m analysis study --attribute-suspensions).": (
+            "停牌交易日按缺失处理，绝不当作零收益交易日。关闭：复牌后的第一个交易日同样没有收益。"
+            "开启：该交易日承担自停牌前最后一个收盘价以来的全部收益（python -m analysis study "
+            "--attribute-suspensions）。"
+        ),
+        "Prices: suspensions and adjustment": "价格：停牌与复权",
+        "**Suspensions.** A row of an imported file is a suspended session (停牌) when its "
+        "`tradestatus` / `交易状态` column says 0 or 停牌, or, in a file without that column, "
+        "when its volume is zero or empty and open = high = low = close = the previous close "
+        "(how baostock writes a suspended day). These sessions are left out of the stored "
+        "prices and their dates are recorded per series, so they are missing sessions, never "
+        "traded days with a zero return: the estimation window counts valid returns only (L1) "
+        "and relative days keep counting sessions. By default the first session after a "
+        "suspension has no return either (its close-to-close change spans the whole "
+        "suspension). The option “Book the return over a suspension on the resumption day” "
+        "(Event study page; `--attribute-suspensions`; "
+        "`StudyRequest(attribute_suspensions=True)`) gives that session the whole return from "
+        "the last close before the suspension. A study lists every suspended session inside an "
+        "estimation or event window in its diagnostics (status `suspended`).": (
+            "**停牌。** 导入文件中的一行在以下情况视为停牌交易日：其 `tradestatus` / `交易状态` "
+            "列为 0 或 停牌；或文件没有该列时，成交量为零或为空，且开盘 = 最高 = 最低 = 收盘 = "
+            "前一收盘价（baostock 记录停牌日的方式）。这些交易日不进入存储的价格，其日期按序列记录，"
+            "因此它们是缺失的交易日，绝不是收益为零的交易日：估计窗口只计有效收益（L1），相对交易日"
+            "仍按交易日计数。默认情况下，停牌后的第一个交易日同样没有收益（其收盘到收盘的变动跨越"
+            "整个停牌期）。选项“将停牌期间的收益计入复牌日”（事件研究页面；"
+            "`--attribute-suspensions`；`StudyRequest(attribute_suspensions=True)`）让该交易日"
+            "承担自停牌前最后一个收盘价以来的全部收益。研究会在诊断中列出估计窗口或事件窗口内的"
+            "每个停牌交易日（状态 `suspended`）。"
+        ),
+        "**Adjustment.** Unadjusted closes read a split, bonus issue or dividend as a price "
+        "move (002714 on 2020-06-04: −40.4 % close to close, +1.7 % as traded). An imported "
+        "file is adjusted from its own information, in this order: an adjustment-factor column "
+        "(复权因子, `adj_factor`: price × factor); the vendor's adjustment (baostock "
+        "`adjustflag` 1 = hfq, 2 = qfq: prices used as they are); a return column (`pct_chg`, "
+        "`pctChg`, 涨跌幅; its unit, % or a fraction, is detected from the days it matches the "
+        "closes, and stated). With a return column, a day whose file return differs from the "
+        "close-to-close return by more than 0.01 pp is an ex-rights day: it gets the file's "
+        "return, and every earlier price is scaled by (1 + close-to-close return) / (1 + file "
+        "return). The last close of the file stays the traded price (forward adjustment to the "
+        "file's end, so recent prices match published ones), and every reader of the closes "
+        "(returns, charts) sees one adjusted series. Volumes are kept as traded.": (
+            "**复权。** 未复权的收盘价会把拆股、送转或分红当作价格变动（002714 在 2020-06-04："
+            "收盘到收盘 −40.4 %，实际涨跌 +1.7 %）。导入文件按其自身信息复权，顺序为：复权因子列"
+            "（复权因子、`adj_factor`：价格 × 因子）；数据商自身的复权（baostock `adjustflag` "
+            "1 = 后复权、2 = 前复权：价格原样使用）；收益列（`pct_chg`、`pctChg`、涨跌幅；其单位"
+            "（% 或小数）根据与收盘价吻合的交易日判断并注明）。使用收益列时，文件收益与收盘到收盘"
+            "收益相差超过 0.01 个百分点的交易日视为除权除息日：该日采用文件的收益，之前的所有价格"
+            "乘以 (1 + 收盘到收盘收益) / (1 + 文件收益)。文件最后一个收盘价保持为实际成交价（前复权"
+            "至文件末尾，使近期价格与公布值一致），所有读取收盘价的环节（收益、图表）看到同一条"
+            "复权序列。成交量保持原样。"
+        ),
+        "**Price limits.** Where the board is known from the code (A-shares, C-REITs), a "
+        "day-return beyond the board's daily limit plus 0.5 pp for rounding marks prices that "
+        "are not adjusted: ±10 % main board (±5 % for ST names until 2025-07-07; ST from an "
+        "`isST` or name column), ±20 % ChiNext since 2020-08-24 (±10 % before) and STAR, ±30 % "
+        "BSE, ±10 % C-REITs; no limits before 1996-12-16; the first five rows of a file are not "
+        "checked (listing days, and the unlimited first five sessions of registration-based "
+        "listings). A file with such days and no return or factor column is imported flagged "
+        "“unadjusted”, the days listed on the Data page and in the diagnostics of every study "
+        "whose windows hold them (status `unadjusted price`), or refused by name and date with "
+        "the strict option (Data page; `python -m data_sources import --strict-adjustment`).": (
+            "**涨跌幅限制。** 能从代码判断板块时（A 股、公募 REITs），日收益超出该板块涨跌幅限制"
+            "加 0.5 个百分点（舍入余量），即表明价格未复权：主板 ±10 %（ST 股票在 2025-07-07 之前"
+            "为 ±5 %；ST 取自 `isST` 或名称列），创业板自 2020-08-24 起 ±20 %（此前 ±10 %），科创板 "
+            "±20 %，北交所 ±30 %，公募 REITs ±10 %；1996-12-16 之前没有涨跌幅限制；文件的前五行不"
+            "检查（上市首日，以及注册制新股不设涨跌幅限制的前五个交易日）。有此类交易日且没有收益列"
+            "或复权因子列的文件会被导入并标记为“未复权”，这些交易日在数据页面及窗口包含它们的每项"
+            "研究的诊断中列出（状态 `unadjusted price`）；选择严格选项时则按文件名和日期拒绝导入"
+            "（数据页面；`python -m data_sources import --strict-adjustment`）。"
+        ),
+        "**What is recorded.** The store keeps per series how its prices are adjusted "
+        "(`adjustment`: adjusted (file returns), adjusted (factor), vendor-adjusted (hfq/qfq), "
+        "unadjusted, unadjusted (index level), synthetic, unknown), its suspended sessions and "
+        "its days beyond the limit. The Data page shows them; every CSV names the adjustment in "
+        "`data_vintage` and `parameters.json` in `price_adjustment`. akshare fetches record what "
+        "is asked of Eastmoney: hfq for stocks, ETFs and C-REITs, none for index levels. The "
+        "demo is synthetic: nothing to adjust.": (
+            "**记录的内容。** 存储按序列记录价格的复权方式（`adjustment`：adjusted (file returns) "
+            "文件收益复权、adjusted (factor) 因子复权、vendor-adjusted (hfq/qfq) 数据商复权、"
+            "unadjusted 未复权、unadjusted (index level) 指数点位、synthetic 合成、unknown 未知）、"
+            "停牌交易日及超出涨跌幅限制的交易日。数据页面显示这些信息；每个 CSV 在 `data_vintage` "
+            "中注明复权方式，`parameters.json` 在 `price_adjustment` 中注明。akshare 获取的数据记录"
+            "向东方财富请求的方式：股票、ETF 和公募 REITs 为后复权，指数点位不复权。演示数据为合成"
+            "数据：无需复权。"
+        ),
+    }
+)
+ZH.update(
+    {
+        COLUMN_GLOSSARY["adjustment"]: (
+            "存储序列价格的复权方式：adjusted (file returns)、adjusted (factor)、vendor-adjusted "
+            "(hfq/qfq)、unadjusted、unadjusted (index level)、synthetic 或 unknown"
+        ),
+        COLUMN_GLOSSARY["suspended_sessions"]: "存储序列的停牌交易日数，按缺失交易日处理（无收益）",
+    }
+)

@@ -32,6 +32,7 @@ def render() -> None:
     render_sources_and_timing()
     render_segments()
     render_references()
+    render_prices_method()
     render_provenance()
     render_csv_columns()
 
@@ -298,6 +299,74 @@ def render_references() -> None:
         "and Accounting* 2, 343–358.\n"
         "- CSRC (2020). 中国证监会系统2020年年中工作会议 communiqué — the nine tasks behind the "
         "policy catalogue (dates verified in `policy-events.md`)."
+    )
+
+
+def render_prices_method() -> None:
+    """Suspended sessions, adjusted returns and the price-limit check of imported files."""
+    st.header(t("Prices: suspensions and adjustment"))
+    st.markdown(
+        t(
+            "**Suspensions.** A row of an imported file is a suspended session (停牌) when "
+            "its `tradestatus` / `交易状态` column says 0 or 停牌, or, in a file without that "
+            "column, when its volume is zero or empty and open = high = low = close = the "
+            "previous close (how baostock writes a suspended day). These sessions are left "
+            "out of the stored prices and their dates are recorded per series, so they are "
+            "missing sessions, never traded days with a zero return: the estimation window "
+            "counts valid returns only (L1) and relative days keep counting sessions. By "
+            "default the first session after a suspension has no return either (its "
+            "close-to-close change spans the whole suspension). The option “Book the return "
+            "over a suspension on the resumption day” (Event study page; "
+            "`--attribute-suspensions`; `StudyRequest(attribute_suspensions=True)`) gives "
+            "that session the whole return from the last close before the suspension. A "
+            "study lists every suspended session inside an estimation or event window in "
+            "its diagnostics (status `suspended`)."
+        )
+    )
+    st.markdown(
+        t(
+            "**Adjustment.** Unadjusted closes read a split, bonus issue or dividend as a "
+            "price move (002714 on 2020-06-04: −40.4 % close to close, +1.7 % as traded). "
+            "An imported file is adjusted from its own information, in this order: an "
+            "adjustment-factor column (复权因子, `adj_factor`: price × factor); the vendor's "
+            "adjustment (baostock `adjustflag` 1 = hfq, 2 = qfq: prices used as they are); "
+            "a return column (`pct_chg`, `pctChg`, 涨跌幅; its unit, % or a fraction, is "
+            "detected from the days it matches the closes, and stated). With a return "
+            "column, a day whose file return differs from the close-to-close return by more "
+            "than 0.01 pp is an ex-rights day: it gets the file's return, and every earlier "
+            "price is scaled by (1 + close-to-close return) / (1 + file return). The last "
+            "close of the file stays the traded price (forward adjustment to the file's "
+            "end, so recent prices match published ones), and every reader of the closes "
+            "(returns, charts) sees one adjusted series. Volumes are kept as traded."
+        )
+    )
+    st.markdown(
+        t(
+            "**Price limits.** Where the board is known from the code (A-shares, C-REITs), "
+            "a day-return beyond the board's daily limit plus 0.5 pp for rounding marks "
+            "prices that are not adjusted: ±10 % main board (±5 % for ST names until "
+            "2025-07-07; ST from an `isST` or name column), ±20 % ChiNext since 2020-08-24 "
+            "(±10 % before) and STAR, ±30 % BSE, ±10 % C-REITs; no limits before "
+            "1996-12-16; the first five rows of a file are not checked (listing days, and "
+            "the unlimited first five sessions of registration-based listings). A file with "
+            "such days and no return or factor column is imported flagged “unadjusted”, the "
+            "days listed on the Data page and in the diagnostics of every study whose "
+            "windows hold them (status `unadjusted price`), or refused by name and date "
+            "with the strict option (Data page; `python -m data_sources import "
+            "--strict-adjustment`)."
+        )
+    )
+    st.markdown(
+        t(
+            "**What is recorded.** The store keeps per series how its prices are adjusted "
+            "(`adjustment`: adjusted (file returns), adjusted (factor), vendor-adjusted "
+            "(hfq/qfq), unadjusted, unadjusted (index level), synthetic, unknown), its "
+            "suspended sessions and its days beyond the limit. The Data page shows them; "
+            "every CSV names the adjustment in `data_vintage` and `parameters.json` in "
+            "`price_adjustment`. akshare fetches record what is asked of Eastmoney: hfq for "
+            "stocks, ETFs and C-REITs, none for index levels. The demo is synthetic: "
+            "nothing to adjust."
+        )
     )
 
 

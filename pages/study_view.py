@@ -72,6 +72,7 @@ def request_from_widgets(
         overlap=state["study_overlap"],
         market_wide_constant_mean=bool(state.get("study_market_wide", True)),
         clean_estimation=bool(state.get("study_clean_estimation", True)),
+        attribute_suspensions=bool(state.get("study_attribute_suspensions", False)),
         placebo_draws=placebo_draws,
         responses=True,
         include_unverified=include_unverified,

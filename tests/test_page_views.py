@@ -264,6 +264,8 @@ def test_data_coverage_table_names_each_series_and_its_source():
             "rows": [243, 243, 10, 1],
             "fetched_at": ["t"] * 4,
             "last_error": [None] * 4,
+            "adjustment": ["unadjusted (index level)", "synthetic", "unadjusted", None],
+            "suspended_sessions": [0, 0, 2, 0],
         }
     )
     table = coverage_table(coverage, live={"399006.SZ"})
@@ -276,6 +278,8 @@ def test_data_coverage_table_names_each_series_and_its_source():
         "rows",
         "fetched_at",
         "last_error",
+        "adjustment",
+        "suspended_sessions",
     ]
     assert list(table["name"]) == ["399006.SZ ChiNext Index", "000300.SH CSI 300", "MY.CSV", "ODD"]
     assert list(table["mode"]) == ["live akshare", "SYNTHETIC DEMO", "imported file", "elsewhere"]
@@ -290,6 +294,7 @@ def test_data_coverage_table_in_chinese(chinese):
             "source": ["akshare", "import"],
             **{column: [None, None] for column in ("detail", "first_date", "last_date")},
             **{column: [None, None] for column in ("rows", "fetched_at", "last_error")},
+            **{column: [None, None] for column in ("adjustment", "suspended_sessions")},
         }
     )
     table = coverage_table(coverage, live={"399006.SZ"})
