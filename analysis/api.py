@@ -640,16 +640,14 @@ def resolve(
     ]
     # estimation windows that contain another known event's window (the catalogue's, on the
     # Shanghai calendar, and the study's own events)
-    contamination = overlaps.estimation_overlaps(
-        events,
-        others,
-        sessions,
-        spec.estimation_window,
-        spec.event_window,
-        # only measures that can move the same prices: a shared segment or a market-wide one
-        segments_of=None
+    # only measures that can move the same prices count: a shared segment or a market-wide one
+    segments_of = (
+        None
         if catalogue is None
-        else dict(zip(catalogue["id"], catalogue["segments"], strict=True)),
+        else dict(zip(catalogue["id"], catalogue["segments"], strict=True))
+    )
+    contamination = overlaps.estimation_overlaps(
+        events, others, sessions, spec.estimation_window, spec.event_window, segments_of
     )
     notes += [
         Note("estimation", text)
@@ -661,8 +659,16 @@ def resolve(
         Diagnostic(item.event_id, by_id[item.event_id].event_date, "", status, item.text)
         for item in contamination
     ]
+    # the placebo leaves the same measures' windows out of its estimation samples (those
+    # related to a studied event), so its observed CAR is the study's
+    related_others = [
+        other
+        for other in others
+        if segments_of is None
+        or any(overlaps.related(e.event_id, other.event_id, segments_of) for e in events)
+    ]
     known_windows = overlaps.window_sessions(
-        list(others) + list(events), sessions, spec.event_window
+        related_others + list(events), sessions, spec.event_window
     )
     if not events:
         raise AllEventsDropped(

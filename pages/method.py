@@ -191,7 +191,8 @@ def render_overlapping_events() -> None:
             "bank index's estimation window; a market-wide one is left out of every window. On "
             "the shipped catalogue with the default windows this keeps a median of 190 of 240 "
             "estimation sessions (at least 133); counting every measure would keep 152 and "
-            "leave 16 of 71 measures below the 120-session minimum."
+            "leave 16 of 71 measures below the 120-session minimum. The placebo leaves out the "
+            "windows of the same measures (those related to a studied event)."
         )
     )
 
