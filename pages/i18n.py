@@ -800,7 +800,7 @@ ZH.update(
         "efault, leaves those sessions out of that event's estimation sample on"
         "ly: the model is fitted on the remaining sessions, and L1 — hence σ̂²,"
         " the CAR variance and the t-test's degrees of freedom — counts them. T"
-        "he placebo leaves every catalogue event window out of its pseudo-event"
+        "he placebo leaves those measures' event windows out of its pseudo-event"
         "s' estimation samples the same way, and abnormal volume uses the same "
         "cleaned samples. Switch it off with the Event study checkbox or `--kee"
         "p-contaminated-estimation`.": (
@@ -817,7 +817,7 @@ ZH.update(
             "单元格对每个簇取一个观测（该簇 CAR 在板块各标的上的均值）求平均并检验，并说明汇总了多少个簇和措施；2024-09-24 与 2024-"
             "09-26 是一个观测，而不是两个。\n\n**受污染的估计窗口。** 当其他目录措施（或研究中的其他事件）的事件窗口落在某事件的估计窗口内时，"
             "正常收益模型会把该措施的反应当作正常收益。研究会列出两项措施及相关交易日（说明与诊断），并默认只从该事件的估计样本中剔除这些交易日：模型用其"
-            "余交易日拟合，L1——进而 σ̂²、CAR 方差与 t 检验的自由度——按其计数。安慰剂检验以同样方式从伪事件的估计样本中剔除所有目录事件窗"
+            "余交易日拟合，L1——进而 σ̂²、CAR 方差与 t 检验的自由度——按其计数。安慰剂检验以同样方式从伪事件的估计样本中剔除这些措施的事件窗"
             "口，异常成交量使用同样剔除后的样本。可通过事件研究页面的复选框或 `--keep-contaminated-estimation` 关闭。"
         ),
     }

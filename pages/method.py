@@ -177,7 +177,7 @@ def render_overlapping_events() -> None:
             "both measures and the sessions (notes and diagnostics) and, by default, leaves those "
             "sessions out of that event's estimation sample only: the model is fitted on the "
             "remaining sessions, and L1 — hence σ̂², the CAR variance and the t-test's degrees of "
-            "freedom — counts them. The placebo leaves every catalogue event window out of its "
+            "freedom — counts them. The placebo leaves those measures' event windows out of its "
             "pseudo-events' estimation samples the same way, and abnormal volume uses the same "
             "cleaned samples. Switch it off with the Event study checkbox or "
             "`--keep-contaminated-estimation`."
