@@ -1009,16 +1009,14 @@ ZH.update(
         "Only measures that can move the same prices contaminate an estimation window: "
         "those that share a market segment with the event, and those that touch the whole "
         "market (all A-shares or the main boards). A REIT-only measure is not left out of a "
-        "bank index's estimation window; a market-wide one is left out of every window. On "
-        "the shipped catalogue with the default windows this keeps a median of 190 of 240 "
-        "estimation sessions (at least 133); counting every measure would keep 152 and "
-        "leave 16 of 71 measures below the 120-session minimum. The placebo leaves out the "
+        "bank index's estimation window; a market-wide one is left out of every window. "
+        "Counting every measure would push many measures of busy years (2020, 2024) below "
+        "the minimum estimation sample. The placebo leaves out the "
         "windows of the same measures (those related to a studied event).": (
             "只有可能影响同一批价格的措施才会污染估计窗口：与该事件有共同市场板块的措施，以及"
             "涉及整个市场（全部A股或主板）的措施。只涉及REITs的措施不会从银行指数的估计窗口中剔除；"
-            "全市场措施则从每个估计窗口中剔除。按随附目录和默认窗口，估计样本的中位数为 240 个交易日"
-            "中的 190 个（至少 133 个）；若计入所有措施，中位数只有 152 个，71 项措施中有 16 项低于"
-            " 120 个交易日的下限。安慰剂检验剔除的是同一批措施（与所研究事件相关的措施）的事件窗口。"
+            "全市场措施则从每个估计窗口中剔除。若计入所有措施，繁忙年份（2020、2024 年）的许多措施"
+            "的估计样本会低于下限。安慰剂检验剔除的是同一批措施（与所研究事件相关的措施）的事件窗口。"
         ),
     }
 )

@@ -28,7 +28,7 @@ PUBLICATION_DATES = {49: "2022-11-04"}
 
 def _measures() -> list[dict]:
     rows = yaml.safe_load((CATALOGUE_DIR / "measures.yaml").read_text("utf-8"))
-    return [row for row in rows if row["ref"] >= FIRST_REF]
+    return [row for row in rows if row.get("ref", 0) >= FIRST_REF]
 
 
 def _reference() -> str:
