@@ -1151,3 +1151,5 @@ ZH.update(
         COLUMN_GLOSSARY["suspended_sessions"]: "存储序列的停牌交易日数，按缺失交易日处理（无收益）",
     }
 )
+# r1 review: the Policies table's "From" values (catalogue origin)
+ZH.update({"shipped": "内置", "user": "用户"})

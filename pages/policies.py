@@ -58,10 +58,11 @@ def measure_overlaps(catalogue: pd.DataFrame) -> Overlaps:
 
 
 def overlap_text(overlaps: Overlaps, measure_id: str) -> str:
-    """``"a, b … and 3 more"``: the overlapping measures of ``measure_id`` (ids as text)."""
+    """``"a, b … and 3 more"``: the overlapping measures of ``measure_id``, plain text (a
+    table cell shows it as it is; markdown callers escape it)."""
     shown = overlaps.shown.get(measure_id, [])
     hidden = overlaps.total.get(measure_id, 0) - len(shown)
-    text = ", ".join(escape_markdown(measure) for measure in shown)
+    text = ", ".join(shown)
     return text + (t(" … and {n} more", n=hidden) if hidden > 0 else "")
 
 
@@ -93,6 +94,8 @@ def measure_table(
         timing=measures["timing"].map(formatting.timing_label),
         timing_confidence=_column(measures, "timing_confidence").map(lambda v: t(v) if v else ""),
         date_confidence=_column(measures, "date_confidence").map(lambda v: t(v) if v else ""),
+        confidence=_column(measures, "confidence").map(lambda v: t(v) if v else ""),
+        origin=_column(measures, "origin").map(lambda v: t(v) if v else ""),
         flags=pd.Series(
             [sources.flags(row, first_dates) for row in rows], index=measures.index, dtype=object
         ),
@@ -363,7 +366,10 @@ def render_details(measures: pd.DataFrame, overlaps: Overlaps, segment_table) ->
             if m["note"]:
                 st.caption(escape_markdown(m["note"]))
             if overlaps.shown.get(chosen):
-                st.warning(t("Event window [-5, +5] overlaps: ") + overlap_text(overlaps, chosen))
+                st.warning(
+                    t("Event window [-5, +5] overlaps: ")
+                    + escape_markdown(overlap_text(overlaps, chosen))
+                )
             if pd.notna(m["event_session"]):
                 st.page_link(
                     "pages/event_study.py",

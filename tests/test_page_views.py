@@ -173,8 +173,9 @@ def test_policies_overlap_text_names_the_first_overlaps_as_text_and_counts_the_r
     assert overlap_text(overlaps, "a") == "b, c … and 3 more"
     assert overlap_text(Overlaps({"a": ["b"]}, {"a": 1}), "a") == "b"
     assert overlap_text(overlaps, "z") == ""
-    hostile = overlap_text(Overlaps({"a": ["**x**"]}, {"a": 1}), "a")
-    assert hostile == "\\*\\*x\\*\\*"  # an id is text, never emphasis
+    # plain text for the table cell (a backslash there is shown as a backslash); the details
+    # warning, which is markdown, escapes it
+    assert overlap_text(Overlaps({"a": ["**x**"]}, {"a": 1}), "a") == "**x**"
 
 
 def test_policies_years_parameter_is_left_out_while_every_year_is_chosen():
@@ -209,6 +210,37 @@ def test_policies_table_shows_theme_names_joined_lists_and_overlaps():
     assert list(table["theme_name"]) == ["T4 Zero tolerance", "T1 Financing & REITs"]
     assert list(table["segment_list"]) == ["CHN, STAR", ""]
     assert list(table["overlaps"]) == ["m2", ""]
+
+
+def test_policies_table_cells_are_plain_text_in_the_current_language(chinese):
+    """The table is not markdown: hyphenated ids read csrc-chair-change-2024, not
+    csrc\\-chair\\-change\\-2024; the Date and From columns are translated like the others."""
+    from pages.policies import Overlaps, measure_table
+
+    measures = pd.DataFrame(
+        [
+            {
+                **_measure(id="csrc-chair-change-2024"),
+                "confidence": "verified",
+                "source_url": "",
+                "origin": "shipped",
+            },
+            {
+                **_measure(id="restricted-lending-halt-2024"),
+                "confidence": "unverified",
+                "source_url": "",
+                "origin": "user",
+            },
+        ]
+    )
+    overlaps = Overlaps(
+        {"csrc-chair-change-2024": ["restricted-lending-halt-2024"]},
+        {"csrc-chair-change-2024": 1},
+    )
+    table = measure_table(measures, overlaps)
+    assert list(table["overlaps"]) == ["restricted-lending-halt-2024", ""]
+    assert list(table["confidence"]) == ["已核实", "未核实"]
+    assert list(table["origin"]) == ["内置", "用户"]
 
 
 def test_policies_measure_dates_name_each_date_of_a_measure():
