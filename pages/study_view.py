@@ -499,6 +499,10 @@ def render_diagnostics(outcome: StudyOutcome) -> None:
         )
 
 
+#: Download buttons per row: wide enough for the longest CSV name on a laptop screen.
+DOWNLOADS_PER_ROW = 4
+
+
 def render_downloads(files: Mapping[str, bytes], archive: bytes, stem: str) -> None:
     st.subheader(t("Downloads"))
     st.caption(
@@ -516,8 +520,14 @@ def render_downloads(files: Mapping[str, bytes], archive: bytes, stem: str) -> N
         icon=":material/folder_zip:",
         type="primary",
     )
-    columns = st.columns(len(files))
-    for column, name in zip(columns, files, strict=True):
+    names = list(files)
+    # a row of eleven buttons cut every label to its first letter ("a…", "c…"): a few per row
+    cells = [
+        column
+        for _ in range(0, len(names), DOWNLOADS_PER_ROW)
+        for column in st.columns(DOWNLOADS_PER_ROW)
+    ]
+    for column, name in zip(cells, names, strict=False):
         column.download_button(
             f"{name}.csv",
             data=files[name],

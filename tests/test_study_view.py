@@ -254,3 +254,25 @@ def test_event_study_request_studies_two_measures_on_one_session_as_one_event():
     request = study_view.request_from_widgets(state | {"study_overlap": "drop"}, placebo_draws=0)
     with pytest.raises(AllEventsDropped, match=r"user-a \(t0 2024-02-19\), user-b"):
         run_study(request, BarsSource(bars), catalogue)
+
+
+def _eleven_downloads():
+    from pages.study_view import render_downloads
+
+    names = [f"file_{number:02d}_with_a_long_name" for number in range(11)]
+    render_downloads({name: b"a,b\n" for name in names}, b"zip", "stem")
+
+
+def test_study_downloads_sit_a_few_per_row_so_their_names_are_not_cut():
+    """Eleven CSV buttons in one row were each cut to a letter ("a…"); rows of a few each."""
+    from streamlit.testing.v1 import AppTest
+
+    from pages.study_view import DOWNLOADS_PER_ROW
+
+    app = AppTest.from_function(_eleven_downloads).run()
+    assert not app.exception
+    rows = [node for node in app.main.children.values() if node.type == "flex_container"]
+    assert 1 < len(rows) <= 11 // 2
+    assert all(len(row.children) <= DOWNLOADS_PER_ROW for row in rows)
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert labels[1:] == [f"file_{number:02d}_with_a_long_name.csv" for number in range(11)]
