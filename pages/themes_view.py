@@ -59,7 +59,7 @@ PAIR_TABLE_COLUMNS = [
     "instrument",
     "event_session",
     "car_window",
-    "car",
+    "car_pct",
     "t_stat",
     "p_value",
     "expected_sign",
@@ -67,6 +67,20 @@ PAIR_TABLE_COLUMNS = [
     "model",
     "cluster",
 ]
+
+
+def pair_table(behind: pd.DataFrame, titles) -> pd.DataFrame:
+    """A cell's pairs as its table shows them: titles, instrument names, the CAR in percent
+    (as the cell's CAAR above it and the Event study's CAR table; the CSV keeps fractions)."""
+    shown = behind.assign(
+        measure=behind["event_id"].map(titles),
+        instrument=behind["instrument"].map(formatting.label),
+        car_pct=100 * behind["car"],
+        response=behind.get("response", pd.Series("", index=behind.index)).map(
+            lambda v: t(v) if v else ""
+        ),
+    )
+    return shown[[c for c in PAIR_TABLE_COLUMNS if c in shown.columns]]
 
 
 def cell_framing(cell: pd.Series, pairs: pd.DataFrame) -> list[str]:
@@ -145,15 +159,8 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
         )
         for line in cell_framing(cell, behind):
             st.caption(line)
-        shown = behind.assign(
-            measure=behind["event_id"].map(titles),
-            instrument=behind["instrument"].map(formatting.label),
-            response=behind.get("response", pd.Series("", index=behind.index)).map(
-                lambda v: t(v) if v else ""
-            ),
-        )
         st.dataframe(
-            shown[[c for c in PAIR_TABLE_COLUMNS if c in shown.columns]],
+            pair_table(behind, titles),
             hide_index=True,
             width="stretch",
             key="themes_pairs",
@@ -163,7 +170,7 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
                 "model": t("Model"),
                 "cluster": t("Studied as (overlap cluster)"),
                 "event_session": st.column_config.DateColumn("t0", format="YYYY-MM-DD"),
-                "car": st.column_config.NumberColumn("CAR", format="%.4f"),
+                "car_pct": st.column_config.NumberColumn("CAR (%)", format="%.2f"),
                 "t_stat": st.column_config.NumberColumn("t", format="%.2f"),
                 "p_value": st.column_config.NumberColumn("p", format="%.3f"),
                 "car_window": st.column_config.TextColumn(

@@ -276,3 +276,14 @@ def test_study_downloads_sit_a_few_per_row_so_their_names_are_not_cut():
     assert all(len(row.children) <= DOWNLOADS_PER_ROW for row in rows)
     labels = [button.proto.label for button in app.get("download_button")]
     assert labels[1:] == [f"file_{number:02d}_with_a_long_name.csv" for number in range(11)]
+
+
+def test_theme_cell_pairs_show_the_car_in_percent_like_the_cell_headline():
+    """The cell headline says "CAAR +0.39%" but its pairs read CAR 0.0046: one unit, percent."""
+    from pages.themes_view import pair_table
+
+    result = _theme_result()
+    table = pair_table(result.pairs, {"a": "Measure A"})
+    assert "car" not in table.columns
+    assert table["car_pct"].tolist() == pytest.approx((100 * result.pairs["car"]).tolist())
+    assert table["measure"].iloc[0] == "Measure A"
