@@ -1151,5 +1151,12 @@ ZH.update(
         COLUMN_GLOSSARY["suspended_sessions"]: "存储序列的停牌交易日数，按缺失交易日处理（无收益）",
     }
 )
-# r1 review: the Policies table's "From" values (catalogue origin)
-ZH.update({"shipped": "内置", "user": "用户"})
+# r1 review: the Policies table's "From" values; the Themes "Not studied" headers
+ZH.update(
+    {
+        "shipped": "内置",
+        "user": "用户",
+        "Measure · instrument": "措施 · 标的",
+        "Why not studied": "未研究的原因",
+    }
+)

@@ -105,7 +105,12 @@ def car_table(
         keyed = signs.set_index(["event_id", "instrument"])
         keys = pd.MultiIndex.from_frame(rows[["event_id", "instrument"]])
         expected = pd.Series(
-            keyed["expected_sign"].reindex(keys).fillna("").to_numpy(), index=rows.index
+            keyed["expected_sign"]
+            .reindex(keys)
+            .fillna("")
+            .map(lambda v: t(v) if v else "")
+            .to_numpy(),
+            index=rows.index,
         )
         response = pd.Series(
             keyed["response"].reindex(keys).fillna("").map(lambda v: t(v) if v else "").to_numpy(),
@@ -132,7 +137,7 @@ def sign_reasons(signs: pd.DataFrame, titles: Mapping[str, str]) -> list[str]:
     """One line per measure and segment with an expected sign: why it was expected."""
     stated = signs[signs["sign_reason"] != ""].drop_duplicates(["event_id", "segment"])
     return [
-        f"{event_title(titles, row.event_id)} · {row.segment} ({row.expected_sign}): "
+        f"{event_title(titles, row.event_id)} · {row.segment} ({t(row.expected_sign)}): "
         f"{row.sign_reason}"
         for row in stated.itertuples()
     ]

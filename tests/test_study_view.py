@@ -287,3 +287,37 @@ def test_theme_cell_pairs_show_the_car_in_percent_like_the_cell_headline():
     assert "car" not in table.columns
     assert table["car_pct"].tolist() == pytest.approx((100 * result.pairs["car"]).tolist())
     assert table["measure"].iloc[0] == "Measure A"
+
+
+def _not_studied_in_chinese():
+    from types import SimpleNamespace
+
+    import pandas as pd
+    import streamlit as st
+
+    from pages.themes_view import render_downloads
+
+    st.session_state["language"] = "zh"
+    skipped = pd.DataFrame(
+        {"segment": ["REIT"], "pair": ["m · 508000.SH"], "reason": ["before the data"]}
+    )
+    render_downloads(
+        SimpleNamespace(window=(-1, 1), skipped=skipped), SimpleNamespace(cells_csv=b"a\n")
+    )
+
+
+def test_themes_not_studied_table_headers_follow_the_language():
+    """In 中文 the "Not studied" table's headers read segment / pair / reason."""
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_function(_not_studied_in_chinese).run()
+    assert not app.exception
+    (table,) = app.dataframe
+    config = json.loads(table.proto.columns)
+    assert {name: column["label"] for name, column in config.items() if "label" in column} == {
+        "segment": "板块",
+        "pair": "措施 · 标的",
+        "reason": "未研究的原因",
+    }
