@@ -97,7 +97,7 @@ def cell_framing(cell: pd.Series, pairs: pd.DataFrame) -> list[str]:
     if "sign_reason" in pairs.columns:
         stated = pairs[pairs["sign_reason"].fillna("") != ""].drop_duplicates("event_id")
         lines += [
-            f"{escape_markdown(row.event_id)} ({escape_markdown(row.expected_sign)}): "
+            f"{escape_markdown(row.event_id)} ({escape_markdown(t(row.expected_sign))}): "
             f"{escape_markdown(row.sign_reason)}"
             for row in stated.itertuples()
         ]
@@ -213,4 +213,14 @@ def render_downloads(result: ThemeSegmentResult, view: ThemeView) -> None:
     )
     if len(result.skipped):
         with st.expander(t("Not studied ({n})", n=len(result.skipped))):
-            st.dataframe(result.skipped, hide_index=True, width="stretch", key="themes_skipped")
+            st.dataframe(
+                result.skipped,
+                hide_index=True,
+                width="stretch",
+                key="themes_skipped",
+                column_config={
+                    "segment": t("Segment"),
+                    "pair": t("Measure · instrument"),
+                    "reason": t("Why not studied"),
+                },
+            )
