@@ -1158,5 +1158,6 @@ ZH.update(
         "user": "用户",
         "Measure · instrument": "措施 · 标的",
         "Why not studied": "未研究的原因",
+        "Choose options": "请选择",
     }
 )

@@ -431,11 +431,13 @@ def render_add_form(segment_table: pd.DataFrame) -> None:
             theme_ids,
             format_func=formatting.theme_name,
             key=layout.translated("add_secondary"),
+            placeholder=t("Choose options"),
         )
         segs = a2.multiselect(
             t("Segments"),
             list(segment_table.index),
             key=layout.translated("add_segments"),
+            placeholder=t("Choose options"),
             format_func=formatting.segment_name,
         )
         key_phrase = a1.text_input(t("Key phrase of the communiqué (optional)"), key="add_phrase")
