@@ -3,6 +3,7 @@ measures, release timing, significance, the data mode and where calendar session
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from analysis.study import segments_reached
@@ -92,6 +93,45 @@ def timing_label(code: str) -> str:
         "unknown": t("unknown"),
     }
     return labels.get(code, code)
+
+
+#: The test a Themes cell uses, as analysis.themes names it (English, also in the CSV), and
+#: the same words as a template for t(): the page shows them in the current language.
+_CELL_TESTS = (
+    (
+        re.compile(r"cross-sectional t over (?P<c>\d+) clusters of (?P<m>\d+) measures"),
+        "cross-sectional t over {c} clusters of {m} measures",
+    ),
+    (
+        re.compile(r"cross-sectional t over (?P<c>\d+) clusters"),
+        "cross-sectional t over {c} clusters",
+    ),
+    (
+        re.compile(r"CAR t-test \(1 cluster of (?P<m>\d+) measures, 1 instrument\)"),
+        "CAR t-test (1 cluster of {m} measures, 1 instrument)",
+    ),
+    (
+        re.compile(r"none \(1 cluster of (?P<m>\d+) measures, (?P<n>\d+) instruments\)"),
+        "none (1 cluster of {m} measures, {n} instruments)",
+    ),
+    (re.compile(r"CAR t-test \(1 measure, 1 instrument\)"), "CAR t-test (1 measure, 1 instrument)"),
+    (
+        re.compile(r"none \(1 measure, (?P<n>\d+) instruments\)"),
+        "none (1 measure, {n} instruments)",
+    ),
+)
+
+
+def cell_test(text: str) -> str:
+    """A Themes cell's test name in the current language; an unknown one as it is."""
+    shown = str(text)
+    suffix = ""
+    if shown.endswith(" (zero spread: no test)"):
+        shown, suffix = shown.removesuffix(" (zero spread: no test)"), t(" (zero spread: no test)")
+    for pattern, template in _CELL_TESTS:
+        if match := pattern.fullmatch(shown):
+            return t(template, **match.groupdict()) + suffix
+    return str(text)
 
 
 def significance_stars(p_value: float) -> str:

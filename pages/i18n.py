@@ -1159,5 +1159,12 @@ ZH.update(
         "Measure · instrument": "措施 · 标的",
         "Why not studied": "未研究的原因",
         "Choose options": "请选择",
+        "cross-sectional t over {c} clusters of {m} measures": "横截面 t 检验（{c} 个聚类，共 {m} 项措施）",
+        "cross-sectional t over {c} clusters": "横截面 t 检验（{c} 个聚类）",
+        "CAR t-test (1 cluster of {m} measures, 1 instrument)": "CAR t 检验（1 个聚类含 {m} 项措施，1 个标的）",
+        "none (1 cluster of {m} measures, {n} instruments)": "无检验（1 个聚类含 {m} 项措施，{n} 个标的）",
+        "CAR t-test (1 measure, 1 instrument)": "CAR t 检验（1 项措施，1 个标的）",
+        "none (1 measure, {n} instruments)": "无检验（1 项措施，{n} 个标的）",
+        " (zero spread: no test)": "（离散度为零：无检验）",
     }
 )

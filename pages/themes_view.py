@@ -154,7 +154,7 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
     with st.container(border=True):
         st.markdown(
             f"**{formatting.theme_name(theme)}** × **{formatting.segment_name(segment)}** · "
-            f"CAAR {100 * cell['caar']:+.2f}% · {cell['test']}"
+            f"CAAR {100 * cell['caar']:+.2f}% · {formatting.cell_test(cell['test'])}"
             + (f", p = {cell['p_value']:.3f}" if pd.notna(cell["p_value"]) else "")
         )
         for line in cell_framing(cell, behind):

@@ -430,3 +430,50 @@ def test_a_language_switch_hands_every_registered_widget_its_value(app):
     assert app.title[0].value == "政策措施"
     assert app.multiselect(key="policies_segments").value == ["CHN"]
     assert app.selectbox(key="policies_confidence").value == "verified"
+
+
+CELL_TESTS = {
+    "cross-sectional t over 5 clusters": "横截面 t 检验（5 个聚类）",
+    "cross-sectional t over 2 clusters of 3 measures (zero spread: no test)": (
+        "横截面 t 检验（2 个聚类，共 3 项措施）（离散度为零：无检验）"
+    ),
+    "CAR t-test (1 cluster of 2 measures, 1 instrument)": (
+        "CAR t 检验（1 个聚类含 2 项措施，1 个标的）"
+    ),
+    "none (1 cluster of 2 measures, 4 instruments)": "无检验（1 个聚类含 2 项措施，4 个标的）",
+    "CAR t-test (1 measure, 1 instrument)": "CAR t 检验（1 项措施，1 个标的）",
+    "none (1 measure, 3 instruments)": "无检验（1 项措施，3 个标的）",
+}
+
+
+def test_themes_cell_test_names_read_in_chinese(chinese):
+    """The cell headline read "cross-sectional t over 5 clusters" in 中文 mode."""
+    from pages.formatting import cell_test
+
+    assert {english: cell_test(english) for english in CELL_TESTS} == CELL_TESTS
+    assert cell_test("a test we do not know") == "a test we do not know"
+
+
+def test_themes_cell_test_names_stay_as_they_are_in_english():
+    from pages.formatting import cell_test
+
+    assert all(cell_test(english) == english for english in CELL_TESTS)
+
+
+def test_themes_cell_test_the_analysis_writes_is_one_the_page_translates(chinese):
+    from analysis.themes import cell_statistics
+    from pages.formatting import cell_test
+
+    pairs = pd.DataFrame(
+        {
+            "theme": "T1",
+            "segment": "ALL",
+            "event_id": ["a", "b", "c"],
+            "instrument": "X",
+            "car": [0.01, 0.02, -0.01],
+            "t_stat": 1.0,
+            "p_value": 0.3,
+        }
+    )
+    (written,) = cell_statistics(pairs)["test"]
+    assert cell_test(written) == "横截面 t 检验（3 个聚类）"
