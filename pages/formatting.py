@@ -90,7 +90,8 @@ def timing_label(code: str) -> str:
         "intraday": t("intraday (09:30-15:00)"),
         "after_close": t("after the close"),
         "non_trading_day": t("weekend or holiday"),
-        "unknown": t("unknown"),
+        # alone after a date, "unknown" read as if the date were unknown
+        "unknown": t("release time unknown"),
     }
     return labels.get(code, code)
 

@@ -1159,6 +1159,7 @@ ZH.update(
         "Measure · instrument": "措施 · 标的",
         "Why not studied": "未研究的原因",
         "Choose options": "请选择",
+        "release time unknown": "发布时点未知",
         "cross-sectional t over {c} clusters of {m} measures": "横截面 t 检验（{c} 个聚类，共 {m} 项措施）",
         "cross-sectional t over {c} clusters": "横截面 t 检验（{c} 个聚类）",
         "CAR t-test (1 cluster of {m} measures, 1 instrument)": "CAR t 检验（1 个聚类含 {m} 项措施，1 个标的）",

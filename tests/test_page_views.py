@@ -477,3 +477,18 @@ def test_themes_cell_test_the_analysis_writes_is_one_the_page_translates(chinese
     )
     (written,) = cell_statistics(pairs)["test"]
     assert cell_test(written) == "横截面 t 检验（3 个聚类）"
+
+
+def test_an_unknown_release_time_says_what_is_unknown(chinese):
+    """The line "Announced 2019-06-13 (Thursday), unknown" read as if the date were unknown."""
+    from pages.policies import measure_dates
+
+    announced = measure_dates(_measure(timing="unknown"))[0]
+    assert announced.endswith("发布时点未知") and "未知" in announced
+
+
+def test_an_unknown_release_time_in_english():
+    from pages.policies import measure_dates
+
+    announced = measure_dates(_measure(timing="unknown"))[0]
+    assert announced == "Announced **2020-07-31** (Friday), release time unknown"
