@@ -500,7 +500,12 @@ def render_diagnostics(outcome: StudyOutcome) -> None:
     if outcome.diagnostics:
         st.subheader(t("Diagnostics"))
         st.dataframe(
-            outcome.diagnostics_frame(), hide_index=True, width="stretch", key="study_diagnostics"
+            outcome.diagnostics_frame(),
+            hide_index=True,
+            width="stretch",
+            key="study_diagnostics",
+            # a day, not "2022-04-26 00:00:00"
+            column_config={"event_date": st.column_config.DateColumn(format="YYYY-MM-DD")},
         )
 
 

@@ -321,3 +321,44 @@ def test_themes_not_studied_table_headers_follow_the_language():
         "pair": "措施 · 标的",
         "reason": "未研究的原因",
     }
+
+
+def _diagnostics_of_a_study():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from pages.study_view import render_diagnostics
+
+    sessions = pd.bdate_range("2022-04-01", periods=40)
+    frame = pd.DataFrame(
+        {
+            "event_id": ["m"],
+            "event_date": [pd.Timestamp("2022-04-26")],
+            "instrument": ["600958"],
+            "status": ["suspended"],
+            "reason": ["six sessions"],
+        }
+    )
+    render_diagnostics(
+        SimpleNamespace(
+            diagnostics=[object()],
+            diagnostics_frame=lambda: frame,
+            resolved=SimpleNamespace(sessions=sessions),
+            events=[SimpleNamespace(event_session=sessions[20])],
+            spec=SimpleNamespace(event_window=(-5, 5)),
+        )
+    )
+
+
+def test_study_diagnostics_show_event_dates_as_days():
+    """The diagnostics table read "2022-04-26 00:00:00"."""
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_function(_diagnostics_of_a_study).run()
+    assert not app.exception
+    (table,) = app.dataframe
+    config = json.loads(table.proto.columns)["event_date"]
+    assert config["type_config"] == {"type": "date", "format": "YYYY-MM-DD"}
