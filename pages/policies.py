@@ -102,7 +102,8 @@ def measure_table(
         citation=pd.Series(
             [sources.citation(row) for row in rows], index=measures.index, dtype=object
         ),
-        source_url=_column(measures, "source_url").map(sources.linkable),
+        # blank, like the repost column, where there is no link ("None" read as no source)
+        source_url=_column(measures, "source_url").map(lambda url: sources.linkable(url) or ""),
         evidence_url=_column(measures, "evidence_url").map(
             lambda url: url if url and sources.link_tier(url) != "E" else ""
         ),

@@ -367,7 +367,7 @@ def test_policies_table_flags_uncertain_t0_external_and_data_start_and_links_onl
     assert table.at["unknown-timing", "source_url"] == (
         "https://www.csrc.gov.cn/csrc/c100028/content.shtml"
     )
-    assert pd.isna(table.at["hfcaa", "source_url"])  # a tier-D address is never a link
+    assert table.at["hfcaa", "source_url"] == ""  # a tier-D address is never a link
     assert table.at["unknown-timing", "evidence_url"] == "https://repost.example/copy.html"
     assert table.at["unknown-timing", "citation"].startswith("State Council")
     assert table.at["unknown-timing", "timing_confidence"] == "unknown"

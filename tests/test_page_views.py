@@ -241,6 +241,7 @@ def test_policies_table_cells_are_plain_text_in_the_current_language(chinese):
     assert list(table["overlaps"]) == ["restricted-lending-halt-2024", ""]
     assert list(table["confidence"]) == ["已核实", "未核实"]
     assert list(table["origin"]) == ["内置", "用户"]
+    assert list(table["source_url"]) == ["", ""]  # not None, which the table shows as "None"
 
 
 def test_policies_measure_dates_name_each_date_of_a_measure():
