@@ -135,6 +135,37 @@ def cell_test(text: str) -> str:
     return str(text)
 
 
+#: A study's timing notes (analysis.framing.uncertain_t0_text, analysis.api), English, and
+#: the same words as templates for t().
+_TIMING_NOTES = (
+    (
+        re.compile(
+            r"t0 uncertain for (?P<id>\S+): released (?P<day>[\d-]+) at an unknown time, so the "
+            r"market could first react on (?P<t0>[\d-]+) \(t0\) or, after an evening release, "
+            r"on (?P<t1>[\d-]+) \(t0\+1\); the headline CAR \[0, \+1\] covers both"
+        ),
+        "t0 uncertain for {id}: released {day} at an unknown time, so the market could first "
+        "react on {t0} (t0) or, after an evening release, on {t1} (t0+1); the headline "
+        "CAR [0, +1] covers both",
+    ),
+    (
+        re.compile(
+            r"event window widened from \[(?P<a>-?\d+), (?P<b>-?\d+)\] to \[(?P<c>-?\d+), "
+            r"(?P<d>-?\d+)\] to cover both candidate sessions"
+        ),
+        "event window widened from [{a}, {b}] to [{c}, {d}] to cover both candidate sessions",
+    ),
+)
+
+
+def timing_note(text: str) -> str:
+    """A study's note on an uncertain t0 in the current language; another note as it is."""
+    for pattern, template in _TIMING_NOTES:
+        if match := pattern.fullmatch(str(text)):
+            return t(template, **match.groupdict())
+    return str(text)
+
+
 def significance_stars(p_value: float) -> str:
     """*** p<0.01, ** p<0.05, * p<0.10, else blank."""
     for threshold, stars in ((0.01, "***"), (0.05, "**"), (0.10, "*")):

@@ -301,7 +301,9 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
     st.subheader(f"CAR [{chosen_window[0]}, {chosen_window[1]}]")
     for note in outcome.notes:  # an uncertain t0: said next to the result
         if note.kind == "timing":
-            st.warning(escape_markdown(note.text), icon=":material/schedule:")
+            st.warning(
+                escape_markdown(formatting.timing_note(note.text)), icon=":material/schedule:"
+            )
     st.dataframe(
         display,
         hide_index=True,

@@ -493,3 +493,29 @@ def test_an_unknown_release_time_in_english():
 
     announced = measure_dates(_measure(timing="unknown"))[0]
     assert announced == "Announced **2020-07-31** (Friday), release time unknown"
+
+
+def test_a_study_note_on_an_uncertain_t0_reads_in_chinese(chinese):
+    """The warning beside the CAR table stayed English in 中文 (analysis writes it)."""
+    from analysis import framing
+    from pages.formatting import timing_note
+
+    note = framing.uncertain_t0_text(
+        "delisting-final-rules-2020", "2020-12-31", "2020-12-31", "2021-01-04"
+    )
+    assert timing_note(note) == (
+        "delisting-final-rules-2020 的 t0 不确定：于 2020-12-31 发布但时点未知，市场可能在 "
+        "2020-12-31（t0）首次反应，若为晚间发布则在 2021-01-04（t0+1）；主要结果 CAR [0, +1] "
+        "覆盖这两天"
+    )
+    widened = "event window widened from [-5, 0] to [-5, 1] to cover both candidate sessions"
+    assert timing_note(widened) == "事件窗口由 [-5, 0] 扩展为 [-5, 1]，以覆盖两个候选交易日"
+    assert timing_note("something else") == "something else"
+
+
+def test_a_study_note_on_an_uncertain_t0_is_unchanged_in_english():
+    from analysis import framing
+    from pages.formatting import timing_note
+
+    note = framing.uncertain_t0_text("m", "2020-12-31", "2020-12-31", "2021-01-04")
+    assert timing_note(note) == note
