@@ -171,5 +171,8 @@ class Panel:
         with np.errstate(divide="ignore", invalid="ignore"):
             slope_term = np.where(np.isfinite(self.sxx), dev_sum**2 / self.sxx, 0.0)
             variance = self.sigma2 * (n_valid + self.c1 * n_valid**2 + slope_term)
+        # a window with no valid day (e.g. every session suspended) has no CAR and no SE,
+        # not an SE of 0 beside a missing CAR
         car = np.where(n_valid > 0, car, np.nan)
+        variance = np.where(n_valid > 0, variance, np.nan)
         return car, variance, n_valid

@@ -368,8 +368,13 @@ def prepare_prices(
         if adjustment == UNKNOWN:
             adjustment = UNADJUSTED
         details.append(f"{len(breaks)} day-return(s) beyond the price limit: {shown}{more}")
-    elif adjustment == UNKNOWN and board_of(symbol, _code(traded)) is None:
-        details.append("no adjustment information in the file")
+    elif adjustment == UNKNOWN:
+        # a stock or REIT file said "unknown" alone: say what is missing and what was checked
+        details.append(
+            "no adjustment information in the file"
+            if board_of(symbol, _code(traded)) is None
+            else "no adjustment information in the file; no day-return beyond the price limit"
+        )
     record = {
         "adjustment": adjustment,
         "adjustment_detail": "; ".join(details),

@@ -325,7 +325,7 @@ def themes_heatmap_figure(
                     c=cell["n_clusters"],
                     n=cell["n_pairs"],
                 )
-                + f"<br>{cell['test']}"
+                + f"<br>{formatting.cell_test(cell['test'])}"
             )
             xs.append(segment)
             ys.append(formatting.theme_short(theme))

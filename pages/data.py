@@ -490,6 +490,7 @@ def render_fetch(store: Store) -> None:
         default=suggested,
         format_func=formatting.label,
         key=layout.translated(fetch_key(themes)),
+        placeholder=t("Choose options"),
         help=t(
             "Preselected: the instruments of the segments touched by the measures of the themes "
             "chosen in the sidebar."

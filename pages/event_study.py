@@ -76,6 +76,7 @@ chosen_ids = st.multiselect(
     t("Policy measures"),
     ids,
     key=layout.translated("study_measures"),
+    placeholder=t("Choose options"),
     format_func=lambda i: (
         f"{by_id.at[i, 'announcement_date']:%Y-%m-%d} · {titles[i]} ({by_id.at[i, 'theme']})"
     ),
@@ -164,6 +165,7 @@ with left:
         options,
         format_func=formatting.label,
         key=layout.translated(instruments_key),
+        placeholder=t("Choose options"),
         help=t("Defaults to the stored instruments of the segments these measures touch."),
     )
     benchmark = st.selectbox(

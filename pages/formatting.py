@@ -3,6 +3,7 @@ measures, release timing, significance, the data mode and where calendar session
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from analysis.study import segments_reached
@@ -89,9 +90,80 @@ def timing_label(code: str) -> str:
         "intraday": t("intraday (09:30-15:00)"),
         "after_close": t("after the close"),
         "non_trading_day": t("weekend or holiday"),
-        "unknown": t("unknown"),
+        # alone after a date, "unknown" read as if the date were unknown
+        "unknown": t("release time unknown"),
     }
     return labels.get(code, code)
+
+
+#: The test a Themes cell uses, as analysis.themes names it (English, also in the CSV), and
+#: the same words as a template for t(): the page shows them in the current language.
+_CELL_TESTS = (
+    (
+        re.compile(r"cross-sectional t over (?P<c>\d+) clusters of (?P<m>\d+) measures"),
+        "cross-sectional t over {c} clusters of {m} measures",
+    ),
+    (
+        re.compile(r"cross-sectional t over (?P<c>\d+) clusters"),
+        "cross-sectional t over {c} clusters",
+    ),
+    (
+        re.compile(r"CAR t-test \(1 cluster of (?P<m>\d+) measures, 1 instrument\)"),
+        "CAR t-test (1 cluster of {m} measures, 1 instrument)",
+    ),
+    (
+        re.compile(r"none \(1 cluster of (?P<m>\d+) measures, (?P<n>\d+) instruments\)"),
+        "none (1 cluster of {m} measures, {n} instruments)",
+    ),
+    (re.compile(r"CAR t-test \(1 measure, 1 instrument\)"), "CAR t-test (1 measure, 1 instrument)"),
+    (
+        re.compile(r"none \(1 measure, (?P<n>\d+) instruments\)"),
+        "none (1 measure, {n} instruments)",
+    ),
+)
+
+
+def cell_test(text: str) -> str:
+    """A Themes cell's test name in the current language; an unknown one as it is."""
+    shown = str(text)
+    suffix = ""
+    if shown.endswith(" (zero spread: no test)"):
+        shown, suffix = shown.removesuffix(" (zero spread: no test)"), t(" (zero spread: no test)")
+    for pattern, template in _CELL_TESTS:
+        if match := pattern.fullmatch(shown):
+            return t(template, **match.groupdict()) + suffix
+    return str(text)
+
+
+#: A study's timing notes (analysis.framing.uncertain_t0_text, analysis.api), English, and
+#: the same words as templates for t().
+_TIMING_NOTES = (
+    (
+        re.compile(
+            r"t0 uncertain for (?P<id>\S+): released (?P<day>[\d-]+) at an unknown time, so the "
+            r"market could first react on (?P<t0>[\d-]+) \(t0\) or, after an evening release, "
+            r"on (?P<t1>[\d-]+) \(t0\+1\); the headline CAR \[0, \+1\] covers both"
+        ),
+        "t0 uncertain for {id}: released {day} at an unknown time, so the market could first "
+        "react on {t0} (t0) or, after an evening release, on {t1} (t0+1); the headline "
+        "CAR [0, +1] covers both",
+    ),
+    (
+        re.compile(
+            r"event window widened from \[(?P<a>-?\d+), (?P<b>-?\d+)\] to \[(?P<c>-?\d+), "
+            r"(?P<d>-?\d+)\] to cover both candidate sessions"
+        ),
+        "event window widened from [{a}, {b}] to [{c}, {d}] to cover both candidate sessions",
+    ),
+)
+
+
+def timing_note(text: str) -> str:
+    """A study's note on an uncertain t0 in the current language; another note as it is."""
+    for pattern, template in _TIMING_NOTES:
+        if match := pattern.fullmatch(str(text)):
+            return t(template, **match.groupdict())
+    return str(text)
 
 
 def significance_stars(p_value: float) -> str:

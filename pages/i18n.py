@@ -1149,3 +1149,30 @@ ZH.update(
         COLUMN_GLOSSARY["suspended_sessions"]: "存储序列的停牌交易日数，按缺失交易日处理（无收益）",
     }
 )
+# r1 review: the Policies table's "From" values; the Themes "Not studied" headers
+ZH.update(
+    {
+        "shipped": "内置",
+        "user": "用户",
+        "Measure · instrument": "措施 · 标的",
+        "Why not studied": "未研究的原因",
+        "Choose options": "请选择",
+        "release time unknown": "发布时点未知",
+        "t0 uncertain for {id}: released {day} at an unknown time, so the market could first "
+        "react on {t0} (t0) or, after an evening release, on {t1} (t0+1); the headline "
+        "CAR [0, +1] covers both": (
+            "{id} 的 t0 不确定：于 {day} 发布但时点未知，市场可能在 {t0}（t0）首次反应，"
+            "若为晚间发布则在 {t1}（t0+1）；主要结果 CAR [0, +1] 覆盖这两天"
+        ),
+        "event window widened from [{a}, {b}] to [{c}, {d}] to cover both candidate sessions": (
+            "事件窗口由 [{a}, {b}] 扩展为 [{c}, {d}]，以覆盖两个候选交易日"
+        ),
+        "cross-sectional t over {c} clusters of {m} measures": "横截面 t 检验（{c} 个聚类，共 {m} 项措施）",
+        "cross-sectional t over {c} clusters": "横截面 t 检验（{c} 个聚类）",
+        "CAR t-test (1 cluster of {m} measures, 1 instrument)": "CAR t 检验（1 个聚类含 {m} 项措施，1 个标的）",
+        "none (1 cluster of {m} measures, {n} instruments)": "无检验（1 个聚类含 {m} 项措施，{n} 个标的）",
+        "CAR t-test (1 measure, 1 instrument)": "CAR t 检验（1 项措施，1 个标的）",
+        "none (1 measure, {n} instruments)": "无检验（1 项措施，{n} 个标的）",
+        " (zero spread: no test)": "（离散度为零：无检验）",
+    }
+)

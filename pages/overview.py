@@ -75,6 +75,7 @@ def choose_instruments(options: list[str]) -> list[str]:
         options,
         format_func=formatting.label,
         key=layout.translated("overview_instruments"),
+        placeholder=t("Choose options"),
     )
     url_state.write_to_url("instruments", chosen, multi=True)
     return chosen

@@ -58,10 +58,11 @@ def measure_overlaps(catalogue: pd.DataFrame) -> Overlaps:
 
 
 def overlap_text(overlaps: Overlaps, measure_id: str) -> str:
-    """``"a, b … and 3 more"``: the overlapping measures of ``measure_id`` (ids as text)."""
+    """``"a, b … and 3 more"``: the overlapping measures of ``measure_id``, plain text (a
+    table cell shows it as it is; markdown callers escape it)."""
     shown = overlaps.shown.get(measure_id, [])
     hidden = overlaps.total.get(measure_id, 0) - len(shown)
-    text = ", ".join(escape_markdown(measure) for measure in shown)
+    text = ", ".join(shown)
     return text + (t(" … and {n} more", n=hidden) if hidden > 0 else "")
 
 
@@ -93,13 +94,16 @@ def measure_table(
         timing=measures["timing"].map(formatting.timing_label),
         timing_confidence=_column(measures, "timing_confidence").map(lambda v: t(v) if v else ""),
         date_confidence=_column(measures, "date_confidence").map(lambda v: t(v) if v else ""),
+        confidence=_column(measures, "confidence").map(lambda v: t(v) if v else ""),
+        origin=_column(measures, "origin").map(lambda v: t(v) if v else ""),
         flags=pd.Series(
             [sources.flags(row, first_dates) for row in rows], index=measures.index, dtype=object
         ),
         citation=pd.Series(
             [sources.citation(row) for row in rows], index=measures.index, dtype=object
         ),
-        source_url=_column(measures, "source_url").map(sources.linkable),
+        # blank, like the repost column, where there is no link ("None" read as no source)
+        source_url=_column(measures, "source_url").map(lambda url: sources.linkable(url) or ""),
         evidence_url=_column(measures, "evidence_url").map(
             lambda url: url if url and sources.link_tier(url) != "E" else ""
         ),
@@ -363,7 +367,10 @@ def render_details(measures: pd.DataFrame, overlaps: Overlaps, segment_table) ->
             if m["note"]:
                 st.caption(escape_markdown(m["note"]))
             if overlaps.shown.get(chosen):
-                st.warning(t("Event window [-5, +5] overlaps: ") + overlap_text(overlaps, chosen))
+                st.warning(
+                    t("Event window [-5, +5] overlaps: ")
+                    + escape_markdown(overlap_text(overlaps, chosen))
+                )
             if pd.notna(m["event_session"]):
                 st.page_link(
                     "pages/event_study.py",
@@ -425,11 +432,13 @@ def render_add_form(segment_table: pd.DataFrame) -> None:
             theme_ids,
             format_func=formatting.theme_name,
             key=layout.translated("add_secondary"),
+            placeholder=t("Choose options"),
         )
         segs = a2.multiselect(
             t("Segments"),
             list(segment_table.index),
             key=layout.translated("add_segments"),
+            placeholder=t("Choose options"),
             format_func=formatting.segment_name,
         )
         key_phrase = a1.text_input(t("Key phrase of the communiqué (optional)"), key="add_phrase")

@@ -105,7 +105,12 @@ def car_table(
         keyed = signs.set_index(["event_id", "instrument"])
         keys = pd.MultiIndex.from_frame(rows[["event_id", "instrument"]])
         expected = pd.Series(
-            keyed["expected_sign"].reindex(keys).fillna("").to_numpy(), index=rows.index
+            keyed["expected_sign"]
+            .reindex(keys)
+            .fillna("")
+            .map(lambda v: t(v) if v else "")
+            .to_numpy(),
+            index=rows.index,
         )
         response = pd.Series(
             keyed["response"].reindex(keys).fillna("").map(lambda v: t(v) if v else "").to_numpy(),
@@ -132,7 +137,7 @@ def sign_reasons(signs: pd.DataFrame, titles: Mapping[str, str]) -> list[str]:
     """One line per measure and segment with an expected sign: why it was expected."""
     stated = signs[signs["sign_reason"] != ""].drop_duplicates(["event_id", "segment"])
     return [
-        f"{event_title(titles, row.event_id)} · {row.segment} ({row.expected_sign}): "
+        f"{event_title(titles, row.event_id)} · {row.segment} ({t(row.expected_sign)}): "
         f"{row.sign_reason}"
         for row in stated.itertuples()
     ]
@@ -296,7 +301,9 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
     st.subheader(f"CAR [{chosen_window[0]}, {chosen_window[1]}]")
     for note in outcome.notes:  # an uncertain t0: said next to the result
         if note.kind == "timing":
-            st.warning(escape_markdown(note.text), icon=":material/schedule:")
+            st.warning(
+                escape_markdown(formatting.timing_note(note.text)), icon=":material/schedule:"
+            )
     st.dataframe(
         display,
         hide_index=True,
@@ -495,8 +502,17 @@ def render_diagnostics(outcome: StudyOutcome) -> None:
     if outcome.diagnostics:
         st.subheader(t("Diagnostics"))
         st.dataframe(
-            outcome.diagnostics_frame(), hide_index=True, width="stretch", key="study_diagnostics"
+            outcome.diagnostics_frame(),
+            hide_index=True,
+            width="stretch",
+            key="study_diagnostics",
+            # a day, not "2022-04-26 00:00:00"
+            column_config={"event_date": st.column_config.DateColumn(format="YYYY-MM-DD")},
         )
+
+
+#: Download buttons per row: wide enough for the longest CSV name on a laptop screen.
+DOWNLOADS_PER_ROW = 4
 
 
 def render_downloads(files: Mapping[str, bytes], archive: bytes, stem: str) -> None:
@@ -516,8 +532,14 @@ def render_downloads(files: Mapping[str, bytes], archive: bytes, stem: str) -> N
         icon=":material/folder_zip:",
         type="primary",
     )
-    columns = st.columns(len(files))
-    for column, name in zip(columns, files, strict=True):
+    names = list(files)
+    # a row of eleven buttons cut every label to its first letter ("a…", "c…"): a few per row
+    cells = [
+        column
+        for _ in range(0, len(names), DOWNLOADS_PER_ROW)
+        for column in st.columns(DOWNLOADS_PER_ROW)
+    ]
+    for column, name in zip(cells, names, strict=False):
         column.download_button(
             f"{name}.csv",
             data=files[name],

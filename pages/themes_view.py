@@ -59,7 +59,7 @@ PAIR_TABLE_COLUMNS = [
     "instrument",
     "event_session",
     "car_window",
-    "car",
+    "car_pct",
     "t_stat",
     "p_value",
     "expected_sign",
@@ -67,6 +67,20 @@ PAIR_TABLE_COLUMNS = [
     "model",
     "cluster",
 ]
+
+
+def pair_table(behind: pd.DataFrame, titles) -> pd.DataFrame:
+    """A cell's pairs as its table shows them: titles, instrument names, the CAR in percent
+    (as the cell's CAAR above it and the Event study's CAR table; the CSV keeps fractions)."""
+    shown = behind.assign(
+        measure=behind["event_id"].map(titles),
+        instrument=behind["instrument"].map(formatting.label),
+        car_pct=100 * behind["car"],
+        response=behind.get("response", pd.Series("", index=behind.index)).map(
+            lambda v: t(v) if v else ""
+        ),
+    )
+    return shown[[c for c in PAIR_TABLE_COLUMNS if c in shown.columns]]
 
 
 def cell_framing(cell: pd.Series, pairs: pd.DataFrame) -> list[str]:
@@ -83,7 +97,7 @@ def cell_framing(cell: pd.Series, pairs: pd.DataFrame) -> list[str]:
     if "sign_reason" in pairs.columns:
         stated = pairs[pairs["sign_reason"].fillna("") != ""].drop_duplicates("event_id")
         lines += [
-            f"{escape_markdown(row.event_id)} ({escape_markdown(row.expected_sign)}): "
+            f"{escape_markdown(row.event_id)} ({escape_markdown(t(row.expected_sign))}): "
             f"{escape_markdown(row.sign_reason)}"
             for row in stated.itertuples()
         ]
@@ -140,20 +154,13 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
     with st.container(border=True):
         st.markdown(
             f"**{formatting.theme_name(theme)}** × **{formatting.segment_name(segment)}** · "
-            f"CAAR {100 * cell['caar']:+.2f}% · {cell['test']}"
+            f"CAAR {100 * cell['caar']:+.2f}% · {formatting.cell_test(cell['test'])}"
             + (f", p = {cell['p_value']:.3f}" if pd.notna(cell["p_value"]) else "")
         )
         for line in cell_framing(cell, behind):
             st.caption(line)
-        shown = behind.assign(
-            measure=behind["event_id"].map(titles),
-            instrument=behind["instrument"].map(formatting.label),
-            response=behind.get("response", pd.Series("", index=behind.index)).map(
-                lambda v: t(v) if v else ""
-            ),
-        )
         st.dataframe(
-            shown[[c for c in PAIR_TABLE_COLUMNS if c in shown.columns]],
+            pair_table(behind, titles),
             hide_index=True,
             width="stretch",
             key="themes_pairs",
@@ -163,7 +170,7 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
                 "model": t("Model"),
                 "cluster": t("Studied as (overlap cluster)"),
                 "event_session": st.column_config.DateColumn("t0", format="YYYY-MM-DD"),
-                "car": st.column_config.NumberColumn("CAR", format="%.4f"),
+                "car_pct": st.column_config.NumberColumn("CAR (%)", format="%.2f"),
                 "t_stat": st.column_config.NumberColumn("t", format="%.2f"),
                 "p_value": st.column_config.NumberColumn("p", format="%.3f"),
                 "car_window": st.column_config.TextColumn(
@@ -206,4 +213,14 @@ def render_downloads(result: ThemeSegmentResult, view: ThemeView) -> None:
     )
     if len(result.skipped):
         with st.expander(t("Not studied ({n})", n=len(result.skipped))):
-            st.dataframe(result.skipped, hide_index=True, width="stretch", key="themes_skipped")
+            st.dataframe(
+                result.skipped,
+                hide_index=True,
+                width="stretch",
+                key="themes_skipped",
+                column_config={
+                    "segment": t("Segment"),
+                    "pair": t("Measure · instrument"),
+                    "reason": t("Why not studied"),
+                },
+            )

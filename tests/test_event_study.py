@@ -83,6 +83,26 @@ def test_market_model_matches_statsmodels(rng):
         assert list(daily["date"]) == list(sessions[295:306])
 
 
+def test_a_window_without_a_valid_day_has_no_car_and_no_standard_error(rng):
+    """A suspension covering the whole [0, +1] window (600958.SH, 2022-04-26/27): the CAR is
+    missing, and so is its SE (it read 0.00 beside the missing CAR)."""
+    sessions, market, returns = _simulated(rng, n_instruments=1)
+    t0 = sessions[300]
+    returns.iloc[300:302, 0] = np.nan
+    spec = EventStudySpec(
+        estimation_window=(-250, -11), event_window=(-5, 5), car_windows=((0, 1),)
+    )
+    result = run_event_study(returns, [Event("e1", t0, t0)], spec, market, "MKT")
+    summary = result.car_summary
+    suspended = summary[(summary["window_start"] == 0) & (summary["window_end"] == 1)].iloc[0]
+    assert suspended["n_event_days"] == 0
+    assert np.isnan(suspended["car"]) and np.isnan(suspended["car_se"])
+    assert np.isnan(suspended["t_stat"]) and np.isnan(suspended["p_value"])
+    assert _main(result).iloc[0]["car_se"] > 0  # the other days still give one
+    path = result.car_path()
+    assert path.loc[path["rel_day"] == -5, "car_se"].iloc[0] > 0
+
+
 def test_missing_days_drop_from_estimation_and_event_without_shifting(rng):
     sessions, market, returns = _simulated(rng, n_instruments=1)
     t0 = sessions[300]

@@ -367,7 +367,7 @@ def test_policies_table_flags_uncertain_t0_external_and_data_start_and_links_onl
     assert table.at["unknown-timing", "source_url"] == (
         "https://www.csrc.gov.cn/csrc/c100028/content.shtml"
     )
-    assert pd.isna(table.at["hfcaa", "source_url"])  # a tier-D address is never a link
+    assert table.at["hfcaa", "source_url"] == ""  # a tier-D address is never a link
     assert table.at["unknown-timing", "evidence_url"] == "https://repost.example/copy.html"
     assert table.at["unknown-timing", "citation"].startswith("State Council")
     assert table.at["unknown-timing", "timing_confidence"] == "unknown"
@@ -455,6 +455,54 @@ def test_theme_cell_lines_count_expected_signs_and_name_uncertain_t0s():
     assert lines[0] == "Expected sign: 1 of 2 measures as expected (1 ambiguous: no sign expected)"
     assert lines[1:3] == ["a (\\+): why a", "b (\\-): why b"]
     assert lines[3] == "t0 uncertain (release time unknown) for a: their CAR covers t0 and t0+1."
+
+
+def test_expected_sign_words_follow_the_language(monkeypatch):
+    """In 中文 an ambiguous sign read "(ambiguous)" in the Themes cell, the study's reasons
+    and its CAR table; "+" and "-" stay symbols."""
+    import pages.i18n
+    from pages import study_view
+    from pages.themes_view import cell_framing
+
+    monkeypatch.setattr(pages.i18n, "language", lambda: "zh")
+    pairs = pd.DataFrame(
+        {
+            "event_id": ["a", "b"],
+            "instrument": ["X", "Y"],
+            "segment": ["ALL", "CHN"],
+            "expected_sign": ["ambiguous", "+"],
+            "sign_reason": ["both ways", "more listings"],
+            "response": ["ambiguous", "as expected"],
+            "t0_uncertain": [False, False],
+        }
+    )
+    cell = pd.Series({"n_signed": 1, "n_as_expected": 1, "n_ambiguous": 1})
+    assert cell_framing(cell, pairs)[1:] == ["a (不确定): both ways", "b (\\+): more listings"]
+    assert study_view.sign_reasons(pairs, {"a": "A", "b": "B"}) == [
+        "A · ALL (不确定): both ways",
+        "B · CHN (+): more listings",
+    ]
+    summary = pd.DataFrame(
+        {
+            "event_id": ["a", "b"],
+            "instrument": ["X", "Y"],
+            "event_session": pd.Timestamp("2020-08-24"),
+            "model": "market",
+            "window_start": 0,
+            "window_end": 1,
+            "car": [0.01, 0.02],
+            "car_se": 0.01,
+            "t_stat": [1.0, 2.0],
+            "p_value": [0.3, 0.05],
+            "n_estimation": 240,
+            "alpha": 0.0,
+            "beta": 1.0,
+            "sigma": 0.01,
+            "n_event_days": 2,
+        }
+    )
+    table = study_view.car_table(summary, (0, 1), {}, signs=pairs)
+    assert table["expected_sign"].tolist() == ["不确定", "+"]
 
 
 def test_expected_signs_are_exported_with_the_study_when_stated(store_source):

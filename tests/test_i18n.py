@@ -78,3 +78,19 @@ def test_every_page_renders_in_chinese(app, page):
     english_only = [label for label in main_labels if label and not CJK.search(label)]
     assert not english_only, english_only
     assert app.query_params["lang"] == "zh"
+
+
+def test_every_multiselect_names_its_placeholder_through_t():
+    """Streamlit's own placeholder, "Choose options", stayed English in 中文 (Data page's
+    instruments to fetch, the add-measure form): every multiselect in pages/ passes one."""
+    missing = []
+    for path in sorted((PROJECT / "pages").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "multiselect"
+                and "placeholder" not in {keyword.arg for keyword in node.keywords}
+            ):
+                missing.append(f"{path.name}:{node.lineno}")
+    assert not missing, missing

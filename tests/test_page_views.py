@@ -173,8 +173,9 @@ def test_policies_overlap_text_names_the_first_overlaps_as_text_and_counts_the_r
     assert overlap_text(overlaps, "a") == "b, c … and 3 more"
     assert overlap_text(Overlaps({"a": ["b"]}, {"a": 1}), "a") == "b"
     assert overlap_text(overlaps, "z") == ""
-    hostile = overlap_text(Overlaps({"a": ["**x**"]}, {"a": 1}), "a")
-    assert hostile == "\\*\\*x\\*\\*"  # an id is text, never emphasis
+    # plain text for the table cell (a backslash there is shown as a backslash); the details
+    # warning, which is markdown, escapes it
+    assert overlap_text(Overlaps({"a": ["**x**"]}, {"a": 1}), "a") == "**x**"
 
 
 def test_policies_years_parameter_is_left_out_while_every_year_is_chosen():
@@ -209,6 +210,38 @@ def test_policies_table_shows_theme_names_joined_lists_and_overlaps():
     assert list(table["theme_name"]) == ["T4 Zero tolerance", "T1 Financing & REITs"]
     assert list(table["segment_list"]) == ["CHN, STAR", ""]
     assert list(table["overlaps"]) == ["m2", ""]
+
+
+def test_policies_table_cells_are_plain_text_in_the_current_language(chinese):
+    """The table is not markdown: hyphenated ids read csrc-chair-change-2024, not
+    csrc\\-chair\\-change\\-2024; the Date and From columns are translated like the others."""
+    from pages.policies import Overlaps, measure_table
+
+    measures = pd.DataFrame(
+        [
+            {
+                **_measure(id="csrc-chair-change-2024"),
+                "confidence": "verified",
+                "source_url": "",
+                "origin": "shipped",
+            },
+            {
+                **_measure(id="restricted-lending-halt-2024"),
+                "confidence": "unverified",
+                "source_url": "",
+                "origin": "user",
+            },
+        ]
+    )
+    overlaps = Overlaps(
+        {"csrc-chair-change-2024": ["restricted-lending-halt-2024"]},
+        {"csrc-chair-change-2024": 1},
+    )
+    table = measure_table(measures, overlaps)
+    assert list(table["overlaps"]) == ["restricted-lending-halt-2024", ""]
+    assert list(table["confidence"]) == ["已核实", "未核实"]
+    assert list(table["origin"]) == ["内置", "用户"]
+    assert list(table["source_url"]) == ["", ""]  # not None, which the table shows as "None"
 
 
 def test_policies_measure_dates_name_each_date_of_a_measure():
@@ -398,3 +431,91 @@ def test_a_language_switch_hands_every_registered_widget_its_value(app):
     assert app.title[0].value == "政策措施"
     assert app.multiselect(key="policies_segments").value == ["CHN"]
     assert app.selectbox(key="policies_confidence").value == "verified"
+
+
+CELL_TESTS = {
+    "cross-sectional t over 5 clusters": "横截面 t 检验（5 个聚类）",
+    "cross-sectional t over 2 clusters of 3 measures (zero spread: no test)": (
+        "横截面 t 检验（2 个聚类，共 3 项措施）（离散度为零：无检验）"
+    ),
+    "CAR t-test (1 cluster of 2 measures, 1 instrument)": (
+        "CAR t 检验（1 个聚类含 2 项措施，1 个标的）"
+    ),
+    "none (1 cluster of 2 measures, 4 instruments)": "无检验（1 个聚类含 2 项措施，4 个标的）",
+    "CAR t-test (1 measure, 1 instrument)": "CAR t 检验（1 项措施，1 个标的）",
+    "none (1 measure, 3 instruments)": "无检验（1 项措施，3 个标的）",
+}
+
+
+def test_themes_cell_test_names_read_in_chinese(chinese):
+    """The cell headline read "cross-sectional t over 5 clusters" in 中文 mode."""
+    from pages.formatting import cell_test
+
+    assert {english: cell_test(english) for english in CELL_TESTS} == CELL_TESTS
+    assert cell_test("a test we do not know") == "a test we do not know"
+
+
+def test_themes_cell_test_names_stay_as_they_are_in_english():
+    from pages.formatting import cell_test
+
+    assert all(cell_test(english) == english for english in CELL_TESTS)
+
+
+def test_themes_cell_test_the_analysis_writes_is_one_the_page_translates(chinese):
+    from analysis.themes import cell_statistics
+    from pages.formatting import cell_test
+
+    pairs = pd.DataFrame(
+        {
+            "theme": "T1",
+            "segment": "ALL",
+            "event_id": ["a", "b", "c"],
+            "instrument": "X",
+            "car": [0.01, 0.02, -0.01],
+            "t_stat": 1.0,
+            "p_value": 0.3,
+        }
+    )
+    (written,) = cell_statistics(pairs)["test"]
+    assert cell_test(written) == "横截面 t 检验（3 个聚类）"
+
+
+def test_an_unknown_release_time_says_what_is_unknown(chinese):
+    """The line "Announced 2019-06-13 (Thursday), unknown" read as if the date were unknown."""
+    from pages.policies import measure_dates
+
+    announced = measure_dates(_measure(timing="unknown"))[0]
+    assert announced.endswith("发布时点未知") and "未知" in announced
+
+
+def test_an_unknown_release_time_in_english():
+    from pages.policies import measure_dates
+
+    announced = measure_dates(_measure(timing="unknown"))[0]
+    assert announced == "Announced **2020-07-31** (Friday), release time unknown"
+
+
+def test_a_study_note_on_an_uncertain_t0_reads_in_chinese(chinese):
+    """The warning beside the CAR table stayed English in 中文 (analysis writes it)."""
+    from analysis import framing
+    from pages.formatting import timing_note
+
+    note = framing.uncertain_t0_text(
+        "delisting-final-rules-2020", "2020-12-31", "2020-12-31", "2021-01-04"
+    )
+    assert timing_note(note) == (
+        "delisting-final-rules-2020 的 t0 不确定：于 2020-12-31 发布但时点未知，市场可能在 "
+        "2020-12-31（t0）首次反应，若为晚间发布则在 2021-01-04（t0+1）；主要结果 CAR [0, +1] "
+        "覆盖这两天"
+    )
+    widened = "event window widened from [-5, 0] to [-5, 1] to cover both candidate sessions"
+    assert timing_note(widened) == "事件窗口由 [-5, 0] 扩展为 [-5, 1]，以覆盖两个候选交易日"
+    assert timing_note("something else") == "something else"
+
+
+def test_a_study_note_on_an_uncertain_t0_is_unchanged_in_english():
+    from analysis import framing
+    from pages.formatting import timing_note
+
+    note = framing.uncertain_t0_text("m", "2020-12-31", "2020-12-31", "2021-01-04")
+    assert timing_note(note) == note

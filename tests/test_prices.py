@@ -153,6 +153,22 @@ def test_a_file_with_no_code_is_not_checked_and_says_it_knows_nothing():
     assert record["adjustment"] == "unknown" and record["limit_breaks"] == []
 
 
+def test_a_board_file_without_adjustment_information_says_so_and_what_was_checked():
+    """508000.SH (a C-REIT, iFinD export without returns) read "Prices: unknown" and nothing
+    more, while an index file said why."""
+    rows = "".join(
+        f"2023-05-{day:02d},3.6,3.62,3.58,{3.6 + day / 1000:.3f},100\n" for day in range(8, 20)
+    )
+    bars = parse_price_file(
+        f"date,open,high,low,close,volume\n{rows}".encode(), "r.csv", "508000.SH"
+    )
+    record = bars.attrs["price_record"]
+    assert record["adjustment"] == "unknown"
+    assert record["adjustment_detail"] == (
+        "no adjustment information in the file; no day-return beyond the price limit"
+    )
+
+
 @pytest.mark.parametrize(
     ("symbol", "expected"),
     [

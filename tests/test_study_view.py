@@ -254,3 +254,111 @@ def test_event_study_request_studies_two_measures_on_one_session_as_one_event():
     request = study_view.request_from_widgets(state | {"study_overlap": "drop"}, placebo_draws=0)
     with pytest.raises(AllEventsDropped, match=r"user-a \(t0 2024-02-19\), user-b"):
         run_study(request, BarsSource(bars), catalogue)
+
+
+def _eleven_downloads():
+    from pages.study_view import render_downloads
+
+    names = [f"file_{number:02d}_with_a_long_name" for number in range(11)]
+    render_downloads({name: b"a,b\n" for name in names}, b"zip", "stem")
+
+
+def test_study_downloads_sit_a_few_per_row_so_their_names_are_not_cut():
+    """Eleven CSV buttons in one row were each cut to a letter ("a…"); rows of a few each."""
+    from streamlit.testing.v1 import AppTest
+
+    from pages.study_view import DOWNLOADS_PER_ROW
+
+    app = AppTest.from_function(_eleven_downloads).run()
+    assert not app.exception
+    rows = [node for node in app.main.children.values() if node.type == "flex_container"]
+    assert 1 < len(rows) <= 11 // 2
+    assert all(len(row.children) <= DOWNLOADS_PER_ROW for row in rows)
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert labels[1:] == [f"file_{number:02d}_with_a_long_name.csv" for number in range(11)]
+
+
+def test_theme_cell_pairs_show_the_car_in_percent_like_the_cell_headline():
+    """The cell headline says "CAAR +0.39%" but its pairs read CAR 0.0046: one unit, percent."""
+    from pages.themes_view import pair_table
+
+    result = _theme_result()
+    table = pair_table(result.pairs, {"a": "Measure A"})
+    assert "car" not in table.columns
+    assert table["car_pct"].tolist() == pytest.approx((100 * result.pairs["car"]).tolist())
+    assert table["measure"].iloc[0] == "Measure A"
+
+
+def _not_studied_in_chinese():
+    from types import SimpleNamespace
+
+    import pandas as pd
+    import streamlit as st
+
+    from pages.themes_view import render_downloads
+
+    st.session_state["language"] = "zh"
+    skipped = pd.DataFrame(
+        {"segment": ["REIT"], "pair": ["m · 508000.SH"], "reason": ["before the data"]}
+    )
+    render_downloads(
+        SimpleNamespace(window=(-1, 1), skipped=skipped), SimpleNamespace(cells_csv=b"a\n")
+    )
+
+
+def test_themes_not_studied_table_headers_follow_the_language():
+    """In 中文 the "Not studied" table's headers read segment / pair / reason."""
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_function(_not_studied_in_chinese).run()
+    assert not app.exception
+    (table,) = app.dataframe
+    config = json.loads(table.proto.columns)
+    assert {name: column["label"] for name, column in config.items() if "label" in column} == {
+        "segment": "板块",
+        "pair": "措施 · 标的",
+        "reason": "未研究的原因",
+    }
+
+
+def _diagnostics_of_a_study():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from pages.study_view import render_diagnostics
+
+    sessions = pd.bdate_range("2022-04-01", periods=40)
+    frame = pd.DataFrame(
+        {
+            "event_id": ["m"],
+            "event_date": [pd.Timestamp("2022-04-26")],
+            "instrument": ["600958"],
+            "status": ["suspended"],
+            "reason": ["six sessions"],
+        }
+    )
+    render_diagnostics(
+        SimpleNamespace(
+            diagnostics=[object()],
+            diagnostics_frame=lambda: frame,
+            resolved=SimpleNamespace(sessions=sessions),
+            events=[SimpleNamespace(event_session=sessions[20])],
+            spec=SimpleNamespace(event_window=(-5, 5)),
+        )
+    )
+
+
+def test_study_diagnostics_show_event_dates_as_days():
+    """The diagnostics table read "2022-04-26 00:00:00"."""
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_function(_diagnostics_of_a_study).run()
+    assert not app.exception
+    (table,) = app.dataframe
+    config = json.loads(table.proto.columns)["event_date"]
+    assert config["type_config"] == {"type": "date", "format": "YYYY-MM-DD"}
