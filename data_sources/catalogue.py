@@ -119,7 +119,12 @@ MAX_YAML_DEPTH = 10
 #: pandas stores dates as nanoseconds, which end on 2262-04-11: later dates cannot be held.
 FIRST_DATE, LAST_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2261-12-31")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{2,79}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Control characters: C0 (but tab and line feed), DEL, C1 (but NEL, a line break) and the
+#: bidirectional embeddings, overrides, isolates and marks, which make text shown differ from
+#: what it is (a "Trojan Source" issuer or title).
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f\x80-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 #: Line breaks: refused in one-line fields (everything but the note).
 _LINE_BREAK = re.compile(r"[\n\r\x85\u2028\u2029]")
 _MULTILINE_FIELDS = {"note"}

@@ -165,6 +165,23 @@ def test_each_validation_rule_names_row_and_field(overrides, expected):
     assert any(expected in problem for problem in raised.value.problems), raised.value.problems
 
 
+@pytest.mark.parametrize("invisible", ["\u202e", "\u2066", "\u200f", "\u061c", "\x9b", "\x80"])
+def test_bidirectional_overrides_and_c1_controls_are_refused_in_every_text_field(invisible):
+    """A right-to-left override (Trojan Source) or a C1 control in an issuer or a title makes
+    the shown citation differ from what it is: refused like the C0 controls."""
+    document = {"issuer_zh": f"国{invisible}务院", "title_zh": "意见", "date": "2024-04-12"}
+    with pytest.raises(cat.CatalogueError) as raised:
+        cat.validate_measures(
+            [_row(title_en=f"Title{invisible}x", documents=[document])], "user.yaml"
+        )
+    problems = raised.value.problems
+    assert "row 1 (good-measure), field 'title_en': contains control characters" in problems
+    assert (
+        "row 1 (good-measure), field 'documents[1].issuer_zh': contains control characters"
+        in problems
+    )
+
+
 def test_duplicates_and_shapes_are_reported():
     with pytest.raises(cat.CatalogueError) as raised:
         cat.validate_measures(
