@@ -35,6 +35,7 @@ store keeps with the series (``provenance``) and the study reads:
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -112,6 +113,9 @@ EXTRA_ALIASES = {
 _SUSPENDED = {"0", "停牌", "suspended", "false"}
 _TRADING = {"1", "正常交易", "交易", "trading", "true"}
 _VENDOR = {"1": VENDOR_HFQ, "2": VENDOR_QFQ, "3": UNADJUSTED}
+#: The risk-warning marker that starts an ST name (ST, *ST, SST, S*ST; full-width letters are
+#: folded first): "ST" inside a word (CHINA STEEL) is not one.
+_ST_MARKER = r"^[\s*S]*ST(?![A-Z])"
 
 
 def board_of(symbol: str, code: str | None = None) -> str | None:
@@ -317,7 +321,9 @@ def prepare_prices(
         column = _shown(names.get("pct_chg", "pct_chg"))
         file_value = _numbers(traded, "pct_chg", where, positive=False, shown=column)
         divisor, unit_text = _percent_unit(file_value, close_return)
-        if divisor is None:
+        if file_value.isna().all():  # a header with no values tells nothing
+            details.append(f"return column {column} is empty: ignored")
+        elif divisor is None:
             details.append(f"return column {column} {unit_text}")
         else:
             file_return = file_value / divisor
@@ -395,7 +401,12 @@ def _limit_breaks(frame, dates, returns, symbol) -> list[tuple[str, float, float
     if "is_st" in frame.columns:
         st = frame["is_st"].astype("string").str.strip().isin(["1", "1.0", "True", "true"])
     elif "name" in frame.columns:
-        st = frame["name"].astype("string").str.upper().str.contains("ST", regex=False)
+        names = (
+            frame["name"]
+            .astype("string")
+            .map(lambda name: unicodedata.normalize("NFKC", name).upper(), na_action="ignore")
+        )
+        st = names.str.contains(_ST_MARKER)
     limit = price_limit(board, dates, st.fillna(False).astype(bool))
     beyond = returns.abs() > limit + LIMIT_TOLERANCE
     beyond.iloc[:LISTING_SESSIONS] = False

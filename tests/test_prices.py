@@ -202,6 +202,45 @@ def test_st_names_and_listing_sessions():
     assert bars.attrs["price_record"]["limit_breaks"] == []
 
 
+@pytest.mark.parametrize(
+    ("name", "st"),
+    [
+        ("*ST康美", True),
+        ("ST康美", True),
+        ("S*ST前锋", True),
+        ("SST华新", True),
+        ("ＳＴ康美", True),  # full-width letters (NFKC)
+        (" *st康美", True),
+        ("康美药业", False),
+        ("CHINA STEEL", False),  # "ST" inside a word is not the risk-warning marker
+        ("BEST", False),
+        ("STEEL CO", False),
+    ],
+)
+def test_the_st_marker_is_the_names_prefix_not_any_st_inside_it(name, st):
+    """A +7 % day is beyond ST's ±5 % and inside ±10 %: it is flagged exactly for ST names."""
+    days = [f"2021-03-{day:02d},10,{name}" for day in (1, 2, 3, 4, 5, 8)]
+    days.append(f"2021-03-09,10.7,{name}")
+    content = "\n".join(["date,close,name", *days]).encode()
+    bars = parse_price_file(content, "600001.csv", "600001.SH")
+    breaks = [b[0] for b in bars.attrs["price_record"]["limit_breaks"]]
+    assert breaks == (["2021-03-09"] if st else []), name
+
+
+def test_an_empty_return_column_is_no_adjustment_information():
+    """A pct_chg column with no value adjusts nothing: a split in such a file is flagged
+    unadjusted (or refused when strict), never recorded as adjusted from file returns."""
+    days = ["2021-03-01", "2021-03-02", "2021-03-03", "2021-03-04", "2021-03-05", "2021-03-08"]
+    lines = [f"{day},10.0," for day in days] + ["2021-03-09,5.0,", "2021-03-10,5.1,"]
+    content = "\n".join(["date,close,pct_chg", *lines]).encode()
+    record = parse_price_file(content, "600001.csv", "600001.SH").attrs["price_record"]
+    assert record["adjustment"] == "unadjusted"
+    assert [b[0] for b in record["limit_breaks"]] == ["2021-03-09"]
+    assert "'pct_chg' is empty" in record["adjustment_detail"]
+    with pytest.raises(DataSourceError, match="2021-03-09"):
+        parse_price_file(content, "600001.csv", "600001.SH", strict_adjustment=True)
+
+
 def test_baostock_suspended_rows_are_missing_sessions_and_recorded():
     bars = parse_price_file(BAOSTOCK_600958, "600958.csv", "600958.SH")
     assert _dates(bars) == ["2022-04-19", "2022-04-20", "2022-04-29", "2022-05-05"]
