@@ -357,6 +357,8 @@ def test_a_study_lists_every_suspended_day_in_its_windows_and_honours_the_option
     for day in sessions[150:153]:
         assert f"{day:%Y-%m-%d}" in diagnostic.reason
     assert "3 in the event window" in diagnostic.reason
+    # the event's own session is one of them: said in so many words (CARs from t0 miss it)
+    assert f"t0 {sessions[151]:%Y-%m-%d} is itself a suspended session" in diagnostic.reason
     assert "suspended" in set(outcome.diagnostics_frame()["status"])
     ar = outcome.abnormal_returns.set_index("date")["return"]
     assert np.isnan(ar[sessions[153]])  # the resumption day: missing by default
