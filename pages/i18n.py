@@ -1151,3 +1151,12 @@ ZH.update(
         COLUMN_GLOSSARY["suspended_sessions"]: "存储序列的停牌交易日数，按缺失交易日处理（无收益）",
     }
 )
+# R2 (issue 13 review): a re-import keeps the series it replaced
+ZH.update(
+    {
+        "The {rows:,} rows {symbol} held before were kept in {path} (import that file under the "
+        "same series name to restore them).": (
+            "{symbol} 此前的 {rows:,} 行已保存在 {path}（以相同的序列名称导入该文件即可恢复）。"
+        ),
+    }
+)
