@@ -26,8 +26,10 @@ store keeps with the series (``provenance``) and the study reads:
   :data:`LIMIT_TOLERANCE` for rounding) is listed in ``limit_breaks``: with no adjustment
   information it means the prices are unadjusted (an ex-rights day read as a crash); the
   import is flagged ``unadjusted``, or refused naming the file and the dates when the caller
-  asks for strict adjustment. The first :data:`LISTING_SESSIONS` rows are not checked
-  (a listing day has no limit, nor the first five sessions of a registration-based listing).
+  asks for strict adjustment. A file's first row has no return (a listing day has no
+  limit); on boards with registration-based listings (STAR; ChiNext from 2020-08-24; the main
+  board from 2023-04-10) the first :data:`LISTING_SESSIONS` rows are not flagged either (no
+  limit in a listing's first five sessions), and any break there is named in the detail.
 
 ``adjustment`` is one of :data:`ADJUSTMENTS`.
 """
@@ -77,6 +79,8 @@ LISTING_SESSIONS = 5
 #: Daily price limits started on the Shanghai and Shenzhen exchanges on 1996-12-16.
 LIMITS_FROM = pd.Timestamp("1996-12-16")
 CHINEXT_REFORM = pd.Timestamp("2020-08-24")
+#: Registration-based listings on the main boards (no limit in the first five sessions).
+MAIN_REGISTRATION = pd.Timestamp("2023-04-10")
 #: Main-board risk-warning (ST) stocks: ±5 % until this day, ±10 % from it (SSE/SZSE notice of
 #: June 2025).
 MAIN_ST_REFORM = pd.Timestamp("2025-07-07")
@@ -359,7 +363,13 @@ def prepare_prices(
     if adjustment == UNKNOWN and flag == "3":
         adjustment = UNADJUSTED
         details.append("adjustflag 3: the vendor says the prices are unadjusted")
-    breaks = _limit_breaks(traded, dates, returns, symbol)
+    breaks, early = _limit_breaks(traded, dates, returns, symbol)
+    if early:
+        details.append(
+            f"{len(early)} day-return(s) beyond the limit in the file's first "
+            f"{LISTING_SESSIONS} sessions, not flagged (a registration-based listing has no "
+            "limit then): " + ", ".join(f"{d} ({r:+.1%})" for d, r in early)
+        )
     if breaks:
         shown = ", ".join(f"{d} ({r:+.1%}, limit ±{limit:.0%})" for d, r, limit in breaks[:5])
         more = f" and {len(breaks) - 5} more" if len(breaks) > 5 else ""
@@ -393,10 +403,27 @@ def _code(frame: pd.DataFrame) -> str | None:
     return codes.iloc[0] if len(codes) else None
 
 
-def _limit_breaks(frame, dates, returns, symbol) -> list[tuple[str, float, float]]:
+def _listing_rows(board: str, first: pd.Timestamp) -> int:
+    """Rows at the start of a file exempt from the limit check: a registration-based listing
+    has no limit in its first LISTING_SESSIONS sessions (STAR; ChiNext from 2020-08-24; the
+    main board from 2023-04-10); elsewhere only the listing day, whose return is unknown (the
+    first row has none), so a file starting later is checked from its second row."""
+    if (
+        board == "star"
+        or (board == "chinext" and first >= CHINEXT_REFORM)
+        or (board == "main" and first >= MAIN_REGISTRATION)
+    ):
+        return LISTING_SESSIONS
+    return 1
+
+
+def _limit_breaks(
+    frame, dates, returns, symbol
+) -> tuple[list[tuple[str, float, float]], list[tuple[str, float]]]:
+    """Day-returns beyond the board's limit, and those in the exempt first rows (named only)."""
     board = board_of(symbol, _code(frame))
     if board is None:
-        return []
+        return [], []
     st = pd.Series(False, index=frame.index)
     if "is_st" in frame.columns:
         st = frame["is_st"].astype("string").str.strip().isin(["1", "1.0", "True", "true"])
@@ -409,12 +436,15 @@ def _limit_breaks(frame, dates, returns, symbol) -> list[tuple[str, float, float
         st = names.str.contains(_ST_MARKER)
     limit = price_limit(board, dates, st.fillna(False).astype(bool))
     beyond = returns.abs() > limit + LIMIT_TOLERANCE
-    beyond.iloc[:LISTING_SESSIONS] = False
     beyond &= returns.notna() & limit.notna()
+    exempt = _listing_rows(board, dates.iloc[0])
+    early = beyond.copy()
+    early.iloc[exempt:] = False
+    beyond.iloc[:exempt] = False
     return [
         (f"{d:%Y-%m-%d}", float(r), float(lim))
         for d, r, lim in zip(dates[beyond], returns[beyond], limit[beyond], strict=True)
-    ]
+    ], [(f"{d:%Y-%m-%d}", float(r)) for d, r in zip(dates[early], returns[early], strict=True)]
 
 
 def record_lines(record: dict | None) -> list[str]:

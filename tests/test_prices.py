@@ -241,6 +241,22 @@ def test_an_empty_return_column_is_no_adjustment_information():
         parse_price_file(content, "600001.csv", "600001.SH", strict_adjustment=True)
 
 
+def test_only_registration_based_listings_exempt_their_first_sessions_from_the_limit():
+    """A main-board stock before 2023-04-10 has a limit from its second session: a file that
+    starts three sessions before 002714's bonus issue is flagged, not taken as a listing. On
+    STAR (no limit for a listing's first five sessions) the early break is named, not flagged."""
+    starts_late = PLAIN_002714.split(b"\n", 4)
+    content = starts_late[0] + b"\n" + starts_late[4]  # from 2020-06-01: 06-04 is row 4
+    record = parse_price_file(content, "002714.csv", "002714.SZ").attrs["price_record"]
+    assert record["adjustment"] == "unadjusted"
+    assert [b[0] for b in record["limit_breaks"]] == ["2020-06-04"]
+    listing = "date,close\n2021-03-01,10\n2021-03-02,13\n2021-03-03,13.1\n"
+    record = parse_price_file(listing.encode(), "688001.csv", "688001.SH").attrs["price_record"]
+    assert record["limit_breaks"] == [] and record["adjustment"] == "unknown"
+    assert "first 5 sessions" in record["adjustment_detail"]
+    assert "2021-03-02 (+30.0%)" in record["adjustment_detail"]
+
+
 def test_baostock_suspended_rows_are_missing_sessions_and_recorded():
     bars = parse_price_file(BAOSTOCK_600958, "600958.csv", "600958.SH")
     assert _dates(bars) == ["2022-04-19", "2022-04-20", "2022-04-29", "2022-05-05"]
