@@ -382,6 +382,10 @@ def _codes_problem(value) -> str | None:
     return None
 
 
+#: What a yes/no field may hold (as text, lower case): anything else is refused, not read as no.
+_FLAG_WORDS = {"true", "1", "yes", "y", "false", "0", "no", "n"}
+
+
 def _flag(value) -> bool:
     if isinstance(value, bool):
         return value
@@ -840,7 +844,11 @@ def validate_measures(
             if shipped:
                 problems.append(f"{where}, field 'timing_confidence': missing")
             timing_confidence = "unknown" if timing == "unknown" else "inferred"
-        if timing in TIMINGS and (timing == "unknown") != (timing_confidence == "unknown"):
+        if (
+            timing in TIMINGS
+            and timing_confidence in TIMING_CONFIDENCE
+            and (timing == "unknown") != (timing_confidence == "unknown")
+        ):
             problems.append(
                 f"{where}, field 'timing_confidence': {timing_confidence!r} does not fit timing "
                 f"{timing!r} (timing unknown goes with timing_confidence unknown, and only then)"
@@ -859,6 +867,11 @@ def validate_measures(
         if external is not None and (not isinstance(external, _SCALARS) or _huge_int(external)):
             problems.append(
                 f"{where}, field 'external': must be true or false, not {_kind(external)}"
+            )
+            external = False
+        elif not _empty(external) and str(external).strip().lower() not in _FLAG_WORDS:
+            problems.append(
+                f"{where}, field 'external': {str(external)[:40]!r} must be true or false"
             )
             external = False
         session = pd.NaT

@@ -182,6 +182,22 @@ def test_bidirectional_overrides_and_c1_controls_are_refused_in_every_text_field
     )
 
 
+def test_external_must_be_a_yes_or_no_and_a_bad_confidence_is_named_once():
+    with pytest.raises(cat.CatalogueError) as raised:
+        cat.validate_measures([_row(external="perhaps", timing_confidence="sure")], "user.csv")
+    problems = raised.value.problems
+    assert "row 1 (good-measure), field 'external': 'perhaps' must be true or false" in problems, (
+        problems
+    )
+    assert [p for p in problems if "'timing_confidence'" in p] == [
+        "row 1 (good-measure), field 'timing_confidence': 'sure' is not one of stated, "
+        "inferred, unknown"
+    ]
+    for value, expected in (("yes", True), ("FALSE", False), ("", False), (0, False), (1, True)):
+        (row,) = cat.validate_measures([_row(external=value)], "u.csv").itertuples()
+        assert row.external is expected, value
+
+
 def test_duplicates_and_shapes_are_reported():
     with pytest.raises(cat.CatalogueError) as raised:
         cat.validate_measures(
