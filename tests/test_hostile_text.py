@@ -313,3 +313,7 @@ def test_policies_detail_shows_hostile_issue_13_fields_as_text(app, data_dir):
     rendered = " ".join(render(m.value) for m in app.markdown)
     assert "evil.example" in " ".join(shown(m.value) for m in app.markdown).replace(WORD_JOINER, "")
     assert 'href="https://csrc.gov.cn.evil.example' not in rendered
+    # labelled for what it is: an address in no tier, not a known repost site
+    lines = " ".join(shown(m.value) for m in app.markdown).replace(WORD_JOINER, "")
+    assert "Unclassified address (not linked): https://csrc.gov.cn.evil.example/x" in lines
+    assert "Repost (not linked): https://csrc.gov.cn.evil" not in lines
