@@ -816,6 +816,13 @@ def validate_measures(
                     "citation is written from the documents)"
                 )
             citation, citation_en = _citations(documents)
+            longest = max(len(citation), len(citation_en))
+            if longest > _TEXT_LIMITS["citation"]:  # the CSV export could not carry it back
+                problems.append(
+                    f"{where}, field 'documents': their citation is {longest:,} characters, "
+                    f"more than {_TEXT_LIMITS['citation']} (shorten titles or issuers, or cite "
+                    "fewer documents)"
+                )
         elif citation and not citation_en:
             citation_en = citation
         if shipped and confidence == "verified" and not documents:

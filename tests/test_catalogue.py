@@ -198,6 +198,20 @@ def test_external_must_be_a_yes_or_no_and_a_bad_confidence_is_named_once():
         assert row.external is expected, value
 
 
+def test_documents_whose_citation_a_csv_could_not_carry_are_refused():
+    """The citation written from the documents travels in the CSV export, whose citation
+    columns hold 2,000 characters: documents that make a longer one are refused at input, so
+    every accepted measure re-imports from its CSV export."""
+    document = {"issuer_zh": "国务院" * 50, "title_zh": "意" * 400, "date": "2024-04-12"}
+    with pytest.raises(cat.CatalogueError) as raised:
+        cat.validate_measures([_row(documents=[document] * 10)], "u.yaml")
+    ((problem),) = raised.value.problems
+    assert problem.startswith("row 1 (good-measure), field 'documents': their citation is ")
+    assert "more than 2000" in problem
+    (row,) = cat.validate_measures([_row(documents=[document] * 3)], "u.yaml").itertuples()
+    assert len(row.citation) <= 2000
+
+
 def test_duplicates_and_shapes_are_reported():
     with pytest.raises(cat.CatalogueError) as raised:
         cat.validate_measures(
