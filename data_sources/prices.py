@@ -201,10 +201,22 @@ def _numbers(
     return values.astype("float64")
 
 
+def _status_text(frame: pd.DataFrame) -> pd.Series:
+    text = frame["tradestatus"].astype("string").str.strip().str.lower()
+    return text.str.replace(r"\.0+$", "", regex=True)
+
+
+def marked_suspended(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose trading-status column says suspended (False without one): their prices may
+    be empty, the row is a missing session either way."""
+    if "tradestatus" not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return _status_text(frame).isin(_SUSPENDED).fillna(False).astype(bool)
+
+
 def _suspended_rows(frame: pd.DataFrame, where: str, status_name: str | None) -> pd.Series:
     if "tradestatus" in frame.columns:
-        text = frame["tradestatus"].astype("string").str.strip().str.lower()
-        text = text.str.replace(r"\.0+$", "", regex=True)
+        text = _status_text(frame)
         known = text.isin(_SUSPENDED | _TRADING) | text.isna() | (text == "")
         if not known.all():
             position = int((~known).to_numpy().argmax())

@@ -257,6 +257,25 @@ def test_only_registration_based_listings_exempt_their_first_sessions_from_the_l
     assert "2021-03-02 (+30.0%)" in record["adjustment_detail"]
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"date,close,volume,tradestatus\n2024-01-02,10,5,1\n2024-01-03,,,0\n2024-01-04,10.2,5,1\n",
+        "日期,收盘,交易状态\n2024-01-02,10,正常交易\n2024-01-03,,停牌\n2024-01-04,10.2,正常交易\n".encode(),
+    ],
+    ids=["tradestatus", "chinese"],
+)
+def test_a_row_marked_suspended_may_have_no_prices(content):
+    """A vendor may leave a suspended session's prices empty: the row says it is suspended,
+    so it is a missing session, recorded, not an empty close refused."""
+    bars = parse_price_file(content, "x.csv", "600001.SH")
+    assert _dates(bars) == ["2024-01-02", "2024-01-04"]
+    assert bars.attrs["price_record"]["suspended"] == ["2024-01-03"]
+    traded = b"date,close,tradestatus\n2024-01-02,10,1\n2024-01-03,,1\n"
+    with pytest.raises(DataSourceError, match="row 3, column 'close'"):
+        parse_price_file(traded, "x.csv", "600001.SH")  # a traded day still needs its close
+
+
 def test_baostock_suspended_rows_are_missing_sessions_and_recorded():
     bars = parse_price_file(BAOSTOCK_600958, "600958.csv", "600958.SH")
     assert _dates(bars) == ["2022-04-19", "2022-04-20", "2022-04-29", "2022-05-05"]
