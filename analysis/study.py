@@ -174,7 +174,9 @@ def price_diagnostics(
             ]
             if parts:
                 booked = (
-                    "the return over each suspension is booked on the session after it"
+                    "the return over each suspension is booked on the session after it, "
+                    "against the benchmark's return of that session alone (not compounded "
+                    "over the suspension: that day's abnormal return is approximate)"
                     if attribute_suspensions
                     else "the session after each suspension has no return either"
                 )

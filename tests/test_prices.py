@@ -401,6 +401,9 @@ def test_a_study_lists_every_suspended_day_in_its_windows_and_honours_the_option
     ar = bridged.abnormal_returns.set_index("date")["return"]
     assert ar[sessions[153]] == pytest.approx(stock[153] / stock[149] - 1, rel=1e-12)
     assert "booked on the resumption day" in bridged.method
+    # the benchmark's return that day is one session's: said, since the AR is approximate
+    (diagnostic,) = [d for d in bridged.diagnostics if d.status == "suspended"]
+    assert "not compounded over the suspension" in diagnostic.reason
     assert bridged.parameters["price_adjustment"] == {"S": "unadjusted"}
 
 
