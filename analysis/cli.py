@@ -7,6 +7,7 @@ internal error (one line; set POLICYLENS_DEBUG=1 for the traceback).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import re
 import sys
@@ -267,6 +268,15 @@ def request_from_args(args: argparse.Namespace) -> StudyRequest:
     return request
 
 
+def _cli_reason(reason: str) -> str:
+    """A skip reason in this front end's words: the option that turns the estimation cleaning
+    off is named (the engine's message is the same for the dashboard's checkbox)."""
+    return reason.replace(
+        "turn the estimation cleaning off",
+        "turn the estimation cleaning off with --keep-contaminated-estimation",
+    )
+
+
 def run_study_command(args: argparse.Namespace) -> int:
     request = request_from_args(args)
     if args.prices:
@@ -285,7 +295,11 @@ def run_study_command(args: argparse.Namespace) -> int:
     outcome = run(resolved)
     for note in outcome.notes:
         print(f"note: {note.text}", file=sys.stderr)
-    skipped = [d for d in outcome.diagnostics if d.status == "skipped"]
+    skipped = [
+        dataclasses.replace(d, reason=_cli_reason(d.reason))
+        for d in outcome.diagnostics
+        if d.status == "skipped"
+    ]
     if skipped and not args.skip_invalid:
         first = skipped[0]
         more = (

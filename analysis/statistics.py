@@ -136,6 +136,8 @@ def _col_cross_section(values):
         mean = filled.sum(axis=-1) / count
         deviation = np.where(valid, values - mean[..., None], 0.0)
         sd = np.sqrt((deviation**2).sum(axis=-1) / (count - 1))
+    # no sample SD below two values (with none, 0 / −1 gave −0.0: read as a zero dispersion)
+    sd = np.where(count >= 2, sd, np.nan)
     return mean, sd, count
 
 

@@ -174,10 +174,22 @@ def price_diagnostics(
             ]
             if parts:
                 booked = (
-                    "the return over each suspension is booked on the session after it"
+                    "the return over each suspension is booked on the session after it, "
+                    "against the benchmark's return of that session alone (not compounded "
+                    "over the suspension: that day's abnormal return is approximate)"
                     if attribute_suspensions
                     else "the session after each suspension has no return either"
                 )
+                if pd.Timestamp(event.event_session) in suspended:
+                    parts.append(
+                        f"t0 {pd.Timestamp(event.event_session):%Y-%m-%d} is itself a suspended "
+                        "session: a CAR starting at t0 "
+                        + (
+                            "has the reaction only on the resumption day"
+                            if attribute_suspensions
+                            else "misses the reaction (the resumption day has no return either)"
+                        )
+                    )
                 out.append(
                     Diagnostic(
                         event.event_id,

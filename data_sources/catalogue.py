@@ -119,7 +119,12 @@ MAX_YAML_DEPTH = 10
 #: pandas stores dates as nanoseconds, which end on 2262-04-11: later dates cannot be held.
 FIRST_DATE, LAST_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2261-12-31")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{2,79}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Control characters: C0 (but tab and line feed), DEL, C1 (but NEL, a line break) and the
+#: bidirectional embeddings, overrides, isolates and marks, which make text shown differ from
+#: what it is (a "Trojan Source" issuer or title).
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f\x80-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 #: Line breaks: refused in one-line fields (everything but the note).
 _LINE_BREAK = re.compile(r"[\n\r\x85\u2028\u2029]")
 _MULTILINE_FIELDS = {"note"}
@@ -375,6 +380,10 @@ def _codes_problem(value) -> str | None:
     if _huge_int(value) or (value is not None and not isinstance(value, str | int | float)):
         return f"must be a list of codes, not {_kind(value)}"
     return None
+
+
+#: What a yes/no field may hold (as text, lower case): anything else is refused, not read as no.
+_FLAG_WORDS = {"true", "1", "yes", "y", "false", "0", "no", "n"}
 
 
 def _flag(value) -> bool:
@@ -807,6 +816,13 @@ def validate_measures(
                     "citation is written from the documents)"
                 )
             citation, citation_en = _citations(documents)
+            longest = max(len(citation), len(citation_en))
+            if longest > _TEXT_LIMITS["citation"]:  # the CSV export could not carry it back
+                problems.append(
+                    f"{where}, field 'documents': their citation is {longest:,} characters, "
+                    f"more than {_TEXT_LIMITS['citation']} (shorten titles or issuers, or cite "
+                    "fewer documents)"
+                )
         elif citation and not citation_en:
             citation_en = citation
         if shipped and confidence == "verified" and not documents:
@@ -835,7 +851,11 @@ def validate_measures(
             if shipped:
                 problems.append(f"{where}, field 'timing_confidence': missing")
             timing_confidence = "unknown" if timing == "unknown" else "inferred"
-        if timing in TIMINGS and (timing == "unknown") != (timing_confidence == "unknown"):
+        if (
+            timing in TIMINGS
+            and timing_confidence in TIMING_CONFIDENCE
+            and (timing == "unknown") != (timing_confidence == "unknown")
+        ):
             problems.append(
                 f"{where}, field 'timing_confidence': {timing_confidence!r} does not fit timing "
                 f"{timing!r} (timing unknown goes with timing_confidence unknown, and only then)"
@@ -854,6 +874,11 @@ def validate_measures(
         if external is not None and (not isinstance(external, _SCALARS) or _huge_int(external)):
             problems.append(
                 f"{where}, field 'external': must be true or false, not {_kind(external)}"
+            )
+            external = False
+        elif not _empty(external) and str(external).strip().lower() not in _FLAG_WORDS:
+            problems.append(
+                f"{where}, field 'external': {str(external)[:40]!r} must be true or false"
             )
             external = False
         session = pd.NaT

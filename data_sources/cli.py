@@ -182,6 +182,12 @@ def run_import(args) -> int:
             f"({bars['date'].iloc[0]:%Y-%m-%d} to {bars['date'].iloc[-1]:%Y-%m-%d})"
             + "".join(f"; {note}" for note in notes)
         )
+    for symbol, kept, rows in store.replaced:
+        print(
+            f"note: the {rows:,} rows {symbol} held before were kept in {kept} (import that file "
+            f"with --symbol {symbol} to restore them)",
+            file=sys.stderr,
+        )
     report_quarantined(store)
     return 0
 

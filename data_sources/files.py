@@ -29,7 +29,7 @@ import pandas as pd
 from data_sources.akshare_source import CHINESE_COLUMNS
 from data_sources.base import BarQuery, BarSource, Provider
 from data_sources.errors import DataSourceError
-from data_sources.prices import EXTRA_ALIASES, prepare_prices, record_lines
+from data_sources.prices import EXTRA_ALIASES, marked_suspended, prepare_prices, record_lines
 from data_sources.schema import (
     EARLIEST_DATE,
     NUMERIC_COLUMNS,
@@ -449,7 +449,11 @@ def _check_cells(
         else:
             impossible = values.notna() & ~infinite & (values <= 0)
             wanted = "is not a positive number"
-        missing_close = ~given if column == "close" else pd.Series(False, index=frame.index)
+        missing_close = (
+            ~given & ~marked_suspended(frame)  # a suspended row may have no prices
+            if column == "close"
+            else pd.Series(False, index=frame.index)
+        )
         bad = unreadable | infinite | impossible | missing_close
         if bad.any():
             position = int(bad.to_numpy().argmax())

@@ -26,8 +26,10 @@ store keeps with the series (``provenance``) and the study reads:
   :data:`LIMIT_TOLERANCE` for rounding) is listed in ``limit_breaks``: with no adjustment
   information it means the prices are unadjusted (an ex-rights day read as a crash); the
   import is flagged ``unadjusted``, or refused naming the file and the dates when the caller
-  asks for strict adjustment. The first :data:`LISTING_SESSIONS` rows are not checked
-  (a listing day has no limit, nor the first five sessions of a registration-based listing).
+  asks for strict adjustment. A file's first row has no return (a listing day has no
+  limit); on boards with registration-based listings (STAR; ChiNext from 2020-08-24; the main
+  board from 2023-04-10) the first :data:`LISTING_SESSIONS` rows are not flagged either (no
+  limit in a listing's first five sessions), and any break there is named in the detail.
 
 ``adjustment`` is one of :data:`ADJUSTMENTS`.
 """
@@ -35,6 +37,7 @@ store keeps with the series (``provenance``) and the study reads:
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -76,6 +79,8 @@ LISTING_SESSIONS = 5
 #: Daily price limits started on the Shanghai and Shenzhen exchanges on 1996-12-16.
 LIMITS_FROM = pd.Timestamp("1996-12-16")
 CHINEXT_REFORM = pd.Timestamp("2020-08-24")
+#: Registration-based listings on the main boards (no limit in the first five sessions).
+MAIN_REGISTRATION = pd.Timestamp("2023-04-10")
 #: Main-board risk-warning (ST) stocks: ±5 % until this day, ±10 % from it (SSE/SZSE notice of
 #: June 2025).
 MAIN_ST_REFORM = pd.Timestamp("2025-07-07")
@@ -112,6 +117,9 @@ EXTRA_ALIASES = {
 _SUSPENDED = {"0", "停牌", "suspended", "false"}
 _TRADING = {"1", "正常交易", "交易", "trading", "true"}
 _VENDOR = {"1": VENDOR_HFQ, "2": VENDOR_QFQ, "3": UNADJUSTED}
+#: The risk-warning marker that starts an ST name (ST, *ST, SST, S*ST; full-width letters are
+#: folded first): "ST" inside a word (CHINA STEEL) is not one.
+_ST_MARKER = r"^[\s*S]*ST(?![A-Z])"
 
 
 def board_of(symbol: str, code: str | None = None) -> str | None:
@@ -193,10 +201,22 @@ def _numbers(
     return values.astype("float64")
 
 
+def _status_text(frame: pd.DataFrame) -> pd.Series:
+    text = frame["tradestatus"].astype("string").str.strip().str.lower()
+    return text.str.replace(r"\.0+$", "", regex=True)
+
+
+def marked_suspended(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose trading-status column says suspended (False without one): their prices may
+    be empty, the row is a missing session either way."""
+    if "tradestatus" not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return _status_text(frame).isin(_SUSPENDED).fillna(False).astype(bool)
+
+
 def _suspended_rows(frame: pd.DataFrame, where: str, status_name: str | None) -> pd.Series:
     if "tradestatus" in frame.columns:
-        text = frame["tradestatus"].astype("string").str.strip().str.lower()
-        text = text.str.replace(r"\.0+$", "", regex=True)
+        text = _status_text(frame)
         known = text.isin(_SUSPENDED | _TRADING) | text.isna() | (text == "")
         if not known.all():
             position = int((~known).to_numpy().argmax())
@@ -317,7 +337,9 @@ def prepare_prices(
         column = _shown(names.get("pct_chg", "pct_chg"))
         file_value = _numbers(traded, "pct_chg", where, positive=False, shown=column)
         divisor, unit_text = _percent_unit(file_value, close_return)
-        if divisor is None:
+        if file_value.isna().all():  # a header with no values tells nothing
+            details.append(f"return column {column} is empty: ignored")
+        elif divisor is None:
             details.append(f"return column {column} {unit_text}")
         else:
             file_return = file_value / divisor
@@ -353,7 +375,13 @@ def prepare_prices(
     if adjustment == UNKNOWN and flag == "3":
         adjustment = UNADJUSTED
         details.append("adjustflag 3: the vendor says the prices are unadjusted")
-    breaks = _limit_breaks(traded, dates, returns, symbol)
+    breaks, early = _limit_breaks(traded, dates, returns, symbol)
+    if early:
+        details.append(
+            f"{len(early)} day-return(s) beyond the limit in the file's first "
+            f"{LISTING_SESSIONS} sessions, not flagged (a registration-based listing has no "
+            "limit then): " + ", ".join(f"{d} ({r:+.1%})" for d, r in early)
+        )
     if breaks:
         shown = ", ".join(f"{d} ({r:+.1%}, limit ±{limit:.0%})" for d, r, limit in breaks[:5])
         more = f" and {len(breaks) - 5} more" if len(breaks) > 5 else ""
@@ -392,23 +420,48 @@ def _code(frame: pd.DataFrame) -> str | None:
     return codes.iloc[0] if len(codes) else None
 
 
-def _limit_breaks(frame, dates, returns, symbol) -> list[tuple[str, float, float]]:
+def _listing_rows(board: str, first: pd.Timestamp) -> int:
+    """Rows at the start of a file exempt from the limit check: a registration-based listing
+    has no limit in its first LISTING_SESSIONS sessions (STAR; ChiNext from 2020-08-24; the
+    main board from 2023-04-10); elsewhere only the listing day, whose return is unknown (the
+    first row has none), so a file starting later is checked from its second row."""
+    if (
+        board == "star"
+        or (board == "chinext" and first >= CHINEXT_REFORM)
+        or (board == "main" and first >= MAIN_REGISTRATION)
+    ):
+        return LISTING_SESSIONS
+    return 1
+
+
+def _limit_breaks(
+    frame, dates, returns, symbol
+) -> tuple[list[tuple[str, float, float]], list[tuple[str, float]]]:
+    """Day-returns beyond the board's limit, and those in the exempt first rows (named only)."""
     board = board_of(symbol, _code(frame))
     if board is None:
-        return []
+        return [], []
     st = pd.Series(False, index=frame.index)
     if "is_st" in frame.columns:
         st = frame["is_st"].astype("string").str.strip().isin(["1", "1.0", "True", "true"])
     elif "name" in frame.columns:
-        st = frame["name"].astype("string").str.upper().str.contains("ST", regex=False)
+        names = (
+            frame["name"]
+            .astype("string")
+            .map(lambda name: unicodedata.normalize("NFKC", name).upper(), na_action="ignore")
+        )
+        st = names.str.contains(_ST_MARKER)
     limit = price_limit(board, dates, st.fillna(False).astype(bool))
     beyond = returns.abs() > limit + LIMIT_TOLERANCE
-    beyond.iloc[:LISTING_SESSIONS] = False
     beyond &= returns.notna() & limit.notna()
+    exempt = _listing_rows(board, dates.iloc[0])
+    early = beyond.copy()
+    early.iloc[exempt:] = False
+    beyond.iloc[:exempt] = False
     return [
         (f"{d:%Y-%m-%d}", float(r), float(lim))
         for d, r, lim in zip(dates[beyond], returns[beyond], limit[beyond], strict=True)
-    ]
+    ], [(f"{d:%Y-%m-%d}", float(r)) for d, r in zip(dates[early], returns[early], strict=True)]
 
 
 def record_lines(record: dict | None) -> list[str]:

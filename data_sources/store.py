@@ -48,6 +48,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import threading
 import uuid
@@ -263,6 +264,9 @@ class _Shard:
 class Store:
     """Read, write and describe stored canonical bars."""
 
+    #: Copies kept per series of an imported series that a later write replaced.
+    MAX_REPLACED = 5
+
     def __init__(self, root: str | Path | None = None):
         self.root = Path(root) if root is not None else data_dir() / "store"
         self.shards_dir = self.root / "shards"
@@ -271,6 +275,11 @@ class Store:
         #: Damaged files this instance moved (or copied) aside while writing, for the caller
         #: to report.
         self.quarantined: list[tuple[Damage, Path]] = []
+        #: An imported series cannot be fetched again: when a write replaces one (a re-import,
+        #: or another source), its rows are kept as a CSV that imports again, with its
+        #: provenance beside it. ``(symbol, CSV path, rows)`` of each copy this instance made.
+        self.replaced_dir = self.root / "replaced"
+        self.replaced: list[tuple[str, Path, int]] = []
         self._last_read_damage: list[Damage] = []
         for folder in (self.shards_dir, self.status_dir):
             folder.mkdir(parents=True, exist_ok=True)
@@ -710,6 +719,8 @@ class Store:
                 )
                 changes = {}
                 for symbol, bars, result in items:
+                    if symbol not in stored and meta.get(symbol, {}).get("source") == "import":
+                        self._keep_replaced(shard, symbol, meta[symbol])
                     record = price_record(bars)
                     # One thread: one symbol's columns convert faster than a pool of
                     # threads starts (the pool was a tenth of the demo seeding).
@@ -749,6 +760,32 @@ class Store:
                 for symbol, _, _ in items:
                     self._clear_error(symbol)
         return [stored_rows[symbol] for symbol in symbols]
+
+    def _keep_replaced(self, shard: int, symbol: str, provenance: dict) -> None:
+        """Copy an imported series about to be replaced to ``replaced/<symbol>.<UTC time>.csv``
+        (date, open, high, low, close, volume, amount: it imports again) and its provenance to
+        the ``.json`` beside it; the oldest copies beyond MAX_REPLACED per series are removed.
+        A series a damaged shard lost is not copied (the quarantine keeps the file)."""
+        batch = self._load_shard(shard, [symbol]).batches.get(symbol)
+        if batch is None:
+            return
+        frame = batch.to_pandas()[CANONICAL_COLUMNS].drop(columns="symbol")
+        self.replaced_dir.mkdir(parents=True, exist_ok=True)
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", symbol)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = self.replaced_dir / f"{safe}.{stamp}.csv"
+        content = frame.to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8")
+        self._atomic_write_bytes(target, lambda handle: handle.write(content))
+        details = json.dumps({"symbol": symbol, **provenance}, ensure_ascii=False, indent=1)
+        self._atomic_write_bytes(
+            target.with_suffix(".json"), lambda handle: handle.write(details.encode("utf-8"))
+        )
+        self.replaced.append((symbol, target, len(frame)))
+        pattern = re.compile(rf"{re.escape(safe)}\.\d{{8}}T\d{{12}}Z\.csv")
+        copies = sorted(p for p in self.replaced_dir.iterdir() if pattern.fullmatch(p.name))
+        for old in copies[: -self.MAX_REPLACED]:
+            old.unlink(missing_ok=True)
+            old.with_suffix(".json").unlink(missing_ok=True)
 
     @staticmethod
     def _prepare(result: FetchResult) -> tuple[str, pd.DataFrame, FetchResult]:

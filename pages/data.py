@@ -674,6 +674,18 @@ def render_import(store: Store) -> None:
                     name=escape_markdown(name),
                 ),
             )
+        for symbol, kept, rows in store.replaced:
+            layout.flash(
+                "info",
+                t(
+                    "The {rows:,} rows {symbol} held before were kept in {path} (import that file "
+                    "under the same series name to restore them).",
+                    rows=rows,
+                    symbol=escape_markdown(symbol),
+                    path=code(str(kept)),
+                ),
+            )
+        store.replaced.clear()
         flash_quarantined(store)
         # a new uploader key empties the uploader, so the saved files are not offered again
         st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1

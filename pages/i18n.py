@@ -1108,17 +1108,20 @@ ZH.update(
         "day-return beyond the board's daily limit plus 0.5 pp for rounding marks prices that "
         "are not adjusted: ±10 % main board (±5 % for ST names until 2025-07-07; ST from an "
         "`isST` or name column), ±20 % ChiNext since 2020-08-24 (±10 % before) and STAR, ±30 % "
-        "BSE, ±10 % C-REITs; no limits before 1996-12-16; the first five rows of a file are not "
-        "checked (listing days, and the unlimited first five sessions of registration-based "
-        "listings). A file with such days and no return or factor column is imported flagged "
+        "BSE, ±10 % C-REITs; no limits before 1996-12-16; a file's first row has no return (a "
+        "listing day has no limit), and where listings are registration-based (STAR; ChiNext "
+        "since 2020-08-24; main board since 2023-04-10) its first five rows are not flagged (no "
+        "limit in a listing's first five sessions; a break there is named). A file with such days and no return or factor column is imported flagged "
         "“unadjusted”, the days listed on the Data page and in the diagnostics of every study "
         "whose windows hold them (status `unadjusted price`), or refused by name and date with "
         "the strict option (Data page; `python -m data_sources import --strict-adjustment`).": (
             "**涨跌幅限制。** 能从代码判断板块时（A 股、公募 REITs），日收益超出该板块涨跌幅限制"
             "加 0.5 个百分点（舍入余量），即表明价格未复权：主板 ±10 %（ST 股票在 2025-07-07 之前"
             "为 ±5 %；ST 取自 `isST` 或名称列），创业板自 2020-08-24 起 ±20 %（此前 ±10 %），科创板 "
-            "±20 %，北交所 ±30 %，公募 REITs ±10 %；1996-12-16 之前没有涨跌幅限制；文件的前五行不"
-            "检查（上市首日，以及注册制新股不设涨跌幅限制的前五个交易日）。有此类交易日且没有收益列"
+            "±20 %，北交所 ±30 %，公募 REITs ±10 %；1996-12-16 之前没有涨跌幅限制；文件第一行没有收益（上市首日"
+            "不设涨跌幅限制）；在实行注册制上市的板块（科创板；创业板自 2020-08-24 起；主板自 "
+            "2023-04-10 起），文件的前五行不标记（新股上市前五个交易日不设涨跌幅限制；其中超限的"
+            "交易日会被列出）。有此类交易日且没有收益列"
             "或复权因子列的文件会被导入并标记为“未复权”，这些交易日在数据页面及窗口包含它们的每项"
             "研究的诊断中列出（状态 `unadjusted price`）；选择严格选项时则按文件名和日期拒绝导入"
             "（数据页面；`python -m data_sources import --strict-adjustment`）。"
@@ -1174,5 +1177,14 @@ ZH.update(
         "CAR t-test (1 measure, 1 instrument)": "CAR t 检验（1 项措施，1 个标的）",
         "none (1 measure, {n} instruments)": "无检验（1 项措施，{n} 个标的）",
         " (zero spread: no test)": "（离散度为零：无检验）",
+    }
+)
+# R2 (issue 13 review): a re-import keeps the series it replaced
+ZH.update(
+    {
+        "The {rows:,} rows {symbol} held before were kept in {path} (import that file under the "
+        "same series name to restore them).": (
+            "{symbol} 此前的 {rows:,} 行已保存在 {path}（以相同的序列名称导入该文件即可恢复）。"
+        ),
     }
 )

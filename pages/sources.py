@@ -93,8 +93,17 @@ def source_lines(row) -> list[str]:
     elif url and tier is None:
         lines.append(t("Unclassified address (not linked)") + ": " + escape_markdown(url))
     evidence = _value(row, "evidence_url")
-    if evidence and link_tier(evidence) != "E":
+    tier = link_tier(evidence) if evidence else "E"
+    if tier == "D":
         lines.append(t("Repost (not linked)") + ": " + escape_markdown(evidence))
+    elif tier is None:  # a user's address in no tier (e.g. a look-alike host): not a "repost"
+        lines.append(t("Unclassified address (not linked)") + ": " + escape_markdown(evidence))
+    elif tier in LINKED_TIERS:  # a user's official or news page given as evidence
+        lines.append(
+            t("Document or report (tier {tier})", tier=tier)
+            + ": "
+            + markdown_link(evidence, evidence)
+        )
     return lines
 
 

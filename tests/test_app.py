@@ -131,6 +131,21 @@ def test_import_saves_a_good_file_and_names_what_is_wrong_in_a_bad_one(app):
     assert not app.get_by_key("import_files_1").value  # the uploader was emptied
 
 
+def test_a_reimport_on_the_data_page_says_where_the_replaced_series_was_kept(app):
+    goto(app, "pages/data.py")
+    for round_number, content in enumerate(
+        (b"date,close\n2024-09-23,1.1\n2024-09-24,1.2\n", b"date,close\n2024-09-25,2.0\n")
+    ):
+        app.file_uploader(key=f"import_files_{round_number}").set_value(
+            [("my_fund.csv", content, "text/csv")]
+        ).run()
+        app.button(key="import_save").click().run()
+    assert not app.exception
+    (kept,) = [shown(i.value) for i in app.info if "were kept in" in shown(i.value)]
+    assert kept.startswith("The 2 rows my_fund held before were kept in")
+    assert "replaced" in kept and "my_fund." in kept
+
+
 def test_policies_filters_search_and_detail(app):
     goto(app, "pages/policies.py")
     app.multiselect(key="policies_segments").select("REIT").run()

@@ -176,6 +176,53 @@ def test_each_validation_rule_names_row_and_field(overrides, expected):
     assert any(expected in problem for problem in raised.value.problems), raised.value.problems
 
 
+@pytest.mark.parametrize("invisible", ["\u202e", "\u2066", "\u200f", "\u061c", "\x9b", "\x80"])
+def test_bidirectional_overrides_and_c1_controls_are_refused_in_every_text_field(invisible):
+    """A right-to-left override (Trojan Source) or a C1 control in an issuer or a title makes
+    the shown citation differ from what it is: refused like the C0 controls."""
+    document = {"issuer_zh": f"国{invisible}务院", "title_zh": "意见", "date": "2024-04-12"}
+    with pytest.raises(cat.CatalogueError) as raised:
+        cat.validate_measures(
+            [_row(title_en=f"Title{invisible}x", documents=[document])], "user.yaml"
+        )
+    problems = raised.value.problems
+    assert "row 1 (good-measure), field 'title_en': contains control characters" in problems
+    assert (
+        "row 1 (good-measure), field 'documents[1].issuer_zh': contains control characters"
+        in problems
+    )
+
+
+def test_external_must_be_a_yes_or_no_and_a_bad_confidence_is_named_once():
+    with pytest.raises(cat.CatalogueError) as raised:
+        cat.validate_measures([_row(external="perhaps", timing_confidence="sure")], "user.csv")
+    problems = raised.value.problems
+    assert "row 1 (good-measure), field 'external': 'perhaps' must be true or false" in problems, (
+        problems
+    )
+    assert [p for p in problems if "'timing_confidence'" in p] == [
+        "row 1 (good-measure), field 'timing_confidence': 'sure' is not one of stated, "
+        "inferred, unknown"
+    ]
+    for value, expected in (("yes", True), ("FALSE", False), ("", False), (0, False), (1, True)):
+        (row,) = cat.validate_measures([_row(external=value)], "u.csv").itertuples()
+        assert row.external is expected, value
+
+
+def test_documents_whose_citation_a_csv_could_not_carry_are_refused():
+    """The citation written from the documents travels in the CSV export, whose citation
+    columns hold 2,000 characters: documents that make a longer one are refused at input, so
+    every accepted measure re-imports from its CSV export."""
+    document = {"issuer_zh": "国务院" * 50, "title_zh": "意" * 400, "date": "2024-04-12"}
+    with pytest.raises(cat.CatalogueError) as raised:
+        cat.validate_measures([_row(documents=[document] * 10)], "u.yaml")
+    ((problem),) = raised.value.problems
+    assert problem.startswith("row 1 (good-measure), field 'documents': their citation is ")
+    assert "more than 2000" in problem
+    (row,) = cat.validate_measures([_row(documents=[document] * 3)], "u.yaml").itertuples()
+    assert len(row.citation) <= 2000
+
+
 def test_duplicates_and_shapes_are_reported():
     with pytest.raises(cat.CatalogueError) as raised:
         cat.validate_measures(

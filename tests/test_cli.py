@@ -732,3 +732,24 @@ def test_contaminated_estimation_is_cleaned_by_default_and_kept_on_request(
     assert length(cleaned)["2024-01-02"] == length(kept)["2024-01-02"] == 240
     diagnostics = pd.read_csv(cleaned / "diagnostics.csv")
     assert "estimation cleaned" in set(diagnostics["status"])
+
+
+def test_an_estimation_sample_emptied_by_cleaning_names_the_flag_that_keeps_it(
+    files_2024, tmp_path, capsys
+):
+    """Events every 14 sessions leave a late event fewer than --min-estimation sessions once
+    the others' windows are left out: the error says why and which option turns that off."""
+    sessions = sessions_between("2023-03-01", "2024-06-28")
+    dates = [f"{day:%Y-%m-%d}" for day in sessions[::14]]
+    code, _, err = _run(
+        _study_argv(files_2024, "STOCK", "MKT", tmp_path / "o", dates=dates), capsys
+    )
+    assert code == 2
+    error = err.strip().splitlines()[-1]
+    assert "after leaving out" in error and "of other events' windows" in error
+    assert "--keep-contaminated-estimation" in error
+    argv = _study_argv(
+        files_2024, "STOCK", "MKT", tmp_path / "k", "--keep-contaminated-estimation", dates=dates
+    )
+    code, _, err = _run(argv, capsys)
+    assert code == 0, err

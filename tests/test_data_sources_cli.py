@@ -225,3 +225,20 @@ def test_a_non_ascii_file_name_asks_for_symbol(data_dir, tmp_path, capsys):
     assert "symbol '沪深300' is not valid" in err and "--symbol NAME" in err
     assert main(["import", str(path), "--symbol", "000300.SH"]) == 0
     assert "000300.SH: 1 rows from 沪深300.csv" in capsys.readouterr().out
+
+
+def test_a_reimport_says_where_the_series_it_replaced_was_kept(data_dir, tmp_path, capsys):
+    from data_sources.store import Store
+
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("date,close\n2024-01-10,1\n2024-01-11,2\n", encoding="utf-8")
+    second.write_text("date,close\n2024-02-01,5\n", encoding="utf-8")
+    assert main(["import", str(first), "--symbol", "MINE"]) == 0
+    assert "kept in" not in capsys.readouterr().err
+    assert main(["import", str(second), "--symbol", "MINE"]) == 0
+    err = capsys.readouterr().err
+    (kept,) = Store().replaced_dir.glob("MINE.*.csv")
+    assert f"note: the 2 rows MINE held before were kept in {kept}" in err
+    assert "--symbol MINE" in err
+    assert main(["import", str(kept), "--symbol", "MINE"]) == 0  # restored
+    assert Store().read(["MINE"])["close"].tolist() == [1.0, 2.0]

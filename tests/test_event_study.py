@@ -559,6 +559,18 @@ def test_cross_sectional_t_test_matches_scipy(rng):
     assert np.isnan(t) and np.isnan(p) and zero and n == 3  # rounding residue: no test
 
 
+def test_a_day_with_no_value_is_not_a_zero_dispersion():
+    """A day where no pair has an abnormal return (every instrument suspended) has no SD:
+    its t is NaN without the "SD is zero" note, which means identical values (one session
+    counted twice)."""
+    from analysis.statistics import cross_sectional_t_test
+
+    values = np.array([[0.01, 0.03], [np.nan, np.nan], [0.02, np.nan]])
+    t, p, n, _, zero = cross_sectional_t_test(values)
+    assert list(n) == [2, 0, 1] and list(zero) == [False, False, False]
+    assert np.isnan(t[1:]).all() and np.isnan(p[1:]).all()
+
+
 def test_statistics_does_not_import_the_engine():
     """No cycle: the statistics import the shared containers (analysis.panel), not the engine,
     which imports the statistics at module level."""

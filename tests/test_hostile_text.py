@@ -275,3 +275,45 @@ def test_nothing_estimated_names_a_hostile_series_as_text(app):
     (nothing,) = [e.value for e in app.error if "Nothing could be estimated" in e.value]
     assert injected(nothing) == [], nothing
     assert f"{name}: instrument {name} has constant returns" in shown(nothing)
+
+
+def test_policies_detail_shows_hostile_issue_13_fields_as_text(app, data_dir):
+    """Issue 13's fields (documents → citation, evidence_url, timing_evidence, the reason of an
+    expected sign) are user text too: shown as text, and an address in no tier never linked."""
+    path = data_dir / "catalogue" / "user_measures.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    measure = {
+        "id": MEASURE_ID,
+        "title_zh": "标题",
+        "title_en": "Title",
+        "announcement_date": "2021-03-01",
+        "timing": "before_open",
+        "timing_confidence": "stated",
+        "timing_evidence": NOTE.replace("\n", " "),
+        "theme": "T2",
+        "segments": ["CHN"],
+        "documents": [
+            {
+                "issuer_zh": KEY_PHRASE,
+                "title_zh": TITLE,
+                "number": "[n](http://127.0.0.1:9/n)",
+                "date": "2021-03-01",
+            }
+        ],
+        "evidence_url": "https://csrc.gov.cn.evil.example/x",
+        "expected_sign": {"CHN": {"sign": "+", "reason": KEY_PHRASE}},
+        "source_url": "https://www.csrc.gov.cn/a",
+        "confidence": "verified",
+    }
+    path.write_text(yaml.safe_dump([measure], allow_unicode=True), encoding="utf-8")
+    app.query_params["measure"] = MEASURE_ID
+    goto(app, "pages/policies.py")
+    assert not app.exception
+    assert_shown_as_text(app, TITLE, KEY_PHRASE)
+    rendered = " ".join(render(m.value) for m in app.markdown)
+    assert "evil.example" in " ".join(shown(m.value) for m in app.markdown).replace(WORD_JOINER, "")
+    assert 'href="https://csrc.gov.cn.evil.example' not in rendered
+    # labelled for what it is: an address in no tier, not a known repost site
+    lines = " ".join(shown(m.value) for m in app.markdown).replace(WORD_JOINER, "")
+    assert "Unclassified address (not linked): https://csrc.gov.cn.evil.example/x" in lines
+    assert "Repost (not linked): https://csrc.gov.cn.evil" not in lines

@@ -218,6 +218,80 @@ def test_st_names_and_listing_sessions():
     assert bars.attrs["price_record"]["limit_breaks"] == []
 
 
+@pytest.mark.parametrize(
+    ("name", "st"),
+    [
+        ("*ST康美", True),
+        ("ST康美", True),
+        ("S*ST前锋", True),
+        ("SST华新", True),
+        ("ＳＴ康美", True),  # full-width letters (NFKC)
+        (" *st康美", True),
+        ("康美药业", False),
+        ("CHINA STEEL", False),  # "ST" inside a word is not the risk-warning marker
+        ("BEST", False),
+        ("STEEL CO", False),
+    ],
+)
+def test_the_st_marker_is_the_names_prefix_not_any_st_inside_it(name, st):
+    """A +7 % day is beyond ST's ±5 % and inside ±10 %: it is flagged exactly for ST names."""
+    days = [f"2021-03-{day:02d},10,{name}" for day in (1, 2, 3, 4, 5, 8)]
+    days.append(f"2021-03-09,10.7,{name}")
+    content = "\n".join(["date,close,name", *days]).encode()
+    bars = parse_price_file(content, "600001.csv", "600001.SH")
+    breaks = [b[0] for b in bars.attrs["price_record"]["limit_breaks"]]
+    assert breaks == (["2021-03-09"] if st else []), name
+
+
+def test_an_empty_return_column_is_no_adjustment_information():
+    """A pct_chg column with no value adjusts nothing: a split in such a file is flagged
+    unadjusted (or refused when strict), never recorded as adjusted from file returns."""
+    days = ["2021-03-01", "2021-03-02", "2021-03-03", "2021-03-04", "2021-03-05", "2021-03-08"]
+    lines = [f"{day},10.0," for day in days] + ["2021-03-09,5.0,", "2021-03-10,5.1,"]
+    content = "\n".join(["date,close,pct_chg", *lines]).encode()
+    record = parse_price_file(content, "600001.csv", "600001.SH").attrs["price_record"]
+    assert record["adjustment"] == "unadjusted"
+    assert [b[0] for b in record["limit_breaks"]] == ["2021-03-09"]
+    assert "'pct_chg' is empty" in record["adjustment_detail"]
+    with pytest.raises(DataSourceError, match="2021-03-09"):
+        parse_price_file(content, "600001.csv", "600001.SH", strict_adjustment=True)
+
+
+def test_only_registration_based_listings_exempt_their_first_sessions_from_the_limit():
+    """A main-board stock before 2023-04-10 has a limit from its second session: a file that
+    starts three sessions before 002714's bonus issue is flagged, not taken as a listing. On
+    STAR (no limit for a listing's first five sessions) the early break is named, not flagged."""
+    starts_late = PLAIN_002714.split(b"\n", 4)
+    content = starts_late[0] + b"\n" + starts_late[4]  # from 2020-06-01: 06-04 is row 4
+    record = parse_price_file(content, "002714.csv", "002714.SZ").attrs["price_record"]
+    assert record["adjustment"] == "unadjusted"
+    assert [b[0] for b in record["limit_breaks"]] == ["2020-06-04"]
+    listing = "date,close\n2021-03-01,10\n2021-03-02,13\n2021-03-03,13.1\n"
+    record = parse_price_file(listing.encode(), "688001.csv", "688001.SH").attrs["price_record"]
+    assert record["limit_breaks"] == [] and record["adjustment"] == "unknown"
+    assert "first 5 sessions" in record["adjustment_detail"]
+    assert "2021-03-02 (+30.0%)" in record["adjustment_detail"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"date,close,volume,tradestatus\n2024-01-02,10,5,1\n2024-01-03,,,0\n2024-01-04,10.2,5,1\n",
+        "日期,收盘,交易状态\n2024-01-02,10,正常交易\n2024-01-03,,停牌\n2024-01-04,10.2,正常交易\n".encode(),
+    ],
+    ids=["tradestatus", "chinese"],
+)
+def test_a_row_marked_suspended_may_have_no_prices(content):
+    """A vendor may leave a suspended session's prices empty: the row says it is suspended,
+    so it is a missing session, recorded, not an empty close refused."""
+    bars = parse_price_file(content, "x.csv", "600001.SH")
+    assert _dates(bars) == ["2024-01-02", "2024-01-04"]
+    assert bars.attrs["price_record"]["suspended"] == ["2024-01-03"]
+    traded = b"date,close,tradestatus\n2024-01-02,10,1\n2024-01-03,,1\n"
+    with pytest.raises(DataSourceError, match="row 3, column 'close'"):
+        parse_price_file(traded, "x.csv", "600001.SH")  # a traded day still needs its close
+
+
 def test_baostock_suspended_rows_are_missing_sessions_and_recorded():
     bars = parse_price_file(BAOSTOCK_600958, "600958.csv", "600958.SH")
     assert _dates(bars) == ["2022-04-19", "2022-04-20", "2022-04-29", "2022-05-05"]
@@ -334,6 +408,8 @@ def test_a_study_lists_every_suspended_day_in_its_windows_and_honours_the_option
     for day in sessions[150:153]:
         assert f"{day:%Y-%m-%d}" in diagnostic.reason
     assert "3 in the event window" in diagnostic.reason
+    # the event's own session is one of them: said in so many words (CARs from t0 miss it)
+    assert f"t0 {sessions[151]:%Y-%m-%d} is itself a suspended session" in diagnostic.reason
     assert "suspended" in set(outcome.diagnostics_frame()["status"])
     ar = outcome.abnormal_returns.set_index("date")["return"]
     assert np.isnan(ar[sessions[153]])  # the resumption day: missing by default
@@ -341,6 +417,9 @@ def test_a_study_lists_every_suspended_day_in_its_windows_and_honours_the_option
     ar = bridged.abnormal_returns.set_index("date")["return"]
     assert ar[sessions[153]] == pytest.approx(stock[153] / stock[149] - 1, rel=1e-12)
     assert "booked on the resumption day" in bridged.method
+    # the benchmark's return that day is one session's: said, since the AR is approximate
+    (diagnostic,) = [d for d in bridged.diagnostics if d.status == "suspended"]
+    assert "not compounded over the suspension" in diagnostic.reason
     assert bridged.parameters["price_adjustment"] == {"S": "unadjusted"}
 
 

@@ -505,3 +505,35 @@ def test_a_flipped_byte_in_the_provenance_is_found_and_the_header_copy_serves(tm
     for symbol in victims:
         closes = fresh.read([symbol])["close"].to_numpy()
         np.testing.assert_array_equal(closes, store_damage.closes_of(numbers[symbol]))
+
+
+def test_an_imported_series_replaced_by_a_new_import_is_kept_as_a_file(tmp_path):
+    """A re-import replaces the series (merge=False): what the user imported before is kept as
+    a CSV that imports again, never lost; an older import of another kind of source is not."""
+    from data_sources.files import parse_price_file
+
+    store = Store(tmp_path)
+    first = _bars("600958.SH", ["2022-04-19", "2022-04-20", "2022-04-29"], [9.49, 9.22, 9.16])
+    store.write(FetchResult(first, "import", "file a.csv"), merge=False)
+    assert store.replaced == [] and not store.replaced_dir.exists()
+    second = _bars("600958.SH", ["2022-05-05"], [8.74])
+    store.write(FetchResult(second, "import", "file b.csv"), merge=False)
+    assert store.read(["600958.SH"])["close"].tolist() == [8.74]
+    ((symbol, kept, rows),) = store.replaced
+    assert (symbol, rows) == ("600958.SH", 3) and kept.parent == store.replaced_dir
+    again = parse_price_file(kept.read_bytes(), kept.name, "600958.SH")
+    assert again["close"].tolist() == [9.49, 9.22, 9.16]
+    assert "file a.csv" in kept.with_suffix(".json").read_text("utf-8")
+    # at most MAX_REPLACED copies per series, the newest kept
+    for number in range(Store.MAX_REPLACED + 2):
+        bars = _bars("600958.SH", ["2022-05-05"], [float(number + 1)])
+        Store(tmp_path).write(FetchResult(bars, "import", f"file {number}.csv"), merge=False)
+    copies = sorted(store.replaced_dir.glob("600958.SH.*.csv"))
+    assert len(copies) == Store.MAX_REPLACED
+    newest = parse_price_file(copies[-1].read_bytes(), "x.csv", "600958.SH")
+    assert newest["close"].tolist() == [float(Store.MAX_REPLACED + 1)]
+    # a fetched series (re-fetchable) replaced by another source is not copied
+    store = Store(tmp_path / "other")
+    store.write(FetchResult(_bars("X", ["2020-01-02"], [1.0]), "akshare", "a"))
+    store.write(FetchResult(_bars("X", ["2020-01-03"], [2.0]), "import", "f"), merge=False)
+    assert store.replaced == []
