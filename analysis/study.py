@@ -166,12 +166,7 @@ def price_diagnostics(
                     _window_sessions(span, event.event_session, estimation_window),
                 ),
             ]
-            days = [(name, sessions.intersection(suspended)) for name, sessions in windows]
-            parts = [
-                f"{len(found)} in the {name}: " + ", ".join(f"{d:%Y-%m-%d}" for d in found)
-                for name, found in days
-                if len(found)
-            ]
+            parts = _days_in_windows(windows, suspended)
             if parts:
                 booked = (
                     "the return over each suspension is booked on the session after it, "
@@ -201,12 +196,7 @@ def price_diagnostics(
                         + f"; {booked}",
                     )
                 )
-            flagged = [(name, sessions.intersection(breaks)) for name, sessions in windows]
-            parts = [
-                f"{len(found)} in the {name}: " + ", ".join(f"{d:%Y-%m-%d}" for d in found)
-                for name, found in flagged
-                if len(found)
-            ]
+            parts = _days_in_windows(windows, breaks)
             if parts:
                 out.append(
                     Diagnostic(
@@ -220,3 +210,14 @@ def price_diagnostics(
                     )
                 )
     return out
+
+
+def _days_in_windows(windows, days: pd.DatetimeIndex) -> list[str]:
+    """``"k in the <window>: d1, d2"`` for each named window holding some of ``days``."""
+    parts = []
+    for name, sessions in windows:
+        found = sessions.intersection(days)
+        if len(found):
+            listed = ", ".join(f"{d:%Y-%m-%d}" for d in found)
+            parts.append(f"{len(found)} in the {name}: {listed}")
+    return parts
