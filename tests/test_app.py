@@ -419,7 +419,8 @@ def test_themes_heatmap_cell_lists_its_measures_and_links_to_the_study(app):
     assert {"theme", "segment", "caar", "t_stat", "p_value", "data_mode"} <= set(table.columns)
     assert (table["data_mode"] == "SYNTHETIC DEMO").all()
     row = table[(table["theme"] == "T2") & (table["segment"] == "CHN")].iloc[0]
-    assert row["caar"] == pytest.approx(pairs["car"].mean(), abs=1e-12)
+    # the pairs table shows CARs in per cent, like the cell's headline
+    assert row["caar"] == pytest.approx(pairs["car_pct"].mean() / 100, abs=1e-12)
     # the sidebar theme filter narrows the rows
     app.sidebar.multiselect(key="theme_filter").set_value(["T5"]).run()
     assert all(label.startswith("T5 ") for label in app.selectbox(key="themes_cell").options)
