@@ -357,8 +357,13 @@ def test_hostile_measure_text_loads_nothing_from_an_outside_host(hostile_server,
                 hovered = ""
                 for index in range(markers.count()):
                     markers.nth(index).hover(force=True)
-                    label.first.wait_for(state="visible", timeout=10_000)
-                    hovered += label.first.text_content()  # SVG text: no inner_text
+                    # read the label inside the page in one step: plotly redraws its hover
+                    # layer, so a label located first can be replaced before it is read
+                    hovered += page.wait_for_function(
+                        "() => { const shown = document.querySelector("
+                        "'.hoverlayer .hovertext'); return shown && shown.textContent; }",
+                        timeout=10_000,
+                    ).json_value()
                     assert page.evaluate(_POINTING_OUTSIDE, port) == 0
                     page.mouse.move(1, 1)  # away, so the next hover draws a fresh label
                     expect(label).to_have_count(0)
