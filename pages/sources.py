@@ -6,10 +6,6 @@ segment's data)."""
 
 from __future__ import annotations
 
-import hashlib
-import urllib.parse
-from functools import lru_cache
-
 import pandas as pd
 
 from analysis import framing
@@ -20,42 +16,11 @@ from pages.text import escape_markdown, markdown_link
 LINKED_TIERS = ("A", "B", "C")
 
 
-@lru_cache(maxsize=1)
-def _tier_file() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
-    """``source_tiers.yaml`` read here when the catalogue module has no tier look-up:
-    ``{domain: tier A-D}``, tier-E digests and (older files) tier-E names."""
-    tiers = cat.safe_yaml((cat.CATALOGUE_DIR / "source_tiers.yaml").read_text("utf-8")) or {}
-    domains = {
-        str(domain).lower(): tier
-        for tier in "ABCD"
-        for domain in tiers.get(f"tier_{tier.lower()}") or ()
-    }
-    digests = frozenset(str(d).lower() for d in tiers.get("tier_e_sha256") or ())
-    names = frozenset(str(d).lower() for d in tiers.get("tier_e") or ())
-    return domains, digests, names
-
-
-def _local_tier(url: str) -> str | None:
-    try:
-        host = (urllib.parse.urlsplit(str(url).strip()).hostname or "").lower().rstrip(".")
-    except ValueError:
-        return None
-    if not host:
-        return None
-    labels = host.split(".")
-    parents = [".".join(labels[start:]) for start in range(len(labels))]
-    domains, digests, names = _tier_file()
-    if any(p in names or hashlib.sha256(p.encode()).hexdigest() in digests for p in parents):
-        return "E"
-    return next((domains[p] for p in parents if p in domains), None)
-
-
 def link_tier(url) -> str | None:
     """The tier (A-E) of an address, or None when it is in no tier (or not an address)."""
     if not isinstance(url, str) or not url.strip():
         return None
-    tier_of = getattr(cat, "source_tier", None)
-    return tier_of(url) if tier_of is not None else _local_tier(url)
+    return cat.source_tier(url)
 
 
 def linkable(url) -> str | None:

@@ -318,21 +318,22 @@ def test_source_lines_link_only_tiers_a_to_c_and_never_show_tier_e(tiers):
     assert len(hidden) == 1 and "spam" not in " ".join(hidden)
 
 
-def test_source_tiers_fall_back_to_the_tier_file_with_digests(monkeypatch):
+def test_source_tiers_come_from_the_tier_file_with_digests(monkeypatch):
     import hashlib
 
+    from data_sources import catalogue as cat
     from pages import sources
 
     digest = hashlib.sha256(b"spam.example").hexdigest()
     monkeypatch.setattr(
-        sources,
+        cat,
         "_tier_file",
-        lambda: ({"csrc.gov.cn": "A", "repost.example": "D"}, frozenset({digest}), frozenset()),
+        lambda: ({"csrc.gov.cn": "A", "repost.example": "D"}, frozenset({digest})),
     )
-    assert sources._local_tier("https://www.csrc.gov.cn/a.html") == "A"
-    assert sources._local_tier("https://m.repost.example/b") == "D"
-    assert sources._local_tier("https://sub.spam.example/c") == "E"
-    assert sources._local_tier("https://other.example/") is None
+    assert sources.link_tier("https://www.csrc.gov.cn/a.html") == "A"
+    assert sources.link_tier("https://m.repost.example/b") == "D"
+    assert sources.link_tier("https://sub.spam.example/c") == "E"
+    assert sources.link_tier("https://other.example/") is None
 
 
 def test_policies_table_flags_uncertain_t0_external_and_data_start_and_links_only_a_to_c(tiers):
