@@ -515,6 +515,23 @@ def _sign_specs(value, where: str, problems: list[str]) -> dict | None:
     return value
 
 
+def _is_segment_of(key, field: str, where: str, problems: list[str], segment_codes) -> bool:
+    """Whether a per-segment field's key is one of the measure's segments (else a problem)."""
+    if isinstance(key, str) and key in segment_codes:
+        return True
+    problems.append(
+        f"{where}, field '{field}': {_key_name(key)} is not one of the measure's segments "
+        f"({', '.join(segment_codes) or 'none'})"
+    )
+    return False
+
+
+def _unknown_keys(spec: dict, allowed: tuple[str, str], where, label, problems) -> None:
+    """A problem for each of (at most five) keys of ``spec`` outside ``allowed``."""
+    for extra in sorted(_key_name(k) for k in spec if k not in allowed)[:5]:
+        problems.append(f"{where}, field '{label}': {extra} is not {allowed[0]} or {allowed[1]}")
+
+
 def _expected_signs(value, where: str, problems: list[str], segment_codes: list[str]) -> tuple:
     """``expected_sign`` → a tuple of (segment, sign, reason) in the measure's segment order."""
     if _empty(value):
@@ -527,17 +544,12 @@ def _expected_signs(value, where: str, problems: list[str], segment_codes: list[
         return ()
     found = {}
     for key, spec in specs.items():
-        if not isinstance(key, str) or key not in segment_codes:
-            problems.append(
-                f"{where}, field 'expected_sign': {_key_name(key)} is not one of the measure's "
-                f"segments ({', '.join(segment_codes) or 'none'})"
-            )
+        if not _is_segment_of(key, "expected_sign", where, problems, segment_codes):
             continue
         label = f"expected_sign.{key}"
         reason = ""
         if isinstance(spec, dict):
-            for extra in sorted(_key_name(k) for k in spec if k not in ("sign", "reason"))[:5]:
-                problems.append(f"{where}, field '{label}': {extra} is not sign or reason")
+            _unknown_keys(spec, ("sign", "reason"), where, label, problems)
             sign = _text(spec, "sign", where, problems, True, f"{label}.sign")
             reason = _text(spec, "reason", where, problems, False, f"{label}.reason")
         else:
@@ -571,11 +583,7 @@ def _segment_overrides(value, where: str, problems: list[str], segment_codes: li
     symbols = set(registry())
     overrides = {}
     for key, spec in value.items():
-        if not isinstance(key, str) or key not in segment_codes:
-            problems.append(
-                f"{where}, field 'segment_overrides': {_key_name(key)} is not one of the "
-                f"measure's segments ({', '.join(segment_codes) or 'none'})"
-            )
+        if not _is_segment_of(key, "segment_overrides", where, problems, segment_codes):
             continue
         label = f"segment_overrides.{key}"
         if not isinstance(spec, dict):
@@ -584,10 +592,7 @@ def _segment_overrides(value, where: str, problems: list[str], segment_codes: li
                 f"not {_kind(spec)}"
             )
             continue
-        for extra in sorted(_key_name(k) for k in spec if k not in ("instruments", "benchmark"))[
-            :5
-        ]:
-            problems.append(f"{where}, field '{label}': {extra} is not instruments or benchmark")
+        _unknown_keys(spec, ("instruments", "benchmark"), where, label, problems)
         if "instruments" not in spec and "benchmark" not in spec:
             problems.append(f"{where}, field '{label}': sets neither instruments nor benchmark")
             continue
