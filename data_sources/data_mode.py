@@ -75,6 +75,23 @@ def data_mode(
     return DataMode(" + ".join(parts), synthetic, counts, tuple(sources))
 
 
+def synthetic_symbols(coverage: pd.DataFrame) -> set[str]:
+    """The stored symbols whose provider is synthetic (the demo)."""
+    frame = coverage[coverage["source"].notna()]
+    synthetic = [name for name, provider in PROVIDERS.items() if provider.synthetic]
+    return set(frame.loc[frame["source"].isin(synthetic), "symbol"])
+
+
+def study_pool(coverage: pd.DataFrame) -> list[str]:
+    """The stored symbols a study picks by default: only real series once any real series is
+    stored (a demo series must never slip into a study of real data through a default); every
+    stored series when only the demo is there."""
+    stored = list(coverage.loc[coverage["source"].notna(), "symbol"])
+    demo = synthetic_symbols(coverage)
+    real = [symbol for symbol in stored if symbol not in demo]
+    return real if real else stored
+
+
 def data_vintage(coverage: pd.DataFrame, symbols: Iterable[str]) -> str:
     """Per-series provenance, e.g. ``399006.SZ: akshare ... fetched 2026-11-24T08:00:00Z``."""
     indexed = coverage.set_index("symbol")

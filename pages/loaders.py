@@ -124,7 +124,22 @@ def current_mode(symbols=None) -> DataMode:
 
 
 def instrument_options() -> list[str]:
+    """Every stored symbol (what pickers offer; demo series are marked in their labels)."""
     return list(coverage().query("source.notna()")["symbol"])
+
+
+def study_pool() -> list[str]:
+    """The stored symbols studies take by default: real series only once any are stored."""
+    from data_sources.data_mode import study_pool as pool
+
+    return pool(coverage())
+
+
+def demo_symbols() -> set[str]:
+    """The stored symbols that are SYNTHETIC demo series."""
+    from data_sources.data_mode import synthetic_symbols
+
+    return synthetic_symbols(coverage())
 
 
 def study_key(request: StudyRequest) -> tuple:
