@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from data_sources.catalogue import theme_label
-from pages import formatting
+from pages import colours, formatting
 from pages.i18n import language, t
 from pages.text import escape_plotly
 
@@ -150,10 +150,15 @@ def event_window_figure(
     synthetic: bool,
     title: str,
     car_path: pd.DataFrame | None = None,
+    scheme: str | None = None,
 ) -> go.Figure:
     """AR bars and CAR lines (both in %) against relative session, one colour per instrument;
     with ``car_path`` (and at most four series) a 95 % band of CAR ± 1.96 SE around each.
-    Labels, event ids and the title (a measure's title) are escaped for Plotly's HTML."""
+    Each AR bar is filled with the up or down colour of ``scheme`` (default: the current one,
+    :mod:`pages.colours`) and outlined in its instrument's colour; it has no legend entry of
+    its own (its sign colours would say nothing there): the instrument's CAR entry shows and
+    hides both. Labels, event ids and the title (a measure's title) are escaped for Plotly's
+    HTML."""
     figure = go.Figure()
     several_events = abnormal_returns["event_id"].nunique() > 1
     groups = abnormal_returns.groupby(["event_id", "instrument"], sort=False)
@@ -175,6 +180,7 @@ def event_window_figure(
                     fillcolor=_rgba(colour, 0.12),
                     line={"width": 0},
                     hoverinfo="skip",
+                    legendgroup=f"{event_id}|{symbol}",
                     name=t("95% band") + f" {name}",
                     showlegend=False,
                 )
@@ -185,8 +191,13 @@ def event_window_figure(
                 x=group["rel_day"],
                 y=100 * group["abnormal_return"],
                 name=f"AR {name}",
-                marker_color=colour,
-                opacity=0.55,
+                marker={
+                    "color": colours.sign_colours(group["abnormal_return"], scheme),
+                    "line": {"color": colour, "width": 1},
+                },
+                opacity=0.7,
+                legendgroup=f"{event_id}|{symbol}",
+                showlegend=False,
                 customdata=dates,
                 hovertemplate=t("day")
                 + " %{x} (%{customdata}): AR %{y:.2f}%<extra>"
@@ -199,6 +210,7 @@ def event_window_figure(
                 x=group["rel_day"],
                 y=100 * group["car"],
                 name=f"CAR {name}",
+                legendgroup=f"{event_id}|{symbol}",
                 mode="lines+markers",
                 line={"color": colour, "width": 2.2},
                 customdata=dates,
@@ -226,17 +238,23 @@ def event_window_figure(
 
 
 def placebo_figure(
-    draws: pd.DataFrame, observed: float, name: str, p_value: float, synthetic: bool
+    draws: pd.DataFrame,
+    observed: float,
+    name: str,
+    p_value: float,
+    synthetic: bool,
+    scheme: str | None = None,
 ) -> go.Figure:
-    """Histogram of placebo CARs (%) with the observed CAR marked."""
+    """Histogram of placebo CARs (%) in grey with the observed CAR marked in its sign's colour
+    under ``scheme`` (default: the current one, :mod:`pages.colours`)."""
     figure = go.Figure(
         go.Histogram(
-            x=100 * draws["car"].dropna(), nbinsx=50, marker_color="#88CCEE", name=t("placebo CARs")
+            x=100 * draws["car"].dropna(), nbinsx=50, marker_color="#BBBBBB", name=t("placebo CARs")
         )
     )
     figure.add_vline(
         x=100 * observed,
-        line={"color": "#D55E00", "width": 3},
+        line={"color": colours.sign_colours([observed], scheme)[0], "width": 3},
         annotation_text=t("observed {car:.2f}% (p = {p:.3f})", car=100 * observed, p=p_value),
         annotation_position="top",
     )
@@ -297,10 +315,13 @@ def themes_heatmap_figure(
     segment_ids: list[str],
     window: tuple[int, int],
     synthetic: bool,
+    scheme: str | None = None,
 ) -> go.Figure:
     """Theme × segment heat-map of CAAR (%) with stars, hover details and invisible markers
     on the cell centres (Plotly selects points, not heat-map cells; each marker's customdata
-    is ``"theme|segment"``). ``theme_ids`` / ``segment_ids``: rows and columns, in order."""
+    is ``"theme|segment"``). ``theme_ids`` / ``segment_ids``: rows and columns, in order.
+    Colours: the diverging scale of ``scheme`` (default: the current one, :mod:`pages.colours`),
+    centred on a CAAR of 0."""
     grid = cells.set_index(["theme", "segment"])
     z = np.full((len(theme_ids), len(segment_ids)), np.nan)
     text = [["" for _ in segment_ids] for _ in theme_ids]
@@ -340,8 +361,8 @@ def themes_heatmap_figure(
             texttemplate="%{text}",
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
-            # diverging blue–red: readable with the common colour-vision deficits
-            colorscale="RdBu",
+            # down colour → light grey at 0 → up colour
+            colorscale=colours.diverging_scale(scheme),
             zmid=0,
             zmin=-limit,
             zmax=limit,

@@ -8,6 +8,7 @@ import streamlit as st
 
 from data_sources import catalogue as catalogue_module
 from data_sources.config import data_dir
+from pages import colours
 from pages.formatting import mode_label, theme_name
 from pages.i18n import LANGUAGES, language, t
 from pages.layout import translated
@@ -34,6 +35,7 @@ def sidebar() -> None:
     themes = catalogue_module.themes()
     seed_from_url("theme_filter", "themes", options=list(themes["id"]), multi=True)
     seed_from_url("include_unverified", "unverified", parse=parse_flag)
+    colours.prepare()
     with st.sidebar:
         st.segmented_control(
             "Language / 语言",
@@ -62,9 +64,23 @@ def sidebar() -> None:
                 "2020-08-20). Studies leave such measures out unless this is on."
             ),
         )
+        scheme_labels = colours.labels()
+        st.selectbox(
+            t("Colours for up/down"),
+            list(colours.SCHEMES),
+            format_func=scheme_labels.get,
+            key=translated(colours.KEY),
+            on_change=colours.mark_chosen,
+            help=t(
+                "Which colour marks a rise in returns and heat-maps. Red up, green down is the "
+                "convention of Chinese markets (the default in 中文); blue and orange can be told "
+                "apart with the common forms of colour blindness."
+            ),
+        )
         write_to_url("lang", None if language() == "en" else language())
         write_to_url("themes", selected_themes() or None, multi=True)
         write_to_url("unverified", "1" if include_unverified() else None)
+        write_to_url("colours", colours.chosen())
         mode = current_mode()
         st.caption(t("Data mode: **{mode}**", mode=mode_label(mode)))
         st.caption(t("Data directory: {path}", path=code(data_dir())))

@@ -1188,3 +1188,25 @@ ZH.update(
         ),
     }
 )
+# colours branch (issue 15, point 10): colours for up and down
+ZH.update(
+    {
+        "Colours for up/down": "涨跌颜色",
+        "Which colour marks a rise in returns and heat-maps. Red up, green down is the "
+        "convention of Chinese markets (the default in 中文); blue and orange can be told "
+        "apart with the common forms of colour blindness.": (
+            "收益与热力图中上涨用哪种颜色表示。红涨绿跌是中国市场的惯例（中文界面的默认设置）；"
+            "蓝色与橙色在常见的色盲类型下也能区分。"
+        ),
+        "Green up, red down": "绿涨红跌（国际惯例）",
+        "Red up, green down (China)": "红涨绿跌（中国惯例）",
+        "Blue up, orange down (colour-blind safe)": "蓝涨橙跌（色盲友好）",
+        "red": "红色",
+        "green": "绿色",
+        "blue": "蓝色",
+        "orange": "橙色",
+        "{up} up, {down} down": "{up}为涨，{down}为跌",
+        "Bars: each session's abnormal return ({colours}), outlined in the colour of its "
+        "instrument's CAR line.": "柱：各交易日的异常收益（{colours}），边框颜色与该标的的 CAR 线相同。",
+    }
+)

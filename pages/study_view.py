@@ -17,7 +17,7 @@ import streamlit as st
 from analysis import framing
 from analysis.api import StudyOutcome, StudyRequest
 from analysis.statistics import DEFAULT_STATISTICS
-from pages import charts, formatting, layout, loaders, sources, url_state
+from pages import charts, colours, formatting, layout, loaders, sources, url_state
 from pages.i18n import language, t
 from pages.text import escape_markdown
 
@@ -252,11 +252,17 @@ def render_chart(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
         else t("{n} events", n=len(events))
     )
     labels = {s: formatting.label(s) for s in outcome.instruments}
+    scheme = colours.scheme()
     figure = loaders.derived(
         outcome,
-        ("event_window", language(), title),
+        ("event_window", language(), title, scheme),
         lambda: charts.event_window_figure(
-            outcome.abnormal_returns, labels, outcome.data_mode.synthetic, title, outcome.car_path()
+            outcome.abnormal_returns,
+            labels,
+            outcome.data_mode.synthetic,
+            title,
+            outcome.car_path(),
+            scheme=scheme,
         ),
     )
     st.plotly_chart(
@@ -264,6 +270,13 @@ def render_chart(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
         width="stretch",
         key="study_chart",
         config=charts.plot_config("policylens_event_window"),
+    )
+    st.caption(
+        t(
+            "Bars: each session's abnormal return ({colours}), outlined in the colour of its "
+            "instrument's CAR line.",
+            colours=colours.sign_legend(scheme),
+        )
     )
     if len(labels) * len(events) <= 4:
         st.caption(
@@ -305,7 +318,7 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
                 escape_markdown(formatting.timing_note(note.text)), icon=":material/schedule:"
             )
     st.dataframe(
-        display,
+        colours.style_returns(display, ["car_pct"]),
         hide_index=True,
         width="stretch",
         key="study_results",
@@ -474,15 +487,17 @@ def render_placebo(outcome: StudyOutcome) -> None:
     )
     row = summary.set_index("instrument").loc[shown_name]
     draws = outcome.placebo.draws
+    scheme = colours.scheme()
     figure = loaders.derived(
         outcome,
-        ("placebo", language(), shown_name),
+        ("placebo", language(), shown_name, scheme),
         lambda: charts.placebo_figure(
             draws[draws["instrument"] == shown_name],
             row["observed_car"],
             formatting.label(shown_name),
             row["p_value"],
             outcome.data_mode.synthetic,
+            scheme,
         ),
     )
     st.plotly_chart(

@@ -8,7 +8,7 @@ import streamlit as st
 
 from analysis.event_study import DEFAULT_CAR_WINDOWS
 from data_sources import catalogue as cat
-from pages import filters, layout, loaders, url_state
+from pages import colours, filters, layout, loaders, url_state
 from pages.i18n import language, t
 from pages.themes_view import render_cell, render_downloads, render_heatmap, theme_view
 
@@ -63,10 +63,11 @@ with st.spinner(t("Studying every measure on every segment it touches…")):
     # Every studyable measure once (cached); the theme filter then only re-aggregates, so
     # changing it never re-estimates anything.
     result = loaders.theme_segment(model, window, filters.include_unverified())
+scheme = colours.scheme()
 view = loaders.derived(
     result,
-    ("view", tuple(measures["id"]), tuple(filters.selected_themes()), language()),
-    lambda: theme_view(result, measures["id"], filters.selected_themes()),
+    ("view", tuple(measures["id"]), tuple(filters.selected_themes()), language(), scheme),
+    lambda: theme_view(result, measures["id"], filters.selected_themes(), scheme),
 )
 if view.calendar_note:
     st.caption(view.calendar_note)  # t0 on inferred sessions (past exchange_calendars' last)

@@ -13,7 +13,7 @@ from analysis.export import csv_bytes
 from analysis.themes import ThemeSegmentResult, cell_statistics
 from data_sources import catalogue as cat
 from data_sources.instruments import segment_table
-from pages import charts, formatting, layout, loaders, url_state
+from pages import charts, colours, formatting, layout, loaders, url_state
 from pages.i18n import t
 from pages.text import escape_markdown
 
@@ -31,10 +31,13 @@ class ThemeView:
     calendar_note: str | None
 
 
-def theme_view(result: ThemeSegmentResult, measure_ids, selected_themes) -> ThemeView:
+def theme_view(
+    result: ThemeSegmentResult, measure_ids, selected_themes, scheme: str | None = None
+) -> ThemeView:
     """The view of ``result`` (the theme × segment study of every measure) for the measures
     ``measure_ids`` and, when any, only the rows of ``selected_themes`` (a measure also counts
-    under its secondary themes: the filter keeps the rows asked)."""
+    under its secondary themes: the filter keeps the rows asked); the heat-map in the colour
+    ``scheme`` (:mod:`pages.colours`; default: the current one)."""
     pairs = result.pairs[result.pairs["event_id"].isin(list(measure_ids))]
     note = None
     if not pairs.empty:
@@ -47,7 +50,7 @@ def theme_view(result: ThemeSegmentResult, measure_ids, selected_themes) -> Them
     row_ids = [theme for theme in themes if theme in set(cells["theme"])]
     col_ids = [segment for segment in segments if segment in set(cells["segment"])]
     figure = charts.themes_heatmap_figure(
-        cells, row_ids, col_ids, result.window, result.data_mode.synthetic
+        cells, row_ids, col_ids, result.window, result.data_mode.synthetic, scheme
     )
     keys = [f"{a}|{b}" for a, b in zip(cells["theme"], cells["segment"], strict=True)]
     return ThemeView(pairs, cells, keys, figure, csv_bytes(cells, result.metadata), note)
@@ -160,7 +163,7 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
         for line in cell_framing(cell, behind):
             st.caption(line)
         st.dataframe(
-            pair_table(behind, titles),
+            colours.style_returns(pair_table(behind, titles), ["car_pct"]),
             hide_index=True,
             width="stretch",
             key="themes_pairs",
