@@ -132,6 +132,12 @@ def test_table_returns_are_coloured_by_sign():
     assert reads_as(styles[0].split(": ")[1]) == "red"
     assert reads_as(styles[1].split(": ")[1]) == "green"
     assert styles[2:] == ["", ""]
+    styled = colours.style_returns(frame, ["car_pct"])
+    css = styled._compute().ctx  # (row, column) → [(property, value)]
+    assert dict(css[(0, 0)])["color"] == colours.up_colour()
+    assert (0, 1) not in css  # other columns keep the table's own colours
+    long = pd.DataFrame({"car_pct": np.ones(colours.STYLED_ROWS_LIMIT + 1)})
+    assert colours.style_returns(long, ["car_pct"]) is long  # too long to style quickly
 
 
 # -- the sidebar control and the URL (AppTest) ------------------------------------------------
