@@ -195,7 +195,7 @@ def event_window_figure(
                     "color": colours.sign_colours(group["abnormal_return"], scheme),
                     "line": {"color": colour, "width": 1},
                 },
-                opacity=0.7,
+                opacity=0.85,
                 legendgroup=f"{event_id}|{symbol}",
                 showlegend=False,
                 customdata=dates,
