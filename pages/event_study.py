@@ -32,6 +32,13 @@ OVERLAP_LABELS = {
     "drop": t("Drop overlapping measures"),
 }
 
+#: The page's on/off choices and their URL parameters (1/0).
+FLAG_PARAMETERS = {
+    "study_market_wide": "marketwide",
+    "study_attribute_suspensions": "suspensions",
+    "study_clean_estimation": "clean",
+}
+
 
 st.title(t("Event study"))
 measures = studyable(filters.filtered_catalogue(), filters.include_unverified())
@@ -108,6 +115,8 @@ url_state.seed_from_url(
     parse=url_state.parse_int_pair,
     check=url_state.ordered_within(-30, 30),
 )
+for key, param in FLAG_PARAMETERS.items():
+    url_state.seed_from_url(key, param, parse=url_state.parse_flag)
 url_state.show_url_problems()
 defaults = {
     # a measure's segment overrides choose its instruments and benchmark (analysis.framing)
@@ -121,6 +130,9 @@ defaults = {
     "study_overlap": OVERLAP_CHOICES[0],
     "study_estimation": (-250, -11),
     "study_window": (-5, 5),
+    "study_market_wide": True,
+    "study_attribute_suspensions": False,
+    "study_clean_estimation": True,
 }
 url_state.keep_valid(instruments_key, options, multi=True)
 for key, value in defaults.items():
@@ -176,7 +188,6 @@ with left:
     )
     st.toggle(
         t("Measure market-wide indices with the constant-mean model"),
-        value=True,
         key="study_market_wide",
         help=t(
             "A measure that hits the whole market moves the benchmark too: regressing a broad "
@@ -187,7 +198,6 @@ with left:
     )
     st.toggle(
         t("Book the return over a suspension on the resumption day"),
-        value=False,
         key="study_attribute_suspensions",
         help=t(
             "Suspended sessions are missing, never zero-return days. Off: the first session "
@@ -205,7 +215,6 @@ with left:
     )
     st.checkbox(
         t("Leave other measures' event windows out of the estimation window"),
-        value=True,
         key="study_clean_estimation",
         help=t(
             "Sessions of the estimation window that fall in another catalogue measure's event "
@@ -239,6 +248,8 @@ url_state.write_to_url("model", model)
 url_state.write_to_url("overlap", overlap_how)
 url_state.write_to_url("estimation", f"{est_start},{est_end}")
 url_state.write_to_url("window", f"{window[0]},{window[1]}")
+for key, param in FLAG_PARAMETERS.items():
+    url_state.write_to_url(param, url_state.flag(st.session_state[key]))
 
 if not instruments:
     st.info(t("Choose at least one instrument."))
