@@ -5,6 +5,8 @@ A view: the widgets build a :class:`~analysis.api.StudyRequest`
 :mod:`analysis.api` (cached), and :mod:`pages.study_view` draws the outcome.
 """
 
+import urllib.parse
+
 import streamlit as st
 
 from analysis import framing
@@ -288,6 +290,7 @@ study_view.render_trading_response(outcome)
 study_view.render_placebo(outcome)
 study_view.render_diagnostics(outcome)
 stem = study_view.download_stem(chosen_ids)
-url = "?" + "&".join(f"{k}={v}" for k, v in st.query_params.items())
+# the link as the browser shows it (a placebo series name holds spaces and brackets)
+url = "?" + urllib.parse.urlencode(st.query_params.to_dict())
 files, archive = loaders.study_downloads(outcome, stem, url)
 study_view.render_downloads(files, archive, stem)

@@ -133,3 +133,15 @@ def test_every_file_of_the_zip_is_listed_with_its_full_name_and_what_it_holds(st
         )
         assert FILE_GLOSSARY[file_name]
         assert any(FILE_GLOSSARY[file_name] in c.value.replace("\\", "") for c in study.caption)
+
+
+def test_the_zip_records_the_link_as_the_browser_reads_it(study):
+    """``parameters.json`` keeps the study's link, URL-encoded (the placebo series
+    "CAAR (equal-weighted)" holds spaces and brackets): it reads back as the page's URL."""
+    from urllib.parse import parse_qsl
+
+    archive = zipfile.ZipFile(io.BytesIO(download_bytes(study, "download_zip")))
+    (member,) = [name for name in archive.namelist() if name.endswith("/parameters.json")]
+    url = json.loads(archive.read(member))["parameters"]["url"]
+    assert dict(parse_qsl(url.removeprefix("?"))) == dict(study.query_params)
+    assert study.query_params["placebo"] == "CAAR (equal-weighted)"
