@@ -60,6 +60,7 @@ from analysis.event_study import (
     run_event_study,
 )
 from analysis.export import csv_bytes
+from analysis.glossary import RETURN_UNITS
 from analysis.overlaps import OVERLAP_CHOICES, resolve_overlaps
 from analysis.records import Diagnostic, diagnostics_frame
 from analysis.responses import AbnormalVolatilityResult, AbnormalVolumeResult
@@ -1314,6 +1315,7 @@ class StudyOutcome:
         document = {
             "parameters": self.parameters | dict(extra or {}),
             **self.metadata,
+            "units": RETURN_UNITS,
             "files": [f"{name}.csv" for name in self._tables()],
         }
         return json.dumps(document, ensure_ascii=False, indent=2, default=str)

@@ -5,7 +5,8 @@
   downloaded file always carries its provenance: ``method`` (model, windows, variance and test
   conventions), ``data_mode`` (``SYNTHETIC DEMO``, ``stored akshare data``, ``imported files``, ...)
   and ``data_vintage`` (where each series came from and when it was fetched or read).
-* Dates as ``YYYY-MM-DD``; floats at full precision.
+* Dates as ``YYYY-MM-DD``; floats at full precision; returns as decimals (0.01 = 1 %), while
+  the pages show them in % (``parameters.json`` says so under ``units``).
 * A text cell that starts with ``=``, ``+``, ``-``, ``@`` (or a tab / carriage return) and is not a
   number is prefixed with ``'`` so a spreadsheet shows it as text instead of running it as a
   formula (OWASP "CSV injection").
@@ -18,6 +19,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+
+from analysis.glossary import RETURN_UNITS
 
 METADATA_COLUMNS = ("method", "data_mode", "data_vintage")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -79,6 +82,7 @@ def study_zip(
             "method": metadata.get("method", ""),
             "data_mode": metadata.get("data_mode", ""),
             "data_vintage": metadata.get("data_vintage", ""),
+            "units": RETURN_UNITS,
             "files": [f"{name}.csv" for name in frames],
         }
         archive.writestr(

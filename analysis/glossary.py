@@ -1,5 +1,7 @@
-"""What every column of every CSV means. CSV column names stay English snake_case in both
-languages of the dashboard (scripts read them); the Method page shows this glossary."""
+"""What every column of every CSV means, and what each exported file holds. CSV column names
+stay English snake_case in both languages of the dashboard (scripts read them); the Method
+page shows this glossary. Returns in the CSVs are decimals (0.01 = 1 %); the pages show them
+in %."""
 
 from __future__ import annotations
 
@@ -10,10 +12,12 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "event_session": "t0: first Shanghai session that could react to the announcement",
     "rel_day": "session relative to t0 (0 = t0, −1 = the session before)",
     "date": "calendar date of that session",
-    "return": "simple (or log) close-to-close return of the instrument",
-    "expected_return": "normal return predicted by the model fitted on the estimation window",
-    "abnormal_return": "AR = return − expected_return",
-    "car": "cumulative abnormal return over the window (sum of ARs)",
+    "return": "simple (or log) close-to-close return of the instrument (decimal: 0.01 = 1 %)",
+    "expected_return": (
+        "normal return predicted by the model fitted on the estimation window (decimal)"
+    ),
+    "abnormal_return": "AR = return − expected_return (decimal: 0.01 = 1 %)",
+    "car": "cumulative abnormal return over the window (sum of ARs; decimal: 0.01 = 1 %)",
     "sar": "standardised AR: AR divided by its forecast-error standard deviation",
     "scar": "standardised CAR: CAR / car_se",
     "model": "normal-return model actually used (market, constant-mean, market-adjusted)",
@@ -23,7 +27,9 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "alpha": "intercept of the normal-return model (per session)",
     "beta": "slope on the benchmark return (market model)",
     "sigma": "standard deviation of estimation-window residuals",
-    "car_se": "standard error of the CAR (CLM 1997 eq. 4.4.17–18, with estimation error)",
+    "car_se": (
+        "standard error of the CAR (CLM 1997 eq. 4.4.17–18, with estimation error; decimal)"
+    ),
     "t_stat": "test statistic (CAR / car_se; cross-sectional t for theme cells)",
     "p_value": "two-sided p-value of the statistic",
     "n_event_days": "sessions with a return inside the window",
@@ -35,10 +41,10 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "status": "ok, or why an event × instrument pair was skipped or changed",
     "reason": "the explanation behind the status",
     "statistic": "name of an aggregate test (patell_z, bmp_t, corrado_rank_z, …)",
-    "value": "value of that test statistic",
+    "value": "value of that test statistic (statistic mean: the mean AR or CAR, a decimal return)",
     "n": "observations the test used",
     "draw": "placebo draw number",
-    "observed_car": "CAR around the real event",
+    "observed_car": "CAR around the real event (decimal)",
     "placebo_mean": "mean CAR over the placebo pseudo-events",
     "placebo_sd": "standard deviation of the placebo CARs",
     "n_draws": "number of placebo pseudo-events",
@@ -62,7 +68,7 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "overlap count once)",
     "cluster": "the event a measure was studied in: its overlap cluster (ids joined with +)",
     "n_pairs": "measure × instrument pairs in the cell",
-    "caar": "cumulative average abnormal return of the cell",
+    "caar": "cumulative average abnormal return of the cell (decimal: 0.01 = 1 %)",
     "test": "which test the cell's t_stat and p_value come from",
     "measure_ids": "catalogue ids of the measures in the cell",
     "instruments": "instruments studied in the cell",
@@ -88,3 +94,26 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "suspended_sessions": "suspended sessions (停牌) of a stored series, kept as missing "
     "sessions (no return)",
 }
+
+#: What each file of a study's export holds (``python -m analysis study --out DIR``, the Event
+#: study's downloads and its ZIP), by file name.
+FILE_GLOSSARY: dict[str, str] = {
+    "abnormal_returns.csv": "daily return, expected return, AR and running CAR of every pair",
+    "car_summary.csv": "CAR, its standard error, t and p of every pair and CAR window",
+    "tests.csv": "aggregate tests (Patell, BMP, Kolari–Pynnönen, rank, sign …) per day and window",
+    "expected_signs.csv": "each headline CAR against the sign its measure was expected to have",
+    "diagnostics.csv": "every pair that was skipped or changed, and why",
+    "placebo.csv": "the CAR at every placebo pseudo-event session",
+    "placebo_summary.csv": "observed CAR against the placebo distribution, with its p-value",
+    "abnormal_volume.csv": "daily log volume, its normal level and the abnormal log volume",
+    "abnormal_volume_windows.csv": "cumulative abnormal log volume per pair and window, t and p",
+    "abnormal_volume_tests.csv": "aggregate tests of the abnormal log volume",
+    "abnormal_volatility.csv": "daily AR² over the estimation residual variance of every pair",
+    "abnormal_volatility_tests.csv": "cross-sectional tests of the volatility ratio",
+    "parameters.json": "the study's parameters, data mode, data vintage, units and the link",
+}
+#: The unit of the returns in every CSV (``parameters.json`` repeats it).
+RETURN_UNITS = (
+    "returns, ARs, CARs and their standard errors are decimals (0.01 = 1 %); the "
+    "abnormal_volume files hold log volume"
+)

@@ -5,6 +5,8 @@ A view: the widgets build a :class:`~analysis.api.StudyRequest`
 :mod:`analysis.api` (cached), and :mod:`pages.study_view` draws the outcome.
 """
 
+import urllib.parse
+
 import streamlit as st
 
 from analysis import framing
@@ -30,6 +32,13 @@ OVERLAP_LABELS = {
     "warn": t("Warn (study each as chosen)"),
     "merge": t("Merge into one event"),
     "drop": t("Drop overlapping measures"),
+}
+
+#: The page's on/off choices and their URL parameters (1/0).
+FLAG_PARAMETERS = {
+    "study_market_wide": "marketwide",
+    "study_attribute_suspensions": "suspensions",
+    "study_clean_estimation": "clean",
 }
 
 
@@ -108,6 +117,8 @@ url_state.seed_from_url(
     parse=url_state.parse_int_pair,
     check=url_state.ordered_within(-30, 30),
 )
+for key, param in FLAG_PARAMETERS.items():
+    url_state.seed_from_url(key, param, parse=url_state.parse_flag)
 url_state.show_url_problems()
 defaults = {
     # a measure's segment overrides choose its instruments and benchmark (analysis.framing)
@@ -121,6 +132,9 @@ defaults = {
     "study_overlap": OVERLAP_CHOICES[0],
     "study_estimation": (-250, -11),
     "study_window": (-5, 5),
+    "study_market_wide": True,
+    "study_attribute_suspensions": False,
+    "study_clean_estimation": True,
 }
 url_state.keep_valid(instruments_key, options, multi=True)
 for key, value in defaults.items():
@@ -176,7 +190,6 @@ with left:
     )
     st.toggle(
         t("Measure market-wide indices with the constant-mean model"),
-        value=True,
         key="study_market_wide",
         help=t(
             "A measure that hits the whole market moves the benchmark too: regressing a broad "
@@ -187,7 +200,6 @@ with left:
     )
     st.toggle(
         t("Book the return over a suspension on the resumption day"),
-        value=False,
         key="study_attribute_suspensions",
         help=t(
             "Suspended sessions are missing, never zero-return days. Off: the first session "
@@ -205,7 +217,6 @@ with left:
     )
     st.checkbox(
         t("Leave other measures' event windows out of the estimation window"),
-        value=True,
         key="study_clean_estimation",
         help=t(
             "Sessions of the estimation window that fall in another catalogue measure's event "
@@ -239,6 +250,8 @@ url_state.write_to_url("model", model)
 url_state.write_to_url("overlap", overlap_how)
 url_state.write_to_url("estimation", f"{est_start},{est_end}")
 url_state.write_to_url("window", f"{window[0]},{window[1]}")
+for key, param in FLAG_PARAMETERS.items():
+    url_state.write_to_url(param, url_state.flag(st.session_state[key]))
 
 if not instruments:
     st.info(t("Choose at least one instrument."))
@@ -277,6 +290,7 @@ study_view.render_trading_response(outcome)
 study_view.render_placebo(outcome)
 study_view.render_diagnostics(outcome)
 stem = study_view.download_stem(chosen_ids)
-url = "?" + "&".join(f"{k}={v}" for k, v in st.query_params.items())
+# the link as the browser shows it (a placebo series name holds spaces and brackets)
+url = "?" + urllib.parse.urlencode(st.query_params.to_dict())
 files, archive = loaders.study_downloads(outcome, stem, url)
 study_view.render_downloads(files, archive, stem)

@@ -1210,3 +1210,51 @@ ZH.update(
         "instrument's CAR line.": "柱：各交易日的异常收益（{colours}），边框颜色与该标的的 CAR 线相同。",
     }
 )
+# -- issue 15, url branch: one unit for returns (% on pages, decimals in CSVs), the downloads
+# list, file descriptions (analysis.glossary.FILE_GLOSSARY) --
+from analysis.glossary import FILE_GLOSSARY  # noqa: E402
+
+ZH.update(
+    {
+        "Returns in % in tables; CSV files keep decimals (0.01 = 1 %).": (
+            "表格中的收益以 % 表示；CSV 文件保留小数（0.01 = 1 %）。"
+        ),
+        "The test statistic; the mean CAR (row 'mean (%)') in %.": (
+            "检验统计量；均值 CAR（'mean (%)' 行）以 % 表示。"
+        ),
+        "Single files ({n})": "单个文件（{n}）",
+        "R (%)": "收益 R (%)",
+        "E[R] (%)": "预期收益 E[R] (%)",
+        "AR (%)": "异常收益 AR (%)",
+        "CAR (%)": "CAR (%)",
+        "SE (%)": "标准误 SE (%)",
+        "α (%)": "α (%)",
+        "σ (%)": "σ (%)",
+        "Placebo mean CAR (%)": "安慰剂 CAR 均值 (%)",
+        "Placebo SD of CAR (%)": "安慰剂 CAR 标准差 (%)",
+        FILE_GLOSSARY["abnormal_returns.csv"]: "每个配对的日收益、预期收益、AR 与累计 CAR",
+        FILE_GLOSSARY["car_summary.csv"]: "每个配对与 CAR 窗口的 CAR、标准误、t 与 p",
+        FILE_GLOSSARY[
+            "tests.csv"
+        ]: "按日与窗口的汇总检验（Patell、BMP、Kolari–Pynnönen、秩、符号等）",
+        FILE_GLOSSARY["expected_signs.csv"]: "各主要 CAR 与其措施预期方向的对照",
+        FILE_GLOSSARY["diagnostics.csv"]: "每个被跳过或改变的配对及其原因",
+        FILE_GLOSSARY["placebo.csv"]: "每个安慰剂伪事件交易日的 CAR",
+        FILE_GLOSSARY["placebo_summary.csv"]: "实际 CAR 与安慰剂分布的对照及其 p 值",
+        FILE_GLOSSARY["abnormal_volume.csv"]: "日对数成交量、其正常水平与异常对数成交量",
+        FILE_GLOSSARY["abnormal_volume_windows.csv"]: "每个配对与窗口的累计异常对数成交量、t 与 p",
+        FILE_GLOSSARY["abnormal_volume_tests.csv"]: "异常对数成交量的汇总检验",
+        FILE_GLOSSARY["abnormal_volatility.csv"]: "每个配对的日 AR² 与估计窗口残差方差之比",
+        FILE_GLOSSARY["abnormal_volatility_tests.csv"]: "波动率比的截面检验",
+        FILE_GLOSSARY["parameters.json"]: "研究参数、数据模式、数据版本、单位与链接",
+        # the glossary's return columns now name their unit
+        COLUMN_GLOSSARY["return"]: "标的的简单（或对数）收盘到收盘收益（小数：0.01 = 1 %）",
+        COLUMN_GLOSSARY["expected_return"]: "在估计窗口上拟合的模型所预测的正常收益（小数）",
+        COLUMN_GLOSSARY["abnormal_return"]: "AR = return − expected_return（小数：0.01 = 1 %）",
+        COLUMN_GLOSSARY["car"]: "窗口内的累计异常收益（AR 之和；小数：0.01 = 1 %）",
+        COLUMN_GLOSSARY["car_se"]: "CAR 的标准误（CLM 1997 式4.4.17–18，含估计误差；小数）",
+        COLUMN_GLOSSARY["value"]: "该检验统计量的值（统计量 mean：平均 AR 或 CAR，小数收益）",
+        COLUMN_GLOSSARY["observed_car"]: "真实事件前后的 CAR（小数）",
+        COLUMN_GLOSSARY["caar"]: "单元格的累计平均异常收益（小数：0.01 = 1 %）",
+    }
+)

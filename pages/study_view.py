@@ -9,6 +9,8 @@ that shape what is shown (:func:`request_from_widgets`, :func:`car_table`,
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable, Mapping
 
 import pandas as pd
@@ -16,6 +18,7 @@ import streamlit as st
 
 from analysis import framing
 from analysis.api import StudyOutcome, StudyRequest
+from analysis.glossary import FILE_GLOSSARY
 from analysis.statistics import DEFAULT_STATISTICS
 from pages import charts, colours, formatting, layout, loaders, sources, url_state
 from pages.i18n import language, t
@@ -36,9 +39,9 @@ CAR_TABLE_COLUMNS = [
     "p_value",
     "stars",
     "n_estimation",
-    "alpha",
+    "alpha_pct",
     "beta",
-    "sigma",
+    "sigma_pct",
     "n_event_days",
     "expected_sign",
     "response",
@@ -121,10 +124,51 @@ def car_table(
         name=rows["instrument"].map(label),
         car_pct=100 * rows["car"],
         car_se_pct=100 * rows["car_se"],
+        alpha_pct=100 * rows["alpha"],
+        sigma_pct=100 * rows["sigma"],
         stars=rows["p_value"].map(formatting.significance_stars),
         expected_sign=expected,
         response=response,
     )[CAR_TABLE_COLUMNS]
+
+
+#: The page's one unit for returns: % in every table it shows (the CSVs keep decimals). The
+#: return columns of the outcome's tables and their labels.
+PERCENT_LABELS = {
+    "return": "R (%)",
+    "expected_return": "E[R] (%)",
+    "abnormal_return": "AR (%)",
+    "car": "CAR (%)",
+    "car_se": "SE (%)",
+    "alpha": "α (%)",
+    "sigma": "σ (%)",
+    "observed_car": "CAR (%)",
+    "placebo_mean": "Placebo mean CAR (%)",
+    "placebo_sd": "Placebo SD of CAR (%)",
+}
+#: The statistic of a tests table whose value is a return (the mean AR or CAR).
+MEAN_STATISTIC = "mean"
+
+
+def in_percent(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as a page shows it: its return columns (:data:`PERCENT_LABELS`) × 100, and in a
+    tests table the mean AR/CAR rows (a return among test statistics) × 100, named
+    "mean (%)"."""
+    out = frame.assign(**{c: 100 * frame[c] for c in frame.columns if c in PERCENT_LABELS})
+    if {"statistic", "value"} <= set(frame.columns):
+        mean = frame["statistic"] == MEAN_STATISTIC
+        out["value"] = frame["value"].where(~mean, 100 * frame["value"])
+        out["statistic"] = frame["statistic"].where(~mean, f"{MEAN_STATISTIC} (%)")
+    return out
+
+
+def percent_config(frame: pd.DataFrame) -> dict:
+    """Column settings naming the unit of each return column of ``frame`` shown in %."""
+    return {
+        column: st.column_config.NumberColumn(t(PERCENT_LABELS[column]), format="%.4f")
+        for column in frame.columns
+        if column in PERCENT_LABELS
+    }
 
 
 def car_windows(outcome: StudyOutcome) -> list[tuple[int, int]]:
@@ -297,6 +341,11 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
         if "_study_car_headline" in st.session_state:
             st.session_state["study_car_window"] = headline
         st.session_state["_study_car_headline"] = headline
+    # ?car=a,b: a window from a link, seeded here (a fragment rerun reads the same URL)
+    url_state.seed_from_url(
+        "study_car_window", "car", parse=url_state.parse_int_pair, options=windows
+    )
+    url_state.show_url_problems()
     chosen_window = st.selectbox(
         t("CAR window"),
         windows,
@@ -309,6 +358,8 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
             "uncertain); the others are the usual windows."
         ),
     )
+    # written from the fragment's own reruns too: the browser's URL follows the picker
+    url_state.write_to_url("car", f"{chosen_window[0]},{chosen_window[1]}")
     signs = outcome.sign_table(chosen_window)
     display = car_table(outcome.car_summary, chosen_window, titles, formatting.label, signs)
     st.subheader(f"CAR [{chosen_window[0]}, {chosen_window[1]}]")
@@ -333,9 +384,9 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
             "p_value": st.column_config.NumberColumn(t("p (two-sided)"), format="%.4f"),
             "stars": t("Sig."),
             "n_estimation": st.column_config.NumberColumn("L1", help=t("valid estimation returns")),
-            "alpha": st.column_config.NumberColumn("α", format="%.5f"),
+            "alpha_pct": st.column_config.NumberColumn("α (%)", format="%.4f"),
             "beta": st.column_config.NumberColumn("β", format="%.3f"),
-            "sigma": st.column_config.NumberColumn("σ", format="%.5f"),
+            "sigma_pct": st.column_config.NumberColumn("σ (%)", format="%.4f"),
             "n_event_days": st.column_config.NumberColumn(t("event days")),
             "expected_sign": st.column_config.TextColumn(
                 t("Expected"),
@@ -357,8 +408,16 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
         )
         + escape_markdown(outcome.method)
     )
+    st.caption(t("Returns in % in tables; CSV files keep decimals (0.01 = 1 %)."))
     with st.expander(t("Daily abnormal returns")):
-        st.dataframe(outcome.abnormal_returns, hide_index=True, width="stretch", key="study_ar")
+        daily = in_percent(outcome.abnormal_returns)
+        st.dataframe(
+            daily,
+            hide_index=True,
+            width="stretch",
+            key="study_ar",
+            column_config=percent_config(daily),
+        )
     if display.empty or not len(outcome.tests):
         return
     st.subheader(t("Aggregate tests"))
@@ -370,15 +429,18 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
         )
     )
     shown = window_tests(outcome.tests, chosen_window)
+    tests_config = {
+        "value": st.column_config.NumberColumn(
+            format="%.4f", help=t("The test statistic; the mean CAR (row 'mean (%)') in %.")
+        ),
+        "p_value": st.column_config.NumberColumn(t("p (two-sided)"), format="%.4f"),
+    }
     st.dataframe(
-        shown,
+        in_percent(shown),
         hide_index=True,
         width="stretch",
         key="study_tests",
-        column_config={
-            "value": st.column_config.NumberColumn(format="%.4f"),
-            "p_value": st.column_config.NumberColumn(t("p (two-sided)"), format="%.4f"),
-        },
+        column_config=tests_config,
     )
     if (shown["n"] < 2).any():
         st.caption(
@@ -388,7 +450,13 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
             )
         )
     with st.expander(t("All statistics, daily and per window")):
-        st.dataframe(outcome.tests, hide_index=True, width="stretch", key="study_tests_all")
+        st.dataframe(
+            in_percent(outcome.tests),
+            hide_index=True,
+            width="stretch",
+            key="study_tests_all",
+            column_config=tests_config,
+        )
 
 
 def render_trading_response(outcome: StudyOutcome) -> None:
@@ -465,6 +533,7 @@ def render_placebo(outcome: StudyOutcome) -> None:
     """The placebo distribution of one series (a fragment: picking another series reruns only
     this)."""
     if outcome.placebo is None or not len(outcome.placebo.summary):
+        url_state.write_to_url("placebo", None)  # no series to choose: none in the link
         return
     st.subheader(t("Placebo test"))
     st.caption(
@@ -478,13 +547,16 @@ def render_placebo(outcome: StudyOutcome) -> None:
     summary = outcome.placebo.summary
     choices = list(summary["instrument"])
     url_state.keep_valid("study_placebo_series", choices)
+    url_state.seed_from_url("study_placebo_series", "placebo", options=choices)
+    url_state.show_url_problems()
+    st.session_state.setdefault("study_placebo_series", choices[-1])
     shown_name = st.selectbox(
         t("Series"),
         choices,
         key=layout.translated("study_placebo_series"),
-        index=len(choices) - 1,
         format_func=formatting.label,
     )
+    url_state.write_to_url("placebo", shown_name)
     row = summary.set_index("instrument").loc[shown_name]
     draws = outcome.placebo.draws
     scheme = colours.scheme()
@@ -506,7 +578,14 @@ def render_placebo(outcome: StudyOutcome) -> None:
         key="study_placebo_chart",
         config=charts.plot_config("policylens_placebo"),
     )
-    st.dataframe(summary, hide_index=True, width="stretch", key="study_placebo_table")
+    shown_summary = in_percent(summary)
+    st.dataframe(
+        shown_summary,
+        hide_index=True,
+        width="stretch",
+        key="study_placebo_table",
+        column_config=percent_config(shown_summary),
+    )
 
 
 def render_diagnostics(outcome: StudyOutcome) -> None:
@@ -526,17 +605,37 @@ def render_diagnostics(outcome: StudyOutcome) -> None:
         )
 
 
-#: Download buttons per row: wide enough for the longest CSV name on a laptop screen.
-DOWNLOADS_PER_ROW = 4
+#: The export's parameter file: in the ZIP beside the CSVs, and listed with them.
+PARAMETERS_FILE = "parameters.json"
+
+
+def download_files(files: Mapping[str, bytes], archive: bytes, stem: str) -> dict[str, bytes]:
+    """Every file of the ZIP by the name it downloads under: ``<stem>_<table>.csv`` for each
+    table and ``<stem>_parameters.json`` (read back from the ZIP)."""
+    listed = {f"{stem}_{name}.csv": content for name, content in files.items()}
+    with zipfile.ZipFile(io.BytesIO(archive)) as zipped:
+        member = next((m for m in zipped.namelist() if m.endswith(f"/{PARAMETERS_FILE}")), None)
+        if member is not None:
+            listed[f"{stem}_{PARAMETERS_FILE}"] = zipped.read(member)
+    return listed
+
+
+def file_description(file_name: str, stem: str) -> str:
+    """One line on what a downloaded file holds (analysis.glossary.FILE_GLOSSARY)."""
+    return t(FILE_GLOSSARY.get(file_name.removeprefix(f"{stem}_"), ""))
 
 
 def render_downloads(files: Mapping[str, bytes], archive: bytes, stem: str) -> None:
+    """The ZIP of everything, then every file on a line of its own: its full name (a row of
+    buttons cut them to "abnormal_volume_windo…") and a line on what it holds."""
     st.subheader(t("Downloads"))
     st.caption(
         t(
             "UTF-8 with BOM (opens in Excel with Chinese intact); every file carries method, "
             "data_mode and data_vintage columns."
         )
+        + " "
+        + t("Returns in % in tables; CSV files keep decimals (0.01 = 1 %).")
     )
     st.download_button(
         t("Everything as one ZIP (all CSVs + parameters.json)"),
@@ -547,19 +646,17 @@ def render_downloads(files: Mapping[str, bytes], archive: bytes, stem: str) -> N
         icon=":material/folder_zip:",
         type="primary",
     )
-    names = list(files)
-    # a row of eleven buttons cut every label to its first letter ("a…", "c…"): a few per row
-    cells = [
-        column
-        for _ in range(0, len(names), DOWNLOADS_PER_ROW)
-        for column in st.columns(DOWNLOADS_PER_ROW)
-    ]
-    for column, name in zip(cells, names, strict=False):
-        column.download_button(
-            f"{name}.csv",
-            data=files[name],
-            file_name=f"{stem}_{name}.csv",
-            mime="text/csv",
-            key=f"download_{name}",
-            icon=":material/download:",
-        )
+    listed = download_files(files, archive, stem)
+    with st.expander(t("Single files ({n})", n=len(listed)), icon=":material/list:"):
+        for file_name, content in listed.items():
+            table = file_name.removeprefix(f"{stem}_").rsplit(".", 1)[0]
+            st.download_button(
+                escape_markdown(file_name),  # a measure id is user text
+                data=content,
+                file_name=file_name,
+                mime="application/json" if file_name.endswith(".json") else "text/csv",
+                key=f"download_{table}",
+                icon=":material/download:",
+                type="tertiary",
+            )
+            st.caption(escape_markdown(file_description(file_name, stem)))

@@ -185,8 +185,9 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
             },
         )
         st.download_button(
-            t("These pairs (CSV)"),
+            escape_markdown(f"policylens_themes_{theme}_{segment}.csv"),
             csv_bytes(behind, result.metadata),
+            help=t("These pairs (CSV)"),
             file_name=f"policylens_themes_{theme}_{segment}.csv",
             mime="text/csv",
             key="download_themes_pairs",
@@ -206,13 +207,19 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
 
 def render_downloads(result: ThemeSegmentResult, view: ThemeView) -> None:
     window = result.window
+    file_name = f"policylens_themes_{window[0]}_{window[1]}.csv"
     st.download_button(
-        t("Heat-map cells as CSV"),
+        escape_markdown(file_name),  # the full name, described below
         view.cells_csv,
-        file_name=f"policylens_themes_{window[0]}_{window[1]}.csv",
+        file_name=file_name,
         mime="text/csv",
         key="download_themes_cells",
         icon=":material/download:",
+    )
+    st.caption(
+        t("Heat-map cells as CSV")
+        + " · "
+        + t("Returns in % in tables; CSV files keep decimals (0.01 = 1 %).")
     )
     if len(result.skipped):
         with st.expander(t("Not studied ({n})", n=len(result.skipped))):

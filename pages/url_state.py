@@ -82,6 +82,11 @@ def parse_flag(text: str) -> bool:
     raise ValueError(t("use 1 or 0"))
 
 
+def flag(value: bool) -> str:
+    """How an on/off choice is written in the URL (read back by :func:`parse_flag`)."""
+    return "1" if value else "0"
+
+
 def parse_int_pair(text: str) -> tuple[int, int]:
     """``"-250,-11"`` → (-250, -11)."""
     parts = text.split(",")

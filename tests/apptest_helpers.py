@@ -15,8 +15,9 @@ from tests.conftest import PROJECT
 PAGES = [page.file for page in registry.PAGES]
 
 
-def make_app(monkeypatch, record_downloads: bool = True) -> AppTest:
-    """AppTest of app.py in a fresh data directory.
+def make_app(monkeypatch, record_downloads: bool = True, query_params=None) -> AppTest:
+    """AppTest of app.py in a fresh data directory (``query_params``: the URL of its first
+    run, on the first page).
 
     AppTest re-detects Streamlit's legacy ``pages/``-directory mode before *every* run, where a
     live server does it once: the first run through app.py switches it off for good (and
@@ -43,6 +44,7 @@ def make_app(monkeypatch, record_downloads: bool = True) -> AppTest:
         monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
     at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=120)
     at.media_storages = storages
+    at.query_params.update(query_params or {})  # a link opened in a new session
     at.run()
     return at
 

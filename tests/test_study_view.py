@@ -257,25 +257,31 @@ def test_event_study_request_studies_two_measures_on_one_session_as_one_event():
 
 
 def _eleven_downloads():
+    import io
+    import zipfile
+
     from pages.study_view import render_downloads
 
     names = [f"file_{number:02d}_with_a_long_name" for number in range(11)]
-    render_downloads({name: b"a,b\n" for name in names}, b"zip", "stem")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("policylens_stem/parameters.json", "{}")
+    render_downloads({name: b"a,b\n" for name in names}, buffer.getvalue(), "stem")
 
 
-def test_study_downloads_sit_a_few_per_row_so_their_names_are_not_cut():
-    """Eleven CSV buttons in one row were each cut to a letter ("a…"); rows of a few each."""
+def test_study_downloads_are_listed_one_per_line_with_their_full_names():
+    """Eleven CSV buttons in one row were each cut to a letter ("a…"), four per row to
+    "abnormal_volume_windo…": the ZIP, then one file per line under its full name."""
     from streamlit.testing.v1 import AppTest
-
-    from pages.study_view import DOWNLOADS_PER_ROW
 
     app = AppTest.from_function(_eleven_downloads).run()
     assert not app.exception
-    rows = [node for node in app.main.children.values() if node.type == "flex_container"]
-    assert 1 < len(rows) <= 11 // 2
-    assert all(len(row.children) <= DOWNLOADS_PER_ROW for row in rows)
-    labels = [button.proto.label for button in app.get("download_button")]
-    assert labels[1:] == [f"file_{number:02d}_with_a_long_name.csv" for number in range(11)]
+    assert not [node for node in app.main.children.values() if node.type == "flex_container"]
+    labels = [button.proto.label.replace("\\", "") for button in app.get("download_button")]
+    assert labels[1:] == [
+        *(f"stem_file_{number:02d}_with_a_long_name.csv" for number in range(11)),
+        "stem_parameters.json",
+    ]
 
 
 def test_theme_cell_pairs_show_the_car_in_percent_like_the_cell_headline():
