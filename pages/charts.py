@@ -269,7 +269,8 @@ def event_window_panels(
         shared_xaxes="all",
         shared_yaxes="all",
         subplot_titles=[escape_plotly(_short(str(event_titles.get(e, e)))) for e in events],
-        vertical_spacing=min(0.5 / rows, 0.08),
+        # about 55 px between rows (room for a panel's title), whatever the number of rows
+        vertical_spacing=55 / (230 * rows),
         horizontal_spacing=0.04,
     )
     shown: set[str] = set()

@@ -202,6 +202,9 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
                 "measures": ",".join(dict.fromkeys(behind["event_id"])),
                 "instruments": ",".join(dict.fromkeys(behind["instrument"])),
                 "model": "constant-mean" if set(behind["model"]) == {"constant-mean"} else model,
+                # each measure on its own instruments there too (a measure may override the
+                # segment's instruments)
+                **({"pairing": "segments"} if behind["event_id"].nunique() > 1 else {}),
             },
         )
 
