@@ -828,8 +828,10 @@ def _event_pairs(events, own: dict[str, tuple[str, ...]] | None):
         return None
     pairs = {}
     for event in events:
-        members = event.event_id.split("+")
-        if all(member in own for member in members):
+        # a merged event may take in catalogue measures the request did not name: it is
+        # studied on the instruments of the members that were asked for
+        members = [m for m in event.event_id.split("+") if m in own]
+        if members:
             pairs[event.event_id] = tuple(dict.fromkeys(s for m in members for s in own[m]))
     return pairs
 

@@ -638,3 +638,20 @@ def test_cli_pairing_flag_gives_the_api_bytes(demo_store, tmp_path, capsys):
     )
     assert cli.main([*argv, "--pairing", "theme"]) == 2
     assert "invalid choice: 'theme'" in capsys.readouterr().err
+
+
+def test_segments_pairing_of_a_merged_event_takes_its_asked_members_instruments(demo_store):
+    # the merge pulls in a catalogue measure the request did not name (futures law, FUT):
+    # the cluster is studied on the instruments of the two pension measures asked for
+    request = StudyRequest(
+        measures=("personal-pension-opinions-2022", "public-fund-opinions-2022", CHINEXT),
+        pairing="segments",
+        overlap="merge",
+    )
+    outcome = run_study(request, StoreSource(demo_store))
+    merged = next(e.event_id for e in outcome.events if "+" in e.event_id)
+    # BRK, BNK, INS of the first; AMC (no instrument) and BRK of the second
+    assert set(outcome.resolved.pairs[merged]) == {"399975.SZ", "399986.SZ", "399809.SZ"}
+    assert _pairs_of(outcome.car_summary) == {(CHINEXT, "399006.SZ")} | {
+        (merged, s) for s in ("399975.SZ", "399986.SZ", "399809.SZ")
+    }
