@@ -68,4 +68,19 @@ def test_clicking_a_heatmap_cell_chooses_it_and_puts_it_in_the_url(server):  # n
         picker = page.get_by_role("combobox", name="Cell (or click one in the heat-map)")
         expect(picker).to_have_value(re.compile(re.escape(f"× {segment} {names[segment]}")))
         expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+        # the chart keeps its selection across reruns: a cell chosen in the picker afterwards
+        # must not be taken back by that older click
+        picker.click()
+        option = page.get_by_role("option").first
+        text = option.inner_text()
+        chosen_theme, chosen_segment = text.split()[0], text.split("× ", 1)[1].split()[0]
+        assert (chosen_theme, chosen_segment) != (theme, segment)
+        option.click()
+        expect(page).to_have_url(
+            re.compile(f"cell={re.escape(chosen_theme)}(%7C|\\|){re.escape(chosen_segment)}(&|$)"),
+            timeout=60_000,
+        )
+        wait_until_drawn(page)
+        expect(detail).to_contain_text(f"× {chosen_segment} {names[chosen_segment]}")
+        expect(page).to_have_url(re.compile(f"cell={re.escape(chosen_theme)}"))
         browser.close()
