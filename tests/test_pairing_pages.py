@@ -144,3 +144,22 @@ def test_hand_picked_instruments_for_several_measures_pair_everything(app):
     assert list(table[table["measure"] == chinext_title]["name"]) == [display_name("399006.SZ")]
     assert len(table) == 2
     assert app.query_params.get("pairing") in ("segments", ["segments"])
+
+
+def test_a_themes_cell_of_several_measures_opens_them_paired_by_segments(app):
+    from urllib.parse import parse_qs
+
+    goto(app, "pages/themes.py")
+    (link,) = app.get("page_link")
+    query = parse_qs(link.proto.query_string)
+    assert len(query["measures"][0].split(",")) > 1
+    assert query["pairing"] == ["segments"]
+    # opened, the Event study pairs them by segments
+    app.query_params.clear()
+    for name, values in query.items():
+        app.query_params[name] = values[0]
+    goto(app, "pages/event_study.py")
+    assert app.radio(key="study_pairing").value == "segments"
+    app.query_params["pairing"] = "all"  # a shared link's pairing is taken as it is
+    app.run()
+    assert app.radio(key="study_pairing").value == "all"
