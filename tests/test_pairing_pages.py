@@ -49,6 +49,7 @@ def test_eleven_measures_get_one_panel_each_with_car_lines_and_one_legend_entry_
     pairs = {f"m{i:02d}": symbols[i % 6 : i % 6 + 1 + i % 3] for i in range(11)}
     frame = _abnormal_returns(pairs)
     titles = {event_id: f"Measure {event_id} " + "with a long title " * 4 for event_id in pairs}
+    titles["m00"] = 'Measure <a href="http://x">link</a>'  # shown as text, not as a live link
     figure = charts.event_window_figure(
         frame, {s: display_name(s) for s in symbols}, False, "11 events", None, titles
     )
@@ -63,6 +64,7 @@ def test_eleven_measures_get_one_panel_each_with_car_lines_and_one_legend_entry_
     assert len(panels) == 11
     subtitles = [a.text for a in figure.layout.annotations if a.text.startswith("Measure")]
     assert len(subtitles) == 11 and all(len(text) <= 48 for text in subtitles)
+    assert not any("<a" in text for text in subtitles)
     assert 900 <= figure.layout.height <= 1200
     # the same colour for an instrument in every panel
     colours = {}
