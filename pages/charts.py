@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -151,8 +153,15 @@ HANDFUL_OF_PAIRS = 4
 PANEL_COLUMNS = 3
 
 
-def _short(text: str, length: int = 48) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+def _short(text: str, width: int = 44) -> str:
+    """``text`` cut to about ``width`` Latin characters' room (a Chinese character takes two),
+    so a panel title never runs into the next panel's."""
+    used = 0
+    for position, character in enumerate(text):
+        used += 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
+        if used > width - 1 and position < len(text) - 1:
+            return text[:position].rstrip() + "…"
+    return text
 
 
 def event_window_figure(
