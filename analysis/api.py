@@ -69,6 +69,9 @@ from analysis.study import prepare_returns, price_diagnostics
 from data_sources.data_mode import DataMode
 
 CALENDARS = ("xshg", "data")
+#: How measures meet instruments: ``all`` (every instrument around every measure) or
+#: ``segments`` (each measure only on the instruments of its own segments).
+PAIRINGS = ("all", "segments")
 DEFAULT_BENCHMARK = "000300.SH"
 #: At most this many default instruments (the segments' own) when a request names none.
 DEFAULT_INSTRUMENT_LIMIT = 6
@@ -175,7 +178,11 @@ class StudyRequest:
     ``conventions``: a preset name (``textbook``, ``estudy2``, ``eventstudy``) or a
     :class:`~analysis.event_study.Conventions`. ``attribute_suspensions``: book the return over
     a suspension (last close before → first close after) on the resumption day; by default
-    that day's return is missing, like the suspended sessions themselves.
+    that day's return is missing, like the suspended sessions themselves. ``pairing``: ``all``
+    studies every instrument around every measure; ``segments`` studies each measure only on
+    the instruments of its own segments (after its ``segment_overrides``), taken from
+    ``instruments`` or, when none are named, from the stored series (ad-hoc dates keep every
+    instrument): a theme-wide study then never measures a ChiNext listing on CSI Banks.
 
     The request is frozen and hashable (a cache key); lists given for sequence fields are
     stored as tuples.
@@ -203,6 +210,7 @@ class StudyRequest:
     include_unverified: bool = False
     clean_estimation: bool = True
     attribute_suspensions: bool = False
+    pairing: str = "all"
 
     def __post_init__(self):
         set_ = object.__setattr__
@@ -246,6 +254,10 @@ class StudyRequest:
         if self.overlap not in OVERLAP_CHOICES:
             raise StudyInputError(
                 f"overlap must be one of {', '.join(OVERLAP_CHOICES)}, got {self.overlap!r}"
+            )
+        if self.pairing not in PAIRINGS:
+            raise StudyInputError(
+                f"pairing must be one of {', '.join(PAIRINGS)}, got {self.pairing!r}"
             )
         if self.calendar not in CALENDARS:
             raise StudyInputError(
@@ -500,6 +512,13 @@ class ResolvedStudy:
 
     #: Per series read, its price record (adjustment, suspended sessions, limit breaks).
     price_records: Mapping[str, dict] = field(default_factory=dict)
+    #: Per event id, the only instruments studied around it (``pairing="segments"``); None,
+    #: or an event not named: every instrument.
+    pairs: Mapping[str, tuple[str, ...]] | None = None
+
+    def paired(self, event_id: str, instrument: str) -> bool:
+        """Whether ``instrument`` is studied around ``event_id``."""
+        return _paired(self.pairs, event_id, instrument)
 
     @property
     def calendar_text(self) -> str:
@@ -574,7 +593,11 @@ def resolve(
     available = source.symbols()
     instruments = list(request.instruments)
     left_out: list[str] = []
-    if not instruments:
+    own: dict[str, tuple[str, ...]] | None = None
+    pairing_notes: list[Note] = []
+    if request.pairing == "segments" and rows is not None:
+        instruments, own, pairing_notes = _segment_pairing(request, rows, available)
+    elif not instruments:
         codes = [c for codes in (rows["segments"] if rows is not None else []) for c in codes]
         every = default_instruments(codes, available, limit=len(available), measures=rows)
         instruments, left_out = every[:DEFAULT_INSTRUMENT_LIMIT], every[DEFAULT_INSTRUMENT_LIMIT:]
@@ -628,6 +651,8 @@ def resolve(
         events, others, sessions, spec.event_window, request.overlap
     )
     notes = [Note("overlap", text) for text in overlap_texts]
+    pairs = _event_pairs(events, own)
+    notes += pairing_notes
     if left_out:  # the default is capped: say which stored series of the segments were not used
         notes.append(
             Note(
@@ -687,7 +712,7 @@ def resolve(
     )
     notes += framing_notes
     notes += _uncertain_t0_notes(uncertain, rows, sessions, spec, request)
-    notes += _data_start_notes(events, rows, instruments, bars)
+    notes += _data_start_notes(events, rows, instruments, bars, pairs)
     placebo_draws = int(request.placebo_draws)
     if placebo_draws and len(events) != 1:
         notes.append(
@@ -720,9 +745,96 @@ def resolve(
         estimation_overlaps=tuple(contamination),
         known_window_sessions=tuple(known_windows),
         uncertain_t0=tuple(uncertain),
-        expectations=_expectations(events, rows, instruments),
+        expectations=_expectations(events, rows, instruments, pairs),
         price_records=price_records,
+        pairs=pairs,
     )
+
+
+# -- pairing: each measure with its own segments' instruments ---------------------------------
+
+
+def _paired(pairs, event_id: str, instrument: str) -> bool:
+    return pairs is None or event_id not in pairs or instrument in pairs[event_id]
+
+
+def _segment_pairing(
+    request: StudyRequest, rows: pd.DataFrame, available: Sequence[str]
+) -> tuple[list[str], dict[str, tuple[str, ...]], list[Note]]:
+    """``pairing="segments"``: per measure, the instruments of its own segments (overrides
+    applied) among the named instruments, or among the stored series when none are named (at
+    most :data:`DEFAULT_INSTRUMENT_LIMIT` per measure); the instruments of the study (named
+    order, else measure order) and notes saying what was left unpaired."""
+    named = list(request.instruments)
+    candidates = set(named or available)
+    own: dict[str, tuple[str, ...]] = {}
+    notes: list[Note] = []
+    for row in framing.rows_of(rows):
+        members = [s for s in framing.measure_instruments([row]) if s in candidates]
+        if not named and len(members) > DEFAULT_INSTRUMENT_LIMIT:
+            notes.append(
+                Note(
+                    "instruments",
+                    f"{row['id']}: the first {DEFAULT_INSTRUMENT_LIMIT} stored series of its "
+                    f"segments are studied; left out: "
+                    f"{', '.join(members[DEFAULT_INSTRUMENT_LIMIT:])}",
+                )
+            )
+            members = members[:DEFAULT_INSTRUMENT_LIMIT]
+        own[row["id"]] = tuple(members)
+        if not members:
+            where = "among the chosen instruments" if named else "stored"
+            notes.append(
+                Note(
+                    "instruments",
+                    f"{row['id']}: no instrument of its segments "
+                    f"({', '.join(row['segments']) or 'none'}) is {where}; not studied",
+                )
+            )
+    used = {s for members in own.values() for s in members}
+    if request.dates:  # ad-hoc dates have no segments: they keep every instrument
+        used |= set(named)
+    if not used:
+        raise StudyInputError(
+            "pairing by segments: no instrument "
+            + ("named" if named else "stored")
+            + " belongs to the segments of these measures"
+        )
+    order = named or [s for members in own.values() for s in members]
+    instruments = [s for s in dict.fromkeys(order) if s in used]
+    unpaired = [s for s in named if s not in used]
+    if unpaired:
+        notes.append(
+            Note(
+                "instruments",
+                f"pairing by segments: {', '.join(unpaired)} belong(s) to no chosen measure's "
+                "segments; not studied",
+            )
+        )
+    notes.append(
+        Note(
+            "instruments",
+            "pairing by segments: each measure is studied only on the instruments of its own "
+            f"segments ({sum(map(len, own.values()))} measure-instrument pairs, not "
+            f"{len(own)} × {len(instruments)})",
+        )
+    )
+    return instruments, own, notes
+
+
+def _event_pairs(events, own: dict[str, tuple[str, ...]] | None):
+    """Per event id, its instruments: a measure's own, a merged event's members' together;
+    events that are no catalogue measure (ad-hoc dates) are left out (every instrument)."""
+    if own is None:
+        return None
+    pairs = {}
+    for event in events:
+        # a merged event may take in catalogue measures the request did not name: it is
+        # studied on the instruments of the members that were asked for
+        members = [m for m in event.event_id.split("+") if m in own]
+        if members:
+            pairs[event.event_id] = tuple(dict.fromkeys(s for m in members for s in own[m]))
+    return pairs
 
 
 # -- framing: overrides, uncertain t0, expected signs, data starts (analysis.framing) ---------
@@ -781,7 +893,7 @@ def _uncertain_t0_notes(uncertain, rows, sessions, spec, request) -> list[Note]:
     return notes
 
 
-def _data_start_notes(events, rows, instruments, bars: pd.DataFrame) -> list[Note]:
+def _data_start_notes(events, rows, instruments, bars: pd.DataFrame, pairs=None) -> list[Note]:
     """Events before the first price of an instrument: named with the measure, the segment
     and the first date, instead of leaving its CAR silently empty."""
     if bars is None or bars.empty:
@@ -792,6 +904,8 @@ def _data_start_notes(events, rows, instruments, bars: pd.DataFrame) -> list[Not
     for event in events:
         members = [by_id[m] for m in event.event_id.split("+") if m in by_id]
         for symbol in instruments:
+            if not _paired(pairs, event.event_id, symbol):
+                continue
             if symbol in first.index and event.event_session < first[symbol]:
                 segment = next(
                     (s for row in members if (s := framing.instrument_segment(row, symbol))),
@@ -808,7 +922,9 @@ def _data_start_notes(events, rows, instruments, bars: pd.DataFrame) -> list[Not
     return notes
 
 
-def _expectations(events, rows, instruments) -> tuple[tuple[str, str, str, str, str], ...]:
+def _expectations(
+    events, rows, instruments, pairs=None
+) -> tuple[tuple[str, str, str, str, str], ...]:
     """``(event_id, instrument, segment, expected sign, reason)`` for every pair whose measure
     states an expected sign for the segment the instrument stands for (merged events: their
     members' common sign, else ambiguous)."""
@@ -817,6 +933,8 @@ def _expectations(events, rows, instruments) -> tuple[tuple[str, str, str, str, 
     for event in events:
         members = [by_id[m] for m in event.event_id.split("+") if m in by_id]
         for symbol in instruments:
+            if not _paired(pairs, event.event_id, symbol):
+                continue
             parts, segment = [], None
             for row in members:
                 own = framing.instrument_segment(row, symbol)
@@ -872,6 +990,7 @@ def run(resolved: ResolvedStudy) -> StudyOutcome:
         statistics=request.statistics,
         adjust_bh=request.adjust_bh,
         estimation_exclusions=resolved.estimation_exclusions,
+        pairs=resolved.pairs,
     )
     notes += [Note(_note_kind(text), text) for text in result.notes]
     placebo = None
@@ -927,6 +1046,7 @@ def run(resolved: ResolvedStudy) -> StudyOutcome:
                 spec,
                 request.statistics,
                 estimation_exclusions=resolved.estimation_exclusions,
+                pairs=resolved.pairs,
             )
         else:
             notes.append(Note("responses", "no volume in the data: abnormal volume left out"))
@@ -1232,7 +1352,16 @@ class StudyOutcome:
             )
         if self.request.attribute_suspensions:
             parts.append("the return over a suspension is booked on the resumption day")
+        if self.resolved.pairs is not None:
+            parts.append("each measure paired with its own segments' instruments")
         return "; ".join(parts)
+
+    @property
+    def pairing_text(self) -> str:
+        """Which measure meets which instrument, in words."""
+        if self.resolved.pairs is not None:
+            return "segments: each measure with its own segments' instruments"
+        return "all: every instrument with every event"
 
     @property
     def metadata(self) -> dict[str, str]:
@@ -1274,6 +1403,13 @@ class StudyOutcome:
                 for e in self.events
             ],
             "instruments": list(self.instruments),
+            "pairing": self.pairing_text,
+            "pairs": {
+                e.event_id: list(self.resolved.pairs.get(e.event_id, self.instruments))
+                for e in self.events
+            }
+            if self.resolved.pairs is not None
+            else "every instrument with every event",
             "benchmark": self.benchmark,
             "model": self.spec.model,
             "estimation_window": list(self.spec.estimation_window),
@@ -1365,6 +1501,7 @@ class StudyOutcome:
             "PolicyLens event study",
             f"data: {self.data_mode.label}",
             f"method: {self.method}",
+            f"pairing: {self.pairing_text}",
             "events: "
             + ", ".join(f"{e.event_id} (t0 {e.event_session:%Y-%m-%d})" for e in self.events),
             f"CAR [{window[0]}, {window[1]}]"

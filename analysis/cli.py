@@ -16,6 +16,7 @@ from pathlib import Path
 
 from analysis.api import (
     DEFAULT_BENCHMARK,
+    PAIRINGS,
     PriceFiles,
     StoreSource,
     StudyRequest,
@@ -206,6 +207,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="book the return over a suspension (last close before, first close after) on the "
         "resumption day; by default that day's return is missing, like the suspended sessions",
     )
+    study.add_argument(
+        "--pairing",
+        choices=PAIRINGS,
+        default="all",
+        help="all (default): every instrument around every measure; segments: each measure "
+        "only on the instruments of its own segments (after its segment overrides), from "
+        "--instrument or, when none, from the stored series (a theme-wide study)",
+    )
     return parser
 
 
@@ -254,6 +263,7 @@ def request_from_args(args: argparse.Namespace) -> StudyRequest:
         include_unverified=args.include_unverified,
         clean_estimation=not args.keep_contaminated_estimation,
         attribute_suspensions=args.attribute_suspensions,
+        pairing=args.pairing,
     )
     # a CAR window asked for that the event window does not cover has no ARs: refused (the
     # default windows outside a narrower --window are left out, as in the dashboard)

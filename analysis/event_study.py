@@ -440,8 +440,14 @@ def run_event_study(
     statistics: Sequence[str] | None = None,
     adjust_bh: bool = False,
     estimation_exclusions: Mapping[str, Sequence[pd.Timestamp]] | None = None,
+    pairs: Mapping[str, Sequence[str]] | None = None,
 ) -> EventStudyResult:
     """Run ``spec`` for every instrument (column of ``returns``) around every event.
+
+    ``pairs``: per event id, the only instruments studied around that event (a theme-wide
+    study pairs each measure with its own segments' instruments); an event not named, or
+    ``pairs`` None, is studied on every instrument. Unpaired instruments are not estimated,
+    not reported and not counted in any test.
 
     ``estimation_exclusions``: per event id, sessions to leave out of that event's estimation
     sample (other events' windows, :func:`analysis.overlaps.estimation_exclusions`); the model
@@ -492,19 +498,25 @@ def run_event_study(
             span = f"{index[0]:%Y-%m-%d} to {index[-1]:%Y-%m-%d}" if len(index) else "empty"
             reason = f"event session {event.event_session:%Y-%m-%d} is outside the data ({span})"
             diagnostics += [
-                Diagnostic(event.event_id, event.event_date, name, "skipped", reason)
-                for name in instruments
+                Diagnostic(event.event_id, event.event_date, instruments[column], "skipped", reason)
+                for column in _paired_columns(instruments, pairs, event.event_id)
             ]
             continue
         left_out = None
         if estimation_exclusions and estimation_exclusions.get(event.event_id) is not None:
             left_out = index.get_indexer(pd.DatetimeIndex(estimation_exclusions[event.event_id]))
             left_out = left_out[left_out >= 0]
+        columns = _paired_columns(instruments, pairs, event.event_id)
+        if not len(columns):
+            continue
+        event_instruments = [instruments[c] for c in columns]
+        event_fallback = fallback_mask[columns]
         fit = _estimate_event(
-            values, market_values, position, rel_days, est_rel_days, spec, fallback_mask,
-            event, tuple(instruments), left_out,
+            values if len(columns) == len(instruments) else values[:, columns],
+            market_values, position, rel_days, est_rel_days, spec, event_fallback,
+            event, tuple(event_instruments), left_out,
         )  # fmt: skip
-        keep = np.ones(len(instruments), dtype=bool)
+        keep = np.ones(len(event_instruments), dtype=bool)
         # the pairs that cannot be estimated (each has a reason from _skip_reason)
         unusable = (
             (fit.n < spec.min_estimation)
@@ -514,9 +526,9 @@ def run_event_study(
             | ~(fit.sigma2 > 0)
         )
         # only instruments with something to report go through the (Python) loop below
-        flagged = unusable | (fit.n_event < len(rel_days)) | fallback_mask
+        flagged = unusable | (fit.n_event < len(rel_days)) | event_fallback
         for column in np.flatnonzero(flagged):
-            name = instruments[column]
+            name = event_instruments[column]
             reason = (
                 _skip_reason(fit, column, spec, event, name, market_symbol)
                 if unusable[column]
@@ -528,7 +540,7 @@ def run_event_study(
                     Diagnostic(event.event_id, event.event_date, name, "skipped", reason)
                 )
                 continue
-            if fallback_mask[column]:
+            if event_fallback[column]:
                 why = (
                     "the instrument is the benchmark; a market-based model would regress it "
                     "on itself"
@@ -592,6 +604,14 @@ def run_event_study(
         statistics=names,
         adjust_bh=adjust_bh,
     )
+
+
+def _paired_columns(instruments: list[str], pairs, event_id: str) -> np.ndarray:
+    """Positions of the instruments studied around ``event_id`` (all without ``pairs``)."""
+    if pairs is None or event_id not in pairs:
+        return np.arange(len(instruments))
+    paired = set(pairs[event_id])
+    return np.array([c for c, name in enumerate(instruments) if name in paired], dtype=int)
 
 
 def _estimate_event(

@@ -147,12 +147,13 @@ def abnormal_volume(
     spec: EventStudySpec,
     statistics: Sequence[str] | None = None,
     estimation_exclusions=None,
+    pairs=None,
 ) -> AbnormalVolumeResult:
     """Abnormal log volume: the constant-mean model on ln(volume), same windows and tests.
 
     ``volumes`` is indexed by the session calendar (missing sessions NaN).
     ``estimation_exclusions``: as :func:`analysis.event_study.run_event_study` (the return
-    study's contamination cleaning applies to the volume baseline too).
+    study's contamination cleaning applies to the volume baseline too), and ``pairs``.
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         log_volume = np.log(volumes.where(volumes > 0))
@@ -164,6 +165,7 @@ def abnormal_volume(
             volume_spec,
             statistics=statistics,
             estimation_exclusions=estimation_exclusions,
+            pairs=pairs,
         )
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -144,6 +146,24 @@ def _rgba(colour: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
+#: Beyond this many measure × instrument pairs the event-window chart drops the daily AR bars
+#: (CAR lines only) and, with several measures, draws one panel per measure.
+HANDFUL_OF_PAIRS = 4
+#: Panels per row in the one-panel-per-measure view.
+PANEL_COLUMNS = 3
+
+
+def _short(text: str, width: int = 44) -> str:
+    """``text`` cut to about ``width`` Latin characters' room (a Chinese character takes two),
+    so a panel title never runs into the next panel's."""
+    used = 0
+    for position, character in enumerate(text):
+        used += 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
+        if used > width - 1 and position < len(text) - 1:
+            return text[:position].rstrip() + "…"
+    return text
+
+
 def event_window_figure(
     abnormal_returns: pd.DataFrame,
     labels: dict,
@@ -151,18 +171,24 @@ def event_window_figure(
     title: str,
     car_path: pd.DataFrame | None = None,
     scheme: str | None = None,
+    event_titles: dict | None = None,
 ) -> go.Figure:
     """AR bars and CAR lines (both in %) against relative session, one colour per instrument;
     with ``car_path`` (and at most four series) a 95 % band of CAR ± 1.96 SE around each.
     Each AR bar is filled with the up or down colour of ``scheme`` (default: the current one,
     :mod:`pages.colours`) and outlined in its instrument's colour; it has no legend entry of
     its own (its sign colours would say nothing there): the instrument's CAR entry shows and
-    hides both. Labels, event ids and the title (a measure's title) are escaped for Plotly's
-    HTML."""
-    figure = go.Figure()
-    several_events = abnormal_returns["event_id"].nunique() > 1
+    hides both. Beyond :data:`HANDFUL_OF_PAIRS` pairs the AR bars are dropped (CAR lines only;
+    the daily ARs are in the table), and several measures get one panel each
+    (:func:`event_window_panels`). Labels, event ids and the title (a measure's title) are
+    escaped for Plotly's HTML."""
     groups = abnormal_returns.groupby(["event_id", "instrument"], sort=False)
-    bands = car_path is not None and len(car_path) and groups.ngroups <= 4
+    several_events = abnormal_returns["event_id"].nunique() > 1
+    if several_events and groups.ngroups > HANDFUL_OF_PAIRS:
+        return event_window_panels(abnormal_returns, labels, synthetic, title, event_titles)
+    figure = go.Figure()
+    bands = car_path is not None and len(car_path) and groups.ngroups <= HANDFUL_OF_PAIRS
+    bars = groups.ngroups <= HANDFUL_OF_PAIRS
     for position, ((event_id, symbol), group) in enumerate(groups):
         colour = LINE_COLOURS[position % len(LINE_COLOURS)]
         name = escape_plotly(
@@ -186,25 +212,26 @@ def event_window_figure(
                 )
             )
         dates = group["date"].dt.strftime("%Y-%m-%d")
-        figure.add_trace(
-            go.Bar(
-                x=group["rel_day"],
-                y=100 * group["abnormal_return"],
-                name=f"AR {name}",
-                marker={
-                    "color": colours.sign_colours(group["abnormal_return"], scheme),
-                    "line": {"color": colour, "width": 1},
-                },
-                opacity=0.85,
-                legendgroup=f"{event_id}|{symbol}",
-                showlegend=False,
-                customdata=dates,
-                hovertemplate=t("day")
-                + " %{x} (%{customdata}): AR %{y:.2f}%<extra>"
-                + name
-                + "</extra>",
+        if bars:
+            figure.add_trace(
+                go.Bar(
+                    x=group["rel_day"],
+                    y=100 * group["abnormal_return"],
+                    name=f"AR {name}",
+                    marker={
+                        "color": colours.sign_colours(group["abnormal_return"], scheme),
+                        "line": {"color": colour, "width": 1},
+                    },
+                    opacity=0.85,
+                    legendgroup=f"{event_id}|{symbol}",
+                    showlegend=False,
+                    customdata=dates,
+                    hovertemplate=t("day")
+                    + " %{x} (%{customdata}): AR %{y:.2f}%<extra>"
+                    + name
+                    + "</extra>",
+                )
             )
-        )
         figure.add_trace(
             go.Scatter(
                 x=group["rel_day"],
@@ -231,9 +258,83 @@ def event_window_figure(
         height=460,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         xaxis_title=t("Relative session (0 = event session t0)"),
-        yaxis_title=t("Abnormal return / CAR (%)"),
+        yaxis_title=t("Abnormal return / CAR (%)") if bars else t("CAR (%)"),
         legend={"orientation": "h", "yanchor": "top", "y": -0.18},
     )
+    return figure
+
+
+def event_window_panels(
+    abnormal_returns: pd.DataFrame,
+    labels: dict,
+    synthetic: bool,
+    title: str,
+    event_titles: dict | None = None,
+) -> go.Figure:
+    """Small multiples: one panel per measure (in study order, :data:`PANEL_COLUMNS` a row)
+    with the CAR (%) of its instruments, one colour per instrument across every panel and one
+    legend entry per instrument (clicking it hides that instrument everywhere); shared axes,
+    so panels compare at a glance."""
+    from plotly.subplots import make_subplots
+
+    event_titles = event_titles or {}
+    events = list(dict.fromkeys(abnormal_returns["event_id"]))
+    instruments = list(dict.fromkeys(abnormal_returns["instrument"]))
+    instrument_colours = {s: LINE_COLOURS[i % len(LINE_COLOURS)] for i, s in enumerate(instruments)}
+    columns = min(PANEL_COLUMNS, len(events))
+    rows = -(-len(events) // columns)
+    figure = make_subplots(
+        rows=rows,
+        cols=columns,
+        shared_xaxes="all",
+        shared_yaxes="all",
+        subplot_titles=[escape_plotly(_short(str(event_titles.get(e, e)))) for e in events],
+        # about 55 px between rows (room for a panel's title), whatever the number of rows
+        vertical_spacing=55 / (230 * rows),
+        horizontal_spacing=0.04,
+    )
+    shown: set[str] = set()
+    for event_id, event_rows in abnormal_returns.groupby("event_id", sort=False):
+        row, column = divmod(events.index(event_id), columns)
+        for symbol, group in event_rows.groupby("instrument", sort=False):
+            name = escape_plotly(labels.get(symbol, symbol))
+            figure.add_trace(
+                go.Scatter(
+                    x=group["rel_day"],
+                    y=100 * group["car"],
+                    name=name,
+                    legendgroup=symbol,
+                    showlegend=symbol not in shown,
+                    mode="lines+markers",
+                    marker={"size": 4},
+                    line={"color": instrument_colours[symbol], "width": 1.8},
+                    customdata=group["date"].dt.strftime("%Y-%m-%d"),
+                    hovertemplate=t("day")
+                    + " %{x} (%{customdata}): CAR %{y:.2f}%<extra>"
+                    + name
+                    + "</extra>",
+                ),
+                row=row + 1,
+                col=column + 1,
+            )
+            shown.add(symbol)
+    figure.add_vline(x=0, line={"color": "#555", "dash": "dash", "width": 1})
+    figure.add_hline(y=0, line={"color": "#888", "width": 1})
+    figure.update_annotations(font={"size": 12})
+    title = escape_plotly(title) + " · " + t("CAR (%) by measure, each on its own instruments")
+    if synthetic:
+        title += t(" — SYNTHETIC DEMO DATA")
+    height = 140 + 230 * rows
+    figure.update_layout(
+        title=title,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 70, "b": 70},
+        # below the x-axis title of the last row, in pixels whatever the number of rows
+        legend={"orientation": "h", "yanchor": "top", "y": -55 / (height - 140)},
+        hovermode="closest",
+    )
+    figure.update_xaxes(title_text=t("Relative session"), row=rows)
+    figure.update_yaxes(title_text="CAR (%)", col=1)
     return figure
 
 
@@ -317,9 +418,15 @@ def themes_heatmap_figure(
     synthetic: bool,
     scheme: str | None = None,
 ) -> go.Figure:
-    """Theme × segment heat-map of CAAR (%) with stars, hover details and invisible markers
-    on the cell centres (Plotly selects points, not heat-map cells; each marker's customdata
-    is ``"theme|segment"``). ``theme_ids`` / ``segment_ids``: rows and columns, in order.
+    """Theme × segment heat-map of CAAR (%) with stars, and invisible markers on every cell
+    centre that carry the hover details and the clicks (Plotly selects points, not heat-map
+    cells; a marker's customdata is ``"theme|segment"``, ``""`` on an empty cell).
+    ``theme_ids`` / ``segment_ids``: rows and columns, in order.
+
+    The markers must take part in hovering: a trace with ``hoverinfo="skip"`` sends no click
+    either, and the heat-map cell was never chosen (issue 15). So the markers hover (with the
+    cell's text) and the heat-map itself does not, and every cell is the nearest marker's
+    (``hoverdistance=-1``) wherever it is clicked.
     Colours: the diverging scale of ``scheme`` (default: the current one, :mod:`pages.colours`),
     centred on a CAAR of 0."""
     grid = cells.set_index(["theme", "segment"])
@@ -329,7 +436,11 @@ def themes_heatmap_figure(
     xs, ys, keys = [], [], []
     for i, theme in enumerate(theme_ids):
         for j, segment in enumerate(segment_ids):
+            xs.append(segment)
+            ys.append(formatting.theme_short(theme))
             if (theme, segment) not in grid.index:
+                keys.append("")
+                hover[i][j] = t("No measure studied in this cell")
                 continue
             cell = grid.loc[(theme, segment)]
             z[i, j] = 100 * cell["caar"]
@@ -348,8 +459,6 @@ def themes_heatmap_figure(
                 )
                 + f"<br>{formatting.cell_test(cell['test'])}"
             )
-            xs.append(segment)
-            ys.append(formatting.theme_short(theme))
             keys.append(f"{theme}|{segment}")
     limit = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
     figure = go.Figure(
@@ -359,8 +468,7 @@ def themes_heatmap_figure(
             y=[formatting.theme_short(theme) for theme in theme_ids],
             text=text,
             texttemplate="%{text}",
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
+            hoverinfo="skip",  # the markers above hover, with the same text
             # down colour → light grey at 0 → up colour
             colorscale=colours.diverging_scale(scheme),
             zmid=0,
@@ -375,9 +483,12 @@ def themes_heatmap_figure(
             y=ys,
             mode="markers",
             customdata=keys,
-            hoverinfo="skip",
+            text=[row for rows in hover for row in rows],
+            hovertemplate="%{text}<extra></extra>",
             showlegend=False,
             marker={"size": 28, "opacity": 0, "symbol": "square"},
+            selected={"marker": {"opacity": 0}},
+            unselected={"marker": {"opacity": 0}},
         )
     )
     title = t("CAAR over [{a}, {b}] sessions, %", a=window[0], b=window[1])
@@ -388,5 +499,7 @@ def themes_heatmap_figure(
         xaxis={"title": t("Segment"), "side": "top"},
         yaxis={"autorange": "reversed"},
         clickmode="event+select",
+        hovermode="closest",
+        hoverdistance=-1,
     )
     return figure

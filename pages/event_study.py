@@ -71,6 +71,7 @@ if "study_measures" not in st.session_state or not set(st.session_state["study_m
 
 def _choose_all_measures() -> None:
     st.session_state["study_measures"] = list(ids)
+    st.session_state["study_pairing"] = "segments"  # each measure on its own segments
 
 
 st.button(
@@ -122,7 +123,13 @@ for key, param in FLAG_PARAMETERS.items():
 url_state.show_url_problems()
 defaults = {
     # a measure's segment overrides choose its instruments and benchmark (analysis.framing)
-    instruments_key: default_instruments(chosen_segments, options, measures=chosen) or options[:1],
+    instruments_key: default_instruments(
+        chosen_segments,
+        loaders.study_pool(),
+        measures=chosen,
+        limit=study_view.default_limit(chosen),
+    )
+    or options[:1],
     "study_benchmark": next(
         b
         for b in (framing.default_benchmark(framing.rows_of(chosen), DEFAULT_BENCHMARK), options[0])
@@ -182,6 +189,7 @@ with left:
         placeholder=t("Choose options"),
         help=t("Defaults to the stored instruments of the segments these measures touch."),
     )
+    study_view.render_pairing(chosen_ids, instruments, defaults[instruments_key])
     benchmark = st.selectbox(
         t("Benchmark (market) series"),
         options,

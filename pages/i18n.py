@@ -1258,3 +1258,37 @@ ZH.update(
         COLUMN_GLOSSARY["caar"]: "单元格的累计平均异常收益（小数：0.01 = 1 %）",
     }
 )
+# issue 15, themes branch: heat-map clicks, theme-wide pairing, readable event-window charts
+ZH.update(
+    {
+        "No measure studied in this cell": "此单元格没有研究任何措施",
+        "Pair measures and instruments": "措施与标的的配对方式",
+        "Each measure with its own segments' instruments": "每项措施只配其自身板块的标的",
+        "Every instrument with every measure": "每个标的配每项措施",
+        "Each measure with its own segments' instruments: a ChiNext listing is measured on "
+        "ChiNext, not on CSI Banks (python -m analysis study --pairing segments). Every "
+        "instrument with every measure: each chosen instrument around each measure.": (
+            "每项措施只配其自身板块的标的：创业板上市措施以创业板指数衡量，而非中证银行"
+            "（python -m analysis study --pairing segments）。每个标的配每项措施："
+            "每个所选标的都围绕每项措施研究。"
+        ),
+        "One panel per measure: the CAR (%) of the instruments it was studied on; a legend "
+        "entry shows or hides an instrument in every panel. Daily abnormal returns are in the "
+        "table below.": (
+            "每项措施一个面板：显示该措施所研究标的的 CAR（%）；点击图例可在所有面板中显示或"
+            "隐藏某一标的。每日异常收益见下表。"
+        ),
+        "CAR (%) per instrument; daily abnormal returns are in the table below.": (
+            "各标的的 CAR（%）；每日异常收益见下表。"
+        ),
+        "No placebo test: it compares one event's CAR with the same CAR at pseudo-event "
+        "sessions, so it needs exactly one event, and this study has {n}. Study one measure "
+        "to see it.": (
+            "无安慰剂检验：它将一个事件的 CAR 与伪事件交易日上的同一 CAR 比较，因此只能针对"
+            "恰好一个事件，而本研究有 {n} 个。请只研究一项措施以查看该检验。"
+        ),
+        "CAR (%)": "CAR（%）",
+        "CAR (%) by measure, each on its own instruments": "按措施的 CAR（%），各用其自身标的",
+        "Relative session": "相对交易日",
+    }
+)

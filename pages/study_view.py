@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import framing
-from analysis.api import StudyOutcome, StudyRequest
+from analysis.api import DEFAULT_INSTRUMENT_LIMIT, PAIRINGS, StudyOutcome, StudyRequest
 from analysis.glossary import FILE_GLOSSARY
 from analysis.statistics import DEFAULT_STATISTICS
 from pages import charts, colours, formatting, layout, loaders, sources, url_state
@@ -65,6 +65,7 @@ def request_from_widgets(
     placebo is asked for; ``python -m analysis study --volume --placebo 1000`` asks for the
     same. Raises :class:`~analysis.api.StudyInputError` naming a bad window."""
     measures = tuple(state["study_measures"])
+    pairing = state.get("study_pairing", "all") if len(measures) > 1 else "all"
     return StudyRequest(
         measures=measures,
         instruments=tuple(state[instruments_key(measures)]),
@@ -79,6 +80,7 @@ def request_from_widgets(
         placebo_draws=placebo_draws,
         responses=True,
         include_unverified=include_unverified,
+        pairing=pairing,
     )
 
 
@@ -256,6 +258,47 @@ def render_measures(chosen: pd.DataFrame) -> None:
                 )
 
 
+def default_limit(chosen: pd.DataFrame) -> int:
+    """How many default instruments a study takes: the API's cap for one measure; for several,
+    every stored instrument of their segments, since each measure is then paired with its
+    own (a cap would leave the last measures with none)."""
+    return DEFAULT_INSTRUMENT_LIMIT if len(chosen) < 2 else 10_000
+
+
+PAIRING_LABELS = {
+    "segments": "Each measure with its own segments' instruments",
+    "all": "Every instrument with every measure",
+}
+
+
+def render_pairing(measure_ids, instruments, default_instruments) -> str:
+    """With several measures, how they meet the instruments (``study_pairing``, URL
+    ``pairing``): by default each measure only on its own segments' instruments when the
+    instruments are the segments' defaults, every instrument with every measure when they
+    were picked by hand. One measure: every chosen instrument (no choice shown)."""
+    if len(measure_ids) < 2:
+        url_state.write_to_url("pairing", None)
+        return "all"
+    url_state.seed_from_url("study_pairing", "pairing", options=PAIRINGS)
+    if st.session_state.get("study_pairing") not in PAIRINGS:
+        default = set(instruments) == set(default_instruments)
+        st.session_state["study_pairing"] = "segments" if default else "all"
+    pairing = st.radio(
+        t("Pair measures and instruments"),
+        PAIRINGS,
+        format_func=lambda p: t(PAIRING_LABELS[p]),
+        horizontal=True,
+        key=layout.translated("study_pairing"),
+        help=t(
+            "Each measure with its own segments' instruments: a ChiNext listing is measured on "
+            "ChiNext, not on CSI Banks (python -m analysis study --pairing segments). Every "
+            "instrument with every measure: each chosen instrument around each measure."
+        ),
+    )
+    url_state.write_to_url("pairing", pairing)
+    return pairing
+
+
 def render_notes(outcome: StudyOutcome) -> None:
     """The synthetic-data warning, the market-wide rule, and what the study itself reports
     (overlaps, closes treated as missing, placebo, statistics left NaN, ...): notes name
@@ -297,6 +340,7 @@ def render_chart(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
     )
     labels = {s: formatting.label(s) for s in outcome.instruments}
     scheme = colours.scheme()
+    event_titles = {e.event_id: event_title(titles, e.event_id) for e in events}
     figure = loaders.derived(
         outcome,
         ("event_window", language(), title, scheme),
@@ -307,6 +351,7 @@ def render_chart(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
             title,
             outcome.car_path(),
             scheme=scheme,
+            event_titles=event_titles,
         ),
     )
     st.plotly_chart(
@@ -315,17 +360,28 @@ def render_chart(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
         key="study_chart",
         config=charts.plot_config("policylens_event_window"),
     )
-    st.caption(
-        t(
-            "Bars: each session's abnormal return ({colours}), outlined in the colour of its "
-            "instrument's CAR line.",
-            colours=colours.sign_legend(scheme),
+    pairs = outcome.abnormal_returns[["event_id", "instrument"]].drop_duplicates()
+    if len(pairs) <= charts.HANDFUL_OF_PAIRS:
+        st.caption(
+            t(
+                "Bars: each session's abnormal return ({colours}), outlined in the colour of "
+                "its instrument's CAR line.",
+                colours=colours.sign_legend(scheme),
+            )
         )
-    )
-    if len(labels) * len(events) <= 4:
         st.caption(
             t("Shaded: 95% band of the CAR path (CAR ± 1.96 SE, the same variance as the table).")
         )
+    elif pairs["event_id"].nunique() > 1:
+        st.caption(
+            t(
+                "One panel per measure: the CAR (%) of the instruments it was studied on; a "
+                "legend entry shows or hides an instrument in every panel. Daily abnormal "
+                "returns are in the table below."
+            )
+        )
+    else:
+        st.caption(t("CAR (%) per instrument; daily abnormal returns are in the table below."))
 
 
 @st.fragment
@@ -531,7 +587,18 @@ def render_trading_response(outcome: StudyOutcome) -> None:
 @st.fragment
 def render_placebo(outcome: StudyOutcome) -> None:
     """The placebo distribution of one series (a fragment: picking another series reruns only
-    this)."""
+    this). A study of several events has none: the placebo draws pseudo-event sessions for
+    one event date, so a caption says why it is absent."""
+    if len(outcome.events) > 1:
+        st.caption(
+            t(
+                "No placebo test: it compares one event's CAR with the same CAR at pseudo-event "
+                "sessions, so it needs exactly one event, and this study has {n}. Study one "
+                "measure to see it.",
+                n=len(outcome.events),
+            )
+        )
+        return
     if outcome.placebo is None or not len(outcome.placebo.summary):
         url_state.write_to_url("placebo", None)  # no series to choose: none in the link
         return

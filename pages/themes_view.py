@@ -128,8 +128,13 @@ def render_heatmap(view: ThemeView) -> None:
     clicked = [
         p["customdata"] for p in (event.selection.points if event else []) if "customdata" in p
     ]
-    if clicked and clicked[-1] in view.cell_keys:
-        st.session_state["themes_cell"] = clicked[-1]
+    # The chart keeps its selection across reruns: only a new click chooses the cell, so a
+    # cell chosen in the picker afterwards is not taken back by the older click.
+    latest = clicked[-1] if clicked else None
+    if latest != st.session_state.get("_themes_heatmap_click"):
+        st.session_state["_themes_heatmap_click"] = latest
+        if latest in view.cell_keys:
+            st.session_state["themes_cell"] = latest
 
 
 def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None:
@@ -201,6 +206,9 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
                 "measures": ",".join(dict.fromkeys(behind["event_id"])),
                 "instruments": ",".join(dict.fromkeys(behind["instrument"])),
                 "model": "constant-mean" if set(behind["model"]) == {"constant-mean"} else model,
+                # each measure on its own instruments there too (a measure may override the
+                # segment's instruments)
+                **({"pairing": "segments"} if behind["event_id"].nunique() > 1 else {}),
             },
         )
 
