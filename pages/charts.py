@@ -170,6 +170,7 @@ def event_window_figure(
     synthetic: bool,
     title: str,
     car_path: pd.DataFrame | None = None,
+    *,
     scheme: str | None = None,
     event_titles: dict | None = None,
 ) -> go.Figure:

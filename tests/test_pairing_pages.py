@@ -51,7 +51,7 @@ def test_eleven_measures_get_one_panel_each_with_car_lines_and_one_legend_entry_
     titles = {event_id: f"Measure {event_id} " + "with a long title " * 4 for event_id in pairs}
     titles["m00"] = 'Measure <a href="http://x">link</a>'  # shown as text, not as a live link
     figure = charts.event_window_figure(
-        frame, {s: display_name(s) for s in symbols}, False, "11 events", None, titles
+        frame, {s: display_name(s) for s in symbols}, False, "11 events", None, event_titles=titles
     )
     n_pairs = sum(len(v) for v in pairs.values())
     assert not [trace for trace in figure.data if isinstance(trace, go.Bar)]  # no AR bars
