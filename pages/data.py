@@ -13,7 +13,13 @@ from data_sources.calendar_store import (
 from data_sources.constituents import SURVIVORSHIP_CAVEAT, constituents
 from data_sources.data_mode import data_vintage
 from data_sources.errors import DataSourceError
-from data_sources.files import DATE_FORMAT_CHOICES, check_file_size, parse_price_file
+from data_sources.files import (
+    DATE_FORMAT_CHOICES,
+    SymbolInference,
+    check_file_size,
+    infer_file_symbol,
+    parse_price_file,
+)
 from data_sources.files import PROVIDER as IMPORT_PROVIDER
 from data_sources.instruments import registry, segment_instruments
 from data_sources.listings import listed_creits
@@ -109,6 +115,56 @@ def import_summary(shown_name: str, bars: pd.DataFrame) -> str:
             )
             if (blanked := bars.attrs.get("ohlc_blanked", {"rows": 0}))["rows"]
             else ""
+        )
+    )
+
+
+def preview_table(bars: pd.DataFrame, rows: int = 5) -> pd.DataFrame:
+    """The first rows of a parsed file as the import preview shows them: dates as
+    ``YYYY-MM-DD`` text (a datetime column would read 2024-01-02 00:00:00)."""
+    head = bars.head(rows)
+    return head.assign(date=head["date"].dt.strftime("%Y-%m-%d"))
+
+
+def show_inference(inference: SymbolInference, typed: str, file_name: str) -> None:
+    """Say which series name was inferred and from what; a file name and a code column that
+    disagree (an error: the user types the name), or a bare code that fits two exchanges (a
+    warning), in the current language."""
+    if inference.symbol is None:
+        st.error(
+            t(
+                "The file name says {name} but the file's code column {column} says {value} "
+                "({symbols}): type the series name.",
+                name=escape_markdown(t(" or ").join(inference.from_name)),
+                column=escape_markdown(inference.column),
+                value=escape_markdown(inference.value),
+                symbols=escape_markdown(t(" or ").join(inference.from_column)),
+            )
+        )
+        return
+    if inference.problem:
+        st.warning(
+            t(
+                "The code {code} fits {symbols}: the series keeps the name {code} unless you type "
+                "one.",
+                code=escape_markdown(inference.symbol),
+                symbols=escape_markdown(t(" and ").join(inference.from_name)),
+            )
+        )
+    if inference.origin == "as named" or typed.strip() != inference.symbol:
+        return
+    st.caption(
+        t(
+            "Series name {symbol} inferred from the file's code column {column} ({value}).",
+            symbol=code(inference.symbol),
+            column=escape_markdown(inference.column),
+            value=escape_markdown(inference.value),
+        )
+        if inference.origin == "column"
+        else t(
+            "Series name {symbol} inferred from the file name ({stem}).",
+            symbol=code(inference.symbol),
+            stem=escape_markdown(file_name.rsplit(".", 1)[0]),
         )
     )
 
@@ -623,14 +679,22 @@ def render_import(store: Store) -> None:
     uploads = uploads or []
     # Two uploads may share a file name: widgets are keyed by the upload, never by its name.
     for upload, shown_name in zip(uploads, shown_names([u.name for u in uploads]), strict=True):
-        stem = upload.name.rsplit(".", 1)[0]
-        symbol = st.text_input(
-            t("Series name for {name}", name=escape_markdown(shown_name)),
-            value=stem,
-            key=f"import_symbol_{upload.file_id}",
-        )
         try:
             check_file_size(upload.size, f"file {upload.name}")  # before reading it into memory
+            inference = infer_file_symbol(upload.getvalue(), upload.name)
+        except DataSourceError as error:
+            st.error(escape_markdown(error))
+            continue
+        symbol = st.text_input(
+            t("Series name for {name}", name=escape_markdown(shown_name)),
+            value=inference.symbol or "",
+            key=f"import_symbol_{upload.file_id}",
+        )
+        show_inference(inference, symbol, upload.name)
+        if not symbol.strip():
+            st.error(t("Give {name} a series name.", name=escape_markdown(shown_name)))
+            continue
+        try:
             bars = parse_price_file(
                 upload.getvalue(),
                 upload.name,
@@ -644,7 +708,7 @@ def render_import(store: Store) -> None:
         st.caption(import_summary(shown_name, bars))
         for kind, text in price_record_lines(bars):
             (st.warning if kind == "warning" else st.caption)(text)
-        st.dataframe(bars.head(5), hide_index=True, key=f"import_preview_{upload.file_id}")
+        st.dataframe(preview_table(bars), hide_index=True, key=f"import_preview_{upload.file_id}")
         parsed.append((shown_name, bars))
     # Two files under one series name: saving both would silently replace the first (the CLI
     # refuses too); nothing is saved until every series name is distinct.

@@ -1188,3 +1188,24 @@ ZH.update(
         ),
     }
 )
+# data branch (issue 15 points 3 and 5): imports name series right; real data kept apart from
+# the demo
+ZH.update(
+    {
+        "Give {name} a series name.": "请为 {name} 填写序列名称。",
+        " or ": " 或 ",
+        " and ": " 和 ",
+        "The file name says {name} but the file's code column {column} says {value} "
+        "({symbols}): type the series name.": (
+            "文件名表示 {name}，但文件的代码列 {column} 为 {value}（{symbols}）：请填写序列名称。"
+        ),
+        "The code {code} fits {symbols}: the series keeps the name {code} unless you type "
+        "one.": "代码 {code} 可对应 {symbols}：除非您另行填写，序列名称保持为 {code}。",
+        "Series name {symbol} inferred from the file's code column {column} ({value}).": (
+            "序列名称 {symbol} 由文件的代码列 {column}（{value}）推断。"
+        ),
+        "Series name {symbol} inferred from the file name ({stem}).": (
+            "序列名称 {symbol} 由文件名（{stem}）推断。"
+        ),
+    }
+)
