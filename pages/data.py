@@ -11,7 +11,7 @@ from data_sources.calendar_store import (
     refresh_official_calendar,
 )
 from data_sources.constituents import SURVIVORSHIP_CAVEAT, constituents
-from data_sources.data_mode import data_vintage
+from data_sources.data_mode import data_vintage, synthetic_symbols
 from data_sources.errors import DataSourceError
 from data_sources.files import (
     DATE_FORMAT_CHOICES,
@@ -46,14 +46,16 @@ def source_name(source, live: bool) -> str:
 def coverage_table(coverage: pd.DataFrame, live: set[str]) -> pd.DataFrame:
     """The stored series as the table shows them: name, source (live akshare for the series
     fetched in this session) and the coverage columns."""
+    demo = synthetic_symbols(coverage)
     table = coverage.assign(
-        name=coverage["symbol"].map(formatting.label),
+        name=[formatting.label(symbol, demo) for symbol in coverage["symbol"]],
+        demo=coverage["symbol"].isin(demo),
         mode=[
             source_name(src, sym in live)
             for sym, src in zip(coverage["symbol"], coverage["source"], strict=True)
         ],
     )
-    return table[["name", "mode", *COVERAGE_COLUMNS[2:]]]
+    return table[["name", "demo", "mode", *COVERAGE_COLUMNS[2:]]]
 
 
 def damage_table(damage: list) -> pd.DataFrame:
@@ -259,6 +261,13 @@ def render_stored_series(store: Store) -> None:
         key="data_coverage",
         column_config={
             "name": t("Instrument"),
+            "demo": st.column_config.CheckboxColumn(
+                t("SYNTHETIC demo"),
+                help=t(
+                    "Simulated prices, not market data: studies leave them out by default "
+                    "once real series are stored."
+                ),
+            ),
             "mode": t("Source"),
             "detail": t("Provenance"),
             "first_date": st.column_config.DateColumn(t("First session"), format="YYYY-MM-DD"),
@@ -756,6 +765,77 @@ def render_import(store: Store) -> None:
         st.rerun()
 
 
+def remove_demo_series(store: Store) -> list[str]:
+    """Delete every SYNTHETIC demo series still stored (read again now: a series replaced by
+    real data meanwhile is no longer demo and stays), through the store's delete; the copies
+    kept in ``replaced/`` stay as they are. Returns the symbols removed."""
+    demo = sorted(synthetic_symbols(store.coverage()))
+    for symbol in demo:
+        store.delete(symbol)
+        loaders.live_symbols().discard(symbol)
+    return demo
+
+
+def render_remove_demo(store: Store) -> None:
+    """One action removes the whole demo, after a confirmation; offered only once real series
+    are stored (a store holding only the demo would be empty, and an empty store is filled with
+    the demo again on the next page)."""
+    coverage = loaders.coverage()
+    demo = sorted(synthetic_symbols(coverage))
+    if not demo:
+        return
+    real = int(coverage["source"].notna().sum()) - len(demo)
+    st.subheader(t("Remove the SYNTHETIC demo"))
+    if not real:
+        st.caption(
+            t(
+                "The store holds only the {n} SYNTHETIC demo series. Fetch or import real data "
+                "first: a fetched or imported series replaces its demo series, and the rest of "
+                "the demo can then be removed here in one step (an empty store is filled with "
+                "the demo again).",
+                n=len(demo),
+            )
+        )
+        return
+    if not st.session_state.get("remove_demo_asked"):
+        st.caption(
+            t(
+                "{n} SYNTHETIC demo series are stored beside {real} real series. Studies leave "
+                "them out by default; removing them keeps the real series as they are.",
+                n=len(demo),
+                real=real,
+            )
+        )
+        if st.button(
+            t("Remove all {n} demo series…", n=len(demo)),
+            key="remove_demo_button",
+            icon=":material/delete_sweep:",
+        ):
+            st.session_state["remove_demo_asked"] = True
+            st.rerun()
+        return
+    with st.container(border=True):
+        st.warning(
+            t(
+                "Remove these {n} SYNTHETIC demo series from the store? The {real} real series "
+                "stay. {symbols}",
+                n=len(demo),
+                real=real,
+                symbols=escape_markdown(", ".join(demo)),
+            ),
+            icon=":material/delete_sweep:",
+        )
+        confirm, cancel = st.columns(2)
+        if confirm.button(t("Yes, remove the demo"), key="remove_demo_confirm", type="primary"):
+            removed = remove_demo_series(store)
+            st.session_state.pop("remove_demo_asked", None)
+            layout.flash("success", t("Removed {n} SYNTHETIC demo series.", n=len(removed)))
+            st.rerun()
+        if cancel.button(t("Cancel"), key="remove_demo_cancel"):
+            st.session_state.pop("remove_demo_asked", None)
+            st.rerun()
+
+
 def render_remove(store: Store) -> None:
     stored_symbols = list(loaders.coverage()["symbol"])
     if stored_symbols:
@@ -809,6 +889,7 @@ def render() -> None:
     render_creits(store)
     render_import(store)
     render_remove(store)
+    render_remove_demo(store)
     with stored_series:
         render_stored_series(store)
 

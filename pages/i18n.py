@@ -1207,5 +1207,34 @@ ZH.update(
         "Series name {symbol} inferred from the file name ({stem}).": (
             "序列名称 {symbol} 由文件名（{stem}）推断。"
         ),
+        " · SYNTHETIC DEMO": " · 合成演示",
+        "SYNTHETIC demo": "合成演示",
+        "Simulated prices, not market data: studies leave them out by default once real "
+        "series are stored.": "模拟价格，并非市场数据：一旦存储了真实序列，研究默认不再使用它们。",
+        "Store: {real} real series ({mode}) + {demo} SYNTHETIC demo series — studies use "
+        "the real series; a demo series you pick is marked “· SYNTHETIC DEMO”. The "
+        "**Data** page removes the demo in one step.": (
+            "存储：{real} 个真实序列（{mode}）+ {demo} 个合成演示序列——研究使用真实序列；"
+            "您手动选择的演示序列标注为“· 合成演示”。在**数据**页面可一步移除全部演示序列。"
+        ),
+        "Data in this study: **{mode}**": "本研究的数据：**{mode}**",
+        "Remove the SYNTHETIC demo": "移除合成演示数据",
+        "The store holds only the {n} SYNTHETIC demo series. Fetch or import real data "
+        "first: a fetched or imported series replaces its demo series, and the rest of "
+        "the demo can then be removed here in one step (an empty store is filled with "
+        "the demo again).": (
+            "存储中只有 {n} 个合成演示序列。请先获取或导入真实数据：获取或导入的序列会替换对应的"
+            "演示序列，其余演示序列随后可在此一步移除（空的存储会再次填入演示数据）。"
+        ),
+        "{n} SYNTHETIC demo series are stored beside {real} real series. Studies leave "
+        "them out by default; removing them keeps the real series as they are.": (
+            "存储中除 {real} 个真实序列外还有 {n} 个合成演示序列。研究默认不使用它们；"
+            "移除它们不会改动真实序列。"
+        ),
+        "Remove all {n} demo series…": "移除全部 {n} 个演示序列…",
+        "Remove these {n} SYNTHETIC demo series from the store? The {real} real series "
+        "stay. {symbols}": "从存储中移除这 {n} 个合成演示序列？{real} 个真实序列保留。{symbols}",
+        "Yes, remove the demo": "是，移除演示数据",
+        "Removed {n} SYNTHETIC demo series.": "已移除 {n} 个合成演示序列。",
     }
 )
