@@ -654,7 +654,9 @@ def render_import(store: Store) -> None:
             "CSV or Excel with a date and a close column (date, close[, open, high, low, volume, "
             "amount]); exports of akshare, Wind, Choice, iFinD, baostock and tushare are "
             "recognised (日期/交易日期, 收盘/收盘价(元), trade_date, …); UTF-8, UTF-16 or GBK. The "
-            "series name defaults to the file name without its extension. Headless: "
+            "series name is the instrument's symbol when the file's code column (代码, code, "
+            "ts_code, …) or its name gives a stock, ETF or C-REIT code (600030.csv → 600030.SH), "
+            "else the file name without its extension. Headless: "
             "`python -m data_sources import FILE …`."
         )
     )

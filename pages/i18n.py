@@ -1236,5 +1236,19 @@ ZH.update(
         "stay. {symbols}": "从存储中移除这 {n} 个合成演示序列？{real} 个真实序列保留。{symbols}",
         "Yes, remove the demo": "是，移除演示数据",
         "Removed {n} SYNTHETIC demo series.": "已移除 {n} 个合成演示序列。",
+        "CSV or Excel with a date and a close column (date, close[, open, high, low, volume, "
+        "amount]); exports of akshare, Wind, Choice, iFinD, baostock and tushare are "
+        "recognised (日期/交易日期, 收盘/收盘价(元), trade_date, …); UTF-8, UTF-16 or GBK. The "
+        "series name is the instrument's symbol when the file's code column (代码, code, "
+        "ts_code, …) or its name gives a stock, ETF or C-REIT code (600030.csv → 600030.SH), "
+        "else the file name without its extension. Headless: "
+        "`python -m data_sources import FILE …`.": (
+            "含日期列和收盘价列的 CSV 或 Excel（date, close[, open, high, low, volume, amount]）；"
+            "可识别 akshare、Wind、Choice、iFinD、baostock 和 tushare 的导出（日期/交易日期、"
+            "收盘/收盘价(元)、trade_date 等）；UTF-8、UTF-16 或 GBK 编码。若文件的代码列（代码、code、"
+            "ts_code 等）或文件名给出股票、ETF 或 C-REIT 代码，序列名为该标的的代码"
+            "（600030.csv → 600030.SH），否则为不含扩展名的文件名。"
+            "命令行：`python -m data_sources import FILE …`。"
+        ),
     }
 )
