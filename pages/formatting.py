@@ -11,7 +11,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from analysis.study import segments_reached
 from data_sources import catalogue as catalogue_module
-from data_sources.data_mode import DataMode
+from data_sources.data_mode import DataMode, synthetic_symbols
 from data_sources.instruments import display_name
 from data_sources.trading_calendar import inferred_segments
 from pages.i18n import language, t
@@ -39,14 +39,14 @@ _DEMO_SYMBOLS = "_demo_symbols"
 _DRAWN: list[frozenset[str]] = []
 
 
-def refresh_demo_symbols() -> tuple[frozenset[str], frozenset[str] | None]:
+def refresh_demo_symbols(coverage=None) -> tuple[frozenset[str], frozenset[str] | None]:
     """Read which stored series are SYNTHETIC demo series (once per run: the store's version is
-    checked by the cached coverage) and keep them for :func:`label` this run. Returns them and
-    the set the session's previous run drew with (None on its first run): when they differ,
-    labels of chosen options changed."""
+    checked by the cached coverage; ``coverage``: the store's, when the caller has it) and keep
+    them for :func:`label` this run. Returns them and the set the session's previous run drew
+    with (None on its first run): when they differ, labels of chosen options changed."""
     from pages import loaders
 
-    demo = frozenset(loaders.demo_symbols())
+    demo = frozenset(loaders.demo_symbols() if coverage is None else synthetic_symbols(coverage))
     before = st.session_state.get(_DEMO_SYMBOLS)
     st.session_state[_DEMO_SYMBOLS] = demo
     _DRAWN[:] = [demo]

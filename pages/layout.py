@@ -3,13 +3,14 @@ the data-mode banner and messages that survive a rerun."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from data_sources.bootstrap import seed_demo_if_empty
-from data_sources.data_mode import DataMode, store_mix
+from data_sources.data_mode import DataMode, data_mode, store_mix
 from pages import loaders
 from pages.formatting import mode_label, refresh_demo_symbols
 from pages.i18n import LANGUAGES, language, t
@@ -126,13 +127,14 @@ def banner() -> None:
             ),
             icon=":material/broken_image:",
         )
-    demo, before = refresh_demo_symbols()  # what labels mark as demo this run
+    stored = coverage()  # read once for the whole banner
+    demo, before = refresh_demo_symbols(stored)  # what labels mark as demo this run
     if before is not None and before != demo:
         # a series became real or demo (an import, a fetch, the CLI): its label changed, as on
         # a language switch
         resend_translated()
     _BANNER.slot = st.empty()
-    mix = store_mix(coverage(), live_symbols())
+    mix = store_mix(stored, live_symbols())
     if mix.real and mix.demo:
         # a page showing particular series says which (show_view_mode); this is true of the
         # rest: every default a study takes is real
@@ -148,7 +150,7 @@ def banner() -> None:
             icon=":material/database:",
         )
     else:  # one kind of data: the store's mode is that of every page
-        mode = current_mode()
+        mode = data_mode(stored, None, live_symbols())
         _show_mode(mode, t("Data mode: **{mode}**", mode=mode_label(mode)))
 
 
@@ -174,9 +176,13 @@ def _show_mode(mode: DataMode, plain: str) -> None:
 
 def show_view_mode(symbols) -> None:
     """Replace the banner's data-mode line by the mode of the series this page shows (the Event
-    study: its instruments and benchmark), so it speaks of the data in view, not the store."""
+    study: its instruments and benchmark), so it speaks of the data in view, not the store.
+    Call it from the page's full run: a fragment's rerun cannot write above its container
+    (the line then stays as the last full run drew it)."""
     mode = current_mode(list(symbols))
-    if mode.counts:
+    if not mode.counts:
+        return
+    with contextlib.suppress(StreamlitAPIException):
         _show_mode(mode, t("Data in this study: **{mode}**", mode=mode_label(mode)))
 
 
