@@ -131,7 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     files.add_argument(
         "--symbol",
         metavar="S",
-        help="series name (one file only; default: the file name without extension)",
+        help="series name (one file only; default: the instrument's symbol from the file's code "
+        "column or a code file name, 600030.csv -> 600030.SH, else the file name without "
+        "extension)",
     )
     files.add_argument(
         "--strict-adjustment",

@@ -110,3 +110,36 @@ def data_vintage(coverage: pd.DataFrame, symbols: Iterable[str]) -> str:
             + (f", prices {adjustment}" if isinstance(adjustment, str) and adjustment else "")
         )
     return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class StoreMix:
+    """How many real and SYNTHETIC demo series the store holds, and the real ones' data mode
+    (what the banner says of a store that holds both)."""
+
+    real: int
+    demo: int
+    real_mode: DataMode
+
+
+def store_mix(coverage: pd.DataFrame, live_symbols: Iterable[str] = ()) -> StoreMix:
+    stored = list(coverage.loc[coverage["source"].notna(), "symbol"])
+    demo = synthetic_symbols(coverage)
+    real = [symbol for symbol in stored if symbol not in demo]
+    return StoreMix(len(real), len(stored) - len(real), data_mode(coverage, real, live_symbols))
+
+
+def benchmark_candidates(pool: Iterable[str], instruments: Iterable[str] = ()) -> list[str]:
+    """The benchmarks a study may fall back on, from its pool, when its segments' own benchmark
+    is not in it (a demo CSI 300 beside real series): the registry's indices that are not among
+    the study's ``instruments``, the default benchmark first, then the all-A-share segment's
+    indices, then the rest. Empty when there is none: the study then has no market to regress
+    on and defaults to the constant-mean model."""
+    from data_sources.instruments import DEFAULT_BENCHMARK, registry, segment_table
+
+    pool = list(pool)
+    studied = set(instruments)
+    broad = [DEFAULT_BENCHMARK, *segment_table().set_index("id").at["ALL", "instruments"]]
+    indices = [s for s in pool if s in registry() and registry()[s].kind == "index"]
+    ordered = [s for s in broad if s in indices] + [s for s in indices if s not in broad]
+    return [s for s in dict.fromkeys(ordered) if s not in studied]

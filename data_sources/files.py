@@ -20,6 +20,7 @@ import csv
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ import pandas as pd
 from data_sources.akshare_source import CHINESE_COLUMNS
 from data_sources.base import BarQuery, BarSource, Provider
 from data_sources.errors import DataSourceError
+from data_sources.instruments import code_candidates
 from data_sources.prices import EXTRA_ALIASES, marked_suspended, prepare_prices, record_lines
 from data_sources.schema import (
     EARLIEST_DATE,
@@ -295,6 +297,99 @@ def _read_table(content: bytes, name: str, where: str) -> pd.DataFrame:
     return _read_csv(content, name, where)
 
 
+#: Columns that hold the instrument's code in vendors' exports (akshare 代码/股票代码, baostock
+#: ``code``, tushare ``ts_code``, Wind/Choice 证券代码, iFinD ``thscode``).
+CODE_COLUMNS = ("代码", "股票代码", "证券代码", "基金代码", "code", "symbol", "ts_code", "thscode")
+
+
+@dataclass(frozen=True)
+class SymbolInference:
+    """The series name a file gets when the user gives none, and where it comes from.
+
+    ``symbol`` is None when the file name and the file's code column name different
+    instruments; ``problem`` says so in English (CLI, errors), and the fields let a page say it
+    in its language. A bare code that fits two exchanges keeps the file name, with a
+    ``problem`` too."""
+
+    symbol: str | None
+    origin: str  # "column" | "file name" | "as named" (the file name, not a code)
+    problem: str | None = None
+    column: str = ""  # the code column and its value, when it was read
+    value: str = ""
+    from_name: tuple[str, ...] = ()  # the symbols the file name may stand for
+    from_column: tuple[str, ...] = ()  # ... and the code column
+
+    def describe(self) -> str:
+        """Where the name comes from, in English (CLI)."""
+        if self.origin == "column":
+            return f"code column {self.column!r} ({self.value})"
+        return "file name"
+
+
+def _code_column(raw: pd.DataFrame) -> tuple[str, str] | None:
+    """The code column's name and its one value (None when there is no such column, or it
+    holds no value or several)."""
+    wanted = {name.lower() for name in CODE_COLUMNS}
+    for column in raw.columns:
+        if _UNIT.sub("", str(column).strip()).lower() in wanted:
+            values = raw[column].dropna().astype(str).str.strip()
+            distinct = values[values != ""].unique()
+            if len(distinct) == 1:
+                return str(column), str(distinct[0])
+    return None
+
+
+def infer_symbol(raw: pd.DataFrame, name: str) -> SymbolInference:
+    """The canonical symbol of a file's series (see :func:`code_candidates`): from its code
+    column (``sh.600030``, ``600030.SH``, ``600030``) first, else from its file name
+    (``600030.csv`` → ``600030.SH``), else the file name as it is. A file name and a code column
+    that name different instruments are a conflict: no symbol, the user must choose."""
+    stem = Path(name).stem
+    from_name = tuple(code_candidates(stem))
+    column, value = _code_column(raw) or ("", "")
+    from_column = tuple(code_candidates(value)) if column else ()
+    found = {"column": column, "value": value, "from_name": from_name, "from_column": from_column}
+    if from_column:
+        if from_name and not set(from_name) & set(from_column):
+            return SymbolInference(
+                None,
+                "column",
+                f"the file name says {' or '.join(from_name)} but its code column {column!r} "
+                f"says {value} ({' or '.join(from_column)})",
+                **found,
+            )
+        # a bare code in the column that fits two exchanges: the file name may settle it
+        agreed = [s for s in from_column if not from_name or s in from_name]
+        if len(agreed) == 1:
+            return SymbolInference(agreed[0], "column", **found)
+    if len(from_name) == 1:
+        return SymbolInference(from_name[0], "file name", **found)
+    if len(from_name) > 1:
+        return SymbolInference(
+            stem,
+            "as named",
+            f"the code {stem} fits {' and '.join(from_name)}: the series keeps the name {stem} "
+            "unless you give one",
+            **found,
+        )
+    return SymbolInference(stem, "as named", **found)
+
+
+def infer_file_symbol(content: bytes, name: str) -> SymbolInference:
+    """:func:`infer_symbol` for a file's bytes (refused by size first, like an import)."""
+    where = f"file {name}"
+    check_file_size(len(content), where)
+    return infer_symbol(_read_table(content, name, where), name)
+
+
+def _name_it(reason: str, where: str) -> DataSourceError:
+    return DataSourceError(
+        f"{reason}. Give the series a name: --symbol NAME (command line) or the "
+        "series-name field (Data page)",
+        source=where,
+    )
+
+
 def parse_price_file(
     content: bytes,
     name: str,
@@ -318,15 +413,21 @@ def parse_price_file(
     """
     where = f"file {name}"
     check_file_size(len(content), where)
-    try:
-        symbol = check_symbol(symbol if symbol is not None else Path(name).stem)
-    except DataSourceError as error:
-        raise DataSourceError(
-            f"{error.reason}. Give the series a name: --symbol NAME (command line) or the "
-            "series-name field (Data page)",
-            source=where,
-        ) from None
+    if symbol is not None:
+        try:
+            symbol = check_symbol(symbol)
+        except DataSourceError as error:
+            raise _name_it(error.reason, where) from None
     raw = _read_table(content, name, where)
+    inference = None
+    if symbol is None:
+        inference = infer_symbol(raw, name)
+        if inference.symbol is None:
+            raise _name_it(str(inference.problem), where)
+        try:
+            symbol = check_symbol(inference.symbol)
+        except DataSourceError as error:
+            raise _name_it(error.reason, where) from None
     mapping: dict[str, str] = {}
     for column in raw.columns:
         canonical = _canonical_name(column)
@@ -368,6 +469,8 @@ def parse_price_file(
         file_row = int(frame.index[(frame["date"] == first_date).to_numpy()][0]) + 2
         blanked["first"] = f"row {file_row}, {blanked['first']}"
     bars.attrs["skipped_empty_rows"] = int(blank.sum())
+    if inference is not None:
+        bars.attrs["symbol_inference"] = inference
     bars.attrs["price_record"] = price_record
     return bars
 
@@ -507,16 +610,19 @@ class FileSource(BarSource):
             ) from None
 
     def symbol_query(self, symbol: str | None = None) -> BarQuery:
-        """The query for the whole file: ``symbol``, or the file name without its extension
-        (a name that is not a valid series name is refused naming the file)."""
+        """The query for the whole file: ``symbol``, or the name :func:`infer_symbol` gives
+        it (code column, else file name; a conflict between them, or a name that is not a
+        valid series name, is refused naming the file)."""
+        where = f"file {self.name}"
+        if symbol is None:
+            inference = infer_file_symbol(self.content, self.name)
+            if inference.symbol is None:
+                raise _name_it(str(inference.problem), where)
+            symbol = inference.symbol
         try:
-            return BarQuery(symbol if symbol is not None else Path(self.name).stem)
+            return BarQuery(symbol)
         except DataSourceError as error:
-            raise DataSourceError(
-                f"{error.reason}. Give the series a name: --symbol NAME (command line) or the "
-                "series-name field (Data page)",
-                source=f"file {self.name}",
-            ) from None
+            raise _name_it(error.reason, where) from None
 
     def transform_query(self, query: BarQuery) -> dict[str, Any]:
         return {"name": self.name, "date_format": self.date_format}

@@ -167,3 +167,33 @@ def display_name(symbol: str, language: str = "en") -> str:
     """``"399006.SZ ChiNext Index"`` for a known symbol, the bare symbol for a user's own series."""
     instrument = registry().get(symbol)
     return instrument.label(language) if instrument else symbol
+
+
+#: ``sh.600030`` (baostock), ``sh600030``, ``SH600030`` (Xueqiu): exchange first.
+_EXCHANGE_FIRST = re.compile(r"(?i)(sh|sz|bj)\.?(\d{6})")
+#: ``600030.SH`` (tushare's ts_code, iFinD's thscode, Wind): exchange last, any case.
+_EXCHANGE_LAST = re.compile(r"(?i)(\d{6})\.(sh|sz|bj)")
+
+
+def code_candidates(text: object) -> list[str]:
+    """The canonical symbols a code as files write it may stand for, registry entries first.
+
+    ``sh.600030``, ``SH600030`` and ``600030.sh`` name their exchange: one symbol. A bare
+    six-digit code takes each exchange whose symbol the registry knows or
+    :func:`get_instrument` derives from the code ranges (6xxxxx → .SH, 00/30xxxx → .SZ,
+    43/83/87/88/92xxxx → .BJ, funds 5xxxxx → .SH, 15/16/18xxxx → .SZ): ``600030`` → one,
+    ``000001`` → two (the SSE Composite index and a Shenzhen bank), ``399437`` → none (an index
+    the registry does not know is never guessed). A canonical symbol the registry knows or
+    derives (``BK0473.EM``, ``932000.CSI``) is itself; anything else gives no candidate."""
+    code = str(text).strip() if text is not None else ""
+    if match := _EXCHANGE_FIRST.fullmatch(code):
+        return [f"{match.group(2)}.{match.group(1).upper()}"]
+    if match := _EXCHANGE_LAST.fullmatch(code):
+        return [f"{match.group(1)}.{match.group(2).upper()}"]
+    if re.fullmatch(r"\d{6}", code):
+        possible = [f"{code}.{exchange}" for exchange in ("SH", "SZ", "BJ")]
+        known = [s for s in possible if s in registry()]
+        return known + [s for s in possible if s not in known and _derived_instrument(s)]
+    if code in registry() or _derived_instrument(code) is not None:
+        return [code]
+    return []

@@ -11,9 +11,15 @@ from data_sources.calendar_store import (
     refresh_official_calendar,
 )
 from data_sources.constituents import SURVIVORSHIP_CAVEAT, constituents
-from data_sources.data_mode import data_vintage
+from data_sources.data_mode import data_vintage, synthetic_symbols
 from data_sources.errors import DataSourceError
-from data_sources.files import DATE_FORMAT_CHOICES, check_file_size, parse_price_file
+from data_sources.files import (
+    DATE_FORMAT_CHOICES,
+    SymbolInference,
+    check_file_size,
+    infer_file_symbol,
+    parse_price_file,
+)
 from data_sources.files import PROVIDER as IMPORT_PROVIDER
 from data_sources.instruments import registry, segment_instruments
 from data_sources.listings import listed_creits
@@ -40,14 +46,16 @@ def source_name(source, live: bool) -> str:
 def coverage_table(coverage: pd.DataFrame, live: set[str]) -> pd.DataFrame:
     """The stored series as the table shows them: name, source (live akshare for the series
     fetched in this session) and the coverage columns."""
+    demo = synthetic_symbols(coverage)
     table = coverage.assign(
-        name=coverage["symbol"].map(formatting.label),
+        name=[formatting.label(symbol, demo) for symbol in coverage["symbol"]],
+        demo=coverage["symbol"].isin(demo),
         mode=[
             source_name(src, sym in live)
             for sym, src in zip(coverage["symbol"], coverage["source"], strict=True)
         ],
     )
-    return table[["name", "mode", *COVERAGE_COLUMNS[2:]]]
+    return table[["name", "demo", "mode", *COVERAGE_COLUMNS[2:]]]
 
 
 def damage_table(damage: list) -> pd.DataFrame:
@@ -109,6 +117,56 @@ def import_summary(shown_name: str, bars: pd.DataFrame) -> str:
             )
             if (blanked := bars.attrs.get("ohlc_blanked", {"rows": 0}))["rows"]
             else ""
+        )
+    )
+
+
+def preview_table(bars: pd.DataFrame, rows: int = 5) -> pd.DataFrame:
+    """The first rows of a parsed file as the import preview shows them: dates as
+    ``YYYY-MM-DD`` text (a datetime column would read 2024-01-02 00:00:00)."""
+    head = bars.head(rows)
+    return head.assign(date=head["date"].dt.strftime("%Y-%m-%d"))
+
+
+def show_inference(inference: SymbolInference, typed: str, file_name: str) -> None:
+    """Say which series name was inferred and from what; a file name and a code column that
+    disagree (an error: the user types the name), or a bare code that fits two exchanges (a
+    warning), in the current language."""
+    if inference.symbol is None:
+        st.error(
+            t(
+                "The file name says {name} but the file's code column {column} says {value} "
+                "({symbols}): type the series name.",
+                name=escape_markdown(t(" or ").join(inference.from_name)),
+                column=escape_markdown(inference.column),
+                value=escape_markdown(inference.value),
+                symbols=escape_markdown(t(" or ").join(inference.from_column)),
+            )
+        )
+        return
+    if inference.problem:
+        st.warning(
+            t(
+                "The code {code} fits {symbols}: the series keeps the name {code} unless you type "
+                "one.",
+                code=escape_markdown(inference.symbol),
+                symbols=escape_markdown(t(" and ").join(inference.from_name)),
+            )
+        )
+    if inference.origin == "as named" or typed.strip() != inference.symbol:
+        return
+    st.caption(
+        t(
+            "Series name {symbol} inferred from the file's code column {column} ({value}).",
+            symbol=code(inference.symbol),
+            column=escape_markdown(inference.column),
+            value=escape_markdown(inference.value),
+        )
+        if inference.origin == "column"
+        else t(
+            "Series name {symbol} inferred from the file name ({stem}).",
+            symbol=code(inference.symbol),
+            stem=escape_markdown(file_name.rsplit(".", 1)[0]),
         )
     )
 
@@ -203,6 +261,13 @@ def render_stored_series(store: Store) -> None:
         key="data_coverage",
         column_config={
             "name": t("Instrument"),
+            "demo": st.column_config.CheckboxColumn(
+                t("SYNTHETIC demo"),
+                help=t(
+                    "Simulated prices, not market data: studies leave them out by default "
+                    "once real series are stored."
+                ),
+            ),
             "mode": t("Source"),
             "detail": t("Provenance"),
             "first_date": st.column_config.DateColumn(t("First session"), format="YYYY-MM-DD"),
@@ -589,7 +654,9 @@ def render_import(store: Store) -> None:
             "CSV or Excel with a date and a close column (date, close[, open, high, low, volume, "
             "amount]); exports of akshare, Wind, Choice, iFinD, baostock and tushare are "
             "recognised (日期/交易日期, 收盘/收盘价(元), trade_date, …); UTF-8, UTF-16 or GBK. The "
-            "series name defaults to the file name without its extension. Headless: "
+            "series name is the instrument's symbol when the file's code column (代码, code, "
+            "ts_code, …) or its name gives a stock, ETF or C-REIT code (600030.csv → 600030.SH), "
+            "else the file name without its extension. Headless: "
             "`python -m data_sources import FILE …`."
         )
     )
@@ -623,14 +690,22 @@ def render_import(store: Store) -> None:
     uploads = uploads or []
     # Two uploads may share a file name: widgets are keyed by the upload, never by its name.
     for upload, shown_name in zip(uploads, shown_names([u.name for u in uploads]), strict=True):
-        stem = upload.name.rsplit(".", 1)[0]
-        symbol = st.text_input(
-            t("Series name for {name}", name=escape_markdown(shown_name)),
-            value=stem,
-            key=f"import_symbol_{upload.file_id}",
-        )
         try:
             check_file_size(upload.size, f"file {upload.name}")  # before reading it into memory
+            inference = infer_file_symbol(upload.getvalue(), upload.name)
+        except DataSourceError as error:
+            st.error(escape_markdown(error))
+            continue
+        symbol = st.text_input(
+            t("Series name for {name}", name=escape_markdown(shown_name)),
+            value=inference.symbol or "",
+            key=f"import_symbol_{upload.file_id}",
+        )
+        show_inference(inference, symbol, upload.name)
+        if not symbol.strip():
+            st.error(t("Give {name} a series name.", name=escape_markdown(shown_name)))
+            continue
+        try:
             bars = parse_price_file(
                 upload.getvalue(),
                 upload.name,
@@ -644,7 +719,7 @@ def render_import(store: Store) -> None:
         st.caption(import_summary(shown_name, bars))
         for kind, text in price_record_lines(bars):
             (st.warning if kind == "warning" else st.caption)(text)
-        st.dataframe(bars.head(5), hide_index=True, key=f"import_preview_{upload.file_id}")
+        st.dataframe(preview_table(bars), hide_index=True, key=f"import_preview_{upload.file_id}")
         parsed.append((shown_name, bars))
     # Two files under one series name: saving both would silently replace the first (the CLI
     # refuses too); nothing is saved until every series name is distinct.
@@ -690,6 +765,77 @@ def render_import(store: Store) -> None:
         # a new uploader key empties the uploader, so the saved files are not offered again
         st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1
         st.rerun()
+
+
+def remove_demo_series(store: Store) -> list[str]:
+    """Delete every SYNTHETIC demo series still stored (read again now: a series replaced by
+    real data meanwhile is no longer demo and stays), through the store's delete; the copies
+    kept in ``replaced/`` stay as they are. Returns the symbols removed."""
+    demo = sorted(synthetic_symbols(store.coverage()))
+    for symbol in demo:
+        store.delete(symbol)
+        loaders.live_symbols().discard(symbol)
+    return demo
+
+
+def render_remove_demo(store: Store) -> None:
+    """One action removes the whole demo, after a confirmation; offered only once real series
+    are stored (a store holding only the demo would be empty, and an empty store is filled with
+    the demo again on the next page)."""
+    coverage = loaders.coverage()
+    demo = sorted(synthetic_symbols(coverage))
+    if not demo:
+        return
+    real = int(coverage["source"].notna().sum()) - len(demo)
+    st.subheader(t("Remove the SYNTHETIC demo"))
+    if not real:
+        st.caption(
+            t(
+                "The store holds only the {n} SYNTHETIC demo series. Fetch or import real data "
+                "first: a fetched or imported series replaces its demo series, and the rest of "
+                "the demo can then be removed here in one step (an empty store is filled with "
+                "the demo again).",
+                n=len(demo),
+            )
+        )
+        return
+    if not st.session_state.get("remove_demo_asked"):
+        st.caption(
+            t(
+                "{n} SYNTHETIC demo series are stored beside {real} real series. Studies leave "
+                "them out by default; removing them keeps the real series as they are.",
+                n=len(demo),
+                real=real,
+            )
+        )
+        if st.button(
+            t("Remove all {n} demo series…", n=len(demo)),
+            key="remove_demo_button",
+            icon=":material/delete_sweep:",
+        ):
+            st.session_state["remove_demo_asked"] = True
+            st.rerun()
+        return
+    with st.container(border=True):
+        st.warning(
+            t(
+                "Remove these {n} SYNTHETIC demo series from the store? The {real} real series "
+                "stay. {symbols}",
+                n=len(demo),
+                real=real,
+                symbols=escape_markdown(", ".join(demo)),
+            ),
+            icon=":material/delete_sweep:",
+        )
+        confirm, cancel = st.columns(2)
+        if confirm.button(t("Yes, remove the demo"), key="remove_demo_confirm", type="primary"):
+            removed = remove_demo_series(store)
+            st.session_state.pop("remove_demo_asked", None)
+            layout.flash("success", t("Removed {n} SYNTHETIC demo series.", n=len(removed)))
+            st.rerun()
+        if cancel.button(t("Cancel"), key="remove_demo_cancel"):
+            st.session_state.pop("remove_demo_asked", None)
+            st.rerun()
 
 
 def render_remove(store: Store) -> None:
@@ -745,6 +891,7 @@ def render() -> None:
     render_creits(store)
     render_import(store)
     render_remove(store)
+    render_remove_demo(store)
     with stored_series:
         render_stored_series(store)
 

@@ -15,6 +15,7 @@ from analysis.event_study import EventStudyInputError
 from analysis.models import MODELS
 from analysis.overlaps import OVERLAP_CHOICES
 from data_sources.catalogue import studyable
+from data_sources.data_mode import benchmark_candidates
 from data_sources.errors import DataSourceError
 from data_sources.instruments import DEFAULT_BENCHMARK, segment_table
 from pages import filters, formatting, layout, loaders, study_view, url_state
@@ -99,6 +100,14 @@ chosen = measures[measures["id"].isin(chosen_ids)].sort_values("event_session")
 study_view.render_measures(chosen)
 
 chosen_segments = [code for codes in chosen["segments"] for code in codes]
+# Defaults come from the study pool: the real series only, once any are stored (a demo series
+# is studied only when picked by hand, and is then marked as one). Real series stored since
+# this session took its defaults from the demo (an import on the Data page): those give way.
+pool = loaders.study_pool()
+layout.forget_demo_defaults(
+    "study",
+    [k for k in st.session_state if str(k).startswith("study_instruments_")] + ["study_benchmark"],
+)
 # Widgets take their values from the session (seeded from the URL, else these defaults), so
 # a shared link reproduces the view; each value is written back to the URL below.
 instruments_key = study_view.instruments_key(chosen_ids)
@@ -121,21 +130,20 @@ url_state.seed_from_url(
 for key, param in FLAG_PARAMETERS.items():
     url_state.seed_from_url(key, param, parse=url_state.parse_flag)
 url_state.show_url_problems()
-defaults = {
-    # a measure's segment overrides choose its instruments and benchmark (analysis.framing)
-    instruments_key: default_instruments(
-        chosen_segments,
-        loaders.study_pool(),
-        measures=chosen,
-        limit=study_view.default_limit(chosen),
+# a measure's segment overrides choose its instruments and benchmark (analysis.framing)
+default_chosen = (
+    default_instruments(
+        chosen_segments, pool, measures=chosen, limit=study_view.default_limit(chosen)
     )
-    or options[:1],
-    "study_benchmark": next(
-        b
-        for b in (framing.default_benchmark(framing.rows_of(chosen), DEFAULT_BENCHMARK), options[0])
-        if b in options
-    ),
-    "study_model": "market",
+    or pool[:1]
+)
+own_benchmark = framing.default_benchmark(framing.rows_of(chosen), DEFAULT_BENCHMARK)
+# without its benchmark in the pool: another broad index, else no market model at all
+fallbacks = benchmark_candidates(pool, default_chosen)
+defaults = {
+    instruments_key: default_chosen,
+    "study_benchmark": own_benchmark if own_benchmark in pool else (fallbacks or pool)[0],
+    "study_model": "market" if own_benchmark in pool or fallbacks else "constant-mean",
     "study_overlap": OVERLAP_CHOICES[0],
     "study_estimation": (-250, -11),
     "study_window": (-5, 5),
@@ -153,7 +161,7 @@ offered_segments = [
     code
     for code in segments_table.index
     if any(
-        s in options
+        s in pool
         for s in segments_table.at[code, "instruments"] + segments_table.at[code, "alternatives"]
     )
 ]
@@ -164,7 +172,8 @@ def _add_segment() -> None:
     if code is None:
         return
     row = segments_table.loc[code]
-    members = [s for s in row["instruments"] + row["alternatives"] if s in options]
+    # the segment's stored members from the pool: no demo series once real ones are stored
+    members = [s for s in row["instruments"] + row["alternatives"] if s in pool]
     current = list(st.session_state.get(instruments_key, []))
     st.session_state[instruments_key] = list(dict.fromkeys(current + members))
     st.session_state["study_add_segment"] = None
@@ -252,6 +261,7 @@ with right:
         ),
     )
     window = st.slider(t("Event window (sessions)"), -30, 30, key="study_window")
+layout.show_view_mode([*instruments, benchmark])  # the banner speaks of this study's data
 url_state.write_to_url("instruments", instruments, multi=True)
 url_state.write_to_url("benchmark", benchmark)
 url_state.write_to_url("model", model)

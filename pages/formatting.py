@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
 from analysis.study import segments_reached
 from data_sources import catalogue as catalogue_module
-from data_sources.data_mode import DataMode
+from data_sources.data_mode import DataMode, synthetic_symbols
 from data_sources.instruments import display_name
 from data_sources.trading_calendar import inferred_segments
 from pages.i18n import language, t
@@ -27,8 +30,56 @@ THEME_COLOURS = {
 }
 
 
-def label(symbol: str) -> str:
+#: Session-state entry holding the stored demo symbols, refreshed at the top of every run by
+#: :func:`refresh_demo_symbols` (from :func:`pages.layout.banner`).
+_DEMO_SYMBOLS = "_demo_symbols"
+#: The demo symbols the latest run in this process drew its labels with: what a widget's format
+#: function gives outside a run (AppTest formats a widget's value between runs, and must find it
+#: among the labels the page drew).
+_DRAWN: list[frozenset[str]] = []
+
+
+def refresh_demo_symbols(coverage=None) -> tuple[frozenset[str], frozenset[str] | None]:
+    """Read which stored series are SYNTHETIC demo series (once per run: the store's version is
+    checked by the cached coverage; ``coverage``: the store's, when the caller has it) and keep
+    them for :func:`label` this run. Returns them and the set the session's previous run drew
+    with (None on its first run): when they differ, labels of chosen options changed."""
+    from pages import loaders
+
+    demo = frozenset(loaders.demo_symbols() if coverage is None else synthetic_symbols(coverage))
+    before = st.session_state.get(_DEMO_SYMBOLS)
+    st.session_state[_DEMO_SYMBOLS] = demo
+    _DRAWN[:] = [demo]
+    return demo, before
+
+
+def demo_symbols() -> frozenset[str]:
+    """The stored SYNTHETIC demo symbols as read at the top of this run (every change to the
+    store is followed by a rerun); read now when no run has read them yet."""
+    if get_script_run_ctx() is None:
+        if _DRAWN:
+            return _DRAWN[0]
+        from pages import loaders
+
+        return frozenset(loaders.demo_symbols())
+    demo = st.session_state.get(_DEMO_SYMBOLS)
+    return demo if demo is not None else refresh_demo_symbols()[0]
+
+
+def instrument_name(symbol: str) -> str:
+    """``"399006.SZ ChiNext Index"``: an instrument's name, whatever series is stored for it
+    (segment descriptions, not data)."""
     return display_name(symbol, language())
+
+
+def label(symbol: str, demo: frozenset[str] | set[str] | None = None) -> str:
+    """A stored series' name in pickers, legends and tables: the instrument's name, marked
+    ``· SYNTHETIC DEMO`` when the stored series is the demo (``demo``: the demo symbols, by
+    default those stored as of this run), so a demo series never passes for market data."""
+    name = display_name(symbol, language())
+    if symbol in (demo_symbols() if demo is None else demo):
+        return name + t(" · SYNTHETIC DEMO")
+    return name
 
 
 # Names of the fixed vocabularies (themes, segments), looked up once per language: format

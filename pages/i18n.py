@@ -1292,3 +1292,67 @@ ZH.update(
         "Relative session": "相对交易日",
     }
 )
+# data branch (issue 15 points 3 and 5): imports name series right; real data kept apart from
+# the demo
+ZH.update(
+    {
+        "Give {name} a series name.": "请为 {name} 填写序列名称。",
+        " or ": " 或 ",
+        " and ": " 和 ",
+        "The file name says {name} but the file's code column {column} says {value} "
+        "({symbols}): type the series name.": (
+            "文件名表示 {name}，但文件的代码列 {column} 为 {value}（{symbols}）：请填写序列名称。"
+        ),
+        "The code {code} fits {symbols}: the series keeps the name {code} unless you type "
+        "one.": "代码 {code} 可对应 {symbols}：除非您另行填写，序列名称保持为 {code}。",
+        "Series name {symbol} inferred from the file's code column {column} ({value}).": (
+            "序列名称 {symbol} 由文件的代码列 {column}（{value}）推断。"
+        ),
+        "Series name {symbol} inferred from the file name ({stem}).": (
+            "序列名称 {symbol} 由文件名（{stem}）推断。"
+        ),
+        " · SYNTHETIC DEMO": " · 合成演示",
+        "SYNTHETIC demo": "合成演示",
+        "Simulated prices, not market data: studies leave them out by default once real "
+        "series are stored.": "模拟价格，并非市场数据：一旦存储了真实序列，研究默认不再使用它们。",
+        "Store: {real} real series ({mode}) + {demo} SYNTHETIC demo series — studies use "
+        "the real series; a demo series you pick is marked “· SYNTHETIC DEMO”. The "
+        "**Data** page removes the demo in one step.": (
+            "存储：{real} 个真实序列（{mode}）+ {demo} 个合成演示序列——研究使用真实序列；"
+            "您手动选择的演示序列标注为“· 合成演示”。在**数据**页面可一步移除全部演示序列。"
+        ),
+        "Data in this study: **{mode}**": "本研究的数据：**{mode}**",
+        "Remove the SYNTHETIC demo": "移除合成演示数据",
+        "The store holds only the {n} SYNTHETIC demo series. Fetch or import real data "
+        "first: a fetched or imported series replaces its demo series, and the rest of "
+        "the demo can then be removed here in one step (an empty store is filled with "
+        "the demo again).": (
+            "存储中只有 {n} 个合成演示序列。请先获取或导入真实数据：获取或导入的序列会替换对应的"
+            "演示序列，其余演示序列随后可在此一步移除（空的存储会再次填入演示数据）。"
+        ),
+        "{n} SYNTHETIC demo series are stored beside {real} real series. Studies leave "
+        "them out by default; removing them keeps the real series as they are.": (
+            "存储中除 {real} 个真实序列外还有 {n} 个合成演示序列。研究默认不使用它们；"
+            "移除它们不会改动真实序列。"
+        ),
+        "Remove all {n} demo series…": "移除全部 {n} 个演示序列…",
+        "Remove these {n} SYNTHETIC demo series from the store? The {real} real series "
+        "stay. {symbols}": "从存储中移除这 {n} 个合成演示序列？{real} 个真实序列保留。{symbols}",
+        "Yes, remove the demo": "是，移除演示数据",
+        "Removed {n} SYNTHETIC demo series.": "已移除 {n} 个合成演示序列。",
+        "CSV or Excel with a date and a close column (date, close[, open, high, low, volume, "
+        "amount]); exports of akshare, Wind, Choice, iFinD, baostock and tushare are "
+        "recognised (日期/交易日期, 收盘/收盘价(元), trade_date, …); UTF-8, UTF-16 or GBK. The "
+        "series name is the instrument's symbol when the file's code column (代码, code, "
+        "ts_code, …) or its name gives a stock, ETF or C-REIT code (600030.csv → 600030.SH), "
+        "else the file name without its extension. Headless: "
+        "`python -m data_sources import FILE …`.": (
+            "含日期列和收盘价列的 CSV 或 Excel（date, close[, open, high, low, volume, amount]）；"
+            "可识别 akshare、Wind、Choice、iFinD、baostock 和 tushare 的导出（日期/交易日期、"
+            "收盘/收盘价(元)、trade_date 等）；UTF-8、UTF-16 或 GBK 编码。若文件的代码列（代码、code、"
+            "ts_code 等）或文件名给出股票、ETF 或 C-REIT 代码，序列名为该标的的代码"
+            "（600030.csv → 600030.SH），否则为不含扩展名的文件名。"
+            "命令行：`python -m data_sources import FILE …`。"
+        ),
+    }
+)

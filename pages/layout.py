@@ -3,13 +3,25 @@ the data-mode banner and messages that survive a rerun."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from data_sources.bootstrap import seed_demo_if_empty
-from pages.formatting import mode_label
+from data_sources.data_mode import DataMode, data_mode, store_mix
+from pages import loaders
+from pages.formatting import mode_label, refresh_demo_symbols
 from pages.i18n import LANGUAGES, language, t
-from pages.loaders import catalogue_problem, current_mode, damaged, store
+from pages.loaders import (
+    catalogue_problem,
+    coverage,
+    current_mode,
+    damaged,
+    live_symbols,
+    store,
+)
 from pages.text import escape_markdown
 from pages.url_state import seed_from_url
 
@@ -65,20 +77,28 @@ def init_language() -> None:
     st.session_state.setdefault("language", "en")
     shown = st.session_state.get("_language_shown")
     if shown is not None and shown != language():
-        for key in sorted(st.session_state.get(_TRANSLATED_WIDGETS, ())):
-            if st.session_state.get(key) is None:  # not drawn yet, or nothing chosen
-                continue
-            try:
-                st.session_state[key] = st.session_state[key]
-            except StreamlitAPIException:
-                continue
+        resend_translated()
     st.session_state["_language_shown"] = language()
+
+
+def resend_translated() -> None:
+    """Assign each registered widget's value back through the session (before the widgets are
+    drawn), so the browser is sent it under the option labels of this run."""
+    for key in sorted(st.session_state.get(_TRANSLATED_WIDGETS, ())):
+        if st.session_state.get(key) is None:  # not drawn yet, or nothing chosen
+            continue
+        try:
+            st.session_state[key] = st.session_state[key]
+        except StreamlitAPIException:
+            continue
 
 
 def banner() -> None:
     """The data-mode banner every page shows at the top (and, once per run, a user measures
-    file that is left out)."""
-    mode = current_mode()
+    file that is left out). It speaks of the data in view: a store of one kind of data has one
+    mode; a store holding real and demo series says how many of each and that studies use the
+    real ones, and a page showing particular series replaces that line by their mode
+    (:func:`show_view_mode`)."""
     problem = catalogue_problem()
     if problem is not None:
         st.error(
@@ -107,8 +127,42 @@ def banner() -> None:
             ),
             icon=":material/broken_image:",
         )
+    stored = coverage()  # read once for the whole banner
+    demo, before = refresh_demo_symbols(stored)  # what labels mark as demo this run
+    if before is not None and before != demo:
+        # a series became real or demo (an import, a fetch, the CLI): its label changed, as on
+        # a language switch
+        resend_translated()
+    _BANNER.slot = st.empty()
+    mix = store_mix(stored, live_symbols())
+    if mix.real and mix.demo:
+        # a page showing particular series says which (show_view_mode); this is true of the
+        # rest: every default a study takes is real
+        _BANNER.slot.info(
+            t(
+                "Store: {real} real series ({mode}) + {demo} SYNTHETIC demo series — studies use "
+                "the real series; a demo series you pick is marked “· SYNTHETIC DEMO”. The "
+                "**Data** page removes the demo in one step.",
+                real=mix.real,
+                mode=mode_label(mix.real_mode),
+                demo=mix.demo,
+            ),
+            icon=":material/database:",
+        )
+    else:  # one kind of data: the store's mode is that of every page
+        mode = data_mode(stored, None, live_symbols())
+        _show_mode(mode, t("Data mode: **{mode}**", mode=mode_label(mode)))
+
+
+#: The banner's data-mode line of this run (one script thread per session and run), so that a
+#: page showing particular series can replace it by what it shows (:func:`show_view_mode`).
+_BANNER = threading.local()
+
+
+def _show_mode(mode: DataMode, plain: str) -> None:
+    slot = getattr(_BANNER, "slot", None) or st.empty()
     if mode.synthetic:
-        st.warning(
+        slot.warning(
             t(
                 "**SYNTHETIC DEMO DATA** — data mode: {mode}. Demo prices are simulated, not "
                 "market data; every chart, table and CSV from them is labelled synthetic.",
@@ -117,7 +171,33 @@ def banner() -> None:
             icon=":material/science:",
         )
     else:
-        st.info(t("Data mode: **{mode}**", mode=mode_label(mode)), icon=":material/database:")
+        slot.info(plain, icon=":material/database:")
+
+
+def show_view_mode(symbols) -> None:
+    """Replace the banner's data-mode line by the mode of the series this page shows (the Event
+    study: its instruments and benchmark), so it speaks of the data in view, not the store.
+    Call it from the page's full run: a fragment's rerun cannot write above its container
+    (the line then stays as the last full run drew it)."""
+    mode = current_mode(list(symbols))
+    if not mode.counts:
+        return
+    with contextlib.suppress(StreamlitAPIException):
+        _show_mode(mode, t("Data in this study: **{mode}**", mode=mode_label(mode)))
+
+
+def forget_demo_defaults(page: str, keys) -> None:
+    """Forget the session values ``keys`` of ``page`` when real series were stored since they
+    were taken (an import on the Data page) or the last real one was removed: the defaults a
+    page takes come from the study pool (real series only, once any are stored), and values
+    taken from the demo must give way to them."""
+    pool = loaders.study_pool()
+    real = not set(pool) & set(loaders.demo_symbols())
+    flag = f"_pool_real_{page}"
+    if st.session_state.setdefault(flag, real) != real:
+        for key in list(keys):
+            st.session_state.pop(key, None)
+        st.session_state[flag] = real
 
 
 def flash(kind: str, text: str) -> None:

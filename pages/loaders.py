@@ -221,6 +221,18 @@ def measure_titles() -> dict[str, str]:
     return _measure_titles(_user_file_version(), language())
 
 
+class PoolSource(StoreSource):
+    """The store as a study sees it by default: the real series only once any are stored
+    (:func:`data_sources.data_mode.study_pool`), so a theme-wide study never takes a demo series
+    beside real ones (a segment whose benchmark is only in the demo uses the constant-mean
+    model, as one without a stored benchmark does)."""
+
+    def symbols(self) -> list[str]:
+        from data_sources.data_mode import study_pool as pool
+
+        return pool(self.coverage())
+
+
 # a resource: the page derives its views from the very object (see derived())
 @st.cache_resource(show_spinner=False, max_entries=6)
 def _theme_segment(
@@ -236,7 +248,7 @@ def _theme_segment(
     from data_sources.instruments import segment_table
 
     return theme_segment_study(
-        StoreSource(Store(version[0]), live),
+        PoolSource(Store(version[0]), live),
         _catalogue(user_file)[0],
         segment_table(),
         window,

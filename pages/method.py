@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.glossary import COLUMN_GLOSSARY
+from data_sources.data_mode import synthetic_symbols
 from data_sources.store import COVERAGE_COLUMNS
 from data_sources.trading_calendar import extension_end, library_end
 from pages import formatting, layout, loaders
@@ -12,7 +13,10 @@ from pages.i18n import t
 
 def provenance_table(coverage: pd.DataFrame) -> pd.DataFrame:
     """The store's coverage as the provenance table shows it: instruments by name."""
-    return coverage[COVERAGE_COLUMNS].assign(symbol=coverage["symbol"].map(formatting.label))
+    demo = synthetic_symbols(coverage)  # marked by the coverage shown, not another store
+    return coverage[COVERAGE_COLUMNS].assign(
+        symbol=[formatting.label(symbol, demo) for symbol in coverage["symbol"]]
+    )
 
 
 def glossary_table() -> pd.DataFrame:

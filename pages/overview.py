@@ -69,7 +69,9 @@ def picked_measures(points) -> list[str]:
 def choose_instruments(options: list[str]) -> list[str]:
     url_state.seed_from_url("overview_instruments", "instruments", options=options, multi=True)
     url_state.keep_valid("overview_instruments", options, multi=True)
-    st.session_state.setdefault("overview_instruments", default_instruments(options))
+    # the default from the study pool: no demo series once real ones are stored
+    layout.forget_demo_defaults("overview", ["overview_instruments"])
+    st.session_state.setdefault("overview_instruments", default_instruments(loaders.study_pool()))
     chosen = st.multiselect(
         t("Instruments"),
         options,

@@ -145,9 +145,12 @@ def segment_lines(m: pd.Series, segment_table: pd.DataFrame) -> list[str]:
     signs = framing.expected_signs(m)
     for frame in framing.segment_frames(m, segment_table.reset_index()):
         code = frame.segment
-        members = ", ".join(formatting.label(s) for s in frame.instruments) or t("no listed proxy")
+        # instruments, not stored series: named without the demo mark
+        members = ", ".join(formatting.instrument_name(s) for s in frame.instruments) or t(
+            "no listed proxy"
+        )
         bench = (
-            t("benchmark {name}", name=formatting.label(frame.benchmark))
+            t("benchmark {name}", name=formatting.instrument_name(frame.benchmark))
             if frame.benchmark
             else t("market-wide: constant-mean model (no market model of the market on itself)")
         )

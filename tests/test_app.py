@@ -52,7 +52,7 @@ def test_event_study_results_change_with_the_model_and_download_as_csv(app):
     goto(app, "pages/event_study.py")
     assert app.multiselect(key="study_measures").value == ["chinext-first-listings-2020"]
     results = dataframe_at(app, 0)
-    assert results["name"].tolist() == ["399006.SZ ChiNext Index"]
+    assert results["name"].tolist() == ["399006.SZ ChiNext Index · SYNTHETIC DEMO"]  # demo data
     market_car = results["car_pct"].iloc[0]
     app.radio(key="study_model").set_value("constant-mean").run()
     constant_car = dataframe_at(app, 0)["car_pct"].iloc[0]
@@ -88,13 +88,14 @@ def test_failed_fetch_is_named_and_keeps_stored_data(app, monkeypatch):
     monkeypatch.setattr(AkshareSource, "extract", refuse)
     goto(app, "pages/data.py")
     before = dataframe_at(app, 0)
-    app.multiselect(key="fetch_symbols_all").select("399006.SZ ChiNext Index").run()
+    app.multiselect(key="fetch_symbols_all").select("399006.SZ").run()
     app.button(key="fetch_button").click().run()
     assert not app.exception
     assert any("1 of 1 failed" in shown(e.value) for e in app.error)
     after = dataframe_at(app, 0)
-    row = after[after["name"] == "399006.SZ ChiNext Index"].iloc[0]
-    assert row["rows"] == before[before["name"] == "399006.SZ ChiNext Index"].iloc[0]["rows"]
+    chinext = "399006.SZ ChiNext Index · SYNTHETIC DEMO"  # the demo series stays
+    row = after[after["name"] == chinext].iloc[0]
+    assert row["rows"] == before[before["name"] == chinext].iloc[0]["rows"]
     assert "ConnectionError" in row["last_error"]
 
 
@@ -235,8 +236,9 @@ def test_overlap_merge_and_market_wide_rule_in_the_study(app):
     instruments_key = "study_instruments_sept-2024-package"
     app.multiselect(key=instruments_key).set_value(["000001.SH", "399975.SZ"]).run()
     results = dataframe_at(app, 0).set_index("name")
-    assert results.at["000001.SH SSE Composite", "model"] == "constant-mean"
-    assert results.at["399975.SZ CSI All Share Securities Companies", "model"] == "market"
+    demo = " · SYNTHETIC DEMO"
+    assert results.at["000001.SH SSE Composite" + demo, "model"] == "constant-mean"
+    assert results.at["399975.SZ CSI All Share Securities Companies" + demo, "model"] == "market"
     diagnostics = next(t.value for t in app.dataframe if "reason" in t.value.columns)
     assert "market-wide instrument" in " ".join(diagnostics["reason"])
     app.radio(key="study_overlap").set_value("merge").run()
@@ -411,7 +413,7 @@ def test_themes_heatmap_cell_lists_its_measures_and_links_to_the_study(app):
     cells.set_value("T2|CHN").run()
     assert not app.exception
     pairs = next(t.value for t in app.dataframe if "instrument" in t.value.columns)
-    assert set(pairs["instrument"]) == {"399006.SZ ChiNext Index"}
+    assert set(pairs["instrument"]) == {"399006.SZ ChiNext Index · SYNTHETIC DEMO"}
     assert app.query_params["cell"] == "T2|CHN"
     table = pd.read_csv(
         io.BytesIO(download_bytes(app, "download_themes_cells")), encoding="utf-8-sig"

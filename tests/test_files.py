@@ -197,12 +197,19 @@ def test_every_shared_market_file_imports_with_the_manifest_row_counts(data_dir)
 
     everything = {name: pd.read_csv(market / name) for name in manifest["file"]}
     traded = {name: traded_rows(frame) for name, frame in everything.items()}
+
+    def series_name(file: str) -> str:
+        """The file name without extension; a stock's bare code gets its exchange (6xxxxx
+        Shanghai, 00/30xxxx Shenzhen), except 000001, which is also the SSE Composite's code."""
+        stem = Path(file).stem
+        if file.startswith("crosscheck"):
+            return f"{stem}.crosscheck"
+        if not file.startswith("stocks/") or stem == "000001":
+            return stem
+        return f"{stem}.SH" if stem.startswith("6") else f"{stem}.SZ"
+
     expected = manifest.assign(
-        # the series name is the file name without extension (stocks: the bare code)
-        symbol=[
-            f"{Path(f).stem}.crosscheck" if f.startswith("crosscheck") else Path(f).stem
-            for f in manifest["file"]
-        ],
+        symbol=[series_name(f) for f in manifest["file"]],
         stored=manifest["rows"]
         - manifest["nan_close_rows"]
         - [

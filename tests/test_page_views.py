@@ -304,6 +304,7 @@ def test_data_coverage_table_names_each_series_and_its_source():
     table = coverage_table(coverage, live={"399006.SZ"})
     assert list(table.columns) == [
         "name",
+        "demo",
         "mode",
         "detail",
         "first_date",
@@ -314,7 +315,13 @@ def test_data_coverage_table_names_each_series_and_its_source():
         "adjustment",
         "suspended_sessions",
     ]
-    assert list(table["name"]) == ["399006.SZ ChiNext Index", "000300.SH CSI 300", "MY.CSV", "ODD"]
+    assert list(table["name"]) == [
+        "399006.SZ ChiNext Index",
+        "000300.SH CSI 300 · SYNTHETIC DEMO",  # the demo series is marked
+        "MY.CSV",
+        "ODD",
+    ]
+    assert list(table["demo"]) == [False, True, False, False]
     assert list(table["mode"]) == ["live akshare", "SYNTHETIC DEMO", "imported file", "elsewhere"]
 
 

@@ -462,7 +462,9 @@ def test_strict_import_on_the_command_line_refuses_by_name_and_stores_nothing(
     assert main(["import", str(path)]) == 0
     out = capsys.readouterr().out
     assert "prices: unadjusted" in out and "2020-06-04" in out
-    assert Store().price_records(["002714"])["002714"]["limit_breaks"][0][0] == "2020-06-04"
+    # 002714.csv is stored under its canonical symbol (a Shenzhen code)
+    record = Store().price_records(["002714.SZ"])["002714.SZ"]
+    assert record["limit_breaks"][0][0] == "2020-06-04"
 
 
 def test_providers_record_their_adjustment():
@@ -534,11 +536,11 @@ def test_data_page_lists_the_stored_series_adjustment_and_flagged_days(app, tmp_
     goto(app, "pages/data.py")
     coverage = next(t.value for t in app.dataframe if "suspended_sessions" in t.value.columns)
     coverage = coverage.set_index("name")
-    assert coverage.loc["002714", "adjustment"] == "unadjusted"
+    assert coverage.loc["002714.SZ", "adjustment"] == "unadjusted"
     assert coverage.loc["600958.SH", "suspended_sessions"] == 6
     checks = next(t.value for t in app.dataframe if "limit_breaks" in t.value.columns)
     rows = checks.set_index("symbol")
-    assert rows.loc["002714", "limit_breaks"] == "2020-06-04 (-40.4%)"
+    assert rows.loc["002714.SZ", "limit_breaks"] == "2020-06-04 (-40.4%)"
     assert rows.loc[rows.index.str.startswith("600958"), "suspended"].iloc[0] == ", ".join(
         SUSPENDED
     )
