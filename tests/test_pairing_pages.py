@@ -16,6 +16,14 @@ from pages import charts
 from tests.apptest_helpers import goto
 from tests.markdown_render import shown
 
+#: How the pages name a stored demo series (pages.formatting.label): the demo store is synthetic.
+DEMO_MARK = " · SYNTHETIC DEMO"
+
+
+def demo_name(symbol: str) -> str:
+    return display_name(symbol) + DEMO_MARK
+
+
 CHINEXT = "chinext-first-listings-2020"
 CSI_BANKS = "399986.SZ"
 
@@ -111,8 +119,8 @@ def test_all_measures_of_a_theme_pair_each_measure_with_its_own_segments(app):
     table = _results(app)
     chinext_title = load_catalogue().set_index("id").at[CHINEXT, "title_en"]
     chinext_rows = table[table["measure"] == chinext_title]
-    assert list(chinext_rows["name"]) == [display_name("399006.SZ")]
-    assert display_name(CSI_BANKS) in set(table["name"])  # the pension measures keep it
+    assert list(chinext_rows["name"]) == [demo_name("399006.SZ")]
+    assert demo_name(CSI_BANKS) in set(table["name"])  # the pension measures keep it
     assert any("pairing by segments" in shown(i.value) for i in app.info)
     # no placebo section for several measures, and a caption saying why
     assert not any(s.value == "Placebo test" for s in app.subheader)
@@ -139,11 +147,11 @@ def test_hand_picked_instruments_for_several_measures_pair_everything(app):
     chinext_title = load_catalogue().set_index("id").at[CHINEXT, "title_en"]
     table = _results(app)
     # every instrument with data around each measure (STAR data start after the 2020 listing)
-    assert display_name(CSI_BANKS) in set(table[table["measure"] == chinext_title]["name"])
+    assert demo_name(CSI_BANKS) in set(table[table["measure"] == chinext_title]["name"])
     assert len(table) == 5
     app.radio(key="study_pairing").set_value("segments").run()
     table = _results(app)
-    assert list(table[table["measure"] == chinext_title]["name"]) == [display_name("399006.SZ")]
+    assert list(table[table["measure"] == chinext_title]["name"]) == [demo_name("399006.SZ")]
     assert len(table) == 2
     assert app.query_params.get("pairing") in ("segments", ["segments"])
 
