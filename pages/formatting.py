@@ -10,8 +10,9 @@ from analysis.study import segments_reached
 from data_sources import catalogue as catalogue_module
 from data_sources.data_mode import DataMode
 from data_sources.instruments import display_name
+from data_sources.messages import Message
 from data_sources.trading_calendar import inferred_segments
-from pages.i18n import language, t
+from pages.i18n import language, t, tr
 
 #: Okabe–Ito colour-blind-safe palette, one colour per communiqué task (T9 grey).
 THEME_COLOURS = {
@@ -160,10 +161,42 @@ _TIMING_NOTES = (
 
 def timing_note(text: str) -> str:
     """A study's note on an uncertain t0 in the current language; another note as it is."""
+    if isinstance(text, Message):
+        return tr(text)
     for pattern, template in _TIMING_NOTES:
         if match := pattern.fullmatch(str(text)):
             return t(template, **match.groupdict())
     return str(text)
+
+
+def model_name(code: str) -> str:
+    """A normal-return model's name in 中文; in English its code, as the CLI and CSVs name it."""
+    if language() != "zh":
+        return code
+    names = {
+        "market": t("Market model"),
+        "constant-mean": t("Constant mean"),
+        "market-adjusted": t("Market-adjusted"),
+    }
+    return names.get(code, code)
+
+
+def diagnostic_status(status: str) -> str:
+    """A diagnostics status in the current language (the CSV keeps the English code)."""
+    names = {
+        "skipped": t("skipped"),
+        "model changed": t("model changed"),
+        "partial window": t("partial window"),
+        "window left out": t("window left out"),
+        "estimation cleaned": t("estimation cleaned"),
+        "estimation contaminated": t("estimation contaminated"),
+        "suspended": t("suspended"),
+        "unadjusted price": t("unadjusted price"),
+        "overlap (warn)": t("overlap (warn)"),
+        "overlap (merge)": t("overlap (merge)"),
+        "overlap (drop)": t("overlap (drop)"),
+    }
+    return names.get(status, status)
 
 
 def significance_stars(p_value: float) -> str:

@@ -18,7 +18,7 @@ from analysis import framing
 from analysis.api import StudyOutcome, StudyRequest
 from analysis.statistics import DEFAULT_STATISTICS
 from pages import charts, formatting, layout, loaders, sources, url_state
-from pages.i18n import language, t
+from pages.i18n import language, t, tr
 from pages.text import escape_markdown
 
 #: Pseudo-event draws the page asks for (the API leaves the placebo out, with a note, when the
@@ -119,6 +119,7 @@ def car_table(
     return rows.assign(
         measure=rows["event_id"].map(lambda event_id: event_title(titles, event_id)),
         name=rows["instrument"].map(label),
+        model=rows["model"].map(formatting.model_name),
         car_pct=100 * rows["car"],
         car_se_pct=100 * rows["car_se"],
         stars=rows["p_value"].map(formatting.significance_stars),
@@ -157,10 +158,27 @@ def window_tests(
     ]
 
 
-def skipped_reasons(diagnostics: pd.DataFrame) -> str:
-    """Why nothing could be estimated: each skipped instrument's reason, once."""
-    skipped = diagnostics[diagnostics["status"] == "skipped"]
-    return "; ".join(dict.fromkeys(f"{r.instrument}: {r.reason}" for r in skipped.itertuples()))
+def skipped_reasons(diagnostics) -> str:
+    """Why nothing could be estimated: each skipped instrument's reason, once, in the current
+    language (``diagnostics``: the outcome's records, or their table)."""
+    records = diagnostics.itertuples() if isinstance(diagnostics, pd.DataFrame) else diagnostics
+    return "; ".join(
+        dict.fromkeys(f"{r.instrument}: {tr(r.reason)}" for r in records if r.status == "skipped")
+    )
+
+
+def diagnostics_table(outcome: StudyOutcome) -> pd.DataFrame:
+    """The outcome's diagnostics as shown: status and reason in the current language (the CSV
+    keeps the English)."""
+    frame = outcome.diagnostics_frame()
+    frame["status"] = frame["status"].map(formatting.diagnostic_status)
+    frame["reason"] = [tr(record.reason) for record in outcome.diagnostics]
+    return frame
+
+
+def model_name(code: str) -> str:
+    """A normal-return model's name in the current language (the CSV keeps the code)."""
+    return formatting.model_name(code)
 
 
 def download_stem(measure_ids) -> str:
@@ -238,10 +256,10 @@ def render_notes(outcome: StudyOutcome) -> None:
             continue  # shown next to the CAR table (render_car_window)
         if note.kind == "overlap":
             (st.warning if outcome.request.overlap == "warn" else st.info)(
-                escape_markdown(note.text), icon=":material/layers:"
+                escape_markdown(tr(note.text)), icon=":material/layers:"
             )
         else:
-            st.info(escape_markdown(note.text), icon=":material/info:")
+            st.info(escape_markdown(tr(note.text)), icon=":material/info:")
 
 
 def render_chart(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
@@ -342,7 +360,7 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
             "degrees of freedom under the market model (L1 − 1 otherwise). *** p<0.01, "
             "** p<0.05, * p<0.10. "
         )
-        + escape_markdown(outcome.method)
+        + escape_markdown(tr(outcome.method))
     )
     with st.expander(t("Daily abnormal returns")):
         st.dataframe(outcome.abnormal_returns, hide_index=True, width="stretch", key="study_ar")
@@ -502,7 +520,7 @@ def render_diagnostics(outcome: StudyOutcome) -> None:
     if outcome.diagnostics:
         st.subheader(t("Diagnostics"))
         st.dataframe(
-            outcome.diagnostics_frame(),
+            diagnostics_table(outcome),
             hide_index=True,
             width="stretch",
             key="study_diagnostics",

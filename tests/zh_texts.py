@@ -1,0 +1,151 @@
+"""What a person reads on a rendered page, and which of it is English: shared by the 中文
+tests (tests/test_zh_everywhere.py, tests/test_zh_browser.py).
+
+:func:`page_texts` walks an AppTest's element tree and collects every text shown: titles,
+headers, markdown, captions, alert bodies, widget labels, help, placeholders and option labels,
+metric labels, tab and expander labels, dataframe column labels (column_config, else the column
+name) and string cells, and the titles, axis titles and trace names of Plotly figures.
+:func:`english_sentences` finds English in one text: two or more English words in a row, once
+codes (symbols, ids, CSV column and file names, formulas, code spans, URLs) and the proper
+names in :data:`WHITELIST` are taken out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import pandas as pd
+
+#: Proper names and abbreviations that stay as they are in 中文 (shown beside Chinese text).
+WHITELIST = (
+    "SYNTHETIC DEMO DATA",
+    "SYNTHETIC DEMO",
+    "Kolari–Pynnönen",
+    "Patell Z",
+    "Language / 语言",  # the language switch names itself in both languages
+    "English",
+)
+#: Codes that look like English words: CSV column values written in the store and in the CSVs
+#: (diagnostics ``status``, adjustment names), documented as such on the Method page.
+CODE_VALUES = (
+    "adjusted (file returns)",
+    "adjusted (factor)",
+    "vendor-adjusted (hfq/qfq)",
+    "unadjusted (index level)",
+    "unadjusted price",
+)
+
+_CODE = re.compile(
+    r"`[^`]*`"  # code spans
+    r"|https?\W{0,3}://\S+"  # URLs (a link shown as text has a word joiner after https)
+    r"|\S+\.(?:csv|json|yaml|yml|py|zip|xlsx|txt|parquet)\b"  # file names
+    r"|\b\w*_\w*\b"  # snake_case names (CSV columns, statistics like kp_bmp_t)
+    r"|\b[\w.]*\d[\w.]*\b"  # anything with a digit (symbols, dates, t0, ids with a year)
+    r"|\b[a-z]+(?:-[a-z]+)+\b"  # kebab-case ids and codes (constant-mean, market-adjusted)
+    r"|\bpython -m [\w. -]+"  # commands
+)
+_WORD = re.compile(r"[A-Za-z]{2,}")
+#: Two or more English words in a row (spaces, commas or an apostrophe between them), at least
+#: two of them three letters or longer: a phrase, not an abbreviation (CAR, CSI, BMP).
+_RUN = re.compile(r"[A-Za-z]{2,}(?:[ ,;:'’()/]{1,3}[A-Za-z]{2,})+")
+
+
+def english_sentences(text: str) -> list[str]:
+    """The English phrases left in ``text`` once codes and proper names are removed."""
+    cleaned = str(text).replace("\\", "")  # markdown escapes
+    for phrase in (*WHITELIST, *CODE_VALUES):
+        cleaned = cleaned.replace(phrase, " ")
+    cleaned = _CODE.sub(" ", cleaned)
+    found = []
+    for run in _RUN.finditer(cleaned):
+        words = _WORD.findall(run.group())
+        if sum(len(word) >= 3 for word in words) >= 2:
+            found.append(run.group())
+    return found
+
+
+def _figure_texts(spec: str) -> Iterator[str]:
+    figure = json.loads(spec)
+    layout = figure.get("layout", {})
+
+    def title(value) -> str:
+        return value.get("text", "") if isinstance(value, dict) else str(value or "")
+
+    yield title(layout.get("title"))
+    for name, value in layout.items():
+        if name.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
+            yield title(value.get("title"))
+            yield from (str(v) for v in value.get("ticktext", []) or [])
+        if name == "coloraxis" and isinstance(value, dict):
+            yield title(value.get("colorbar", {}).get("title"))
+    for annotation in layout.get("annotations", []) or []:
+        yield str(annotation.get("text", ""))
+    for trace in figure.get("data", []):
+        if trace.get("showlegend", True) is not False:
+            yield str(trace.get("name", "") or "")
+        yield title((trace.get("colorbar") or {}).get("title"))
+        for axis in ("x", "y"):
+            values = trace.get(axis)
+            if isinstance(values, list) and values and all(isinstance(v, str) for v in values):
+                yield from values  # category labels (heat-map rows and columns)
+
+
+def _dataframe_texts(element) -> Iterator[str]:
+    proto = element.proto
+    config = json.loads(proto.columns) if proto.columns else {}
+    frame: pd.DataFrame = element.value
+    for column in frame.columns:
+        settings = config.get(str(column), {})
+        if settings.get("hidden"):
+            continue
+        yield str(settings.get("label", column))
+        if settings.get("help"):
+            yield settings["help"]
+        if frame[column].dtype == object:
+            yield from (v for v in frame[column].dropna().unique() if isinstance(v, str))
+
+
+def page_texts(at) -> Iterator[tuple[str, str]]:
+    """``(where, text)`` for every text a person reads on the page AppTest ``at`` rendered."""
+
+    def walk(node):
+        yield node
+        for child in getattr(node, "children", {}).values():
+            yield from walk(child)
+
+    for node in walk(at._tree):
+        proto = getattr(node, "proto", None)
+        if proto is None:
+            continue
+        kind = type(node).__name__
+        name = proto.DESCRIPTOR.name
+        if name == "Dataframe":
+            yield from ((f"{kind} {proto.id}", text) for text in _dataframe_texts(node))
+            continue
+        if name == "PlotlyChart":
+            yield from ((f"chart {proto.id}", text) for text in _figure_texts(proto.spec))
+            continue
+        if name == "Code":
+            continue  # commands and code shown as code
+        where = f"{kind} {getattr(proto, 'id', '') or getattr(proto, 'label', '')}"[:80]
+        for field, value in proto.ListFields():
+            if field.name in ("label", "help", "placeholder", "body", "caption", "value"):
+                if isinstance(value, str):
+                    yield where, value
+            elif field.name == "options":
+                for option in value:
+                    yield where, option if isinstance(option, str) else option.content
+            elif field.name == "delta" and isinstance(value, str):
+                yield where, value
+
+
+def english_on_page(at) -> dict[str, list[str]]:
+    """``{text: its English phrases}`` for every text of the page that has some."""
+    found = {}
+    for where, text in page_texts(at):
+        phrases = english_sentences(text)
+        if phrases:
+            found[f"{where}: {text[:160]}"] = phrases
+    return found
