@@ -84,6 +84,25 @@ def measure_title(row) -> str:
     return row["title_zh"] if language() == "zh" else row["title_en"]
 
 
+def in_english(text) -> str:
+    """Catalogue text that exists only in English (expected-sign reasons, notes, timing
+    evidence): in 中文 led by a translated note saying it is the English original."""
+    text = str(text)
+    if not text or language() != "zh":
+        return text
+    return t("(in English) ") + text
+
+
+def measure_heading(title_en: str, title_zh: str) -> str:
+    """A measure's name as markdown: **English** · 中文 in English, the Chinese title alone
+    in 中文 (the English title is the catalogue's English name, not a translation)."""
+    from pages.text import escape_markdown
+
+    if language() == "zh":
+        return f"**{escape_markdown(title_zh)}**"
+    return f"**{escape_markdown(title_en)}** · {escape_markdown(title_zh)}"
+
+
 def timing_label(code: str) -> str:
     """When in the day a measure was released, in words."""
     labels = {

@@ -449,7 +449,7 @@ ZH: dict[str, str] = {
     "(日期/交易日期, 收盘/收盘价(元), trade_date, …); UTF-8, UTF-16 or GBK. The series name "
     "defaults to the file name without its extension. Headless: `python -m data_sources import "
     "FILE …`.": (
-        "含日期列和收盘价列的 CSV 或 Excel（date, close[, open, high, low, volume, amount]）；"
+        "含日期列和收盘价列的 CSV 或 Excel（`date, close[, open, high, low, volume, amount]`）；"
         "可识别 akshare、Wind、Choice、iFinD、baostock 和 tushare 的导出（日期/交易日期、收盘/收盘价(元)、"
         "trade_date 等）；UTF-8、UTF-16 或 GBK 编码。序列名默认为不含扩展名的文件名。"
         "命令行：`python -m data_sources import FILE …`。"
@@ -695,7 +695,7 @@ _GLOSSARY_ZH = {
     "measure_ids": "单元格中措施的目录 id",
     "instruments": "单元格中研究的标的",
     "method": "元数据：模型、窗口、方差与检验约定",
-    "data_mode": "元数据：SYNTHETIC DEMO、stored akshare data (as of …)、导入文件等",
+    "data_mode": "元数据：`SYNTHETIC DEMO`、`stored akshare data (as of …)`、导入文件等",
     "data_vintage": "元数据：每条序列的来源及获取时间",
 }
 ZH.update({COLUMN_GLOSSARY[column]: text for column, text in _GLOSSARY_ZH.items()})
@@ -1478,5 +1478,17 @@ ZH.update(
         "overlap (warn)": "重叠（提示）",
         "overlap (merge)": "重叠（合并）",
         "overlap (drop)": "重叠（剔除）",
+        "(in English) ": "（英文原文）",
+        "no stored instrument for this segment": "该板块没有已存储的标的",
+        "t0 {t0} comes before this segment's data: {symbol} starts {first}": (
+            "t0 {t0} 早于该板块的数据：{symbol} 始于 {first}"
+        ),
+        # Method page: the models' names in the formulas
+        "market model": "市场模型",
+        "constant mean": "常数均值",
+        "market-adjusted": "市场调整",
+        "**Abnormal returns and their cumulation** over a window [τ1, τ2] of L sessions:": (
+            "**异常收益及其累计**，窗口 [τ1, τ2] 共 L 个交易日："
+        ),
     }
 )

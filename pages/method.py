@@ -69,12 +69,22 @@ def render_event_study_method() -> None:
         )
     )
     st.caption(formatting.calendar_note() or t("No inferred sessions."))
-    st.latex(r"R_{it} = \alpha_i + \beta_i R_{mt} + \varepsilon_{it}\quad\text{(market model)}")
+    # the models' names in the formulas are words, in the reader's language
     st.latex(
-        r"R_{it} = \mu_i + \varepsilon_{it}\ \text{(constant mean)},\qquad "
-        r"AR_{it} = R_{it} - R_{mt}\ \text{(market-adjusted)}"
+        r"R_{it} = \alpha_i + \beta_i R_{mt} + \varepsilon_{it}\quad\text{("
+        + t("market model")
+        + ")}"
     )
-    st.markdown("**Abnormal returns and their cumulation** over a window [τ1, τ2] of L sessions:")
+    st.latex(
+        r"R_{it} = \mu_i + \varepsilon_{it}\ \text{("
+        + t("constant mean")
+        + r")},\qquad AR_{it} = R_{it} - R_{mt}\ \text{("
+        + t("market-adjusted")
+        + ")}"
+    )
+    st.markdown(
+        t("**Abnormal returns and their cumulation** over a window [τ1, τ2] of L sessions:")
+    )
     st.latex(
         r"AR_{i\tau} = R_{i\tau} - \hat\alpha_i - \hat\beta_i R_{m\tau},\qquad "
         r"CAR_i(\tau_1,\tau_2) = \sum_{\tau=\tau_1}^{\tau_2} AR_{i\tau}"

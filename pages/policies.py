@@ -11,7 +11,7 @@ from analysis.overlaps import catalogue_overlaps
 from data_sources import catalogue as cat
 from data_sources.trading_calendar import TIMINGS, all_sessions
 from pages import filters, formatting, layout, loaders, sources, url_state
-from pages.i18n import t
+from pages.i18n import language, t
 from pages.text import escape_markdown
 
 OVERLAP_WINDOW = (-5, 5)
@@ -158,7 +158,7 @@ def segment_lines(m: pd.Series, segment_table: pd.DataFrame) -> list[str]:
             sign, reason = signs[code]
             line += " · " + t("expected sign: {sign}", sign=escape_markdown(sign))
             if reason:
-                line += f" ({escape_markdown(reason)})"
+                line += f" ({escape_markdown(formatting.in_english(reason))})"
         lines.append(line)
     return lines
 
@@ -239,7 +239,10 @@ def render_table(measures: pd.DataFrame, overlaps: Overlaps, first_dates: dict) 
         column_config={
             "announcement_date": st.column_config.DateColumn(t("Announced"), format="YYYY-MM-DD"),
             "event_session": st.column_config.DateColumn(t("t0 session"), format="YYYY-MM-DD"),
-            "title_en": st.column_config.TextColumn("Measure", width="large"),
+            # in 中文 the Chinese title alone (the English one is the catalogue's English name)
+            "title_en": None
+            if language() == "zh"
+            else st.column_config.TextColumn("Measure", width="large"),
             "title_zh": st.column_config.TextColumn("措施", width="large"),
             "theme_name": st.column_config.TextColumn(
                 t("Theme"), help=t("Primary communiqué task")
@@ -312,13 +315,19 @@ def render_details(measures: pd.DataFrame, overlaps: Overlaps, segment_table) ->
     theme_row = cat.themes().set_index("id").loc[m["theme"]]
     with st.container(border=True):
         st.markdown(
-            f"#### {escape_markdown(m['title_en'])}\n##### {escape_markdown(m['title_zh'])}"
+            f"#### {escape_markdown(m['title_zh'])}"
+            if language() == "zh"  # the English title is the catalogue's, not a translation
+            else f"#### {escape_markdown(m['title_en'])}\n##### {escape_markdown(m['title_zh'])}"
         )
         left, right = st.columns(2)
         with left:
             st.markdown(
                 t("**Communiqué task {n}**", n=int(m["task"]))
-                + f" — {theme_row['name_en']} · {theme_row['name_zh']}  \n"
+                + (
+                    f" — {theme_row['name_zh']}  \n"
+                    if language() == "zh"
+                    else f" — {theme_row['name_en']} · {theme_row['name_zh']}  \n"
+                )
                 + t("Key phrase")
                 + f": 「{escape_markdown(m['key_phrase'] or theme_row['key_phrase'])}」"
             )
@@ -346,7 +355,7 @@ def render_details(measures: pd.DataFrame, overlaps: Overlaps, segment_table) ->
                         confidence=t(timing_confidence),
                     )
                     + (
-                        f" · {escape_markdown(m['timing_evidence'])}"
+                        f" · {escape_markdown(formatting.in_english(m['timing_evidence']))}"
                         if m.get("timing_evidence")
                         else ""
                     )
@@ -365,7 +374,7 @@ def render_details(measures: pd.DataFrame, overlaps: Overlaps, segment_table) ->
             if lines:
                 st.markdown("  \n".join(lines))
             if m["note"]:
-                st.caption(escape_markdown(m["note"]))
+                st.caption(escape_markdown(formatting.in_english(m["note"])))
             if overlaps.shown.get(chosen):
                 st.warning(
                     t("Event window [-5, +5] overlaps: ")

@@ -139,7 +139,7 @@ def sign_reasons(signs: pd.DataFrame, titles: Mapping[str, str]) -> list[str]:
     stated = signs[signs["sign_reason"] != ""].drop_duplicates(["event_id", "segment"])
     return [
         f"{event_title(titles, row.event_id)} · {row.segment} ({t(row.expected_sign)}): "
-        f"{row.sign_reason}"
+        f"{formatting.in_english(row.sign_reason)}"
         for row in stated.itertuples()
     ]
 
@@ -205,7 +205,7 @@ def render_measures(chosen: pd.DataFrame) -> None:
     """One box per chosen measure: titles, dates, t0, theme, segments and source."""
     for row in chosen.itertuples():
         with st.container(border=True):
-            st.markdown(f"**{escape_markdown(row.title_en)}** · {escape_markdown(row.title_zh)}")
+            st.markdown(formatting.measure_heading(row.title_en, row.title_zh))
             st.caption(
                 t(
                     "Announced {date} ({timing}) → event session t0 **{t0}** · {theme} · "

@@ -18,6 +18,8 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from data_sources.prices import ADJUSTMENTS
+
 #: Proper names and abbreviations that stay as they are in 中文 (shown beside Chinese text).
 WHITELIST = (
     "SYNTHETIC DEMO DATA",
@@ -26,14 +28,14 @@ WHITELIST = (
     "Patell Z",
     "Language / 语言",  # the language switch names itself in both languages
     "English",
+    "Public Law",  # a US law's number, as its citation writes it ("Public Law 116-222")
+    "statsmodels",
 )
 #: Codes that look like English words: CSV column values written in the store and in the CSVs
 #: (diagnostics ``status``, adjustment names), documented as such on the Method page.
 CODE_VALUES = (
-    "adjusted (file returns)",
-    "adjusted (factor)",
+    *sorted(ADJUSTMENTS, key=len, reverse=True),
     "vendor-adjusted (hfq/qfq)",
-    "unadjusted (index level)",
     "unadjusted price",
 )
 
@@ -45,7 +47,9 @@ _CODE = re.compile(
     r"|\b[\w.]*\d[\w.]*\b"  # anything with a digit (symbols, dates, t0, ids with a year)
     r"|\b[a-z]+(?:-[a-z]+)+\b"  # kebab-case ids and codes (constant-mean, market-adjusted)
     r"|\bpython -m [\w. -]+"  # commands
+    r"|\b[A-Z][A-Z&]{1,5}s?\b"  # abbreviations and codes (CSI, CAR, BMP, OLS, STAR, BRK, M&A)
 )
+CJK = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 #: Two or more English words in a row (spaces, commas or an apostrophe between them), at least
 #: two of them three letters or longer: a phrase, not an abbreviation (CAR, CSI, BMP).
@@ -103,7 +107,7 @@ def _dataframe_texts(element) -> Iterator[str]:
         yield str(settings.get("label", column))
         if settings.get("help"):
             yield settings["help"]
-        if frame[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
             yield from (v for v in frame[column].dropna().unique() if isinstance(v, str))
 
 
