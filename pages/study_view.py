@@ -171,9 +171,10 @@ def diagnostics_table(outcome: StudyOutcome) -> pd.DataFrame:
     """The outcome's diagnostics as shown: status and reason in the current language (the CSV
     keeps the English)."""
     frame = outcome.diagnostics_frame()
-    frame["status"] = frame["status"].map(formatting.diagnostic_status)
-    frame["reason"] = [tr(record.reason) for record in outcome.diagnostics]
-    return frame
+    return frame.assign(
+        status=frame["status"].map(formatting.diagnostic_status),
+        reason=frame["reason"].map(tr),
+    )
 
 
 def model_name(code: str) -> str:
