@@ -602,6 +602,7 @@ def render_import(store: Store) -> None:
             "Inferred from the whole column by default; a column such as 10/01/2024 … 12/01/2024 "
             "fits both day/month/year and month/day/year and is refused until you choose."
         ),
+        placeholder=t("Choose an option"),
     )
     strict = st.checkbox(
         t("Refuse files whose prices look unadjusted (strict)"),
@@ -702,6 +703,7 @@ def render_remove(store: Store) -> None:
             stored_symbols,
             format_func=formatting.label,
             key=layout.translated("delete_symbol"),
+            placeholder=t("Choose an option"),
         )
         confirmed = st.checkbox(
             t(

@@ -173,6 +173,7 @@ with left:
         options,
         format_func=formatting.label,
         key=layout.translated("study_benchmark"),
+        placeholder=t("Choose an option"),
     )
     st.toggle(
         t("Measure market-wide indices with the constant-mean model"),

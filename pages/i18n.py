@@ -1479,6 +1479,7 @@ ZH.update(
         "overlap (merge)": "重叠（合并）",
         "overlap (drop)": "重叠（剔除）",
         "(in English) ": "（英文原文）",
+        "Choose an option": "请选择一项",
         "no stored instrument for this segment": "该板块没有已存储的标的",
         "t0 {t0} comes before this segment's data: {symbol} starts {first}": (
             "t0 {t0} 早于该板块的数据：{symbol} 始于 {first}"

@@ -199,6 +199,7 @@ def choose_measures(everything: pd.DataFrame, segment_table: pd.DataFrame) -> pd
             ["all", *cat.CONFIDENCE_LEVELS],
             key=layout.translated("policies_confidence"),
             format_func=t,
+            placeholder=t("Choose an option"),
         )
         query = c4.text_input(
             t("Search (中文 or English)"),
@@ -309,6 +310,7 @@ def render_details(measures: pd.DataFrame, overlaps: Overlaps, segment_table) ->
             f"{by_id.at[i, 'announcement_date']:%Y-%m-%d} · "
             f"{formatting.measure_title(by_id.loc[i])}"
         ),
+        placeholder=t("Choose an option"),
     )
     url_state.write_to_url("measure", chosen)
     m = by_id.loc[chosen]
@@ -405,6 +407,7 @@ def render_add_form(segment_table: pd.DataFrame) -> None:
             cat.CONFIDENCE_LEVELS,
             key=layout.translated("add_conf"),
             format_func=t,
+            placeholder=t("Choose an option"),
         )
         title_zh = a1.text_input(t("Title (中文)"), key="add_title_zh")
         title_en = a2.text_input(t("Title (English)"), key="add_title_en")
@@ -428,6 +431,7 @@ def render_add_form(segment_table: pd.DataFrame) -> None:
             format_func=timing_labels().get,
             index=TIMINGS.index("unknown"),
             key=layout.translated("add_timing"),
+            placeholder=t("Choose an option"),
         )
         theme_ids = list(cat.themes()["id"])
         theme = a2.selectbox(
@@ -435,6 +439,7 @@ def render_add_form(segment_table: pd.DataFrame) -> None:
             theme_ids,
             format_func=formatting.theme_name,
             key=layout.translated("add_theme"),
+            placeholder=t("Choose an option"),
         )
         secondary = a1.multiselect(
             t("Secondary themes"),
@@ -597,7 +602,9 @@ def render_user_measures(everything: pd.DataFrame) -> None:
             hide_index=True,
             key="user_measures",
         )
-        victim = st.selectbox(t("Remove"), list(mine["id"]), key="remove_measure")
+        victim = st.selectbox(
+            t("Remove"), list(mine["id"]), key="remove_measure", placeholder=t("Choose an option")
+        )
         if st.button(t("Remove this measure"), key="remove_measure_button"):
             try:
                 cat.remove_user_measure(victim)

@@ -314,6 +314,7 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
             "The first is the event window chosen above (CAR [0, +1] when a measure's t0 is "
             "uncertain); the others are the usual windows."
         ),
+        placeholder=t("Choose an option"),
     )
     signs = outcome.sign_table(chosen_window)
     display = car_table(outcome.car_summary, chosen_window, titles, formatting.label, signs)
@@ -490,6 +491,7 @@ def render_placebo(outcome: StudyOutcome) -> None:
         key=layout.translated("study_placebo_series"),
         index=len(choices) - 1,
         format_func=formatting.label,
+        placeholder=t("Choose an option"),
     )
     row = summary.set_index("instrument").loc[shown_name]
     draws = outcome.placebo.draws

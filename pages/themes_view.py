@@ -144,6 +144,7 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
             f"{formatting.theme_short(k.split('|')[0])} × "
             f"{formatting.segment_name(k.split('|')[1])}"
         ),
+        placeholder=t("Choose an option"),
     )
     url_state.write_to_url("cell", chosen)
     theme, segment = chosen.split("|")

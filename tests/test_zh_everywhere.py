@@ -173,22 +173,18 @@ def test_the_detector_finds_english_phrases_and_passes_codes():
         assert not english_sentences(code), code
 
 
-def test_every_select_without_a_value_names_its_placeholder_through_t():
-    """A selectbox with ``index=None`` shows Streamlit's "Choose an option" in English unless it
-    passes a placeholder (multiselects: tests/test_i18n.py)."""
+def test_every_select_names_its_placeholder_through_t():
+    """Without one, a selectbox carries Streamlit's English "Choose an option" (shown when
+    nothing is chosen, and read by screen readers); multiselects: tests/test_i18n.py."""
     missing = []
     for path in sorted((PROJECT / "pages").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (
+            if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "selectbox"
+                and node.func.attr in ("selectbox", "multiselect")
             ):
-                continue
-            keywords = {keyword.arg: keyword.value for keyword in node.keywords}
-            index = keywords.get("index")
-            if isinstance(index, ast.Constant) and index.value is None:
-                placeholder = keywords.get("placeholder")
+                placeholder = {k.arg: k.value for k in node.keywords}.get("placeholder")
                 if not (
                     isinstance(placeholder, ast.Call) and getattr(placeholder.func, "id", "") == "t"
                 ):
