@@ -1480,6 +1480,12 @@ ZH.update(
         "overlap (drop)": "重叠（剔除）",
         "(in English) ": "（英文原文）",
         "Choose an option": "请选择一项",
+        "No matching option": "无匹配选项",
+        "Upload": "上传",
+        "At most {n} MB per file": "每个文件至多 {n} MB",
+        "the nine tasks behind the policy catalogue (dates verified in `policy-events.md`).": (
+            "政策目录所依据的九项任务（日期经 `policy-events.md` 核实）。"
+        ),
         "no stored instrument for this segment": "该板块没有已存储的标的",
         "t0 {t0} comes before this segment's data: {symbol} starts {first}": (
             "t0 {t0} 早于该板块的数据：{symbol} 始于 {first}"
@@ -1493,3 +1499,38 @@ ZH.update(
         ),
     }
 )
+
+#: plotly.js's own texts in 中文 (toolbar tooltips, date axes), passed as a plotly locale in
+#: every chart's config (pages.charts.plot_config): Streamlit's plotly registers none.
+PLOTLY_ZH_CN = {
+    "dictionary": {
+        "Autoscale": "自动缩放",
+        "Box Select": "矩形框选",
+        "Compare data on hover": "悬停时显示全部数据",
+        "Double-click to zoom back out": "双击返回缩小显示",
+        "Download plot as a PNG": "下载图表为 PNG",
+        "Download plot": "下载图表",
+        "Lasso Select": "套索选择",
+        "Pan": "平移",
+        "Produced with Plotly.js": "由 Plotly.js 生成",
+        "Reset axes": "重置坐标轴",
+        "Reset view": "重置视图",
+        "Reset": "重置",
+        "Show closest data on hover": "悬停时显示最近的数据",
+        "Snapshot succeeded": "快照已生成",
+        "Sorry, there was a problem downloading your snapshot!": "抱歉，下载快照时出现问题！",
+        "Taking snapshot - this may take a few seconds": "正在生成快照，可能需要几秒钟",
+        "Toggle Spike Lines": "切换辅助线",
+        "Toggle show closest data on hover": "切换悬停时显示最近的数据",
+        "Zoom": "缩放",
+        "Zoom in": "放大",
+        "Zoom out": "缩小",
+    },
+    "format": {
+        "days": ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
+        "shortDays": ["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
+        "months": [f"{n}月" for n in range(1, 13)],
+        "shortMonths": [f"{n}月" for n in range(1, 13)],
+        "date": "%Y-%m-%d",
+    },
+}

@@ -290,7 +290,8 @@ def render_segments() -> None:
 
 def render_references() -> None:
     st.header(t("References"))
-    st.markdown(  # references stay in their original language
+    # publication titles stay in their language (the 中文 tests skip this block by its key)
+    st.container(key="references").markdown(  # references stay in their original language
         "- Campbell, J. Y., Lo, A. W. & MacKinlay, A. C. (1997). *The Econometrics of Financial "
         "Markets*, ch. 4. Princeton University Press.\n"
         "- MacKinlay, A. C. (1997). Event studies in economics and finance. *Journal of Economic "
@@ -307,8 +308,8 @@ def render_references() -> None:
         "in event studies. *Journal of Financial Economics* 23(2), 385–395.\n"
         "- Cowan, A. R. (1992). Nonparametric event study tests. *Review of Quantitative Finance "
         "and Accounting* 2, 343–358.\n"
-        "- CSRC (2020). 中国证监会系统2020年年中工作会议 communiqué — the nine tasks behind the "
-        "policy catalogue (dates verified in `policy-events.md`)."
+        "- CSRC (2020). 中国证监会系统2020年年中工作会议公报 — "
+        + t("the nine tasks behind the policy catalogue (dates verified in `policy-events.md`).")
     )
 
 

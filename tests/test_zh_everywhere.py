@@ -21,66 +21,17 @@ import pkgutil
 import pytest
 
 import pages
-from data_sources.catalogue import shipped_catalogue
 from pages import i18n, registry
 from pages.i18n import ZH
 from tests.apptest_helpers import PAGES, goto, make_app
 from tests.conftest import PROJECT
-from tests.zh_texts import CJK, english_sentences, page_texts
+from tests.zh_texts import CJK, LEAD_IN, english_sentences, leaks, page_texts
 
-LEAD_IN = ZH["(in English) "]
-#: The Method page's references: publication titles in their own language (a whitelist by
-#: section: the markdown block that starts with the first reference).
-REFERENCES_START = "- Campbell, J. Y., Lo, A. W. & MacKinlay, A. C. (1997)"
 PAGE_SCRIPTS = {page.file for page in registry.PAGES}
 
 
-def _catalogue_english() -> list[str]:
-    """The shipped catalogue's English-only texts, longest first."""
-    from analysis import framing
-
-    texts = set()
-    for row in shipped_catalogue().to_dict("records"):
-        texts.update(reason for _, reason in framing.expected_signs(row).values() if reason)
-        for field in ("note", "timing_evidence"):
-            if isinstance(row.get(field), str) and row[field]:
-                texts.add(row[field])
-    return sorted(texts, key=len, reverse=True)
-
-
-CATALOGUE_ENGLISH = _catalogue_english()
-
-
-def _english_source_titles() -> list[str]:
-    """Titles of catalogue documents that have no Chinese title (published in English)."""
-    titles = set()
-    for documents in shipped_catalogue()["documents"]:
-        for document in documents or ():
-            fields = dict(document)
-            if fields.get("title_en") and not fields.get("title_zh"):
-                titles.add(fields["title_en"])
-    return sorted(titles, key=len, reverse=True)
-
-
-ENGLISH_SOURCE_TITLES = _english_source_titles()
-
-
-def leaks(at) -> dict[str, list[str]]:
-    """``{where: text → English phrases}`` for every text of the rendered page with English
-    outside the whitelist."""
-    found = {}
-    for where, text in page_texts(at):
-        shown = str(text).replace("\\", "")  # markdown escapes
-        if shown.startswith(REFERENCES_START):
-            continue
-        for original in CATALOGUE_ENGLISH:
-            shown = shown.replace(LEAD_IN + original, LEAD_IN)
-        for title in ENGLISH_SOURCE_TITLES:
-            shown = shown.replace(title, " ")
-        phrases = english_sentences(shown)
-        if phrases:
-            found[f"{where}: {shown[:200]}"] = phrases
-    return found
+def test_the_lead_in_is_the_pages_own():
+    assert ZH["(in English) "] == LEAD_IN
 
 
 @pytest.fixture

@@ -131,8 +131,8 @@ def page_texts(at) -> Iterator[tuple[str, str]]:
         if name == "PlotlyChart":
             yield from ((f"chart {proto.id}", text) for text in _figure_texts(proto.spec))
             continue
-        if name == "Code":
-            continue  # commands and code shown as code
+        if name in ("Code", "Html"):
+            continue  # commands and code shown as code; style sheets
         where = f"{kind} {getattr(proto, 'id', '') or getattr(proto, 'label', '')}"[:80]
         for field, value in proto.ListFields():
             if field.name in ("label", "help", "placeholder", "body", "caption", "value"):
@@ -145,11 +145,66 @@ def page_texts(at) -> Iterator[tuple[str, str]]:
                 yield where, value
 
 
-def english_on_page(at) -> dict[str, list[str]]:
-    """``{text: its English phrases}`` for every text of the page that has some."""
+# -- English that stays English on purpose ----------------------------------------------------
+
+#: In 中文, catalogue text that exists only in English follows this lead-in (pages.formatting).
+LEAD_IN = "（英文原文）"
+#: The Method page's references (AppTest: the markdown block that starts with the first one;
+#: the browser: the container with the key "references").
+REFERENCES_START = "- Campbell, J. Y., Lo, A. W. & MacKinlay, A. C. (1997)"
+
+
+def _catalogue_english() -> list[str]:
+    """The shipped catalogue's English-only texts (expected-sign reasons, notes, timing
+    evidence), longest first."""
+    from analysis import framing
+    from data_sources.catalogue import shipped_catalogue
+
+    texts = set()
+    for row in shipped_catalogue().to_dict("records"):
+        texts.update(reason for _, reason in framing.expected_signs(row).values() if reason)
+        for field in ("note", "timing_evidence"):
+            if isinstance(row.get(field), str) and row[field]:
+                texts.add(row[field])
+    return sorted(texts, key=len, reverse=True)
+
+
+def _english_source_titles() -> list[str]:
+    """Titles of catalogue documents that have no Chinese title (published in English)."""
+    from data_sources.catalogue import shipped_catalogue
+
+    titles = set()
+    for documents in shipped_catalogue()["documents"]:
+        for document in documents or ():
+            fields = dict(document)
+            if fields.get("title_en") and not fields.get("title_zh"):
+                titles.add(fields["title_en"])
+    return sorted(titles, key=len, reverse=True)
+
+
+CATALOGUE_ENGLISH = _catalogue_english()
+ENGLISH_SOURCE_TITLES = _english_source_titles()
+
+
+def unexplained_english(text: str) -> list[str]:
+    """The English phrases of ``text`` outside the whitelist: catalogue English-only text right
+    after the lead-in, titles of sources published in English, the references."""
+    shown = str(text).replace("\\", "")  # markdown escapes
+    if shown.startswith(REFERENCES_START):
+        return []
+    for original in CATALOGUE_ENGLISH:
+        shown = shown.replace(LEAD_IN + original, LEAD_IN)
+    for title in ENGLISH_SOURCE_TITLES:
+        shown = shown.replace(title, " ")
+    return english_sentences(shown)
+
+
+def leaks(at) -> dict[str, list[str]]:
+    """``{where: text → English phrases}`` for every text of the page AppTest ``at`` rendered
+    with English outside the whitelist."""
     found = {}
     for where, text in page_texts(at):
-        phrases = english_sentences(text)
+        phrases = unexplained_english(text)
         if phrases:
-            found[f"{where}: {text[:160]}"] = phrases
+            found[f"{where}: {str(text)[:200]}"] = phrases
     return found
