@@ -46,7 +46,9 @@ def zh_app(data_dir, monkeypatch):
         if f"pages/{module.name}.py" in PAGE_SCRIPTS:
             continue
         helper = importlib.import_module(f"pages.{module.name}")
-        if getattr(helper, "language", None) is i18n.language:
+        function = getattr(helper, "language", None)
+        # by name, not identity: another test may have imported a module under a patch
+        if getattr(function, "__module__", None) == "pages.i18n":
             monkeypatch.setattr(helper, "language", lambda: "zh")
     monkeypatch.setattr(i18n, "language", lambda: "zh")
     at = make_app(monkeypatch, record_downloads=False)
