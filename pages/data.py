@@ -22,7 +22,7 @@ from data_sources.refresh import refresh
 from data_sources.store import COVERAGE_COLUMNS, Store
 from data_sources.trading_calendar import library_end
 from pages import filters, formatting, layout, loaders, url_state
-from pages.i18n import t
+from pages.i18n import t, tr
 from pages.text import code, escape_markdown
 
 
@@ -377,7 +377,7 @@ def list_then_fetch(store: Store, key: str, label: str, load, what: str, left, r
             st.session_state[key] = load()
         except DataSourceError as error:
             st.session_state.pop(key, None)
-            right.error(escape_markdown(error))
+            right.error(escape_markdown(tr(error)))
     listing = st.session_state.get(key)
     if listing is not None:
         right.dataframe(listing, hide_index=True, key=f"{key}_table", height=220)
@@ -640,7 +640,7 @@ def render_import(store: Store) -> None:
                 strict_adjustment=strict,
             )
         except DataSourceError as error:
-            st.error(escape_markdown(error))
+            st.error(escape_markdown(tr(error)))
             continue
         st.caption(import_summary(shown_name, bars))
         for kind, text in price_record_lines(bars):

@@ -1481,6 +1481,13 @@ ZH.update(
         "(in English) ": "（英文原文）",
         "Choose an option": "请选择一项",
         "No matching option": "无匹配选项",
+        # data_sources errors shown on the Data page (DataSourceError with a Message reason)
+        "file is empty": "文件为空",
+        "file has a header but no rows": "文件只有表头，没有数据行",
+        "no row has any values besides the date": "除日期外没有任何一行有数值",
+        "no {column!r} column (also accepted: {alternatives}); columns found: {found}": (
+            "没有 {column!r} 列（也接受：{alternatives}）；找到的列：{found}"
+        ),
         "Upload": "上传",
         "At most {n} MB per file": "每个文件至多 {n} MB",
         "the nine tasks behind the policy catalogue (dates verified in `policy-events.md`).": (

@@ -10,6 +10,7 @@ import pickle
 import string
 
 import pandas as pd
+import pytest
 
 from analysis.returns import RETURN_KINDS
 from data_sources.messages import Message, joined
@@ -120,3 +121,17 @@ def test_engine_errors_and_diagnostics_show_in_chinese(monkeypatch):
     assert reasons and reasons[0].startswith("only ")  # English, as the CSV has it
     assert tr(reasons[0]).startswith("在 ")  # 中文 on the page
     assert "valid estimation returns" not in tr(reasons[0])
+
+
+def test_an_import_error_reads_in_chinese_and_stays_english_for_the_cli(monkeypatch):
+    from data_sources.errors import DataSourceError
+    from data_sources.files import parse_price_file
+
+    with pytest.raises(DataSourceError) as raised:
+        parse_price_file(b"date,open\n2024-01-02,10\n", "prices.csv", "X")
+    english = str(raised.value)
+    assert english.startswith("file prices.csv: no 'close' column (also accepted: ")
+    monkeypatch.setattr(i18n, "language", lambda: "zh")
+    shown = tr(raised.value)
+    assert shown.startswith("file prices.csv: 没有 'close' 列（也接受：")
+    assert "columns found" not in shown
