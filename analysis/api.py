@@ -67,6 +67,7 @@ from analysis.responses import AbnormalVolatilityResult, AbnormalVolumeResult
 from analysis.statistics import STATISTICS
 from analysis.study import prepare_returns, price_diagnostics
 from data_sources.data_mode import DataMode
+from data_sources.messages import Message, joined
 
 CALENDARS = ("xshg", "data")
 #: How measures meet instruments: ``all`` (every instrument around every measure) or
@@ -523,8 +524,8 @@ class ResolvedStudy:
     @property
     def calendar_text(self) -> str:
         if self.request.calendar == "xshg":
-            return "Shanghai (XSHG) sessions"
-        return "the dates present in the price data"
+            return Message("Shanghai (XSHG) sessions")
+        return Message("the dates present in the price data")
 
 
 def default_instruments(
@@ -603,7 +604,7 @@ def resolve(
         instruments, left_out = every[:DEFAULT_INSTRUMENT_LIMIT], every[DEFAULT_INSTRUMENT_LIMIT:]
         if not instruments:
             raise StudyInputError(
-                "no instrument named, and none stored for the segments of these measures"
+                Message("no instrument named, and none stored for the segments of these measures")
             )
     spec = request.spec()
     framing_notes: list[Note] = []
@@ -613,11 +614,13 @@ def resolve(
     requested_benchmark = _segment_benchmark(request, rows, framing_notes)
     benchmark = requested_benchmark if spec.model != "constant-mean" else None
     if spec.model != "constant-mean" and not benchmark:
-        raise StudyInputError(f"the {spec.model} model needs a benchmark series")
+        raise StudyInputError(
+            Message("the {model} model needs a benchmark series", model=spec.model)
+        )
     needed = list(dict.fromkeys(instruments + ([benchmark] if benchmark else [])))
     missing = [s for s in needed if s not in set(available)]
     if missing:
-        raise StudyInputError(f"no price data for {', '.join(missing)}")
+        raise StudyInputError(Message("no price data for {symbols}", symbols=", ".join(missing)))
     bars = source.read(needed)
     data_mode, data_vintage = source.describe(needed)
     price_records = price_records_of(source, needed)
@@ -643,7 +646,11 @@ def resolve(
         else:
             later = sessions[sessions >= date]
             if later.empty:
-                raise StudyInputError(f"event {date:%Y-%m-%d} is after the last date in the data")
+                raise StudyInputError(
+                    Message(
+                        "event {date} is after the last date in the data", date=f"{date:%Y-%m-%d}"
+                    )
+                )
             session = later[0]
         events.append(Event(f"{date:%Y-%m-%d}", date, session))
     # ad-hoc dates are checked against each other only: a date is not a catalogue measure
@@ -657,8 +664,12 @@ def resolve(
         notes.append(
             Note(
                 "instruments",
-                f"no instruments named: the first {len(instruments)} stored series of the "
-                f"measures' segments are studied; left out: {', '.join(left_out)}",
+                Message(
+                    "no instruments named: the first {n} stored series of the measures' segments "
+                    "are studied; left out: {symbols}",
+                    n=len(instruments),
+                    symbols=", ".join(left_out),
+                ),
             )
         )
     diagnostics = [
@@ -718,7 +729,10 @@ def resolve(
         notes.append(
             Note(
                 "placebo",
-                f"placebo left out: it needs exactly one event, and this study has {len(events)}",
+                Message(
+                    "placebo left out: it needs exactly one event, and this study has {n}",
+                    n=len(events),
+                ),
             )
         )
         placebo_draws = 0
@@ -852,8 +866,12 @@ def _segment_benchmark(
         notes.append(
             Note(
                 "instruments",
-                f"benchmark {chosen}: the one these measures' segment overrides name "
-                f"(instead of the default {request.benchmark})",
+                Message(
+                    "benchmark {chosen}: the one these measures' segment overrides name (instead "
+                    "of the default {default})",
+                    chosen=chosen,
+                    default=request.benchmark,
+                ),
             )
         )
     return chosen
@@ -885,9 +903,14 @@ def _uncertain_t0_notes(uncertain, rows, sessions, spec, request) -> list[Note]:
         notes.append(
             Note(
                 "timing",
-                f"event window widened from [{request.event_window[0]}, "
-                f"{request.event_window[1]}] to [{spec.event_window[0]}, "
-                f"{spec.event_window[1]}] to cover both candidate sessions",
+                Message(
+                    "event window widened from [{a}, {b}] to [{c}, {d}] to cover both candidate "
+                    "sessions",
+                    a=request.event_window[0],
+                    b=request.event_window[1],
+                    c=spec.event_window[0],
+                    d=spec.event_window[1],
+                ),
             )
         )
     return notes
@@ -995,7 +1018,7 @@ def run(resolved: ResolvedStudy) -> StudyOutcome:
     notes += [Note(_note_kind(text), text) for text in result.notes]
     placebo = None
     if resolved.placebo_draws and result.panel is None:
-        notes.append(Note("placebo", "placebo left out: no instrument could be estimated"))
+        notes.append(Note("placebo", Message("placebo left out: no instrument could be estimated")))
     elif resolved.placebo_draws:
         draws, summary = placebo_test(
             returns[instruments],
@@ -1018,17 +1041,25 @@ def run(resolved: ResolvedStudy) -> StudyOutcome:
                 notes.append(
                     Note(
                         "placebo",
-                        f"placebo: {row.instrument} has {row.n_draws} of {drawn} draws (no whole "
-                        "event window or full estimation window at the others' pseudo-event "
-                        "sessions)",
+                        Message(
+                            "placebo: {symbol} has {n} of {drawn} draws (no whole event window or "
+                            "full estimation window at the others' pseudo-event sessions)",
+                            symbol=row.instrument,
+                            n=row.n_draws,
+                            drawn=drawn,
+                        ),
                     )
                 )
         if drawn < resolved.placebo_draws:
             notes.append(
                 Note(
                     "placebo",
-                    f"placebo: only {drawn} sessions lie outside every event window with a full "
-                    f"estimation window; {drawn} draws instead of {resolved.placebo_draws}",
+                    Message(
+                        "placebo: only {drawn} sessions lie outside every event window with a "
+                        "full estimation window; {drawn} draws instead of {asked}",
+                        drawn=drawn,
+                        asked=resolved.placebo_draws,
+                    ),
                 )
             )
     volume = volatility = None
@@ -1049,7 +1080,9 @@ def run(resolved: ResolvedStudy) -> StudyOutcome:
                 pairs=resolved.pairs,
             )
         else:
-            notes.append(Note("responses", "no volume in the data: abnormal volume left out"))
+            notes.append(
+                Note("responses", Message("no volume in the data: abnormal volume left out"))
+            )
         volatility = abnormal_volatility(result)
     diagnostics = list(resolved.diagnostics) + list(result.diagnostic_records)
     diagnostics += price_diagnostics(
@@ -1329,32 +1362,45 @@ class StudyOutcome:
         """One line naming the method, the benchmark, the calendar and every rule applied."""
         parts = [self.spec.describe()]
         if self.benchmark:
-            parts.append(f"benchmark {self.benchmark}")
-        calendar = f"relative days count {self.resolved.calendar_text}"
+            parts.append(Message("benchmark {symbol}", symbol=self.benchmark))
         inferred = self.notes_of("calendar")
-        if inferred:
-            calendar += "".join(f" ({text})" for text in inferred)
-        parts.append(calendar)
+        parts.append(
+            Message(
+                "relative days count {calendar}{inferred}",
+                calendar=self.resolved.calendar_text,
+                inferred=joined("", (Message(" ({note})", note=text) for text in inferred)),
+            )
+        )
         if self.constant_mean_for:
-            parts.append(f"constant-mean for market-wide {', '.join(self.constant_mean_for)}")
+            parts.append(
+                Message(
+                    "constant-mean for market-wide {symbols}",
+                    symbols=", ".join(self.constant_mean_for),
+                )
+            )
         if self.notes_of("overlap"):
-            parts.append(f"overlapping event windows: {self.request.overlap}")
+            parts.append(
+                Message("overlapping event windows: {rule}", rule=Message(self.request.overlap))
+            )
         if self.resolved.estimation_overlaps:
             parts.append(
-                "estimation samples leave out other events' windows"
+                Message("estimation samples leave out other events' windows")
                 if self.request.clean_estimation
-                else "estimation samples keep other events' windows"
+                else Message("estimation samples keep other events' windows")
             )
         if self.resolved.uncertain_t0:
             parts.append(
-                "t0 uncertain (release time unknown) for "
-                f"{', '.join(self.resolved.uncertain_t0)}: headline CAR [0, +1] covers t0 and t0+1"
+                Message(
+                    "t0 uncertain (release time unknown) for {ids}: headline CAR [0, +1] covers "
+                    "t0 and t0+1",
+                    ids=", ".join(self.resolved.uncertain_t0),
+                )
             )
         if self.request.attribute_suspensions:
-            parts.append("the return over a suspension is booked on the resumption day")
+            parts.append(Message("the return over a suspension is booked on the resumption day"))
         if self.resolved.pairs is not None:
-            parts.append("each measure paired with its own segments' instruments")
-        return "; ".join(parts)
+            parts.append(Message("each measure paired with its own segments' instruments"))
+        return joined("; ", parts)
 
     @property
     def pairing_text(self) -> str:

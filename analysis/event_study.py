@@ -42,6 +42,7 @@ from analysis.panel import Conventions, EventStudyInputError, Panel
 from analysis.records import DIAGNOSTIC_COLUMNS, Diagnostic, diagnostics_frame
 from analysis.returns import RETURN_KINDS
 from analysis.statistics import STATISTICS, tests_by_event
+from data_sources.messages import Message
 
 __all__ = [
     "AR_COLUMNS", "CAR_COLUMNS", "DEFAULT_CAR_WINDOWS", "DIAGNOSTIC_COLUMNS", "Conventions",
@@ -128,17 +129,25 @@ class EventStudySpec:
     def describe(self) -> str:
         """One line naming the method, for CSV metadata and the UI."""
         model_text = models.get(self.model).label
-        error = (
+        error = Message(
             "CAR variance with estimation-error correction (CLM 4.4.17-18)"
             if self.conventions.prediction_error
             else "CAR variance L·sigma^2"
         )
-        return (
-            f"{model_text}; {self.returns} returns; estimation window "
-            f"[{self.estimation_window[0]}, {self.estimation_window[1]}] sessions; event window "
-            f"[{self.event_window[0]}, {self.event_window[1]}]; minimum {self.min_estimation} "
-            f"estimation returns; {error}; t-test two-sided, Student t with "
-            f"{dof_rule(self.conventions)}; {self.conventions.describe()}"
+        return Message(
+            "{model}; {returns} returns; estimation window [{e0}, {e1}] sessions; event window "
+            "[{w0}, {w1}]; minimum {minimum} estimation returns; {error}; t-test two-sided, "
+            "Student t with {dof}; {conventions}",
+            model=model_text,
+            returns=Message(self.returns),
+            e0=self.estimation_window[0],
+            e1=self.estimation_window[1],
+            w0=self.event_window[0],
+            w1=self.event_window[1],
+            minimum=self.min_estimation,
+            error=error,
+            dof=dof_rule(self.conventions),
+            conventions=self.conventions.describe(),
         )
 
 
@@ -150,7 +159,7 @@ def dof_rule(conventions: Conventions, model: str | None = None) -> str:
         return "L1-1 df"
     if model is not None:
         return f"L1-{models.get(model).k} df"
-    return "L1-k df (k = 2 market model, 1 constant-mean or market-adjusted)"
+    return Message("L1-k df (k = 2 market model, 1 constant-mean or market-adjusted)")
 
 
 @dataclass(frozen=True)
@@ -495,8 +504,18 @@ def run_event_study(
     for event in events:
         position = index.get_indexer([event.event_session])[0]
         if position < 0:
-            span = f"{index[0]:%Y-%m-%d} to {index[-1]:%Y-%m-%d}" if len(index) else "empty"
-            reason = f"event session {event.event_session:%Y-%m-%d} is outside the data ({span})"
+            span = (
+                Message(
+                    "{first} to {last}", first=f"{index[0]:%Y-%m-%d}", last=f"{index[-1]:%Y-%m-%d}"
+                )
+                if len(index)
+                else Message("empty")
+            )
+            reason = Message(
+                "event session {t0} is outside the data ({span})",
+                t0=f"{event.event_session:%Y-%m-%d}",
+                span=span,
+            )
             diagnostics += [
                 Diagnostic(event.event_id, event.event_date, instruments[column], "skipped", reason)
                 for column in _paired_columns(instruments, pairs, event.event_id)
@@ -541,7 +560,7 @@ def run_event_study(
                 )
                 continue
             if event_fallback[column]:
-                why = (
+                why = Message(
                     "the instrument is the benchmark; a market-based model would regress it "
                     "on itself"
                     if name == market_symbol
@@ -554,7 +573,7 @@ def run_event_study(
                         event.event_date,
                         name,
                         "model changed",
-                        f"{why}, so the constant-mean model is used",
+                        Message("{why}, so the constant-mean model is used", why=why),
                     )
                 )
             if fit.n_event[column] < len(rel_days):
@@ -564,8 +583,12 @@ def run_event_study(
                         event.event_date,
                         name,
                         "partial window",
-                        f"{fit.n_event[column]} of {len(rel_days)} event-window returns "
-                        "available; CAR and its variance use those days",
+                        Message(
+                            "{n} of {total} event-window returns available; CAR and its "
+                            "variance use those days",
+                            n=fit.n_event[column],
+                            total=len(rel_days),
+                        ),
                     )
                 )
         fits.append(replace(fit, keep=keep))
@@ -577,20 +600,33 @@ def run_event_study(
                 pd.NaT,
                 "",
                 "window left out",
-                f"CAR window [{window[0]}, {window[1]}] is not inside the event "
-                f"window [{spec.event_window[0]}, {spec.event_window[1]}]",
+                Message(
+                    "CAR window [{a}, {b}] is not inside the event window [{c}, {d}]",
+                    a=window[0],
+                    b=window[1],
+                    c=spec.event_window[0],
+                    d=spec.event_window[1],
+                ),
             )
         )
     estimated = [fit for fit in fits if fit.keep.any()]
     panel = _panel(estimated, rel_days, est_rel_days)
     abnormal_returns, car_summary = _frames(estimated, panel, index, spec)
-    notes = [f"conventions: {conventions.describe()}"] if conventions != Conventions() else []
+    notes = (
+        [Message("conventions: {conventions}", conventions=conventions.describe())]
+        if conventions != Conventions()
+        else []
+    )
     sessions = pd.Series([e.event_session for e in events], index=ids)
     for session, group in sessions.groupby(sessions, sort=True):
         if len(group) > 1:  # the CLI and the dashboard merge these; the API says so
             notes.append(
-                f"events {', '.join(group.index)} share the session {session:%Y-%m-%d}: "
-                "pooled statistics count that session once per event"
+                Message(
+                    "events {ids} share the session {t0}: pooled statistics count that session "
+                    "once per event",
+                    ids=", ".join(group.index),
+                    t0=f"{session:%Y-%m-%d}",
+                )
             )
     return EventStudyResult(
         spec=spec,
@@ -743,45 +779,67 @@ def _skip_reason(
 ) -> str | None:
     """Why the pair (``name`` around ``event``) cannot be estimated, naming the series at fault
     (the instrument or the benchmark); None if it can."""
-    benchmark = f"benchmark {market_symbol}" if market_symbol else "the benchmark"
-    instrument = f"instrument {name}" if name else "the instrument"
+    named = Message("benchmark {symbol}", symbol=market_symbol) if market_symbol else None
+    benchmark = named or Message("the benchmark")
+    bare_benchmark = named or Message("benchmark")  # after "the"
+    instrument = Message("instrument {name}", name=name) if name else Message("the instrument")
     est_window = f"[{spec.estimation_window[0]}, {spec.estimation_window[1]}]"
-    around = f"around {event.event_session:%Y-%m-%d}"
+    around = Message("around {t0}", t0=f"{event.event_session:%Y-%m-%d}")
     uses_market = fit.fitted.uses_market[column] and fit.est_market is not None
     if fit.n[column] < spec.min_estimation:
         own_count = int(np.sum(~np.isnan(fit.est_values[:, column])))
         market_count = int(np.sum(~np.isnan(fit.est_market))) if uses_market else None
         if uses_market and own_count >= spec.min_estimation > (market_count or 0):
-            return (
-                f"{benchmark} has only {market_count} valid returns in the estimation window "
-                f"{est_window} {around} (minimum {spec.min_estimation})"
+            return Message(
+                "{benchmark} has only {n} valid returns in the estimation window {window} "
+                "{around} (minimum {minimum})",
+                benchmark=benchmark,
+                n=market_count,
+                window=est_window,
+                around=around,
+                minimum=spec.min_estimation,
             )
         cleaned = (
-            f", after leaving out {fit.n_left_out} session(s) of other events' windows; "
-            "turn the estimation cleaning off to keep them"
+            Message(
+                ", after leaving out {n} session(s) of other events' windows; turn the "
+                "estimation cleaning off to keep them",
+                n=fit.n_left_out,
+            )
             if fit.n_left_out
             else ""
         )
-        return (
-            f"only {fit.n[column]} valid estimation returns in {est_window} {around} "
-            f"(minimum {spec.min_estimation}{cleaned})"
+        return Message(
+            "only {n} valid estimation returns in {window} {around} (minimum {minimum}{cleaned})",
+            n=fit.n[column],
+            window=est_window,
+            around=around,
+            minimum=spec.min_estimation,
+            cleaned=cleaned,
         )
     if fit.benchmark_flat[column]:
-        return (
-            f"{benchmark} has zero variance over the estimation window {est_window} {around} "
+        return Message(
+            "{benchmark} has zero variance over the estimation window {window} {around} "
             "(a constant series?): the market model cannot be estimated; choose another "
-            "benchmark or the constant-mean model"
+            "benchmark or the constant-mean model",
+            benchmark=benchmark,
+            window=est_window,
+            around=around,
         )
     if fit.n_event[column] == 0:
         instrument_count = int(np.sum(~np.isnan(fit.event_values[:, column])))
         if uses_market and instrument_count and np.isnan(fit.event_market).all():
-            return (
-                f"{benchmark} has no returns in the event window [{spec.event_window[0]}, "
-                f"{spec.event_window[1]}] {around}"
+            return Message(
+                "{benchmark} has no returns in the event window [{a}, {b}] {around}",
+                benchmark=benchmark,
+                a=spec.event_window[0],
+                b=spec.event_window[1],
+                around=around,
             )
-        return (
-            f"no returns in the event window [{spec.event_window[0]}, "
-            f"{spec.event_window[1]}] {around}"
+        return Message(
+            "no returns in the event window [{a}, {b}] {around}",
+            a=spec.event_window[0],
+            b=spec.event_window[1],
+            around=around,
         )
     if fit.degenerate[column] or not fit.sigma2[column] > 0:
         values = fit.est_values[:, column]
@@ -790,23 +848,34 @@ def _skip_reason(
             if uses_market:
                 gap = np.nanmax(np.abs(values - fit.est_market), initial=0.0)
                 if gap <= 1e-12 * scale:
-                    return (
-                        f"{instrument} is identical to the {benchmark.removeprefix('the ')} over "
-                        f"the estimation window {est_window}: its abnormal returns are all zero"
+                    return Message(
+                        "{instrument} is identical to the {benchmark} over the estimation "
+                        "window {window}: its abnormal returns are all zero",
+                        instrument=instrument,
+                        benchmark=bare_benchmark,
+                        window=est_window,
                     )
             spread = np.nanmax(values, initial=-np.inf) - np.nanmin(values, initial=np.inf)
         if not spread > 1e-10 * scale:
-            return (
-                f"{instrument} has constant returns over the estimation window {est_window} "
-                f"{around} (a constant price?): no variance to test against"
+            return Message(
+                "{instrument} has constant returns over the estimation window {window} "
+                "{around} (a constant price?): no variance to test against",
+                instrument=instrument,
+                window=est_window,
+                around=around,
             )
         if uses_market:
-            return (
-                f"{instrument}'s returns are an exact linear function of the "
-                f"{benchmark.removeprefix('the ')}'s over the estimation window {est_window}: "
-                "the residual variance is zero"
+            return Message(
+                "{instrument}'s returns are an exact linear function of the {benchmark}'s over "
+                "the estimation window {window}: the residual variance is zero",
+                instrument=instrument,
+                benchmark=bare_benchmark,
+                window=est_window,
             )
-        return f"estimation-window abnormal returns of {instrument} have no variance"
+        return Message(
+            "estimation-window abnormal returns of {instrument} have no variance",
+            instrument=instrument,
+        )
     return None
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from data_sources import catalogue as _catalogue
+from data_sources.messages import Message
 
 #: A segment override that keeps the segment's own benchmark (the catalogue's marker when it
 #: has one).
@@ -203,11 +204,14 @@ def spec_for_uncertain_t0(spec):
 
 def uncertain_t0_text(measure_id: str, announced, t0, following) -> str:
     """The note of one measure whose t0 is uncertain."""
-    return (
-        f"t0 uncertain for {measure_id}: released {pd.Timestamp(announced):%Y-%m-%d} at an "
-        f"unknown time, so the market could first react on {pd.Timestamp(t0):%Y-%m-%d} (t0) "
-        f"or, after an evening release, on {pd.Timestamp(following):%Y-%m-%d} (t0+1); the "
-        "headline CAR [0, +1] covers both"
+    return Message(
+        "t0 uncertain for {id}: released {day} at an unknown time, so the market could first "
+        "react on {t0} (t0) or, after an evening release, on {t1} (t0+1); the headline "
+        "CAR [0, +1] covers both",
+        id=measure_id,
+        day=f"{pd.Timestamp(announced):%Y-%m-%d}",
+        t0=f"{pd.Timestamp(t0):%Y-%m-%d}",
+        t1=f"{pd.Timestamp(following):%Y-%m-%d}",
     )
 
 
@@ -272,8 +276,15 @@ def first_dates(source, symbols: Sequence[str]) -> dict[str, pd.Timestamp]:
 
 
 def data_start_text(measure_id: str, t0, segment: str | None, symbol: str, first) -> str:
-    where = f"segment {segment}" if segment else "the chosen series"
-    return (
-        f"{measure_id} (t0 {pd.Timestamp(t0):%Y-%m-%d}) comes before the data of {where}: "
-        f"{symbol} starts {pd.Timestamp(first):%Y-%m-%d}, so it has no CAR there"
+    where = (
+        Message("segment {segment}", segment=segment) if segment else Message("the chosen series")
+    )
+    return Message(
+        "{id} (t0 {t0}) comes before the data of {where}: {symbol} starts {first}, so it has "
+        "no CAR there",
+        id=measure_id,
+        t0=f"{pd.Timestamp(t0):%Y-%m-%d}",
+        where=where,
+        symbol=symbol,
+        first=f"{pd.Timestamp(first):%Y-%m-%d}",
     )

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from data_sources.messages import Message
+
 MODELS = ("market", "constant-mean", "market-adjusted")
 #: Instruments fitted at a time: each fit makes a dozen passes over its L × N block, and blocks
 #: of a few hundred columns stay in the CPU cache (two to three times faster on 5,000 series).
@@ -195,15 +197,15 @@ class NormalReturnModel:
 #: name → model, in the order the dashboard lists them.
 REGISTRY: dict[str, NormalReturnModel] = {
     "market": NormalReturnModel(
-        "market", "market model (OLS)", k=2, uses_market=True, estimated_mean=True,
+        "market", Message("market model (OLS)"), k=2, uses_market=True, estimated_mean=True,
         market_slope=True,
     ),
     "constant-mean": NormalReturnModel(
-        "constant-mean", "constant-mean model", k=1, uses_market=False, estimated_mean=True,
-        market_slope=False,
+        "constant-mean", Message("constant-mean model"), k=1, uses_market=False,
+        estimated_mean=True, market_slope=False,
     ),
     "market-adjusted": NormalReturnModel(
-        "market-adjusted", "market-adjusted model", k=1, uses_market=True,
+        "market-adjusted", Message("market-adjusted model"), k=1, uses_market=True,
         estimated_mean=False, market_slope=False,
     ),
 }  # fmt: skip

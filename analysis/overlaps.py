@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.event_study import Event, EventStudyInputError
+from data_sources.messages import Message, joined
 
 OVERLAP_CHOICES = ("warn", "merge", "drop")
 #: at most this many pairs of events are named in one note on overlaps across clusters
@@ -156,10 +157,20 @@ def merge_same_session(events: Sequence[Event]) -> tuple[list[Event], list[str]]
         group = sorted(group, key=lambda e: (e.event_date, e.event_id))
         merged = Event("+".join(e.event_id for e in group), group[0].event_date, session)
         result.append(merged)
-        listed = ", ".join(f"{e.event_id} (announced {e.event_date:%Y-%m-%d})" for e in group)
+        listed = joined(
+            ", ",
+            (
+                Message("{id} (announced {date})", id=e.event_id, date=f"{e.event_date:%Y-%m-%d}")
+                for e in group
+            ),
+        )
         notes.append(
-            f"{listed} share the event session t0 {session:%Y-%m-%d}: studied as one event, "
-            f"{merged.event_id}"
+            Message(
+                "{listed} share the event session t0 {t0}: studied as one event, {merged}",
+                listed=listed,
+                t0=f"{session:%Y-%m-%d}",
+                merged=merged.event_id,
+            )
         )
     return result, notes
 
@@ -260,15 +271,24 @@ def resolve_overlaps(
             near = {j for i in dropped for j in neighbours(i)} - set(dropped)
             rest = [pool[j] for j in sorted(near, key=lambda j: (where[j], j))]
             if rest:
-                named = ", ".join(_t0(pool[i]) for i in dropped)
                 notes.append(
-                    f"dropped {named}: event windows [{window[0]}, {window[1]}] overlap "
-                    + ", ".join(_t0(e) for e in rest)
+                    Message(
+                        "dropped {named}: event windows [{a}, {b}] overlap {others}",
+                        named=", ".join(_t0(pool[i]) for i in dropped),
+                        a=window[0],
+                        b=window[1],
+                        others=", ".join(_t0(e) for e in rest),
+                    )
                 )
             else:  # only dropped chosen events: they overlap each other
                 notes.append(
-                    f"dropped {', '.join(dropped)}: event windows [{window[0]}, {window[1]}] "
-                    f"overlap each other: {', '.join(_t0(pool[i]) for i in dropped)}"
+                    Message(
+                        "dropped {ids}: event windows [{a}, {b}] overlap each other: {named}",
+                        ids=", ".join(dropped),
+                        a=window[0],
+                        b=window[1],
+                        named=", ".join(_t0(pool[i]) for i in dropped),
+                    )
                 )
     else:
         replaced: set[str] = set()
@@ -279,8 +299,13 @@ def resolve_overlaps(
                 listed = ", ".join(_t0(e) for e in cluster)
                 if how == "warn":
                     notes.append(
-                        f"event windows [{window[0]}, {window[1]}] overlap: {listed}; each "
-                        "CAR includes the others' reactions"
+                        Message(
+                            "event windows [{a}, {b}] overlap: {listed}; each CAR includes the "
+                            "others' reactions",
+                            a=window[0],
+                            b=window[1],
+                            listed=listed,
+                        )
                     )
                 else:
                     first, last = cluster[0], cluster[-1]
@@ -292,11 +317,15 @@ def resolve_overlaps(
                     )
                     result.append(merged)
                     replaced.update(e.event_id for e in cluster)
-                    text = (
-                        f"merged into one event at t0 {first.event_session:%Y-%m-%d}: {listed}; "
-                        f"the last t0 is {span} session(s) later"
+                    notes.append(
+                        Message(
+                            "merged into one event at t0 {t0}: {listed}; the last t0 is {span} "
+                            "session(s) later",
+                            t0=f"{first.event_session:%Y-%m-%d}",
+                            listed=listed,
+                            span=span,
+                        )
                     )
-                    notes.append(text)
             across = [
                 (e.event_id, j)
                 for e in cluster
@@ -306,14 +335,27 @@ def resolve_overlaps(
             ]
             said.update(frozenset(pair) for pair in across)
             if across:
-                pairs = "; ".join(
-                    f"{_t0(pool[i])} and {_t0(pool[j])}" for i, j in across[:NOTE_PAIRS]
+                pairs = joined(
+                    "; ",
+                    (
+                        Message("{first} and {second}", first=_t0(pool[i]), second=_t0(pool[j]))
+                        for i, j in across[:NOTE_PAIRS]
+                    ),
                 )
-                more = f" … and {len(across) - NOTE_PAIRS} more" if len(across) > NOTE_PAIRS else ""
+                more = (
+                    Message(" … and {n} more", n=len(across) - NOTE_PAIRS)
+                    if len(across) > NOTE_PAIRS
+                    else ""
+                )
                 notes.append(
-                    f"event windows [{window[0]}, {window[1]}] also overlap across clusters "
-                    f"(a cluster holds the events whose t0 lies in its first event's window): "
-                    f"{pairs}{more}"
+                    Message(
+                        "event windows [{a}, {b}] also overlap across clusters (a cluster holds "
+                        "the events whose t0 lies in its first event's window): {pairs}{more}",
+                        a=window[0],
+                        b=window[1],
+                        pairs=pairs,
+                        more=more,
+                    )
                 )
         result += [event for event in chosen if event.event_id not in replaced]
     return sorted(result, key=lambda e: (e.event_session, e.event_id)), notes
@@ -335,11 +377,19 @@ class EstimationOverlap:
     @property
     def text(self) -> str:
         first, last = self.sessions[0], self.sessions[-1]
-        span = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"
-        return (
-            f"the estimation window of {self.event_id} contains the event window of "
-            f"{self.other_id} (t0 {self.other_session:%Y-%m-%d}): {len(self.sessions)} "
-            f"session(s), {span}"
+        span = (
+            f"{first:%Y-%m-%d}"
+            if first == last
+            else Message("{first} to {last}", first=f"{first:%Y-%m-%d}", last=f"{last:%Y-%m-%d}")
+        )
+        return Message(
+            "the estimation window of {event} contains the event window of {other} (t0 {t0}): "
+            "{n} session(s), {span}",
+            event=self.event_id,
+            other=self.other_id,
+            t0=f"{self.other_session:%Y-%m-%d}",
+            n=len(self.sessions),
+            span=span,
         )
 
 
@@ -440,18 +490,35 @@ def estimation_notes(overlaps: Sequence[EstimationOverlap], cleaned: bool) -> li
     notes = []
     exclusions = estimation_exclusions(overlaps)
     for event_id, items in by_event.items():
-        named = ", ".join(
-            f"{i.other_id} (t0 {i.other_session:%Y-%m-%d}, {len(i.sessions)} session(s))"
-            for i in items
+        named = joined(
+            ", ",
+            (
+                Message(
+                    "{id} (t0 {t0}, {n} session(s))",
+                    id=i.other_id,
+                    t0=f"{i.other_session:%Y-%m-%d}",
+                    n=len(i.sessions),
+                )
+                for i in items
+            ),
         )
         count = len(exclusions[event_id])
         action = (
-            f"these {count} session(s) are left out of its estimation sample"
+            Message("these {n} session(s) are left out of its estimation sample", n=count)
             if cleaned
-            else f"these {count} session(s) are kept in its estimation sample (cleaning is off)"
+            else Message(
+                "these {n} session(s) are kept in its estimation sample (cleaning is off)",
+                n=count,
+            )
         )
         notes.append(
-            f"the estimation window of {event_id} contains the event window(s) of {named}: {action}"
+            Message(
+                "the estimation window of {event} contains the event window(s) of {named}: "
+                "{action}",
+                event=event_id,
+                named=named,
+                action=action,
+            )
         )
     return notes
 

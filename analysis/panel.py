@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from data_sources.messages import Message
+
 
 class EventStudyInputError(ValueError):
     """A study that cannot run as asked (bad window, no market series, ...); says why."""
@@ -65,10 +67,10 @@ class Conventions:
 
     def describe(self) -> str:
         if self == Conventions():
-            return "textbook conventions"
+            return Message("textbook conventions")
         for name in self.PRESETS:
             if self == Conventions.preset(name):
-                return f"{name} conventions"
+                return Message("{name} conventions", name=name)
         return (
             f"sigma divisor {self.sigma_divisor}, prediction error "
             f"{'on' if self.prediction_error else 'off'}, market terms {self.market_terms}, "

@@ -28,5 +28,10 @@ class Diagnostic:
 
 
 def diagnostics_frame(records: Iterable[Diagnostic]) -> pd.DataFrame:
-    """The records as a table with :data:`DIAGNOSTIC_COLUMNS`, in their order."""
-    return pd.DataFrame([astuple(record) for record in records], columns=DIAGNOSTIC_COLUMNS)
+    """The records as a table with :data:`DIAGNOSTIC_COLUMNS`, in their order. The reasons
+    stay the very objects (an object column): a reason that is a
+    :class:`~data_sources.messages.Message` can still be shown in the reader's language."""
+    records = list(records)
+    frame = pd.DataFrame([astuple(record) for record in records], columns=DIAGNOSTIC_COLUMNS)
+    frame["reason"] = pd.Series([record.reason for record in records], dtype=object)
+    return frame

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.panel import Conventions, Panel
+from data_sources.messages import Message, joined
 
 TEST_COLUMNS = [
     "statistic",
@@ -103,16 +104,22 @@ def _zero_note(what: str, day_zero=None, window_zero=None) -> list[str]:
     """One note when some days or windows have a zero dispersion, naming how many."""
     parts = []
     if day_zero is not None and np.any(day_zero):
-        parts.append(f"{int(np.sum(day_zero))} day(s)")
+        parts.append(Message("{n} day(s)", n=int(np.sum(day_zero))))
     if window_zero is not None and np.any(window_zero):
-        parts.append(f"{int(np.sum(window_zero))} window(s)")
+        parts.append(Message("{n} window(s)", n=int(np.sum(window_zero))))
     if not parts:
         return []
-    return [f"{what} is zero on {' and '.join(parts)}, so the statistic is NaN there"]
+    return [
+        Message(
+            "{what} is zero on {parts}, so the statistic is NaN there",
+            what=what,
+            parts=joined(" and ", parts),
+        )
+    ]
 
 
 def _scalar_zero_note(what: str, zero) -> list[str]:
-    return [f"{what} is zero, so the statistic is NaN"] if np.any(zero) else []
+    return [Message("{what} is zero, so the statistic is NaN", what=what)] if np.any(zero) else []
 
 
 def _estimation_portfolio(panel: Panel) -> np.ndarray:
@@ -167,7 +174,7 @@ def cross_sectional_t(panel: Panel, windows, conventions: Conventions) -> Statis
     """Cross-sectional t: t = √N · AAR_τ / s_τ, s_τ the cross-sectional SD of AR_iτ (divisor
     N − 1); for a window the same on the CAR_i. Student t(N − 1). (Brown & Warner 1985;
     Boehmer, Musumeci & Poulsen 1991; formula 3.4.)"""
-    return _cross_sectional(panel.ar, panel.car(windows)[0], "abnormal returns")
+    return _cross_sectional(panel.ar, panel.car(windows)[0], Message("abnormal returns"))
 
 
 def cross_sectional_t_test(values, mu: float = 0.0):
@@ -195,7 +202,7 @@ def _cross_sectional(daily: np.ndarray, window: np.ndarray, what: str) -> Statis
     twice around one session — with a note."""
     t, p, n, _, zero = cross_sectional_t_test(daily)
     wt, wp, wn, _, wzero = cross_sectional_t_test(window)
-    notes = _zero_note(f"the cross-sectional SD of the {what}", zero, wzero)
+    notes = _zero_note(Message("the cross-sectional SD of the {what}", what=what), zero, wzero)
     return Statistic(t, p, n, wt, wp, wn, notes)
 
 
@@ -211,7 +218,7 @@ def crude_dependence_t(panel: Panel, windows, conventions: Conventions) -> Stati
     t, zero = _divide(aar, np.full_like(aar, s), _abs_max(valid, axis=0))
     dof = len(valid) - 1
     wt, wn = _sum_of_daily(t, panel, windows)  # = CAAR / (√L · S)
-    notes = _scalar_zero_note("the SD of the estimation-window portfolio AR", zero)
+    notes = _scalar_zero_note(Message("the SD of the estimation-window portfolio AR"), zero)
     return Statistic(t, _t_p(t, dof), n, wt, _t_p(wt, dof), wn, notes)
 
 
@@ -235,7 +242,7 @@ def bw1980_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
     t, zero = _divide(aar, np.full_like(aar, scale), _abs_max(panel.est_ar, axis=None))
     dof = np.mean(panel.n) - 1 if panel.size else np.nan
     wt, wn = _sum_of_daily(t, panel, windows)
-    notes = _scalar_zero_note("the estimation-window AR variance", zero)
+    notes = _scalar_zero_note(Message("the estimation-window AR variance"), zero)
     return Statistic(t, _t_p(t, dof), n, wt, _t_p(wt, dof), wn, notes)
 
 
@@ -300,7 +307,7 @@ def bmp_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
     with np.errstate(invalid="ignore", divide="ignore"):
         scar = car / np.sqrt(variance)
     return _cross_sectional(
-        panel.sar(conventions.market_terms), scar, "standardised abnormal returns"
+        panel.sar(conventions.market_terms), scar, Message("standardised abnormal returns")
     )
 
 
@@ -450,22 +457,35 @@ def _kp_notes(panel: Panel, counts: Sequence[np.ndarray], adjusted: str) -> list
     notes = []
     if any(np.any(np.asarray(c) == 1) for c in counts):
         notes.append(
-            f"with one pair (N = 1) the Kolari-Pynnönen factor is 1: the value is the "
-            f"unadjusted {adjusted} there"
+            Message(
+                "with one pair (N = 1) the Kolari-Pynnönen factor is 1: the value is the "
+                "unadjusted {adjusted} there",
+                adjusted=adjusted,
+            )
         )
     if rho.total and rho.used < rho.total:
-        mean = "undefined" if np.isnan(rho.mean) else f"{rho.mean:.6g}"
+        mean = Message("undefined") if np.isnan(rho.mean) else f"{rho.mean:.6g}"
         notes.append(
-            f"r̄ = {mean} averages {rho.used} of the {rho.total} correlations between the "
-            f"instrument-event series; the other "
-            f"{rho.total - rho.used} share fewer than {MIN_OVERLAP_DAYS} estimation sessions "
-            f"(or do not vary there) and count as uncorrelated, so the adjustment uses "
-            f"r̄ · {rho.used}/{rho.total} = {rho.effective:.6g}"
+            Message(
+                "r̄ = {mean} averages {used} of the {total} correlations between the "
+                "instrument-event series; the other {rest} share fewer than {minimum} estimation "
+                "sessions (or do not vary there) and count as uncorrelated, so the adjustment "
+                "uses r̄ · {used}/{total} = {effective:.6g}",
+                mean=mean,
+                used=rho.used,
+                total=rho.total,
+                rest=rho.total - rho.used,
+                minimum=MIN_OVERLAP_DAYS,
+                effective=rho.effective,
+            )
         )
     if rho.effective >= 1 - RELATIVE_ZERO:
         notes.append(
-            f"the mean cross-correlation r̄ is {rho.effective:.6g} (the pairs are one series), "
-            "so the Kolari-Pynnönen adjustment is undefined and the statistic is NaN"
+            Message(
+                "the mean cross-correlation r̄ is {effective:.6g} (the pairs are one series), so "
+                "the Kolari-Pynnönen adjustment is undefined and the statistic is NaN",
+                effective=rho.effective,
+            )
         )
     return notes
 
@@ -521,7 +541,7 @@ def lamb_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
     aar, _, n = _col_cross_section(panel.ar)
     z, zero = _divide(aar, s * np.sqrt(factor), _abs_max(est_aar, axis=None))
     wz, wn = _sum_of_daily(z, panel, windows)
-    notes = _scalar_zero_note("the SD of the estimation-window portfolio AR", zero)
+    notes = _scalar_zero_note(Message("the SD of the estimation-window portfolio AR"), zero)
     return Statistic(z, _normal_p(z), n, wz, _normal_p(wz), wn, notes)
 
 
@@ -648,7 +668,7 @@ def _rank_type(panel: Panel, windows, conventions, score_sums: np.ndarray, scale
     return day, n, s, mean_t[event_rows], scaled[event_rows]
 
 
-_RANK_SCALE_NOTE = "the scores' scale S is zero (no variation in any series), so it is NaN"
+_RANK_SCALE_NOTE = Message("the scores' scale S is zero (no variation in any series), so it is NaN")
 
 
 def corrado_rank_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
@@ -749,7 +769,12 @@ def generalized_sign_z(panel: Panel, windows, conventions: Conventions) -> Stati
     car, _, _ = panel.car(windows)
     wz, wn = _sign_core(car > 0, ~np.isnan(car), p_hat)
     notes = (
-        [f"every estimation-window AR has one sign (p̂ = {p_hat:g}), so the statistic is NaN"]
+        [
+            Message(
+                "every estimation-window AR has one sign (p̂ = {p_hat:g}), so the statistic is NaN",
+                p_hat=p_hat,
+            )
+        ]
         if p_hat in (0.0, 1.0)
         else []
     )
@@ -822,8 +847,10 @@ def wilcoxon_w(panel: Panel, windows, conventions: Conventions) -> Statistic:
     ww, wp, wn, wtied = _wilcoxon_rows(car)
     notes = (
         [
-            "tied |values| among fewer than 10: the exact p-value is the permutation "
-            "distribution of their average ranks (scipy's PermutationMethod)"
+            Message(
+                "tied |values| among fewer than 10: the exact p-value is the permutation "
+                "distribution of their average ranks (scipy's PermutationMethod)"
+            )
         ]
         if tied or wtied
         else []
@@ -888,10 +915,21 @@ def statistic_table(
             values = getattr(result, part)
             if values is not None and np.isinf(values).any():  # a last guard; see _divide
                 setattr(result, part, np.where(np.isinf(values), np.nan, values))
-                reasons.append(f"non-finite {part.replace('_', ' ')}s were set to NaN")
+                reasons.append(
+                    Message("non-finite {part}s were set to NaN", part=part.replace("_", " "))
+                )
         if notes is not None:
-            label = f"{name} ({event_id})" if event_id else name
-            notes.extend(f"{label}: {reason}" for reason in dict.fromkeys(reasons))
+            label = (
+                Message("{name} ({event})", name=name, event=Message(event_id))
+                if event_id == "pooled"
+                else f"{name} ({event_id})"
+                if event_id
+                else name
+            )
+            notes.extend(
+                Message("{label}: {reason}", label=label, reason=reason)
+                for reason in dict.fromkeys(reasons)
+            )
         if result.day_value is not None:
             for i, rel_day in enumerate(panel.rel_days):
                 rows.append(

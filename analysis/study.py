@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.event_study import EventStudyInputError
 from analysis.returns import align_to_sessions, bridged_returns, compute_returns
+from data_sources.messages import Message, joined
 
 
 def closes_wide(bars: pd.DataFrame) -> pd.DataFrame:
@@ -39,8 +40,24 @@ def inferred_sessions_note(segments: Sequence, first, last) -> str | None:
     used = segments_reached(segments, first, last)
     if not used:
         return None
-    parts = [f"{s.source} (to {s.last:%Y-%m-%d})" for s in used]
-    return f"sessions after {used[0].after:%Y-%m-%d} are from " + ", then ".join(parts)
+    parts = [
+        Message("{source} (to {last})", source=_calendar_source(s), last=f"{s.last:%Y-%m-%d}")
+        for s in used
+    ]
+    return Message(
+        "sessions after {after} are from {sources}",
+        after=f"{used[0].after:%Y-%m-%d}",
+        sources=joined(", then ", parts),
+    )
+
+
+def _calendar_source(segment) -> Message:
+    """Where an inferred segment's sessions come from (its ``source``, as a message)."""
+    if segment.kind == "official":
+        return Message("the official akshare calendar fetched {date}", date=segment.fetched)
+    return Message(
+        segment.source
+    )  # STORE_SOURCE or WEEKDAYS_SOURCE (data_sources.trading_calendar)
 
 
 @dataclass(frozen=True)
@@ -96,8 +113,13 @@ def prepare_returns(
             notes.append(
                 (
                     "data",
-                    f"{symbol}: {len(dates)} close(s) that are not finite positive numbers were "
-                    f"treated as missing (first: {dates[0]:%Y-%m-%d})",
+                    Message(
+                        "{symbol}: {n} close(s) that are not finite positive numbers were treated "
+                        "as missing (first: {first})",
+                        symbol=symbol,
+                        n=len(dates),
+                        first=f"{dates[0]:%Y-%m-%d}",
+                    ),
                 )
             )
         closes = closes.where(~unusable)
@@ -108,8 +130,13 @@ def prepare_returns(
         notes.append(
             (
                 "data",
-                f"{len(early)} price date(s) before the calendar's first session "
-                f"{sessions[0]:%Y-%m-%d} were ignored (from {early[0]:%Y-%m-%d})",
+                Message(
+                    "{n} price date(s) before the calendar's first session {first} were ignored "
+                    "(from {start})",
+                    n=len(early),
+                    first=f"{sessions[0]:%Y-%m-%d}",
+                    start=f"{early[0]:%Y-%m-%d}",
+                ),
             )
         )
     off_calendar = off_calendar[off_calendar >= sessions[0]]
@@ -117,8 +144,12 @@ def prepare_returns(
         notes.append(
             (
                 "data",
-                f"{len(off_calendar)} price date(s) that are not sessions of the calendar "
-                f"were ignored (first: {off_calendar[0]:%Y-%m-%d})",
+                Message(
+                    "{n} price date(s) that are not sessions of the calendar were ignored "
+                    "(first: {first})",
+                    n=len(off_calendar),
+                    first=f"{off_calendar[0]:%Y-%m-%d}",
+                ),
             )
         )
     calendar_note = inferred_sessions_note(inferred_sessions, span[0], span[-1])
@@ -160,15 +191,18 @@ def price_diagnostics(
         breaks = pd.DatetimeIndex(pd.to_datetime([b[0] for b in record.get("limit_breaks") or []]))
         for event in events:
             windows = [
-                ("event window", _window_sessions(span, event.event_session, event_window)),
                 (
-                    "estimation window",
+                    Message("event window"),
+                    _window_sessions(span, event.event_session, event_window),
+                ),
+                (
+                    Message("estimation window"),
                     _window_sessions(span, event.event_session, estimation_window),
                 ),
             ]
             parts = _days_in_windows(windows, suspended)
             if parts:
-                booked = (
+                booked = Message(
                     "the return over each suspension is booked on the session after it, "
                     "against the benchmark's return of that session alone (not compounded "
                     "over the suspension: that day's abnormal return is approximate)"
@@ -177,12 +211,14 @@ def price_diagnostics(
                 )
                 if pd.Timestamp(event.event_session) in suspended:
                     parts.append(
-                        f"t0 {pd.Timestamp(event.event_session):%Y-%m-%d} is itself a suspended "
-                        "session: a CAR starting at t0 "
-                        + (
-                            "has the reaction only on the resumption day"
-                            if attribute_suspensions
-                            else "misses the reaction (the resumption day has no return either)"
+                        Message(
+                            "t0 {t0} is itself a suspended session: a CAR starting at t0 {what}",
+                            t0=f"{pd.Timestamp(event.event_session):%Y-%m-%d}",
+                            what=Message(
+                                "has the reaction only on the resumption day"
+                                if attribute_suspensions
+                                else "misses the reaction (the resumption day has no return either)"
+                            ),
                         )
                     )
                 out.append(
@@ -191,9 +227,11 @@ def price_diagnostics(
                         event.event_date,
                         symbol,
                         "suspended",
-                        "suspended sessions (treated as missing, no return) "
-                        + "; ".join(parts)
-                        + f"; {booked}",
+                        Message(
+                            "suspended sessions (treated as missing, no return) {parts}; {booked}",
+                            parts=joined("; ", parts),
+                            booked=booked,
+                        ),
                     )
                 )
             parts = _days_in_windows(windows, breaks)
@@ -204,9 +242,12 @@ def price_diagnostics(
                         event.event_date,
                         symbol,
                         "unadjusted price",
-                        f"prices {record.get('adjustment') or 'unknown'}: day-returns beyond the "
-                        "board's price limit (likely an ex-rights day read as a price move) "
-                        + "; ".join(parts),
+                        Message(
+                            "prices {adjustment}: day-returns beyond the board's price limit "
+                            "(likely an ex-rights day read as a price move) {parts}",
+                            adjustment=record.get("adjustment") or "unknown",
+                            parts=joined("; ", parts),
+                        ),
                     )
                 )
     return out
@@ -219,5 +260,5 @@ def _days_in_windows(windows, days: pd.DatetimeIndex) -> list[str]:
         found = sessions.intersection(days)
         if len(found):
             listed = ", ".join(f"{d:%Y-%m-%d}" for d in found)
-            parts.append(f"{len(found)} in the {name}: {listed}")
+            parts.append(Message("{n} in the {name}: {days}", n=len(found), name=name, days=listed))
     return parts

@@ -46,6 +46,7 @@ from analysis.event_study import DEFAULT_CAR_WINDOWS, EventStudyInputError, Even
 from analysis.statistics import cross_sectional_t_test
 from data_sources.catalogue import studyable
 from data_sources.data_mode import DataMode
+from data_sources.messages import Message
 
 CELL_COLUMNS = [
     "theme",
@@ -264,7 +265,7 @@ def theme_segment_study(
         for (members, own_benchmark), group in _override_groups(touching, segment, segments):
             instruments = [s for s in members if s in stored]
             if not instruments:
-                skipped.append((segment.id, "", "no stored instrument for this segment"))
+                skipped.append((segment.id, "", Message("no stored instrument for this segment")))
                 continue
             group, early = _after_data_start(group, source, instruments)
             skipped += [(segment.id, measure_id, reason) for measure_id, reason in early]
@@ -277,7 +278,7 @@ def theme_segment_study(
             try:
                 outcome = run_study(request, source, catalogue)
             except EventStudyInputError as error:
-                skipped.append((segment.id, "", str(error)))
+                skipped.append((segment.id, "", _message(error)))
                 continue
             used += list(outcome.instruments) + ([outcome.benchmark] if outcome.benchmark else [])
             pair_parts.append(_segment_pairs(outcome, group, segment.id, window))
@@ -305,7 +306,8 @@ def theme_segment_study(
         tuple(window),
         cell_statistics(pairs),
         pairs,
-        pd.DataFrame(skipped, columns=["segment", "pair", "reason"]),
+        # object columns keep each reason a Message (the page shows it in its language)
+        pd.DataFrame(skipped, columns=["segment", "pair", "reason"], dtype=object),
         mode,
         {"method": method, "data_mode": mode.label, "data_vintage": vintage},
     )
@@ -327,6 +329,13 @@ def _override_groups(touching: pd.DataFrame, segment, segments: pd.DataFrame):
             yield key, group
 
 
+def _message(error: Exception) -> str:
+    """An error's message, kept a :class:`~data_sources.messages.Message` when it is one."""
+    if len(error.args) == 1 and isinstance(error.args[0], Message):
+        return error.args[0]
+    return str(error)
+
+
 def _after_data_start(group: pd.DataFrame, source: PriceSource, instruments: list[str]):
     """The measures of ``group`` whose t0 is on or after the first price of any of
     ``instruments``, and ``(measure, reason)`` for those before all of them."""
@@ -338,8 +347,12 @@ def _after_data_start(group: pd.DataFrame, source: PriceSource, instruments: lis
     reasons = [
         (
             row.id,
-            f"t0 {row.event_session:%Y-%m-%d} comes before this segment's data: "
-            f"{symbol} starts {first:%Y-%m-%d}",
+            Message(
+                "t0 {t0} comes before this segment's data: {symbol} starts {first}",
+                t0=f"{row.event_session:%Y-%m-%d}",
+                symbol=symbol,
+                first=f"{first:%Y-%m-%d}",
+            ),
         )
         for row in group[early].itertuples()
     ]

@@ -31,6 +31,7 @@ from data_sources.akshare_source import CHINESE_COLUMNS
 from data_sources.base import BarQuery, BarSource, Provider
 from data_sources.errors import DataSourceError
 from data_sources.instruments import code_candidates
+from data_sources.messages import Message
 from data_sources.prices import EXTRA_ALIASES, marked_suspended, prepare_prices, record_lines
 from data_sources.schema import (
     EARLIEST_DATE,
@@ -243,7 +244,7 @@ def _read_csv(content: bytes, name: str, where: str) -> pd.DataFrame:
     encoding = _encoding_of(content, name)
     head = codecs.getincrementaldecoder(encoding)().decode(content[: MAX_HEADER_CHARS * 4 + 4])
     if not head.strip() and not content.decode(encoding).strip():
-        raise DataSourceError("file is empty", source=where)
+        raise DataSourceError(Message("file is empty"), source=where)
     header_line = head.lstrip("\r\n").split("\n", 1)
     truncated = len(header_line) == 1 and len(head) >= MAX_HEADER_CHARS
     try:
@@ -437,12 +438,16 @@ def parse_price_file(
     for required in ("date", "close"):
         if required not in frame.columns:
             raise DataSourceError(
-                f"no {required!r} column (also accepted: {CHINESE_ALTERNATIVE[required]}); "
-                f"columns found: {_listed(raw.columns)}",
+                Message(
+                    "no {column!r} column (also accepted: {alternatives}); columns found: {found}",
+                    column=required,
+                    alternatives=CHINESE_ALTERNATIVE[required],
+                    found=_listed(raw.columns),
+                ),
                 source=where,
             )
     if frame.empty:
-        raise DataSourceError("file has a header but no rows", source=where)
+        raise DataSourceError(Message("file has a header but no rows"), source=where)
     # A dated row with no values at all is a session without data (a suspension; baostock
     # writes these): skip it, so the session is a gap. A row with some values but no close is
     # still an error, since which price is missing matters.
@@ -452,7 +457,7 @@ def parse_price_file(
     blank = (values.isna() | (values == "")).all(axis=1)
     frame = frame[~blank]
     if frame.empty:
-        raise DataSourceError("no row has any values besides the date", source=where)
+        raise DataSourceError(Message("no row has any values besides the date"), source=where)
     _check_cells(frame, where, date_format, str(date_column))
     frame, price_record = prepare_prices(
         frame,

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from data_sources.catalogue import theme_label
 from pages import colours, formatting
-from pages.i18n import language, t
+from pages.i18n import PLOTLY_ZH_CN, language, t
 from pages.text import escape_plotly
 
 #: Colour-blind-safe line colours for instruments: Paul Tol's "muted" scheme, kept apart from
@@ -30,11 +30,15 @@ LINE_COLOURS = [
 
 
 def plot_config(filename: str) -> dict:
-    """Plotly toolbar settings: the camera button saves a 2× PNG named after the view."""
-    return {
+    """Plotly toolbar settings: the camera button saves a 2× PNG named after the view; in 中文
+    the toolbar's tooltips and the date axes' month names are Chinese (a plotly locale)."""
+    config = {
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
     }
+    if language() == "zh":
+        config |= {"locale": "zh-CN", "locales": {"zh-CN": PLOTLY_ZH_CN}}
+    return config
 
 
 def normalised_price_figure(

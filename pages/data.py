@@ -28,7 +28,7 @@ from data_sources.refresh import refresh
 from data_sources.store import COVERAGE_COLUMNS, Store
 from data_sources.trading_calendar import library_end
 from pages import filters, formatting, layout, loaders, url_state
-from pages.i18n import t
+from pages.i18n import t, tr
 from pages.text import code, escape_markdown
 
 
@@ -442,7 +442,7 @@ def list_then_fetch(store: Store, key: str, label: str, load, what: str, left, r
             st.session_state[key] = load()
         except DataSourceError as error:
             st.session_state.pop(key, None)
-            right.error(escape_markdown(error))
+            right.error(escape_markdown(tr(error)))
     listing = st.session_state.get(key)
     if listing is not None:
         right.dataframe(listing, hide_index=True, key=f"{key}_table", height=220)
@@ -669,6 +669,7 @@ def render_import(store: Store) -> None:
             "Inferred from the whole column by default; a column such as 10/01/2024 … 12/01/2024 "
             "fits both day/month/year and month/day/year and is refused until you choose."
         ),
+        placeholder=t("Choose an option"),
     )
     strict = st.checkbox(
         t("Refuse files whose prices look unadjusted (strict)"),
@@ -714,7 +715,7 @@ def render_import(store: Store) -> None:
                 strict_adjustment=strict,
             )
         except DataSourceError as error:
-            st.error(escape_markdown(error))
+            st.error(escape_markdown(tr(error)))
             continue
         st.caption(import_summary(shown_name, bars))
         for kind, text in price_record_lines(bars):
@@ -848,6 +849,7 @@ def render_remove(store: Store) -> None:
             stored_symbols,
             format_func=formatting.label,
             key=layout.translated("delete_symbol"),
+            placeholder=t("Choose an option"),
         )
         confirmed = st.checkbox(
             t(

@@ -19,7 +19,7 @@ from data_sources.data_mode import benchmark_candidates
 from data_sources.errors import DataSourceError
 from data_sources.instruments import DEFAULT_BENCHMARK, segment_table
 from pages import filters, formatting, layout, loaders, study_view, url_state
-from pages.i18n import t
+from pages.i18n import t, tr
 from pages.text import escape_markdown
 
 layout.run_through_app()
@@ -204,6 +204,7 @@ with left:
         options,
         format_func=formatting.label,
         key=layout.translated("study_benchmark"),
+        placeholder=t("Choose an option"),
     )
     st.toggle(
         t("Measure market-wide indices with the constant-mean model"),
@@ -286,10 +287,10 @@ except AllEventsDropped as dropped:
         )
     )
     for note in dropped.notes:  # which measures, and which windows they overlap: as text
-        st.info(escape_markdown(note), icon=":material/layers:")
+        st.info(escape_markdown(tr(note)), icon=":material/layers:")
     st.stop()
 except (EventStudyInputError, DataSourceError) as error:
-    st.error(t("Cannot run this study: {error}", error=escape_markdown(error)))
+    st.error(t("Cannot run this study: {error}", error=escape_markdown(tr(error))))
     st.stop()
 
 study_view.render_notes(outcome)
@@ -298,7 +299,7 @@ if outcome.car_summary.empty:
         t(
             "Nothing could be estimated for this choice: {reasons}. The diagnostics below "
             "list every instrument and measure.",
-            reasons=escape_markdown(study_view.skipped_reasons(outcome.diagnostics_frame())) or "—",
+            reasons=escape_markdown(study_view.skipped_reasons(outcome.diagnostics)) or "—",
         )
     )
 else:

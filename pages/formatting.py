@@ -13,8 +13,9 @@ from analysis.study import segments_reached
 from data_sources import catalogue as catalogue_module
 from data_sources.data_mode import DataMode, synthetic_symbols
 from data_sources.instruments import display_name
+from data_sources.messages import Message
 from data_sources.trading_calendar import inferred_segments
-from pages.i18n import language, t
+from pages.i18n import language, t, tr
 
 #: Okabe–Ito colour-blind-safe palette, one colour per communiqué task (T9 grey).
 THEME_COLOURS = {
@@ -134,6 +135,25 @@ def measure_title(row) -> str:
     return row["title_zh"] if language() == "zh" else row["title_en"]
 
 
+def in_english(text) -> str:
+    """Catalogue text that exists only in English (expected-sign reasons, notes, timing
+    evidence): in 中文 led by a translated note saying it is the English original."""
+    text = str(text)
+    if not text or language() != "zh":
+        return text
+    return t("(in English) ") + text
+
+
+def measure_heading(title_en: str, title_zh: str) -> str:
+    """A measure's name as markdown: **English** · 中文 in English, the Chinese title alone
+    in 中文 (the English title is the catalogue's English name, not a translation)."""
+    from pages.text import escape_markdown
+
+    if language() == "zh":
+        return f"**{escape_markdown(title_zh)}**"
+    return f"**{escape_markdown(title_en)}** · {escape_markdown(title_zh)}"
+
+
 def timing_label(code: str) -> str:
     """When in the day a measure was released, in words."""
     labels = {
@@ -211,10 +231,42 @@ _TIMING_NOTES = (
 
 def timing_note(text: str) -> str:
     """A study's note on an uncertain t0 in the current language; another note as it is."""
+    if isinstance(text, Message):
+        return tr(text)
     for pattern, template in _TIMING_NOTES:
         if match := pattern.fullmatch(str(text)):
             return t(template, **match.groupdict())
     return str(text)
+
+
+def model_name(code: str) -> str:
+    """A normal-return model's name in 中文; in English its code, as the CLI and CSVs name it."""
+    if language() != "zh":
+        return code
+    names = {
+        "market": t("Market model"),
+        "constant-mean": t("Constant mean"),
+        "market-adjusted": t("Market-adjusted"),
+    }
+    return names.get(code, code)
+
+
+def diagnostic_status(status: str) -> str:
+    """A diagnostics status in the current language (the CSV keeps the English code)."""
+    names = {
+        "skipped": t("skipped"),
+        "model changed": t("model changed"),
+        "partial window": t("partial window"),
+        "window left out": t("window left out"),
+        "estimation cleaned": t("estimation cleaned"),
+        "estimation contaminated": t("estimation contaminated"),
+        "suspended": t("suspended"),
+        "unadjusted price": t("unadjusted price"),
+        "overlap (warn)": t("overlap (warn)"),
+        "overlap (merge)": t("overlap (merge)"),
+        "overlap (drop)": t("overlap (drop)"),
+    }
+    return names.get(status, status)
 
 
 def significance_stars(p_value: float) -> str:

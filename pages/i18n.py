@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from data_sources.messages import Joined, Message
+
 LANGUAGES = {"en": "English", "zh": "中文"}
 
 
@@ -21,6 +23,36 @@ def t(text: str, **values) -> str:
     """``text`` in the current language, with ``values`` filled in."""
     translated = ZH.get(text, text) if language() == "zh" else text
     return translated.format(**values) if values else translated
+
+
+def tr(text) -> str:
+    """A text from the engine in the current language: a :class:`~data_sources.messages.Message`
+    (a note, an error, a diagnostics reason) from its template's translation, its values
+    translated in turn; any other text as it is (English stays byte-identical)."""
+    if isinstance(text, BaseException):
+        return _error_text(text)
+    if not isinstance(text, Message) or language() != "zh":
+        return str(text)
+    if isinstance(text, Joined):
+        return t(text.separator).join(tr(part) for part in text.parts)
+    values = {
+        name: tr(value) if isinstance(value, Message) else value
+        for name, value in text.params.items()
+    }
+    return t(text.template, **values)
+
+
+def _error_text(error: BaseException) -> str:
+    """An exception's message: a data-source error as "where: reason" with its reason
+    translated; another error from its message argument."""
+    from data_sources.errors import DataSourceError
+
+    if isinstance(error, DataSourceError) and isinstance(error.reason, Message):
+        where = " ".join(part for part in (error.source, error.symbol) if part)
+        return f"{where}: {tr(error.reason)}" if where else tr(error.reason)
+    if len(error.args) == 1 and isinstance(error.args[0], Message):
+        return tr(error.args[0])
+    return str(error)
 
 
 ZH: dict[str, str] = {
@@ -417,7 +449,7 @@ ZH: dict[str, str] = {
     "(日期/交易日期, 收盘/收盘价(元), trade_date, …); UTF-8, UTF-16 or GBK. The series name "
     "defaults to the file name without its extension. Headless: `python -m data_sources import "
     "FILE …`.": (
-        "含日期列和收盘价列的 CSV 或 Excel（date, close[, open, high, low, volume, amount]）；"
+        "含日期列和收盘价列的 CSV 或 Excel（`date, close[, open, high, low, volume, amount]`）；"
         "可识别 akshare、Wind、Choice、iFinD、baostock 和 tushare 的导出（日期/交易日期、收盘/收盘价(元)、"
         "trade_date 等）；UTF-8、UTF-16 或 GBK 编码。序列名默认为不含扩展名的文件名。"
         "命令行：`python -m data_sources import FILE …`。"
@@ -663,7 +695,7 @@ _GLOSSARY_ZH = {
     "measure_ids": "单元格中措施的目录 id",
     "instruments": "单元格中研究的标的",
     "method": "元数据：模型、窗口、方差与检验约定",
-    "data_mode": "元数据：SYNTHETIC DEMO、stored akshare data (as of …)、导入文件等",
+    "data_mode": "元数据：`SYNTHETIC DEMO`、`stored akshare data (as of …)`、导入文件等",
     "data_vintage": "元数据：每条序列的来源及获取时间",
 }
 ZH.update({COLUMN_GLOSSARY[column]: text for column, text in _GLOSSARY_ZH.items()})
@@ -1356,3 +1388,324 @@ ZH.update(
         ),
     }
 )
+# zh branch (issue 15 point 9): the engine's messages (data_sources.messages.Message templates
+# in analysis/ and data_sources/, shown through tr()), model names, diagnostics statuses
+ZH.update(
+    {
+        # the method line (StudyOutcome.method, EventStudySpec.describe)
+        "{model}; {returns} returns; estimation window [{e0}, {e1}] sessions; event window "
+        "[{w0}, {w1}]; minimum {minimum} estimation returns; {error}; t-test two-sided, "
+        "Student t with {dof}; {conventions}": (
+            "{model}；{returns}收益；估计窗口 [{e0}, {e1}] 个交易日；事件窗口 [{w0}, {w1}]；"
+            "估计收益至少 {minimum} 个；{error}；双侧 t 检验，学生 t 分布，{dof}；{conventions}"
+        ),
+        "market model (OLS)": "市场模型（OLS）",
+        "constant-mean model": "常数均值模型",
+        "market-adjusted model": "市场调整模型",
+        "simple": "简单",
+        "log": "对数",
+        "CAR variance with estimation-error correction (CLM 4.4.17-18)": (
+            "CAR 方差含估计误差修正（CLM 4.4.17-18）"
+        ),
+        "CAR variance L·sigma^2": "CAR 方差 L·sigma^2",
+        "L1-k df (k = 2 market model, 1 constant-mean or market-adjusted)": (
+            "自由度 L1-k（市场模型 k = 2，常数均值或市场调整模型 k = 1）"
+        ),
+        "textbook conventions": "教科书惯例",
+        "{name} conventions": "{name} 惯例",
+        "conventions: {conventions}": "惯例：{conventions}",
+        "benchmark {symbol}": "基准 {symbol}",
+        "relative days count {calendar}{inferred}": "相对交易日按{calendar}计数{inferred}",
+        " ({note})": "（{note}）",
+        "Shanghai (XSHG) sessions": "上海证券交易所（XSHG）交易日",
+        "the dates present in the price data": "价格数据中出现的日期",
+        "constant-mean for market-wide {symbols}": "全市场标的 {symbols} 采用常数均值模型",
+        "overlapping event windows: {rule}": "事件窗口重叠：{rule}",
+        "warn": "提示",
+        "merge": "合并",
+        "drop": "剔除",
+        "estimation samples leave out other events' windows": "估计样本剔除其他事件的窗口",
+        "estimation samples keep other events' windows": "估计样本保留其他事件的窗口",
+        "t0 uncertain (release time unknown) for {ids}: headline CAR [0, +1] covers t0 and t0+1": (
+            "{ids} 的 t0 不确定（发布时点未知）：主要结果 CAR [0, +1] 覆盖 t0 与 t0+1"
+        ),
+        "the return over a suspension is booked on the resumption day": "停牌期间的收益计入复牌日",
+        "sessions after {after} are from {sources}": "{after} 之后的交易日取自{sources}",
+        "{source} (to {last})": "{source}（至 {last}）",
+        # errors
+        "no instrument named, and none stored for the segments of these measures": (
+            "未指定标的，且这些措施所属板块没有已存储的标的"
+        ),
+        "the {model} model needs a benchmark series": "{model} 模型需要一条基准序列",
+        "no price data for {symbols}": "没有 {symbols} 的价格数据",
+        "event {date} is after the last date in the data": "事件 {date} 晚于数据的最后日期",
+        # notes: instruments, overlaps, estimation windows, timing, data starts, placebo
+        "no instruments named: the first {n} stored series of the measures' segments are "
+        "studied; left out: {symbols}": (
+            "未指定标的：研究这些措施所属板块的前 {n} 条已存储序列；未纳入：{symbols}"
+        ),
+        "benchmark {chosen}: the one these measures' segment overrides name (instead of the "
+        "default {default})": "基准 {chosen}：这些措施的板块覆盖设置所指定的基准（而非默认的 {default}）",
+        "{id} (announced {date})": "{id}（发布于 {date}）",
+        "{listed} share the event session t0 {t0}: studied as one event, {merged}": (
+            "{listed} 的事件交易日 t0 同为 {t0}：作为一个事件研究，即 {merged}"
+        ),
+        "dropped {named}: event windows [{a}, {b}] overlap {others}": (
+            "已剔除 {named}：事件窗口 [{a}, {b}] 与 {others} 重叠"
+        ),
+        "dropped {ids}: event windows [{a}, {b}] overlap each other: {named}": (
+            "已剔除 {ids}：事件窗口 [{a}, {b}] 彼此重叠：{named}"
+        ),
+        "event windows [{a}, {b}] overlap: {listed}; each CAR includes the others' reactions": (
+            "事件窗口 [{a}, {b}] 重叠：{listed}；每个 CAR 都包含其他事件的市场反应"
+        ),
+        "merged into one event at t0 {t0}: {listed}; the last t0 is {span} session(s) later": (
+            "合并为 t0 为 {t0} 的一个事件：{listed}；最后一个 t0 晚 {span} 个交易日"
+        ),
+        "{first} and {second}": "{first} 与 {second}",
+        " … and {n} more": " … 另有 {n} 对",
+        "event windows [{a}, {b}] also overlap across clusters (a cluster holds the events "
+        "whose t0 lies in its first event's window): {pairs}{more}": (
+            "事件窗口 [{a}, {b}] 在聚类之间也有重叠（一个聚类包含 t0 落在其首个事件窗口内的"
+            "事件）：{pairs}{more}"
+        ),
+        "{first} to {last}": "{first} 至 {last}",
+        "the estimation window of {event} contains the event window of {other} (t0 {t0}): "
+        "{n} session(s), {span}": (
+            "{event} 的估计窗口包含 {other}（t0 {t0}）的事件窗口：{n} 个交易日，{span}"
+        ),
+        "{id} (t0 {t0}, {n} session(s))": "{id}（t0 {t0}，{n} 个交易日）",
+        "these {n} session(s) are left out of its estimation sample": (
+            "这 {n} 个交易日已从其估计样本中剔除"
+        ),
+        "these {n} session(s) are kept in its estimation sample (cleaning is off)": (
+            "这 {n} 个交易日仍保留在其估计样本中（未开启剔除）"
+        ),
+        "the estimation window of {event} contains the event window(s) of {named}: {action}": (
+            "{event} 的估计窗口包含 {named} 的事件窗口：{action}"
+        ),
+        "{id} (t0 {t0}) comes before the data of {where}: {symbol} starts {first}, so it has "
+        "no CAR there": "{id}（t0 {t0}）早于{where}的数据：{symbol} 始于 {first}，因此该处没有 CAR",
+        "segment {segment}": "板块 {segment} ",
+        "the chosen series": "所选序列",
+        "placebo left out: it needs exactly one event, and this study has {n}": (
+            "未做安慰剂检验：它只适用于恰好一个事件，而本研究有 {n} 个"
+        ),
+        "placebo left out: no instrument could be estimated": "未做安慰剂检验：没有可估计的标的",
+        "placebo: {symbol} has {n} of {drawn} draws (no whole event window or full "
+        "estimation window at the others' pseudo-event sessions)": (
+            "安慰剂：{symbol} 只有 {drawn} 次抽样中的 {n} 次（在其他伪事件交易日上没有完整的"
+            "事件窗口或估计窗口）"
+        ),
+        "placebo: only {drawn} sessions lie outside every event window with a full estimation "
+        "window; {drawn} draws instead of {asked}": (
+            "安慰剂：只有 {drawn} 个交易日位于所有事件窗口之外且有完整的估计窗口；"
+            "抽样 {drawn} 次而非 {asked} 次"
+        ),
+        "no volume in the data: abnormal volume left out": "数据中没有成交量：未计算异常成交量",
+        "events {ids} share the session {t0}: pooled statistics count that session once per "
+        "event": "事件 {ids} 同在交易日 {t0}：合并统计量对每个事件各计一次该交易日",
+        # diagnostics reasons
+        "the benchmark": "基准",
+        "benchmark": "基准",
+        "instrument {name}": "标的 {name}",
+        "the instrument": "该标的",
+        "around {t0}": "（{t0} 前后）",
+        "only {n} valid estimation returns in {window} {around} (minimum {minimum}{cleaned})": (
+            "在 {window}{around} 只有 {n} 个有效估计收益（至少需要 {minimum} 个{cleaned}）"
+        ),
+        ", after leaving out {n} session(s) of other events' windows; turn the estimation "
+        "cleaning off to keep them": (
+            "，已剔除其他事件窗口中的 {n} 个交易日；关闭估计窗口剔除即可保留它们"
+        ),
+        "{benchmark} has only {n} valid returns in the estimation window {window} {around} "
+        "(minimum {minimum})": "{benchmark} 在估计窗口 {window}{around} 只有 {n} 个有效收益（至少需要 {minimum} 个）",
+        "{benchmark} has zero variance over the estimation window {window} {around} (a "
+        "constant series?): the market model cannot be estimated; choose another benchmark or "
+        "the constant-mean model": (
+            "{benchmark} 在估计窗口 {window}{around} 方差为零（序列恒定？）：无法估计市场模型；"
+            "请选择其他基准或常数均值模型"
+        ),
+        "{benchmark} has no returns in the event window [{a}, {b}] {around}": (
+            "{benchmark} 在事件窗口 [{a}, {b}]{around} 没有收益"
+        ),
+        "no returns in the event window [{a}, {b}] {around}": "事件窗口 [{a}, {b}]{around} 没有收益",
+        "{instrument} is identical to the {benchmark} over the estimation window {window}: its "
+        "abnormal returns are all zero": "{instrument} 在估计窗口 {window} 与{benchmark}完全相同：其异常收益全为零",
+        "{instrument} has constant returns over the estimation window {window} {around} (a "
+        "constant price?): no variance to test against": (
+            "{instrument} 在估计窗口 {window}{around} 收益恒定（价格不变？）：没有可供检验的方差"
+        ),
+        "{instrument}'s returns are an exact linear function of the {benchmark}'s over the "
+        "estimation window {window}: the residual variance is zero": (
+            "{instrument} 的收益在估计窗口 {window} 是{benchmark}收益的精确线性函数：残差方差为零"
+        ),
+        "estimation-window abnormal returns of {instrument} have no variance": (
+            "{instrument} 的估计窗口异常收益没有方差"
+        ),
+        "event session {t0} is outside the data ({span})": "事件交易日 {t0} 不在数据范围内（{span}）",
+        "empty": "无数据",
+        "the instrument is the benchmark; a market-based model would regress it on itself": (
+            "该标的即基准；基于市场的模型会将其对自身回归"
+        ),
+        "market-wide instrument: a broad benchmark would regress the market on itself and "
+        "remove the effect": "全市场标的：宽基基准会把市场对自身回归，从而剔除效应本身",
+        "{why}, so the constant-mean model is used": "{why}，因此采用常数均值模型",
+        "{n} of {total} event-window returns available; CAR and its variance use those days": (
+            "事件窗口的 {total} 个收益中有 {n} 个可用；CAR 及其方差基于这些交易日"
+        ),
+        "CAR window [{a}, {b}] is not inside the event window [{c}, {d}]": (
+            "CAR 窗口 [{a}, {b}] 不在事件窗口 [{c}, {d}] 之内"
+        ),
+        "event window": "事件窗口",
+        "estimation window": "估计窗口",
+        "{n} in the {name}: {days}": "{name}中有 {n} 个：{days}",
+        "suspended sessions (treated as missing, no return) {parts}; {booked}": (
+            "停牌交易日（按缺失处理，无收益）{parts}；{booked}"
+        ),
+        "the return over each suspension is booked on the session after it, against the "
+        "benchmark's return of that session alone (not compounded over the suspension: that "
+        "day's abnormal return is approximate)": (
+            "每次停牌期间的收益计入其后的交易日，并仅与基准在该交易日的收益相减（未在停牌期间"
+            "复合：该日的异常收益为近似值）"
+        ),
+        "the session after each suspension has no return either": "每次停牌后的交易日同样没有收益",
+        "t0 {t0} is itself a suspended session: a CAR starting at t0 {what}": (
+            "t0 {t0} 本身是停牌交易日：从 t0 开始的 CAR {what}"
+        ),
+        "has the reaction only on the resumption day": "只在复牌日包含市场反应",
+        "misses the reaction (the resumption day has no return either)": (
+            "不含市场反应（复牌日同样没有收益）"
+        ),
+        "prices {adjustment}: day-returns beyond the board's price limit (likely an ex-rights "
+        "day read as a price move) {parts}": (
+            "价格 {adjustment}：日收益超出该板块涨跌幅限制（可能是被当作价格变动的除权除息日）"
+            "{parts}"
+        ),
+        "{symbol}: {n} close(s) that are not finite positive numbers were treated as missing "
+        "(first: {first})": "{symbol}：{n} 个不是有限正数的收盘价按缺失处理（首个：{first}）",
+        "{n} price date(s) before the calendar's first session {first} were ignored (from "
+        "{start})": "早于交易日历首个交易日 {first} 的 {n} 个价格日期已忽略（自 {start} 起）",
+        "{n} price date(s) that are not sessions of the calendar were ignored (first: {first})": (
+            "{n} 个不是交易日历上交易日的价格日期已忽略（首个：{first}）"
+        ),
+        # statistics notes
+        "{label}: {reason}": "{label}：{reason}",
+        "{name} ({event})": "{name}（{event}）",
+        "pooled": "合并",
+        "{what} is zero on {parts}, so the statistic is NaN there": (
+            "{what} 在 {parts} 上为零，因此该处统计量为 NaN"
+        ),
+        "{what} is zero, so the statistic is NaN": "{what} 为零，因此统计量为 NaN",
+        "{n} day(s)": "{n} 个交易日",
+        "{n} window(s)": "{n} 个窗口",
+        " and ": " 与 ",
+        "; ": "；",
+        "the cross-sectional SD of the {what}": "{what}的截面标准差",
+        "abnormal returns": "异常收益",
+        "standardised abnormal returns": "标准化异常收益",
+        "the SD of the estimation-window portfolio AR": "估计窗口组合 AR 的标准差",
+        "the estimation-window AR variance": "估计窗口 AR 方差",
+        "with one pair (N = 1) the Kolari-Pynnönen factor is 1: the value is the unadjusted "
+        "{adjusted} there": "只有一对（N = 1）时 Kolari-Pynnönen 因子为 1：该处的值即未调整的 {adjusted}",
+        "undefined": "无定义",
+        "r̄ = {mean} averages {used} of the {total} correlations between the instrument-event "
+        "series; the other {rest} share fewer than {minimum} estimation sessions (or do not "
+        "vary there) and count as uncorrelated, so the adjustment uses r̄ · {used}/{total} = "
+        "{effective:.6g}": (
+            "r̄ = {mean} 是标的-事件序列之间 {total} 个相关系数中 {used} 个的平均值；其余 {rest} "
+            "个共同的估计交易日少于 {minimum} 个（或在其中没有波动），按不相关计，因此调整采用 "
+            "r̄ · {used}/{total} = {effective:.6g}"
+        ),
+        "the mean cross-correlation r̄ is {effective:.6g} (the pairs are one series), so the "
+        "Kolari-Pynnönen adjustment is undefined and the statistic is NaN": (
+            "平均截面相关系数 r̄ 为 {effective:.6g}（各对实为同一序列），因此 Kolari-Pynnönen "
+            "调整无定义，统计量为 NaN"
+        ),
+        "the scores' scale S is zero (no variation in any series), so it is NaN": (
+            "得分的尺度 S 为零（所有序列均无变化），因此为 NaN"
+        ),
+        "every estimation-window AR has one sign (p̂ = {p_hat:g}), so the statistic is NaN": (
+            "估计窗口的所有 AR 同号（p̂ = {p_hat:g}），因此统计量为 NaN"
+        ),
+        "tied |values| among fewer than 10: the exact p-value is the permutation distribution "
+        "of their average ranks (scipy's PermutationMethod)": (
+            "少于 10 个值中有 |值| 相同：精确 p 值取自其平均秩的置换分布（scipy 的 "
+            "PermutationMethod）"
+        ),
+        "non-finite {part}s were set to NaN": "非有限的 {part} 已设为 NaN",
+        # the page: model names in tables, diagnostics statuses
+        "skipped": "已跳过",
+        "model changed": "已换模型",
+        "partial window": "窗口不完整",
+        "window left out": "窗口未纳入",
+        "estimation cleaned": "估计窗口已剔除",
+        "estimation contaminated": "估计窗口受污染",
+        "suspended": "停牌",
+        "unadjusted price": "未复权价格",
+        "overlap (warn)": "重叠（提示）",
+        "overlap (merge)": "重叠（合并）",
+        "overlap (drop)": "重叠（剔除）",
+        "(in English) ": "（英文原文）",
+        "Choose an option": "请选择一项",
+        "No matching option": "无匹配选项",
+        # data_sources errors shown on the Data page (DataSourceError with a Message reason)
+        "file is empty": "文件为空",
+        "file has a header but no rows": "文件只有表头，没有数据行",
+        "no row has any values besides the date": "除日期外没有任何一行有数值",
+        "no {column!r} column (also accepted: {alternatives}); columns found: {found}": (
+            "没有 {column!r} 列（也接受：{alternatives}）；找到的列：{found}"
+        ),
+        "Upload": "上传",
+        "At most {n} MB per file": "每个文件至多 {n} MB",
+        "the nine tasks behind the policy catalogue (dates verified in `policy-events.md`).": (
+            "政策目录所依据的九项任务（日期经 `policy-events.md` 核实）。"
+        ),
+        "no stored instrument for this segment": "该板块没有已存储的标的",
+        "t0 {t0} comes before this segment's data: {symbol} starts {first}": (
+            "t0 {t0} 早于该板块的数据：{symbol} 始于 {first}"
+        ),
+        # Method page: the models' names in the formulas
+        "market model": "市场模型",
+        "constant mean": "常数均值",
+        "market-adjusted": "市场调整",
+        "**Abnormal returns and their cumulation** over a window [τ1, τ2] of L sessions:": (
+            "**异常收益及其累计**，窗口 [τ1, τ2] 共 L 个交易日："
+        ),
+    }
+)
+
+#: plotly.js's own texts in 中文 (toolbar tooltips, date axes), passed as a plotly locale in
+#: every chart's config (pages.charts.plot_config): Streamlit's plotly registers none.
+PLOTLY_ZH_CN = {
+    "dictionary": {
+        "Autoscale": "自动缩放",
+        "Box Select": "矩形框选",
+        "Compare data on hover": "悬停时显示全部数据",
+        "Double-click to zoom back out": "双击返回缩小显示",
+        "Download plot as a PNG": "下载图表为 PNG",
+        "Download plot": "下载图表",
+        "Lasso Select": "套索选择",
+        "Pan": "平移",
+        "Produced with Plotly.js": "由 Plotly.js 生成",
+        "Reset axes": "重置坐标轴",
+        "Reset view": "重置视图",
+        "Reset": "重置",
+        "Show closest data on hover": "悬停时显示最近的数据",
+        "Snapshot succeeded": "快照已生成",
+        "Sorry, there was a problem downloading your snapshot!": "抱歉，下载快照时出现问题！",
+        "Taking snapshot - this may take a few seconds": "正在生成快照，可能需要几秒钟",
+        "Toggle Spike Lines": "切换辅助线",
+        "Toggle show closest data on hover": "切换悬停时显示最近的数据",
+        "Zoom": "缩放",
+        "Zoom in": "放大",
+        "Zoom out": "缩小",
+    },
+    "format": {
+        "days": ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
+        "shortDays": ["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
+        "months": [f"{n}月" for n in range(1, 13)],
+        "shortMonths": [f"{n}月" for n in range(1, 13)],
+        "date": "%Y-%m-%d",
+    },
+}

@@ -79,6 +79,29 @@ def init_language() -> None:
     if shown is not None and shown != language():
         resend_translated()
     st.session_state["_language_shown"] = language()
+    if language() == "zh":
+        streamlit_texts_in_chinese()
+
+
+def streamlit_texts_in_chinese() -> None:
+    """Streamlit's own texts that its API gives no parameter for, drawn in 中文 by CSS: a
+    filtered select's "No results", a file uploader's "Upload" button and its size limit
+    (the English stays in the page at size 0; the Chinese is drawn in its place)."""
+    limit = st.get_option("server.maxUploadSize")
+    no_results = t("No matching option")
+    upload = t("Upload")
+    size = t("At most {n} MB per file", n=limit)
+    empty = '[role="listbox"][data-empty="true"] [role="option"] > span'
+    button = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p'
+    limits = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+    st.html(
+        "<style>"
+        f"{empty}, {button}, {limits} {{ font-size: 0; }}"
+        f'{empty}::after {{ content: "{no_results}"; font-size: 0.875rem; }}'
+        f'{button}::after {{ content: "{upload}"; font-size: 1rem; }}'
+        f'{limits}::after {{ content: "{size}"; font-size: 0.875rem; }}'
+        "</style>"
+    )
 
 
 def resend_translated() -> None:

@@ -73,12 +73,22 @@ def render_event_study_method() -> None:
         )
     )
     st.caption(formatting.calendar_note() or t("No inferred sessions."))
-    st.latex(r"R_{it} = \alpha_i + \beta_i R_{mt} + \varepsilon_{it}\quad\text{(market model)}")
+    # the models' names in the formulas are words, in the reader's language
     st.latex(
-        r"R_{it} = \mu_i + \varepsilon_{it}\ \text{(constant mean)},\qquad "
-        r"AR_{it} = R_{it} - R_{mt}\ \text{(market-adjusted)}"
+        r"R_{it} = \alpha_i + \beta_i R_{mt} + \varepsilon_{it}\quad\text{("
+        + t("market model")
+        + ")}"
     )
-    st.markdown("**Abnormal returns and their cumulation** over a window [τ1, τ2] of L sessions:")
+    st.latex(
+        r"R_{it} = \mu_i + \varepsilon_{it}\ \text{("
+        + t("constant mean")
+        + r")},\qquad AR_{it} = R_{it} - R_{mt}\ \text{("
+        + t("market-adjusted")
+        + ")}"
+    )
+    st.markdown(
+        t("**Abnormal returns and their cumulation** over a window [τ1, τ2] of L sessions:")
+    )
     st.latex(
         r"AR_{i\tau} = R_{i\tau} - \hat\alpha_i - \hat\beta_i R_{m\tau},\qquad "
         r"CAR_i(\tau_1,\tau_2) = \sum_{\tau=\tau_1}^{\tau_2} AR_{i\tau}"
@@ -284,7 +294,8 @@ def render_segments() -> None:
 
 def render_references() -> None:
     st.header(t("References"))
-    st.markdown(  # references stay in their original language
+    # publication titles stay in their language (the 中文 tests skip this block by its key)
+    st.container(key="references").markdown(  # references stay in their original language
         "- Campbell, J. Y., Lo, A. W. & MacKinlay, A. C. (1997). *The Econometrics of Financial "
         "Markets*, ch. 4. Princeton University Press.\n"
         "- MacKinlay, A. C. (1997). Event studies in economics and finance. *Journal of Economic "
@@ -301,8 +312,8 @@ def render_references() -> None:
         "in event studies. *Journal of Financial Economics* 23(2), 385–395.\n"
         "- Cowan, A. R. (1992). Nonparametric event study tests. *Review of Quantitative Finance "
         "and Accounting* 2, 343–358.\n"
-        "- CSRC (2020). 中国证监会系统2020年年中工作会议 communiqué — the nine tasks behind the "
-        "policy catalogue (dates verified in `policy-events.md`)."
+        "- CSRC (2020). 中国证监会系统2020年年中工作会议公报 — "
+        + t("the nine tasks behind the policy catalogue (dates verified in `policy-events.md`).")
     )
 
 

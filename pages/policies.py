@@ -11,7 +11,7 @@ from analysis.overlaps import catalogue_overlaps
 from data_sources import catalogue as cat
 from data_sources.trading_calendar import TIMINGS, all_sessions
 from pages import filters, formatting, layout, loaders, sources, url_state
-from pages.i18n import t
+from pages.i18n import language, t
 from pages.text import escape_markdown
 
 OVERLAP_WINDOW = (-5, 5)
@@ -161,7 +161,7 @@ def segment_lines(m: pd.Series, segment_table: pd.DataFrame) -> list[str]:
             sign, reason = signs[code]
             line += " · " + t("expected sign: {sign}", sign=escape_markdown(sign))
             if reason:
-                line += f" ({escape_markdown(reason)})"
+                line += f" ({escape_markdown(formatting.in_english(reason))})"
         lines.append(line)
     return lines
 
@@ -202,6 +202,7 @@ def choose_measures(everything: pd.DataFrame, segment_table: pd.DataFrame) -> pd
             ["all", *cat.CONFIDENCE_LEVELS],
             key=layout.translated("policies_confidence"),
             format_func=t,
+            placeholder=t("Choose an option"),
         )
         query = c4.text_input(
             t("Search (中文 or English)"),
@@ -242,7 +243,10 @@ def render_table(measures: pd.DataFrame, overlaps: Overlaps, first_dates: dict) 
         column_config={
             "announcement_date": st.column_config.DateColumn(t("Announced"), format="YYYY-MM-DD"),
             "event_session": st.column_config.DateColumn(t("t0 session"), format="YYYY-MM-DD"),
-            "title_en": st.column_config.TextColumn("Measure", width="large"),
+            # in 中文 the Chinese title alone (the English one is the catalogue's English name)
+            "title_en": None
+            if language() == "zh"
+            else st.column_config.TextColumn("Measure", width="large"),
             "title_zh": st.column_config.TextColumn("措施", width="large"),
             "theme_name": st.column_config.TextColumn(
                 t("Theme"), help=t("Primary communiqué task")
@@ -309,19 +313,26 @@ def render_details(measures: pd.DataFrame, overlaps: Overlaps, segment_table) ->
             f"{by_id.at[i, 'announcement_date']:%Y-%m-%d} · "
             f"{formatting.measure_title(by_id.loc[i])}"
         ),
+        placeholder=t("Choose an option"),
     )
     url_state.write_to_url("measure", chosen)
     m = by_id.loc[chosen]
     theme_row = cat.themes().set_index("id").loc[m["theme"]]
     with st.container(border=True):
         st.markdown(
-            f"#### {escape_markdown(m['title_en'])}\n##### {escape_markdown(m['title_zh'])}"
+            f"#### {escape_markdown(m['title_zh'])}"
+            if language() == "zh"  # the English title is the catalogue's, not a translation
+            else f"#### {escape_markdown(m['title_en'])}\n##### {escape_markdown(m['title_zh'])}"
         )
         left, right = st.columns(2)
         with left:
             st.markdown(
                 t("**Communiqué task {n}**", n=int(m["task"]))
-                + f" — {theme_row['name_en']} · {theme_row['name_zh']}  \n"
+                + (
+                    f" — {theme_row['name_zh']}  \n"
+                    if language() == "zh"
+                    else f" — {theme_row['name_en']} · {theme_row['name_zh']}  \n"
+                )
                 + t("Key phrase")
                 + f": 「{escape_markdown(m['key_phrase'] or theme_row['key_phrase'])}」"
             )
@@ -349,7 +360,7 @@ def render_details(measures: pd.DataFrame, overlaps: Overlaps, segment_table) ->
                         confidence=t(timing_confidence),
                     )
                     + (
-                        f" · {escape_markdown(m['timing_evidence'])}"
+                        f" · {escape_markdown(formatting.in_english(m['timing_evidence']))}"
                         if m.get("timing_evidence")
                         else ""
                     )
@@ -368,7 +379,7 @@ def render_details(measures: pd.DataFrame, overlaps: Overlaps, segment_table) ->
             if lines:
                 st.markdown("  \n".join(lines))
             if m["note"]:
-                st.caption(escape_markdown(m["note"]))
+                st.caption(escape_markdown(formatting.in_english(m["note"])))
             if overlaps.shown.get(chosen):
                 st.warning(
                     t("Event window [-5, +5] overlaps: ")
@@ -399,6 +410,7 @@ def render_add_form(segment_table: pd.DataFrame) -> None:
             cat.CONFIDENCE_LEVELS,
             key=layout.translated("add_conf"),
             format_func=t,
+            placeholder=t("Choose an option"),
         )
         title_zh = a1.text_input(t("Title (中文)"), key="add_title_zh")
         title_en = a2.text_input(t("Title (English)"), key="add_title_en")
@@ -422,6 +434,7 @@ def render_add_form(segment_table: pd.DataFrame) -> None:
             format_func=timing_labels().get,
             index=TIMINGS.index("unknown"),
             key=layout.translated("add_timing"),
+            placeholder=t("Choose an option"),
         )
         theme_ids = list(cat.themes()["id"])
         theme = a2.selectbox(
@@ -429,6 +442,7 @@ def render_add_form(segment_table: pd.DataFrame) -> None:
             theme_ids,
             format_func=formatting.theme_name,
             key=layout.translated("add_theme"),
+            placeholder=t("Choose an option"),
         )
         secondary = a1.multiselect(
             t("Secondary themes"),
@@ -591,7 +605,9 @@ def render_user_measures(everything: pd.DataFrame) -> None:
             hide_index=True,
             key="user_measures",
         )
-        victim = st.selectbox(t("Remove"), list(mine["id"]), key="remove_measure")
+        victim = st.selectbox(
+            t("Remove"), list(mine["id"]), key="remove_measure", placeholder=t("Choose an option")
+        )
         if st.button(t("Remove this measure"), key="remove_measure_button"):
             try:
                 cat.remove_user_measure(victim)

@@ -21,7 +21,7 @@ from analysis.api import DEFAULT_INSTRUMENT_LIMIT, PAIRINGS, StudyOutcome, Study
 from analysis.glossary import FILE_GLOSSARY
 from analysis.statistics import DEFAULT_STATISTICS
 from pages import charts, colours, formatting, layout, loaders, sources, url_state
-from pages.i18n import language, t
+from pages.i18n import language, t, tr
 from pages.text import escape_markdown
 
 #: Pseudo-event draws the page asks for (the API leaves the placebo out, with a note, when the
@@ -124,6 +124,7 @@ def car_table(
     return rows.assign(
         measure=rows["event_id"].map(lambda event_id: event_title(titles, event_id)),
         name=rows["instrument"].map(label),
+        model=rows["model"].map(formatting.model_name),
         car_pct=100 * rows["car"],
         car_se_pct=100 * rows["car_se"],
         alpha_pct=100 * rows["alpha"],
@@ -184,7 +185,7 @@ def sign_reasons(signs: pd.DataFrame, titles: Mapping[str, str]) -> list[str]:
     stated = signs[signs["sign_reason"] != ""].drop_duplicates(["event_id", "segment"])
     return [
         f"{event_title(titles, row.event_id)} · {row.segment} ({t(row.expected_sign)}): "
-        f"{row.sign_reason}"
+        f"{formatting.in_english(row.sign_reason)}"
         for row in stated.itertuples()
     ]
 
@@ -203,10 +204,28 @@ def window_tests(
     ]
 
 
-def skipped_reasons(diagnostics: pd.DataFrame) -> str:
-    """Why nothing could be estimated: each skipped instrument's reason, once."""
-    skipped = diagnostics[diagnostics["status"] == "skipped"]
-    return "; ".join(dict.fromkeys(f"{r.instrument}: {r.reason}" for r in skipped.itertuples()))
+def skipped_reasons(diagnostics) -> str:
+    """Why nothing could be estimated: each skipped instrument's reason, once, in the current
+    language (``diagnostics``: the outcome's records, or their table)."""
+    records = diagnostics.itertuples() if isinstance(diagnostics, pd.DataFrame) else diagnostics
+    return "; ".join(
+        dict.fromkeys(f"{r.instrument}: {tr(r.reason)}" for r in records if r.status == "skipped")
+    )
+
+
+def diagnostics_table(outcome: StudyOutcome) -> pd.DataFrame:
+    """The outcome's diagnostics as shown: status and reason in the current language (the CSV
+    keeps the English)."""
+    frame = outcome.diagnostics_frame()
+    return frame.assign(
+        status=frame["status"].map(formatting.diagnostic_status),
+        reason=frame["reason"].map(tr),
+    )
+
+
+def model_name(code: str) -> str:
+    """A normal-return model's name in the current language (the CSV keeps the code)."""
+    return formatting.model_name(code)
 
 
 def download_stem(measure_ids) -> str:
@@ -233,7 +252,7 @@ def render_measures(chosen: pd.DataFrame) -> None:
     """One box per chosen measure: titles, dates, t0, theme, segments and source."""
     for row in chosen.itertuples():
         with st.container(border=True):
-            st.markdown(f"**{escape_markdown(row.title_en)}** · {escape_markdown(row.title_zh)}")
+            st.markdown(formatting.measure_heading(row.title_en, row.title_zh))
             st.caption(
                 t(
                     "Announced {date} ({timing}) → event session t0 **{t0}** · {theme} · "
@@ -325,10 +344,10 @@ def render_notes(outcome: StudyOutcome) -> None:
             continue  # shown next to the CAR table (render_car_window)
         if note.kind == "overlap":
             (st.warning if outcome.request.overlap == "warn" else st.info)(
-                escape_markdown(note.text), icon=":material/layers:"
+                escape_markdown(tr(note.text)), icon=":material/layers:"
             )
         else:
-            st.info(escape_markdown(note.text), icon=":material/info:")
+            st.info(escape_markdown(tr(note.text)), icon=":material/info:")
 
 
 def render_chart(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
@@ -413,6 +432,7 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
             "The first is the event window chosen above (CAR [0, +1] when a measure's t0 is "
             "uncertain); the others are the usual windows."
         ),
+        placeholder=t("Choose an option"),
     )
     # written from the fragment's own reruns too: the browser's URL follows the picker
     url_state.write_to_url("car", f"{chosen_window[0]},{chosen_window[1]}")
@@ -462,7 +482,7 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
             "degrees of freedom under the market model (L1 − 1 otherwise). *** p<0.01, "
             "** p<0.05, * p<0.10. "
         )
-        + escape_markdown(outcome.method)
+        + escape_markdown(tr(outcome.method))
     )
     st.caption(t("Returns in % in tables; CSV files keep decimals (0.01 = 1 %)."))
     with st.expander(t("Daily abnormal returns")):
@@ -622,6 +642,7 @@ def render_placebo(outcome: StudyOutcome) -> None:
         choices,
         key=layout.translated("study_placebo_series"),
         format_func=formatting.label,
+        placeholder=t("Choose an option"),
     )
     url_state.write_to_url("placebo", shown_name)
     row = summary.set_index("instrument").loc[shown_name]
@@ -663,7 +684,7 @@ def render_diagnostics(outcome: StudyOutcome) -> None:
     if outcome.diagnostics:
         st.subheader(t("Diagnostics"))
         st.dataframe(
-            outcome.diagnostics_frame(),
+            diagnostics_table(outcome),
             hide_index=True,
             width="stretch",
             key="study_diagnostics",

@@ -44,6 +44,7 @@ window = left.selectbox(
     WINDOW_CHOICES,
     key=layout.translated("themes_window"),
     format_func=lambda w: f"[{w[0]}, {w[1]}]",
+    placeholder=t("Choose an option"),
 )
 model = right.radio(
     t("Model for segments with a benchmark"),

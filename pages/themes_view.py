@@ -14,7 +14,7 @@ from analysis.themes import ThemeSegmentResult, cell_statistics
 from data_sources import catalogue as cat
 from data_sources.instruments import segment_table
 from pages import charts, colours, formatting, layout, loaders, url_state
-from pages.i18n import t
+from pages.i18n import t, tr
 from pages.text import escape_markdown
 
 
@@ -101,7 +101,7 @@ def cell_framing(cell: pd.Series, pairs: pd.DataFrame) -> list[str]:
         stated = pairs[pairs["sign_reason"].fillna("") != ""].drop_duplicates("event_id")
         lines += [
             f"{escape_markdown(row.event_id)} ({escape_markdown(t(row.expected_sign))}): "
-            f"{escape_markdown(row.sign_reason)}"
+            f"{escape_markdown(formatting.in_english(row.sign_reason))}"
             for row in stated.itertuples()
         ]
     if int(cell.get("n_t0_uncertain", 0) or 0):
@@ -152,6 +152,7 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
             f"{formatting.theme_short(k.split('|')[0])} × "
             f"{formatting.segment_name(k.split('|')[1])}"
         ),
+        placeholder=t("Choose an option"),
     )
     url_state.write_to_url("cell", chosen)
     theme, segment = chosen.split("|")
@@ -232,7 +233,7 @@ def render_downloads(result: ThemeSegmentResult, view: ThemeView) -> None:
     if len(result.skipped):
         with st.expander(t("Not studied ({n})", n=len(result.skipped))):
             st.dataframe(
-                result.skipped,
+                result.skipped.assign(reason=result.skipped["reason"].map(tr)),
                 hide_index=True,
                 width="stretch",
                 key="themes_skipped",
