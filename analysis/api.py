@@ -789,20 +789,30 @@ def _segment_pairing(
             notes.append(
                 Note(
                     "instruments",
-                    f"{row['id']}: the first {DEFAULT_INSTRUMENT_LIMIT} stored series of its "
-                    f"segments are studied; left out: "
-                    f"{', '.join(members[DEFAULT_INSTRUMENT_LIMIT:])}",
+                    Message(
+                        "{measure}: the first {limit} stored series of its segments are "
+                        "studied; left out: {left_out}",
+                        measure=row["id"],
+                        limit=DEFAULT_INSTRUMENT_LIMIT,
+                        left_out=", ".join(members[DEFAULT_INSTRUMENT_LIMIT:]),
+                    ),
                 )
             )
             members = members[:DEFAULT_INSTRUMENT_LIMIT]
         own[row["id"]] = tuple(members)
         if not members:
-            where = "among the chosen instruments" if named else "stored"
+            template = (
+                "{measure}: no instrument of its segments ({segments}) is among the chosen "
+                "instruments; not studied"
+                if named
+                else "{measure}: no instrument of its segments ({segments}) is stored; not studied"
+            )
             notes.append(
                 Note(
                     "instruments",
-                    f"{row['id']}: no instrument of its segments "
-                    f"({', '.join(row['segments']) or 'none'}) is {where}; not studied",
+                    Message(
+                        template, measure=row["id"], segments=", ".join(row["segments"]) or "none"
+                    ),
                 )
             )
     used = {s for members in own.values() for s in members}
@@ -810,9 +820,12 @@ def _segment_pairing(
         used |= set(named)
     if not used:
         raise StudyInputError(
-            "pairing by segments: no instrument "
-            + ("named" if named else "stored")
-            + " belongs to the segments of these measures"
+            Message(
+                "pairing by segments: no instrument named belongs to the segments of these measures"
+                if named
+                else "pairing by segments: no instrument stored belongs to the segments of "
+                "these measures"
+            )
         )
     order = named or [s for members in own.values() for s in members]
     instruments = [s for s in dict.fromkeys(order) if s in used]
@@ -821,16 +834,23 @@ def _segment_pairing(
         notes.append(
             Note(
                 "instruments",
-                f"pairing by segments: {', '.join(unpaired)} belong(s) to no chosen measure's "
-                "segments; not studied",
+                Message(
+                    "pairing by segments: {instruments} belong(s) to no chosen measure's "
+                    "segments; not studied",
+                    instruments=", ".join(unpaired),
+                ),
             )
         )
     notes.append(
         Note(
             "instruments",
-            "pairing by segments: each measure is studied only on the instruments of its own "
-            f"segments ({sum(map(len, own.values()))} measure-instrument pairs, not "
-            f"{len(own)} × {len(instruments)})",
+            Message(
+                "pairing by segments: each measure is studied only on the instruments of its "
+                "own segments ({pairs} measure-instrument pairs, not {measures} × {instruments})",
+                pairs=sum(map(len, own.values())),
+                measures=len(own),
+                instruments=len(instruments),
+            ),
         )
     )
     return instruments, own, notes

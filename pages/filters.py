@@ -71,6 +71,7 @@ def sidebar() -> None:
             format_func=scheme_labels.get,
             key=translated(colours.KEY),
             on_change=colours.mark_chosen,
+            placeholder=t("Choose an option"),
             help=t(
                 "Which colour marks a rise in returns and heat-maps. Red up, green down is the "
                 "convention of Chinese markets (the default in 中文); blue and orange can be told "

@@ -1379,7 +1379,7 @@ ZH.update(
         "ts_code, …) or its name gives a stock, ETF or C-REIT code (600030.csv → 600030.SH), "
         "else the file name without its extension. Headless: "
         "`python -m data_sources import FILE …`.": (
-            "含日期列和收盘价列的 CSV 或 Excel（date, close[, open, high, low, volume, amount]）；"
+            "含日期列和收盘价列的 CSV 或 Excel（`date, close[, open, high, low, volume, amount]`）；"
             "可识别 akshare、Wind、Choice、iFinD、baostock 和 tushare 的导出（日期/交易日期、"
             "收盘/收盘价(元)、trade_date 等）；UTF-8、UTF-16 或 GBK 编码。若文件的代码列（代码、code、"
             "ts_code 等）或文件名给出股票、ETF 或 C-REIT 代码，序列名为该标的的代码"
@@ -1709,3 +1709,27 @@ PLOTLY_ZH_CN = {
         "date": "%Y-%m-%d",
     },
 }
+# lead (issue 15 merge): the pairing notes of analysis.api as engine messages
+ZH.update(
+    {
+        "each measure paired with its own segments' instruments": "每项措施只配其自身板块的标的",
+        "{measure}: the first {limit} stored series of its segments are studied; left out: "
+        "{left_out}": "{measure}：只研究其板块中前 {limit} 个已存储序列；未纳入：{left_out}",
+        "{measure}: no instrument of its segments ({segments}) is among the chosen "
+        "instruments; not studied": "{measure}：所选标的中没有属于其板块（{segments}）的标的；未研究",
+        "{measure}: no instrument of its segments ({segments}) is stored; not studied": (
+            "{measure}：未存储属于其板块（{segments}）的标的；未研究"
+        ),
+        "pairing by segments: no instrument named belongs to the segments of these "
+        "measures": "按板块配对：所选标的都不属于这些措施的板块",
+        "pairing by segments: no instrument stored belongs to the segments of these "
+        "measures": "按板块配对：已存储的标的都不属于这些措施的板块",
+        "pairing by segments: {instruments} belong(s) to no chosen measure's segments; not "
+        "studied": "按板块配对：{instruments} 不属于任何所选措施的板块；未研究",
+        "pairing by segments: each measure is studied only on the instruments of its own "
+        "segments ({pairs} measure-instrument pairs, not {measures} × {instruments})": (
+            "按板块配对：每项措施只在其自身板块的标的上研究（{pairs} 个措施–标的配对，"
+            "而非 {measures} × {instruments}）"
+        ),
+    }
+)
