@@ -60,7 +60,7 @@ from analysis.event_study import (
     run_event_study,
 )
 from analysis.export import csv_bytes
-from analysis.glossary import RETURN_UNITS
+from analysis.glossary import RETURN_UNITS, VOLUME_UNITS
 from analysis.overlaps import OVERLAP_CHOICES, resolve_overlaps
 from analysis.records import Diagnostic, diagnostics_frame
 from analysis.responses import AbnormalVolatilityResult, AbnormalVolumeResult
@@ -1436,6 +1436,7 @@ class StudyOutcome:
             "method": self.method,
             "data_mode": self.data_mode.label,
             "data_vintage": self.data_vintage,
+            "units": RETURN_UNITS,
         }
 
     def metadata_of(self, name: str, metadata: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -1453,6 +1454,7 @@ class StudyOutcome:
             )
             method = f"{self.volume.method}; {rules}" if rules else self.volume.method
             metadata["method"] = method
+            metadata["units"] = VOLUME_UNITS
         return metadata
 
     @property

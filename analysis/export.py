@@ -28,10 +28,14 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 def with_metadata(frame: pd.DataFrame, metadata: Mapping[str, str]) -> pd.DataFrame:
-    """``frame`` with the three metadata columns appended (missing keys raise KeyError)."""
+    """``frame`` with the three metadata columns appended (missing keys raise KeyError), and
+    ``units`` when the metadata states them (study and Themes tables: a CSV downloaded on its
+    own still says its returns are decimals)."""
     out = frame.copy()
     for column in METADATA_COLUMNS:
         out[column] = str(metadata[column])
+    if "units" in metadata:
+        out["units"] = str(metadata["units"])
     return out
 
 

@@ -88,6 +88,7 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "n_t0_uncertain": "measures of the cell whose t0 is uncertain (CAR covers t0 and t0+1)",
     "data_mode": "metadata: SYNTHETIC DEMO, stored akshare data (as of …), imported files …",
     "data_vintage": "metadata: where each series came from and when it was fetched",
+    "units": "metadata: the unit of the file's numbers (returns are decimals: 0.01 = 1 %)",
     "adjustment": "how a stored series' prices are adjusted: adjusted (file returns), adjusted "
     "(factor), vendor-adjusted (hfq/qfq), unadjusted, unadjusted (index level), synthetic or "
     "unknown",
@@ -112,6 +113,11 @@ FILE_GLOSSARY: dict[str, str] = {
     "abnormal_volatility_tests.csv": "cross-sectional tests of the volatility ratio",
     "parameters.json": "the study's parameters, data mode, data vintage, units and the link",
 }
+#: The unit of the log-volume numbers in the abnormal_volume files (their ``units`` column).
+VOLUME_UNITS = (
+    "natural logs of volume; abnormal_log_volume = log volume − its estimation mean "
+    "(0.69 = twice the usual volume)"
+)
 #: The unit of the returns in every CSV (``parameters.json`` repeats it).
 RETURN_UNITS = (
     "returns, ARs, CARs and their standard errors are decimals (0.01 = 1 %); the "

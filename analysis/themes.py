@@ -43,6 +43,7 @@ import pandas as pd
 from analysis import framing, overlaps
 from analysis.api import PriceSource, StudyRequest, run_study
 from analysis.event_study import DEFAULT_CAR_WINDOWS, EventStudyInputError, EventStudySpec
+from analysis.glossary import RETURN_UNITS
 from analysis.statistics import cross_sectional_t_test
 from data_sources.catalogue import studyable
 from data_sources.data_mode import DataMode
@@ -309,7 +310,7 @@ def theme_segment_study(
         # object columns keep each reason a Message (the page shows it in its language)
         pd.DataFrame(skipped, columns=["segment", "pair", "reason"], dtype=object),
         mode,
-        {"method": method, "data_mode": mode.label, "data_vintage": vintage},
+        {"method": method, "data_mode": mode.label, "data_vintage": vintage, "units": RETURN_UNITS},
     )
 
 

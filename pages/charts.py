@@ -326,7 +326,7 @@ def event_window_panels(
     figure.add_vline(x=0, line={"color": "#555", "dash": "dash", "width": 1})
     figure.add_hline(y=0, line={"color": "#888", "width": 1})
     figure.update_annotations(font={"size": 12})
-    title = escape_plotly(title) + " · " + t("CAR (%) by measure, each on its own instruments")
+    title = escape_plotly(title) + " · " + t("CAR (%) by measure")
     if synthetic:
         title += t(" — SYNTHETIC DEMO DATA")
     height = 140 + 230 * rows

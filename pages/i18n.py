@@ -85,7 +85,7 @@ ZH: dict[str, str] = {
         "**合成演示数据 SYNTHETIC DEMO DATA** — 数据模式：{mode}。演示价格为模拟值，并非市场数据；"
         "由其生成的每个图表、表格和CSV都标注为合成数据。"
     ),
-    "{value!r} is not one of the choices": "{value!r} 不是可选项之一",
+    "{value} is not one of the choices": "{value} 不是可选项之一",
     "write two whole numbers separated by a comma, e.g. -5,5": "请写两个用逗号分隔的整数，如 -5,5",
     "both numbers must lie in {low}…{high}, the first ≤ the second": (
         "两个数都须在 {low}…{high} 之间，且第一个 ≤ 第二个"
@@ -1320,7 +1320,7 @@ ZH.update(
             "恰好一个事件，而本研究有 {n} 个。请只研究一项措施以查看该检验。"
         ),
         "CAR (%)": "CAR（%）",
-        "CAR (%) by measure, each on its own instruments": "按措施的 CAR（%），各用其自身标的",
+        "CAR (%) by measure": "按措施的 CAR（%）",
         "Relative session": "相对交易日",
     }
 )
@@ -1731,5 +1731,13 @@ ZH.update(
             "按板块配对：每项措施只在其自身板块的标的上研究（{pairs} 个措施–标的配对，"
             "而非 {measures} × {instruments}）"
         ),
+    }
+)
+# lead (issue 15 review fixes): counts in the multi-measure title, URL choices, CSV units
+ZH.update(
+    {
+        "{k} of {n} events estimated": "{n} 个事件中 {k} 个有估计结果",
+        "{value} is not one of the choices ({choices})": "{value} 不是可选项之一（{choices}）",
+        COLUMN_GLOSSARY["units"]: "元数据：文件中数值的单位（收益为小数：0.01 = 1 %）",
     }
 )

@@ -295,10 +295,11 @@ def render_pairing(measure_ids, instruments, default_instruments) -> str:
     ``pairing``): by default each measure only on its own segments' instruments when the
     instruments are the segments' defaults, every instrument with every measure when they
     were picked by hand. One measure: every chosen instrument (no choice shown)."""
-    if len(measure_ids) < 2:
+    url_state.seed_from_url("study_pairing", "pairing", options=PAIRINGS)
+    url_state.show_url_problems()
+    if len(measure_ids) < 2:  # a bad pairing= is still named (seeded above), then dropped
         url_state.write_to_url("pairing", None)
         return "all"
-    url_state.seed_from_url("study_pairing", "pairing", options=PAIRINGS)
     if st.session_state.get("study_pairing") not in PAIRINGS:
         default = set(instruments) == set(default_instruments)
         st.session_state["study_pairing"] = "segments" if default else "all"
@@ -352,11 +353,13 @@ def render_notes(outcome: StudyOutcome) -> None:
 
 def render_chart(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
     events = outcome.events
-    title = (
-        event_title(titles, events[0].event_id)
-        if len(events) == 1
-        else t("{n} events", n=len(events))
-    )
+    estimated = outcome.abnormal_returns["event_id"].nunique()
+    if len(events) == 1:
+        title = event_title(titles, events[0].event_id)
+    elif estimated < len(events):  # the notes say why the others have no estimate
+        title = t("{k} of {n} events estimated", k=estimated, n=len(events))
+    else:
+        title = t("{n} events", n=len(events))
     labels = {s: formatting.label(s) for s in outcome.instruments}
     scheme = colours.scheme()
     event_titles = {e.event_id: event_title(titles, e.event_id) for e in events}
@@ -610,6 +613,7 @@ def render_placebo(outcome: StudyOutcome) -> None:
     this). A study of several events has none: the placebo draws pseudo-event sessions for
     one event date, so a caption says why it is absent."""
     if len(outcome.events) > 1:
+        url_state.write_to_url("placebo", None)  # no placebo series: none in the link
         st.caption(
             t(
                 "No placebo test: it compares one event's CAR with the same CAR at pseudo-event "

@@ -141,6 +141,7 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
     """The chosen cell: its pairs, their CSV and a link to study them."""
     cell_keys = view.cell_keys
     url_state.seed_from_url("themes_cell", "cell", options=cell_keys)
+    url_state.show_url_problems()  # a bad cell= is only checked here, below the page's own
     st.session_state.setdefault("themes_cell", cell_keys[0])
     if st.session_state["themes_cell"] not in cell_keys:
         st.session_state["themes_cell"] = cell_keys[0]
@@ -162,7 +163,8 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
     titles = loaders.measure_titles()
     with st.container(border=True):
         st.markdown(
-            f"**{formatting.theme_name(theme)}** × **{formatting.segment_name(segment)}** · "
+            f"**{escape_markdown(formatting.theme_name(theme))}** × "
+            f"**{escape_markdown(formatting.segment_name(segment))}** · "
             f"CAAR {100 * cell['caar']:+.2f}% · {formatting.cell_test(cell['test'])}"
             + (f", p = {cell['p_value']:.3f}" if pd.notna(cell["p_value"]) else "")
         )

@@ -39,7 +39,7 @@ def seed_from_url(key: str, param: str, *, options=None, multi=False, parse=str,
         if options is not None:
             unknown = [value for value in values if value not in options]
             if unknown:
-                raise ValueError(t("{value!r} is not one of the choices", value=unknown[0]))
+                raise ValueError(_not_a_choice(unknown[0], options))
         value = values if multi else values[0]
         if check is not None:
             check(value)
@@ -54,6 +54,28 @@ def seed_from_url(key: str, param: str, *, options=None, multi=False, parse=str,
         )
         return
     st.session_state[key] = value
+
+
+def _as_url_value(value) -> str:
+    """A value as a URL writes it: a pair as ``a,b``, not a Python tuple."""
+    if isinstance(value, tuple | list):
+        return ",".join(str(part) for part in value)
+    return str(value)
+
+
+#: Up to this many choices are listed in the message about a value that is not one of them.
+LISTED_CHOICES = 12
+
+
+def _not_a_choice(value, options) -> str:
+    options = list(options)
+    if len(options) <= LISTED_CHOICES:
+        return t(
+            "{value} is not one of the choices ({choices})",
+            value=repr(_as_url_value(value)),
+            choices=" | ".join(_as_url_value(option) for option in options),
+        )
+    return t("{value} is not one of the choices", value=repr(_as_url_value(value)))
 
 
 def write_to_url(param: str, value, *, multi=False) -> None:

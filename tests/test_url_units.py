@@ -15,7 +15,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from analysis.glossary import COLUMN_GLOSSARY, FILE_GLOSSARY
+from analysis.glossary import COLUMN_GLOSSARY, FILE_GLOSSARY, RETURN_UNITS, VOLUME_UNITS
 from tests.apptest_helpers import download_bytes, goto
 
 
@@ -105,6 +105,22 @@ def test_the_csvs_keep_decimals_and_say_so(study):
     assert "decimals (0.01 = 1 %)" in document["units"]
     for column in ("return", "abnormal_return", "car", "caar"):
         assert "0.01 = 1 %" in COLUMN_GLOSSARY[column]
+
+
+def test_each_csv_downloaded_on_its_own_states_its_units(study):
+    """A CSV opened without parameters.json still says what its numbers are."""
+    summary = _csv(study, "download_car_summary")
+    assert set(summary["units"]) == {RETURN_UNITS}
+    assert "0.01 = 1 %" in RETURN_UNITS
+    volume = _csv(study, "download_abnormal_volume")
+    assert set(volume["units"]) == {VOLUME_UNITS}
+    assert "log" in VOLUME_UNITS and "decimals" not in VOLUME_UNITS
+
+
+def test_the_themes_cell_csv_states_its_units(app):
+    goto(app, "pages/themes.py")
+    pairs = _csv(app, "download_themes_pairs")
+    assert set(pairs["units"]) == {RETURN_UNITS}
 
 
 def test_the_abnormal_volume_csvs_name_log_volume_not_returns(study):

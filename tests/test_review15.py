@@ -1,0 +1,83 @@
+"""Issue 15 review findings in the merged dashboard, each pinned by a test that failed before:
+a Themes cell's names shown as text, URL values checked where they are read (and said on the
+first run), stale link parameters dropped, the multi-measure chart's counts."""
+
+from __future__ import annotations
+
+import pytest
+
+from pages import charts
+from tests.apptest_helpers import goto
+from tests.markdown_render import injected, shown
+
+CHINEXT = "chinext-first-listings-2020"
+
+
+def _url_warnings(app) -> list[str]:
+    return [shown(w.value) for w in app.warning if "URL parameter" in shown(w.value)]
+
+
+def test_a_themes_cell_names_its_segment_as_text(app):
+    """ "Small caps, ST and *ST": the asterisk is text, not the start of italics."""
+    app.query_params["cell"] = "T1|SMALL"
+    goto(app, "pages/themes.py")
+    heading = next(m.value for m in app.markdown if "CAAR" in m.value and "×" in m.value)
+    assert "*ST" in shown(heading)
+    assert not injected(heading, allowed_tags=("p", "strong"))
+
+
+def test_a_bad_cell_in_the_link_is_named_on_the_first_run(app):
+    app.query_params["cell"] = "bogus|ZZ"
+    goto(app, "pages/themes.py")
+    warnings = _url_warnings(app)
+    assert warnings and "cell=bogus|ZZ" in warnings[0]
+
+
+def test_a_bad_pairing_is_named_even_for_one_measure(app):
+    app.query_params.update({"measures": CHINEXT, "pairing": "x"})
+    goto(app, "pages/event_study.py")
+    warnings = _url_warnings(app)
+    assert warnings and "pairing=x" in warnings[0]
+    assert "pairing" not in app.query_params
+
+
+def test_a_url_value_is_quoted_as_the_url_writes_it_with_the_choices(app):
+    app.query_params.update({"measures": CHINEXT, "car": "99,100"})
+    goto(app, "pages/event_study.py")
+    warnings = _url_warnings(app)
+    assert warnings and "'99,100' is not one of the choices" in warnings[0]
+    assert "(99, 100)" not in warnings[0]
+    assert "-1,1" in warnings[0]  # the windows that are offered
+
+
+def test_a_multi_measure_study_drops_the_placebo_series_from_the_link(app):
+    app.query_params.update({"measures": CHINEXT, "instruments": "399006.SZ"})
+    goto(app, "pages/event_study.py")
+    app.selectbox(key="study_placebo_series").set_value("399006.SZ").run()
+    assert app.query_params.get("placebo") == "399006.SZ"
+    app.button(key="study_all_measures").click().run()
+    assert not app.exception
+    assert "placebo" not in app.query_params
+
+
+@pytest.mark.parametrize("pairing", ["all", "segments"])
+def test_the_panel_title_does_not_claim_a_pairing(pairing):
+    """The panels draw whatever pairs the study has; the title must not say "each on its own
+    instruments" when every instrument met every measure."""
+    import pandas as pd
+
+    rows = [
+        {
+            "event_id": event,
+            "instrument": symbol,
+            "rel_day": day,
+            "date": pd.Timestamp("2020-08-24") + pd.Timedelta(days=day + 5),
+            "abnormal_return": 0.001,
+            "car": 0.001 * (day + 6),
+        }
+        for event in ("a", "b")
+        for symbol in ("S1", "S2", "S3")
+        for day in range(-5, 6)
+    ]
+    figure = charts.event_window_figure(pd.DataFrame(rows), {}, False, "2 events")
+    assert "own instruments" not in figure.layout.title.text
