@@ -205,6 +205,9 @@ def same_session_dashboard() -> Outcome:
                 key = f"study_instruments_{'_'.join(sorted(pair))}"
                 chosen = ["399006.SZ", "000905.SH", "399975.SZ"][:instruments]
                 app.multiselect(key=key).set_value(chosen)
+                # hand-picked instruments around both measures (pairing by segments would
+                # leave ChiNext out of the NEEQ and mid-year measures)
+                app.radio(key="study_pairing").set_value("all")
                 app.radio(key="study_overlap").set_value(how).run()
                 if app.exception:
                     outcome.crash(f"{where}: {app.exception[0].value[:200]}")
