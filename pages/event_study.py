@@ -291,6 +291,14 @@ except AllEventsDropped as dropped:
     st.stop()
 except (EventStudyInputError, DataSourceError) as error:
     st.error(t("Cannot run this study: {error}", error=escape_markdown(tr(error))))
+    if st.session_state.get("study_pairing") == "segments" and len(chosen_ids) > 1:
+        st.info(
+            t(
+                "The measures are paired with their own segments' instruments only. To study "
+                "the chosen instruments around every measure, choose 'Every instrument with "
+                "every measure' above."
+            )
+        )
     st.stop()
 
 study_view.render_notes(outcome)

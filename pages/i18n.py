@@ -1737,6 +1737,12 @@ ZH.update(
 ZH.update(
     {
         "{k} of {n} events estimated": "{n} 个事件中 {k} 个有估计结果",
+        "The measures are paired with their own segments' instruments only. To study the "
+        "chosen instruments around every measure, choose 'Every instrument with every "
+        "measure' above.": (
+            "当前每项措施只配其自身板块的标的。若要在每项措施前后研究所选标的，请在上方选择"
+            "“每个标的配每项措施”。"
+        ),
         "{value} is not one of the choices ({choices})": "{value} 不是可选项之一（{choices}）",
         COLUMN_GLOSSARY["units"]: "元数据：文件中数值的单位（收益为小数：0.01 = 1 %）",
     }

@@ -81,3 +81,16 @@ def test_the_panel_title_does_not_claim_a_pairing(pairing):
     ]
     figure = charts.event_window_figure(pd.DataFrame(rows), {}, False, "2 events")
     assert "own instruments" not in figure.layout.title.text
+
+
+def test_hand_picked_instruments_outside_the_segments_say_how_to_study_them(app):
+    pair = ["chinext-first-listings-2020", "reits-pilot-notice-2020"]
+    app.query_params.update({"measures": ",".join(pair), "pairing": "segments"})
+    goto(app, "pages/event_study.py")
+    key = f"study_instruments_{'_'.join(sorted(pair))}"
+    app.multiselect(key=key).set_value(["000688.SH"]).run()  # STAR 50: neither's segment
+    assert not app.exception
+    assert any("no instrument named" in shown(e.value) for e in app.error)
+    assert any("Every instrument with every measure" in shown(i.value) for i in app.info)
+    app.radio(key="study_pairing").set_value("all").run()
+    assert not any("no instrument named" in shown(e.value) for e in app.error)
