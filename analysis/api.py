@@ -1318,11 +1318,18 @@ class StudyOutcome:
         }
         return json.dumps(document, ensure_ascii=False, indent=2, default=str)
 
-    def to_zip(self, stem: str, extra: Mapping[str, Any] | None = None) -> bytes:
-        """One ZIP: ``<stem>/<name>.csv`` for every table and ``<stem>/parameters.json``."""
+    def to_zip(
+        self,
+        stem: str,
+        extra: Mapping[str, Any] | None = None,
+        files: Mapping[str, bytes] | None = None,
+    ) -> bytes:
+        """One ZIP: ``<stem>/<name>.csv`` for every table and ``<stem>/parameters.json``.
+        ``files``: :meth:`all_csv_bytes` already made (a caller that keeps them saves
+        serialising every table again)."""
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name, content in self.all_csv_bytes().items():
+            for name, content in (self.all_csv_bytes() if files is None else files).items():
                 archive.writestr(f"{stem}/{name}.csv", content)
             archive.writestr(f"{stem}/parameters.json", self.parameters_json(extra))
         return buffer.getvalue()

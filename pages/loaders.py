@@ -67,6 +67,20 @@ def bars(symbols) -> pd.DataFrame:
     return _bars(store_version(current), tuple(sorted(set(symbols))))
 
 
+# A resource: the Overview draws from it on every rerun, and a copy per rerun (cache_data
+# unpickles one) of years of daily closes cost more than drawing them. Callers never change it.
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _closes(version: tuple, symbols: tuple[str, ...]) -> pd.DataFrame:
+    from analysis.study import closes_wide
+
+    return closes_wide(Store(version[0]).read(symbols))
+
+
+def closes(symbols) -> pd.DataFrame:
+    """Close prices of ``symbols``, one column each, by date (read-only: do not modify)."""
+    return _closes(store_version(store()), tuple(sorted(set(symbols))))
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _catalogue(user_file_version: tuple) -> tuple[pd.DataFrame, str | None]:
     """The catalogue and, when the user file is left out, why (cached either way: a damaged
@@ -108,6 +122,12 @@ def catalogue_exports() -> tuple[bytes, bytes]:
     """The whole catalogue as CSV and as YAML bytes, serialised once per catalogue and
     calendar (t0s and the metadata's inferred sessions), not on every rerun."""
     return _catalogue_exports(_user_file_version(), calendar_version())
+
+
+def catalogue_versions() -> tuple[tuple, tuple, tuple]:
+    """What everything derived from the catalogue depends on: the user's measures file, the
+    calendar (t0s, overlaps) and the store (first dates, data mode); a cache key."""
+    return _user_file_version(), calendar_version(), store_version(store())
 
 
 def catalogue_problem() -> str | None:
@@ -199,10 +219,12 @@ def study_downloads(outcome: StudyOutcome, stem: str, url: str) -> tuple[dict[st
     (which records ``url``); kept with the cached outcome, because serialising a study with
     its placebo draws takes longer than the rest of a rerun."""
     files = derived(outcome, ("csv",), outcome.all_csv_bytes)
+    # the link changes with choices that leave the study as it is (the language, the theme
+    # filter): only parameters.json and the compression are redone then, from the same CSVs
     archive = derived(
         outcome,
         ("zip", stem, url),
-        lambda: outcome.to_zip(f"policylens_{stem}", extra={"url": url}),
+        lambda: outcome.to_zip(f"policylens_{stem}", extra={"url": url}, files=files),
     )
     return files, archive
 

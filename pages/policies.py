@@ -11,7 +11,7 @@ from analysis.overlaps import catalogue_overlaps
 from data_sources import catalogue as cat
 from data_sources.trading_calendar import TIMINGS, all_sessions
 from pages import filters, formatting, layout, loaders, sources, url_state
-from pages.i18n import t
+from pages.i18n import language, t
 from pages.text import escape_markdown
 
 OVERLAP_WINDOW = (-5, 5)
@@ -109,6 +109,33 @@ def measure_table(
         ),
     )
     return table[TABLE_COLUMNS]
+
+
+# Keyed by what the table is made of: the catalogue (the user's measures file), the calendar
+# (t0s, overlaps), the store (the flags' first dates) and the language of its words. Filters
+# only pick rows of it, so a rerun that changes a filter builds nothing. A resource: it is
+# only read (rows_of copies the rows shown), and Overlaps is defined in the page script.
+@st.cache_resource(show_spinner=False, max_entries=8)
+def catalogue_table(
+    user_file: tuple, calendar: tuple, store: tuple, language: str
+) -> tuple[pd.DataFrame, Overlaps]:
+    """Every measure of the catalogue as the table shows it (:func:`measure_table`, ``id``
+    included) and the overlaps among them, built once per catalogue, calendar, store and
+    language (the per-row flags and citations cost more than the rest of a rerun)."""
+    everything = loaders.catalogue()
+    overlaps = measure_overlaps(everything)
+    first_dates = sources.first_known_dates(loaders.coverage())
+    return measure_table(everything, overlaps, first_dates), overlaps
+
+
+def current_catalogue_table() -> tuple[pd.DataFrame, Overlaps]:
+    """:func:`catalogue_table` for the catalogue, calendar, store and language in use."""
+    return catalogue_table(*loaders.catalogue_versions(), language())
+
+
+def rows_of(table: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``table`` (one per catalogue measure) for ``measures``, in their order."""
+    return table.iloc[pd.Index(table["id"]).get_indexer(measures["id"])]
 
 
 def measure_dates(m: pd.Series) -> list[str]:
@@ -228,8 +255,7 @@ def choose_measures(everything: pd.DataFrame, segment_table: pd.DataFrame) -> pd
     return measures
 
 
-def render_table(measures: pd.DataFrame, overlaps: Overlaps, first_dates: dict) -> None:
-    table = measure_table(measures, overlaps, first_dates)
+def render_table(table: pd.DataFrame) -> None:
     st.dataframe(
         table,
         hide_index=True,
@@ -530,6 +556,15 @@ def render_import(everything: pd.DataFrame) -> None:
                     st.rerun()
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def filtered_export(user_file: tuple, calendar: tuple, store: tuple, ids: tuple) -> bytes:
+    """The CSV of the measures ``ids`` (the filters' choice), made once per choice and
+    catalogue rather than on every rerun."""
+    everything = loaders.catalogue()
+    chosen = everything.iloc[pd.Index(everything["id"]).get_indexer(list(ids))]
+    return csv_bytes(cat.export_table(chosen), cat.export_metadata())
+
+
 def render_export(everything: pd.DataFrame, measures: pd.DataFrame) -> None:
     st.caption(
         t(
@@ -558,7 +593,7 @@ def render_export(everything: pd.DataFrame, measures: pd.DataFrame) -> None:
         key="download_measures",
         mime="text/csv",
         file_name="policy_measures.csv",
-        data=csv_bytes(cat.export_table(measures), cat.export_metadata()),
+        data=filtered_export(*loaders.catalogue_versions(), tuple(measures["id"])),
     )
 
 
@@ -614,8 +649,7 @@ def render() -> None:
     everything = loaders.catalogue()
     segment_table = cat.segments().set_index("id")
     measures = choose_measures(everything, segment_table)
-    overlaps = measure_overlaps(everything)
-    first_dates = sources.first_known_dates(loaders.coverage())
+    table, overlaps = current_catalogue_table()
     if measures.empty:
         st.info(
             t(
@@ -624,7 +658,7 @@ def render() -> None:
             )
         )
     else:
-        render_table(measures, overlaps, first_dates)
+        render_table(rows_of(table, measures))
         render_details(measures, overlaps, segment_table)
     tab_add, tab_import, tab_export, tab_mine = st.tabs(
         [t("Add a measure"), t("Import measures"), t("Export catalogue"), t("Your measures")]
