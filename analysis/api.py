@@ -1303,6 +1303,10 @@ class StudyOutcome:
         """One table in the project's CSV convention (:mod:`analysis.export`)."""
         return csv_bytes(self._tables()[name], self.metadata_of(name))
 
+    def file_names(self) -> list[str]:
+        """The export names of this study's tables, in file order (``<name>.csv``)."""
+        return list(self._tables())
+
     def all_csv_bytes(self) -> dict[str, bytes]:
         metadata = self.metadata
         return {

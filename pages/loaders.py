@@ -194,8 +194,9 @@ def study(request: StudyRequest) -> StudyOutcome:
 # by identity: hashing the outcome's tables for a cache key would cost more than a rerun.
 _DERIVED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _DERIVED_LOCK = threading.Lock()
-#: Values kept per outcome (figures per language and series, ZIPs per link).
-_DERIVED_LIMIT = 16
+#: Values kept per outcome (figures per language and series, CAR tables per window and
+#: language, ZIPs per link).
+_DERIVED_LIMIT = 32
 
 
 def derived(outcome: StudyOutcome, key: tuple, build: Callable[[], Any]) -> Any:
@@ -214,19 +215,30 @@ def derived(outcome: StudyOutcome, key: tuple, build: Callable[[], Any]) -> Any:
     return value
 
 
-def study_downloads(outcome: StudyOutcome, stem: str, url: str) -> tuple[dict[str, bytes], bytes]:
-    """Every table of the study as CSV bytes, and the ZIP of them with ``parameters.json``
-    (which records ``url``); kept with the cached outcome, because serialising a study with
-    its placebo draws takes longer than the rest of a rerun."""
-    files = derived(outcome, ("csv",), outcome.all_csv_bytes)
-    # the link changes with choices that leave the study as it is (the language, the theme
-    # filter): only parameters.json and the compression are redone then, from the same CSVs
-    archive = derived(
-        outcome,
-        ("zip", stem, url),
-        lambda: outcome.to_zip(f"policylens_{stem}", extra={"url": url}, files=files),
-    )
-    return files, archive
+def study_downloads(
+    outcome: StudyOutcome, stem: str, url: str
+) -> tuple[dict[str, Callable[[], bytes]], Callable[[], bytes]]:
+    """Every table of the study as CSV bytes, by name, and the ZIP of them with
+    ``parameters.json`` (which records ``url``), each as a callable that makes them:
+    ``st.download_button`` calls it only when its button is clicked (on a thread of its own),
+    so neither drawing a new study nor any rerun serialises a table. The bytes are kept with
+    the cached outcome; a changed link (another language, theme filter) only re-zips them."""
+
+    def every_csv() -> dict[str, bytes]:
+        return derived(outcome, ("csv",), outcome.all_csv_bytes)
+
+    def one_csv(name: str) -> Callable[[], bytes]:
+        return lambda: every_csv()[name]
+
+    def archive() -> bytes:
+        return derived(
+            outcome,
+            ("zip", stem, url),
+            lambda: outcome.to_zip(f"policylens_{stem}", extra={"url": url}, files=every_csv()),
+        )
+
+    names = derived(outcome, ("names",), outcome.file_names)
+    return {name: one_csv(name) for name in names}, archive
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

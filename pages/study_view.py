@@ -296,8 +296,16 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
             "uncertain); the others are the usual windows."
         ),
     )
-    signs = outcome.sign_table(chosen_window)
-    display = car_table(outcome.car_summary, chosen_window, titles, formatting.label, signs)
+    # kept with the outcome: a rerun that keeps the study and the window (a filter, a
+    # download) does not reshape them
+    signs = loaders.derived(
+        outcome, ("signs", chosen_window), lambda: outcome.sign_table(chosen_window)
+    )
+    display = loaders.derived(
+        outcome,
+        ("car_table", chosen_window, language()),
+        lambda: car_table(outcome.car_summary, chosen_window, titles, formatting.label, signs),
+    )
     st.subheader(f"CAR [{chosen_window[0]}, {chosen_window[1]}]")
     for note in outcome.notes:  # an uncertain t0: said next to the result
         if note.kind == "timing":
@@ -515,7 +523,13 @@ def render_diagnostics(outcome: StudyOutcome) -> None:
 DOWNLOADS_PER_ROW = 4
 
 
-def render_downloads(files: Mapping[str, bytes], archive: bytes, stem: str) -> None:
+def render_downloads(
+    files: Mapping[str, bytes | Callable[[], bytes]],
+    archive: bytes | Callable[[], bytes],
+    stem: str,
+) -> None:
+    """The study's download buttons; ``files`` and ``archive`` may be callables that make the
+    bytes when clicked (:func:`pages.loaders.study_downloads`)."""
     st.subheader(t("Downloads"))
     st.caption(
         t(
@@ -531,6 +545,7 @@ def render_downloads(files: Mapping[str, bytes], archive: bytes, stem: str) -> N
         key="download_zip",
         icon=":material/folder_zip:",
         type="primary",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
     )
     names = list(files)
     # a row of eleven buttons cut every label to its first letter ("a…", "c…"): a few per row
@@ -547,4 +562,5 @@ def render_downloads(files: Mapping[str, bytes], archive: bytes, stem: str) -> N
             mime="text/csv",
             key=f"download_{name}",
             icon=":material/download:",
+            on_click="ignore",
         )

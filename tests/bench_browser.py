@@ -285,7 +285,7 @@ def run(repeat: int, only: set[str] | None) -> list[tuple[str, float, float | No
                     results["add_instrument"] = samples
             if wanted("event_window_slider"):
                 with fresh_page(browser, f"{url}/event_study", "event_study") as page:
-                    thumb = page.locator('.st-key-study_window [role="slider"]').first
+                    thumb = page.locator('.st-key-study_window input[type="range"]').first
                     samples = []
                     for _ in range(repeat):
                         thumb.focus()

@@ -7,6 +7,9 @@ itself is measured in a real browser by ``python -m tests.bench_browser``, never
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from collections import Counter
 
 import pytest
@@ -15,7 +18,7 @@ import analysis.api
 import pages.charts
 import pages.loaders
 import pages.sources
-from tests.apptest_helpers import goto
+from tests.apptest_helpers import download_bytes, goto
 
 
 @pytest.fixture
@@ -37,24 +40,35 @@ def calls(monkeypatch):
 
 
 def test_event_study_reruns_that_keep_the_study_do_no_study_work(app, calls):
-    """A theme filter that keeps the measure, the language, another CAR window, a visit to
+    """A theme filter that keeps the measure, another CAR window, a download, a visit to
     another page and back: the study is neither run nor serialised again, and its charts
-    are not rebuilt (a language switch rebuilds them once, for the new labels)."""
+    are not rebuilt (a language switch rebuilds them once, for the new labels, and the ZIP
+    from the CSVs already made). Drawing the page serialises no table: the files are made
+    when a download is asked for."""
     calls.count(pages.loaders, "run_study")
     calls.count(analysis.api.StudyOutcome, "all_csv_bytes")
+    calls.count(analysis.api.StudyOutcome, "sign_table")
     calls.count(pages.charts, "event_window_figure")
     calls.count(pages.charts, "response_by_day_figure")
     goto(app, "pages/event_study.py")
-    assert calls["run_study"] == 1 and calls["all_csv_bytes"] == 1
+    # the files are made when a download is asked for, not to draw the page
+    assert calls["run_study"] == 1 and calls["all_csv_bytes"] == 0
+    archive = download_bytes(app, "download_zip")
+    assert download_bytes(app, "download_car_summary").startswith(b"\xef\xbb\xbf")
+    assert calls["all_csv_bytes"] == 1
     built = dict(calls)
 
+    # another CAR window: its rows and expected signs are picked once
+    app.selectbox(key="study_car_window").set_value((-1, 1)).run()
+    assert calls["sign_table"] == built["sign_table"] + 1
+    built = dict(calls)
     # the default measure (ChiNext first listings) is a T5 measure: the study stays
     app.sidebar.multiselect(key="theme_filter").set_value(["T5"]).run()
-    app.selectbox(key="study_car_window").set_value((-1, 1)).run()
     app.sidebar.multiselect(key="theme_filter").set_value([]).run()
     goto(app, "pages/overview.py")
     goto(app, "pages/event_study.py")
     assert not app.exception
+    assert download_bytes(app, "download_zip") == archive
     assert dict(calls) == built
 
     # a language switch changes the link the ZIP records and the charts' labels: the ZIP is
@@ -63,6 +77,9 @@ def test_event_study_reruns_that_keep_the_study_do_no_study_work(app, calls):
     goto(app, "pages/method.py")
     app.sidebar.button_group(key="language").set_value("zh").run()
     goto(app, "pages/event_study.py")
+    zipped = zipfile.ZipFile(io.BytesIO(download_bytes(app, "download_zip")))
+    parameters = json.loads(zipped.read("policylens_chinext-first-listings-2020/parameters.json"))
+    assert "lang=zh" in parameters["parameters"]["url"]
     assert calls["run_study"] == 1 and calls["all_csv_bytes"] == 1
     assert calls["event_window_figure"] == built["event_window_figure"] + 1
 
