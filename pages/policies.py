@@ -577,6 +577,7 @@ def render_export(everything: pd.DataFrame, measures: pd.DataFrame) -> None:
     e1.download_button(
         t("Catalogue (CSV)"),
         key="export_csv",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
         mime="text/csv",
         file_name="policylens_catalogue.csv",
         data=catalogue_csv,
@@ -584,6 +585,7 @@ def render_export(everything: pd.DataFrame, measures: pd.DataFrame) -> None:
     e2.download_button(
         t("Catalogue (YAML)"),
         key="export_yaml",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
         mime="application/x-yaml",
         file_name="policylens_catalogue.yaml",
         data=catalogue_yaml,
@@ -591,6 +593,7 @@ def render_export(everything: pd.DataFrame, measures: pd.DataFrame) -> None:
     st.download_button(
         t("These filtered measures (CSV)"),
         key="download_measures",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
         mime="text/csv",
         file_name="policy_measures.csv",
         data=filtered_export(*loaders.catalogue_versions(), tuple(measures["id"])),

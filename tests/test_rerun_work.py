@@ -130,3 +130,17 @@ def test_policies_rows_follow_the_filters_in_catalogue_order(app):
     expected = catalogue[catalogue["theme"].isin(["T2", "T6"])]["id"]
     assert list(shown["id"]) == [i for i in catalogue["id"] if i in set(shown["id"])]
     assert set(expected) <= set(shown["id"])
+
+
+def test_downloads_do_not_rerun_the_page(app):
+    """A click on a download changes nothing on the page, so it starts no rerun (a rerun of
+    the Event study redraws every chart and table)."""
+    goto(app, "pages/event_study.py")
+    study = [b for b in app.get("download_button") if b.proto.id]
+    assert len(study) > 5
+    assert all(button.proto.ignore_rerun for button in study), [
+        button.key for button in study if not button.proto.ignore_rerun
+    ]
+    goto(app, "pages/policies.py")
+    exports = [app.get_by_key(key) for key in ("export_csv", "export_yaml", "download_measures")]
+    assert all(button.proto.ignore_rerun for button in exports)
