@@ -14,16 +14,18 @@ What is timed (no fixed pauses: every wait is a condition):
 
 * ``floor`` and ``cold_<page>``: a new browser context (no cache, a new session) opens the
   page; the clock stops when the page's main content is drawn (:data:`READY`) and Streamlit's
-  run has finished (the app's script state is ``notRunning``, the status widget gone, every
-  Plotly chart on the page has drawn its SVG).
+  run has finished (the app's script state is ``notRunning``, the status widget gone, no
+  element still a skeleton waiting for its code, every Plotly chart on the page has drawn
+  its SVG). Both servers have served one untimed session first (the app: every page once),
+  so a cold load is a new visitor on a running server. The first page is opened at ``/``.
 * interactions: from the click or key press to the rerun it starts having finished and the
-  page's main content drawn again. ``filter_<page>`` adds or clears a sidebar theme
+  page's main content drawn again. ``filter_<page>`` adds, then removes, a sidebar theme
   (T5: the Event study's default measure stays chosen), ``add_instrument`` adds the next
   stored series to the Event study, ``event_window_slider`` moves the event window's start by
   one session, ``language`` switches to 中文 and back (both switches are samples),
   ``study_this_measure`` follows the Policies link to a drawn Event study of a measure not
-  studied before in this server, ``download`` is the click on the study's ZIP until the
-  browser has the download.
+  studied before in this server (:data:`STUDY_MEASURES`, one per repeat, so at most six),
+  ``download`` is the click on the study's ZIP until the browser has the download.
 
 The machine's load changes every figure; compare with the floor of the same run.
 """
