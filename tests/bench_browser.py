@@ -239,6 +239,17 @@ class Samples(dict):
         super().__setitem__(name, samples)
 
 
+@contextlib.contextmanager
+def guarded(name: str) -> Iterator[None]:
+    """A figure that cannot be taken (a widget that did not answer) is reported on stderr and
+    left out; the other figures are still taken."""
+    try:
+        yield
+    except Exception as error:  # noqa: BLE001  (playwright's errors, whatever their kind)
+        first_line = str(error).splitlines()[0] if str(error) else ""
+        print(f"  {name}: not taken ({type(error).__name__}: {first_line})", file=sys.stderr)
+
+
 def run(repeat: int, only: set[str] | None) -> list[tuple[str, float, float | None]]:
     """Every figure as (name, median seconds, target seconds or None)."""
     from playwright.sync_api import sync_playwright
@@ -273,10 +284,13 @@ def run(repeat: int, only: set[str] | None) -> list[tuple[str, float, float | No
             for path in ("event_study", "overview", "policies", "themes"):
                 name = f"filter_{path}"
                 if wanted(name):
-                    with fresh_page(browser, address(url, path), path) as page:
+                    with guarded(name), fresh_page(browser, address(url, path), path) as page:
                         results[name] = filter_samples(page, path, repeat)
             if wanted("add_instrument"):
-                with fresh_page(browser, f"{url}/event_study", "event_study") as page:
+                with (
+                    guarded("add_instrument"),
+                    fresh_page(browser, f"{url}/event_study", "event_study") as page,
+                ):
                     picker = '[class*="st-key-study_instruments_"]'
                     samples = []
                     for _ in range(repeat):
@@ -286,7 +300,10 @@ def run(repeat: int, only: set[str] | None) -> list[tuple[str, float, float | No
                         close_dropdown(page)
                     results["add_instrument"] = samples
             if wanted("event_window_slider"):
-                with fresh_page(browser, f"{url}/event_study", "event_study") as page:
+                with (
+                    guarded("event_window_slider"),
+                    fresh_page(browser, f"{url}/event_study", "event_study") as page,
+                ):
                     thumb = page.locator('.st-key-study_window input[type="range"]').first
                     samples = []
                     for _ in range(repeat):
@@ -296,7 +313,10 @@ def run(repeat: int, only: set[str] | None) -> list[tuple[str, float, float | No
                         )
                     results["event_window_slider"] = samples
             if wanted("language"):
-                with fresh_page(browser, f"{url}/event_study", "event_study") as page:
+                with (
+                    guarded("language"),
+                    fresh_page(browser, f"{url}/event_study", "event_study") as page,
+                ):
                     sidebar = page.locator('[data-testid="stSidebar"]')
                     samples = []
                     for _ in range(repeat):
@@ -305,16 +325,20 @@ def run(repeat: int, only: set[str] | None) -> list[tuple[str, float, float | No
                             samples.append(timed(page, "event_study", target.click))
                     results["language"] = samples
             if wanted("study_this_measure"):
-                samples = []
-                for measure in STUDY_MEASURES[:repeat]:
-                    with fresh_page(
-                        browser, f"{url}/policies?measure={measure}", "policies"
-                    ) as page:
-                        link = page.get_by_role("link", name="Study this measure")
-                        samples.append(timed(page, "event_study", link.click))
-                results["study_this_measure"] = samples
+                with guarded("study_this_measure"):
+                    samples = []
+                    for measure in STUDY_MEASURES[:repeat]:
+                        with fresh_page(
+                            browser, f"{url}/policies?measure={measure}", "policies"
+                        ) as page:
+                            link = page.get_by_role("link", name="Study this measure")
+                            samples.append(timed(page, "event_study", link.click))
+                    results["study_this_measure"] = samples
             if wanted("download"):
-                with fresh_page(browser, f"{url}/event_study", "event_study") as page:
+                with (
+                    guarded("download"),
+                    fresh_page(browser, f"{url}/event_study", "event_study") as page,
+                ):
                     button = page.locator(".st-key-download_zip button").first
                     samples = []
                     for _ in range(repeat):
