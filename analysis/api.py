@@ -1508,6 +1508,10 @@ class StudyOutcome:
         """One table in the project's CSV convention (:mod:`analysis.export`)."""
         return csv_bytes(self._tables()[name], self.metadata_of(name))
 
+    def file_names(self) -> list[str]:
+        """The export names of this study's tables, in file order (``<name>.csv``)."""
+        return list(self._tables())
+
     def all_csv_bytes(self) -> dict[str, bytes]:
         metadata = self.metadata
         return {
@@ -1524,11 +1528,18 @@ class StudyOutcome:
         }
         return json.dumps(document, ensure_ascii=False, indent=2, default=str)
 
-    def to_zip(self, stem: str, extra: Mapping[str, Any] | None = None) -> bytes:
-        """One ZIP: ``<stem>/<name>.csv`` for every table and ``<stem>/parameters.json``."""
+    def to_zip(
+        self,
+        stem: str,
+        extra: Mapping[str, Any] | None = None,
+        files: Mapping[str, bytes] | None = None,
+    ) -> bytes:
+        """One ZIP: ``<stem>/<name>.csv`` for every table and ``<stem>/parameters.json``.
+        ``files``: :meth:`all_csv_bytes` already made (a caller that keeps them saves
+        serialising every table again)."""
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name, content in self.all_csv_bytes().items():
+            for name, content in (self.all_csv_bytes() if files is None else files).items():
                 archive.writestr(f"{stem}/{name}.csv", content)
             archive.writestr(f"{stem}/parameters.json", self.parameters_json(extra))
         return buffer.getvalue()

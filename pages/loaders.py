@@ -67,6 +67,20 @@ def bars(symbols) -> pd.DataFrame:
     return _bars(store_version(current), tuple(sorted(set(symbols))))
 
 
+# A resource: the Overview draws from it on every rerun, and a copy per rerun (cache_data
+# unpickles one) of years of daily closes cost more than drawing them. Callers never change it.
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _closes(version: tuple, symbols: tuple[str, ...]) -> pd.DataFrame:
+    from analysis.study import closes_wide
+
+    return closes_wide(Store(version[0]).read(symbols))
+
+
+def closes(symbols) -> pd.DataFrame:
+    """Close prices of ``symbols``, one column each, by date (read-only: do not modify)."""
+    return _closes(store_version(store()), tuple(sorted(set(symbols))))
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _catalogue(user_file_version: tuple) -> tuple[pd.DataFrame, str | None]:
     """The catalogue and, when the user file is left out, why (cached either way: a damaged
@@ -108,6 +122,12 @@ def catalogue_exports() -> tuple[bytes, bytes]:
     """The whole catalogue as CSV and as YAML bytes, serialised once per catalogue and
     calendar (t0s and the metadata's inferred sessions), not on every rerun."""
     return _catalogue_exports(_user_file_version(), calendar_version())
+
+
+def catalogue_versions() -> tuple[tuple, tuple, tuple]:
+    """What everything derived from the catalogue depends on: the user's measures file, the
+    calendar (t0s, overlaps) and the store (first dates, data mode); a cache key."""
+    return _user_file_version(), calendar_version(), store_version(store())
 
 
 def catalogue_problem() -> str | None:
@@ -174,8 +194,9 @@ def study(request: StudyRequest) -> StudyOutcome:
 # by identity: hashing the outcome's tables for a cache key would cost more than a rerun.
 _DERIVED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _DERIVED_LOCK = threading.Lock()
-#: Values kept per outcome (figures per language and series, ZIPs per link).
-_DERIVED_LIMIT = 16
+#: Values kept per outcome (figures per language and series, CAR tables per window and
+#: language, ZIPs per link).
+_DERIVED_LIMIT = 32
 
 
 def derived(outcome: StudyOutcome, key: tuple, build: Callable[[], Any]) -> Any:
@@ -194,17 +215,30 @@ def derived(outcome: StudyOutcome, key: tuple, build: Callable[[], Any]) -> Any:
     return value
 
 
-def study_downloads(outcome: StudyOutcome, stem: str, url: str) -> tuple[dict[str, bytes], bytes]:
-    """Every table of the study as CSV bytes, and the ZIP of them with ``parameters.json``
-    (which records ``url``); kept with the cached outcome, because serialising a study with
-    its placebo draws takes longer than the rest of a rerun."""
-    files = derived(outcome, ("csv",), outcome.all_csv_bytes)
-    archive = derived(
-        outcome,
-        ("zip", stem, url),
-        lambda: outcome.to_zip(f"policylens_{stem}", extra={"url": url}),
-    )
-    return files, archive
+def study_downloads(
+    outcome: StudyOutcome, stem: str, url: str
+) -> tuple[dict[str, Callable[[], bytes]], Callable[[], bytes]]:
+    """Every table of the study as CSV bytes, by name, and the ZIP of them with
+    ``parameters.json`` (which records ``url``), each as a callable that makes them:
+    ``st.download_button`` calls it only when its button is clicked (on a thread of its own),
+    so neither drawing a new study nor any rerun serialises a table. The bytes are kept with
+    the cached outcome; a changed link (another language, theme filter) only re-zips them."""
+
+    def every_csv() -> dict[str, bytes]:
+        return derived(outcome, ("csv",), outcome.all_csv_bytes)
+
+    def one_csv(name: str) -> Callable[[], bytes]:
+        return lambda: every_csv()[name]
+
+    def archive() -> bytes:
+        return derived(
+            outcome,
+            ("zip", stem, url),
+            lambda: outcome.to_zip(f"policylens_{stem}", extra={"url": url}, files=every_csv()),
+        )
+
+    names = derived(outcome, ("names",), outcome.file_names)
+    return {name: one_csv(name) for name in names}, archive
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -3,9 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from analysis.study import closes_wide
 from pages import charts, filters, formatting, layout, loaders, url_state
-from pages.i18n import t
+from pages.i18n import language, t
 from pages.text import escape_markdown
 
 #: Shown first when stored: CSI 300, ChiNext, STAR 50 and the CSI C-REIT index.
@@ -100,14 +99,50 @@ def choose_range(first, last) -> tuple:
     return start, end
 
 
-def render_chart(closes: pd.DataFrame, measures: pd.DataFrame, chosen: list[str]):
-    """The rebased prices with the measures as markers; returns the chart's selection event."""
-    mode = loaders.current_mode(chosen)
-    figure = charts.normalised_price_figure(
+# A resource: the chart reads the very figure (nothing changes it). Keyed by everything it
+# is drawn from, so a rerun that changes none of them (a click on a marker, a choice on
+# another page, the same filter again) builds nothing.
+@st.cache_resource(show_spinner=False, max_entries=8)
+def price_figure(
+    versions: tuple,
+    chosen: tuple[str, ...],
+    start,
+    end,
+    measure_ids: tuple[str, ...],
+    language: str,
+    synthetic: bool,
+):
+    """The rebased prices of ``chosen`` in [start, end] with the measures ``measure_ids`` as
+    markers (:func:`pages.charts.normalised_price_figure`)."""
+    closes = closes_in_range(list(chosen), start, end)
+    everything = loaders.catalogue()
+    measures = everything.iloc[pd.Index(everything["id"]).get_indexer(list(measure_ids))]
+    return charts.normalised_price_figure(
         closes,
         measures,
         {s: formatting.label(s) for s in chosen},
         formatting.THEME_COLOURS,
+        synthetic,
+    )
+
+
+def closes_in_range(chosen: list[str], start, end) -> pd.DataFrame:
+    """The closes of ``chosen`` (one column each) from ``start`` to ``end``, days on which
+    none has a close left out."""
+    closes = loaders.closes(chosen)
+    return closes.loc[pd.Timestamp(start) : pd.Timestamp(end)].dropna(how="all")
+
+
+def render_chart(closes: pd.DataFrame, measures: pd.DataFrame, chosen: list[str]):
+    """The rebased prices with the measures as markers; returns the chart's selection event."""
+    mode = loaders.current_mode(chosen)
+    figure = price_figure(
+        loaders.catalogue_versions(),
+        tuple(chosen),
+        closes.index.min(),
+        closes.index.max(),
+        tuple(measures["id"]),
+        language(),
         mode.synthetic,
     )
     event = st.plotly_chart(
@@ -176,9 +211,9 @@ def render() -> None:
     if not chosen:
         st.info(t("Choose at least one instrument above."))
         return
-    closes = closes_wide(loaders.bars(chosen))
-    start, end = choose_range(closes.index.min().date(), closes.index.max().date())
-    closes = closes.loc[pd.Timestamp(start) : pd.Timestamp(end)].dropna(how="all")
+    every_close = loaders.closes(chosen)
+    start, end = choose_range(every_close.index.min().date(), every_close.index.max().date())
+    closes = closes_in_range(chosen, start, end)
     if closes.empty:
         st.info(t("No prices in that date range; widen it."))
         return

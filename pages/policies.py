@@ -111,6 +111,33 @@ def measure_table(
     return table[TABLE_COLUMNS]
 
 
+# Keyed by what the table is made of: the catalogue (the user's measures file), the calendar
+# (t0s, overlaps), the store (the flags' first dates) and the language of its words. Filters
+# only pick rows of it, so a rerun that changes a filter builds nothing. A resource: it is
+# only read (rows_of copies the rows shown), and Overlaps is defined in the page script.
+@st.cache_resource(show_spinner=False, max_entries=8)
+def catalogue_table(
+    user_file: tuple, calendar: tuple, store: tuple, language: str
+) -> tuple[pd.DataFrame, Overlaps]:
+    """Every measure of the catalogue as the table shows it (:func:`measure_table`, ``id``
+    included) and the overlaps among them, built once per catalogue, calendar, store and
+    language (the per-row flags and citations cost more than the rest of a rerun)."""
+    everything = loaders.catalogue()
+    overlaps = measure_overlaps(everything)
+    first_dates = sources.first_known_dates(loaders.coverage())
+    return measure_table(everything, overlaps, first_dates), overlaps
+
+
+def current_catalogue_table() -> tuple[pd.DataFrame, Overlaps]:
+    """:func:`catalogue_table` for the catalogue, calendar, store and language in use."""
+    return catalogue_table(*loaders.catalogue_versions(), language())
+
+
+def rows_of(table: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``table`` (one per catalogue measure) for ``measures``, in their order."""
+    return table.iloc[pd.Index(table["id"]).get_indexer(measures["id"])]
+
+
 def measure_dates(m: pd.Series) -> list[str]:
     """A measure's dates in words: announced, uncertain span, t0 (with where an inferred
     session comes from), effective."""
@@ -232,8 +259,7 @@ def choose_measures(everything: pd.DataFrame, segment_table: pd.DataFrame) -> pd
     return measures
 
 
-def render_table(measures: pd.DataFrame, overlaps: Overlaps, first_dates: dict) -> None:
-    table = measure_table(measures, overlaps, first_dates)
+def render_table(table: pd.DataFrame) -> None:
     st.dataframe(
         table,
         hide_index=True,
@@ -547,6 +573,15 @@ def render_import(everything: pd.DataFrame) -> None:
                     st.rerun()
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def filtered_export(user_file: tuple, calendar: tuple, store: tuple, ids: tuple) -> bytes:
+    """The CSV of the measures ``ids`` (the filters' choice), made once per choice and
+    catalogue rather than on every rerun."""
+    everything = loaders.catalogue()
+    chosen = everything.iloc[pd.Index(everything["id"]).get_indexer(list(ids))]
+    return csv_bytes(cat.export_table(chosen), cat.export_metadata())
+
+
 def render_export(everything: pd.DataFrame, measures: pd.DataFrame) -> None:
     st.caption(
         t(
@@ -559,6 +594,7 @@ def render_export(everything: pd.DataFrame, measures: pd.DataFrame) -> None:
     e1.download_button(
         t("Catalogue (CSV)"),
         key="export_csv",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
         mime="text/csv",
         file_name="policylens_catalogue.csv",
         data=catalogue_csv,
@@ -566,6 +602,7 @@ def render_export(everything: pd.DataFrame, measures: pd.DataFrame) -> None:
     e2.download_button(
         t("Catalogue (YAML)"),
         key="export_yaml",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
         mime="application/x-yaml",
         file_name="policylens_catalogue.yaml",
         data=catalogue_yaml,
@@ -573,9 +610,10 @@ def render_export(everything: pd.DataFrame, measures: pd.DataFrame) -> None:
     st.download_button(
         t("These filtered measures (CSV)"),
         key="download_measures",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
         mime="text/csv",
         file_name="policy_measures.csv",
-        data=csv_bytes(cat.export_table(measures), cat.export_metadata()),
+        data=filtered_export(*loaders.catalogue_versions(), tuple(measures["id"])),
     )
 
 
@@ -633,8 +671,7 @@ def render() -> None:
     everything = loaders.catalogue()
     segment_table = cat.segments().set_index("id")
     measures = choose_measures(everything, segment_table)
-    overlaps = measure_overlaps(everything)
-    first_dates = sources.first_known_dates(loaders.coverage())
+    table, overlaps = current_catalogue_table()
     if measures.empty:
         st.info(
             t(
@@ -643,7 +680,7 @@ def render() -> None:
             )
         )
     else:
-        render_table(measures, overlaps, first_dates)
+        render_table(rows_of(table, measures))
         render_details(measures, overlaps, segment_table)
     tab_add, tab_import, tab_export, tab_mine = st.tabs(
         [t("Add a measure"), t("Import measures"), t("Export catalogue"), t("Your measures")]

@@ -439,8 +439,16 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
     )
     # written from the fragment's own reruns too: the browser's URL follows the picker
     url_state.write_to_url("car", f"{chosen_window[0]},{chosen_window[1]}")
-    signs = outcome.sign_table(chosen_window)
-    display = car_table(outcome.car_summary, chosen_window, titles, formatting.label, signs)
+    # kept with the outcome: a rerun that keeps the study and the window (a filter, a
+    # download) does not reshape them
+    signs = loaders.derived(
+        outcome, ("signs", chosen_window), lambda: outcome.sign_table(chosen_window)
+    )
+    display = loaders.derived(
+        outcome,
+        ("car_table", chosen_window, language()),
+        lambda: car_table(outcome.car_summary, chosen_window, titles, formatting.label, signs),
+    )
     st.subheader(f"CAR [{chosen_window[0]}, {chosen_window[1]}]")
     for note in outcome.notes:  # an uncertain t0: said next to the result
         if note.kind == "timing":
@@ -701,15 +709,25 @@ def render_diagnostics(outcome: StudyOutcome) -> None:
 PARAMETERS_FILE = "parameters.json"
 
 
-def download_files(files: Mapping[str, bytes], archive: bytes, stem: str) -> dict[str, bytes]:
+def download_files(
+    files: Mapping[str, bytes | Callable[[], bytes]],
+    archive: bytes | Callable[[], bytes],
+    stem: str,
+) -> dict[str, bytes | Callable[[], bytes]]:
     """Every file of the ZIP by the name it downloads under: ``<stem>_<table>.csv`` for each
-    table and ``<stem>_parameters.json`` (read back from the ZIP)."""
+    table and ``<stem>_parameters.json`` (read back from the ZIP when it is downloaded: the
+    ZIP itself is made on click)."""
     listed = {f"{stem}_{name}.csv": content for name, content in files.items()}
-    with zipfile.ZipFile(io.BytesIO(archive)) as zipped:
-        member = next((m for m in zipped.namelist() if m.endswith(f"/{PARAMETERS_FILE}")), None)
-        if member is not None:
-            listed[f"{stem}_{PARAMETERS_FILE}"] = zipped.read(member)
+    listed[f"{stem}_{PARAMETERS_FILE}"] = lambda: parameters_of(archive)
     return listed
+
+
+def parameters_of(archive: bytes | Callable[[], bytes]) -> bytes:
+    """``parameters.json`` of a study ZIP (its bytes, or a callable that makes them)."""
+    data = archive() if callable(archive) else archive
+    with zipfile.ZipFile(io.BytesIO(data)) as zipped:
+        member = next(m for m in zipped.namelist() if m.endswith(f"/{PARAMETERS_FILE}"))
+        return zipped.read(member)
 
 
 def file_description(file_name: str, stem: str) -> str:
@@ -717,9 +735,15 @@ def file_description(file_name: str, stem: str) -> str:
     return t(FILE_GLOSSARY.get(file_name.removeprefix(f"{stem}_"), ""))
 
 
-def render_downloads(files: Mapping[str, bytes], archive: bytes, stem: str) -> None:
+def render_downloads(
+    files: Mapping[str, bytes | Callable[[], bytes]],
+    archive: bytes | Callable[[], bytes],
+    stem: str,
+) -> None:
     """The ZIP of everything, then every file on a line of its own: its full name (a row of
-    buttons cut them to "abnormal_volume_windo…") and a line on what it holds."""
+    buttons cut them to "abnormal_volume_windo…") and a line on what it holds. ``files`` and
+    ``archive`` may be callables that make the bytes when clicked
+    (:func:`pages.loaders.study_downloads`)."""
     st.subheader(t("Downloads"))
     st.caption(
         t(
@@ -737,6 +761,7 @@ def render_downloads(files: Mapping[str, bytes], archive: bytes, stem: str) -> N
         key="download_zip",
         icon=":material/folder_zip:",
         type="primary",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
     )
     listed = download_files(files, archive, stem)
     with st.expander(t("Single files ({n})", n=len(listed)), icon=":material/list:"):
@@ -750,5 +775,6 @@ def render_downloads(files: Mapping[str, bytes], archive: bytes, stem: str) -> N
                 key=f"download_{table}",
                 icon=":material/download:",
                 type="tertiary",
+                on_click="ignore",  # a download changes nothing on the page: no rerun
             )
             st.caption(escape_markdown(file_description(file_name, stem)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
@@ -40,18 +41,34 @@ def make_app(monkeypatch, record_downloads: bool = True, query_params=None) -> A
             super().__init__(*args, **kwargs)
             storages.append(self)
 
+    # ... and of its media file manager, which keeps the callables of deferred downloads
+    # (a download button whose data is made when it is clicked).
+    managers = []
+
+    class RecordingManager(MediaFileManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            managers.append(self)
+
     if record_downloads:  # keeps every run's files: fine for a test, not for a long run
         monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
+        monkeypatch.setattr(app_test_module, "MediaFileManager", RecordingManager)
     at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=120)
     at.media_storages = storages
     at.query_params.update(query_params or {})  # a link opened in a new session
+    at.media_managers = managers
     at.run()
     return at
 
 
 def download_bytes(at, key) -> bytes:
-    """The bytes a download button would give the browser."""
-    file_id = at.get_by_key(key).proto.url.rsplit("/", 1)[-1].split(".")[0]
+    """The bytes a download button would give the browser (a deferred download's are made
+    here, as a click would have them made)."""
+    proto = at.get_by_key(key).proto
+    url = proto.url
+    if proto.deferred_file_id:
+        url = at.media_managers[-1].execute_deferred(proto.deferred_file_id)
+    file_id = url.rsplit("/", 1)[-1].split(".")[0]
     return at.media_storages[-1].get_file(file_id).content
 
 
