@@ -496,15 +496,19 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
         + escape_markdown(tr(outcome.method))
     )
     st.caption(t("Returns in % in tables; CSV files keep decimals (0.01 = 1 %)."))
-    with st.expander(t("Daily abnormal returns")):
-        daily = in_percent(outcome.abnormal_returns)
-        st.dataframe(
-            daily,
-            hide_index=True,
-            width="stretch",
-            key="study_ar",
-            column_config=percent_config(daily),
-        )
+    # Drawn only when opened (a closed expander's table would still be sent and laid out on
+    # every full run of the page: the browser's time, not the study's).
+    daily_box = st.expander(t("Daily abnormal returns"), key="study_daily_open", on_change="rerun")
+    if daily_box.open:
+        with daily_box:
+            daily = in_percent(outcome.abnormal_returns)
+            st.dataframe(
+                daily,
+                hide_index=True,
+                width="stretch",
+                key="study_ar",
+                column_config=percent_config(daily),
+            )
     if display.empty or not len(outcome.tests):
         return
     st.subheader(t("Aggregate tests"))
@@ -536,17 +540,24 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
                 "instruments; with one they are left empty."
             )
         )
-    with st.expander(t("All statistics, daily and per window")):
-        st.dataframe(
-            in_percent(outcome.tests),
-            hide_index=True,
-            width="stretch",
-            key="study_tests_all",
-            column_config=tests_config,
-        )
+    all_box = st.expander(
+        t("All statistics, daily and per window"), key="study_all_tests_open", on_change="rerun"
+    )
+    if all_box.open:
+        with all_box:
+            st.dataframe(
+                in_percent(outcome.tests),
+                hide_index=True,
+                width="stretch",
+                key="study_tests_all",
+                column_config=tests_config,
+            )
 
 
+@st.fragment
 def render_trading_response(outcome: StudyOutcome) -> None:
+    """Abnormal volume and volatility in two tabs; only the open tab is drawn (a fragment:
+    switching tabs reruns only this)."""
     volume = outcome.volume.daily if outcome.volume is not None else None
     ratios = outcome.volatility.ratios if outcome.volatility is not None else None
     if volume is None and (ratios is None or ratios.empty):
@@ -554,8 +565,19 @@ def render_trading_response(outcome: StudyOutcome) -> None:
     labels = {s: formatting.label(s) for s in outcome.instruments}
     synthetic = outcome.data_mode.synthetic
     st.subheader(t("Trading response"))
-    volume_tab, volatility_tab = st.tabs([t("Abnormal volume"), t("Abnormal volatility")])
-    with volume_tab:
+    volume_tab, volatility_tab = st.tabs(
+        [t("Abnormal volume"), t("Abnormal volatility")],
+        key="study_response_tab",
+        on_change="rerun",
+    )
+    if volume_tab.open:
+        _render_volume(volume_tab, volume, labels, synthetic, outcome)
+    if volatility_tab.open:
+        _render_volatility(volatility_tab, ratios, labels, synthetic, outcome)
+
+
+def _render_volume(tab, volume, labels, synthetic, outcome: StudyOutcome) -> None:
+    with tab:
         if volume is None or volume.empty:
             st.info(t("No volume in these series (imported closes only?), so no abnormal volume."))
         else:
@@ -584,7 +606,10 @@ def render_trading_response(outcome: StudyOutcome) -> None:
                     "`abnormal_volume_tests.csv`."
                 )
             )
-    with volatility_tab:
+
+
+def _render_volatility(tab, ratios, labels, synthetic, outcome: StudyOutcome) -> None:
+    with tab:
         if ratios is None or ratios.empty:
             st.info(t("No abnormal volatility could be computed for this study."))
         else:

@@ -13,6 +13,18 @@ from tests.markdown_render import injected, shown
 CHINEXT = "chinext-first-listings-2020"
 
 
+def _drawn(app, key) -> bool:
+    try:
+        app.get_by_key(key)
+    except KeyError:
+        return False
+    return True
+
+
+def _tables_with(app, column: str) -> list:
+    return [frame for frame in app.dataframe if column in frame.value.columns]
+
+
 def _url_warnings(app) -> list[str]:
     return [shown(w.value) for w in app.warning if "URL parameter" in shown(w.value)]
 
@@ -94,3 +106,35 @@ def test_hand_picked_instruments_outside_the_segments_say_how_to_study_them(app)
     assert any("Every instrument with every measure" in shown(i.value) for i in app.info)
     app.radio(key="study_pairing").set_value("all").run()
     assert not any("no instrument named" in shown(e.value) for e in app.error)
+
+
+def test_closed_expanders_and_tabs_draw_nothing_until_opened(app):
+    """A full run of the Event study sends only what is in view: the daily ARs, every
+    statistic and the volatility tab are drawn when opened (the browser's redraw is most of
+    what a person waits for after adding an instrument)."""
+    app.query_params.update({"measures": CHINEXT, "instruments": "399006.SZ,000688.SH"})
+    goto(app, "pages/event_study.py")
+    assert not _tables_with(app, "sar")  # the daily ARs (sar: only there)
+    assert not _tables_with(app, "rel_day")  # every statistic, daily and per window
+    assert not _drawn(app, "study_volatility_chart")
+    assert _drawn(app, "study_volume_chart")  # the first tab is open
+    app.session_state["study_daily_open"] = True
+    app.session_state["study_all_tests_open"] = True
+    app.session_state["study_response_tab"] = "Abnormal volatility"
+    app.run()
+    assert not app.exception
+    assert _tables_with(app, "sar")
+    assert _tables_with(app, "rel_day")
+    assert _drawn(app, "study_volatility_chart")
+    assert not _drawn(app, "study_volume_chart")
+
+
+def test_an_open_tab_survives_a_language_switch(app):
+    app.query_params.update({"measures": CHINEXT, "instruments": "399006.SZ,000688.SH"})
+    goto(app, "pages/event_study.py")
+    app.session_state["study_response_tab"] = "Abnormal volatility"
+    app.run()
+    app.session_state["language"] = "zh"
+    app.run()
+    assert not app.exception
+    assert _drawn(app, "study_volume_chart") or _drawn(app, "study_volatility_chart")

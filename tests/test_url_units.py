@@ -40,7 +40,12 @@ def study(app):
     app.query_params.update(
         {"measures": "chinext-first-listings-2020", "instruments": "399006.SZ,000688.SH"}
     )
-    return goto(app, "pages/event_study.py")
+    goto(app, "pages/event_study.py")
+    # the daily and all-statistics tables are drawn only when their expanders are open
+    app.session_state["study_daily_open"] = True
+    app.session_state["study_all_tests_open"] = True
+    app.run()
+    return app
 
 
 def test_every_table_of_the_event_study_shows_returns_in_percent(study):
