@@ -245,7 +245,7 @@ def guarded(name: str) -> Iterator[None]:
     left out; the other figures are still taken."""
     try:
         yield
-    except Exception as error:  # noqa: BLE001  (playwright's errors, whatever their kind)
+    except Exception as error:  # playwright's errors, whatever their kind
         first_line = str(error).splitlines()[0] if str(error) else ""
         print(f"  {name}: not taken ({type(error).__name__}: {first_line})", file=sys.stderr)
 
