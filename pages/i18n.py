@@ -1737,6 +1737,14 @@ ZH.update(
 ZH.update(
     {
         "{k} of {n} events estimated": "{n} 个事件中 {k} 个有估计结果",
+        "Measure id": "措施编号",
+        "Event date": "事件日期",
+        "Statistic": "统计量",
+        "Value": "数值",
+        "Window start": "窗口起点",
+        "Window end": "窗口终点",
+        "Status": "状态",
+        "Reason": "原因",
         "The measures are paired with their own segments' instruments only. To study the "
         "chosen instruments around every measure, choose 'Every instrument with every "
         "measure' above.": (

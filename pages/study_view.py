@@ -174,6 +174,34 @@ def percent_config(frame: pd.DataFrame) -> dict:
     }
 
 
+def common_config() -> dict:
+    """Column labels (in the current language) and day formats of the columns the study's
+    tables share; a table's own settings are merged over these."""
+    day = "YYYY-MM-DD"  # a day, not "2020-07-03 00:00:00"
+    return {
+        "event_id": t("Measure id"),
+        "instrument": t("Instrument"),
+        "event_date": st.column_config.DateColumn(t("Event date"), format=day),
+        "event_session": st.column_config.DateColumn("t0", format=day),
+        "date": st.column_config.DateColumn(t("Date"), format=day),
+        "rel_day": t("Relative session"),
+        "statistic": t("Statistic"),
+        "value": t("Value"),
+        "window_start": t("Window start"),
+        "window_end": t("Window end"),
+        "status": t("Status"),
+        "reason": t("Reason"),
+    }
+
+
+def with_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its instrument column named as the pickers name it (a demo series
+    marked SYNTHETIC DEMO)."""
+    if "instrument" not in frame.columns:
+        return frame
+    return frame.assign(instrument=frame["instrument"].map(formatting.label))
+
+
 def car_windows(outcome: StudyOutcome) -> list[tuple[int, int]]:
     """The CAR windows offered, the headline first (CAR [0, +1] when a t0 is uncertain)."""
     headline = tuple(outcome.headline_window)
@@ -503,11 +531,11 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
         with daily_box:
             daily = in_percent(outcome.abnormal_returns)
             st.dataframe(
-                daily,
+                with_labels(daily),
                 hide_index=True,
                 width="stretch",
                 key="study_ar",
-                column_config=percent_config(daily),
+                column_config=common_config() | percent_config(daily),
             )
     if display.empty or not len(outcome.tests):
         return
@@ -520,9 +548,11 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
         )
     )
     shown = window_tests(outcome.tests, chosen_window)
-    tests_config = {
+    tests_config = common_config() | {
         "value": st.column_config.NumberColumn(
-            format="%.4f", help=t("The test statistic; the mean CAR (row 'mean (%)') in %.")
+            t("Value"),
+            format="%.4f",
+            help=t("The test statistic; the mean CAR (row 'mean (%)') in %."),
         ),
         "p_value": st.column_config.NumberColumn(t("p (two-sided)"), format="%.4f"),
     }
@@ -721,12 +751,11 @@ def render_diagnostics(outcome: StudyOutcome) -> None:
     if outcome.diagnostics:
         st.subheader(t("Diagnostics"))
         st.dataframe(
-            diagnostics_table(outcome),
+            with_labels(diagnostics_table(outcome)),
             hide_index=True,
             width="stretch",
             key="study_diagnostics",
-            # a day, not "2022-04-26 00:00:00"
-            column_config={"event_date": st.column_config.DateColumn(format="YYYY-MM-DD")},
+            column_config=common_config(),
         )
 
 

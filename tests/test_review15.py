@@ -9,6 +9,7 @@ import pytest
 from pages import charts
 from tests.apptest_helpers import goto
 from tests.markdown_render import injected, shown
+from tests.test_zh_everywhere import zh_app  # noqa: F401  (the 中文 AppTest fixture)
 
 CHINEXT = "chinext-first-listings-2020"
 
@@ -138,3 +139,22 @@ def test_an_open_tab_survives_a_language_switch(app):
     app.run()
     assert not app.exception
     assert _drawn(app, "study_volume_chart") or _drawn(app, "study_volatility_chart")
+
+
+def test_daily_and_diagnostics_tables_name_columns_and_series_for_the_reader(zh_app):  # noqa: F811
+    """In 中文 the shared columns are labelled in Chinese, days are days, and a demo series is
+    marked as the pickers mark it."""
+    import json
+
+    app = zh_app
+    app.query_params.update({"measures": CHINEXT, "instruments": "399006.SZ,000688.SH"})
+    goto(app, "pages/event_study.py")
+    app.session_state["study_daily_open"] = True
+    app.run()
+    (daily,) = _tables_with(app, "sar")
+    config = {k: v or {} for k, v in json.loads(daily.proto.columns or "{}").items()}
+    assert config["instrument"]["label"] == "标的"
+    assert config["rel_day"]["label"] == "相对交易日"
+    assert config["date"]["type_config"]["format"] == "YYYY-MM-DD"
+    assert config["event_date"]["type_config"]["format"] == "YYYY-MM-DD"
+    assert all(name.endswith("合成演示") for name in daily.value["instrument"])
