@@ -45,7 +45,7 @@ from pathlib import Path
 from pages import registry
 from tests import streamlit_server
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = "/usr/bin/chromium"  # tests/conftest.py names the same browser
 FLOOR_SCRIPT = Path(__file__).with_name("bench_floor_app.py")
 #: Targets of issue 15: a cold load within this of the floor, an interaction within this.
 COLD_MARGIN = 0.5
@@ -141,18 +141,10 @@ def wait_rerun(page, name: str) -> None:
 
 
 def launch(playwright):
-    return playwright.chromium.launch(
-        executable_path=CHROMIUM,
-        headless=True,
-        args=[
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    )
+    """The browser the tests use (Debian Chromium, the same flags)."""
+    from tests.test_browser import _launch
+
+    return _launch(playwright)
 
 
 @contextlib.contextmanager

@@ -49,3 +49,24 @@ def app(data_dir, monkeypatch):
     from tests.apptest_helpers import make_app
 
     return make_app(monkeypatch)
+
+
+#: Debian's Chromium: the browser tests' only browser (never a downloaded one).
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def server(tmp_path):
+    """``streamlit run app.py`` on a free local port with its own data directory (the demo is
+    seeded), for the Chromium tests; skipped without Chromium or playwright."""
+    from tests import streamlit_server
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    pytest.importorskip("playwright.sync_api")
+    with open(tmp_path / "streamlit.log", "w") as log:
+        try:
+            with streamlit_server.running(tmp_path / "data", log) as url:
+                yield url
+        except RuntimeError as error:
+            pytest.fail(f"{error}: {(tmp_path / 'streamlit.log').read_text()}")

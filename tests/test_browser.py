@@ -17,12 +17,11 @@ import pytest
 from data_sources.catalogue import shipped_catalogue
 from pages import registry
 from tests import streamlit_server
-from tests.conftest import PROJECT
+from tests.conftest import CHROMIUM, PROJECT
 
 #: the Policies page details the catalogue's first measure until another is chosen
 FIRST_MEASURE_TITLE_ZH = shipped_catalogue()["title_zh"].iloc[0]
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = PROJECT / "artifacts" / "screenshots"
 #: Each page's heading (its st.title), by URL path; a page missing here fails the screenshot test.
 HEADINGS = {
@@ -35,19 +34,6 @@ HEADINGS = {
 }
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def server(tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    pytest.importorskip("playwright.sync_api")
-    with open(tmp_path / "streamlit.log", "w") as log:
-        try:
-            with streamlit_server.running(tmp_path / "data", log) as url:
-                yield url
-        except RuntimeError as error:
-            pytest.fail(f"{error}: {(tmp_path / 'streamlit.log').read_text()}")
 
 
 def _cjk_font_installed() -> bool:

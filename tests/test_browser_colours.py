@@ -5,14 +5,12 @@ of the heat-map in each scheme go to ``artifacts/screenshots``."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from pages import colours
 from pages.i18n import ZH
-from tests import streamlit_server
-from tests.test_browser import CHROMIUM, SCREENSHOTS, _launch, wait_until_drawn
+from tests.test_browser import SCREENSHOTS, _launch, wait_until_drawn
 from tests.test_colours import reads_as
 
 pytestmark = pytest.mark.browser
@@ -24,27 +22,14 @@ TOP_COLOUR = (
 )
 
 
-@pytest.fixture
-def colours_server(tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    pytest.importorskip("playwright.sync_api")
-    with open(tmp_path / "streamlit.log", "w") as log:
-        try:
-            with streamlit_server.running(tmp_path / "data", log) as url:
-                yield url
-        except RuntimeError as error:
-            pytest.fail(f"{error}: {(tmp_path / 'streamlit.log').read_text()}")
-
-
-def test_the_colour_control_redraws_the_heatmap_and_survives_a_language_switch(colours_server):
+def test_the_colour_control_redraws_the_heatmap_and_survives_a_language_switch(server):
     from playwright.sync_api import expect, sync_playwright
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = _launch(playwright)
         page = browser.new_page(viewport={"width": 1400, "height": 1400})
-        page.goto(f"{colours_server}/themes")
+        page.goto(f"{server}/themes")
         page.get_by_role("heading", name="Themes × segments", exact=True).wait_for(timeout=60_000)
         wait_until_drawn(page)
         heatmap = page.locator('[data-testid="stPlotlyChart"]').first

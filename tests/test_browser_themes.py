@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 
 from data_sources.instruments import segment_table
-from tests.test_browser import _launch, server, wait_until_drawn  # noqa: F401 (a fixture)
+from tests.test_browser import _launch, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ _CELL_CENTRES = """() => {
 }"""
 
 
-def test_clicking_a_heatmap_cell_chooses_it_and_puts_it_in_the_url(server):  # noqa: F811
+def test_clicking_a_heatmap_cell_chooses_it_and_puts_it_in_the_url(server):
     from playwright.sync_api import expect, sync_playwright
 
     names = segment_table().set_index("id")["name_en"]

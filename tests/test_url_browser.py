@@ -7,28 +7,12 @@ Uses test_browser.py's server fixture and waits (conditions, never fixed pauses)
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from tests import streamlit_server
-from tests.test_browser import CHROMIUM, _launch, click_and_wait_for_rerun, wait_until_drawn
+from tests.test_browser import _launch, click_and_wait_for_rerun, wait_until_drawn
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def server(tmp_path):
-    """``streamlit run app.py`` on a free port (as test_browser.py's fixture)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    pytest.importorskip("playwright.sync_api")
-    with open(tmp_path / "streamlit.log", "w") as log:
-        try:
-            with streamlit_server.running(tmp_path / "data", log) as url:
-                yield url
-        except RuntimeError as error:
-            pytest.fail(f"{error}: {(tmp_path / 'streamlit.log').read_text()}")
 
 
 VIEWPORT = {"width": 1400, "height": 900}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from pages import registry
-from tests.test_browser import _launch, server, wait_until_drawn  # noqa: F401 (fixture)
+from tests.test_browser import _launch, wait_until_drawn
 from tests.zh_texts import unexplained_english
 
 pytestmark = pytest.mark.browser
@@ -55,7 +55,7 @@ def _english(page) -> list[str]:
     ]
 
 
-def test_every_page_and_streamlits_own_texts_read_in_chinese_in_chromium(server):  # noqa: F811
+def test_every_page_and_streamlits_own_texts_read_in_chinese_in_chromium(server):
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
