@@ -510,29 +510,47 @@ def _check_dates(frame: pd.DataFrame, where: str, date_format: str | None, colum
     if dates.isna().any():
         position = int(dates.isna().to_numpy().argmax())
         shown = frame["date"].iloc[position]
+        cell = {"row": row_of[position], "column": repr(column), "value": repr(shown)}
         if used is not None and date_fits_format(shown, used):
-            problem = f"is outside {EARLIEST_DATE:%Y-%m-%d}…{latest_date():%Y-%m-%d}"
+            reason = Message(
+                "row {row}, column {column}: {value} is outside {first}…{last}",
+                **cell,
+                first=f"{EARLIEST_DATE:%Y-%m-%d}",
+                last=f"{latest_date():%Y-%m-%d}",
+            )
         elif used is None:
-            problem = "is not a date"
+            reason = Message("row {row}, column {column}: {value} is not a date", **cell)
         else:
-            problem = f"is not a date in the column's format {used}"
-        raise DataSourceError(
-            f"row {row_of[position]}, column {column!r}: {shown!r} {problem}", source=where
-        )
+            reason = Message(
+                "row {row}, column {column}: {value} is not a date in the column's format {format}",
+                **cell,
+                format=used,
+            )
+        raise DataSourceError(reason, source=where)
     outside = (dates < EARLIEST_DATE) | (dates > latest_date())
     if outside.any():
         position = int(outside.to_numpy().argmax())
         raise DataSourceError(
-            f"row {row_of[position]}, column {column!r}: {frame['date'].iloc[position]!r} is "
-            f"outside {EARLIEST_DATE:%Y-%m-%d}…{latest_date():%Y-%m-%d}",
+            Message(
+                "row {row}, column {column}: {value} is outside {first}…{last}",
+                row=row_of[position],
+                column=repr(column),
+                value=repr(frame["date"].iloc[position]),
+                first=f"{EARLIEST_DATE:%Y-%m-%d}",
+                last=f"{latest_date():%Y-%m-%d}",
+            ),
             source=where,
         )
     duplicated = dates.duplicated()
     if duplicated.any():
         position = int(duplicated.to_numpy().argmax())
         raise DataSourceError(
-            f"row {row_of[position]}, column {column!r}: {dates.iloc[position]:%Y-%m-%d} "
-            "appears twice",
+            Message(
+                "row {row}, column {column}: {day} appears twice",
+                row=row_of[position],
+                column=repr(column),
+                day=f"{dates.iloc[position]:%Y-%m-%d}",
+            ),
             source=where,
         )
     return dates

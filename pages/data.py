@@ -695,7 +695,7 @@ def render_import(store: Store) -> None:
             check_file_size(upload.size, f"file {upload.name}")  # before reading it into memory
             inference = infer_file_symbol(upload.getvalue(), upload.name)
         except DataSourceError as error:
-            st.error(escape_markdown(error))
+            st.error(escape_markdown(tr(error)))
             continue
         symbol = st.text_input(
             t("Series name for {name}", name=escape_markdown(shown_name)),

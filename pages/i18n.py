@@ -1738,6 +1738,14 @@ ZH.update(
     {
         "{k} of {n} events estimated": "{n} 个事件中 {k} 个有估计结果",
         "Measure id": "措施编号",
+        "row {row}, column {column}: {value} is outside {first}…{last}": (
+            "第 {row} 行，列 {column}：{value} 超出 {first}…{last}"
+        ),
+        "row {row}, column {column}: {value} is not a date": "第 {row} 行，列 {column}：{value} 不是日期",
+        "row {row}, column {column}: {value} is not a date in the column's format {format}": (
+            "第 {row} 行，列 {column}：{value} 不是该列格式 {format} 的日期"
+        ),
+        "row {row}, column {column}: {day} appears twice": "第 {row} 行，列 {column}：{day} 出现两次",
         "Event date": "事件日期",
         "Statistic": "统计量",
         "Value": "数值",

@@ -135,3 +135,34 @@ def test_an_import_error_reads_in_chinese_and_stays_english_for_the_cli(monkeypa
     shown = tr(raised.value)
     assert shown.startswith("file prices.csv: 没有 'close' 列（也接受：")
     assert "columns found" not in shown
+
+
+@pytest.mark.parametrize(
+    ("content", "english", "chinese"),
+    [
+        (
+            b"date,close\n2024-01-02,10\n2024-01-02,11\n",
+            "row 3, column 'date': 2024-01-02 appears twice",
+            "第 3 行，列 'date'：2024-01-02 出现两次",
+        ),
+        (
+            b"date,close\n2024-01-02,10\n2031-01-02,11\n",
+            "row 3, column 'date': '2031-01-02' is outside 1900-01-01…",
+            "第 3 行，列 'date'：'2031-01-02' 超出 1900-01-01…",
+        ),
+        (
+            b"date,close\n2024-01-02,10\nsoon,11\n",
+            "row 3, column 'date': 'soon' is not a date in the column's format %Y-%m-%d",
+            "第 3 行，列 'date'：'soon' 不是该列格式 %Y-%m-%d 的日期",
+        ),
+    ],
+)
+def test_the_date_errors_of_an_import_read_in_chinese(monkeypatch, content, english, chinese):
+    from data_sources.errors import DataSourceError
+    from data_sources.files import parse_price_file
+
+    with pytest.raises(DataSourceError) as raised:
+        parse_price_file(content, "prices.csv", "X")
+    assert english in str(raised.value)
+    monkeypatch.setattr(i18n, "language", lambda: "zh")
+    assert chinese in tr(raised.value)
