@@ -1738,6 +1738,12 @@ ZH.update(
     {
         "{k} of {n} events estimated": "{n} 个事件中 {k} 个有估计结果",
         "Measure id": "措施编号",
+        "Some of these results come from SYNTHETIC DEMO prices ({names}); every row and "
+        "cross-sectional test that uses them illustrates the method, not the market. Remove "
+        "them from the instruments, or remove the demo on the Data page.": (
+            "部分结果来自合成演示价格（{names}）；用到它们的每一行和截面检验只用于说明方法，"
+            "不反映市场。请从标的中移除它们，或在“数据”页移除演示数据。"
+        ),
         "row {row}, column {column}: {value} is outside {first}…{last}": (
             "第 {row} 行，列 {column}：{value} 超出 {first}…{last}"
         ),

@@ -361,13 +361,28 @@ def render_notes(outcome: StudyOutcome) -> None:
             )
         )
     if outcome.data_mode.synthetic:
-        st.warning(
-            t(
-                "These results come from SYNTHETIC DEMO prices: they illustrate the method, "
-                "not the market."
-            ),
-            icon=":material/science:",
-        )
+        demo = loaders.demo_symbols()
+        series = [s for s in (*outcome.instruments, outcome.request.benchmark) if s]
+        synthetic = [s for s in dict.fromkeys(series) if s in demo]
+        if synthetic and len(synthetic) < len(set(series)):  # real and demo series together
+            st.warning(
+                t(
+                    "Some of these results come from SYNTHETIC DEMO prices ({names}); every "
+                    "row and cross-sectional test that uses them illustrates the method, not "
+                    "the market. Remove them from the instruments, or remove the demo on the "
+                    "Data page.",
+                    names=escape_markdown(", ".join(synthetic)),
+                ),
+                icon=":material/science:",
+            )
+        else:
+            st.warning(
+                t(
+                    "These results come from SYNTHETIC DEMO prices: they illustrate the method, "
+                    "not the market."
+                ),
+                icon=":material/science:",
+            )
     for note in outcome.notes:
         if note.kind == "timing" and not outcome.car_summary.empty:
             continue  # shown next to the CAR table (render_car_window)

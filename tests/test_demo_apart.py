@@ -67,6 +67,11 @@ def test_event_study_defaults_to_the_real_series_and_its_outcome_is_not_syntheti
         "SYNTHETIC DEMO DATA — data mode: SYNTHETIC DEMO + imported files" in shown(w.value)
         for w in app.warning
     )
+    # ... and the study names the demo series among real ones, not the whole study
+    said = [shown(w.value) for w in app.warning]
+    mixed = "Some of these results come from SYNTHETIC DEMO prices (399975.SZ)"
+    assert any(mixed in w for w in said)
+    assert not any(w.startswith("These results come from SYNTHETIC DEMO prices") for w in said)
 
 
 def test_without_a_real_csi300_the_benchmark_falls_back_on_a_real_broad_index(app, tmp_path):
