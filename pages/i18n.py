@@ -1738,6 +1738,7 @@ ZH.update(
     {
         "{k} of {n} events estimated": "{n} 个事件中 {k} 个有估计结果",
         "Measure id": "措施编号",
+        "Data in this chart: **{mode}**": "本图数据：**{mode}**",
         "Some of these results come from SYNTHETIC DEMO prices ({names}); every row and "
         "cross-sectional test that uses them illustrates the method, not the market. Remove "
         "them from the instruments, or remove the demo on the Data page.": (

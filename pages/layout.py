@@ -197,16 +197,22 @@ def _show_mode(mode: DataMode, plain: str) -> None:
         slot.info(plain, icon=":material/database:")
 
 
-def show_view_mode(symbols) -> None:
+def show_view_mode(symbols, where: str = "study") -> None:
     """Replace the banner's data-mode line by the mode of the series this page shows (the Event
-    study: its instruments and benchmark), so it speaks of the data in view, not the store.
-    Call it from the page's full run: a fragment's rerun cannot write above its container
-    (the line then stays as the last full run drew it)."""
+    study: its instruments and benchmark; the Overview: its chart's series), so it speaks of
+    the data in view, not the store. ``where``: "study" or "chart". Call it from the page's
+    full run: a fragment's rerun cannot write above its container (the line then stays as the
+    last full run drew it)."""
     mode = current_mode(list(symbols))
     if not mode.counts:
         return
+    plain = (
+        t("Data in this chart: **{mode}**", mode=mode_label(mode))
+        if where == "chart"
+        else t("Data in this study: **{mode}**", mode=mode_label(mode))
+    )
     with contextlib.suppress(StreamlitAPIException):
-        _show_mode(mode, t("Data in this study: **{mode}**", mode=mode_label(mode)))
+        _show_mode(mode, plain)
 
 
 def forget_demo_defaults(page: str, keys) -> None:

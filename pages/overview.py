@@ -79,6 +79,7 @@ def choose_instruments(options: list[str]) -> list[str]:
         placeholder=t("Choose options"),
     )
     url_state.write_to_url("instruments", chosen, multi=True)
+    layout.show_view_mode(chosen, where="chart")  # the banner speaks of the series drawn
     return chosen
 
 

@@ -135,6 +135,10 @@ def test_overview_defaults_to_the_real_series(app, tmp_path):
     import_as_real(tmp_path, ["399006.SZ"])
     goto(app, "pages/overview.py")
     assert app.multiselect(key="overview_instruments").value == ["399006.SZ"]
+    # the banner speaks of the series drawn: real, then synthetic once a demo one is added
+    assert any(shown(i.value) == "Data in this chart: imported files" for i in app.info)
+    app.multiselect(key="overview_instruments").select("000300.SH").run()
+    assert any("SYNTHETIC DEMO DATA" in shown(w.value) for w in app.warning)
 
 
 def test_remove_every_demo_series_after_a_confirmation_and_cancel_removes_nothing(
