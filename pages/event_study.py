@@ -137,6 +137,14 @@ default_chosen = (
     )
     or pool[:1]
 )
+# the segments' demo members the defaults leave out (real series only, once any are stored)
+demo_left_out = [
+    s
+    for s in default_instruments(
+        chosen_segments, options, measures=chosen, limit=study_view.default_limit(chosen)
+    )
+    if s not in pool
+]
 own_benchmark = framing.default_benchmark(framing.rows_of(chosen), DEFAULT_BENCHMARK)
 # without its benchmark in the pool: another broad index, else no market model at all
 fallbacks = benchmark_candidates(pool, default_chosen)
@@ -198,6 +206,15 @@ with left:
         placeholder=t("Choose options"),
         help=t("Defaults to the stored instruments of the segments these measures touch."),
     )
+    if demo_left_out and set(instruments) == set(default_chosen):
+        st.caption(
+            t(
+                "Left out of the defaults: {names}: SYNTHETIC demo series of these measures' "
+                "segments (studies take real series only once any are stored). Import or fetch "
+                "real data for them, or add them by hand.",
+                names=escape_markdown(", ".join(formatting.label(s) for s in demo_left_out)),
+            )
+        )
     study_view.render_pairing(chosen_ids, instruments, defaults[instruments_key])
     benchmark = st.selectbox(
         t("Benchmark (market) series"),

@@ -1738,6 +1738,12 @@ ZH.update(
     {
         "{k} of {n} events estimated": "{n} 个事件中 {k} 个有估计结果",
         "Measure id": "措施编号",
+        "Left out of the defaults: {names}: SYNTHETIC demo series of these measures' segments "
+        "(studies take real series only once any are stored). Import or fetch real data for "
+        "them, or add them by hand.": (
+            "默认标的未纳入：{names}：这些措施所属板块的合成演示序列（一旦存储了真实序列，研究只默认使用"
+            "真实序列）。请为它们导入或获取真实数据，或手动添加。"
+        ),
         "Data in this chart: **{mode}**": "本图数据：**{mode}**",
         "Some of these results come from SYNTHETIC DEMO prices ({names}); every row and "
         "cross-sectional test that uses them illustrates the method, not the market. Remove "

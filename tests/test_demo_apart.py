@@ -50,6 +50,10 @@ def test_event_study_defaults_to_the_real_series_and_its_outcome_is_not_syntheti
     key = "study_instruments_chinext-reform-plan-2020"
     assert app.multiselect(key=key).value == ["399006.SZ"]
     assert app.selectbox(key="study_benchmark").value == "000300.SH"
+    # the demo member of its BRK segment is named as left out, not dropped silently
+    assert any("Left out of the defaults: 399975.SZ" in shown(c.value) for c in app.caption), [
+        shown(c.value) for c in app.caption
+    ]
     summary = pd.read_csv(
         io.BytesIO(download_bytes(app, "download_car_summary")), encoding="utf-8-sig"
     )
