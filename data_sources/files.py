@@ -340,6 +340,26 @@ def _code_column(raw: pd.DataFrame) -> tuple[str, str] | None:
     return None
 
 
+#: Columns only a single stock's file has (trading status, ST flag, turnover, valuation ratios,
+#: adjustment): a bare code that fits an index and a stock (000001: the SSE Composite and Ping
+#: An Bank) names the stock when the file has one of them.
+STOCK_ONLY_COLUMNS = frozenset(
+    ("tradestatus", "交易状态", "isst", "is_st", "turn", "换手率", "pettm", "pbmrq", "adjustflag")
+)
+
+
+def _stock_file(raw: pd.DataFrame) -> bool:
+    return any(str(column).strip().lower() in STOCK_ONLY_COLUMNS for column in raw.columns)
+
+
+def _the_stock(candidates: tuple[str, ...]) -> str | None:
+    """The one candidate a stock's file can mean: not an index the registry knows."""
+    from data_sources.instruments import registry
+
+    stocks = [s for s in candidates if getattr(registry().get(s), "kind", "stock") == "stock"]
+    return stocks[0] if len(stocks) == 1 else None
+
+
 def infer_symbol(raw: pd.DataFrame, name: str) -> SymbolInference:
     """The canonical symbol of a file's series (see :func:`code_candidates`): from its code
     column (``sh.600030``, ``600030.SH``, ``600030``) first, else from its file name
@@ -365,6 +385,8 @@ def infer_symbol(raw: pd.DataFrame, name: str) -> SymbolInference:
             return SymbolInference(agreed[0], "column", **found)
     if len(from_name) == 1:
         return SymbolInference(from_name[0], "file name", **found)
+    if len(from_name) > 1 and _stock_file(raw) and (stock := _the_stock(from_name)):
+        return SymbolInference(stock, "file name", **found)  # its columns are a stock's
     if len(from_name) > 1:
         return SymbolInference(
             stem,

@@ -200,11 +200,12 @@ def test_every_shared_market_file_imports_with_the_manifest_row_counts(data_dir)
 
     def series_name(file: str) -> str:
         """The file name without extension; a stock's bare code gets its exchange (6xxxxx
-        Shanghai, 00/30xxxx Shenzhen), except 000001, which is also the SSE Composite's code."""
+        Shanghai, 00/30xxxx Shenzhen), 000001 too, which is also the SSE Composite's code: the
+        stock files carry a tradestatus column, which only a single stock's file has."""
         stem = Path(file).stem
         if file.startswith("crosscheck"):
             return f"{stem}.crosscheck"
-        if not file.startswith("stocks/") or stem == "000001":
+        if not file.startswith("stocks/"):
             return stem
         return f"{stem}.SH" if stem.startswith("6") else f"{stem}.SZ"
 

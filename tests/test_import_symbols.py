@@ -80,6 +80,20 @@ def test_a_code_column_settles_a_code_that_fits_two_exchanges():
     assert settled.symbol == "000001.SZ" and not settled.problem
 
 
+@pytest.mark.parametrize("column", ["tradestatus", "is_st", "isST", "turn", "换手率"])
+def test_a_stocks_own_columns_settle_a_code_that_fits_an_index_and_a_stock(column):
+    """000001.csv with a trading-status (or ST, turnover) column is Ping An Bank, not the SSE
+    Composite index: only a single stock's file has such a column."""
+    stock = f"date,close,{column}\n" + "".join(f"{row},1\n" for row in ROWS.strip().split("\n"))
+    inference = infer_file_symbol(stock.encode(), "000001.csv")
+    assert inference.symbol == "000001.SZ" and not inference.problem
+    # an index's own columns (preclose, pct_chg: baostock gives them for indices too) do not
+    index = "date,close,preclose,pct_chg\n" + "".join(
+        f"{row},10,0\n" for row in ROWS.strip().split("\n")
+    )
+    assert infer_file_symbol(index.encode(), "000001.csv").symbol == "000001"
+
+
 def test_a_file_name_and_a_code_column_that_disagree_are_refused_until_named():
     content = "date,code,close\n2024-01-02,sh.600030,10.0\n2024-01-03,sh.600030,10.2\n"
     inference = infer_file_symbol(content.encode(), "000333.csv")
