@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,5 +40,40 @@ def exclusive_lock(path: str | Path) -> Iterator[None]:
     Waits as long as another process or thread holds it. A new lock object per call, so two
     threads of one process exclude each other as two processes do.
     """
-    with LOCK_KINDS[lock_kind()](os.fspath(path)):
+    kind = lock_kind()
+    if kind == "soft":
+        with _soft_lock(os.fspath(path)):
+            yield
+        return
+    with LOCK_KINDS[kind](os.fspath(path)):
         yield
+
+
+#: An empty soft-lock marker older than this was left by a holder that died between creating
+#: the marker and writing its owner record into it (a window of microseconds).
+EMPTY_MARKER_GRACE_S = 5.0
+
+
+@contextlib.contextmanager
+def _soft_lock(path: str) -> Iterator[None]:
+    """``SoftFileLock``, reclaiming an empty marker: filelock reclaims a dead holder's marker by
+    the PID recorded in it, but treats an empty one as a live holder of an older filelock and
+    waits for it for ever. Every holder here writes its record at once (filelock is pinned), so
+    an empty marker that stays empty for :data:`EMPTY_MARKER_GRACE_S` is a crashed creation."""
+    from filelock import Timeout
+
+    while True:
+        lock = SoftFileLock(path)
+        try:
+            lock.acquire(timeout=1.0)
+        except Timeout:
+            with contextlib.suppress(OSError):
+                marker = os.stat(path)
+                if marker.st_size == 0 and time.time() - marker.st_mtime > EMPTY_MARKER_GRACE_S:
+                    os.unlink(path)
+            continue
+        try:
+            yield
+        finally:
+            lock.release()
+        return

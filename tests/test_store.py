@@ -537,3 +537,44 @@ def test_an_imported_series_replaced_by_a_new_import_is_kept_as_a_file(tmp_path)
     store.write(FetchResult(_bars("X", ["2020-01-02"], [1.0]), "akshare", "a"))
     store.write(FetchResult(_bars("X", ["2020-01-03"], [2.0]), "import", "f"), merge=False)
     assert store.replaced == []
+
+
+def test_a_soft_lock_left_empty_by_a_writer_killed_while_creating_it_is_reclaimed(
+    tmp_path, monkeypatch
+):
+    """filelock treats an empty marker as a live holder for ever; a writer killed between
+    creating the marker and writing its record into it left the next writer waiting (a hang
+    in test_writer_killed_mid_write_leaves_a_whole_version). An old empty marker is reclaimed;
+    a fresh one is respected."""
+    import threading
+
+    from data_sources import locking
+
+    monkeypatch.setenv(locking.LOCK_ENV, "soft")
+    marker = tmp_path / "store.lock"
+    marker.write_bytes(b"")
+    old = time.time() - 2 * locking.EMPTY_MARKER_GRACE_S
+    os.utime(marker, (old, old))
+    acquired = threading.Event()
+
+    def take() -> None:
+        with locking.exclusive_lock(marker):
+            acquired.set()
+
+    worker = threading.Thread(target=take, daemon=True)
+    worker.start()
+    assert acquired.wait(timeout=60), "an empty marker from a dead writer blocked the lock"
+    worker.join(timeout=60)
+    # a marker that is empty only for a moment (being written) is not taken away
+    marker.write_bytes(b"")
+    blocked = threading.Event()
+
+    def wait_on_fresh() -> None:
+        with locking.exclusive_lock(marker):
+            blocked.set()
+
+    fresh = threading.Thread(target=wait_on_fresh, daemon=True)
+    fresh.start()
+    assert not blocked.wait(timeout=2.0)  # still held: younger than the grace period
+    marker.unlink()  # its holder releases
+    assert blocked.wait(timeout=60)
