@@ -186,7 +186,8 @@ def test_remove_every_demo_series_after_a_confirmation_and_cancel_removes_nothin
     app.run()
     goto(app, "pages/overview.py")
     assert sorted(Store().symbols()) == sorted(real)
-    assert any(shown(i.value) == "Data mode: imported files" for i in app.info)
+    # (the Overview's banner speaks of the series its chart draws: real ones)
+    assert any(shown(i.value) == "Data in this chart: imported files" for i in app.info)
 
 
 def test_a_store_of_demo_only_offers_no_removal(app):
