@@ -12,7 +12,8 @@ from __future__ import annotations
 import pytest
 
 from pages import registry
-from tests.test_browser import _launch, wait_until_drawn
+from pages.i18n import ZH
+from tests.test_browser import HEADINGS, _launch, wait_until_drawn
 from tests.zh_texts import unexplained_english
 
 pytestmark = pytest.mark.browser
@@ -64,6 +65,11 @@ def test_every_page_and_streamlits_own_texts_read_in_chinese_in_chromium(server)
         found, placeholders = {}, set()
         for path in (p.url_path for p in registry.PAGES):
             page.goto(f"{server}/{path}?lang=zh")
+            # the page's own heading in 中文: a first deep link is rerouted through app.py
+            # (layout.run_through_app), and the run before that lists every module in pages/
+            page.get_by_role("heading", name=ZH[HEADINGS[path]], exact=True).wait_for(
+                timeout=60_000
+            )
             page.locator('[data-testid="stSidebar"]').wait_for(timeout=60_000)
             wait_until_drawn(page)
             assert page.locator('[data-testid="stException"]').count() == 0, path
