@@ -55,10 +55,10 @@ def app(data_dir, monkeypatch):
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture
-def server(tmp_path):
-    """``streamlit run app.py`` on a free local port with its own data directory (the demo is
-    seeded), for the Chromium tests; skipped without Chromium or playwright."""
+def served_app(tmp_path: Path):
+    """``streamlit run app.py`` on a free local port with ``tmp_path / "data"`` as its data
+    directory, yielding its URL (for the Chromium tests; skipped without Chromium or
+    playwright; a server that does not start fails with its log)."""
     from tests import streamlit_server
 
     if not Path(CHROMIUM).exists():
@@ -70,3 +70,9 @@ def server(tmp_path):
                 yield url
         except RuntimeError as error:
             pytest.fail(f"{error}: {(tmp_path / 'streamlit.log').read_text()}")
+
+
+@pytest.fixture
+def server(tmp_path):
+    """The app served on the demo (seeded into an empty data directory)."""
+    yield from served_app(tmp_path)

@@ -10,14 +10,12 @@ from __future__ import annotations
 import copy
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from data_sources.catalogue import shipped_catalogue
 from pages import registry
-from tests import streamlit_server
-from tests.conftest import CHROMIUM, PROJECT
+from tests.conftest import CHROMIUM, PROJECT, served_app
 
 #: the Policies page details the catalogue's first measure until another is chosen
 FIRST_MEASURE_TITLE_ZH = shipped_catalogue()["title_zh"].iloc[0]
@@ -265,21 +263,13 @@ def _hostile_measures(outside: str) -> list[dict]:
 def hostile_server(tmp_path, outside_host):
     import yaml
 
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    pytest.importorskip("playwright.sync_api")
     catalogue = tmp_path / "data" / "catalogue"
     catalogue.mkdir(parents=True)
     outside = f"http://127.0.0.1:{outside_host.port}"
     (catalogue / "user_measures.yaml").write_text(
         yaml.safe_dump(_hostile_measures(outside), allow_unicode=True), encoding="utf-8"
     )
-    with open(tmp_path / "streamlit.log", "w") as log:
-        try:
-            with streamlit_server.running(tmp_path / "data", log) as url:
-                yield url
-        except RuntimeError as error:
-            pytest.fail(f"{error}: {(tmp_path / 'streamlit.log').read_text()}")
+    yield from served_app(tmp_path)
 
 
 #: Any element pointing at the outside host (an image, a link, in HTML or in Plotly's SVG).
