@@ -98,7 +98,7 @@ class EventStudySpec:
             )
         if max(abs(est_start), abs(win_end), abs(win_start)) > 5000:
             raise EventStudyInputError("windows longer than 5000 sessions are not supported")
-        minimum_possible = 3 if self.model == "market" else 2
+        minimum_possible = 3 if self.model in ("market", *models.MULTI_MODELS) else 2
         if self.min_estimation < minimum_possible:
             raise EventStudyInputError(f"minimum estimation days must be ≥ {minimum_possible}")
         if est_end - est_start + 1 < self.min_estimation:
@@ -157,6 +157,8 @@ def dof_rule(conventions: Conventions, model: str | None = None) -> str:
     a ``model`` every pair is known to use, its own k."""
     if conventions.sigma_divisor != "L1-k":
         return "L1-1 df"
+    if model == "factors":
+        return Message("L1-K df (K = 1 + the number of factors)")
     if model is not None:
         return f"L1-{models.get(model).k} df"
     return Message("L1-k df (k = 2 market model, 1 constant-mean or market-adjusted)")
@@ -219,6 +221,9 @@ class EventFit:
     benchmark_flat: np.ndarray
     keep: np.ndarray
     n_left_out: int = 0
+    #: K-regressor models: K × L × N, R⁻ᵀ x*_τ per event day (x*_τ = [1, f_τ]), so
+    #: x*_τ'(X'X)⁻¹x*_τ = Σ_j root²_jτ and ι'X*(X'X)⁻¹X*'ι = Σ_j (Σ_τ root_jτ)²; None otherwise
+    root: np.ndarray | None = None
 
     @property
     def model_names(self) -> np.ndarray:
@@ -450,8 +455,18 @@ def run_event_study(
     adjust_bh: bool = False,
     estimation_exclusions: Mapping[str, Sequence[pd.Timestamp]] | None = None,
     pairs: Mapping[str, Sequence[str]] | None = None,
+    regressors: pd.DataFrame | None = None,
+    offset: pd.Series | None = None,
 ) -> EventStudyResult:
     """Run ``spec`` for every instrument (column of ``returns``) around every event.
+
+    ``regressors`` (the K-regressor models ``factors`` and ``two-index`` only, and then
+    required): the m regressor columns, indexed like ``returns`` (the user's factors; the
+    market and the second index); ``offset``: subtracted from every return before the fit and
+    added back to the normal return (the risk-free rate of a factor file; none: 0). The fit is
+    OLS with a constant, K = 1 + m parameters, σ̂² on L1 − K degrees of freedom, and Var(CAR) =
+    σ̂²(L2 + ι'X*(X'X)⁻¹X*'ι) in matrix form (CLM 4.4.17–18), X the estimation design and X* the
+    event-window rows of the CAR window's valid days.
 
     ``pairs``: per event id, the only instruments studied around that event (a theme-wide
     study pairs each measure with its own segments' instruments); an event not named, or
@@ -474,7 +489,10 @@ def run_event_study(
     series) would have the effect regressed away: both get the constant-mean model instead, and
     the diagnostics say so.
     """
-    if spec.model != "constant-mean" and market is None:
+    multi = spec.model in models.MULTI_MODELS
+    if multi and (regressors is None or regressors.shape[1] == 0):
+        raise EventStudyInputError(f"the {spec.model} model needs its regressor series")
+    if not multi and spec.model != "constant-mean" and market is None:
         raise EventStudyInputError(f"the {spec.model} model needs a market (benchmark) series")
     if returns.shape[1] == 0:
         raise EventStudyInputError("no instruments to study")
@@ -487,6 +505,9 @@ def run_event_study(
     index = returns.index
     values = returns.to_numpy(dtype=float)
     market_values = None if market is None else market.reindex(index).to_numpy(dtype=float)
+    if multi:  # the design block: offset, then the regressors (analysis.models)
+        shift = np.zeros(len(index)) if offset is None else offset.reindex(index).to_numpy(float)
+        market_values = np.column_stack([shift, regressors.reindex(index).to_numpy(dtype=float)])
     instruments = returns.columns.astype(str).tolist()
     market_wide = set(constant_mean_for)
     fallback_mask = np.array(
@@ -690,7 +711,7 @@ def _estimate_event(
 
     model = models.get(spec.model)
     fitted = model.fit(est_values, est_market)
-    k = np.full(n_cols, model.k)
+    k = np.full(n_cols, model.k) if fitted.k is None else fitted.k.copy()
     with_error = spec.conventions.prediction_error
     c1 = model.c_term(fitted.n, with_error)
     if fallback_mask.any():
@@ -732,6 +753,16 @@ def _estimate_event(
     divisor = {"L1-k": n - k, "L1-1": n - 1, "L1": n}[spec.conventions.sigma_divisor]
     with np.errstate(divide="ignore", invalid="ignore"):
         sigma2 = np.where(divisor > 0, ssr / divisor, np.nan)
+    root = None
+    if model.multi:
+        # a singular design (a constant or collinear regressor) is the benchmark's fault
+        benchmark_flat = np.asarray(fitted.singular, dtype=bool) & (fitted.n > 0)
+        root = np.zeros((k.max(initial=1), len(event_ar), n_cols))
+        if with_error:  # R⁻ᵀ x*_τ (NaN on days without the regressors: those ARs are NaN)
+            design = np.column_stack([np.ones(len(event_market)), event_market[:, 1:]])
+            with np.errstate(invalid="ignore"):
+                root = np.einsum("pkj,tk->jtp", np.nan_to_num(fitted.r_inv), design)
+            root = np.nan_to_num(root, nan=0.0)
     dev = np.zeros_like(event_ar)
     sxx = np.full(n_cols, np.inf)
     dev_index = np.zeros_like(event_ar)
@@ -771,6 +802,7 @@ def _estimate_event(
         benchmark_flat=benchmark_flat,
         keep=np.ones(n_cols, dtype=bool),
         n_left_out=n_left_out,
+        root=root,
     )
 
 
@@ -786,9 +818,15 @@ def _skip_reason(
     est_window = f"[{spec.estimation_window[0]}, {spec.estimation_window[1]}]"
     around = Message("around {t0}", t0=f"{event.event_session:%Y-%m-%d}")
     uses_market = fit.fitted.uses_market[column] and fit.est_market is not None
+    est_market, event_market = fit.est_market, fit.event_market
+    design = fit.root is not None  # a K-regressor model: a day counts with every regressor
+    if design and uses_market:
+        benchmark = bare_benchmark = Message("the regressors (factors or indices)")
+        est_market = np.where(np.isnan(est_market).any(axis=1), np.nan, 0.0)
+        event_market = np.where(np.isnan(event_market).any(axis=1), np.nan, 0.0)
     if fit.n[column] < spec.min_estimation:
         own_count = int(np.sum(~np.isnan(fit.est_values[:, column])))
-        market_count = int(np.sum(~np.isnan(fit.est_market))) if uses_market else None
+        market_count = int(np.sum(~np.isnan(est_market))) if uses_market else None
         if uses_market and own_count >= spec.min_estimation > (market_count or 0):
             return Message(
                 "{benchmark} has only {n} valid returns in the estimation window {window} "
@@ -816,6 +854,15 @@ def _skip_reason(
             minimum=spec.min_estimation,
             cleaned=cleaned,
         )
+    if fit.benchmark_flat[column] and design:
+        return Message(
+            "a regressor is constant, or a combination of the others, over the estimation "
+            "window {window} {around}: the {model} model cannot be estimated; choose other "
+            "factors or another second index",
+            window=est_window,
+            around=around,
+            model=fit.fitted.model[column],
+        )
     if fit.benchmark_flat[column]:
         return Message(
             "{benchmark} has zero variance over the estimation window {window} {around} "
@@ -827,7 +874,7 @@ def _skip_reason(
         )
     if fit.n_event[column] == 0:
         instrument_count = int(np.sum(~np.isnan(fit.event_values[:, column])))
-        if uses_market and instrument_count and np.isnan(fit.event_market).all():
+        if uses_market and instrument_count and np.isnan(event_market).all():
             return Message(
                 "{benchmark} has no returns in the event window [{a}, {b}] {around}",
                 benchmark=benchmark,
@@ -845,7 +892,7 @@ def _skip_reason(
         values = fit.est_values[:, column]
         with np.errstate(all="ignore"):
             scale = np.nanmax(np.abs(values), initial=0.0)
-            if uses_market:
+            if uses_market and not design:
                 gap = np.nanmax(np.abs(values - fit.est_market), initial=0.0)
                 if gap <= 1e-12 * scale:
                     return Message(
@@ -863,6 +910,13 @@ def _skip_reason(
                 instrument=instrument,
                 window=est_window,
                 around=around,
+            )
+        if uses_market and design:
+            return Message(
+                "{instrument}'s returns are an exact linear function of the regressors over "
+                "the estimation window {window}: the residual variance is zero",
+                instrument=instrument,
+                window=est_window,
             )
         if uses_market:
             return Message(
@@ -939,6 +993,7 @@ def _panel(fits: list[EventFit], rel_days, est_rel_days) -> Panel:
         dev_index=stack("dev_index"),
         sxx_index=stack("sxx_index"),
         ssr=stack("ssr"),
+        root=stack("root") if fits and fits[0].root is not None else None,
     )
 
 

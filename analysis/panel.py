@@ -105,6 +105,10 @@ class Panel:
     sxx_index: np.ndarray
     cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # ranks, r̄
     ssr: np.ndarray | None = None  # residual sum of squares of each pair's fit
+    #: K-regressor models (factors, two-index): K × L × P, R⁻ᵀ x*_τ per event day (X = QR the
+    #: pair's estimation design, x*_τ = [1, f_τ]); the prediction-error terms in matrix form,
+    #: x*_τ'(X'X)⁻¹x*_τ = Σ_j root²_jτ (c1, dev are 0 for them). None for the other models.
+    root: np.ndarray | None = None
 
     @property
     def models(self) -> np.ndarray:
@@ -125,23 +129,30 @@ class Panel:
         for name, value in self.__dict__.items():
             if name == "cache":
                 continue
-            if name == "pairs":
+            if value is None:
+                values[name] = None
+            elif name == "pairs":
                 values[name] = value.iloc[columns].reset_index(drop=True)
             elif name in ("rel_days", "est_rel_days"):
                 values[name] = value
-            elif value.ndim == 2:
-                values[name] = value[:, columns]
+            elif value.ndim >= 2:
+                values[name] = value[..., columns]
             else:
                 values[name] = value[columns]
         return Panel(**values)
 
     def day_variance_factor(self, market_terms: str = "own") -> np.ndarray:
-        """V_i,ττ / σ̂²_i: 1 + c_i + dev²/Sxx (L × P)."""
+        """V_i,ττ / σ̂²_i: 1 + c_i + dev²/Sxx (L × P); for the K-regressor models
+        1 + x*_τ'(X'X)⁻¹x*_τ over the pair's own estimation design (``market_terms`` "index",
+        estudy2's index-wide moments of the one market series, does not apply to them)."""
         dev, sxx = (
             (self.dev, self.sxx) if market_terms == "own" else (self.dev_index, self.sxx_index)
         )
         with np.errstate(divide="ignore", invalid="ignore"):
-            return 1.0 + self.c1 + np.where(np.isfinite(sxx), dev**2 / sxx, 0.0)
+            factor = 1.0 + self.c1 + np.where(np.isfinite(sxx), dev**2 / sxx, 0.0)
+        if self.root is not None:
+            factor = factor + (self.root**2).sum(axis=0)
+        return factor
 
     def sar(self, market_terms: str = "own") -> np.ndarray:
         """Standardised abnormal returns AR / sqrt(V_ττ) (L × P; cached)."""
@@ -172,7 +183,12 @@ class Panel:
         dev_sum = indicator @ np.where(valid, self.dev, 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             slope_term = np.where(np.isfinite(self.sxx), dev_sum**2 / self.sxx, 0.0)
-            variance = self.sigma2 * (n_valid + self.c1 * n_valid**2 + slope_term)
+            if self.root is None:
+                variance = self.sigma2 * (n_valid + self.c1 * n_valid**2 + slope_term)
+            else:  # ι'X*(X'X)⁻¹X*'ι = ‖R⁻ᵀ Σ_τ x*_τ‖² over the window's valid days
+                root_sum = np.einsum("wl,klp->kwp", indicator, np.where(valid, self.root, 0.0))
+                design_term = (root_sum**2).sum(axis=0)
+                variance = self.sigma2 * (n_valid + self.c1 * n_valid**2 + slope_term + design_term)
         # a window with no valid day (e.g. every session suspended) has no CAR and no SE,
         # not an SE of 0 beside a missing CAR
         car = np.where(n_valid > 0, car, np.nan)

@@ -257,7 +257,8 @@ def patell_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
     """Patell (1976) Z: Z_τ = Σ_i SAR_iτ / sqrt(Σ_i (L1_i − k)/(L1_i − k − 2)), SAR with the
     prediction-error correction (formula 3.5). Window, variant (a) of formula 3.5 (EventStudy
     R / EventStudyTools): CSAR_i = Σ_τ SAR_iτ with Var = L_i (L1_i − k)/(L1_i − k − 2), and
-    Z = (1/√N) Σ_i CSAR_i / sqrt(Var_i). N(0, 1)."""
+    Z = (1/√N) Σ_i CSAR_i / sqrt(Var_i). N(0, 1). The K-regressor models (factors, two-index)
+    standardise by σ̂²(1 + x*_τ'(X'X)⁻¹x*_τ) with k = K (CLM 4.4.17 in matrix form)."""
     sar = panel.sar(conventions.market_terms)
     valid = ~np.isnan(sar)
     var = _patell_variance(panel)
@@ -530,9 +531,20 @@ def lamb_z(panel: Panel, windows, conventions: Conventions) -> Statistic:
     """Lamb (1995) as in estudy2: AAR_τ / [S · sqrt(1 + 1/mean L1 + (R_mτ − μ̂_m)² / Σ(R_mt −
     μ̂_m)²)], S the SD over estimation days of the portfolio AR, market terms over the index's
     estimation window; window: Σ_τ z_τ / √L. Defined for one event with one market series
-    (NaN otherwise). N(0, 1)."""
+    (NaN otherwise). N(0, 1). The K-regressor models (factors, two-index) have no one market
+    series to take the index terms from: NaN with a note (their per-pair standardisation is
+    Patell's or BMP's, with 1 + x*_τ'(X'X)⁻¹x*_τ)."""
     if panel.size == 0 or panel.pairs["event_id"].nunique() != 1:
         return Statistic()
+    if panel.root is not None:
+        return Statistic(
+            notes=[
+                Message(
+                    "Lamb's Z standardises by one market index's terms: not defined for the "
+                    "factors or two-index models (use Patell Z or BMP t)"
+                )
+            ]
+        )
     est_aar = _estimation_portfolio(panel)
     s = np.nanstd(est_aar, ddof=1)
     dev = panel.dev_index[:, 0]

@@ -529,7 +529,8 @@ def test_the_model_registry_defines_dof_and_variance_terms():
     assert models.get("market").c_term(n).tolist() == [1 / 240, 1 / 100]
     assert models.get("market-adjusted").c_term(n).tolist() == [0.0, 0.0]
     assert models.get("constant-mean").c_term(n, prediction_error=False).tolist() == [0.0, 0.0]
-    assert [m.k for m in models.REGISTRY.values()] == [2, 1, 1]
+    # factors: k 0 in the registry, K = 1 + the file's factors set by each fit
+    assert [m.k for m in models.REGISTRY.values()] == [2, 1, 1, 0, 3]
     # the fit from centred moments: y = 1 + 2x exactly
     x = np.array([0.0, 1.0, 2.0, 3.0])
     y = 1 + 2 * x
