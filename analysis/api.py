@@ -61,6 +61,7 @@ from analysis.event_study import (
 )
 from analysis.export import csv_bytes
 from analysis.glossary import RETURN_UNITS, VOLUME_UNITS
+from analysis.models import MULTI_MODELS
 from analysis.overlaps import OVERLAP_CHOICES, resolve_overlaps
 from analysis.records import Diagnostic, diagnostics_frame
 from analysis.responses import AbnormalVolatilityResult, AbnormalVolumeResult
@@ -101,7 +102,8 @@ class Note:
     ``overlap``, ``calendar`` (inferred sessions), ``data`` (prices treated as missing or off the
     calendar), ``statistics`` (a statistic left NaN and why), ``placebo``, ``responses``,
     ``conventions``, ``instruments`` (default instruments left out, benchmarks of segment
-    overrides), ``estimation`` (estimation windows that contain another event's window,
+    overrides), ``model`` (the factor file's units and risk-free rate), ``estimation``
+    (estimation windows that contain another event's window,
     :mod:`analysis.overlaps`), ``timing`` (a t0 that is one of two sessions: release time
     unknown)."""
 
@@ -168,7 +170,10 @@ class StudyRequest:
     announcement dates, each mapped to the first session on or after it). ``instruments``: the
     series to study (canonical symbols of the store, or of the files); empty = the stored
     instruments of the segments the measures touch (at most six). ``benchmark``: the market
-    series of the market and market-adjusted models (ignored by the constant-mean model).
+    series of the market, market-adjusted and two-index models (ignored by the constant-mean
+    and factors models). ``factors``: the factor file (CSV/Excel, :mod:`analysis.factors`) of
+    the ``factors`` model; ``second_index``: the stored series that is the two-index model's
+    second regressor (e.g. a bond ETF beside an equity index for C-REITs).
     ``market_wide_constant_mean``: measure market-wide indices with the constant-mean model.
     ``overlap``: ``warn`` | ``merge`` | ``drop`` (:mod:`analysis.overlaps`).
     ``clean_estimation``: leave the sessions of other known events' windows out of each
@@ -212,6 +217,8 @@ class StudyRequest:
     clean_estimation: bool = True
     attribute_suspensions: bool = False
     pairing: str = "all"
+    factors: str | None = None
+    second_index: str | None = None
 
     def __post_init__(self):
         set_ = object.__setattr__
@@ -226,6 +233,22 @@ class StudyRequest:
             raise StudyInputError("an instrument or measure name is empty")
         if self.benchmark is not None:
             set_(self, "benchmark", str(self.benchmark).strip())
+        for name in ("factors", "second_index"):
+            value = getattr(self, name)
+            set_(self, name, str(value).strip() or None if value is not None else None)
+        if self.model == "factors" and not self.factors:
+            raise StudyInputError(
+                Message("the factors model needs a factor file (a date column and factor columns)")
+            )
+        if self.model == "two-index" and not self.second_index:
+            raise StudyInputError(Message("the two-index model needs a second index series"))
+        if self.model == "two-index" and self.second_index == self.benchmark:
+            raise StudyInputError(
+                Message(
+                    "the second index {symbol} is the benchmark itself: choose another series",
+                    symbol=self.second_index,
+                )
+            )
         for name in ("min_estimation", "placebo_draws", "placebo_seed"):
             set_(self, name, _whole(getattr(self, name), name))
         for name in (
@@ -516,6 +539,10 @@ class ResolvedStudy:
     #: Per event id, the only instruments studied around it (``pairing="segments"``); None,
     #: or an event not named: every instrument.
     pairs: Mapping[str, tuple[str, ...]] | None = None
+    #: The factors model's factor file, read (:class:`analysis.factors.FactorTable`); else None.
+    factor_table: Any = None
+    #: The two-index model's second regressor series (a stored symbol); else None.
+    second_index: str | None = None
 
     def paired(self, event_id: str, instrument: str) -> bool:
         """Whether ``instrument`` is studied around ``event_id``."""
@@ -612,12 +639,20 @@ def resolve(
     if uncertain:  # the headline CAR [0, +1] needs an event window that holds it
         spec = framing.spec_for_uncertain_t0(spec)
     requested_benchmark = _segment_benchmark(request, rows, framing_notes)
-    benchmark = requested_benchmark if spec.model != "constant-mean" else None
-    if spec.model != "constant-mean" and not benchmark:
+    benchmark = requested_benchmark if spec.model not in ("constant-mean", "factors") else None
+    if spec.model not in ("constant-mean", "factors") and not benchmark:
         raise StudyInputError(
             Message("the {model} model needs a benchmark series", model=spec.model)
         )
-    needed = list(dict.fromkeys(instruments + ([benchmark] if benchmark else [])))
+    second = request.second_index if spec.model == "two-index" else None
+    if second and second not in set(available):
+        raise StudyInputError(
+            Message(
+                "the second index {symbol} is not stored: fetch or import it on the Data page",
+                symbol=second,
+            )
+        )
+    needed = list(dict.fromkeys(instruments + [s for s in (benchmark, second) if s]))
     missing = [s for s in needed if s not in set(available)]
     if missing:
         raise StudyInputError(Message("no price data for {symbols}", symbols=", ".join(missing)))
@@ -713,18 +748,35 @@ def resolve(
             + "; ".join(overlap_texts),
             overlap_texts,
         )
+    factor_table = None
+    if spec.model == "factors":
+        factor_table = _factor_table(request.factors, events, sessions, spec)
+        notes += [Note("model", text) for text in factor_table.notes]
     market_wide = market_wide_instruments()
     if not request.instruments:  # a measure's override may put its instruments market-wide
         market_wide = market_wide | framing.overridden_market_wide(framing.rows_of(rows))
+    # the factors model's market factor is as broad as a benchmark: the same rule
     constant_mean_for = (
         sorted(market_wide & set(instruments))
-        if benchmark and request.market_wide_constant_mean
+        if (benchmark or factor_table is not None) and request.market_wide_constant_mean
         else []
     )
     notes += framing_notes
     notes += _uncertain_t0_notes(uncertain, rows, sessions, spec, request)
     notes += _data_start_notes(events, rows, instruments, bars, pairs)
     placebo_draws = int(request.placebo_draws)
+    if placebo_draws and spec.model in MULTI_MODELS:
+        notes.append(
+            Note(
+                "placebo",
+                Message(
+                    "placebo left out: its pseudo-event fits use the one-index models' moments "
+                    "(market, constant-mean, market-adjusted), not the {model} model",
+                    model=spec.model,
+                ),
+            )
+        )
+        placebo_draws = 0
     if placebo_draws and len(events) != 1:
         notes.append(
             Note(
@@ -762,7 +814,50 @@ def resolve(
         expectations=_expectations(events, rows, instruments, pairs),
         price_records=price_records,
         pairs=pairs,
+        factor_table=factor_table,
+        second_index=second,
     )
+
+
+def _factor_table(path: str, events, sessions: pd.DatetimeIndex, spec: EventStudySpec):
+    """The request's factor file (:func:`analysis.factors.read_factor_file`), refused with a
+    named span when its dates do not cover every event's estimation and event windows (a gap
+    inside them is a missing day, as a missing return is)."""
+    from analysis.factors import FactorFileError, read_factor_file
+
+    try:
+        table = read_factor_file(path)
+    except FactorFileError as error:
+        raise StudyInputError(str(error)) from None
+    (est_start, _), (_, win_end) = spec.estimation_window, spec.event_window
+    for event in events:
+        position = sessions.get_indexer([event.event_session])[0]
+        if position < 0:
+            continue  # outside the calendar: the event study names it
+        first = sessions[max(position + est_start, 0)]
+        last = sessions[min(position + win_end, len(sessions) - 1)]
+        spans = []
+        if table.first > first:
+            before = sessions[(sessions >= first) & (sessions < table.first)]
+            spans.append(f"{first:%Y-%m-%d} to {before[-1]:%Y-%m-%d}")
+        if table.last < last:
+            after = sessions[(sessions > table.last) & (sessions <= last)]
+            spans.append(f"{after[0]:%Y-%m-%d} to {last:%Y-%m-%d}")
+        if spans:
+            raise StudyInputError(
+                Message(
+                    "the factor file {name} covers {start} to {end}, but event {event} needs "
+                    "{first} to {last} (estimation and event windows): missing {spans}",
+                    name=table.source,
+                    start=f"{table.first:%Y-%m-%d}",
+                    end=f"{table.last:%Y-%m-%d}",
+                    event=event.event_id,
+                    first=f"{first:%Y-%m-%d}",
+                    last=f"{last:%Y-%m-%d}",
+                    spans=" and ".join(spans),
+                )
+            )
+    return table
 
 
 # -- pairing: each measure with its own segments' instruments ---------------------------------
@@ -1002,6 +1097,22 @@ def _note_kind(text: str) -> str:
     return "statistics"
 
 
+def _regressors(resolved: ResolvedStudy, returns: pd.DataFrame):
+    """The K-regressor models' regressors on the returns' sessions and the offset (the factor
+    file's RF, in whose excess the returns are fitted), or (None, None) for the others. The
+    factors are taken as they are: a file's simple (arithmetic) returns beside log returns of
+    the instruments is the user's choice, said in the Method page."""
+    model = resolved.spec.model
+    if model == "two-index":
+        return returns[[resolved.benchmark, resolved.second_index]], None
+    if model == "factors":
+        table = resolved.factor_table
+        frame = table.frame.reindex(returns.index)
+        rf = frame["RF"] if table.rf is not None else None
+        return frame[list(table.factor_names)], rf
+    return None, None
+
+
 def run(resolved: ResolvedStudy) -> StudyOutcome:
     """Run a resolved study: returns on the calendar, the event study, the placebo and the
     trading responses; the outcome is complete when this returns."""
@@ -1011,7 +1122,7 @@ def run(resolved: ResolvedStudy) -> StudyOutcome:
     spec, request = resolved.spec, resolved.request
     prepared = prepare_returns(
         resolved.bars,
-        resolved.instruments,
+        list(resolved.instruments) + ([resolved.second_index] if resolved.second_index else []),
         resolved.benchmark,
         resolved.sessions,
         spec.returns,
@@ -1023,6 +1134,7 @@ def run(resolved: ResolvedStudy) -> StudyOutcome:
     returns = prepared.returns
     market = returns[resolved.benchmark] if resolved.benchmark else None
     instruments = list(resolved.instruments)
+    regressors, offset = _regressors(resolved, returns)
     result = run_event_study(
         returns[instruments],
         list(resolved.events),
@@ -1034,6 +1146,8 @@ def run(resolved: ResolvedStudy) -> StudyOutcome:
         adjust_bh=request.adjust_bh,
         estimation_exclusions=resolved.estimation_exclusions,
         pairs=resolved.pairs,
+        regressors=regressors,
+        offset=offset,
     )
     notes += [Note(_note_kind(text), text) for text in result.notes]
     placebo = None
@@ -1457,6 +1571,23 @@ class StudyOutcome:
             metadata["units"] = VOLUME_UNITS
         return metadata
 
+    def _model_parameters(self) -> dict[str, Any]:
+        """The K-regressor models' inputs: the factor file (name, factors, units, RF) or the
+        second index; nothing for the one-index models (their parameters stay as they were)."""
+        table, second = self.resolved.factor_table, self.resolved.second_index
+        if table is not None:
+            return {
+                "factors": {
+                    "file": table.source,
+                    "factors": list(table.factor_names),
+                    "units_detected": table.units_detected,
+                    "risk_free": table.rf is not None,
+                    "first": f"{table.first:%Y-%m-%d}",
+                    "last": f"{table.last:%Y-%m-%d}",
+                }
+            }
+        return {"second_index": second} if second else {}
+
     @property
     def parameters(self) -> dict[str, Any]:
         """The resolved study, as ``parameters.json`` holds it."""
@@ -1480,6 +1611,7 @@ class StudyOutcome:
             else "every instrument with every event",
             "benchmark": self.benchmark,
             "model": self.spec.model,
+            **self._model_parameters(),
             "estimation_window": list(self.spec.estimation_window),
             "event_window": list(self.spec.event_window),
             "car_windows": [list(w) for w in self.spec.windows],

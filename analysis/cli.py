@@ -123,6 +123,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     study.add_argument("--model", choices=MODELS, default="market")
     study.add_argument(
+        "--factors",
+        metavar="FILE",
+        help="factor file (CSV/Excel: a date column and factor columns, percent or decimals, "
+        "optional RF) for --model factors",
+    )
+    study.add_argument(
+        "--second-index",
+        metavar="SYMBOL",
+        help="the second regressor of --model two-index: a stored series (with --prices, a "
+        "price file)",
+    )
+    study.add_argument(
         "--estimation",
         nargs=2,
         type=int,
@@ -238,8 +250,15 @@ def request_from_args(args: argparse.Namespace) -> StudyRequest:
         benchmark = Path(args.market).stem if args.market else None
     else:
         benchmark = args.benchmark or DEFAULT_BENCHMARK
-    if args.model != "constant-mean" and not benchmark:
+    if args.model not in ("constant-mean", "factors") and not benchmark:
         raise UsageError(f"--market FILE is required for the {args.model} model")
+    if args.model == "factors" and not args.factors:
+        raise UsageError("--factors FILE is required for the factors model")
+    if args.model == "two-index" and not args.second_index:
+        raise UsageError("--second-index SYMBOL is required for the two-index model")
+    second = args.second_index if args.model == "two-index" else None
+    if second and args.prices:
+        second = Path(second).stem
     request = StudyRequest(
         measures=tuple(args.measure or ()),
         dates=tuple(text.strip() for text in args.event_date or ()),
@@ -264,6 +283,8 @@ def request_from_args(args: argparse.Namespace) -> StudyRequest:
         clean_estimation=not args.keep_contaminated_estimation,
         attribute_suspensions=args.attribute_suspensions,
         pairing=args.pairing,
+        factors=args.factors if args.model == "factors" else None,
+        second_index=second,
     )
     # a CAR window asked for that the event window does not cover has no ARs: refused (the
     # default windows outside a narrower --window are left out, as in the dashboard)
@@ -291,8 +312,10 @@ def run_study_command(args: argparse.Namespace) -> int:
     request = request_from_args(args)
     if args.prices:
         paths = list(args.prices)
-        if args.market and args.model != "constant-mean":
+        if args.market and args.model not in ("constant-mean", "factors"):
             paths.append(args.market)
+        if args.second_index and args.model == "two-index":
+            paths.append(args.second_index)
         source = PriceFiles(dict.fromkeys(paths), date_format=args.date_format)
     else:
         source = StoreSource()
