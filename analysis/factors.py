@@ -190,8 +190,11 @@ def parse_factor_table(raw: pd.DataFrame, where: str, units: str = "auto") -> Fa
         )
     else:
         detected = units
-        note = Message("factor file {where}: values read as {units} (as asked)",
-                       where=where, units=Message(units))  # fmt: skip
+        note = Message(
+            "factor file {where}: values read as {units} (as asked)",
+            where=where,
+            units=Message("percent (divided by 100)" if units == "percent" else "decimals"),
+        )
     if detected == "percent":
         frame = frame / 100.0
     notes = [note]
@@ -213,17 +216,27 @@ def parse_factor_table(raw: pd.DataFrame, where: str, units: str = "auto") -> Fa
     return FactorTable(frame, detected, tuple(notes), where)
 
 
+def read_factor_bytes(content: bytes, name: str, units: str = "auto") -> FactorTable:
+    """A factor file's ``content`` (an upload), named ``name``; see the module docstring."""
+    from data_sources.files import _read_table, check_file_size
+
+    try:
+        check_file_size(len(content), f"factor file {name}")
+        raw = _read_table(content, name, f"factor file {name}")
+    except DataSourceError as error:
+        raise FactorFileError(str(error)) from None
+    return parse_factor_table(raw, name, units)
+
+
 def read_factor_file(path: str | Path, units: str = "auto") -> FactorTable:
     """Read a factor file (CSV, .xlsx or .xls) from ``path``; see the module docstring."""
-    from data_sources.files import FileSource, _read_table
+    from data_sources.files import FileSource
 
     path = Path(path)
-    where = path.name
     if not path.is_file():
         raise FactorFileError(f"factor file {path} does not exist")
     try:
         content = FileSource.from_path(path).content  # refused by size before reading
-        raw = _read_table(content, path.name, f"factor file {where}")
     except DataSourceError as error:
         raise FactorFileError(str(error)) from None
-    return parse_factor_table(raw, where, units)
+    return read_factor_bytes(content, path.name, units)

@@ -18,7 +18,7 @@ from data_sources.catalogue import studyable
 from data_sources.data_mode import benchmark_candidates
 from data_sources.errors import DataSourceError
 from data_sources.instruments import DEFAULT_BENCHMARK, segment_table
-from pages import filters, formatting, layout, loaders, study_view, url_state
+from pages import factors_view, filters, formatting, layout, loaders, study_view, url_state
 from pages.i18n import t, tr
 from pages.text import escape_markdown
 
@@ -28,6 +28,8 @@ MODEL_LABELS = {
     "market": t("Market model (OLS on the benchmark)"),
     "constant-mean": t("Constant mean"),
     "market-adjusted": t("Market-adjusted (R − R_benchmark)"),
+    "factors": t("Multi-factor model (your factor file)"),
+    "two-index": t("Two-index model (benchmark + a second series)"),
 }
 OVERLAP_LABELS = {
     "warn": t("Warn (study each as chosen)"),
@@ -268,6 +270,7 @@ with right:
         format_func=MODEL_LABELS.get,
         key=layout.translated("study_model"),
     )
+    factors_view.render_model_inputs(model, options)
     est_start, est_end = st.slider(
         t("Estimation window (sessions before t0)"),
         -500,

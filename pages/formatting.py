@@ -247,6 +247,8 @@ def model_name(code: str) -> str:
         "market": t("Market model"),
         "constant-mean": t("Constant mean"),
         "market-adjusted": t("Market-adjusted"),
+        "factors": t("Multi-factor model"),
+        "two-index": t("Two-index model"),
     }
     return names.get(code, code)
 

@@ -1776,3 +1776,142 @@ ZH.update(
         COLUMN_GLOSSARY["units"]: "元数据：文件中数值的单位（收益为小数：0.01 = 1 %）",
     }
 )
+
+# -- issue 16, models family: the multi-factor and two-index normal-return models --------------
+ZH.update(
+    {
+        "the second index {symbol} is not stored: fetch or import it on the Data page": (
+            "第二指数 {symbol} 未存储：请在“数据”页获取或导入"
+        ),
+        "the factors model needs a factor file (a date column and factor columns)": (
+            "多因子模型需要因子文件（一列日期和若干因子列）"
+        ),
+        "the two-index model needs a second index series": "双指数模型需要第二个指数序列",
+        "the second index {symbol} is the benchmark itself: choose another series": (
+            "第二指数 {symbol} 就是基准本身：请选择其他序列"
+        ),
+        "placebo left out: its pseudo-event fits use the one-index models' moments (market, "
+        "constant-mean, market-adjusted), not the {model} model": (
+            "未做安慰剂检验：其伪事件拟合使用单指数模型（市场、常数均值、市场调整）的矩，"
+            "不适用于 {model} 模型"
+        ),
+        "the factor file {name} covers {start} to {end}, but event {event} needs {first} to "
+        "{last} (estimation and event windows): missing {spans}": (
+            "因子文件 {name} 覆盖 {start} 至 {end}，但事件 {event} 需要 {first} 至 {last}"
+            "（估计窗口和事件窗口）：缺少 {spans}"
+        ),
+        "L1-K df (K = 1 + the number of factors)": "自由度 L1-K（K = 1 + 因子个数）",
+        "the regressors (factors or indices)": "回归变量（因子或指数）",
+        "a regressor is constant, or a combination of the others, over the estimation window "
+        "{window} {around}: the {model} model cannot be estimated; choose other factors or "
+        "another second index": (
+            "在估计窗口 {window}（{around}）内某个回归变量为常数或是其他变量的线性组合：无法估计 "
+            "{model} 模型；请选择其他因子或其他第二指数"
+        ),
+        "{instrument}'s returns are an exact linear function of the regressors over the "
+        "estimation window {window}: the residual variance is zero": (
+            "{instrument} 的收益在估计窗口 {window} 内恰为回归变量的线性函数：残差方差为零"
+        ),
+        "median |value| {median:.4g}, largest {largest:.4g}; read as percent when the median "
+        "is above {m} or any value above {x}": (
+            "|值| 的中位数 {median:.4g}，最大 {largest:.4g}；中位数大于 {m} 或任一值大于 {x} "
+            "时按百分数读取"
+        ),
+        "factor file {where}: values read as {units} ({why})": (
+            "因子文件 {where}：数值按{units}读取（{why}）"
+        ),
+        "factor file {where}: values read as {units} (as asked)": (
+            "因子文件 {where}：数值按{units}读取（按指定）"
+        ),
+        "no date column: name one 'date' (or 日期), or put the dates in the first column "
+        "(columns: {columns})": (
+            "没有日期列：请将一列命名为 'date'（或 日期），或把日期放在第一列（列：{columns}）"
+        ),
+        "the file has no rows": "文件没有数据行",
+        "no factor columns besides the dates (columns: {columns})": (
+            "除日期外没有因子列（列：{columns}）"
+        ),
+        "every factor cell is empty": "所有因子单元格都为空",
+        "factor file {where}: has a risk-free column (RF): the study regresses each "
+        "instrument's return in excess of RF on the factors (R − RF = α + b'f + ε); the "
+        "normal return is RF + α̂ + b̂'f": (
+            "因子文件 {where}：含无风险利率列（RF）：研究以各标的超过 RF 的收益对因子回归"
+            "（R − RF = α + b'f + ε）；正常收益为 RF + α̂ + b̂'f"
+        ),
+        "factor file {where}: {n} date(s) with an empty cell count as missing days": (
+            "因子文件 {where}：{n} 个日期有空单元格，按缺失日处理"
+        ),
+        "row {row}, column {column}: {value} is not a number": (
+            "第 {row} 行，列 {column}：{value} 不是数字"
+        ),
+        "two columns are named {name}": "有两列都名为 {name}",
+        "percent (divided by 100)": "百分数（除以 100）",
+        "decimals": "小数",
+        "multi-factor model (user factors)": "多因子模型（用户因子）",
+        "two-index model": "双指数模型",
+        "Lamb's Z standardises by one market index's terms: not defined for the factors or "
+        "two-index models (use Patell Z or BMP t)": (
+            "Lamb Z 以单一市场指数的项标准化：不适用于多因子或双指数模型（请用 Patell Z 或 BMP t）"
+        ),
+        "Multi-factor model (your factor file)": "多因子模型（您的因子文件）",
+        "Two-index model (benchmark + a second series)": "双指数模型（基准 + 第二个序列）",
+        "Saved as {name}: {n} dates, factors {factors}.": (
+            "已保存为 {name}：{n} 个日期，因子 {factors}。"
+        ),
+        "Factor file (CSV or Excel: a date column and factor columns)": (
+            "因子文件（CSV 或 Excel：一列日期和若干因子列）"
+        ),
+        "Factor file": "因子文件",
+        "Second index": "第二指数",
+        "Daily factor returns from your data vendor: Fama–French (MKT-RF, SMB, HML, RMW, CMA, "
+        "MOM) or the China CH-3/CH-4 factors (MKT, SMB, VMP, PMO), in percent or in decimals "
+        "(detected and stated), with an optional RF column.": (
+            "来自数据商的日度因子收益：Fama–French（MKT-RF、SMB、HML、RMW、CMA、MOM）或中国 "
+            "CH-3/CH-4 因子（MKT、SMB、VMP、PMO），百分数或小数均可（自动识别并说明），"
+            "可含 RF 列。"
+        ),
+        "Upload a factor file": "请上传因子文件",
+        "Factor file not used: {error}": "未使用因子文件：{error}",
+        "The two-index model regresses each return on the benchmark and this series (e.g. "
+        "C-REITs on an equity index and a bond ETF): K = 3 parameters.": (
+            "双指数模型将各收益对基准和该序列回归（例如 C-REITs 对股票指数和债券 ETF）："
+            "K = 3 个参数。"
+        ),
+        "Multi-factor model": "多因子模型",
+        "Two-index model": "双指数模型",
+        "Multi-factor and two-index models": "多因子模型与双指数模型",
+        "**Multi-factor model.** Upload your factor file (a date column and one column per "
+        "factor: Fama–French MKT-RF, SMB, HML, RMW, CMA, MOM, or the China CH-3/CH-4 factors "
+        "MKT, SMB, VMP, PMO of Liu, Stambaugh & Yuan 2019). It is read as percent when the "
+        "median |value| is above 0.05 or any value above 1, else as decimals; the study's "
+        "notes state which and why. With an RF column, each return is taken in excess of RF "
+        "and the normal return is RF + α̂ + b̂'f; without one, the raw return is regressed on "
+        "the factors. K = 1 + the number of factors.\n\n"
+        "**Two-index model.** The benchmark and a second stored series (e.g. C-REITs on an "
+        "equity index and a bond ETF) as regressors: K = 3.\n\n"
+        "Both are fitted by OLS on each instrument's valid estimation days (X: a constant and "
+        "the regressors, L1 rows; X\\*: the CAR window's L2 valid days), with L1 − K degrees "
+        "of freedom for σ̂² and the t-test, and the general matrix form of the CAR variance "
+        "(Campbell, Lo & MacKinlay 1997, eq. 4.4.17–18); with one regressor it is the market "
+        "model's formula above. Patell Z and BMP t standardise each AR by the per-day "
+        "variance; the estudy2 index-wide market terms apply to the market model only. "
+        "Lamb's Z (one market series) and the placebo (one-index fits at many pseudo-dates) "
+        "are not computed for these models, and a note says so; abnormal volume keeps its "
+        "constant-mean model of log volume.": (
+            "**多因子模型。** 上传您的因子文件（一列日期，每个因子一列：Fama–French 的 "
+            "MKT-RF、SMB、HML、RMW、CMA、MOM，或 Liu、Stambaugh 与 Yuan（2019）的中国 "
+            "CH-3/CH-4 因子 MKT、SMB、VMP、PMO）。当 |值| 的中位数大于 0.05 或任一值大于 1 时"
+            "按百分数读取，否则按小数读取；研究的说明会写明采用哪种及原因。若含 RF 列，"
+            "各收益取超过 RF 的部分，正常收益为 RF + α̂ + b̂'f；若无，则以原始收益对因子回归。"
+            "K = 1 + 因子个数。\n\n"
+            "**双指数模型。** 以基准和另一个已存储序列（例如 C-REITs 对股票指数和债券 ETF）"
+            "为回归变量：K = 3。\n\n"
+            "两者都在各标的有效估计日上以 OLS 拟合（X：常数与回归变量，L1 行；X\\*：CAR 窗口"
+            "的 L2 个有效日），σ̂² 和 t 检验的自由度为 L1 − K，CAR 方差采用一般矩阵形式"
+            "（Campbell、Lo 与 MacKinlay 1997，式 4.4.17–18）；只有一个回归变量时即上文市场"
+            "模型的公式。Patell Z 和 BMP t 以逐日方差标准化各 AR；estudy2 的全指数市场项只用于"
+            "市场模型。Lamb Z（单一市场序列）和安慰剂检验（在多个伪日期上的单指数拟合）不对这些"
+            "模型计算，并有说明；异常成交量仍用对数成交量的常数均值模型。"
+        ),
+    }
+)

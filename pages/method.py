@@ -32,6 +32,7 @@ def render() -> None:
     mode = loaders.current_mode()
     st.markdown(t("Current data mode: **{mode}**", mode=formatting.mode_label(mode)))
     render_event_study_method()
+    render_multi_factor_models()
     render_overlapping_events()
     render_sources_and_timing()
     render_segments()
@@ -429,6 +430,44 @@ def render_csv_columns() -> None:
         hide_index=True,
         width="stretch",
         key="method_glossary",
+    )
+
+
+def render_multi_factor_models() -> None:
+    """The K-regressor models (factors, two-index): the fit, the CAR variance in matrix form."""
+    st.subheader(t("Multi-factor and two-index models"))
+    st.latex(
+        r"R_{it} - RF_t = \alpha_i + \sum_{j=1}^{m} b_{ij} f_{jt} + \varepsilon_{it},\qquad "
+        r"R_{it} = \alpha_i + \beta_i R_{mt} + \gamma_i R_{2t} + \varepsilon_{it}"
+    )
+    st.latex(
+        r"\hat\sigma_i^2 = \frac{\hat\varepsilon'\hat\varepsilon}{L_1 - K},\qquad "
+        r"\widehat{\mathrm{Var}}(CAR_i) = \hat\sigma_i^2\left(L_2 + "
+        r"\iota'X^*(X'X)^{-1}X^{*\prime}\iota\right),\qquad "
+        r"\widehat{\mathrm{Var}}(AR_{i\tau}) = \hat\sigma_i^2\left(1 + "
+        r"x_\tau^{*\prime}(X'X)^{-1}x^*_\tau\right)"
+    )
+    st.markdown(
+        t(
+            "**Multi-factor model.** Upload your factor file (a date column and one column per "
+            "factor: Fama–French MKT-RF, SMB, HML, RMW, CMA, MOM, or the China CH-3/CH-4 "
+            "factors MKT, SMB, VMP, PMO of Liu, Stambaugh & Yuan 2019). It is read as percent "
+            "when the median |value| is above 0.05 or any value above 1, else as decimals; the "
+            "study's notes state which and why. With an RF column, each return is taken in "
+            "excess of RF and the normal return is RF + α̂ + b̂'f; without one, the raw return "
+            "is regressed on the factors. K = 1 + the number of factors.\n\n"
+            "**Two-index model.** The benchmark and a second stored series (e.g. C-REITs on an "
+            "equity index and a bond ETF) as regressors: K = 3.\n\n"
+            "Both are fitted by OLS on each instrument's valid estimation days (X: a constant "
+            "and the regressors, L1 rows; X\\*: the CAR window's L2 valid days), with L1 − K "
+            "degrees of freedom for σ̂² and the t-test, and the general matrix form of the CAR "
+            "variance (Campbell, Lo & MacKinlay 1997, eq. 4.4.17–18); with one regressor it is "
+            "the market model's formula above. Patell Z and BMP t standardise each AR by the "
+            "per-day variance; the estudy2 index-wide market terms apply to the market model "
+            "only. Lamb's Z (one market series) and the placebo (one-index fits at many "
+            "pseudo-dates) are not computed for these models, and a note says so; abnormal "
+            "volume keeps its constant-mean model of log volume."
+        )
     )
 
 

@@ -20,7 +20,7 @@ from analysis import framing
 from analysis.api import DEFAULT_INSTRUMENT_LIMIT, PAIRINGS, StudyOutcome, StudyRequest
 from analysis.glossary import FILE_GLOSSARY
 from analysis.statistics import DEFAULT_STATISTICS
-from pages import charts, colours, formatting, layout, loaders, sources, url_state
+from pages import charts, colours, factors_view, formatting, layout, loaders, sources, url_state
 from pages.i18n import language, t, tr
 from pages.text import escape_markdown
 
@@ -81,6 +81,7 @@ def request_from_widgets(
         responses=True,
         include_unverified=include_unverified,
         pairing=pairing,
+        **factors_view.request_fields(state),
     )
 
 
