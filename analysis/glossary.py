@@ -20,23 +20,30 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "car": "cumulative abnormal return over the window (sum of ARs; decimal: 0.01 = 1 %)",
     "sar": "standardised AR: AR divided by its forecast-error standard deviation",
     "scar": "standardised CAR: CAR / car_se",
-    "model": "normal-return model actually used (market, constant-mean, market-adjusted)",
+    "model": (
+        "normal-return model actually used (market, constant-mean, market-adjusted, factors, "
+        "two-index)"
+    ),
     "window_start": "first relative session of the CAR window",
     "window_end": "last relative session of the CAR window",
     "n_estimation": "valid returns in the estimation window (L1)",
     "alpha": "intercept of the normal-return model (per session)",
-    "beta": "slope on the benchmark return (market model)",
+    "beta": (
+        "slope on the benchmark return (market model); the first factor's (factors model) or "
+        "the benchmark's (two-index model)"
+    ),
     "sigma": "standard deviation of estimation-window residuals",
     "car_se": (
-        "standard error of the CAR (CLM 1997 eq. 4.4.17–18, with estimation error; decimal)"
+        "standard error of the CAR (CLM 1997 eq. 4.4.17–18, with estimation error; matrix form "
+        "σ²(L2 + ι'X*(X'X)⁻¹X*'ι) for the factors and two-index models; decimal)"
     ),
     "t_stat": "test statistic (CAR / car_se; cross-sectional t for theme cells)",
     "p_value": "two-sided p-value of the statistic",
     "n_event_days": "sessions with a return inside the window",
     "dof": (
         "degrees of freedom of the CAR t-test: L1 − k under textbook conventions (k = 2 market "
-        "model, 1 constant-mean or market-adjusted), L1 − 1 under estudy2 and eventstudy "
-        "conventions"
+        "model, 1 constant-mean or market-adjusted, K = 1 + the regressors for the factors and "
+        "two-index models), L1 − 1 under estudy2 and eventstudy conventions"
     ),
     "status": "ok, or why an event × instrument pair was skipped or changed",
     "reason": "the explanation behind the status",

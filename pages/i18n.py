@@ -1915,3 +1915,18 @@ ZH.update(
         ),
     }
 )
+# the glossary's columns whose meaning the two models widen (their English is in analysis.glossary)
+ZH.update(
+    {
+        COLUMN_GLOSSARY["model"]: (
+            "实际使用的正常收益模型（market、constant-mean、market-adjusted、factors、two-index）"
+        ),
+        COLUMN_GLOSSARY["beta"]: (
+            "对基准收益的斜率（市场模型）；多因子模型中为第一个因子的斜率，双指数模型中为基准的斜率"
+        ),
+        COLUMN_GLOSSARY["car_se"]: (
+            "CAR 的标准误（CLM 1997 式4.4.17–18，含估计误差；多因子和双指数模型用矩阵形式 "
+            "σ²(L2 + ι'X*(X'X)⁻¹X*'ι)）"
+        ),
+    }
+)

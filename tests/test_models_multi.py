@@ -321,3 +321,44 @@ def test_the_placebo_is_left_out_for_k_regressor_models_with_a_note(rng):
     outcome = run_study(request, BarsSource(bars))
     assert outcome.placebo is None
     assert any("not the two-index model" in text for text in outcome.notes_of("placebo"))
+
+
+def test_the_cli_runs_both_models_and_refuses_them_without_their_inputs(rng, tmp_path, capsys):
+    from analysis.cli import main
+    from tests.conftest import write_price_csv
+
+    bars, dates = _bars(rng)
+    paths = {}
+    for symbol, rows in bars.groupby("symbol"):
+        paths[symbol] = write_price_csv(tmp_path / f"{symbol}.csv", rows["date"], rows["close"])
+    factors = pd.DataFrame({"MKT": rng.normal(0, 1.1, len(dates))}, index=dates)  # percent
+    factor_file = _write_factor_csv(tmp_path / "ff.csv", factors)
+    common = ["study", "--prices", str(paths["REIT1.SH"]), "--event-date", "2020-08-24"]
+    two_index = [*common, "--market", str(paths["MKT.SH"]), "--model", "two-index"]
+    assert (
+        main([*two_index, "--second-index", str(paths["BOND.SH"]), "--out", str(tmp_path / "a")])
+        == 0
+    )
+    assert (
+        main(
+            [
+                *common,
+                "--model",
+                "factors",
+                "--factors",
+                str(factor_file),
+                "--out",
+                str(tmp_path / "b"),
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    for folder, model, k in (("a", "two-index", 3), ("b", "factors", 2)):
+        summary = pd.read_csv(tmp_path / folder / "car_summary.csv")
+        assert (summary["model"] == model).all()
+        assert (summary["dof"] == summary["n_estimation"] - k).all()
+    assert main([*two_index, "--out", str(tmp_path / "c")]) == 2
+    assert "--second-index SYMBOL is required" in capsys.readouterr().err
+    assert main([*common, "--model", "factors", "--out", str(tmp_path / "c")]) == 2
+    assert "--factors FILE is required" in capsys.readouterr().err
