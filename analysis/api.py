@@ -752,6 +752,16 @@ def resolve(
     if spec.model == "factors":
         factor_table = _factor_table(request.factors, events, sessions, spec)
         notes += [Note("model", text) for text in factor_table.notes]
+        if spec.returns == "log":
+            notes.append(
+                Note(
+                    "model",
+                    Message(
+                        "the factors are used as the file gives them (usually simple returns) "
+                        "beside the instruments' log returns"
+                    ),
+                )
+            )
     market_wide = market_wide_instruments()
     if not request.instruments:  # a measure's override may put its instruments market-wide
         market_wide = market_wide | framing.overridden_market_wide(framing.rows_of(rows))
@@ -1101,7 +1111,7 @@ def _regressors(resolved: ResolvedStudy, returns: pd.DataFrame):
     """The K-regressor models' regressors on the returns' sessions and the offset (the factor
     file's RF, in whose excess the returns are fitted), or (None, None) for the others. The
     factors are taken as they are: a file's simple (arithmetic) returns beside log returns of
-    the instruments is the user's choice, said in the Method page."""
+    the instruments is the user's choice, said in a note."""
     model = resolved.spec.model
     if model == "two-index":
         return returns[[resolved.benchmark, resolved.second_index]], None

@@ -757,7 +757,7 @@ def _estimate_event(
     if model.multi:
         # a singular design (a constant or collinear regressor) is the benchmark's fault
         benchmark_flat = np.asarray(fitted.singular, dtype=bool) & (fitted.n > 0)
-        root = np.zeros((k.max(initial=1), len(event_ar), n_cols))
+        root = np.zeros((fitted.r_inv.shape[1], len(event_ar), n_cols))
         if with_error:  # R⁻ᵀ x*_τ (NaN on days without the regressors: those ARs are NaN)
             design = np.column_stack([np.ones(len(event_market)), event_market[:, 1:]])
             with np.errstate(invalid="ignore"):

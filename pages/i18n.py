@@ -1880,6 +1880,8 @@ ZH.update(
         "Multi-factor model": "多因子模型",
         "Two-index model": "双指数模型",
         "Multi-factor and two-index models": "多因子模型与双指数模型",
+        "the factors are used as the file gives them (usually simple returns) beside the "
+        "instruments' log returns": "因子按文件原样使用（通常为简单收益），而标的使用对数收益",
         "**Multi-factor model.** Upload your factor file (a date column and one column per "
         "factor: Fama–French MKT-RF, SMB, HML, RMW, CMA, MOM, or the China CH-3/CH-4 factors "
         "MKT, SMB, VMP, PMO of Liu, Stambaugh & Yuan 2019). It is read as percent when the "

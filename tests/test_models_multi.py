@@ -362,3 +362,24 @@ def test_the_cli_runs_both_models_and_refuses_them_without_their_inputs(rng, tmp
     assert "--second-index SYMBOL is required" in capsys.readouterr().err
     assert main([*common, "--model", "factors", "--out", str(tmp_path / "c")]) == 2
     assert "--factors FILE is required" in capsys.readouterr().err
+
+
+def test_two_events_pool_their_design_terms_and_each_equals_its_own_study(rng):
+    returns, factors, rf = _factor_data(rng)
+    events = [
+        Event(name, returns.index[p], returns.index[p]) for name, p in (("a", 300), ("b", 380))
+    ]
+    spec = EventStudySpec(model="factors")
+    both = run_event_study(returns, events, spec, regressors=factors, offset=rf)
+    for event in events:
+        alone = run_event_study(returns, [event], spec, regressors=factors, offset=rf)
+        mine = both.car_summary[both.car_summary["event_id"] == event.event_id]
+        for column in ("car", "car_se"):
+            assert mine[column].to_numpy() == pytest.approx(
+                alone.car_summary[column].to_numpy(), rel=1e-12
+            )
+        # each event's tests come from its own pairs (Panel.subset keeps the design terms)
+        mine_tests = both.tests[both.tests["event_id"] == event.event_id].reset_index(drop=True)
+        own_tests = alone.tests[alone.tests["event_id"] == event.event_id].reset_index(drop=True)
+        pd.testing.assert_series_equal(mine_tests["value"], own_tests["value"], rtol=1e-10)
+    assert (both.tests["event_id"] == "pooled").any()
