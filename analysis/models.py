@@ -170,6 +170,7 @@ class NormalReturnModel:
             **{
                 name: np.concatenate([getattr(part, name) for part in parts])
                 for name in FittedModel.__dataclass_fields__
+                if getattr(parts[0], name) is not None  # the K-regressor fields stay None
             }
         )
 

@@ -440,10 +440,12 @@ def render_multi_factor_models() -> None:
         r"R_{it} - RF_t = \alpha_i + \sum_{j=1}^{m} b_{ij} f_{jt} + \varepsilon_{it},\qquad "
         r"R_{it} = \alpha_i + \beta_i R_{mt} + \gamma_i R_{2t} + \varepsilon_{it}"
     )
+    st.latex(r"\hat\sigma_i^2 = \frac{\hat{e}_i^{\prime}\hat{e}_i}{L_1 - K}")
     st.latex(
-        r"\hat\sigma_i^2 = \frac{\hat\varepsilon'\hat\varepsilon}{L_1 - K},\qquad "
         r"\widehat{\mathrm{Var}}(CAR_i) = \hat\sigma_i^2\left(L_2 + "
-        r"\iota'X^*(X'X)^{-1}X^{*\prime}\iota\right),\qquad "
+        r"\iota'X^*(X'X)^{-1}X^{*\prime}\iota\right)"
+    )
+    st.latex(
         r"\widehat{\mathrm{Var}}(AR_{i\tau}) = \hat\sigma_i^2\left(1 + "
         r"x_\tau^{*\prime}(X'X)^{-1}x^*_\tau\right)"
     )

@@ -383,3 +383,16 @@ def test_two_events_pool_their_design_terms_and_each_equals_its_own_study(rng):
         own_tests = alone.tests[alone.tests["event_id"] == event.event_id].reset_index(drop=True)
         pd.testing.assert_series_equal(mine_tests["value"], own_tests["value"], rtol=1e-10)
     assert (both.tests["event_id"] == "pooled").any()
+
+
+def test_one_index_fits_of_more_than_one_chunk_of_instruments_still_concatenate(rng):
+    # Regression: the K-regressor fields (None for the one-index models) were concatenated
+    # with the others when more than CHUNK instruments are fitted in parts: a TypeError.
+    from analysis import models
+
+    market = rng.normal(0, 0.01, 250)
+    returns = 0.5 * market[:, None] + rng.normal(0, 0.01, (250, models.CHUNK + 3))
+    fitted = models.fit("market", returns, market)
+    assert fitted.coef is None and fitted.beta.shape == (models.CHUNK + 3,)
+    last = sm.OLS(returns[:, -1], sm.add_constant(market)).fit()
+    assert (fitted.alpha[-1], fitted.beta[-1]) == pytest.approx(tuple(last.params), rel=1e-10)
