@@ -17,8 +17,10 @@ Campbell, Lo & MacKinlay 1997, ch. 4; MacKinlay 1997, JEL 35:13-39):
 * SAR_iτ = AR_iτ / sqrt(V_i,ττ), SCAR_i = CAR_i / sqrt(Var CAR_i) (3.3, 3.5);
 * t = CAR_i / SE(CAR_i), two-sided p from Student's t with :func:`dof_rule` degrees of
   freedom: L1 − k under the textbook conventions (k = 2 for the market model, 1 for the
-  constant-mean and market-adjusted models), L1 − 1 under the estudy2 (σ̂ divisor L1 − 1) and
-  eventstudy (σ̂ divisor L1; the package's t(L1 − 1)) conventions — at least 1.
+  constant-mean and market-adjusted models, K = 1 + m regressors for the factors and
+  two-index models, whose Var(CAR) is σ̂²(L2 + ι'X*(X'X)⁻¹X*'ι) in matrix form), L1 − 1
+  under the estudy2 (σ̂ divisor L1 − 1) and eventstudy (σ̂ divisor L1; the package's
+  t(L1 − 1)) conventions — at least 1.
 
 :func:`run_event_study` returns an :class:`EventStudyResult` (immutable, statsmodels style:
 tables, :meth:`~EventStudyResult.summary`, :meth:`~EventStudyResult.conf_int`); its aggregate

@@ -14,6 +14,13 @@ Each :class:`NormalReturnModel` defines, once:
   term, ``market_slope`` the (Σ(R_mτ − μ̂_m))² / Σ(R_mt − μ̂_m)² term;
 * its degrees of freedom: ``k`` parameters of the mean, so the textbook σ̂² divides by L1 − k.
 
+The K-regressor models (:data:`MULTI_MODELS`: ``factors``, the user's factor file; ``two-index``,
+the benchmark and a second stored series) are OLS on a design block instead of the closed forms:
+K = 1 + m parameters, σ̂² = SSR / (L1 − K), and per instrument R⁻¹ of the QR decomposition of its
+estimation design, from which :mod:`analysis.event_study` builds the CAR variance in matrix form
+σ̂²(L2 + ι'X*(X'X)⁻¹X*'ι) (CLM 4.4.17–18). The placebo's prefix-sum fits (``coefficients``) are
+one-regressor only: :mod:`analysis.api` leaves the placebo out for these models, with a note.
+
 References: MacKinlay (1997), "Event studies in economics and finance", JEL 35:13–39, eqs. 8–15;
 Campbell, Lo & MacKinlay (1997), *The Econometrics of Financial Markets*, §4.3–4.4 ("CLM").
 """
