@@ -51,6 +51,7 @@ import pandas as pd
 
 from analysis.export import csv_bytes as _csv_bytes
 from analysis.glossary import RETURN_UNITS
+from analysis.panel import EventStudyInputError
 from data_sources.messages import Message
 
 DEFAULT_HORIZONS = (21, 63, 126, 250)
@@ -92,7 +93,7 @@ TEST_COLUMNS = [
 ]
 
 
-class LongHorizonInputError(ValueError):
+class LongHorizonInputError(EventStudyInputError):
     """A long-horizon request that cannot run as asked; says why."""
 
 
@@ -451,7 +452,7 @@ def buy_and_hold_abnormal_returns(
     tests = _tests(table, against, bootstrap, seed)
     metadata = dict(metadata or {})
     method = describe(against, first_day, benchmark, bootstrap, seed)
-    metadata["method"] = f"{metadata['method']}; {method}" if metadata.get("method") else method
+    metadata["method"] = f"{method}; {metadata['method']}" if metadata.get("method") else method
     metadata.setdefault("data_mode", "")
     metadata.setdefault("data_vintage", "")
     metadata["units"] = RETURN_UNITS
@@ -508,47 +509,52 @@ def _tests(table: pd.DataFrame, against: str, bootstrap: int, seed: int) -> pd.D
     return pd.DataFrame(rows, columns=TEST_COLUMNS)
 
 
-def study_pairs(outcome) -> pd.DataFrame:
-    """The (event, instrument) pairs of a study (its pairing rule kept)."""
+def study_pairs(study) -> pd.DataFrame:
+    """The (event, instrument) pairs of a study (a :class:`~analysis.api.StudyOutcome` or its
+    :class:`~analysis.api.ResolvedStudy`), its pairing rule kept."""
+    resolved = getattr(study, "resolved", study)
     rows = [
         (e.event_id, e.event_session, symbol)
-        for e in outcome.events
-        for symbol in outcome.instruments
-        if outcome.resolved.paired(e.event_id, symbol)
+        for e in resolved.events
+        for symbol in resolved.instruments
+        if resolved.paired(e.event_id, symbol)
     ]
     return pd.DataFrame(rows, columns=["event_id", "event_session", "instrument"])
 
 
 def bhar_of_study(
-    outcome,
+    study,
     horizons: Sequence[int] = DEFAULT_HORIZONS,
     against: str = "benchmark",
     controls: Sequence[str] | None = None,
     control_bars: pd.DataFrame | None = None,
     **options,
 ) -> LongHorizonResults:
-    """:func:`buy_and_hold_abnormal_returns` for a :class:`~analysis.api.StudyOutcome`: its
-    pairs, benchmark, calendar and bars; ``control_bars``: canonical bars of the control
-    candidates (named ``controls``, or every series given, matched per pair)."""
+    """:func:`buy_and_hold_abnormal_returns` for a study (a :class:`~analysis.api.StudyOutcome`
+    or the :class:`~analysis.api.ResolvedStudy` it ran: no model is fitted, so a study whose
+    short-window estimation fails still has BHARs): its pairs, benchmark, calendar and bars.
+    ``control_bars``: canonical bars of the control candidates (the ``controls`` named, or
+    every series given, matched per pair by :func:`match_controls`)."""
     from analysis.study import closes_wide
 
-    bars = outcome.resolved.bars
+    resolved = getattr(study, "resolved", study)
+    bars = resolved.bars
     if control_bars is not None and len(control_bars):
         bars = pd.concat([bars, control_bars[~control_bars["symbol"].isin(bars["symbol"])]])
     closes = closes_wide(bars) if len(bars) else pd.DataFrame()
-    studied = set(outcome.instruments) | {outcome.benchmark}
+    studied = set(resolved.instruments) | {resolved.benchmark}
     candidates = sorted(set(control_bars["symbol"]) - studied) if control_bars is not None else []
     metadata = {
-        "method": outcome.method,
-        "data_mode": outcome.data_mode.label,
-        "data_vintage": outcome.data_vintage,
+        "method": Message("relative days count {calendar}", calendar=resolved.calendar_text),
+        "data_mode": resolved.data_mode.label,
+        "data_vintage": resolved.data_vintage,
     }
     return buy_and_hold_abnormal_returns(
         closes,
-        outcome.resolved.sessions,
-        study_pairs(outcome),
+        resolved.sessions,
+        study_pairs(resolved),
         horizons,
-        benchmark=outcome.benchmark,
+        benchmark=resolved.benchmark,
         against=against,
         controls=list(controls) if controls else None,
         candidates=candidates,
