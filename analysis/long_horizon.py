@@ -361,16 +361,20 @@ def buy_and_hold_abnormal_returns(
     ``against="matched"``, the control symbols (one list for every instrument, or per
     instrument); None: chosen per pair by :func:`match_controls` from ``candidates``."""
     if against not in AGAINST:
-        raise LongHorizonInputError(f"against must be one of {AGAINST}, got {against!r}")
+        raise LongHorizonInputError(
+            Message("against must be one of {choices}, got {value}", choices=AGAINST, value=against)
+        )
     horizons = tuple(int(h) for h in horizons)
     if not horizons or any(h < 1 for h in horizons):
-        raise LongHorizonInputError("horizons must be whole numbers of sessions, at least 1")
+        raise LongHorizonInputError(
+            Message("horizons must be whole numbers of sessions, at least 1")
+        )
     if first_day not in (0, 1):
-        raise LongHorizonInputError("first_day must be 0 (t0 included) or 1 (from t0 + 1)")
+        raise LongHorizonInputError(Message("first_day must be 0 (t0 included) or 1 (from t0 + 1)"))
     if against == "benchmark" and (benchmark is None or benchmark not in closes.columns):
-        raise LongHorizonInputError("BHAR against the benchmark needs a benchmark series")
+        raise LongHorizonInputError(Message("BHAR against the benchmark needs a benchmark series"))
     if bootstrap < 0:
-        raise LongHorizonInputError("the number of bootstrap resamples must be 0 or more")
+        raise LongHorizonInputError(Message("the number of bootstrap resamples must be 0 or more"))
     sessions = pd.DatetimeIndex(sessions)
     data_end = closes.dropna(how="all").index.max() if len(closes) else None
     prices = _prices(closes, sessions)
