@@ -549,7 +549,11 @@ def bhar_of_study(
     studied = set(resolved.instruments) | {resolved.benchmark}
     candidates = sorted(set(control_bars["symbol"]) - studied) if control_bars is not None else []
     metadata = {
-        "method": Message("relative days count {calendar}", calendar=resolved.calendar_text),
+        "method": Message(
+            "relative days count {calendar}{inferred}",
+            calendar=resolved.calendar_text,
+            inferred="",
+        ),
         "data_mode": resolved.data_mode.label,
         "data_vintage": resolved.data_vintage,
     }

@@ -1690,6 +1690,8 @@ ZH.update(
             "（{draws} 次重抽样，种子 {seed}）。收益以 % 表示；CSV 保留小数（0.01 = 1 %）。"
         ),
         "Horizons (sessions)": "持有期（交易日）",
+        "Choose horizons": "选择持有期",
+        "Matched per instrument": "为每个标的自动匹配",
         "Against": "参照",
         "the benchmark": "基准",
         "matched controls": "匹配对照组",

@@ -116,6 +116,7 @@ def render_long_horizon(outcome: StudyOutcome) -> None:
             t("Horizons (sessions)"),
             HORIZON_CHOICES,
             default=list(DEFAULT_HORIZONS),
+            placeholder=t("Choose horizons"),
             key="study_bhar_horizons",
         )
         against = st.radio(
@@ -131,6 +132,7 @@ def render_long_horizon(outcome: StudyOutcome) -> None:
                 t("Controls (none chosen: matched per instrument)"),
                 control_candidates(outcome),
                 format_func=formatting.label,
+                placeholder=t("Matched per instrument"),
                 key=layout.translated("study_bhar_controls"),
                 help=t(
                     "With none chosen, each instrument gets the 5 stored series of its board "
