@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.apptest_helpers import download_bytes, goto
+from tests.test_zh_everywhere import zh_app  # noqa: F401  (the 中文 AppTest fixture)
 
 CHINEXT = "chinext-first-listings-2020"  # t0 2020-08-24
 INSTRUMENTS = "399006.SZ,000688.SH"
@@ -63,3 +64,11 @@ def test_matched_controls_run_and_name_their_controls(app):
     assert not app.exception
     (pairs,) = _tables_with(app, "bh_return")
     assert pairs.value["reference"].str.startswith("matched").all()
+
+
+def test_the_section_reads_in_chinese(zh_app):  # noqa: F811
+    from tests.zh_texts import leaks
+
+    _open(zh_app)
+    assert _tables_with(zh_app, "bhar")
+    assert not leaks(zh_app)
