@@ -1038,6 +1038,9 @@ def grank_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
     p = np.full(len(windows), np.nan)
     counts = np.zeros(len(windows), dtype=int)
     notes = []
+    # the estimation SARs are ranked once; each window's SCAR* joins them by counting (the
+    # SARs above it move up one rank, a tie half a rank): no sort per window
+    est_ranks = _ranks(est_sar)
     for w in range(len(windows)):
         present = ~np.isnan(scar[w])
         n = int(present.sum())
@@ -1049,7 +1052,10 @@ def grank_t(panel: Panel, windows, conventions: Conventions) -> Statistic:
         if zero:
             notes.append(Message("{what} is zero, so the statistic is NaN", what="S_SCAR"))
             continue
-        ranks = _ranks(np.vstack([est_sar[:, present], (scars * spread)[None, :]]))
+        est, scaled = est_sar[:, present], scars * spread
+        above, tied = est > scaled, est == scaled  # NaN compares False: a gap stays a gap
+        own = 1.0 + np.count_nonzero(est < scaled, axis=0) + 0.5 * np.count_nonzero(tied, axis=0)
+        ranks = np.vstack([est_ranks[:, present] + above + 0.5 * tied, own[None, :]])
         valid = ~np.isnan(ranks)
         u = ranks / (valid.sum(axis=0) + 1.0) - 0.5
         n_t = valid.sum(axis=1)
