@@ -184,9 +184,10 @@ class _Prices:
     filled: np.ndarray  # sessions × symbols, last close carried forward
     first: np.ndarray  # first session position with a close (len(sessions) when none)
     last: np.ndarray  # last session position with a close (−1 when none)
+    index: dict[str, int]  # symbol → column
 
     def column(self, symbol: str) -> int:
-        return self.symbols.index(symbol)
+        return self.index[symbol]
 
 
 def _prices(closes: pd.DataFrame, sessions: pd.DatetimeIndex) -> _Prices:
@@ -199,7 +200,8 @@ def _prices(closes: pd.DataFrame, sessions: pd.DatetimeIndex) -> _Prices:
     first = np.where(has, valid.argmax(axis=0), count)
     last = np.where(has, count - 1 - valid[::-1].argmax(axis=0), -1)
     filled = frame.ffill().to_numpy(dtype=float)
-    return _Prices(tuple(map(str, frame.columns)), filled, first, last)
+    symbols = tuple(map(str, frame.columns))
+    return _Prices(symbols, filled, first, last, {s: i for i, s in enumerate(symbols)})
 
 
 def holding_returns(
@@ -219,7 +221,7 @@ def holding_returns(
         return prices.filled[end, column] / p0 - 1.0, "complete"
     growth = prices.filled[last, column] / p0
     when = f"data end at session {last - start} of the horizon"
-    if benchmark is not None and benchmark != symbol:
+    if benchmark is not None and benchmark != symbol and benchmark in prices.index:
         b = prices.column(benchmark)
         fill = prices.filled[end, b] / prices.filled[last, b]
         if np.isnan(fill):
@@ -239,41 +241,47 @@ def match_controls(
     first_day: int = 1,
 ) -> tuple[str, ...]:
     """The ``count`` candidates of the instrument's board (:func:`data_sources.prices.board_of`:
-    same code range; series with no board match only each other) with a close at the start,
-    whose past return over the ``lookback`` sessions before t0 is nearest to the
-    instrument's (ties broken by symbol). Without the instrument's past return: the first
-    ``count`` candidates of its board by symbol."""
+    same code range; series with no board match only each other) with a close at and after
+    the start, whose past return over the ``lookback`` sessions before t0 is nearest to the
+    instrument's (ties broken by symbol; candidates without a past return are left out).
+    Without the instrument's past return: the first ``count`` candidates of its board by
+    symbol."""
+    sessions = pd.DatetimeIndex(sessions)
+    t0 = sessions.get_loc(pd.Timestamp(event_session))
+    return _match(_prices(closes, sessions), instrument, t0, candidates, count, lookback, first_day)
+
+
+def _match(prices, instrument, t0, candidates, count, lookback, first_day) -> tuple[str, ...]:
+    """:func:`match_controls` on closes already on the calendar (t0: a session position)."""
     from data_sources.prices import board_of
 
     board = board_of(instrument)
-    pool = sorted(c for c in dict.fromkeys(candidates) if c != instrument and board_of(c) == board)
-    pool = [c for c in pool if c in closes.columns]
-    if not pool:
-        return ()
-    t0 = sessions.get_loc(pd.Timestamp(event_session))
-    start, base = t0 + first_day - 1, t0 - 1 - lookback
-    columns = [instrument, *pool] if instrument in closes.columns else pool
-    prices = _prices(closes[columns], sessions)
-    starts = np.array(
-        [prices.first[prices.column(c)] <= start < prices.last[prices.column(c)] for c in pool]
+    pool = sorted(
+        c
+        for c in dict.fromkeys(candidates)
+        if c != instrument and c in prices.index and board_of(c) == board
     )
-    pool = [c for c, ok in zip(pool, starts, strict=True) if ok]
+    if not pool:
+        return ()
+    columns = np.array([prices.index[c] for c in pool])
+    start, base = t0 + first_day - 1, t0 - 1 - lookback
+    trading = (prices.first[columns] <= start) & (start < prices.last[columns])
+    pool, columns = [c for c, ok in zip(pool, trading, strict=True) if ok], columns[trading]
     if not pool:
         return ()
 
-    def past(symbol):
-        if base < 0 or symbol not in prices.symbols:
-            return np.nan
-        column = prices.column(symbol)
-        if prices.first[column] > base:
-            return np.nan
-        return prices.filled[t0 - 1, column] / prices.filled[base, column] - 1.0
+    def past(column):
+        if base < 0:
+            return np.full(np.shape(column), np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = prices.filled[t0 - 1, column] / prices.filled[base, column] - 1.0
+        return np.where(prices.first[column] <= base, value, np.nan)
 
-    own = past(instrument)
+    own = past(prices.index[instrument]) if instrument in prices.index else np.nan
     if np.isnan(own):
         return tuple(pool[:count])
-    distance = [(abs(past(c) - own), c) for c in pool]
-    ranked = sorted((d, c) for d, c in distance if not np.isnan(d))
+    distance = np.abs(past(columns) - own)
+    ranked = sorted((d, c) for d, c in zip(distance, pool, strict=True) if not np.isnan(d))
     return tuple(c for _, c in ranked[:count])
 
 
@@ -393,15 +401,14 @@ def buy_and_hold_abnormal_returns(
         start = t0 + first_day - 1
         if against == "matched":
             if controls is None:
-                chosen = match_controls(
-                    closes, sessions, pair.instrument, t0_date, candidates, n_controls, lookback,
-                    first_day,
-                )  # fmt: skip
+                chosen = _match(
+                    prices, pair.instrument, t0, candidates, n_controls, lookback, first_day
+                )
             elif isinstance(controls, Mapping):
                 chosen = tuple(controls.get(pair.instrument, ()))
             else:
                 chosen = tuple(controls)
-            chosen = tuple(c for c in chosen if c in prices.symbols and c != pair.instrument)
+            chosen = tuple(c for c in chosen if c in prices.index and c != pair.instrument)
         for horizon in horizons:
             end = start + horizon
             row = {
@@ -421,7 +428,7 @@ def buy_and_hold_abnormal_returns(
                 row["status"] = "horizon ends after the data"
                 rows.append(row)
                 continue
-            if pair.instrument not in prices.symbols:
+            if pair.instrument not in prices.index:
                 row["status"] = "no prices for the instrument"
                 rows.append(row)
                 continue

@@ -236,3 +236,23 @@ def test_bad_requests_are_named():
         buy_and_hold_abnormal_returns(
             _closes(), SESSIONS, _pairs("600001.SH"), horizons=(0,), benchmark="000300.SH"
         )
+
+
+def test_a_control_that_ends_early_and_an_instrument_listed_later_are_noted():
+    closes = _closes()
+    closes.loc[SESSIONS[:4], "300001.SZ"] = np.nan  # listed on session 4, after the start
+    result = buy_and_hold_abnormal_returns(
+        closes, SESSIONS, _pairs("600001.SH", "300001.SZ"), horizons=(6,),
+        benchmark="000300.SH", against="matched", controls=["600002.SH", "600010.SH"],
+        bootstrap=0,
+    )  # fmt: skip
+    table = result.to_frame().set_index("instrument")
+    # 600002 held 20 → 24 then the benchmark 103 → 106; 600010 5 → 6.5
+    portfolio = (24 / 20 * 106 / 103 - 1 + 0.3) / 2
+    assert table.loc["600001.SH", "reference_return"] == pytest.approx(portfolio)
+    assert "controls 600002.SH: data end early" in table.loc["600001.SH", "status"]
+    assert np.isnan(table.loc["300001.SZ", "bhar"])
+    assert table.loc["300001.SZ", "status"].startswith("no close at or before the start")
+    assert any("no close at or before the start" in note for note in result.notes)
+    # the tests count only the pairs with a BHAR
+    assert result.summary()["n"].tolist() == [1]
