@@ -227,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
         "only on the instruments of its own segments (after its segment overrides), from "
         "--instrument or, when none, from the stored series (a theme-wide study)",
     )
+    add_bhar_command(commands, study)
     return parser
 
 
@@ -362,6 +363,8 @@ def run_study_command(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        if args.command == "bhar":
+            return run_bhar_command(args)
         return run_study_command(args)
     except (UsageError, EventStudyInputError, DataSourceError, CalendarError) as error:
         print(f"{PROGRAM}: error: {error}", file=sys.stderr)
@@ -377,3 +380,93 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"{PROGRAM}: internal error: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
+
+
+# -- python -m analysis bhar (issue 16: long horizons) ----------------------------------------
+def add_bhar_command(commands, study: argparse.ArgumentParser) -> None:
+    """``bhar``: the study's flags (copied from ``study``) plus the long-horizon options."""
+    from analysis.long_horizon import AGAINST, DEFAULT_BOOTSTRAP, DEFAULT_HORIZONS
+
+    bhar = commands.add_parser(
+        "bhar",
+        parents=[study],
+        add_help=False,
+        conflict_handler="resolve",
+        help="long-horizon buy-and-hold abnormal returns (BHAR) after event dates",
+        description="Buy-and-hold abnormal returns over months after each event (t0 + 1 to "
+        "t0 + h sessions), against the benchmark or a matched portfolio of control "
+        "instruments, with the conventional t, the Lyon-Barber-Tsai (1999) skewness-adjusted t "
+        "and its bootstrap. Takes the study's flags; writes DIR/bhar.csv and DIR/bhar_tests.csv.",
+    )
+    bhar.add_argument(
+        "--horizons",
+        nargs="+",
+        type=int,
+        default=list(DEFAULT_HORIZONS),
+        metavar="H",
+        help="horizons in sessions (default 21 63 126 250: about 1, 3, 6 and 12 months)",
+    )
+    bhar.add_argument("--against", choices=AGAINST, default="benchmark")
+    bhar.add_argument(
+        "--controls",
+        nargs="+",
+        metavar="SYMBOL",
+        help="stored control series for --against matched (default: per instrument, the 5 "
+        "stored series of its board, not studied, nearest in past 250-session return)",
+    )
+    bhar.add_argument(
+        "--bootstrap",
+        type=int,
+        default=DEFAULT_BOOTSTRAP,
+        metavar="B",
+        help=f"bootstrap resamples of n/4 for the skewness-adjusted t (default "
+        f"{DEFAULT_BOOTSTRAP}; 0: none)",
+    )
+    bhar.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+
+
+def run_bhar_command(args: argparse.Namespace) -> int:
+    from analysis.long_horizon import bhar_of_study
+    from data_sources.prices import board_of
+
+    if args.bootstrap < 0:
+        raise UsageError("--bootstrap B must be 0 or a positive number of resamples")
+    if args.controls and args.against != "matched":
+        raise UsageError("--controls goes with --against matched")
+    if args.against == "matched" and args.prices:
+        raise UsageError("--against matched reads control series from the store: use --instrument")
+    request = dataclasses.replace(request_from_args(args), placebo_draws=0)
+    source = PriceFiles(dict.fromkeys([*args.prices, *([args.market] if args.market else [])]),
+                        date_format=args.date_format) if args.prices else StoreSource()  # fmt: skip
+    resolved = resolve(request, source)
+    control_bars = None
+    if args.against == "matched":
+        stored = source.symbols()
+        if args.controls:
+            missing = [c for c in args.controls if c not in stored]
+            if missing:
+                raise UsageError(f"--controls {', '.join(missing)}: not in the store")
+            wanted = list(args.controls)
+        else:
+            boards = {board_of(s) for s in resolved.instruments}
+            studied = set(resolved.instruments) | {resolved.benchmark}
+            wanted = [s for s in stored if s not in studied and board_of(s) in boards]
+        control_bars = source.read(wanted) if wanted else None
+    result = bhar_of_study(
+        resolved,
+        args.horizons,
+        args.against,
+        controls=args.controls,
+        control_bars=control_bars,
+        bootstrap=args.bootstrap,
+        seed=args.seed,
+    )
+    for note in [*resolved.notes, *result.notes]:
+        print(f"note: {getattr(note, 'text', note)}", file=sys.stderr)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("bhar", "bhar_tests"):
+        path = out / f"{name}.csv"
+        path.write_bytes(result.csv_bytes(name))
+        print(f"wrote {path}")
+    return 0

@@ -130,3 +130,42 @@ RETURN_UNITS = (
     "returns, ARs, CARs and their standard errors are decimals (0.01 = 1 %); the "
     "abnormal_volume files hold log volume"
 )
+
+# -- issue 16: long horizons (analysis/long_horizon.py: bhar.csv, bhar_tests.csv) -------------
+COLUMN_GLOSSARY.update(
+    {
+        "horizon": "holding period in sessions after t0 (21 ≈ one month, 250 ≈ one year)",
+        "start_date": "session at whose close the position is bought (t0)",
+        "end_date": "session at whose close it is sold (t0 + horizon)",
+        "bh_return": (
+            "buy-and-hold return of the instrument over the horizon, from closes (decimal); a "
+            "series whose data end early is held to its last close, then in the benchmark"
+        ),
+        "reference_return": (
+            "buy-and-hold return of the benchmark, or the equal-weighted mean of the matched "
+            "controls' buy-and-hold returns (decimal)"
+        ),
+        "bhar": "buy-and-hold abnormal return: bh_return − reference_return (decimal)",
+        "reference": "the benchmark's symbol, or 'matched:' and the controls used",
+        "against": "reference of the BHAR: benchmark or matched (controls)",
+        "mean_bhar": "mean BHAR over the pairs (decimal)",
+        "median_bhar": "median BHAR over the pairs (decimal)",
+        "sd_bhar": "cross-sectional SD of the BHARs (divisor n − 1; decimal)",
+        "skewness": "skewness γ̂ = Σ(x − x̄)³ / (n·sd³) of the BHARs",
+        "t_skew_adjusted": (
+            "Lyon–Barber–Tsai (1999) skewness-adjusted t: √n (S + γ̂S²/3 + γ̂/(6n)), S = mean/sd"
+        ),
+        "p_skew_adjusted": "two-sided p-value of t_skew_adjusted from N(0, 1)",
+        "boot_lower": "2.5 % quantile of the bootstrapped skewness-adjusted t (resamples of n/4)",
+        "boot_upper": "97.5 % quantile of the bootstrapped skewness-adjusted t",
+        "p_bootstrap": "two-sided p-value of t_skew_adjusted from its bootstrap distribution",
+        "n_bootstrap": "bootstrap resamples used (those with no spread are left out)",
+    }
+)
+FILE_GLOSSARY.update(
+    {
+        "bhar.csv": "buy-and-hold abnormal return of every pair and horizon (python -m analysis "
+        "bhar; the Event study's Long horizon section)",
+        "bhar_tests.csv": "per horizon: mean BHAR, t, the skewness-adjusted t and its bootstrap",
+    }
+)

@@ -1675,6 +1675,148 @@ ZH.update(
     }
 )
 
+# -- issue 16, long horizons (branch long): BHAR section, GRANK, bhar.csv glossary, Method --
+ZH.update(
+    {
+        # the Event study's Long horizon section (pages/long_horizon_view.py)
+        "Long horizon: buy-and-hold abnormal returns": "长期：买入持有异常收益",
+        "For structural reforms (registration, delisting, the Beijing exchange): the return of "
+        "holding each instrument from the close of t0 for h sessions, minus the reference's "
+        "buy-and-hold return. Tests: the t-test, the Lyon-Barber-Tsai skewness-adjusted t and "
+        "its bootstrap ({draws} resamples, seed {seed}). Returns in %; the CSV keeps decimals "
+        "(0.01 = 1 %).": (
+            "用于结构性改革（注册制、退市、北交所）：自 t0 收盘起持有每个标的 h 个交易日的收益，"
+            "减去参照的买入持有收益。检验：t 检验、Lyon-Barber-Tsai 偏度调整 t 及其自助法"
+            "（{draws} 次重抽样，种子 {seed}）。收益以 % 表示；CSV 保留小数（0.01 = 1 %）。"
+        ),
+        "Horizons (sessions)": "持有期（交易日）",
+        "Choose horizons": "选择持有期",
+        "Matched per instrument": "为每个标的自动匹配",
+        "Against": "参照",
+        "the benchmark": "基准",
+        "matched controls": "匹配对照组",
+        "Controls (none chosen: matched per instrument)": "对照标的（不选：为每个标的自动匹配）",
+        "With none chosen, each instrument gets the 5 stored series of its board that are not "
+        "studied, nearest in return over the 250 sessions before t0.": (
+            "不选时，每个标的取其所在板块中未被研究、且 t0 前 250 个交易日收益最接近的 5 条已存储序列。"
+        ),
+        "Choose at least one horizon.": "请至少选择一个持有期。",
+        "Computing buy-and-hold returns…": "正在计算买入持有收益…",
+        "**Tests per horizon**": "**各持有期的检验**",
+        "BHAR per pair (CSV)": "各配对的 BHAR（CSV）",
+        "Tests (CSV)": "检验（CSV）",
+        "Buy-and-hold return (%)": "买入持有收益 (%)",
+        "Reference return (%)": "参照收益 (%)",
+        "BHAR (%)": "BHAR (%)",
+        "Mean BHAR (%)": "BHAR 均值 (%)",
+        "Median BHAR (%)": "BHAR 中位数 (%)",
+        "SD of BHAR (%)": "BHAR 标准差 (%)",
+        "95 % CI low (%)": "95 % 置信区间下限 (%)",
+        "95 % CI high (%)": "95 % 置信区间上限 (%)",
+        "Bought (close)": "买入（收盘）",
+        "Sold (close)": "卖出（收盘）",
+        "Horizon (sessions)": "持有期（交易日）",
+        # engine messages (analysis/long_horizon.py, analysis/statistics.py grank_t)
+        "GRANK needs at least two pairs with a SCAR (their SD re-scales them)": (
+            "GRANK 至少需要两个有 SCAR 的配对（用它们的标准差重新标度）"
+        ),
+        "{event}: t0 {t0:%Y-%m-%d} is not a session": "{event}：t0 {t0:%Y-%m-%d} 不是交易日",
+        "{n} pair-horizon(s): {status}": "{n} 个配对-持有期：{status}",
+        "the benchmark {benchmark}": "基准 {benchmark}",
+        "an equal-weighted buy-and-hold portfolio of matched controls": (
+            "匹配对照标的的等权买入持有组合"
+        ),
+        "buy-and-hold abnormal returns from the close of session t0{offset} against "
+        "{reference}; Lyon-Barber-Tsai skewness-adjusted t, bootstrap of {draws} resamples of "
+        "n/4 (seed {seed})": (
+            "自交易日 t0{offset} 收盘起相对{reference}的买入持有异常收益；Lyon-Barber-Tsai "
+            "偏度调整 t，n/4 的 {draws} 次自助重抽样（种子 {seed}）"
+        ),
+        "against must be one of {choices}, got {value}": "参照须为 {choices} 之一，得到 {value}",
+        "horizons must be whole numbers of sessions, at least 1": "持有期须为至少 1 的整数个交易日",
+        "first_day must be 0 (t0 included) or 1 (from t0 + 1)": (
+            "first_day 须为 0（含 t0）或 1（自 t0 + 1 起）"
+        ),
+        "BHAR against the benchmark needs a benchmark series": "相对基准的 BHAR 需要一条基准序列",
+        "the number of bootstrap resamples must be 0 or more": "自助重抽样次数须为 0 或以上",
+        # the Method page
+        "Long horizons": "长期",
+        "**Buy-and-hold abnormal returns (BHAR).** For structural reforms whose effect builds "
+        "over months (registration, delisting, the Beijing exchange), each instrument is "
+        "bought at the close of t0 and held for h sessions (21, 63, 126, 250: about 1, 3, 6 "
+        "and 12 months): BHAR = Π(1 + R_it) − Π(1 + R_ref,t), from closes. The reference is "
+        "the benchmark, or a matched portfolio: the equal-weighted buy-and-hold of control "
+        "series, named by you or, by default, the 5 stored series of the instrument's board "
+        "(from its code) that the study does not include, nearest in return over the 250 "
+        "sessions before t0. A suspended session carries the last close (the holder still "
+        "owns the share); a series whose data end before the horizon (delisted) is held to "
+        "its last close and then in the benchmark, as Lyon, Barber & Tsai (1999) do, and the "
+        "pair is noted; a horizon that ends after the data has no BHAR.\n\n"
+        "**Tests of the mean BHAR.** Long-horizon BHARs are skewed to the right, which biases "
+        "the t-test. Besides the t-test, the page and `bhar_tests.csv` give the "
+        "skewness-adjusted t of Lyon, Barber & Tsai (1999), t_sa = √n (S + γ̂S²/3 + γ̂/(6n)) "
+        "with S = mean/sd and γ̂ = Σ(x − x̄)³/(n·sd³), and its bootstrap: 1000 resamples of "
+        "n/4 drawn with replacement (seeded), whose 2.5 % and 97.5 % quantiles are the "
+        "critical values. Run it with `python -m analysis bhar`.\n\n"
+        "**GRANK.** When many instruments share one event date, as policy measures do, the "
+        "generalised rank test of Kolari & Pynnönen (2011) (`grank_t` in the tests table) "
+        "tests a CAR window: the standardised CARs, re-scaled by their cross-sectional SD, are "
+        "ranked with each pair's standardised estimation-window ARs; t_grank = Z·√((T − 2)/(T "
+        "− 1 − Z²)) with T − 2 degrees of freedom. It is robust to cross-correlation, "
+        "event-induced volatility and skewness.": (
+            "**买入持有异常收益（BHAR）。** 对效果需数月才显现的结构性改革（注册制、退市、北交所），"
+            "每个标的在 t0 收盘买入并持有 h 个交易日（21、63、126、250：约 1、3、6 和 12 个月）："
+            "BHAR = Π(1 + R_it) − Π(1 + R_ref,t)，由收盘价计算。参照为基准，或匹配组合：对照序列的"
+            "等权买入持有；对照由你指定，默认取该标的所在板块（按代码判断）中研究未包含、且 t0 前 "
+            "250 个交易日收益最接近的 5 条已存储序列。停牌交易日沿用最近收盘价（持有人仍持有该股）；"
+            "数据在持有期结束前终止的序列（退市）持有至最后收盘价，之后按 Lyon、Barber 与 Tsai"
+            "（1999）的做法转入基准，并对该配对加以说明；持有期结束于数据之后的，不计算 BHAR。\n\n"
+            "**BHAR 均值的检验。** 长期 BHAR 右偏，会使 t 检验产生偏差。除 t 检验外，页面和 "
+            "`bhar_tests.csv` 还给出 Lyon、Barber 与 Tsai（1999）的偏度调整 t：t_sa = √n (S + "
+            "γ̂S²/3 + γ̂/(6n))，其中 S = 均值/标准差，γ̂ = Σ(x − x̄)³/(n·sd³)；以及其自助法：有放回"
+            "地抽取 n/4 个值、重抽样 1000 次（设定种子），以 2.5 % 与 97.5 % 分位数作为临界值。"
+            "用 `python -m analysis bhar` 运行。\n\n"
+            "**GRANK。** 当许多标的共享同一事件日（政策措施即如此）时，Kolari 与 Pynnönen（2011）"
+            "的广义秩检验（检验表中的 `grank_t`）检验一个 CAR 窗口：标准化 CAR 按其截面标准差重新"
+            "标度后，与每个配对估计窗口的标准化 AR 一起排秩；t_grank = Z·√((T − 2)/(T − 1 − Z²))，"
+            "自由度 T − 2。它对截面相关、事件引起的波动和偏度都稳健。"
+        ),
+        # bhar.csv / bhar_tests.csv (analysis/glossary.py)
+        **{
+            COLUMN_GLOSSARY[column]: text
+            for column, text in {
+                "horizon": "t0 之后的持有期（交易日；21 ≈ 一个月，250 ≈ 一年）",
+                "start_date": "按其收盘价买入的交易日（t0）",
+                "end_date": "按其收盘价卖出的交易日（t0 + 持有期）",
+                "bh_return": (
+                    "标的在持有期内的买入持有收益，由收盘价计算（小数）；数据提前终止的序列持有至"
+                    "最后收盘价，之后转入基准"
+                ),
+                "reference_return": "基准的买入持有收益，或匹配对照标的买入持有收益的等权均值（小数）",
+                "bhar": "买入持有异常收益：bh_return − reference_return（小数）",
+                "reference": "基准代码，或 'matched:' 加所用的对照标的",
+                "against": "BHAR 的参照：benchmark（基准）或 matched（对照组）",
+                "mean_bhar": "各配对 BHAR 的均值（小数）",
+                "median_bhar": "各配对 BHAR 的中位数（小数）",
+                "sd_bhar": "BHAR 的截面标准差（除数 n − 1；小数）",
+                "skewness": "BHAR 的偏度 γ̂ = Σ(x − x̄)³ / (n·sd³)",
+                "t_skew_adjusted": (
+                    "Lyon–Barber–Tsai（1999）偏度调整 t：√n (S + γ̂S²/3 + γ̂/(6n))，S = 均值/标准差"
+                ),
+                "p_skew_adjusted": "t_skew_adjusted 按 N(0, 1) 的双侧 p 值",
+                "boot_lower": "自助法偏度调整 t 的 2.5 % 分位数（n/4 的重抽样）",
+                "boot_upper": "自助法偏度调整 t 的 97.5 % 分位数",
+                "p_bootstrap": "t_skew_adjusted 按其自助分布的双侧 p 值",
+                "n_bootstrap": "所用的自助重抽样次数（无离散度的重抽样不计）",
+            }.items()
+        },
+        FILE_GLOSSARY["bhar.csv"]: (
+            "每个配对与持有期的买入持有异常收益（python -m analysis bhar；事件研究的“长期”部分）"
+        ),
+        FILE_GLOSSARY["bhar_tests.csv"]: "各持有期：BHAR 均值、t、偏度调整 t 及其自助法",
+    }
+)
+
 #: plotly.js's own texts in 中文 (toolbar tooltips, date axes), passed as a plotly locale in
 #: every chart's config (pages.charts.plot_config): Streamlit's plotly registers none.
 PLOTLY_ZH_CN = {

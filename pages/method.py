@@ -40,6 +40,7 @@ def render() -> None:
     render_prices_method()
     render_provenance()
     render_csv_columns()
+    render_long_horizon_method()
 
 
 def render_event_study_method() -> None:
@@ -313,6 +314,10 @@ def render_references() -> None:
         "in event studies. *Journal of Financial Economics* 23(2), 385–395.\n"
         "- Cowan, A. R. (1992). Nonparametric event study tests. *Review of Quantitative Finance "
         "and Accounting* 2, 343–358.\n"
+        "- Lyon, J. D., Barber, B. M. & Tsai, C.-L. (1999). Improved methods for tests of "
+        "long-run abnormal stock returns. *Journal of Finance* 54(1), 165–201.\n"
+        "- Kolari, J. W. & Pynnönen, S. (2011). Nonparametric rank tests for event studies. "
+        "*Journal of Empirical Finance* 18(5), 953–971.\n"
         "- CSRC (2020). 中国证监会系统2020年年中工作会议公报 — "
         + t("the nine tasks behind the policy catalogue (dates verified in `policy-events.md`).")
     )
@@ -469,6 +474,39 @@ def render_multi_factor_models() -> None:
             "only. Lamb's Z (one market series) and the placebo (one-index fits at many "
             "pseudo-dates) are not computed for these models, and a note says so; abnormal "
             "volume keeps its constant-mean model of log volume."
+        )
+    )
+
+
+def render_long_horizon_method() -> None:
+    """Issue 16: buy-and-hold abnormal returns and the generalised rank test (GRANK)."""
+    st.header(t("Long horizons"))
+    st.markdown(
+        t(
+            "**Buy-and-hold abnormal returns (BHAR).** For structural reforms whose effect "
+            "builds over months (registration, delisting, the Beijing exchange), each "
+            "instrument is bought at the close of t0 and held for h sessions (21, 63, 126, "
+            "250: about 1, 3, 6 and 12 months): BHAR = Π(1 + R_it) − Π(1 + R_ref,t), from "
+            "closes. The reference is the benchmark, or a matched portfolio: the equal-weighted "
+            "buy-and-hold of control series, named by you or, by default, the 5 stored series "
+            "of the instrument's board (from its code) that the study does not include, "
+            "nearest in return over the 250 sessions before t0. A suspended session carries "
+            "the last close (the holder still owns the share); a series whose data end before "
+            "the horizon (delisted) is held to its last close and then in the benchmark, as "
+            "Lyon, Barber & Tsai (1999) do, and the pair is noted; a horizon that ends after "
+            "the data has no BHAR.\n\n"
+            "**Tests of the mean BHAR.** Long-horizon BHARs are skewed to the right, which "
+            "biases the t-test. Besides the t-test, the page and `bhar_tests.csv` give the "
+            "skewness-adjusted t of Lyon, Barber & Tsai (1999), t_sa = √n (S + γ̂S²/3 + "
+            "γ̂/(6n)) with S = mean/sd and γ̂ = Σ(x − x̄)³/(n·sd³), and its bootstrap: 1000 "
+            "resamples of n/4 drawn with replacement (seeded), whose 2.5 % and 97.5 % "
+            "quantiles are the critical values. Run it with `python -m analysis bhar`.\n\n"
+            "**GRANK.** When many instruments share one event date, as policy measures do, "
+            "the generalised rank test of Kolari & Pynnönen (2011) (`grank_t` in the tests "
+            "table) tests a CAR window: the standardised CARs, re-scaled by their "
+            "cross-sectional SD, are ranked with each pair's standardised estimation-window "
+            "ARs; t_grank = Z·√((T − 2)/(T − 1 − Z²)) with T − 2 degrees of freedom. It is "
+            "robust to cross-correlation, event-induced volatility and skewness."
         )
     )
 

@@ -28,6 +28,8 @@ NO_VIEW_STATE = {
     "import_*": "the Data page's import options and files",
     "delete_*": "which series to remove, and its confirmation",
     "calendar_*": "the trading-calendar fetch",
+    "study_bhar_*": "the Event study's long-horizon options: drawn only inside its expander, "
+    "which a link does not open (like the other expanders' open state); a computation's inputs",
 }
 #: Widget types that never hold view state.
 ACTION_TYPES = {"button", "download_button", "file_uploader", "chat_input", "form_submit_button"}
