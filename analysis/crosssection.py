@@ -376,6 +376,7 @@ def cross_section(
         if bad_w.any():
             notes.append(f"left out, no positive weight: {named(_pair_names(data[bad_w]))}")
     data, design, y, w = data[usable], design[usable], y[usable], w[usable]
+    _enough(design, dependent, notes)
     constant = [c for c in design.columns if design[c].nunique() <= 1]
     if constant:
         notes.append(
@@ -389,13 +390,7 @@ def cross_section(
             + ", ".join(regressors)
             + "): nothing to regress on"
         )
-    k = design.shape[1] + 1
-    if len(design) <= k:
-        raise CrossSectionInputError(
-            f"too few observations: {len(design)} pair(s) with a {dependent.upper()} and every "
-            f"regressor for {k} coefficients (need at least {k + 1})"
-            + (f"; {notes[-1]}" if notes else "")
-        )
+    _enough(design, dependent, notes)
     exog = sm.add_constant(design, has_constant="add")
     collinear = _collinear(exog.to_numpy())
     if collinear:
@@ -450,6 +445,18 @@ def cross_section(
         weighted=weights is not None,
         _fit=fit,
     )
+
+
+def _enough(design: pd.DataFrame, dependent: str, notes: list) -> None:
+    """Refuse a fit with no residual degree of freedom, naming the pairs left out."""
+    k = design.shape[1] + 1
+    if len(design) <= k:
+        left_out = "; ".join(n for n in notes if n.startswith(("left out", "no ")))
+        raise CrossSectionInputError(
+            f"too few observations: {len(design)} pair(s) with a {dependent.upper()} and every "
+            f"regressor for {k} coefficients (need at least {k + 1})"
+            + (f"; {left_out}" if left_out else "")
+        )
 
 
 def _pair_names(rows: pd.DataFrame) -> list[str]:
