@@ -226,17 +226,17 @@ def outcome_traits(outcome, turnover: pd.DataFrame | None = None) -> DerivedTrai
 # -- trait inputs from data_sources (another module; read through these adapters) -------------
 
 
-def load_turnover(symbols: Sequence[str]) -> pd.DataFrame | None:
-    """``symbol, date, turnover`` (%) from the store's turnover side-table, or None when this
-    build's store keeps none (``store.turnover`` absent)."""
-    try:
-        from data_sources import store
-    except ImportError:  # pragma: no cover - the store is part of the project
-        return None
+def load_turnover(source, symbols: Sequence[str]) -> pd.DataFrame | None:
+    """``symbol, date, turnover`` (%) from the store's turnover side-table
+    (``Store.turnover(symbols)``; ``source``: a :class:`~data_sources.store.Store` or an
+    :class:`~analysis.api.StoreSource`), or None when there is none: price files, or a store
+    that keeps no turnover."""
+    store = getattr(source, "store", source)
     reader = getattr(store, "turnover", None)
-    if reader is None:
+    if reader is None or not callable(reader):
         return None
-    return reader(list(symbols))
+    table = reader(list(symbols))
+    return table if table is not None and len(table) else None
 
 
 def load_listing_traits(symbols: Sequence[str]) -> pd.DataFrame | None:
