@@ -49,6 +49,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from data_sources.messages import Message
+
 #: The traits derived here, in the order they are listed.
 DERIVED_TRAITS = ("size", "beta", "idio_vol", "turnover", "past_return", "log_price")
 #: The unit of each derived trait (the cross-section's ``units`` metadata names them).
@@ -88,7 +90,7 @@ def named(symbols: Sequence[str]) -> str:
     symbols = list(symbols)
     shown = ", ".join(symbols[:NAMED_IN_NOTE])
     if len(symbols) > NAMED_IN_NOTE:
-        shown += f" (and {len(symbols) - NAMED_IN_NOTE} more)"
+        return Message("{shown} (and {n} more)", shown=shown, n=len(symbols) - NAMED_IN_NOTE)
     return shown
 
 
@@ -187,14 +189,22 @@ def derive_traits(
         no_size = names[np.isnan(traits["size"][rows])].tolist()
         if no_size:
             notes.append(
-                f"size and turnover need amount (成交额) and turnover (换手率) in the estimation "
-                f"window before {event_id}: not derived for {named(no_size)}"
+                Message(
+                    "size and turnover need amount (成交额) and turnover (换手率) in the "
+                    "estimation window before {event}: not derived for {instruments}",
+                    event=event_id,
+                    instruments=named(no_size),
+                )
             )
         no_price = names[np.isnan(traits["log_price"][rows])].tolist()
         if no_price:
             notes.append(
-                f"past_return and log_price need closes in the estimation window before "
-                f"{event_id}: not derived for {named(no_price)}"
+                Message(
+                    "past_return and log_price need closes in the estimation window before "
+                    "{event}: not derived for {instruments}",
+                    event=event_id,
+                    instruments=named(no_price),
+                )
             )
     frame = pd.DataFrame({"event_id": pairs["event_id"], "instrument": pairs["instrument"]})
     for name in DERIVED_TRAITS:

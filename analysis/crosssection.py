@@ -33,6 +33,7 @@ from analysis import characteristics
 from analysis.characteristics import DERIVED_TRAITS, TRAIT_UNITS, named
 from analysis.export import csv_bytes as _csv_bytes
 from analysis.panel import EventStudyInputError
+from data_sources.messages import Message, joined
 
 DEPENDENTS = ("car", "scar")
 COV_TYPES = ("hc3", "cluster", "nonrobust")
@@ -40,7 +41,7 @@ COV_TYPES = ("hc3", "cluster", "nonrobust")
 #: metadata columns).
 COLUMNS = [
     "term", "coef", "se", "t", "p", "ci_low", "ci_high", "n", "r2", "adj_r2", "cov_type",
-    "n_clusters", "dependent", "window",
+    "n_t0_clusters", "dependent", "window",
 ]  # fmt: skip
 KEYS = ("event_id", "instrument")
 #: Below this many clusters cluster-robust SEs are unreliable (Cameron & Miller 2015): said.
@@ -110,13 +111,23 @@ def trait_table(
                 renames[column] = f"{column}_{kind}"
         if renames:
             notes.append(
-                f"{kind} trait(s) {', '.join(renames)} share a name with another trait: kept as "
-                f"{', '.join(renames.values())}"
+                Message(
+                    "{kind} trait(s) {names} share a name with another trait: kept as {renamed}",
+                    kind=kind,
+                    names=", ".join(renames),
+                    renamed=", ".join(renames.values()),
+                )
             )
             extra = extra.rename(columns=renames)
         unmatched = sorted(set(frame["instrument"]) - set(extra["instrument"]))
         if unmatched and len(extra.columns) > 1:
-            notes.append(f"the {kind} traits have no row for {named(unmatched)}")
+            notes.append(
+                Message(
+                    "the {kind} traits have no row for {instruments}",
+                    kind=kind,
+                    instruments=named(unmatched),
+                )
+            )
         frame = frame.merge(extra, on="instrument", how="left")
         sources |= dict.fromkeys([c for c in extra.columns if c != "instrument"], kind)
         for note in getattr(table, "notes", ()) or ():
@@ -163,7 +174,9 @@ class CrossSectionResults:
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """(1 − alpha) confidence intervals by term: columns ``ci_low``, ``ci_high``."""
         if not 0 < alpha < 1:
-            raise CrossSectionInputError(f"alpha must lie between 0 and 1, got {alpha}")
+            raise CrossSectionInputError(
+                Message("alpha must lie between 0 and 1, got {alpha}", alpha=alpha)
+            )
         bounds = self._fit.conf_int(alpha)
         bounds.columns = ["ci_low", "ci_high"]
         return bounds
@@ -187,7 +200,7 @@ class CrossSectionResults:
         frame["r2"] = self.r2
         frame["adj_r2"] = self.adj_r2
         frame["cov_type"] = self.cov_type
-        frame["n_clusters"] = self.n_clusters if self.n_clusters is not None else np.nan
+        frame["n_t0_clusters"] = self.n_clusters if self.n_clusters is not None else np.nan
         frame["dependent"] = self.dependent
         frame["window"] = self.window_text
         return frame[COLUMNS]
@@ -197,8 +210,11 @@ class CrossSectionResults:
         at their sample means: the line of a scatter of the dependent against ``term``."""
         if term not in self.params.index or term == "const":
             raise CrossSectionInputError(
-                f"{term!r} is not a regressor of this fit; choose from "
-                f"{', '.join(t for t in self.params.index if t != 'const')}"
+                Message(
+                    "{term} is not a regressor of this fit; choose from {terms}",
+                    term=term,
+                    terms=", ".join(t for t in self.params.index if t != "const"),
+                )
             )
         design = self.fitted[[t for t in self.params.index if t != "const"]]
         x = np.linspace(design[term].min(), design[term].max(), points)
@@ -276,7 +292,13 @@ def _design_columns(frame: pd.DataFrame, regressors: Sequence[str], notes: list)
             column = pd.Series(np.where(values.astype(str) == level, 1.0, 0.0), index=frame.index)
             dummies[f"{name}[{level}]"] = column.where(values.notna())
         if dummies:
-            notes.append(f"{name}: dummies against its most common level {reference!r}")
+            notes.append(
+                Message(
+                    "{name}: dummies against its most common level '{level}'",
+                    name=name,
+                    level=reference,
+                )
+            )
         else:
             dummies[name] = pd.Series(0.0, index=frame.index).where(values.notna())
         columns[name] = dummies
@@ -312,30 +334,46 @@ def cross_section(
 
     if dependent not in DEPENDENTS:
         raise CrossSectionInputError(
-            f"dependent must be one of {', '.join(DEPENDENTS)}, got {dependent!r}"
+            Message(
+                "dependent must be one of {choices}, got {value}",
+                choices=", ".join(DEPENDENTS),
+                value=repr(dependent),
+            )
         )
     if cov_type is not None and cov_type not in COV_TYPES:
         raise CrossSectionInputError(
-            f"covariance must be one of {', '.join(COV_TYPES)}, got {cov_type!r}"
+            Message(
+                "covariance must be one of {choices}, got {value}",
+                choices=", ".join(COV_TYPES),
+                value=repr(cov_type),
+            )
         )
     if traits is None:
         traits = trait_table(outcome)
     frame = _traits_frame(traits)
     regressors = list(dict.fromkeys(str(r) for r in regressors))
     if not regressors:
-        raise CrossSectionInputError("name at least one regressor (a trait)")
+        raise CrossSectionInputError(Message("name at least one regressor (a trait)"))
     available = [c for c in frame.columns if c not in KEYS]
     unknown = [r for r in regressors if r not in available]
     if unknown:
         raise CrossSectionInputError(
-            f"unknown trait(s) {', '.join(unknown)}; available: {', '.join(available) or 'none'}"
+            Message(
+                "unknown trait(s) {names}; available: {available}",
+                names=", ".join(unknown),
+                available=", ".join(available) or "—",
+            )
         )
     windows = [tuple(w) for w in outcome.spec.windows]
     window = tuple(int(x) for x in (window or outcome.headline_window))
     if window not in windows:
         raise CrossSectionInputError(
-            f"CAR window [{window[0]}, {window[1]}] is not one of the study's: "
-            + ", ".join(f"[{a}, {b}]" for a, b in windows)
+            Message(
+                "CAR window [{a}, {b}] is not one of the study's: {windows}",
+                a=window[0],
+                b=window[1],
+                windows=", ".join(f"[{a}, {b}]" for a, b in windows),
+            )
         )
     summary = outcome.car_summary
     rows = summary[(summary["window_start"] == window[0]) & (summary["window_end"] == window[1])]
@@ -345,8 +383,12 @@ def cross_section(
     if isinstance(weights, str) and weights != "inverse_variance" and weights not in keep:
         if weights not in available:
             raise CrossSectionInputError(
-                f"weights {weights!r} is neither inverse_variance nor a trait; available: "
-                f"{', '.join(available)}"
+                Message(
+                    "weights {weights} is neither inverse_variance nor a trait; available: "
+                    "{available}",
+                    weights=repr(weights),
+                    available=", ".join(available),
+                )
             )
         keep.append(weights)
     data = rows.merge(frame[keep], on=on, how="left").reset_index(drop=True)
@@ -365,30 +407,51 @@ def cross_section(
         w = pd.Series(1.0, index=data.index)
     usable = np.isfinite(y) & np.isfinite(w) & (w > 0)
     if len(missing_y):
-        notes.append(f"no {dependent.upper()} for {named(_pair_names(data[~np.isfinite(y)]))}")
+        notes.append(
+            Message(
+                "no {dependent} for {pairs}",
+                dependent=dependent.upper(),
+                pairs=named(_pair_names(data[~np.isfinite(y)])),
+            )
+        )
     for name, part in design_parts.items():
         absent = ~np.isfinite(pd.DataFrame(part)).all(axis=1) & usable
         if absent.any():
-            notes.append(f"left out, no {name}: {named(_pair_names(data[absent]))}")
+            notes.append(
+                Message(
+                    "left out, no {name}: {pairs}",
+                    name=name,
+                    pairs=named(_pair_names(data[absent])),
+                )
+            )
         usable &= ~absent
     if weights is not None:
         bad_w = ~(np.isfinite(w) & (w > 0)) & np.isfinite(y)
         if bad_w.any():
-            notes.append(f"left out, no positive weight: {named(_pair_names(data[bad_w]))}")
+            notes.append(
+                Message(
+                    "left out, no positive weight: {pairs}", pairs=named(_pair_names(data[bad_w]))
+                )
+            )
     data, design, y, w = data[usable], design[usable], y[usable], w[usable]
     _enough(design, dependent, notes)
     constant = [c for c in design.columns if design[c].nunique() <= 1]
     if constant:
         notes.append(
-            f"dropped, the same for every pair used: {', '.join(constant)} (it would be "
-            "collinear with the intercept)"
+            Message(
+                "dropped, the same for every pair used: {names} (it would be collinear with the "
+                "intercept)",
+                names=", ".join(constant),
+            )
         )
         design = design.drop(columns=constant)
     if design.shape[1] == 0:
         raise CrossSectionInputError(
-            f"no regressor varies across the {len(design)} pairs used ("
-            + ", ".join(regressors)
-            + "): nothing to regress on"
+            Message(
+                "no regressor varies across the {n} pairs used ({names}): nothing to regress on",
+                n=len(design),
+                names=", ".join(regressors),
+            )
         )
     _enough(design, dependent, notes)
     exog = sm.add_constant(design, has_constant="add")
@@ -396,8 +459,11 @@ def cross_section(
     if collinear:
         names = [exog.columns[i] for i in collinear]
         raise CrossSectionInputError(
-            f"regressor(s) {', '.join(names)} are a linear combination of the intercept and the "
-            "regressors before them: leave one out"
+            Message(
+                "regressor(s) {names} are a linear combination of the intercept and the "
+                "regressors before them: leave one out",
+                names=", ".join(names),
+            )
         )
     events = data["event_id"].nunique()
     chosen = cov_type or ("cluster" if events > 1 else "hc3")
@@ -405,13 +471,20 @@ def cross_section(
     n_clusters = int(groups.max() + 1) if len(groups) else 0
     if chosen == "cluster" and n_clusters < 2:
         notes.append(
-            "one event session: cluster-robust SEs need at least two clusters, HC3 used instead"
+            Message(
+                "one event session: cluster-robust SEs need at least two clusters, HC3 used instead"
+            )
         )
         chosen = "hc3"
     elif chosen == "cluster" and n_clusters < FEW_CLUSTERS:
         notes.append(
-            f"only {n_clusters} event-session clusters: cluster-robust SEs are imprecise with "
-            f"fewer than {FEW_CLUSTERS} (t and p use {n_clusters - 1} degrees of freedom)"
+            Message(
+                "only {n} event-session clusters: cluster-robust SEs are imprecise with fewer "
+                "than {few} (t and p use {dof} degrees of freedom)",
+                n=n_clusters,
+                few=FEW_CLUSTERS,
+                dof=n_clusters - 1,
+            )
         )
     model = sm.WLS(y, exog, weights=w) if weights is not None else sm.OLS(y, exog)
     if chosen == "nonrobust":
@@ -451,11 +524,17 @@ def _enough(design: pd.DataFrame, dependent: str, notes: list) -> None:
     """Refuse a fit with no residual degree of freedom, naming the pairs left out."""
     k = design.shape[1] + 1
     if len(design) <= k:
-        left_out = "; ".join(n for n in notes if n.startswith(("left out", "no ")))
+        left_out = [n for n in notes if n.startswith(("left out", "no "))]
         raise CrossSectionInputError(
-            f"too few observations: {len(design)} pair(s) with a {dependent.upper()} and every "
-            f"regressor for {k} coefficients (need at least {k + 1})"
-            + (f"; {left_out}" if left_out else "")
+            Message(
+                "too few observations: {n} pair(s) with a {dependent} and every regressor for "
+                "{k} coefficients (need at least {need}){left_out}",
+                n=len(design),
+                dependent=dependent.upper(),
+                k=k,
+                need=k + 1,
+                left_out=Message("; {notes}", notes=joined("; ", left_out)) if left_out else "",
+            )
         )
 
 
@@ -485,6 +564,21 @@ COV_TEXT = {
 }
 
 
+def term_units(terms: Sequence[str], sources: dict[str, str]) -> dict[str, str]:
+    """The unit of each design term: a derived trait's (:data:`TRAIT_UNITS`), a dummy's, or
+    the table it came from."""
+    out = {}
+    for term in terms:
+        base_name = term.split("[")[0]
+        if base_name in TRAIT_UNITS and sources.get(base_name, "derived") == "derived":
+            out[term] = TRAIT_UNITS[base_name]
+        elif "[" in term:
+            out[term] = "1 for that level, 0 otherwise"
+        else:
+            out[term] = f"as in the {sources.get(term, 'trait')} table"
+    return out
+
+
 def _metadata(outcome, dependent, window, cov_type, weights, terms, traits) -> dict[str, str]:
     base = dict(outcome.metadata)
     label = "CAR" if dependent == "car" else "SCAR"
@@ -503,14 +597,7 @@ def _metadata(outcome, dependent, window, cov_type, weights, terms, traits) -> d
             else "change in SCAR (CAR / its SE) per unit of the trait"
         )
     ]
-    for term in terms:
-        base_name = term.split("[")[0]
-        if base_name in TRAIT_UNITS and sources.get(base_name, "derived") == "derived":
-            units.append(f"{term}: {TRAIT_UNITS[base_name]}")
-        elif "[" in term:
-            units.append(f"{term}: 1 for that level, 0 otherwise")
-        else:
-            units.append(f"{term}: as in the {sources.get(term, 'trait')} table")
+    units += [f"{term}: {text}" for term, text in term_units(terms, sources).items()]
     return {
         "method": method,
         "data_mode": base["data_mode"],

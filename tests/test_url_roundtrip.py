@@ -28,6 +28,8 @@ NO_VIEW_STATE = {
     "import_*": "the Data page's import options and files",
     "delete_*": "which series to remove, and its confirmation",
     "calendar_*": "the trading-calendar fetch",
+    "xsec_*": "the cross-sectional regression's options: an analysis run on demand inside a "
+    "section drawn only when opened (a link opens the study, not the regression)",
 }
 #: Widget types that never hold view state.
 ACTION_TYPES = {"button", "download_button", "file_uploader", "chat_input", "form_submit_button"}
