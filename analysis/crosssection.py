@@ -435,7 +435,8 @@ def cross_section(
             )
     data, design, y, w = data[usable], design[usable], y[usable], w[usable]
     _enough(design, dependent, notes)
-    constant = [c for c in design.columns if design[c].nunique() <= 1]
+    values = design.to_numpy()
+    constant = list(design.columns[values.min(axis=0) == values.max(axis=0)]) if len(values) else []
     if constant:
         notes.append(
             Message(
