@@ -425,6 +425,8 @@ def run_crosssection_command(args: argparse.Namespace) -> int:
             raise UsageError(
                 "--traits FILE needs data_sources.traits (trait files), which this build lacks"
             ) from None
+        except (DataSourceError, ValueError) as error:  # the reader names what is wrong
+            raise UsageError(f"--traits {args.traits}: {error}") from None
     resolved = resolve(request, source)
     listing = characteristics.load_listing_traits(resolved.instruments)
     available = list(DERIVED_TRAITS)

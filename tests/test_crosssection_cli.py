@@ -48,6 +48,8 @@ def trait_reader(monkeypatch, files):
     module = ModuleType("data_sources.traits")
 
     def read_trait_file(name):
+        if "damaged" in str(name):  # the reader's named error for a bad file
+            raise ValueError("row 3, column leverage: 'abc' is not a number")
         frame = pd.read_csv(name, index_col="symbol")
         return SimpleNamespace(frame=frame, notes=("read by the test's reader",))
 
@@ -162,3 +164,12 @@ def test_the_study_flags_are_shared_by_both_commands():
     assert crosssection - study == {
         "traits", "regressors", "dependent", "cov", "regression_window",
     }  # fmt: skip
+
+
+def test_a_trait_file_the_reader_refuses_exits_2_naming_it(files, trait_reader, tmp_path, capsys):
+    damaged = tmp_path / "damaged.csv"
+    damaged.write_text("symbol,leverage\nSTK0,abc\n", encoding="utf-8")
+    argv = _argv(files, tmp_path / "o", "--traits", str(damaged), "--regressors", "leverage")
+    code, _, stderr = _run(argv, capsys)
+    assert code == 2 and stderr.count("\n") == 1
+    assert f"--traits {damaged}: row 3, column leverage: 'abc' is not a number" in stderr
