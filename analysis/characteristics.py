@@ -217,25 +217,45 @@ def derive_traits(
     return DerivedTraits(frame, tuple(notes))
 
 
+#: How the notes on traits that could not be derived begin (each names the traits).
+_DERIVED_NOTES = ("size and turnover", "past_return and log_price", "beta is not defined")
+
+
+def note_concerns(note: str, regressors: Sequence[str]) -> bool:
+    """Whether a trait note matters for a regression on ``regressors``: a note on a derived
+    trait only when it names one of them; every other note always."""
+    if not str(note).startswith(_DERIVED_NOTES):
+        return True
+    head = str(note).split(" need")[0].split(" is not defined")[0]
+    return any(name in head.replace(" and ", " ").split() for name in regressors)
+
+
 def outcome_pairs(outcome, window: tuple[int, int] | None = None) -> pd.DataFrame:
     """The estimated (event, instrument) pairs of a study with their fit's beta and sigma."""
     summary = outcome.car_summary
     window = tuple(window or outcome.headline_window)
     rows = summary[(summary["window_start"] == window[0]) & (summary["window_end"] == window[1])]
-    return rows[["event_id", "instrument", "event_session", "beta", "sigma"]].reset_index(drop=True)
+    columns = ["event_id", "instrument", "event_session", "model", "beta", "sigma"]
+    return rows[columns].reset_index(drop=True)
 
 
 def outcome_traits(outcome, turnover: pd.DataFrame | None = None) -> DerivedTraits:
     """:func:`derive_traits` for the pairs of a :class:`~analysis.api.StudyOutcome`: its
     bars, calendar, estimation window and fitted beta and sigma."""
     resolved = outcome.resolved
-    return derive_traits(
-        resolved.bars,
-        outcome_pairs(outcome),
-        resolved.sessions,
-        tuple(outcome.spec.estimation_window),
-        turnover,
+    pairs = outcome_pairs(outcome)
+    derived = derive_traits(
+        resolved.bars, pairs, resolved.sessions, tuple(outcome.spec.estimation_window), turnover
     )
+    constant_mean = pairs.loc[pairs["model"] == "constant-mean", "instrument"].unique()
+    if len(constant_mean):  # said, so "left out, no beta" has its reason
+        note = Message(
+            "beta is not defined for {instruments}: the constant-mean model (used for "
+            "market-wide indices) has no slope on the benchmark",
+            instruments=named(list(constant_mean)),
+        )
+        return DerivedTraits(derived.frame, (*derived.notes, note))
+    return derived
 
 
 # -- trait inputs from data_sources (another module; read through these adapters) -------------

@@ -445,9 +445,7 @@ def run_crosssection_command(args: argparse.Namespace) -> int:
     turnover = characteristics.load_turnover(source, outcome.instruments)
     traits = trait_table(outcome, user=user, listing=listing, turnover=turnover)
     for note in traits.notes:  # what could not be derived, for the traits asked for
-        if any(name in note for name in args.regressors) or not note.startswith(
-            ("size and turnover", "past_return and log_price")
-        ):
+        if characteristics.note_concerns(note, args.regressors):
             print(f"note: {note}", file=sys.stderr)
     result = cross_section(
         outcome,

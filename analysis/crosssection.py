@@ -434,7 +434,6 @@ def cross_section(
                 )
             )
     data, design, y, w = data[usable], design[usable], y[usable], w[usable]
-    _enough(design, dependent, notes)
     values = design.to_numpy()
     constant = list(design.columns[values.min(axis=0) == values.max(axis=0)]) if len(values) else []
     if constant:

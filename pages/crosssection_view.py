@@ -361,7 +361,5 @@ def _show_notes(notes, regressors) -> None:
     """The notes that concern the chosen regressors (what could not be derived for them, the
     pairs left out), as text."""
     for note in dict.fromkeys(notes):
-        derived_note = note.startswith(("size and turnover", "past_return and log_price"))
-        if derived_note and not any(name in note for name in regressors):
-            continue
-        st.caption(escape_markdown(tr(note)))
+        if characteristics.note_concerns(note, regressors):
+            st.caption(escape_markdown(tr(note)))

@@ -1774,6 +1774,10 @@ ZH.update(
             "past_return 与 log_price 需要 {event} 之前估计窗口内的收盘价：未能为 {instruments} 计算"
         ),
         "{shown} (and {n} more)": "{shown}（另有 {n} 个）",
+        "beta is not defined for {instruments}: the constant-mean model (used for market-wide "
+        "indices) has no slope on the benchmark": (
+            "{instruments} 没有 beta：常数均值模型（用于全市场指数）不含对基准的斜率"
+        ),
         "{kind} trait(s) {names} share a name with another trait: kept as {renamed}": (
             "{kind} 特征 {names} 与其他特征重名：保留为 {renamed}"
         ),

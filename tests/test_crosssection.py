@@ -435,3 +435,28 @@ def test_an_event_study_outcome_runs_end_to_end():
         CrossSectionInputError, match="too few observations: 0 pair.*no size: S0000"
     ):
         cross_section(outcome, None, ["size"])
+
+
+def test_trait_notes_concern_only_the_traits_they_name():
+    from analysis.characteristics import note_concerns
+
+    size_note = "size and turnover need amount (成交额) … before e: not derived for A"
+    assert note_concerns(size_note, ["turnover"]) and note_concerns(size_note, ["size"])
+    assert not note_concerns(size_note, ["beta", "past_return"])
+    beta_note = "beta is not defined for 000300.SH: the constant-mean model …"
+    assert note_concerns(beta_note, ["beta"]) and not note_concerns(beta_note, ["size"])
+    assert note_concerns("the file traits have no row for A", ["size"])
+
+
+def test_constant_mean_pairs_have_no_beta_and_say_why():
+    bars, turnover, events, sessions = synthetic_inputs(6, 1, seed=9, n_sessions=400)
+    symbols = sorted(set(bars["symbol"]) - {"MKT"})
+    outcome = study_from_bars(
+        bars, symbols, events, EventStudySpec(), sessions, "MKT", constant_mean_for=["S0000"]
+    )
+    traits = trait_table(outcome, turnover=turnover)
+    frame = traits.frame.set_index("instrument")
+    assert np.isnan(frame.loc["S0000", "beta"]) and np.isfinite(frame.loc["S0001", "beta"])
+    assert any(n.startswith("beta is not defined for S0000") for n in traits.notes)
+    result = cross_section(outcome, traits, ["beta"])
+    assert any("left out, no beta: S0000" in note for note in result.notes)
