@@ -32,8 +32,9 @@ only its sessions strictly before t0 are read. Per (event, instrument) pair:
     none) minus 1, a decimal. Closes, not compounded daily returns, so a suspension inside the
     window loses nothing.
 ``log_price``
-    ln of the last valid close of the window (the price level before the event; on adjusted
-    prices, the adjusted level).
+    ln of the last valid close of the window (the price level before the event). On adjusted
+    series it is the adjusted level, not the price traded then (a back-adjusted, 后复权,
+    series lies far above it): a note names those series.
 
 A trait that cannot be derived (no amount or turnover for an instrument, no close) is NaN and a
 note names the instruments. Turnover is not in the canonical bars: it comes from the store's
@@ -218,7 +219,12 @@ def derive_traits(
 
 
 #: How the notes on traits that could not be derived begin (each names the traits).
-_DERIVED_NOTES = ("size and turnover", "past_return and log_price", "beta is not defined")
+_DERIVED_NOTES = (
+    "size and turnover",
+    "past_return and log_price",
+    "beta is not defined",
+    "log_price uses",
+)
 
 
 def note_concerns(note: str, regressors: Sequence[str]) -> bool:
@@ -226,7 +232,7 @@ def note_concerns(note: str, regressors: Sequence[str]) -> bool:
     trait only when it names one of them; every other note always."""
     if not str(note).startswith(_DERIVED_NOTES):
         return True
-    head = str(note).split(" need")[0].split(" is not defined")[0]
+    head = str(note).split(" need")[0].split(" is not defined")[0].split(" uses")[0]
     return any(name in head.replace(" and ", " ").split() for name in regressors)
 
 
@@ -247,15 +253,40 @@ def outcome_traits(outcome, turnover: pd.DataFrame | None = None) -> DerivedTrai
     derived = derive_traits(
         resolved.bars, pairs, resolved.sessions, tuple(outcome.spec.estimation_window), turnover
     )
+    notes = list(derived.notes)
     constant_mean = pairs.loc[pairs["model"] == "constant-mean", "instrument"].unique()
     if len(constant_mean):  # said, so "left out, no beta" has its reason
-        note = Message(
-            "beta is not defined for {instruments}: the constant-mean model (used for "
-            "market-wide indices) has no slope on the benchmark",
-            instruments=named(list(constant_mean)),
+        notes.append(
+            Message(
+                "beta is not defined for {instruments}: the constant-mean model (used for "
+                "market-wide indices) has no slope on the benchmark",
+                instruments=named(list(constant_mean)),
+            )
         )
-        return DerivedTraits(derived.frame, (*derived.notes, note))
-    return derived
+    records = resolved.price_records or {}
+    adjusted = [
+        symbol
+        for symbol in dict.fromkeys(pairs["instrument"])
+        if _is_adjusted(records.get(symbol, {}).get("adjustment"))
+    ]
+    if adjusted:
+        notes.append(
+            Message(
+                "log_price uses adjusted closes for {instruments}: an adjusted level, not the "
+                "price traded then (back-adjusted series lie far above it)",
+                instruments=named(adjusted),
+            )
+        )
+    return DerivedTraits(derived.frame, tuple(notes))
+
+
+def _is_adjusted(adjustment) -> bool:
+    """Whether a price record's adjustment makes the close level differ from the traded
+    price (data_sources.prices: "adjusted (…)", "vendor-adjusted (hfq/qfq)")."""
+    return isinstance(adjustment, str) and adjustment.split(" ")[0] in (
+        "adjusted",
+        "vendor-adjusted",
+    )
 
 
 # -- trait inputs from data_sources (another module; read through these adapters) -------------

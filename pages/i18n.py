@@ -1774,6 +1774,11 @@ ZH.update(
             "past_return 与 log_price 需要 {event} 之前估计窗口内的收盘价：未能为 {instruments} 计算"
         ),
         "{shown} (and {n} more)": "{shown}（另有 {n} 个）",
+        "log_price uses adjusted closes for {instruments}: an adjusted level, not the price "
+        "traded then (back-adjusted series lie far above it)": (
+            "{instruments} 的 log_price 使用复权收盘价：是复权后的价位，而非当时的成交价"
+            "（后复权序列远高于成交价）"
+        ),
         "beta is not defined for {instruments}: the constant-mean model (used for market-wide "
         "indices) has no slope on the benchmark": (
             "{instruments} 没有 beta：常数均值模型（用于全市场指数）不含对基准的斜率"
