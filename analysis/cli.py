@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 import re
 import sys
@@ -467,10 +468,15 @@ def run_crosssection_command(args: argparse.Namespace) -> int:
             "notes": list(result.notes),
         }
     }
-    _write_study(args, outcome, extra)
     path = Path(args.out) / "crosssection.csv"
+    _write_study(args, outcome, extra)
     path.write_bytes(result.csv_bytes())
     print(f"wrote {path}")
+    # parameters.json lists every file of DIR: this one too
+    parameters = Path(args.out) / "parameters.json"
+    document = json.loads(parameters.read_text(encoding="utf-8"))
+    document["files"].append(path.name)
+    parameters.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
 
 

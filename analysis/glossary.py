@@ -42,7 +42,7 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "reason": "the explanation behind the status",
     "statistic": "name of an aggregate test (patell_z, bmp_t, corrado_rank_z, …)",
     "value": "value of that test statistic (statistic mean: the mean AR or CAR, a decimal return)",
-    "n": "observations the test used",
+    "n": "observations the test used (crosssection.csv: the pairs in the regression)",
     "draw": "placebo draw number",
     "observed_car": "CAR around the real event (decimal)",
     "placebo_mean": "mean CAR over the placebo pseudo-events",

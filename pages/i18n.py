@@ -678,7 +678,7 @@ _GLOSSARY_ZH = {
     "reason": "状态背后的解释",
     "statistic": "汇总检验的名称（patell_z、bmp_t、corrado_rank_z 等）",
     "value": "该检验统计量的值",
-    "n": "检验所用的观测数",
+    "n": "检验所用的观测数（crosssection.csv：回归中的配对数）",
     "draw": "安慰剂抽样编号",
     "observed_car": "真实事件前后的 CAR",
     "placebo_mean": "安慰剂伪事件 CAR 的均值",

@@ -100,6 +100,9 @@ def test_writes_crosssection_csv_equal_to_statsmodels_on_the_written_cars(
     assert table["n"].iloc[0] == len(STOCKS)
     parameters = json.loads((out / "parameters.json").read_text(encoding="utf-8"))
     assert parameters["parameters"]["crosssection"]["regressors"] == ["leverage", "soe"]
+    assert (
+        parameters["files"][-1] == "crosssection.csv" and "car_summary.csv" in parameters["files"]
+    )
     assert "read by the test's reader" in stderr
 
 
