@@ -175,6 +175,14 @@ def read_uploaded_traits(uploaded):
         return characteristics.load_trait_file(path)
 
 
+def _read(uploaded):
+    """The uploaded trait table, or the error that names what is wrong with the file."""
+    try:
+        return read_uploaded_traits(uploaded)
+    except (DataSourceError, EventStudyInputError, OSError, ValueError) as error:
+        return error
+
+
 @st.fragment
 def render_cross_section(outcome: StudyOutcome) -> None:
     """The lazy section: nothing is derived or fitted until it is opened."""
@@ -209,9 +217,10 @@ def _render_open(outcome: StudyOutcome) -> None:
             key="xsec_trait_file",
         )
     if uploaded is not None:
-        try:
-            user = read_uploaded_traits(uploaded)
-        except (DataSourceError, EventStudyInputError, OSError, ValueError) as error:
+        # read once per upload (kept with the outcome), not on every rerun of the section
+        read = loaders.derived(outcome, ("xsec_file", uploaded.file_id), lambda: _read(uploaded))
+        if isinstance(read, Exception):
+            error = read
             st.error(
                 t(
                     "{name}: cannot read this trait file: {error}",
@@ -219,6 +228,8 @@ def _render_open(outcome: StudyOutcome) -> None:
                     error=escape_markdown(tr(error)),
                 )
             )
+        else:
+            user = read
     key = ("xsec_traits", uploaded.file_id if uploaded is not None else None)
     table = loaders.derived(outcome, key, lambda: page_traits(outcome, user))
     names = available_traits(table)

@@ -108,3 +108,30 @@ def test_the_section_in_chinese(zh_app):  # noqa: F811
 def test_csv_bytes_of_the_download_are_the_results(result):
     data = pd.read_csv(io.BytesIO(result.csv_bytes()), encoding="utf-8-sig")
     np.testing.assert_allclose(data["coef"], result.params.to_numpy())
+
+
+def test_an_uploaded_trait_file_is_read_through_the_trait_reader(monkeypatch):
+    import sys
+    from types import ModuleType, SimpleNamespace
+
+    import data_sources
+
+    module = ModuleType("data_sources.traits")
+
+    def read_trait_file(path):
+        frame = pd.read_csv(path, index_col="symbol")
+        if not pd.api.types.is_numeric_dtype(frame["leverage"]):
+            raise ValueError(f"{path.name}: column leverage is not a number")
+        return SimpleNamespace(frame=frame, notes=())
+
+    module.read_trait_file = read_trait_file
+    monkeypatch.setitem(sys.modules, "data_sources.traits", module)
+    monkeypatch.setattr(data_sources, "traits", module, raising=False)
+
+    def upload(name, text):
+        return SimpleNamespace(name=name, getvalue=lambda: text.encode(), file_id=name)
+
+    table = crosssection_view._read(upload("mine.csv", "symbol,leverage\nS0000,0.4\n"))
+    assert table.frame.loc["S0000", "leverage"] == 0.4
+    error = crosssection_view._read(upload("../bad.csv", "symbol,leverage\nS0000,abc\n"))
+    assert isinstance(error, ValueError) and "bad.csv: column leverage" in str(error)
