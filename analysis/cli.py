@@ -1,4 +1,5 @@
-"""``python -m analysis study``: the dashboard's event study, headless.
+"""``python -m analysis study``: the dashboard's event study, headless; ``python -m analysis
+crosssection``: the same study, then the cross-sectional regression of its CARs on traits.
 
 Exit codes: 0 success; 2 bad input (one line on stderr naming the problem); 1 an unexpected
 internal error (one line; set POLICYLENS_DEBUG=1 for the traceback).
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 import re
 import sys
@@ -23,6 +25,8 @@ from analysis.api import (
     resolve,
     run,
 )
+from analysis.characteristics import DERIVED_TRAITS
+from analysis.crosssection import COV_TYPES, DEPENDENTS
 from analysis.event_study import DEFAULT_CAR_WINDOWS, Conventions, EventStudyInputError
 from analysis.models import MODELS
 from analysis.overlaps import OVERLAP_CHOICES
@@ -55,56 +59,106 @@ def build_parser() -> argparse.ArgumentParser:
         "without its extension) or from the local store (--instrument; POLICYLENS_DATA_DIR). "
         "Events are catalogue measures (--measure) and/or dates (--event-date).",
     )
-    study.add_argument(
+    add_study_arguments(study)
+    crosssection = commands.add_parser(
+        "crosssection",
+        help="who responded: regress the pairs' CARs on their traits",
+        description="Runs the study (the study command's flags; its files are written too), "
+        "then the cross-sectional regression CAR_i = a + b·traits_i + e_i over its (measure, "
+        "instrument) pairs and writes DIR/crosssection.csv. Traits: derived before each event "
+        "(size, beta, idio_vol, turnover, past_return, log_price), listing traits where known, "
+        "and the columns of --traits FILE.",
+    )
+    add_study_arguments(crosssection)
+    crosssection.add_argument(
+        "--traits",
+        metavar="FILE",
+        help="CSV or Excel of symbol, trait… (SOE flag, leverage, northbound holding …)",
+    )
+    crosssection.add_argument(
+        "--regressors",
+        nargs="+",
+        required=True,
+        metavar="NAME",
+        help="traits to regress the CARs on (derived: " + ", ".join(DERIVED_TRAITS) + "; or "
+        "columns of --traits FILE)",
+    )
+    crosssection.add_argument(
+        "--dependent",
+        choices=DEPENDENTS,
+        default="car",
+        help="car (default; a decimal return) or scar (CAR / its SE)",
+    )
+    crosssection.add_argument(
+        "--cov",
+        choices=COV_TYPES,
+        help="covariance: hc3 (default for one measure), cluster (by event session; default "
+        "when measures are pooled) or nonrobust",
+    )
+    crosssection.add_argument(
+        "--regression-window",
+        nargs=2,
+        type=int,
+        metavar=("A", "B"),
+        help="the CAR window regressed (one of the study's; default its headline window)",
+    )
+    add_bhar_command(commands, study)
+    return parser
+
+
+def add_study_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The study's flags (prices, events, windows, model, tests, output …) on ``parser``: the
+    ``study`` command's, shared by every command that runs a study first."""
+    parser.add_argument(
         "--prices",
         action="append",
         metavar="FILE",
         help="price file of one instrument (repeatable)",
     )
-    study.add_argument("--market", metavar="FILE", help="benchmark price file (e.g. CSI 300)")
-    study.add_argument(
+    parser.add_argument("--market", metavar="FILE", help="benchmark price file (e.g. CSI 300)")
+    parser.add_argument(
         "--instrument",
         action="append",
         metavar="SYMBOL",
         help="a stored series, e.g. 399006.SZ (repeatable; default with --measure: the stored "
         "instruments of the segments the measures touch)",
     )
-    study.add_argument(
+    parser.add_argument(
         "--benchmark",
         metavar="SYMBOL",
         help=f"stored benchmark series (default {DEFAULT_BENCHMARK}); with --prices use --market",
     )
-    study.add_argument(
+    parser.add_argument(
         "--event-date",
         action="append",
         metavar="YYYY-MM-DD",
         help="event (announcement) date; a non-session maps to the next session (repeatable)",
     )
-    study.add_argument(
+    parser.add_argument(
         "--measure",
         action="append",
         metavar="ID",
         help="catalogue measure id, e.g. chinext-first-listings-2020 (repeatable); its t0 "
         "comes from the catalogue and overlaps are checked against the whole catalogue",
     )
-    study.add_argument(
+    parser.add_argument(
         "--include-unverified",
         action="store_true",
         help="allow --measure to name measures whose dates are unverified",
     )
-    study.add_argument(
+    parser.add_argument(
         "--no-market-wide-rule",
         action="store_true",
         help="measure market-wide indices with the chosen model too (by default they use the "
         "constant-mean model, so a broad benchmark does not regress the market on itself)",
     )
-    study.add_argument(
+    parser.add_argument(
         "--date-format",
         metavar="FORMAT",
         help="strptime format of the price files' date column when it is ambiguous, e.g. "
         "%%d/%%m/%%Y",
     )
-    study.add_argument(
+    parser.add_argument(
         "--overlap",
         choices=OVERLAP_CHOICES,
         default="warn",
@@ -114,27 +168,27 @@ def build_parser() -> argparse.ArgumentParser:
         "drop (every event whose window overlaps another's; two on one session are both "
         "dropped)",
     )
-    study.add_argument(
+    parser.add_argument(
         "--keep-contaminated-estimation",
         action="store_true",
         help="keep the sessions of other events' windows (catalogue measures and the other "
         "events of this study) in each event's estimation window; by default they are left "
         "out, and a note names them either way",
     )
-    study.add_argument("--model", choices=MODELS, default="market")
-    study.add_argument(
+    parser.add_argument("--model", choices=MODELS, default="market")
+    parser.add_argument(
         "--factors",
         metavar="FILE",
         help="factor file (CSV/Excel: a date column and factor columns, percent or decimals, "
         "optional RF) for --model factors",
     )
-    study.add_argument(
+    parser.add_argument(
         "--second-index",
         metavar="SYMBOL",
         help="the second regressor of --model two-index: a stored series (with --prices, a "
         "price file)",
     )
-    study.add_argument(
+    parser.add_argument(
         "--estimation",
         nargs=2,
         type=int,
@@ -142,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=("A", "B"),
         help="estimation window in relative sessions (default -250 -11)",
     )
-    study.add_argument(
+    parser.add_argument(
         "--window",
         nargs=2,
         type=int,
@@ -150,35 +204,35 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=("A", "B"),
         help="event window in relative sessions (default -5 5)",
     )
-    study.add_argument("--returns", choices=RETURN_KINDS, default="simple")
-    study.add_argument(
+    parser.add_argument("--returns", choices=RETURN_KINDS, default="simple")
+    parser.add_argument(
         "--min-estimation",
         type=int,
         default=120,
         metavar="N",
         help="fewest valid estimation returns to accept (default 120)",
     )
-    study.add_argument(
+    parser.add_argument(
         "--calendar",
         choices=("xshg", "data"),
         default="xshg",
         help="sessions that define relative days: the Shanghai calendar "
         "(default) or the dates present in the files (for non-Chinese data)",
     )
-    study.add_argument(
+    parser.add_argument(
         "--skip-invalid",
         action="store_true",
         help="write results for the valid instrument-events and list the rest instead of failing",
     )
-    study.add_argument("--out", required=True, metavar="DIR", help="output directory")
-    study.add_argument(
+    parser.add_argument("--out", required=True, metavar="DIR", help="output directory")
+    parser.add_argument(
         "--test",
         action="append",
         choices=list(STATISTICS),
         metavar="NAME",
         help="statistic for DIR/tests.csv (repeatable; default all): " + ", ".join(STATISTICS),
     )
-    study.add_argument(
+    parser.add_argument(
         "--car-window",
         action="append",
         nargs=2,
@@ -187,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="CAR window in relative sessions (repeatable; default 0 0, 0 1, -1 1, 0 5, -5 5); "
         "the event window is always reported first",
     )
-    study.add_argument(
+    parser.add_argument(
         "--placebo",
         type=int,
         default=0,
@@ -195,31 +249,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="placebo test with N pseudo-event sessions (one event only); writes "
         "DIR/placebo.csv and DIR/placebo_summary.csv",
     )
-    study.add_argument("--seed", type=int, default=20200727, help="placebo seed")
-    study.add_argument(
+    parser.add_argument("--seed", type=int, default=20200727, help="placebo seed")
+    parser.add_argument(
         "--conventions",
         choices=Conventions.PRESETS,
         default="textbook",
         help="variance/test conventions: textbook (default), estudy2, eventstudy",
     )
-    study.add_argument(
+    parser.add_argument(
         "--bh", action="store_true", help="add Benjamini-Hochberg p-values across events"
     )
-    study.add_argument(
+    parser.add_argument(
         "--volume",
         action="store_true",
         help="also abnormal volume and volatility (needs a volume column)",
     )
-    study.add_argument(
+    parser.add_argument(
         "--diagnostics", action="store_true", help="always write DIR/diagnostics.csv"
     )
-    study.add_argument(
+    parser.add_argument(
         "--attribute-suspensions",
         action="store_true",
         help="book the return over a suspension (last close before, first close after) on the "
         "resumption day; by default that day's return is missing, like the suspended sessions",
     )
-    study.add_argument(
+    parser.add_argument(
         "--pairing",
         choices=PAIRINGS,
         default="all",
@@ -227,7 +281,6 @@ def build_parser() -> argparse.ArgumentParser:
         "only on the instruments of its own segments (after its segment overrides), from "
         "--instrument or, when none, from the stored series (a theme-wide study)",
     )
-    add_bhar_command(commands, study)
     return parser
 
 
@@ -309,18 +362,20 @@ def _cli_reason(reason: str) -> str:
     )
 
 
-def run_study_command(args: argparse.Namespace) -> int:
-    request = request_from_args(args)
+def _source(args: argparse.Namespace):
     if args.prices:
         paths = list(args.prices)
         if args.market and args.model not in ("constant-mean", "factors"):
             paths.append(args.market)
         if args.second_index and args.model == "two-index":
             paths.append(args.second_index)
-        source = PriceFiles(dict.fromkeys(paths), date_format=args.date_format)
-    else:
-        source = StoreSource()
-    resolved = resolve(request, source)
+        return PriceFiles(dict.fromkeys(paths), date_format=args.date_format)
+    return StoreSource()
+
+
+def _run_resolved(args: argparse.Namespace, request: StudyRequest, resolved):
+    """Run a resolved study, report its notes and skipped pairs on stderr; refuse skipped
+    pairs without --skip-invalid and a study with nothing estimated."""
     if request.placebo_draws and len(resolved.events) != 1:
         raise UsageError(
             "--placebo needs exactly one event (one --measure or --event-date); this study "
@@ -350,14 +405,106 @@ def run_study_command(args: argparse.Namespace) -> int:
             f"nothing to write: every instrument-event was skipped (first: {first.instrument}"
             f" around {first.event_id}: {first.reason})"
         )
+    return outcome
+
+
+def _write_study(args: argparse.Namespace, outcome, extra=None) -> None:
     names = [
         name
         for name in outcome.frames()
         if name != "diagnostics" or outcome.diagnostics or args.diagnostics
     ]
-    for path in outcome.write(args.out, names):
+    for path in outcome.write(args.out, names, extra):
         print(f"wrote {path}")
+
+
+def run_study_command(args: argparse.Namespace) -> int:
+    request = request_from_args(args)
+    outcome = _run_resolved(args, request, resolve(request, _source(args)))
+    _write_study(args, outcome)
     return 0
+
+
+def run_crosssection_command(args: argparse.Namespace) -> int:
+    """The study, then the cross-section of its CARs on the traits asked for: the study's
+    files and DIR/crosssection.csv. Trait names are checked before the study runs."""
+    from analysis import characteristics
+    from analysis.crosssection import cross_section, trait_table
+
+    request = request_from_args(args)
+    windows = [tuple(w) for w in request.spec().windows]
+    if args.regression_window and tuple(args.regression_window) not in windows:
+        a, b = args.regression_window
+        raise UsageError(
+            f"--regression-window: CAR window [{a}, {b}] is not one of the study's: "
+            + ", ".join(f"[{x}, {y}]" for x, y in windows)
+        )
+    source = _source(args)
+    user = None
+    if args.traits:
+        if not Path(args.traits).is_file():
+            raise UsageError(f"--traits {args.traits}: no such file")
+        try:
+            user = characteristics.load_trait_file(args.traits)
+        except ImportError:
+            raise UsageError(
+                "--traits FILE needs data_sources.traits (trait files), which this build lacks"
+            ) from None
+        except (DataSourceError, ValueError) as error:  # the reader names what is wrong
+            raise UsageError(f"--traits {args.traits}: {error}") from None
+    resolved = resolve(request, source)
+    listing = characteristics.load_listing_traits(resolved.instruments)
+    available = list(DERIVED_TRAITS)
+    for table in (listing, user):
+        frame = getattr(table, "frame", table)
+        if frame is not None:
+            available += [c for c in frame.columns if c not in ("symbol", "instrument")]
+    available = list(dict.fromkeys(available))
+    unknown = [name for name in args.regressors if name not in available]
+    if unknown:
+        raise UsageError(
+            f"--regressors: unknown trait(s) {', '.join(unknown)}; available: "
+            + ", ".join(available)
+        )
+    outcome = _run_resolved(args, request, resolved)
+    turnover = characteristics.load_turnover(source, outcome.instruments)
+    traits = trait_table(outcome, user=user, listing=listing, turnover=turnover)
+    for note in traits.notes:  # what could not be derived, for the traits asked for
+        if characteristics.note_concerns(note, args.regressors):
+            print(f"note: {note}", file=sys.stderr)
+    result = cross_section(
+        outcome,
+        traits,
+        args.regressors,
+        dependent=args.dependent,
+        window=tuple(args.regression_window) if args.regression_window else None,
+        cov_type=args.cov,
+    )
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    extra = {
+        "crosssection": {
+            "regressors": list(result.regressors),
+            "dependent": result.dependent,
+            "window": list(result.window),
+            "cov_type": result.cov_type,
+            "traits_file": args.traits,
+            "notes": list(result.notes),
+        }
+    }
+    path = Path(args.out) / "crosssection.csv"
+    _write_study(args, outcome, extra)
+    path.write_bytes(result.csv_bytes())
+    print(f"wrote {path}")
+    # parameters.json lists every file of DIR: this one too
+    parameters = Path(args.out) / "parameters.json"
+    document = json.loads(parameters.read_text(encoding="utf-8"))
+    document["files"].append(path.name)
+    parameters.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+COMMANDS = {"study": run_study_command, "crosssection": run_crosssection_command}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -365,7 +512,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "bhar":
             return run_bhar_command(args)
-        return run_study_command(args)
+        return COMMANDS[args.command](args)
     except (UsageError, EventStudyInputError, DataSourceError, CalendarError) as error:
         print(f"{PROGRAM}: error: {error}", file=sys.stderr)
         return 2

@@ -49,7 +49,7 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "reason": "the explanation behind the status",
     "statistic": "name of an aggregate test (patell_z, bmp_t, corrado_rank_z, …)",
     "value": "value of that test statistic (statistic mean: the mean AR or CAR, a decimal return)",
-    "n": "observations the test used",
+    "n": "observations the test used (crosssection.csv: the pairs in the regression)",
     "draw": "placebo draw number",
     "observed_car": "CAR around the real event (decimal)",
     "placebo_mean": "mean CAR over the placebo pseudo-events",
@@ -101,6 +101,23 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "unknown",
     "suspended_sessions": "suspended sessions (停牌) of a stored series, kept as missing "
     "sessions (no return)",
+    # issue 16 (cross-sectional regression, crosssection.csv): one row per term
+    "term": "regressor of the cross-section: const (intercept), a trait, or trait[level] (a "
+    "dummy against the trait's most common level)",
+    "coef": "OLS (or WLS) coefficient: change in the dependent per unit of the trait (CAR: "
+    "decimal, 0.01 = 1 %)",
+    "se": "standard error of the coefficient under cov_type",
+    "t": "coef / se",
+    "p": "two-sided p-value of t (Student t: n − k df, or G − 1 with clustered SEs)",
+    "ci_low": "lower bound of the 95 % confidence interval of coef",
+    "ci_high": "upper bound of the 95 % confidence interval of coef",
+    "r2": "R² of the cross-sectional regression",
+    "adj_r2": "adjusted R² of the cross-sectional regression",
+    "cov_type": "covariance of the coefficients: hc3 (heteroskedasticity-robust), cluster (by "
+    "event session t0) or nonrobust (classical OLS)",
+    "n_t0_clusters": "event-session (t0) clusters of clustered SEs (empty otherwise)",
+    "dependent": "the regressed variable: car (decimal) or scar (CAR / its SE)",
+    "window": "CAR window of the dependent variable, in relative sessions",
 }
 
 #: What each file of a study's export holds (``python -m analysis study --out DIR``, the Event
@@ -118,6 +135,8 @@ FILE_GLOSSARY: dict[str, str] = {
     "abnormal_volume_tests.csv": "aggregate tests of the abnormal log volume",
     "abnormal_volatility.csv": "daily AR² over the estimation residual variance of every pair",
     "abnormal_volatility_tests.csv": "cross-sectional tests of the volatility ratio",
+    "crosssection.csv": "cross-sectional regression of the pairs' CARs on their traits: coef, "
+    "SE, t, p and CI per term, with n, R² and the covariance type",
     "parameters.json": "the study's parameters, data mode, data vintage, units and the link",
 }
 #: The unit of the log-volume numbers in the abnormal_volume files (their ``units`` column).

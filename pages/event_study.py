@@ -18,7 +18,16 @@ from data_sources.catalogue import studyable
 from data_sources.data_mode import benchmark_candidates
 from data_sources.errors import DataSourceError
 from data_sources.instruments import DEFAULT_BENCHMARK, segment_table
-from pages import factors_view, filters, formatting, layout, loaders, study_view, url_state
+from pages import (
+    crosssection_view,
+    factors_view,
+    filters,
+    formatting,
+    layout,
+    loaders,
+    study_view,
+    url_state,
+)
 from pages.i18n import t, tr
 from pages.text import escape_markdown
 
@@ -333,6 +342,7 @@ if outcome.car_summary.empty:
 else:
     study_view.render_chart(outcome, titles)
     study_view.render_car_window(outcome, titles)
+    crosssection_view.render_cross_section(outcome)  # drawn only when opened
 study_view.render_trading_response(outcome)
 study_view.render_placebo(outcome)
 study_view.render_diagnostics(outcome)

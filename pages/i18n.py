@@ -678,7 +678,7 @@ _GLOSSARY_ZH = {
     "reason": "状态背后的解释",
     "statistic": "汇总检验的名称（patell_z、bmp_t、corrado_rank_z 等）",
     "value": "该检验统计量的值",
-    "n": "检验所用的观测数",
+    "n": "检验所用的观测数（crosssection.csv：回归中的配对数）",
     "draw": "安慰剂抽样编号",
     "observed_car": "真实事件前后的 CAR",
     "placebo_mean": "安慰剂伪事件 CAR 的均值",
@@ -1814,6 +1814,189 @@ ZH.update(
             "每个配对与持有期的买入持有异常收益（python -m analysis bhar；事件研究的“长期”部分）"
         ),
         FILE_GLOSSARY["bhar_tests.csv"]: "各持有期：BHAR 均值、t、偏度调整 t 及其自助法",
+    }
+)
+
+# issue 16, xsec (cross-sectional regression): pages/crosssection_view.py, the engine's
+# messages of analysis/crosssection.py and analysis/characteristics.py, crosssection.csv's columns
+from analysis.characteristics import TRAIT_UNITS  # noqa: E402
+from analysis.glossary import FILE_GLOSSARY  # noqa: E402
+
+ZH.update(
+    {
+        "Who responded: cross-sectional regression": "谁有反应：截面回归",
+        "CAR_i = a + b·traits_i + e_i over the study's measure × instrument pairs "
+        "(statsmodels OLS). Traits are measured over each event's estimation window, before "
+        "t0: size = ln of the float market value (成交额 / (换手率 / 100), averaged over the "
+        "window), beta and idiosyncratic volatility from the study's fit, mean turnover (%), "
+        "past return, ln price. A text trait enters as dummies against its most common "
+        "level.": (
+            "CAR_i = a + b·特征_i + e_i，对本研究的措施 × 标的配对回归（statsmodels OLS）。特征均在"
+            "各事件的估计窗口内、t0 之前度量：规模 = 流通市值的自然对数（成交额 / (换手率 / 100)，"
+            "在窗口内取平均），beta 与特质波动率取自本研究的拟合，平均换手率（%），过去收益，"
+            "价格的自然对数。文本特征以虚拟变量进入，以其最常见取值为基准。"
+        ),
+        "Your trait file (optional): CSV or Excel of symbol, trait…": (
+            "你的特征文件（可选）：含 symbol 与各特征列的 CSV 或 Excel"
+        ),
+        "{name}: cannot read this trait file: {error}": "{name}：无法读取该特征文件：{error}",
+        "No trait has a value for these pairs.": "这些配对没有任何特征取值。",
+        "Regressors (traits)": "回归变量（特征）",
+        "Choose traits": "选择特征",
+        "Dependent variable": "因变量",
+        "Standard errors": "标准误",
+        "Choose at least one trait.": "请至少选择一个特征。",
+        "Cannot run this regression: {error}": "无法运行该回归：{error}",
+        "Default (HC3 for one measure, clustered by t0 when pooled)": (
+            "默认（单项措施用 HC3，合并多项措施时按 t0 聚类）"
+        ),
+        "HC3 (heteroskedasticity-robust)": "HC3（异方差稳健）",
+        "Clustered by event session (t0)": "按事件交易日（t0）聚类",
+        "Classical OLS": "经典 OLS",
+        "CAR (%)": "CAR（%）",
+        "SCAR (CAR / its SE)": "SCAR（CAR / 其标准误）",
+        "Term": "项",
+        "Coefficient": "系数",
+        "Coefficient (%)": "系数（%）",
+        "95 % CI low": "95 % 置信区间下限",
+        "95 % CI low (%)": "95 % 置信区间下限（%）",
+        "95 % CI high": "95 % 置信区间上限",
+        "95 % CI high (%)": "95 % 置信区间上限（%）",
+        "N = {n} pairs, R² = {r2:.3f} (adjusted {adj:.3f}); standard errors: {cov}. "
+        "Coefficients: the change in the dependent per unit of the trait ({unit}).": (
+            "N = {n} 个配对，R² = {r2:.3f}（调整后 {adj:.3f}）；标准误：{cov}。"
+            "系数：特征每变动一个单位时因变量的变化（{unit}）。"
+        ),
+        ", {n} clusters": "，{n} 个聚类",
+        "CAR in percentage points": "CAR，单位为百分点",
+        "SCAR in standard errors": "SCAR，单位为标准误",
+        "Trait units: ": "特征单位：",
+        "Turnover could not be read: {error}": "无法读取换手率：{error}",
+        "Listing traits could not be read: {error}": "无法读取上市特征：{error}",
+        "coefficient": "系数",
+        "CAR change per unit of the trait (%)": "特征每单位对应的 CAR 变化（%）",
+        "Coefficients with 95 % intervals": "系数及其 95 % 区间",
+        "pairs": "配对",
+        "fitted": "拟合值",
+        "{dependent} against {trait}": "{dependent} 对 {trait}",
+        "Scatter against": "散点图横轴",
+        "Download crosssection.csv": "下载 crosssection.csv",
+        "A market-wide measure hits every stock on the same day, so its effect shows as "
+        "differential exposure: CAR_i = a + b·traits_i + e_i over the study's measure × "
+        "instrument pairs (or SCAR_i = CAR_i / SE_i), by statsmodels OLS. Standard errors: "
+        "HC3 for one measure; clustered by event session (t0) when measures are pooled, so "
+        "measures on one day share a cluster and t has G − 1 degrees of freedom; classical "
+        "OLS on request. Traits are measured before t0, over each event's estimation "
+        "window: size = ln of the mean daily float market value, 成交额 / (换手率 / 100) "
+        "(amount over the share of the float traded: 1.2 billion yuan at 2.4 % is 50 "
+        "billion yuan of float); beta and idiosyncratic volatility (σ) from the study's own "
+        "fit; mean turnover (%); past return (last close of the window over the close "
+        "before it, − 1); ln of the last close. Listing traits (board, ST) and your own "
+        "trait file join on the symbol. Pairs missing a trait are left out and named. "
+        "Validated against statsmodels and a hand-worked two-regressor example. "
+        "`python -m analysis crosssection` writes the same `crosssection.csv`.": (
+            "市场范围的措施在同一天影响所有股票，因此其效应体现为差异化暴露：对本研究的措施 × 标的"
+            "配对回归 CAR_i = a + b·特征_i + e_i（或 SCAR_i = CAR_i / SE_i），使用 statsmodels OLS。"
+            "标准误：单项措施用 HC3；合并多项措施时按事件交易日（t0）聚类，同一天的措施属于同一聚类，"
+            "t 的自由度为 G − 1；也可选经典 OLS。特征在 t0 之前、各事件的估计窗口内度量：规模 = "
+            "日均流通市值的自然对数，成交额 / (换手率 / 100)（成交额除以流通股换手比例：成交 12 亿元、"
+            "换手率 2.4 % 即流通市值 500 亿元）；beta 与特质波动率（σ）取自本研究的拟合；平均换手率"
+            "（%）；过去收益（窗口最后收盘价除以窗口前收盘价，减 1）；最后收盘价的自然对数。上市特征"
+            "（板块、ST）与你的特征文件按代码合并。缺少特征的配对会被剔除并列出。已与 statsmodels 及"
+            "手算的双回归变量示例核对。`python -m analysis crosssection` 输出同样的 `crosssection.csv`。"
+        ),
+        "1 for that level, 0 otherwise": "取该值为 1，否则为 0",
+        # the engine's messages
+        "size and turnover need amount (成交额) and turnover (换手率) in the estimation window "
+        "before {event}: not derived for {instruments}": (
+            "规模与换手率需要 {event} 之前估计窗口内的成交额与换手率：未能为 {instruments} 计算"
+        ),
+        "past_return and log_price need closes in the estimation window before {event}: not "
+        "derived for {instruments}": (
+            "past_return 与 log_price 需要 {event} 之前估计窗口内的收盘价：未能为 {instruments} 计算"
+        ),
+        "{shown} (and {n} more)": "{shown}（另有 {n} 个）",
+        "log_price uses adjusted closes for {instruments}: an adjusted level, not the price "
+        "traded then (back-adjusted series lie far above it)": (
+            "{instruments} 的 log_price 使用复权收盘价：是复权后的价位，而非当时的成交价"
+            "（后复权序列远高于成交价）"
+        ),
+        "beta is not defined for {instruments}: the constant-mean model (used for market-wide "
+        "indices) has no slope on the benchmark": (
+            "{instruments} 没有 beta：常数均值模型（用于全市场指数）不含对基准的斜率"
+        ),
+        "{kind} trait(s) {names} share a name with another trait: kept as {renamed}": (
+            "{kind} 特征 {names} 与其他特征重名：保留为 {renamed}"
+        ),
+        "the {kind} traits have no row for {instruments}": "{kind} 特征中没有 {instruments} 的行",
+        "alpha must lie between 0 and 1, got {alpha}": "alpha 须在 0 与 1 之间，收到 {alpha}",
+        "{term} is not a regressor of this fit; choose from {terms}": (
+            "{term} 不是该回归的回归变量；请从 {terms} 中选择"
+        ),
+        "{name}: dummies against its most common level '{level}'": (
+            "{name}：以其最常见取值“{level}”为基准的虚拟变量"
+        ),
+        "dependent must be one of {choices}, got {value}": "因变量须为 {choices} 之一，收到 {value}",
+        "covariance must be one of {choices}, got {value}": "协方差须为 {choices} 之一，收到 {value}",
+        "name at least one regressor (a trait)": "请至少指定一个回归变量（特征）",
+        "unknown trait(s) {names}; available: {available}": "未知特征 {names}；可用：{available}",
+        "CAR window [{a}, {b}] is not one of the study's: {windows}": (
+            "CAR 窗口 [{a}, {b}] 不是本研究的窗口之一：{windows}"
+        ),
+        "weights {weights} is neither inverse_variance nor a trait; available: {available}": (
+            "权重 {weights} 既不是 inverse_variance 也不是特征；可用：{available}"
+        ),
+        "no {dependent} for {pairs}": "{pairs} 没有 {dependent}",
+        "left out, no {name}: {pairs}": "已剔除，缺少 {name}：{pairs}",
+        "left out, no positive weight: {pairs}": "已剔除，没有正权重：{pairs}",
+        "dropped, the same for every pair used: {names} (it would be collinear with the "
+        "intercept)": "已删除，所有配对取值相同：{names}（会与截距共线）",
+        "no regressor varies across the {n} pairs used ({names}): nothing to regress on": (
+            "在所用的 {n} 个配对中没有回归变量有变化（{names}）：无可回归"
+        ),
+        "too few observations: {n} pair(s) with a {dependent} and every regressor for {k} "
+        "coefficients (need at least {need}){left_out}": (
+            "观测过少：有 {dependent} 且各回归变量齐全的配对 {n} 个，需估计 {k} 个系数"
+            "（至少需要 {need} 个）{left_out}"
+        ),
+        "; {notes}": "；{notes}",
+        "regressor(s) {names} are a linear combination of the intercept and the regressors "
+        "before them: leave one out": "回归变量 {names} 是截距与其前面回归变量的线性组合：请去掉一个",
+        "one event session: cluster-robust SEs need at least two clusters, HC3 used instead": (
+            "只有一个事件交易日：聚类稳健标准误至少需要两个聚类，改用 HC3"
+        ),
+        "only {n} event-session clusters: cluster-robust SEs are imprecise with fewer than "
+        "{few} (t and p use {dof} degrees of freedom)": (
+            "只有 {n} 个事件交易日聚类：少于 {few} 个时聚类稳健标准误不精确（t 与 p 使用 {dof} 个自由度）"
+        ),
+        TRAIT_UNITS["size"]: "流通市值的自然对数，单位元（ln(成交额 / (换手率 / 100))）",
+        TRAIT_UNITS["beta"]: "对基准的斜率（无单位）",
+        TRAIT_UNITS["idio_vol"]: "每个交易日的残差标准差（小数：0.01 = 1 %）",
+        TRAIT_UNITS["turnover"]: "日均换手率，占流通股的 %",
+        TRAIT_UNITS["past_return"]: "估计窗口内的累计收益（小数）",
+        TRAIT_UNITS["log_price"]: "事件前最后收盘价的自然对数",
+        FILE_GLOSSARY["crosssection.csv"]: (
+            "配对 CAR 对其特征的截面回归：每项的系数、标准误、t、p 与置信区间，以及 n、R² 和协方差类型"
+        ),
+        COLUMN_GLOSSARY[
+            "term"
+        ]: "截面回归的项：const（截距）、某个特征，或 特征[取值]（相对最常见取值的虚拟变量）",
+        COLUMN_GLOSSARY[
+            "coef"
+        ]: "OLS（或 WLS）系数：特征每单位对应的因变量变化（CAR：小数，0.01 = 1 %）",
+        COLUMN_GLOSSARY["se"]: "在 cov_type 下系数的标准误",
+        COLUMN_GLOSSARY["t"]: "coef / se",
+        COLUMN_GLOSSARY["p"]: "t 的双侧 p 值（Student t：n − k 个自由度，聚类标准误时为 G − 1）",
+        COLUMN_GLOSSARY["ci_low"]: "coef 的 95 % 置信区间下限",
+        COLUMN_GLOSSARY["ci_high"]: "coef 的 95 % 置信区间上限",
+        COLUMN_GLOSSARY["r2"]: "截面回归的 R²",
+        COLUMN_GLOSSARY["adj_r2"]: "截面回归的调整 R²",
+        COLUMN_GLOSSARY["cov_type"]: (
+            "系数的协方差：hc3（异方差稳健）、cluster（按事件交易日 t0 聚类）或 nonrobust（经典 OLS）"
+        ),
+        COLUMN_GLOSSARY["n_t0_clusters"]: "聚类标准误的事件交易日（t0）聚类数（否则为空）",
+        COLUMN_GLOSSARY["dependent"]: "被回归的变量：car（小数）或 scar（CAR / 其标准误）",
+        COLUMN_GLOSSARY["window"]: "因变量的 CAR 窗口，以相对交易日计",
     }
 )
 

@@ -30,6 +30,8 @@ NO_VIEW_STATE = {
     "calendar_*": "the trading-calendar fetch",
     "study_bhar_*": "the Event study's long-horizon options: drawn only inside its expander, "
     "which a link does not open (like the other expanders' open state); a computation's inputs",
+    "xsec_*": "the cross-sectional regression's options: an analysis run on demand inside a "
+    "section drawn only when opened (a link opens the study, not the regression)",
 }
 #: Widget types that never hold view state.
 ACTION_TYPES = {"button", "download_button", "file_uploader", "chat_input", "form_submit_button"}

@@ -1,0 +1,376 @@
+"""Who responded: the Event study's cross-sectional regression section (issue 16).
+
+A section drawn only when opened (like "Daily abnormal returns"): nothing here is computed or
+drawn on a normal Event study rerun. The regression and the traits are
+:mod:`analysis.crosssection` and :mod:`analysis.characteristics`; this file picks the options,
+shows the coefficient table, a coefficient plot and a scatter of the CAR against one trait
+with the fitted line, and offers ``crosssection.csv``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analysis import characteristics
+from analysis.api import StudyOutcome
+from analysis.crosssection import (
+    CrossSectionResults,
+    TraitTable,
+    cross_section,
+    term_units,
+    trait_table,
+)
+from analysis.event_study import EventStudyInputError
+from data_sources.errors import DataSourceError
+from pages import charts, formatting, layout, loaders
+from pages.i18n import language, t, tr
+from pages.text import escape_markdown, escape_plotly
+
+#: The covariance choices: "auto" is the regression's default (HC3 for one measure,
+#: clustered by t0 when several are pooled).
+COV_CHOICES = ("auto", "hc3", "cluster", "nonrobust")
+#: The regressors chosen first, when the study has them.
+DEFAULT_REGRESSORS = ("size", "beta")
+
+
+def cov_label(code: str) -> str:
+    return {
+        "auto": t("Default (HC3 for one measure, clustered by t0 when pooled)"),
+        "hc3": t("HC3 (heteroskedasticity-robust)"),
+        "cluster": t("Clustered by event session (t0)"),
+        "nonrobust": t("Classical OLS"),
+    }[code]
+
+
+def dependent_label(code: str) -> str:
+    return {"car": t("CAR (%)"), "scar": t("SCAR (CAR / its SE)")}[code]
+
+
+def available_traits(table: TraitTable) -> list[str]:
+    """The traits with a value for at least one pair (the others cannot be regressed on)."""
+    frame = table.frame
+    return [name for name in table.names if frame[name].notna().any()]
+
+
+def coefficient_table(result: CrossSectionResults) -> pd.DataFrame:
+    """The coefficient table as shown: CAR coefficients in % (a change in CAR, in percentage
+    points, per unit of the trait), SCAR ones as they are; stars by p."""
+    frame = result.to_frame()[["term", "coef", "se", "t", "p", "ci_low", "ci_high"]]
+    if result.dependent == "car":
+        for column in ("coef", "se", "ci_low", "ci_high"):
+            frame[column] = 100 * frame[column]
+    frame["stars"] = frame["p"].map(formatting.significance_stars)
+    return frame
+
+
+def coefficient_figure(result: CrossSectionResults, synthetic: bool) -> go.Figure:
+    """Each regressor's coefficient (point) and its 95 % interval (bars), the intercept left
+    out; a vertical line at zero."""
+    table = coefficient_table(result)
+    table = table[table["term"] != "const"].iloc[::-1]
+    figure = go.Figure(
+        go.Scatter(
+            x=table["coef"],
+            y=[escape_plotly(term) for term in table["term"]],
+            mode="markers",
+            marker={"size": 10, "color": "#332288"},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": table["ci_high"] - table["coef"],
+                "arrayminus": table["coef"] - table["ci_low"],
+                "color": "#332288",
+            },
+            name=t("coefficient"),
+        )
+    )
+    figure.add_vline(x=0, line={"color": "#888888", "dash": "dot"})
+    unit = t("CAR change per unit of the trait (%)") if result.dependent == "car" else "SCAR"
+    title = t("Coefficients with 95 % intervals")
+    if synthetic:
+        title += t(" — SYNTHETIC DEMO DATA")
+    figure.update_layout(
+        title=title,
+        height=120 + 40 * len(table),
+        xaxis_title=unit,
+        showlegend=False,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    )
+    return figure
+
+
+def scatter_figure(result: CrossSectionResults, term: str, synthetic: bool) -> go.Figure:
+    """The dependent against one regressor, a point per pair, with the fitted line (the other
+    regressors at their means)."""
+    scale = 100 if result.dependent == "car" else 1
+    data = result.fitted
+    line = result.fit_line(term)
+    labels = [
+        escape_plotly(f"{formatting.label(i)} · {e}")
+        for i, e in zip(data["instrument"], data["event_id"], strict=True)
+    ]
+    figure = go.Figure(
+        [
+            go.Scatter(
+                x=data[term],
+                y=scale * data["y"],
+                mode="markers",
+                text=labels,
+                hovertemplate="%{text}<br>%{x:.4g}, %{y:.3f}<extra></extra>",
+                marker={"color": "#44AA99", "size": 7, "opacity": 0.8},
+                name=t("pairs"),
+            ),
+            go.Scatter(
+                x=line["x"],
+                y=scale * line["fitted"],
+                mode="lines",
+                line={"color": "#882255", "width": 2},
+                name=t("fitted"),
+            ),
+        ]
+    )
+    label = "CAR (%)" if result.dependent == "car" else "SCAR"
+    title = t("{dependent} against {trait}", dependent=label, trait=escape_plotly(term))
+    if synthetic:
+        title += t(" — SYNTHETIC DEMO DATA")
+    figure.update_layout(
+        title=title,
+        height=380,
+        xaxis_title=escape_plotly(term),
+        yaxis_title=label,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    )
+    return figure
+
+
+def page_traits(outcome: StudyOutcome, user=None) -> TraitTable:
+    """Every trait the page offers: derived (turnover from the store when it keeps it),
+    listing traits, and the uploaded file's."""
+    notes = []
+    turnover = listing = None
+    try:
+        turnover = characteristics.load_turnover(loaders.store(), outcome.instruments)
+    except (DataSourceError, OSError, ValueError) as error:  # a damaged side-table: said
+        notes.append(t("Turnover could not be read: {error}", error=tr(error)))
+    try:
+        listing = characteristics.load_listing_traits(outcome.instruments)
+    except (DataSourceError, OSError, ValueError) as error:
+        notes.append(t("Listing traits could not be read: {error}", error=tr(error)))
+    table = trait_table(outcome, user=user, listing=listing, turnover=turnover)
+    return TraitTable(table.frame, (*table.notes, *notes), table.sources)
+
+
+def read_uploaded_traits(uploaded):
+    """An uploaded trait file through ``data_sources.traits.read_trait_file`` (it reads a
+    path: the upload is written to a temporary file with the same name)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(uploaded.name).name
+        path.write_bytes(uploaded.getvalue())
+        return characteristics.load_trait_file(path)
+
+
+def _read(uploaded):
+    """The uploaded trait table, or the error that names what is wrong with the file."""
+    try:
+        return read_uploaded_traits(uploaded)
+    except (DataSourceError, EventStudyInputError, OSError, ValueError) as error:
+        return error
+
+
+@st.fragment
+def render_cross_section(outcome: StudyOutcome) -> None:
+    """The lazy section: nothing is derived or fitted until it is opened."""
+    box = st.expander(
+        t("Who responded: cross-sectional regression"), key="xsec_open", on_change="rerun"
+    )
+    if not box.open:
+        return
+    with box:
+        _render_open(outcome)
+
+
+def _render_open(outcome: StudyOutcome) -> None:
+    st.caption(
+        t(
+            "CAR_i = a + b·traits_i + e_i over the study's measure × instrument pairs "
+            "(statsmodels OLS). Traits are measured over each event's estimation window, "
+            "before t0: size = ln of the float market value (成交额 / (换手率 / 100), averaged "
+            "over the window), beta and idiosyncratic volatility from the study's fit, mean "
+            "turnover (%), past return, ln price. A text trait enters as dummies against its "
+            "most common level."
+        )
+    )
+    user = None
+    uploaded = None
+    with contextlib.suppress(ImportError):
+        from data_sources import traits as _traits  # noqa: F401 (the reader exists)
+
+        uploaded = st.file_uploader(
+            t("Your trait file (optional): CSV or Excel of symbol, trait…"),
+            type=["csv", "xlsx", "xls"],
+            key="xsec_trait_file",
+        )
+    if uploaded is not None:
+        # read once per upload (kept with the outcome), not on every rerun of the section
+        read = loaders.derived(outcome, ("xsec_file", uploaded.file_id), lambda: _read(uploaded))
+        if isinstance(read, Exception):
+            error = read
+            st.error(
+                t(
+                    "{name}: cannot read this trait file: {error}",
+                    name=escape_markdown(uploaded.name),
+                    error=escape_markdown(tr(error)),
+                )
+            )
+        else:
+            user = read
+    key = ("xsec_traits", uploaded.file_id if uploaded is not None else None)
+    table = loaders.derived(outcome, key, lambda: page_traits(outcome, user))
+    names = available_traits(table)
+    if not names:
+        st.info(t("No trait has a value for these pairs."))
+        return
+    if "xsec_regressors" in st.session_state:
+        st.session_state["xsec_regressors"] = [
+            n for n in st.session_state["xsec_regressors"] if n in names
+        ]
+    st.session_state.setdefault(
+        "xsec_regressors", [n for n in DEFAULT_REGRESSORS if n in names] or names[:1]
+    )
+    regressors = st.multiselect(
+        t("Regressors (traits)"),
+        names,
+        key="xsec_regressors",
+        placeholder=t("Choose traits"),
+    )
+    left, middle, right = st.columns(3)
+    dependent = left.selectbox(
+        t("Dependent variable"),
+        ("car", "scar"),
+        key=layout.translated("xsec_dependent"),
+        format_func=dependent_label,
+    )
+    cov = middle.selectbox(
+        t("Standard errors"),
+        COV_CHOICES,
+        key=layout.translated("xsec_cov"),
+        format_func=cov_label,
+        placeholder=t("Choose an option"),
+    )
+    windows = [tuple(w) for w in outcome.spec.windows]
+    headline = tuple(outcome.headline_window)
+    if headline in windows:
+        windows.remove(headline)
+    windows.insert(0, headline)
+    window = right.selectbox(
+        t("CAR window"),
+        windows,
+        key=layout.translated("xsec_window"),
+        format_func=lambda w: f"[{w[0]}, {w[1]}]",
+        placeholder=t("Choose an option"),
+    )
+    if not regressors:
+        st.info(t("Choose at least one trait."))
+        return
+    try:
+        result = loaders.derived(
+            outcome,
+            ("xsec", key[1], tuple(regressors), dependent, cov, window),
+            lambda: cross_section(
+                outcome,
+                table,
+                regressors,
+                dependent=dependent,
+                window=window,
+                cov_type=None if cov == "auto" else cov,
+            ),
+        )
+    except EventStudyInputError as error:
+        st.warning(t("Cannot run this regression: {error}", error=escape_markdown(tr(error))))
+        _show_notes(table.notes, regressors)
+        return
+    synthetic = outcome.data_mode.synthetic
+    shown = coefficient_table(result)
+    percent = result.dependent == "car"
+    number = "%.4f"
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key="xsec_table",
+        column_config={
+            "term": t("Term"),
+            "coef": st.column_config.NumberColumn(
+                t("Coefficient (%)") if percent else t("Coefficient"), format=number
+            ),
+            "se": st.column_config.NumberColumn("SE (%)" if percent else "SE", format=number),
+            "t": st.column_config.NumberColumn("t", format="%.2f"),
+            "p": st.column_config.NumberColumn(t("p (two-sided)"), format="%.4f"),
+            "ci_low": st.column_config.NumberColumn(
+                t("95 % CI low (%)") if percent else t("95 % CI low"), format=number
+            ),
+            "ci_high": st.column_config.NumberColumn(
+                t("95 % CI high (%)") if percent else t("95 % CI high"), format=number
+            ),
+            "stars": t("Sig."),
+        },
+    )
+    st.caption(
+        t(
+            "N = {n} pairs, R² = {r2:.3f} (adjusted {adj:.3f}); standard errors: {cov}. "
+            "Coefficients: the change in the dependent per unit of the trait ({unit}).",
+            n=result.n,
+            r2=result.r2,
+            adj=result.adj_r2,
+            cov=cov_label(result.cov_type)
+            + (t(", {n} clusters", n=result.n_clusters) if result.n_clusters else ""),
+            unit=t("CAR in percentage points") if percent else t("SCAR in standard errors"),
+        )
+    )
+    units = term_units(list(result.params.index[1:]), getattr(table, "sources", {}))
+    st.caption(
+        t("Trait units: ")
+        + "; ".join(escape_markdown(f"{term}: {t(text)}") for term, text in units.items())
+    )
+    _show_notes((*table.notes, *result.notes), regressors)
+    plot_left, plot_right = st.columns(2)
+    figure = loaders.derived(
+        outcome,
+        ("xsec_coef", key[1], tuple(regressors), dependent, cov, window, language()),
+        lambda: coefficient_figure(result, synthetic),
+    )
+    plot_left.plotly_chart(
+        figure, width="stretch", key="xsec_coef_chart", config=charts.plot_config("policylens_xsec")
+    )
+    terms = [term for term in result.params.index if term != "const"]
+    term = plot_right.selectbox(
+        t("Scatter against"), terms, key="xsec_scatter", placeholder=t("Choose an option")
+    )
+    plot_right.plotly_chart(
+        scatter_figure(result, term, synthetic),
+        width="stretch",
+        key="xsec_scatter_chart",
+        config=charts.plot_config("policylens_xsec_scatter"),
+    )
+    st.download_button(
+        t("Download crosssection.csv"),
+        data=result.csv_bytes,
+        file_name="crosssection.csv",
+        mime="text/csv",
+        key="xsec_download",
+        on_click="ignore",
+    )
+
+
+def _show_notes(notes, regressors) -> None:
+    """The notes that concern the chosen regressors (what could not be derived for them, the
+    pairs left out), as text."""
+    for note in dict.fromkeys(notes):
+        if characteristics.note_concerns(note, regressors):
+            st.caption(escape_markdown(tr(note)))
