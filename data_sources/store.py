@@ -347,7 +347,9 @@ class Store:
 
         Only called with the write lock held, when no other writer can be mid-write.
         """
-        for folder in (self.shards_dir, self.status_dir, self.quarantine_dir, self.turnover_dir):
+        folders = (self.shards_dir, self.status_dir, self.quarantine_dir, self.turnover_dir)
+        # the trait table (data_sources.traits) is written under the same lock
+        for folder in (*folders, self.root / "traits"):
             for leftover in folder.glob(".*.tmp"):
                 leftover.unlink(missing_ok=True)
 
@@ -898,16 +900,17 @@ class Store:
 
         self._atomic_write(path, write_path)
 
-    def turnover(self, symbols: Iterable[str] | None = None) -> pd.DataFrame:
+    def turnover(self, symbols: Iterable[str] | None = None, start=None, end=None) -> pd.DataFrame:
         """Daily turnover in % of the float (换手率) of ``symbols`` (default: every symbol that
-        has some): columns symbol, date, turnover, by symbol then date. Only series whose source
-        had turnover have rows. A damaged turnover file is left out and named in
-        ``attrs["damaged"]`` (as :class:`Damage`), never returned wrong."""
+        has some) between ``start`` and ``end`` inclusive: columns symbol, date, turnover, by
+        symbol (in the order given) then date. Only series whose source had turnover have
+        rows. A damaged turnover file is left out and named in ``attrs["damaged"]`` (as
+        :class:`Damage`), never returned wrong."""
         if symbols is None:
             wanted = sorted(path.stem for path in self.turnover_dir.glob("*.arrow"))
         else:
             wanted = list(dict.fromkeys(check_stored_symbol(symbol) for symbol in symbols))
-        frames, damage = [], []
+        tables, damage = [], []
         for symbol in wanted:
             path = self._turnover_path(symbol)
             try:
@@ -917,10 +920,21 @@ class Store:
             except _DAMAGE_ERRORS as error:
                 damage.append(Damage(self._relative(path), f"turnover unreadable ({error})"))
                 continue
-            frame = table.to_pandas()
-            frame.insert(0, "symbol", symbol)
-            frames.append(frame)
-        out = pd.concat(frames, ignore_index=True) if frames else empty_turnover()
+            symbols = pa.DictionaryArray.from_arrays(
+                pa.array(np.zeros(table.num_rows, dtype=np.int32)), pa.array([symbol])
+            )
+            tables.append(table.add_column(0, "symbol", symbols))
+        if tables:
+            table = pa.concat_tables(tables, promote_options="permissive")
+            if start is not None:
+                table = table.filter(pc.greater_equal(table["date"], pd.Timestamp(start)))
+            if end is not None:
+                table = table.filter(pc.less_equal(table["date"], pd.Timestamp(end)))
+            # one conversion for every symbol (one per symbol cost 3 ms each)
+            out = table.to_pandas()
+            out["symbol"] = out["symbol"].astype(object)
+        else:
+            out = empty_turnover()
         out["date"] = out["date"].astype("datetime64[ns]")
         out.attrs["damaged"] = damage
         return out

@@ -6,17 +6,57 @@ bars' layout is shared by every reader. A source that has it (a file with a ``tu
 column, akshare ``stock_zh_a_hist``'s 换手率) attaches it to its bars with :func:`attach`; the
 store keeps it in a side table (``Store.turnover``), one row per (symbol, date), in %.
 
-It rides in ``bars.attrs`` as plain lists (dates as text, values as floats), not as a Series:
-pandas compares ``attrs`` when it concatenates frames, and comparing Series there raises.
+It rides in ``bars.attrs`` as a :class:`Rows` (read-only arrays that pandas never copies), not
+as a Series or lists: pandas deep-copies ``attrs`` after every operation and compares them when
+it concatenates frames (comparing Series there raises).
 """
 
 from __future__ import annotations
+
+import zlib
 
 import numpy as np
 import pandas as pd
 
 ATTR = "turnover"
 COLUMNS = ["symbol", "date", "turnover"]
+
+
+class Rows(str):
+    """Turnover rows riding in ``bars.attrs``: read-only arrays that pandas does not copy.
+
+    pandas deep-copies ``attrs`` after nearly every operation (each column access): a list of
+    2,500 values made a store write of one series take seconds. A :class:`Rows` is immutable,
+    so its copy is itself. It is also the text ``turnover: N days, crc32 …`` (a ``str``):
+    pyarrow writes ``attrs`` as JSON whenever a frame becomes a table (``st.dataframe``), and
+    pandas compares ``attrs`` when it concatenates frames; both see that short text, which
+    differs whenever the values do."""
+
+    dates: np.ndarray  # datetime64[ns], read-only
+    values: np.ndarray  # float64 in % of the float, read-only
+
+    def __new__(cls, dates: np.ndarray, values: np.ndarray) -> Rows:
+        dates = np.array(dates, dtype="datetime64[ns]")
+        values = np.array(values, dtype="float64")
+        dates.flags.writeable = False
+        values.flags.writeable = False
+        crc = zlib.crc32(values.tobytes(), zlib.crc32(dates.tobytes()))
+        rows = super().__new__(cls, f"turnover: {len(values)} days, crc32 {crc:08x}")
+        rows.dates = dates
+        rows.values = values
+        return rows
+
+    def __deepcopy__(self, memo) -> Rows:
+        return self
+
+    def __copy__(self) -> Rows:
+        return self
+
+    def __reduce__(self):  # pickled as its arrays (st.cache_data, processes)
+        return (Rows, (self.dates, self.values))
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"date": self.dates, "turnover": self.values})
 
 
 def attach(bars: pd.DataFrame, dates, values) -> pd.DataFrame:
@@ -29,26 +69,17 @@ def attach(bars: pd.DataFrame, dates, values) -> pd.DataFrame:
         }
     ).dropna()
     frame = frame[np.isfinite(frame["turnover"])]
-    bars.attrs[ATTR] = {
-        "date": [f"{d:%Y-%m-%d}" for d in frame["date"]],
-        "turnover": [float(v) for v in frame["turnover"]],
-    }
+    bars.attrs[ATTR] = Rows(frame["date"].to_numpy(), frame["turnover"].to_numpy())
     return bars
 
 
 def attached(bars: pd.DataFrame) -> pd.DataFrame | None:
     """The turnover attached to ``bars`` (columns date, turnover) on the bars' own dates, or
     ``None`` when the source attached none."""
-    payload = bars.attrs.get(ATTR)
-    if not isinstance(payload, dict):
+    rows = bars.attrs.get(ATTR)
+    if not isinstance(rows, Rows):
         return None
-    frame = pd.DataFrame(
-        {
-            "date": pd.to_datetime(pd.Series(payload.get("date", []), dtype=object)),
-            "turnover": pd.Series(payload.get("turnover", []), dtype="float64"),
-        }
-    )
-    frame["date"] = frame["date"].astype("datetime64[ns]")
+    frame = rows.frame()
     # the bars may have been cut to a query's dates since (suspended rows removed, a range)
     frame = frame[frame["date"].isin(bars["date"])]
     return frame.drop_duplicates("date", keep="last").sort_values("date", ignore_index=True)

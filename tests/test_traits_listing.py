@@ -203,3 +203,11 @@ def test_index_membership_is_left_empty_without_fetch():
         frame = listing_traits(["600030.SH"], indices=["399975"])
         assert not mocked.calls
     assert math.isnan(frame.loc["600030.SH", "member_399975"])
+
+
+def test_index_membership_comes_from_the_csi_constituent_list(exchange_lists):
+    from tests.test_constituents import CONS_URL, ROWS, _workbook
+
+    exchange_lists.get(CONS_URL, body=_workbook(ROWS))
+    frame = listing_traits(["600030.SH", "300750.SZ"], fetch=True, indices=["399975.SZ"])
+    assert frame["member_399975"].tolist() == [1.0, 0.0]

@@ -56,7 +56,7 @@ def test_a_baostock_file_keeps_its_turn_values_beside_the_bars(tmp_path):
 def test_every_spelling_of_the_rate_is_read_as_turnover(header):
     content = f"date,close,{header}\n2024-01-02,10,0.5\n2024-01-03,10.1,0.7\n"
     bars = parse_price_file(content.encode(), "600030.csv")
-    store_rows = pd.DataFrame(bars.attrs["turnover"])
+    store_rows = bars.attrs["turnover"].frame()
     assert store_rows["turnover"].tolist() == [0.5, 0.7]
 
 
@@ -184,3 +184,13 @@ def test_a_real_baostock_stock_file_imports_with_what_turnover_it_has(tmp_path):
     else:
         assert turnover.empty
         assert len(store.read(["600030.SH"])) > 1000
+
+
+def test_turnover_is_read_between_dates_in_the_order_asked(tmp_path):
+    store = Store(tmp_path / "store")
+    _import(store, BAOSTOCK_FILE, "600030.csv")
+    _import(store, "date,close,换手率\n2024-01-03,5,2.5\n2024-01-04,5.1,3.5\n", "300750.csv")
+    frame = store.turnover(["300750.SZ", "600030.SH"], start="2024-01-03", end="2024-01-04")
+    assert frame["symbol"].tolist() == ["300750.SZ", "300750.SZ", "600030.SH"]
+    assert frame["turnover"].tolist() == [2.5, 3.5, 1.2045]
+    assert set(store.turnover()["symbol"]) == {"300750.SZ", "600030.SH"}
