@@ -44,6 +44,7 @@ from data_sources.schema import (
     to_canonical,
 )
 from data_sources.turnover import attach as attach_turnover
+from data_sources.turnover import attached as attached_turnover
 
 _ENGLISH_ALIASES = {
     "date": "date",
@@ -567,7 +568,14 @@ def import_notes(bars: pd.DataFrame) -> list[str]:
             f"emptied open/high/low of {blanked['rows']} rows where they contradict each other "
             f"or the close (close kept; first: {blanked['first']})"
         )
-    return notes + record_lines(bars.attrs.get("price_record"))
+    notes += record_lines(bars.attrs.get("price_record"))
+    turnover = attached_turnover(bars)
+    if turnover is not None:
+        notes.append(
+            f"turnover (% of the float) kept beside the prices for {len(turnover)} of "
+            f"{len(bars)} days"
+        )
+    return notes
 
 
 def _check_dates(frame: pd.DataFrame, where: str, date_format: str | None, column: str):

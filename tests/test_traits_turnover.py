@@ -194,3 +194,12 @@ def test_turnover_is_read_between_dates_in_the_order_asked(tmp_path):
     assert frame["symbol"].tolist() == ["300750.SZ", "300750.SZ", "600030.SH"]
     assert frame["turnover"].tolist() == [2.5, 3.5, 1.2045]
     assert set(store.turnover()["symbol"]) == {"300750.SZ", "600030.SH"}
+
+
+def test_the_import_notes_say_how_many_days_have_turnover():
+    from data_sources.files import import_notes
+
+    notes = import_notes(parse_price_file(BAOSTOCK_FILE.encode(), "600030.csv"))
+    assert "turnover (% of the float) kept beside the prices for 2 of 3 days" in notes
+    plain = import_notes(parse_price_file(b"date,close\n2024-01-02,1\n", "600030.csv"))
+    assert not any("turnover" in note for note in plain)
