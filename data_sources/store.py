@@ -776,7 +776,8 @@ class Store:
                     stored_rows[symbol] = table.num_rows
                 self._rewrite_shard(shard, changes)
                 for symbol, (rows, merged) in turnover_changes.items():
-                    self._write_turnover(symbol, rows, merged=merged)
+                    dates = changes[symbol][0]["date"].to_numpy() if merged else None
+                    self._write_turnover(symbol, rows, merged=merged, dates=dates)
                 for symbol, _, _ in items:
                     self._clear_error(symbol)
         return [stored_rows[symbol] for symbol in symbols]
@@ -864,11 +865,15 @@ class Store:
             raise ValueError("its values do not match their checksum (changed on disk)")
         return table
 
-    def _write_turnover(self, symbol: str, rows: pd.DataFrame | None, *, merged: bool) -> None:
+    def _write_turnover(
+        self, symbol: str, rows: pd.DataFrame | None, *, merged: bool, dates=None
+    ) -> None:
         """Store ``rows`` (date, turnover) as the symbol's turnover. Merged into the stored
         rows when the bars were merged (new dates replace old ones); ``None`` (the source had
         no turnover) keeps merged bars' turnover and removes a replaced series'. Caller holds
-        the write lock; a damaged turnover file is moved aside before it is replaced."""
+        the write lock; a damaged turnover file is moved aside before it is replaced.
+        ``dates``: the merged bars' dates (old rows on a date the bars no longer have, a
+        session now known to be suspended, are dropped)."""
         path = self._turnover_path(symbol)
         old = None
         if path.exists():
@@ -883,6 +888,8 @@ class Store:
             return
         if merged and old is not None:
             rows = pd.concat([old[~old["date"].isin(rows["date"])], rows], ignore_index=True)
+            if dates is not None:
+                rows = rows[rows["date"].isin(pd.DatetimeIndex(dates))]
         if rows.empty:
             path.unlink(missing_ok=True)
             return

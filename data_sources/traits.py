@@ -56,6 +56,8 @@ SYMBOL_COLUMNS = (
     "证券",
     "股票",
 )
+#: Headers of a name column (firm names are not traits: left out, with a note).
+NAME_COLUMNS = ("name", "名称", "简称", "证券简称", "股票简称", "公司名称", "company", "firm")
 #: Yes/no words (lower case) and the value each stands for.
 BOOLEAN_WORDS = {
     "true": 1.0,
@@ -237,7 +239,9 @@ def parse_trait_file(content: bytes, name: str) -> TraitTable:
     text = text[~blank]
     if text.empty:
         raise DataSourceError(Message("file has a header but no rows"), source=where)
-    trait_columns = [c for c in raw.columns if c != symbol_column]
+    names = {name.lower() for name in NAME_COLUMNS}
+    name_columns = [c for c in raw.columns if str(c).strip().lower() in names]
+    trait_columns = [c for c in raw.columns if c != symbol_column and c not in name_columns]
     if not trait_columns:
         raise DataSourceError(
             Message(
@@ -246,7 +250,10 @@ def parse_trait_file(content: bytes, name: str) -> TraitTable:
             ),
             source=where,
         )
-    notes: list[Message] = []
+    notes: list[Message] = [
+        Message("{column}: firm names, not a trait (left out)", column=_shown(column))
+        for column in name_columns
+    ]
     symbols: list[str] = []
     for position, value in zip(text.index, text[symbol_column], strict=True):
         row = int(position) + 2
@@ -381,13 +388,15 @@ def _fetched_industries() -> dict[str, str]:
     from data_sources.network import bounded_requests
 
     industries: dict[str, str] = {}
-    for function, code_column, suffix in (
-        ("stock_info_sz_name_code", "A股代码", "SZ"),
-        ("stock_info_bj_name_code", "证券代码", "BJ"),
+    # called as stock_info_a_code_name calls them: akshare caches each list by its arguments,
+    # so the names' fetch has already brought both
+    for function, kwargs, code_column, suffix in (
+        ("stock_info_sz_name_code", {"symbol": "A股列表"}, "A股代码", "SZ"),
+        ("stock_info_bj_name_code", {}, "证券代码", "BJ"),
     ):
         try:
             with bounded_requests():
-                raw = getattr(_akshare(), function)()
+                raw = getattr(_akshare(), function)(**kwargs)
         except Exception as error:
             raise DataSourceError(
                 f"akshare {function} failed: {type(error).__name__}: {error}", source="akshare"

@@ -1834,5 +1834,6 @@ ZH.update(
         ),
         "{column}: yes/no read as 1/0": "{column}：是/否读作 1/0",
         "{column}: every cell is empty": "{column}：所有单元格均为空",
+        "{column}: firm names, not a trait (left out)": "{column}：公司名称，不是特征（未纳入）",
     }
 )

@@ -213,3 +213,18 @@ def test_a_table_reads_back_from_its_own_csv():
     again = parse_trait_file(table.csv_bytes(), "again.csv")
     pd.testing.assert_frame_equal(again.frame, table.frame)
     assert isinstance(io.BytesIO(table.csv_bytes()).read(), bytes)
+
+
+def test_a_name_column_is_left_out_with_a_note():
+    table = _parse("证券代码,证券简称,soe\n600030,中信证券,1\n300750,<b>宁德时代</b>,0\n")
+    assert table.traits == ["soe"]
+    assert any("'证券简称': firm names, not a trait (left out)" in n for n in table.notes)
+
+
+@pytest.mark.parametrize("column", ["symbol", "x"])
+def test_a_very_long_cell_is_named_in_a_short_message(column):
+    cells = {"symbol": "600030", "x": "1"}
+    cells[column] = "<script>" + "A" * 20000 + "</script>"
+    text = _error(f"symbol,x\n{cells['symbol']},{cells['x']}\n")
+    assert "row 2, column " + repr(column) in text
+    assert "'<script>AAAA" in text and len(text) < 400
