@@ -1785,7 +1785,7 @@ ZH.update(
         "northbound holding, …): numbers, or yes/no (true/false, 1/0, 是/否) read as 1/0. "
         "The cross-sectional regression of CARs can use them as regressors.": (
             "CSV 或 Excel 表格：一列代码（symbol、code、代码、证券代码：600030、600030.SH 或 "
-            "sh.600030），每个特征一列（国企标志、杠杆、北向持股……）：数值，或是/否（true/false、"
+            "sh.600030），每个特征一列（国企标志、杠杆、北向持股……）：数值，或是/否（`true`/`false`、"
             "1/0、是/否，读作 1/0）。CAR 的截面回归可将其用作解释变量。"
         ),
         "Traits kept for studies: {firms} firm(s), {n} trait(s), from {name}.": (
@@ -1830,7 +1830,7 @@ ZH.update(
         ),
         "row {row}, column {column}: {value} is not a number or a yes/no "
         "(true/false, 1/0, 是/否)": (
-            "第 {row} 行，列 {column}：{value} 既不是数值也不是是/否（true/false、1/0、是/否）"
+            "第 {row} 行，列 {column}：{value} 既不是数值也不是是/否值（如 1/0、是/否）"
         ),
         "{column}: yes/no read as 1/0": "{column}：是/否读作 1/0",
         "{column}: every cell is empty": "{column}：所有单元格均为空",
