@@ -14,7 +14,8 @@ akshare. Six functions are used:
   drops and hence as abnormal returns. Chinese columns 日期, 开盘, 收盘, ...
 * ``stock_zh_a_hist(symbol="600377", period="daily", start_date, end_date, adjust="hfq")`` for
   individual A-shares: back-adjusted too (forward-adjusted history is rewritten after every
-  dividend, so a stored series would drift).
+  dividend, so a stored series would drift). Its 换手率 (turnover, % of the float) is kept
+  beside the bars in the store (:mod:`data_sources.turnover`).
 * ``stock_board_industry_hist_em(symbol="BK0473", start_date, end_date, period="日k")`` and
   ``stock_board_concept_hist_em(symbol="BK0711", period="daily", start_date, end_date)`` for
   Eastmoney industry and concept boards (canonical ``BK0473.EM`` and ``BK0711.EMC``): board
@@ -40,6 +41,7 @@ from data_sources.errors import DataSourceError
 from data_sources.instruments import get_instrument
 from data_sources.network import bounded_requests, describe_failure, http_timeout
 from data_sources.schema import parse_dates, to_canonical
+from data_sources.turnover import attach as attach_turnover
 
 #: akshare's Chinese column names → canonical names (shared with file import).
 CHINESE_COLUMNS = {
@@ -205,6 +207,9 @@ class AkshareSource(BarSource):
             )
         bars = bars.reset_index(drop=True)
         bars.attrs["price_record"] = {"adjustment": requested_adjustment(query.symbol)}
+        if "换手率" in raw.columns and akshare_call(query.symbol)[0] == "stock_zh_a_hist":
+            # a stock's turnover in % of its float, kept beside the bars (data_sources.turnover)
+            attach_turnover(bars, parse_dates(renamed["date"]), raw["换手率"])
         return bars
 
     def describe(self, query: BarQuery, params: dict[str, Any]) -> str:

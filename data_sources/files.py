@@ -43,6 +43,8 @@ from data_sources.schema import (
     parse_date_column,
     to_canonical,
 )
+from data_sources.turnover import attach as attach_turnover
+from data_sources.turnover import attached as attached_turnover
 
 _ENGLISH_ALIASES = {
     "date": "date",
@@ -130,8 +132,30 @@ def _encoding_of(content: bytes, name: str) -> str:
     raise DataSourceError("cannot decode the file as UTF-8 or GB18030 text", source=f"file {name}")
 
 
+#: Turnover in % of the float (换手率; baostock ``turn``), kept beside the bars in the store
+#: (:mod:`data_sources.turnover`). A column named plain ``turnover`` stays the amount traded
+#: (its meaning in English market data); ``turnover (%)`` or ``turnover_rate`` is the rate.
+_TURNOVER_NAMES = frozenset(
+    (
+        "turn",
+        "换手率",
+        "turnover_rate",
+        "turnover rate",
+        "turnoverrate",
+        "turnover_pct",
+        "turnover%",
+    )
+)
+_TURNOVER_PERCENT = re.compile(r"(?i)^\s*turnover\s*(?:[(（]\s*%\s*[)）]|%)\s*$")
+TURNOVER = "turnover_pct"
+
+
 def _canonical_name(column: str) -> str | None:
+    if _TURNOVER_PERCENT.match(str(column)):
+        return TURNOVER
     stripped = _UNIT.sub("", str(column).strip())  # 收盘价(元) → 收盘价
+    if stripped.lower() in _TURNOVER_NAMES:
+        return TURNOVER
     if stripped in _CHINESE_ALIASES:
         return _CHINESE_ALIASES[stripped]
     return _ENGLISH_ALIASES.get(stripped.lower()) or EXTRA_ALIASES.get(stripped.lower())
@@ -489,6 +513,9 @@ def parse_price_file(
         names={v: str(k) for k, v in mapping.items()},
     )
     bars = to_canonical(frame, symbol, source=where)
+    if TURNOVER in frame.columns:
+        rate = _turnover_rate(frame, where, {v: str(k) for k, v in mapping.items()}[TURNOVER])
+        attach_turnover(bars, frame["date"], rate)
     blanked = bars.attrs.get("ohlc_blanked", {"rows": 0})
     if blanked["rows"]:
         # name the file's row of the first one (bars are sorted by date; frame is in file order)
@@ -500,6 +527,27 @@ def parse_price_file(
         bars.attrs["symbol_inference"] = inference
     bars.attrs["price_record"] = price_record
     return bars
+
+
+def _turnover_rate(frame: pd.DataFrame, where: str, column: str) -> pd.Series:
+    """The turnover column as numbers (in %), naming the first cell that is not a number ≥ 0;
+    an empty cell is unknown."""
+    text = frame[TURNOVER].astype("string").str.strip()
+    values = pd.to_numeric(text, errors="coerce")
+    given = text.notna() & (text != "")
+    bad = given & (values.isna() | ~np.isfinite(values.fillna(0)) | (values < 0))
+    if bad.any():
+        position = int(bad.to_numpy().argmax())
+        raise DataSourceError(
+            Message(
+                "row {row}, column {column}: {value} is not a turnover in % (a number ≥ 0)",
+                row=int(frame.index[position]) + 2,
+                column=repr(column),
+                value=repr(frame[TURNOVER].iloc[position]),
+            ),
+            source=where,
+        )
+    return values
 
 
 def _listed(columns) -> str:
@@ -520,7 +568,14 @@ def import_notes(bars: pd.DataFrame) -> list[str]:
             f"emptied open/high/low of {blanked['rows']} rows where they contradict each other "
             f"or the close (close kept; first: {blanked['first']})"
         )
-    return notes + record_lines(bars.attrs.get("price_record"))
+    notes += record_lines(bars.attrs.get("price_record"))
+    turnover = attached_turnover(bars)
+    if turnover is not None:
+        notes.append(
+            f"turnover (% of the float) kept beside the prices for {len(turnover)} of "
+            f"{len(bars)} days"
+        )
+    return notes
 
 
 def _check_dates(frame: pd.DataFrame, where: str, date_format: str | None, column: str):

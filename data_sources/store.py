@@ -8,6 +8,10 @@ Layout under ``<data dir>/store``::
                               dates, rows, batch, CRC-32 of the batch's values) in the
                               file's schema metadata
     status/<symbol>.json      last fetch error for the symbol (if any)
+    turnover/<symbol>.arrow   the series' daily turnover in % (换手率), when its source had it
+                              (:mod:`data_sources.turnover`): date, turnover, with the CRC-32
+                              of its values in the schema metadata; written atomically with
+                              the bars, removed with them
     quarantine/               damaged files moved aside (``<name>.<UTC timestamp>``), each
                               with ``….about.json`` naming the problem and the series it held
     .lock                     writers take an exclusive lock on it (:mod:`data_sources.locking`)
@@ -75,6 +79,8 @@ from data_sources.schema import (
     empty_bars,
     validate_bars,
 )
+from data_sources.turnover import attached as attached_turnover
+from data_sources.turnover import empty as empty_turnover
 
 COVERAGE_COLUMNS = [
     "symbol",
@@ -110,6 +116,8 @@ _SCHEMA = pa.schema(
         *[(name, pa.float64()) for name in CANONICAL_COLUMNS[2:]],
     ]
 )
+
+_TURNOVER_SCHEMA = pa.schema([("date", pa.timestamp("ns")), ("turnover", pa.float64())])
 
 
 #: What a damaged file may raise while it is opened or parsed (Arrow's own errors derive from
@@ -271,6 +279,7 @@ class Store:
         self.root = Path(root) if root is not None else data_dir() / "store"
         self.shards_dir = self.root / "shards"
         self.status_dir = self.root / "status"
+        self.turnover_dir = self.root / "turnover"
         self.quarantine_dir = self.root / "quarantine"
         #: Damaged files this instance moved (or copied) aside while writing, for the caller
         #: to report.
@@ -338,7 +347,9 @@ class Store:
 
         Only called with the write lock held, when no other writer can be mid-write.
         """
-        for folder in (self.shards_dir, self.status_dir, self.quarantine_dir):
+        folders = (self.shards_dir, self.status_dir, self.quarantine_dir, self.turnover_dir)
+        # the trait table (data_sources.traits) is written under the same lock
+        for folder in (*folders, self.root / "traits"):
             for leftover in folder.glob(".*.tmp"):
                 leftover.unlink(missing_ok=True)
 
@@ -602,6 +613,11 @@ class Store:
             problem = self._legacy_problem(path)
             if problem is not None:
                 found.append(Damage(self._relative(path), problem, {path.stem: {}}))
+        for path in sorted(self.turnover_dir.glob("*.arrow")):
+            try:
+                self._read_turnover_file(path)
+            except _DAMAGE_ERRORS as error:
+                found.append(Damage(self._relative(path), f"turnover unreadable ({error})"))
         return found
 
     def quarantine(self, damage: Iterable[Damage] | None = None) -> list[tuple[Damage, Path]]:
@@ -718,7 +734,9 @@ class Store:
                     else {}
                 )
                 changes = {}
+                turnover_changes = {}
                 for symbol, bars, result in items:
+                    turnover_changes[symbol] = (attached_turnover(bars), symbol in stored)
                     if symbol not in stored and meta.get(symbol, {}).get("source") == "import":
                         self._keep_replaced(shard, symbol, meta[symbol])
                     record = price_record(bars)
@@ -757,6 +775,9 @@ class Store:
                     )
                     stored_rows[symbol] = table.num_rows
                 self._rewrite_shard(shard, changes)
+                for symbol, (rows, merged) in turnover_changes.items():
+                    dates = changes[symbol][0]["date"].to_numpy() if merged else None
+                    self._write_turnover(symbol, rows, merged=merged, dates=dates)
                 for symbol, _, _ in items:
                     self._clear_error(symbol)
         return [stored_rows[symbol] for symbol in symbols]
@@ -822,7 +843,108 @@ class Store:
         with self.write_lock():
             if symbol in self._load_shard_shapes(shard_of(symbol)).claimed:
                 self._rewrite_shard(shard_of(symbol), {symbol: None})
+            self._turnover_path(symbol).unlink(missing_ok=True)
             self._clear_error(symbol)
+
+    # -- turnover side table (see data_sources.turnover) --------------------------------------
+    def _turnover_path(self, symbol: str) -> Path:
+        return self.turnover_dir / f"{check_stored_symbol(symbol)}.arrow"
+
+    @staticmethod
+    def _read_turnover_file(path: Path) -> pa.Table:
+        """One symbol's turnover rows; raises one of ``_DAMAGE_ERRORS`` when the file is
+        damaged (not Arrow, other columns, values that do not match their checksum)."""
+        table = ipc.open_file(pa.py_buffer(path.read_bytes())).read_all()
+        if not table.schema.remove_metadata().equals(_TURNOVER_SCHEMA):
+            raise ValueError("its columns are not date, turnover")
+        metadata = table.schema.metadata or {}
+        table = table.replace_schema_metadata(None).combine_chunks()
+        batches = table.to_batches()
+        crc = batch_checksum(batches[0]) if batches else 0
+        if int(metadata.get(_META_CRC_KEY, b"-1")) != crc:
+            raise ValueError("its values do not match their checksum (changed on disk)")
+        return table
+
+    def _write_turnover(
+        self, symbol: str, rows: pd.DataFrame | None, *, merged: bool, dates=None
+    ) -> None:
+        """Store ``rows`` (date, turnover) as the symbol's turnover. Merged into the stored
+        rows when the bars were merged (new dates replace old ones); ``None`` (the source had
+        no turnover) keeps merged bars' turnover and removes a replaced series'. Caller holds
+        the write lock; a damaged turnover file is moved aside before it is replaced.
+        ``dates``: the merged bars' dates (old rows on a date the bars no longer have, a
+        session now known to be suspended, are dropped)."""
+        path = self._turnover_path(symbol)
+        old = None
+        if path.exists():
+            try:
+                old = self._read_turnover_file(path).to_pandas()
+            except _DAMAGE_ERRORS as error:
+                damage = Damage(self._relative(path), f"turnover unreadable ({error})")
+                self._quarantine_one(damage, move=True)
+        if rows is None:
+            if not merged:
+                path.unlink(missing_ok=True)
+            return
+        if merged and old is not None:
+            rows = pd.concat([old[~old["date"].isin(rows["date"])], rows], ignore_index=True)
+            if dates is not None:
+                rows = rows[rows["date"].isin(pd.DatetimeIndex(dates))]
+        if rows.empty:
+            path.unlink(missing_ok=True)
+            return
+        rows = rows.sort_values("date", ignore_index=True)
+        table = pa.Table.from_pandas(
+            rows[["date", "turnover"]], schema=_TURNOVER_SCHEMA, preserve_index=False
+        ).combine_chunks()
+        crc = str(batch_checksum(table.to_batches()[0])).encode()
+        table = table.replace_schema_metadata({_META_CRC_KEY: crc})
+        self.turnover_dir.mkdir(parents=True, exist_ok=True)
+
+        def write_path(temporary: Path) -> None:
+            with pa.OSFile(str(temporary), "wb") as sink, ipc.new_file(sink, table.schema) as w:
+                w.write_table(table)
+
+        self._atomic_write(path, write_path)
+
+    def turnover(self, symbols: Iterable[str] | None = None, start=None, end=None) -> pd.DataFrame:
+        """Daily turnover in % of the float (换手率) of ``symbols`` (default: every symbol that
+        has some) between ``start`` and ``end`` inclusive: columns symbol, date, turnover, by
+        symbol (in the order given) then date. Only series whose source had turnover have
+        rows. A damaged turnover file is left out and named in ``attrs["damaged"]`` (as
+        :class:`Damage`), never returned wrong."""
+        if symbols is None:
+            wanted = sorted(path.stem for path in self.turnover_dir.glob("*.arrow"))
+        else:
+            wanted = list(dict.fromkeys(check_stored_symbol(symbol) for symbol in symbols))
+        tables, damage = [], []
+        for symbol in wanted:
+            path = self._turnover_path(symbol)
+            try:
+                table = self._read_turnover_file(path)
+            except FileNotFoundError:
+                continue
+            except _DAMAGE_ERRORS as error:
+                damage.append(Damage(self._relative(path), f"turnover unreadable ({error})"))
+                continue
+            symbols = pa.DictionaryArray.from_arrays(
+                pa.array(np.zeros(table.num_rows, dtype=np.int32)), pa.array([symbol])
+            )
+            tables.append(table.add_column(0, "symbol", symbols))
+        if tables:
+            table = pa.concat_tables(tables, promote_options="permissive")
+            if start is not None:
+                table = table.filter(pc.greater_equal(table["date"], pd.Timestamp(start)))
+            if end is not None:
+                table = table.filter(pc.less_equal(table["date"], pd.Timestamp(end)))
+            # one conversion for every symbol (one per symbol cost 3 ms each)
+            out = table.to_pandas()
+            out["symbol"] = out["symbol"].astype(object)
+        else:
+            out = empty_turnover()
+        out["date"] = out["date"].astype("datetime64[ns]")
+        out.attrs["damaged"] = damage
+        return out
 
     # -- reading -----------------------------------------------------------------------------
     def _all_meta(self) -> dict[str, dict]:
@@ -864,6 +986,7 @@ class Store:
             + sorted(self.status_dir.glob("*.json"))
             + sorted((self.root / "bars").glob("*.parquet"))
             + sorted(self.quarantine_dir.glob("*.about.json"))
+            + sorted(self.turnover_dir.glob("*.arrow"))
         ):
             try:
                 stat = path.stat()

@@ -30,6 +30,7 @@ from data_sources.trading_calendar import library_end
 from pages import filters, formatting, layout, loaders, url_state
 from pages.i18n import t, tr
 from pages.text import code, escape_markdown
+from pages.traits_view import render_traits_import
 
 
 def source_name(source, live: bool) -> str:
@@ -892,6 +893,7 @@ def render() -> None:
     render_constituents(store)
     render_creits(store)
     render_import(store)
+    render_traits_import(store)
     render_remove(store)
     render_remove_demo(store)
     with stored_series:

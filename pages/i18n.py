@@ -2257,3 +2257,65 @@ ZH.update(
         ),
     }
 )
+
+# traits (issue 16 point 1): the trait file, listing traits, turnover beside the prices
+ZH.update(
+    {
+        "Traits file": "特征文件",
+        "A CSV or Excel table with a symbol column (symbol, code, 代码, 证券代码: 600030, "
+        "600030.SH or sh.600030) and one column per trait (an SOE flag, leverage, "
+        "northbound holding, …): numbers, or yes/no (true/false, 1/0, 是/否) read as 1/0. "
+        "The cross-sectional regression of CARs can use them as regressors.": (
+            "CSV 或 Excel 表格：一列代码（symbol、code、代码、证券代码：600030、600030.SH 或 "
+            "sh.600030），每个特征一列（国企标志、杠杆、北向持股……）：数值，或是/否（`true`/`false`、"
+            "1/0、是/否，读作 1/0）。CAR 的截面回归可将其用作解释变量。"
+        ),
+        "Traits kept for studies: {firms} firm(s), {n} trait(s), from {name}.": (
+            "供研究使用的特征：{firms} 家公司，{n} 个特征，来自 {name}。"
+        ),
+        "Traits file (CSV or Excel)": "特征文件（CSV 或 Excel）",
+        "Save the traits for studies": "保存特征供研究使用",
+        "Traits saved: {firms} firm(s), {n} trait(s) from {name}.": (
+            "特征已保存：{firms} 家公司，{n} 个特征，来自 {name}。"
+        ),
+        "The traits from {name} they replace were kept in the data directory "
+        "(store/traits/replaced).": (
+            "被替换的特征（来自 {name}）已保留在数据目录中（store/traits/replaced）。"
+        ),
+        "row {row}, column {column}: {value} is not a turnover in % (a number ≥ 0)": (
+            "第 {row} 行，列 {column}：{value} 不是以 % 表示的换手率（≥ 0 的数）"
+        ),
+        "{value} read as {code} (leading zeros restored)": "{value} 读作 {code}（补回前导零）",
+        "{firms} firm(s), {n} trait(s) from {name}: {traits}": (
+            "{firms} 家公司，{n} 个特征，来自 {name}：{traits}"
+        ),
+        "column {column} appears twice": "列 {column} 出现两次",
+        "no symbol column (a header such as symbol, code, 代码 or 证券代码); columns "
+        "found: {found}": "没有代码列（列名如 symbol、code、代码或证券代码）；找到的列：{found}",
+        "no trait column: the file has only its symbol column {column}": (
+            "没有特征列：文件只有代码列 {column}"
+        ),
+        "the same firm appears more than once: {listed}": "同一家公司出现不止一次：{listed}",
+        "file not found": "找不到文件",
+        "cannot read: {problem}": "无法读取：{problem}",
+        "{value} read as the stock {symbol} (it also fits {others})": (
+            "{value} 读作股票 {symbol}（它也符合 {others}）"
+        ),
+        "a column header is {n:,} characters long (at most {limit}): {header}": (
+            "某列名长 {n:,} 个字符（最多 {limit}）：{header}"
+        ),
+        "row {row}, column {column}: the symbol is empty": "第 {row} 行，列 {column}：代码为空",
+        "row {row}, column {column}: {value} is not a stock code or a series name "
+        "(e.g. 600030, 600030.SH, sh.600030)": (
+            "第 {row} 行，列 {column}：{value} 不是股票代码或序列名称（例如 600030、600030.SH、"
+            "sh.600030）"
+        ),
+        "row {row}, column {column}: {value} is not a number or a yes/no "
+        "(true/false, 1/0, 是/否)": (
+            "第 {row} 行，列 {column}：{value} 既不是数值也不是是/否值（如 1/0、是/否）"
+        ),
+        "{column}: yes/no read as 1/0": "{column}：是/否读作 1/0",
+        "{column}: every cell is empty": "{column}：所有单元格均为空",
+        "{column}: firm names, not a trait (left out)": "{column}：公司名称，不是特征（未纳入）",
+    }
+)
