@@ -215,6 +215,15 @@ def build_parser() -> argparse.ArgumentParser:
         "only on the instruments of its own segments (after its segment overrides), from "
         "--instrument or, when none, from the stored series (a theme-wide study)",
     )
+    study.add_argument(
+        "--report",
+        metavar="FILE",
+        help="also write the study as one self-contained HTML report (charts included, opens "
+        "offline in any browser), e.g. report.html",
+    )
+    study.add_argument(
+        "--report-language", choices=("en", "zh"), default="en", help="language of --report"
+    )
     return parser
 
 
@@ -333,6 +342,12 @@ def run_study_command(args: argparse.Namespace) -> int:
     ]
     for path in outcome.write(args.out, names):
         print(f"wrote {path}")
+    if args.report:
+        from analysis.report import study_report
+
+        html = study_report(outcome, language=args.report_language)
+        Path(args.report).write_text(html, encoding="utf-8")
+        print(f"wrote {args.report}")
     return 0
 
 

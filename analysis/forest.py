@@ -260,3 +260,63 @@ def sort_forest(table: pd.DataFrame, order: str = "date") -> pd.DataFrame:
     return ordered.drop(columns=["_key", "_position", "_measure", "_segment", "_key2"]).reset_index(
         drop=True
     )
+
+
+def forest_from_pairs(pairs: pd.DataFrame, titles: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The forest rows of the Themes page's pairs (:data:`analysis.themes.PAIR_COLUMNS`, e.g.
+    one heat-map cell's): one row per measure, its mean CAR over the cell's instruments with
+    the cross-sectional t interval, mean ± t(0.975, N − 1) · s/√N (the cell's own test,
+    Brown–Warner 1985); a measure with one pair gets CAR ± 1.96 · SE (``pair_z``: the pairs
+    table does not carry L1 − k; with L1 − k ≥ 100 the t quantile is at most 1.984, so this
+    interval is at most 1.2 % narrower than the pair's t interval). Columns as
+    :func:`forest_table` (``level`` always ``measure``)."""
+    out = []
+    if pairs.empty:
+        return pd.DataFrame(columns=FOREST_COLUMNS)
+    for event_id, group in pairs.groupby("event_id", sort=False):
+        cars = group["car"].astype(float).dropna()
+        n = len(cars)
+        car = float(cars.mean()) if n else np.nan
+        if n >= 2:
+            sd = float(cars.std(ddof=1))
+            dof = float(n - 1)
+            q = _quantile("t", dof)
+            se = sd / np.sqrt(n)
+            statistic = car / se if se > 0 else np.nan
+            from scipy import stats
+
+            p_value = float(2 * stats.t.sf(abs(statistic), dof)) if se > 0 else np.nan
+            used = "cross_sectional_t"
+            if not se > 0:
+                se = np.nan
+        else:
+            se = float(group["car_se"].iloc[0]) if n else np.nan
+            q, dof, used = _Z, np.nan, "pair_z"
+            statistic = float(group["t_stat"].iloc[0]) if n else np.nan
+            p_value = float(group["p_value"].iloc[0]) if n else np.nan
+        low, high = (car - q * se, car + q * se) if np.isfinite(se) else (np.nan, np.nan)
+        window = str(group["car_window"].iloc[0]).strip("[]").split(",")
+        out.append(
+            {
+                "level": "measure",
+                "event_id": event_id,
+                "segment": str(group["segment"].iloc[0]),
+                "title": (titles or {}).get(event_id, event_id),
+                "theme": str(group["theme"].iloc[0]),
+                "event_session": pd.Timestamp(group["event_session"].iloc[0]),
+                "window_start": int(window[0]),
+                "window_end": int(window[1]),
+                "car": car,
+                "ci_low": low,
+                "ci_high": high,
+                "se": se,
+                "t_stat": statistic,
+                "p_value": p_value,
+                "n": n,
+                "test": used,
+                "quantile": q,
+                "dof": dof,
+                "expected_sign": _common_sign(group["expected_sign"].fillna("")),
+            }
+        )
+    return pd.DataFrame(out, columns=FOREST_COLUMNS)

@@ -94,6 +94,13 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "unknown",
     "suspended_sessions": "suspended sessions (停牌) of a stored series, kept as missing "
     "sessions (no return)",
+    # the forest plot's table (report.html): one row per measure, or per measure and segment
+    "level": "forest row: measure (all its instruments) or segment (its instruments there)",
+    "title": "the measure's title",
+    "ci_low": "lower end of the 95 % interval of the row's mean CAR (decimal)",
+    "ci_high": "upper end of the 95 % interval of the row's mean CAR (decimal)",
+    "se": "standard error behind the interval: |CAAR / statistic| (decimal)",
+    "quantile": "q of the interval CAAR ± q·SE: t(0.975, N − 1) for a t test, 1.96 for a z test",
 }
 
 #: What each file of a study's export holds (``python -m analysis study --out DIR``, the Event
@@ -112,6 +119,8 @@ FILE_GLOSSARY: dict[str, str] = {
     "abnormal_volatility.csv": "daily AR² over the estimation residual variance of every pair",
     "abnormal_volatility_tests.csv": "cross-sectional tests of the volatility ratio",
     "parameters.json": "the study's parameters, data mode, data vintage, units and the link",
+    "report.html": "the whole study in one HTML file to forward: measures and citations, data, "
+    "method, every table and chart, caveats (opens offline in any browser)",
 }
 #: The unit of the log-volume numbers in the abnormal_volume files (their ``units`` column).
 VOLUME_UNITS = (

@@ -32,12 +32,21 @@ import pandas as pd
 
 from analysis.forest import DEFAULT_FOREST_TEST, forest_table, sort_forest
 from analysis.glossary import FILE_GLOSSARY
+from data_sources.constituents import SURVIVORSHIP_CAVEAT
 
 #: Source tiers whose addresses are links (as :data:`pages.sources.LINKED_TIERS`).
 LINKED_TIERS = ("A", "B", "C")
 #: Tables shown in the report, in order; the placebo draws are drawn, not listed.
 LEFT_OUT_TABLES = ("placebo",)
 
+#: When in the day a measure was released, by catalogue code (as the dashboard words it).
+TIMING_LABELS = {
+    "before_open": "before the open",
+    "intraday": "intraday (09:30-15:00)",
+    "after_close": "after the close",
+    "non_trading_day": "weekend or holiday",
+    "unknown": "release time unknown",
+}
 #: The report's own texts in Chinese (the pages reuse them for the forest plot's texts).
 REPORT_ZH: dict[str, str] = {
     "PolicyLens event study report": "PolicyLens 事件研究报告",
@@ -59,16 +68,16 @@ REPORT_ZH: dict[str, str] = {
     "Segments": "板块",
     "Source": "来源",
     "Document or report (tier {tier})": "文件或报道（{tier} 级）",
-    "Repost (not linked)": "转载（不加链接）",
-    "Unclassified address (not linked)": "未分类地址（不加链接）",
+    "Repost (not linked)": "转载（不链接）",
+    "Unclassified address (not linked)": "未分级网址（不链接）",
     "Event date given by the user (no catalogue entry)": "用户给出的事件日期（不在目录中）",
     "Data mode": "数据模式",
     "Data vintage": "数据版本",
     "Method": "方法",
     "Parameters": "参数",
     "Event window and CAR path": "事件窗口与 CAR 路径",
-    "Shaded: 95% band of the CAR path (CAR ± 1.96 SE, the same variance as the tables).": (
-        "阴影：CAR 路径的 95% 区间（CAR ± 1.96 SE，与表中方差相同）。"
+    "Shaded: 95% band of the CAR path (CAR ± 1.96 SE, the same variance as the table).": (
+        "阴影：CAR 路径的 95% 置信带（CAR ± 1.96 SE，方差与表中相同）。"
     ),
     "Forest plot: every measure at once": "森林图：一次看所有措施",
     "Placebo test": "安慰剂检验",
@@ -78,11 +87,13 @@ REPORT_ZH: dict[str, str] = {
     "Overlapping event windows": "重叠的事件窗口",
     "t0 uncertain (release time unknown)": "t0 不确定（发布时间未知）",
     "Survivorship of constituent lists": "成分股名单的幸存者偏差",
-    "Constituent lists (akshare's index members, industry boards) are today's members: firms "
-    "delisted or removed before today are missing, so a study of a list's members around a "
-    "past measure leaves out those that later failed, and can overstate the reaction.": (
-        "成分股名单（akshare 的指数成分、行业板块）是当前成员：此前已退市或被剔除的公司不在其中，"
-        "因此用这类名单研究过去的措施会遗漏后来失败的公司，可能高估市场反应。"
+    SURVIVORSHIP_CAVEAT: (
+        "成分股名单是当前快照：已退出指数的公司不在其中，因此用它研究过去的事件存在幸存者偏差。"
+    ),
+    "It applies to every instrument taken from a constituent list (akshare's index members, "
+    "industry boards): firms delisted or removed since are not studied.": (
+        "这适用于取自成分股名单（akshare 的指数成分、行业板块）的每个标的："
+        "此后退市或被剔除的公司未被研究。"
     ),
     "No event windows overlap.": "没有重叠的事件窗口。",
     "Every t0 is certain (release time known or announced outside a session).": (
@@ -91,16 +102,17 @@ REPORT_ZH: dict[str, str] = {
     "Other notes": "其他说明",
     "The study's notes are in English.": "研究的说明以英文给出。",
     "CAR [{a}, {b}] per measure with its 95% interval": "各措施 CAR [{a}, {b}] 及其 95% 区间",
-    " — SYNTHETIC DEMO DATA": " — 合成演示数据",
+    "CAR per measure with its 95% interval": "各措施 CAR 及其 95% 区间",
+    " — SYNTHETIC DEMO DATA": " — 合成演示数据 SYNTHETIC DEMO DATA",
     "expected sign": "预期符号",
     "no theme": "无主题",
     "Relative session (0 = event session t0)": "相对交易日（0 = 事件交易日 t0）",
-    "Abnormal return / CAR (%)": "异常收益 / CAR（%）",
+    "Abnormal return / CAR (%)": "异常收益 / 累计异常收益 CAR（%）",
     "placebo CARs": "安慰剂 CAR",
-    "observed {car:.2f}% (p = {p:.3f})": "观测值 {car:.2f}%（p = {p:.3f}）",
+    "observed {car:.2f}% (p = {p:.3f})": "实际值 {car:.2f}%（p = {p:.3f}）",
     "Placebo distribution of the CAR — {name}": "CAR 的安慰剂分布 — {name}",
     "CAR over the event window (%)": "事件窗口内的 CAR（%）",
-    "Pseudo-event sessions": "伪事件交易日",
+    "Pseudo-event sessions": "伪事件交易日数",
     "Interval: {how}": "区间：{how}",
     "95% interval from the {test} test: CAAR ± q·|CAAR / statistic|, q the t quantile with "
     "N − 1 degrees of freedom for a t test, 1.96 for a z test; a row with one pair uses its own "
@@ -110,11 +122,11 @@ REPORT_ZH: dict[str, str] = {
         "t 分位数，z 检验为 1.96；只有一个配对的行用其自身的 t 检验，CAR ± t(L1 − k)·SE。"
         "标记：▲ 预期上涨，▼ 预期下跌，◆ 方向不明，● 未说明。"
     ),
-    "unknown": "未知",
     "before the open": "开盘前",
-    "during the session": "交易时段内",
+    "intraday (09:30-15:00)": "盘中（09:30-15:00）",
     "after the close": "收盘后",
-    "non-session day": "非交易日",
+    "weekend or holiday": "周末或节假日",
+    "release time unknown": "发布时点未知",
     "Files": "文件",
 }
 
@@ -237,6 +249,16 @@ white-space:pre-wrap}
 """
 
 
+def _theme(theme_id, language: str, short: bool = False) -> str:
+    """A theme's name in ``language`` (its id when the catalogue has none)."""
+    from data_sources.catalogue import theme_label, theme_short
+
+    try:
+        return (theme_short if short else theme_label)(str(theme_id), language)
+    except (KeyError, ValueError):
+        return str(theme_id)
+
+
 def _headline_title(outcome, titles: Mapping[str, str]) -> str:
     if len(outcome.events) == 1:
         event_id = outcome.events[0].event_id
@@ -325,11 +347,11 @@ def study_report(
                     text(
                         "Announced {date} ({timing}) → event session t0 {t0}",
                         date=f"{pd.Timestamp(row['announcement_date']):%Y-%m-%d}",
-                        timing=text(timing),
+                        timing=text(TIMING_LABELS.get(timing, timing)),
                         t0=f"{event.event_session:%Y-%m-%d}",
                     )
                 )
-                + f"<br>{_e(text('Theme'))}: {_e(row.get('theme', ''))} · "
+                + f"<br>{_e(text('Theme'))}: {_e(_theme(row.get('theme', ''), language))} · "
                 + f"{_e(text('Segments'))}: {_e(', '.join(map(str, row.get('segments', ()))))}"
                 + ("<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
                 + "</div>"
@@ -385,7 +407,7 @@ def study_report(
             + _e(
                 text(
                     "Shaded: 95% band of the CAR path (CAR ± 1.96 SE, the same variance as the "
-                    "tables)."
+                    "table)."
                 )
             )
             + "</p>"
@@ -399,7 +421,15 @@ def study_report(
             add(f"<h3>{_e(text('Forest plot: every measure at once'))}</h3>")
             add(
                 _figure_html(
-                    forest_figure(table, synthetic=synthetic, scheme=scheme, text=text),
+                    forest_figure(
+                        table,
+                        synthetic=synthetic,
+                        scheme=scheme,
+                        text=text,
+                        theme_names={
+                            th: _theme(th, language, short=True) for th in set(table["theme"])
+                        },
+                    ),
                     "chart-forest",
                 )
             )
@@ -479,12 +509,12 @@ def study_report(
     add(f"<h3>{_e(text('Survivorship of constituent lists'))}</h3>")
     add(
         "<p>"
+        + _e(text(SURVIVORSHIP_CAVEAT))
+        + " "
         + _e(
             text(
-                "Constituent lists (akshare's index members, industry boards) are today's "
-                "members: firms delisted or removed before today are missing, so a study of a "
-                "list's members around a past measure leaves out those that later failed, and "
-                "can overstate the reaction."
+                "It applies to every instrument taken from a constituent list (akshare's index "
+                "members, industry boards): firms delisted or removed since are not studied."
             )
         )
         + "</p>"

@@ -133,12 +133,12 @@ def forest_figure(
     figure.add_vrect(x0=0, x1=reach, fillcolor=_rgba(up, 0.07), line_width=0, layer="below")
     figure.add_vrect(x0=-reach, x1=0, fillcolor=_rgba(down, 0.07), line_width=0, layer="below")
     figure.add_vline(x=0, line={"color": "#555", "width": 1})
-    window = (
-        (int(table["window_start"].iloc[0]), int(table["window_end"].iloc[0]))
-        if len(table)
-        else (0, 0)
-    )
-    title = text("CAR [{a}, {b}] per measure with its 95% interval", a=window[0], b=window[1])
+    windows = set(zip(table["window_start"], table["window_end"], strict=True))
+    if len(windows) == 1:
+        a, b = windows.pop()
+        title = text("CAR [{a}, {b}] per measure with its 95% interval", a=int(a), b=int(b))
+    else:  # e.g. a measure whose t0 is uncertain has its CAR over [0, +1]
+        title = text("CAR per measure with its 95% interval")
     if synthetic:
         title += text(" — SYNTHETIC DEMO DATA")
     figure.update_layout(

@@ -18,7 +18,7 @@ from data_sources.catalogue import studyable
 from data_sources.data_mode import benchmark_candidates
 from data_sources.errors import DataSourceError
 from data_sources.instruments import DEFAULT_BENCHMARK, segment_table
-from pages import filters, formatting, layout, loaders, study_view, url_state
+from pages import filters, forest, formatting, layout, loaders, report_view, study_view, url_state
 from pages.i18n import t, tr
 from pages.text import escape_markdown
 
@@ -330,6 +330,7 @@ if outcome.car_summary.empty:
 else:
     study_view.render_chart(outcome, titles)
     study_view.render_car_window(outcome, titles)
+    forest.render_study_forest(outcome, titles, study_view.car_windows(outcome))
 study_view.render_trading_response(outcome)
 study_view.render_placebo(outcome)
 study_view.render_diagnostics(outcome)
@@ -337,4 +338,4 @@ stem = study_view.download_stem(chosen_ids)
 # the link as the browser shows it (a placebo series name holds spaces and brackets)
 url = "?" + urllib.parse.urlencode(st.query_params.to_dict())
 files, archive = loaders.study_downloads(outcome, stem, url)
-study_view.render_downloads(files, archive, stem)
+study_view.render_downloads(files, archive, stem, report_view.report_bytes(outcome, url))

@@ -28,6 +28,9 @@ NO_VIEW_STATE = {
     "import_*": "the Data page's import options and files",
     "delete_*": "which series to remove, and its confirmation",
     "calendar_*": "the trading-calendar fetch",
+    "study_forest_*": "the forest plot's window, test and order: view choices inside a section "
+    "drawn only when opened (pages/forest.py), which a link does not open",
+    "themes_forest_*": "the Themes forest plot's order, inside a section drawn only when opened",
 }
 #: Widget types that never hold view state.
 ACTION_TYPES = {"button", "download_button", "file_uploader", "chat_input", "form_submit_button"}
