@@ -20,6 +20,7 @@ from analysis.report_figures import SIGN_SYMBOLS, forest_figure
 from data_sources.bootstrap import seed_demo_if_empty
 from data_sources.store import Store
 from tests.apptest_helpers import goto
+from tests.test_zh_everywhere import zh_app  # noqa: F401  (the 中文 AppTest fixture)
 
 SEPT = "sept-2024-package"
 CHINEXT = "chinext-first-listings-2020"
@@ -273,3 +274,20 @@ def test_the_themes_forest_section_draws_a_cells_measures(app):
     assert not app.exception, [e.value for e in app.exception]
     app.get_by_key("themes_forest_chart")
     assert len(_forest_table(app)) >= 1
+
+
+def test_the_forest_section_reads_in_chinese(zh_app):  # noqa: F811
+    app = zh_app
+    app.query_params.update({"measures": f"{SEPT},{CHINEXT}", "pairing": "segments"})
+    goto(app, "pages/event_study.py")
+    app.session_state["study_forest_open"] = True
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    options = app.radio(key="study_forest_order").options
+    assert options == ["日期（t0）", "大小（|CAR|）", "强度（|t|）"]
+    figure = app.get_by_key("study_forest_chart").proto.spec
+    assert "各措施 CAR" in figure and "合成演示数据" in figure
+    assert "预期" in " ".join(c.value for c in app.caption)
+    from tests.zh_texts import leaks
+
+    assert not leaks(app)

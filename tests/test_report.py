@@ -263,3 +263,21 @@ def test_the_cli_writes_the_report_next_to_the_csvs(demo, tmp_path, monkeypatch,
     shown = [float(r["car"][1]) for r in tables_of(page)["car_summary"]]
     assert shown == list(car["car"])
     assert f"wrote {report}" in capsys.readouterr().out
+
+
+def test_the_event_studys_report_download_is_the_study_on_the_page(app):
+    """The "Report (HTML)" button gives the report of the very study shown, in 中文 (the
+    page's language), with the page's link among its parameters; made only on click."""
+    from tests.apptest_helpers import download_bytes, goto
+
+    app.query_params.update(
+        {"measures": CHINEXT, "instruments": "399006.SZ,000688.SH", "lang": "zh"}
+    )
+    goto(app, "pages/event_study.py")
+    page = download_bytes(app, "download_report").decode("utf-8")
+    assert '<html lang="zh-CN">' in page
+    assert 'id="synthetic"' in page
+    car = pd.read_csv(io.BytesIO(download_bytes(app, "download_car_summary")), encoding="utf-8-sig")
+    shown = [float(r["car"][1]) for r in tables_of(page)["car_summary"]]
+    assert shown == list(car["car"])
+    assert "measures=chinext-first-listings-2020" in page  # the link, in the parameters
