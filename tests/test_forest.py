@@ -291,3 +291,19 @@ def test_the_forest_section_reads_in_chinese(zh_app):  # noqa: F811
     from tests.zh_texts import leaks
 
     assert not leaks(app)
+
+
+def test_a_forest_window_no_longer_offered_falls_back_to_the_headline(app):
+    """The forest's window belongs to the study: a narrower event window drops [-5, 5] from
+    the choices, and the section falls back to the new headline instead of failing."""
+    app.query_params.update({"measures": f"{SEPT},{CHINEXT}", "pairing": "segments"})
+    goto(app, "pages/event_study.py")
+    app.session_state["study_forest_open"] = True
+    app.run()
+    app.selectbox(key="study_forest_window").set_value((-5, 5)).run()
+    assert not app.exception
+    app.slider(key="study_window").set_value((-3, 3)).run()
+    assert not app.exception, [e.value for e in app.exception]
+    chosen = app.selectbox(key="study_forest_window").value
+    assert tuple(chosen) in {(-3, 3), (0, 1)}
+    assert set(_forest_table(app)["n"]) >= {1}
