@@ -15,6 +15,7 @@ from tests.conftest import CHROMIUM
 from tests.test_browser import _launch
 
 pytestmark = pytest.mark.browser
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)></style>"
 
 
 @pytest.fixture
@@ -32,11 +33,17 @@ def report_files(data_dir, tmp_path):
         StudyRequest(measures=("chinext-first-listings-2020",), placebo_draws=100), source
     )
     from analysis.report import study_report
+    from data_sources.catalogue import load_catalogue
 
+    # a hostile title and citation: shown as text in the page and in the charts' titles
+    catalogue = load_catalogue().copy()
+    row = catalogue.index[catalogue["id"] == "chinext-first-listings-2020"][0]
+    catalogue.at[row, "title_zh"] = HOSTILE
+    catalogue.at[row, "citation"] = HOSTILE
     out = {}
     for name, outcome in (("several", several), ("one", one)):
         path = tmp_path / f"{name}.html"
-        path.write_text(study_report(outcome, language="zh"), encoding="utf-8")
+        path.write_text(study_report(outcome, language="zh", catalogue=catalogue), encoding="utf-8")
         outcome.write(tmp_path / name)
         out[name] = (path, tmp_path / name)
     return out
@@ -66,8 +73,9 @@ def test_every_chart_renders_offline_and_the_numbers_equal_the_csvs(report_files
         try:
             page = browser.new_page(viewport={"width": 1300, "height": 1000})
             page.route("**/*", only_the_file)
-            errors = []
+            errors, dialogs = [], []
             page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
             for name, (path, csv_dir) in report_files.items():
                 page.goto(path.as_uri())
                 charts = page.locator("div[id^='chart-']")
@@ -92,7 +100,16 @@ def test_every_chart_renders_offline_and_the_numbers_equal_the_csvs(report_files
                 )
                 assert shown.nth(3).inner_text() == f"{ar['abnormal_return'].iloc[3]:.6g}"
                 assert page.locator("#synthetic").is_visible()
+                # the hostile title is text: in the measures, and in a chart's title
+                assert page.get_by_text(HOSTILE).first.is_visible()
+                # (a chart's title: one measure; a forest row's label: several)
+                chart_texts = page.locator(
+                    "div[id^='chart-'] .gtitle, div[id^='chart-'] .ytick text"
+                ).evaluate_all("nodes => nodes.map(node => node.textContent)")
+                assert any(HOSTILE in text for text in chart_texts), chart_texts
+                assert page.locator("img").count() == 0
             assert not errors, errors
+            assert not dialogs, dialogs
             assert all(url.startswith("file://") for url in requested), requested
         finally:
             browser.close()
