@@ -47,6 +47,9 @@ TIMING_LABELS = {
     "non_trading_day": "weekend or holiday",
     "unknown": "release time unknown",
 }
+#: Rows shown per table: a study of hundreds of instruments has tens of thousands of daily
+#: ARs (about 1 MB of HTML per 10,000 cells); the CSVs keep every row.
+MAX_TABLE_ROWS = 5000
 #: The report's own texts in Chinese (the pages reuse them for the forest plot's texts).
 REPORT_ZH: dict[str, str] = {
     "PolicyLens event study report": "PolicyLens 事件研究报告",
@@ -128,6 +131,9 @@ REPORT_ZH: dict[str, str] = {
     "weekend or holiday": "周末或节假日",
     "release time unknown": "发布时点未知",
     "Files": "文件",
+    "Showing the first {shown} of {n} rows; {file} has them all.": (
+        "显示 {n} 行中的前 {shown} 行；{file} 含全部行。"
+    ),
 }
 
 
@@ -276,13 +282,16 @@ def study_report(
     scheme: str | None = None,
     forest_test: str = DEFAULT_FOREST_TEST,
     now: dt.datetime | None = None,
+    max_rows: int | None = MAX_TABLE_ROWS,
 ) -> str:
     """One self-contained HTML page of ``outcome`` (module docstring), in ``language``
     (``"en"`` or ``"zh"``). ``parameters``: extra entries for the parameters section (e.g.
     the dashboard's link); ``catalogue``: the measures' rows (default: the catalogue the
     study API reads); ``translate``: the engine's notes and method line in ``language``
     (default: as they are, English); ``scheme``: the up/down colours (default: red-up in 中文,
-    green-up otherwise, as the dashboard); ``now``: the time stamped in the report."""
+    green-up otherwise, as the dashboard); ``now``: the time stamped in the report;
+    ``max_rows``: rows shown per table (None: all; a longer table says so and names its CSV,
+    which has them all)."""
     from plotly.offline import get_plotlyjs
 
     from analysis.report_figures import car_path_figure, forest_figure, placebo_figure
@@ -484,6 +493,20 @@ def study_report(
             f'<h3 id="table-{_e(name)}">{_e(name)}.csv</h3>'
             f'<p class="caption">{_e(described)} · {_e(text("Rows"))}: {len(frame)}</p>'
         )
+        if max_rows is not None and len(frame) > max_rows:
+            add(
+                f'<p class="caption cut" data-table="{_e(name)}">'
+                + _e(
+                    text(
+                        "Showing the first {shown} of {n} rows; {file} has them all.",
+                        shown=max_rows,
+                        n=len(frame),
+                        file=f"{name}.csv",
+                    )
+                )
+                + "</p>"
+            )
+            frame = frame.head(max_rows)
         add(html_table(frame, name))
 
     # notes and caveats

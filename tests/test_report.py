@@ -281,3 +281,14 @@ def test_the_event_studys_report_download_is_the_study_on_the_page(app):
     shown = [float(r["car"][1]) for r in tables_of(page)["car_summary"]]
     assert shown == list(car["car"])
     assert "measures=chinext-first-listings-2020" in page  # the link, in the parameters
+
+
+def test_a_long_table_is_cut_and_says_where_the_rest_is(demo):
+    outcome = demo["one"]
+    rows = len(outcome.abnormal_returns)
+    page = study_report(outcome, max_rows=5)
+    tables = tables_of(page)
+    assert len(tables["abnormal_returns"]) == 5
+    assert f"Showing the first 5 of {rows} rows; abnormal_returns.csv has them all." in page
+    assert len(tables["placebo_summary"]) == len(outcome.placebo.summary) <= 5  # short: whole
+    assert len(tables_of(study_report(outcome, max_rows=None))["abnormal_returns"]) == rows
