@@ -164,6 +164,7 @@ def forest_table(
         title = (titles or {}).get(event_id) or " + ".join(
             str(m.get("title_en", "") or m["id"]) for m in members
         )
+        title = title or str(event_id)  # an ad-hoc date: its id
         if mask.sum() == 1:
             pair = keyed.loc[(event_id, instruments[0])]
             car, se_pair, dof = float(pair["car"]), float(pair["car_se"]), float(pair["dof"])
@@ -242,22 +243,21 @@ def sort_forest(table: pd.DataFrame, order: str = "date") -> pd.DataFrame:
         "size": lambda f: -f["car"].abs(),
         "t": lambda f: -f["t_stat"].abs(),
     }[order]
-    ranked = table.assign(_key=key(table), _position=np.arange(len(table)))
-    measures = ranked[ranked["level"] == "measure"].sort_values(
+    ranked = table.assign(
+        _key=key(table),
+        _position=np.arange(len(table)),
+        _segment=(table["level"] != "measure").astype(int),
+    )
+    measures = ranked[ranked["_segment"] == 0].sort_values(
         ["_key", "_position"], kind="stable", na_position="last"
     )
-    rank = {event_id: i for i, event_id in enumerate(measures["event_id"])}
-    ranked["_measure"] = ranked["event_id"].map(rank)
-    ranked["_segment"] = np.where(ranked["level"] == "measure", 0, 1)
-    segment_rows = ranked["_segment"] == 1
-    ranked.loc[~segment_rows, "_key2"] = 0
-    ranked.loc[segment_rows, "_key2"] = (
-        ranked.loc[segment_rows]
-        .sort_values(["_key", "_position"], kind="stable", na_position="last")
-        .pipe(lambda f: pd.Series(np.arange(len(f)), index=f.index))
+    ranked["_measure"] = ranked["event_id"].map(
+        {event_id: i for i, event_id in enumerate(measures["event_id"])}
     )
-    ordered = ranked.sort_values(["_measure", "_segment", "_key2"], kind="stable")
-    return ordered.drop(columns=["_key", "_position", "_measure", "_segment", "_key2"]).reset_index(
+    ordered = ranked.sort_values(
+        ["_measure", "_segment", "_key", "_position"], kind="stable", na_position="last"
+    )
+    return ordered.drop(columns=["_key", "_position", "_segment", "_measure"]).reset_index(
         drop=True
     )
 

@@ -292,3 +292,36 @@ def test_a_long_table_is_cut_and_says_where_the_rest_is(demo):
     assert f"Showing the first 5 of {rows} rows; abnormal_returns.csv has them all." in page
     assert len(tables["placebo_summary"]) == len(outcome.placebo.summary) <= 5  # short: whole
     assert len(tables_of(study_report(outcome, max_rows=None))["abnormal_returns"]) == rows
+
+
+def test_a_study_of_dates_alone_has_a_forest_with_its_dates_and_no_catalogue_entries():
+    outcome = _bars_outcome_dates(("2020-08-24", "2020-10-12"))
+    page = study_report(outcome)
+    assert page.count("Event date given by the user (no catalogue entry)") == 2
+    forest = tables_of(page)["forest"]
+    assert [row["title"][0] for row in forest] == list(
+        dict.fromkeys(outcome.car_summary["event_id"])
+    )
+    assert "no theme" in page  # the forest's legend entry for rows without a theme
+
+
+def _bars_outcome_dates(dates):
+    rng = np.random.default_rng(11)
+    days = pd.bdate_range("2019-01-02", "2020-12-31")
+    bars = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "symbol": s,
+                    "date": days,
+                    "close": 100 * np.exp(np.cumsum(rng.normal(0, 0.01, len(days)))),
+                }
+            )
+            for s in ("MKT.X", "A.X", "B.X")
+        ],
+        ignore_index=True,
+    )
+    request = StudyRequest(
+        dates=dates, instruments=("A.X", "B.X"), benchmark="MKT.X", calendar="data"
+    )
+    return run_study(request, BarsSource(bars))
