@@ -89,12 +89,27 @@ def forest_figure(
         colour = theme_colours.get(theme, "#999999")
         car = 100 * group["car"]
         low, high = 100 * group["ci_low"], 100 * group["ci_high"]
+        name = escape(theme_names.get(theme, theme) or text("no theme"))
+        # the legend shows the theme's colour as a plain dot (a row's marker is its sign)
+        figure.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=name,
+                legendgroup=theme,
+                marker={"color": colour, "size": 11, "symbol": "circle"},
+                hoverinfo="skip",
+            )
+        )
         figure.add_trace(
             go.Scatter(
                 x=car,
                 y=[y_of[i] for i in group.index],
                 mode="markers",
-                name=escape(theme_names.get(theme, theme) or text("no theme")),
+                name=name,
+                legendgroup=theme,
+                showlegend=False,
                 marker={
                     "color": colour,
                     "size": np.where(group["level"] == "measure", 13, 9),

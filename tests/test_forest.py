@@ -213,16 +213,19 @@ def test_the_figure_has_a_row_per_row_theme_colours_sign_markers_and_escaped_tit
     table["theme"] = ["T1", "T1", "T4", "T4"]
     table["expected_sign"] = ["+", "+", "-", "ambiguous"]
     figure = forest_figure(table, synthetic=True, scheme="red-up")
-    assert len(figure.data) == 2  # one trace per theme
-    ys = [y for trace in figure.data for y in trace.y]
+    rows = [trace for trace in figure.data if trace.showlegend is False]
+    legend = [trace for trace in figure.data if trace.showlegend is not False]
+    assert len(rows) == 2  # one trace of rows per theme, and a plain dot per theme in the legend
+    assert [trace.marker.symbol for trace in legend] == ["circle", "circle"]
+    ys = [y for trace in rows for y in trace.y]
     assert len(set(ys)) == 4  # "· X" under two measures: still two rows
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in ys
-    assert list(figure.data[1].marker.symbol) == [SIGN_SYMBOLS["-"], SIGN_SYMBOLS["ambiguous"]]
-    assert figure.data[0].marker.color == "#E69F00" and figure.data[1].marker.color == "#D55E00"
+    assert list(rows[1].marker.symbol) == [SIGN_SYMBOLS["-"], SIGN_SYMBOLS["ambiguous"]]
+    assert rows[0].marker.color == "#E69F00" and rows[1].marker.color == "#D55E00"
     assert "SYNTHETIC" in figure.layout.title.text
     assert figure.layout.title.text.startswith("CAR [0, 1]")
     # the interval is drawn as asymmetric error bars of the CI in %
-    assert figure.data[0].error_x.array[0] == pytest.approx(1.0)
+    assert rows[0].error_x.array[0] == pytest.approx(1.0)
 
 
 def test_the_pages_theme_and_scheme_colours_are_the_figures():
