@@ -281,6 +281,15 @@ def add_study_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
         "only on the instruments of its own segments (after its segment overrides), from "
         "--instrument or, when none, from the stored series (a theme-wide study)",
     )
+    parser.add_argument(
+        "--report",
+        metavar="FILE",
+        help="also write the study as one self-contained HTML report (charts included, opens "
+        "offline in any browser), e.g. report.html",
+    )
+    parser.add_argument(
+        "--report-language", choices=("en", "zh"), default="en", help="language of --report"
+    )
     return parser
 
 
@@ -416,6 +425,12 @@ def _write_study(args: argparse.Namespace, outcome, extra=None) -> None:
     ]
     for path in outcome.write(args.out, names, extra):
         print(f"wrote {path}")
+    if args.report:
+        from analysis.report import study_report
+
+        html = study_report(outcome, language=args.report_language)
+        Path(args.report).write_text(html, encoding="utf-8")
+        print(f"wrote {args.report}")
 
 
 def run_study_command(args: argparse.Namespace) -> int:

@@ -106,11 +106,8 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "dummy against the trait's most common level)",
     "coef": "OLS (or WLS) coefficient: change in the dependent per unit of the trait (CAR: "
     "decimal, 0.01 = 1 %)",
-    "se": "standard error of the coefficient under cov_type",
     "t": "coef / se",
     "p": "two-sided p-value of t (Student t: n − k df, or G − 1 with clustered SEs)",
-    "ci_low": "lower bound of the 95 % confidence interval of coef",
-    "ci_high": "upper bound of the 95 % confidence interval of coef",
     "r2": "R² of the cross-sectional regression",
     "adj_r2": "adjusted R² of the cross-sectional regression",
     "cov_type": "covariance of the coefficients: hc3 (heteroskedasticity-robust), cluster (by "
@@ -118,6 +115,17 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "n_t0_clusters": "event-session (t0) clusters of clustered SEs (empty otherwise)",
     "dependent": "the regressed variable: car (decimal) or scar (CAR / its SE)",
     "window": "CAR window of the dependent variable, in relative sessions",
+    # shared by crosssection.csv and the forest plot's table (report.html)
+    "ci_low": "lower end of the 95 % interval: of coef (crosssection.csv), or of the row's mean "
+    "CAR (the forest table; decimal)",
+    "ci_high": "upper end of the 95 % interval: of coef (crosssection.csv), or of the row's mean "
+    "CAR (the forest table; decimal)",
+    "se": "standard error: of coef under cov_type (crosssection.csv), or behind the forest "
+    "row's interval, |CAAR / statistic| (decimal)",
+    # the forest plot's table (report.html): one row per measure, or per measure and segment
+    "level": "forest row: measure (all its instruments) or segment (its instruments there)",
+    "title": "the measure's title",
+    "quantile": "q of the interval CAAR ± q·SE: t(0.975, N − 1) for a t test, 1.96 for a z test",
 }
 
 #: What each file of a study's export holds (``python -m analysis study --out DIR``, the Event
@@ -138,6 +146,8 @@ FILE_GLOSSARY: dict[str, str] = {
     "crosssection.csv": "cross-sectional regression of the pairs' CARs on their traits: coef, "
     "SE, t, p and CI per term, with n, R² and the covariance type",
     "parameters.json": "the study's parameters, data mode, data vintage, units and the link",
+    "report.html": "the whole study in one HTML file to forward: measures and citations, data, "
+    "method, every table and chart, caveats (opens offline in any browser)",
 }
 #: The unit of the log-volume numbers in the abnormal_volume files (their ``units`` column).
 VOLUME_UNITS = (

@@ -22,9 +22,11 @@ from pages import (
     crosssection_view,
     factors_view,
     filters,
+    forest,
     formatting,
     layout,
     loaders,
+    report_view,
     study_view,
     url_state,
 )
@@ -343,6 +345,7 @@ else:
     study_view.render_chart(outcome, titles)
     study_view.render_car_window(outcome, titles)
     crosssection_view.render_cross_section(outcome)  # drawn only when opened
+    forest.render_study_forest(outcome, titles, study_view.car_windows(outcome))
 study_view.render_trading_response(outcome)
 study_view.render_placebo(outcome)
 study_view.render_diagnostics(outcome)
@@ -350,4 +353,4 @@ stem = study_view.download_stem(chosen_ids)
 # the link as the browser shows it (a placebo series name holds spaces and brackets)
 url = "?" + urllib.parse.urlencode(st.query_params.to_dict())
 files, archive = loaders.study_downloads(outcome, stem, url)
-study_view.render_downloads(files, archive, stem)
+study_view.render_downloads(files, archive, stem, report_view.report_bytes(outcome, url))

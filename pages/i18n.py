@@ -1984,11 +1984,8 @@ ZH.update(
         COLUMN_GLOSSARY[
             "coef"
         ]: "OLS（或 WLS）系数：特征每单位对应的因变量变化（CAR：小数，0.01 = 1 %）",
-        COLUMN_GLOSSARY["se"]: "在 cov_type 下系数的标准误",
         COLUMN_GLOSSARY["t"]: "coef / se",
         COLUMN_GLOSSARY["p"]: "t 的双侧 p 值（Student t：n − k 个自由度，聚类标准误时为 G − 1）",
-        COLUMN_GLOSSARY["ci_low"]: "coef 的 95 % 置信区间下限",
-        COLUMN_GLOSSARY["ci_high"]: "coef 的 95 % 置信区间上限",
         COLUMN_GLOSSARY["r2"]: "截面回归的 R²",
         COLUMN_GLOSSARY["adj_r2"]: "截面回归的调整 R²",
         COLUMN_GLOSSARY["cov_type"]: (
@@ -2317,5 +2314,101 @@ ZH.update(
         "{column}: yes/no read as 1/0": "{column}：是/否读作 1/0",
         "{column}: every cell is empty": "{column}：所有单元格均为空",
         "{column}: firm names, not a trait (left out)": "{column}：公司名称，不是特征（未纳入）",
+    }
+)
+
+# report branch (issue 16 points 4 and 5): the forest plot and the HTML report. The report's
+# own texts and their Chinese are in analysis/report.py (pure Python, no Streamlit); the
+# forest figure shares them, so they are added here where the dashboard has none.
+from analysis.report import REPORT_ZH  # noqa: E402
+
+for _text, _zh in REPORT_ZH.items():
+    ZH.setdefault(_text, _zh)
+ZH.update(
+    {
+        "Forest plot of this cell's measures": "本单元格各措施的森林图",
+        "Interval from the test": "区间所用检验",
+        "Interval from": "区间来自",
+        "Sort by": "排序方式",
+        "Date (t0)": "日期（t0）",
+        "Size (|CAR|)": "大小（|CAR|）",
+        "Strength (|t|)": "强度（|t|）",
+        "95% low (%)": "95% 下限（%）",
+        "95% high (%)": "95% 上限（%）",
+        "No CAR to show for this window.": "此窗口没有可显示的 CAR。",
+        "Report (HTML)": "报告（HTML）",
+        "Marker: ▲ rise expected, ▼ fall expected, ◆ ambiguous, ● none stated; colour: the "
+        "measure's theme; shaded: {legend}.": (
+            "标记：▲ 预期上涨，▼ 预期下跌，◆ 方向不明，● 未说明；颜色：措施的主题；底色：{legend}。"
+        ),
+        "CI = CAAR ± q·|CAAR / statistic|: q is the t quantile with N − 1 degrees of freedom "
+        "for a t test, 1.96 for a z test (exactly mean ± t·s/√N for the cross-sectional t). A "
+        "row with one pair uses its own t-test, CAR ± t(L1 − k)·SE.": (
+            "置信区间 = CAAR ± q·|CAAR / 统计量|：t 检验的 q 为自由度 N − 1 的 t 分位数，z 检验为 "
+            "1.96（截面 t 检验恰为 均值 ± t·s/√N）。只有一个配对的行用其自身的 t 检验，"
+            "CAR ± t(L1 − k)·SE。"
+        ),
+        "Per measure: the mean CAR over the cell's instruments with the cross-sectional t "
+        "interval (mean ± t(N − 1)·s/√N); a measure on one instrument: CAR ± 1.96·SE.": (
+            "每项措施：单元格内各标的 CAR 的均值及截面 t 区间（均值 ± t(N − 1)·s/√N）；"
+            "只在一个标的上的措施：CAR ± 1.96·SE。"
+        ),
+        "Forest plot and HTML report": "森林图与 HTML 报告",
+        "**Forest plot.** With several measures, the Event study's forest plot shows one row "
+        "per measure (and, when its instruments span several segments, one per segment): the "
+        "mean CAR of its instruments over the chosen window with a 95 % interval from the "
+        "chosen test, coloured by theme, its marker the expected sign (▲ rise, ▼ fall, "
+        "◆ ambiguous, ● none stated). Every offered test has the form S = CAAR / SE*, so the "
+        "interval is CAAR ± q·|CAAR / S|, with q the Student t quantile on N − 1 degrees of "
+        "freedom for a t test and 1.96 for a z test: exactly mean ± t·s/√N for the "
+        "cross-sectional t; for the standardised tests (Patell, BMP, Kolari–Pynnönen, J1) "
+        "the interval consistent with their p-value (it excludes 0 exactly when p < 0.05). "
+        "A row with one instrument uses the pair's own t-test, CAR ± t(L1 − k)·SE. The "
+        "Themes page draws the measures of a chosen cell with the cross-sectional t "
+        "interval (one instrument: CAR ± 1.96·SE).": (
+            "**森林图。** 研究多项措施时，事件研究页的森林图每项措施一行（其标的跨多个板块时，"
+            "每个板块再一行）：所选窗口内各标的 CAR 的均值，及由所选检验得出的 95% 区间，颜色表示主题，"
+            "标记表示预期方向（▲ 上涨，▼ 下跌，◆ 方向不明，● 未说明）。可选的检验都形如 "
+            "S = CAAR / SE*，因此区间为 CAAR ± q·|CAAR / S|，t 检验的 q 为自由度 N − 1 的 t 分位数，"
+            "z 检验为 1.96：对截面 t 检验恰为 均值 ± t·s/√N；对标准化检验（Patell、BMP、"
+            "Kolari–Pynnönen、J1）是与其 p 值一致的区间（恰在 p < 0.05 时不含 0）。"
+            "只有一个标的的行用该配对自身的 t 检验，CAR ± t(L1 − k)·SE。主题页为所选单元格的措施"
+            "绘制截面 t 区间（只有一个标的时：CAR ± 1.96·SE）。"
+        ),
+        "**HTML report.** The Event study's “Report (HTML)” download and `python -m "
+        "analysis study … --report report.html` write one self-contained file (plotly.js "
+        "inlined: it opens offline in any browser) in the page's language: the measures "
+        "with their citations (links only to tier A–C sources), the data mode and vintage "
+        "(SYNTHETIC marked at the top), the method and every parameter, every table of the "
+        "CSVs (numbers to six significant digits, the full value on hover), the charts and "
+        "the caveats (overlapping windows, uncertain t0, survivorship of constituent lists).": (
+            "**HTML 报告。** 事件研究页的“报告（HTML）”下载与 `python -m analysis study … "
+            "--report report.html` 以页面语言写出一个自包含文件（内嵌 plotly.js：离线也能在任何"
+            "浏览器打开）：措施及其引文（只链接 A–C 级来源）、数据模式与版本（合成数据在顶部标明）、"
+            "方法与全部参数、CSV 的每张表（数字保留六位有效数字，悬停显示完整值）、图表及注意事项"
+            "（重叠窗口、t0 不确定、成分股名单的幸存者偏差）。"
+        ),
+        FILE_GLOSSARY["report.html"]: (
+            "整个研究的一个 HTML 文件，便于转发：措施与引文、数据、方法、每张表和图、注意事项"
+            "（离线也能在任何浏览器打开）"
+        ),
+        COLUMN_GLOSSARY[
+            "level"
+        ]: "森林图的行：measure（该措施的全部标的）或 segment（其在该板块的标的）",
+        COLUMN_GLOSSARY["title"]: "措施的标题",
+        # shared by crosssection.csv and the forest table (analysis/glossary.py)
+        COLUMN_GLOSSARY["ci_low"]: (
+            "95 % 区间的下限：coef 的（crosssection.csv），或该行 CAR 均值的（森林图表；小数）"
+        ),
+        COLUMN_GLOSSARY["ci_high"]: (
+            "95 % 区间的上限：coef 的（crosssection.csv），或该行 CAR 均值的（森林图表；小数）"
+        ),
+        COLUMN_GLOSSARY["se"]: (
+            "标准误：cov_type 下 coef 的（crosssection.csv），或森林图行区间所用的 "
+            "|CAAR / 统计量|（小数）"
+        ),
+        COLUMN_GLOSSARY[
+            "quantile"
+        ]: "区间 CAAR ± q·SE 的 q：t 检验为 t(0.975, N − 1)，z 检验为 1.96",
     }
 )

@@ -41,6 +41,7 @@ def render() -> None:
     render_cross_section_method()
     render_long_horizon_method()
     render_provenance()
+    render_forest_and_report()
     render_csv_columns()
 
 
@@ -531,6 +532,38 @@ def render_cross_section_method() -> None:
             "trait file join on the symbol. Pairs missing a trait are left out and named. "
             "Validated against statsmodels and a hand-worked two-regressor example. "
             "`python -m analysis crosssection` writes the same `crosssection.csv`."
+        )
+    )
+
+
+def render_forest_and_report() -> None:
+    """Issue 16, points 4 and 5: the forest plot and the HTML report."""
+    st.header(t("Forest plot and HTML report"))
+    st.markdown(
+        t(
+            "**Forest plot.** With several measures, the Event study's forest plot shows one row "
+            "per measure (and, when its instruments span several segments, one per segment): the "
+            "mean CAR of its instruments over the chosen window with a 95 % interval from the "
+            "chosen test, coloured by theme, its marker the expected sign (▲ rise, ▼ fall, "
+            "◆ ambiguous, ● none stated). Every offered test has the form S = CAAR / SE*, so the "
+            "interval is CAAR ± q·|CAAR / S|, with q the Student t quantile on N − 1 degrees of "
+            "freedom for a t test and 1.96 for a z test: exactly mean ± t·s/√N for the "
+            "cross-sectional t; for the standardised tests (Patell, BMP, Kolari–Pynnönen, J1) "
+            "the interval consistent with their p-value (it excludes 0 exactly when p < 0.05). "
+            "A row with one instrument uses the pair's own t-test, CAR ± t(L1 − k)·SE. The "
+            "Themes page draws the measures of a chosen cell with the cross-sectional t "
+            "interval (one instrument: CAR ± 1.96·SE)."
+        )
+    )
+    st.markdown(
+        t(
+            "**HTML report.** The Event study's “Report (HTML)” download and `python -m "
+            "analysis study … --report report.html` write one self-contained file (plotly.js "
+            "inlined: it opens offline in any browser) in the page's language: the measures "
+            "with their citations (links only to tier A–C sources), the data mode and vintage "
+            "(SYNTHETIC marked at the top), the method and every parameter, every table of the "
+            "CSVs (numbers to six significant digits, the full value on hover), the charts and "
+            "the caveats (overlapping windows, uncertain t0, survivorship of constituent lists)."
         )
     )
 

@@ -811,6 +811,7 @@ def render_downloads(
     files: Mapping[str, bytes | Callable[[], bytes]],
     archive: bytes | Callable[[], bytes],
     stem: str,
+    report: Callable[[], bytes] | None = None,
 ) -> None:
     """The ZIP of everything, then every file on a line of its own: its full name (a row of
     buttons cut them to "abnormal_volume_windo…") and a line on what it holds. ``files`` and
@@ -835,6 +836,17 @@ def render_downloads(
         type="primary",
         on_click="ignore",  # a download changes nothing on the page: no rerun
     )
+    if report is not None:  # one HTML file to forward (pages/report_view.py), made on click
+        st.download_button(
+            t("Report (HTML)"),
+            data=report,
+            file_name=f"policylens_{stem}_report.html",
+            mime="text/html",
+            key="download_report",
+            icon=":material/description:",
+            on_click="ignore",
+        )
+        st.caption(t(FILE_GLOSSARY["report.html"]))
     listed = download_files(files, archive, stem)
     with st.expander(t("Single files ({n})", n=len(listed)), icon=":material/list:"):
         for file_name, content in listed.items():

@@ -13,7 +13,7 @@ from analysis.export import csv_bytes
 from analysis.themes import ThemeSegmentResult, cell_statistics
 from data_sources import catalogue as cat
 from data_sources.instruments import segment_table
-from pages import charts, colours, formatting, layout, loaders, url_state
+from pages import charts, colours, forest, formatting, layout, loaders, url_state
 from pages.i18n import t, tr
 from pages.text import escape_markdown
 
@@ -214,6 +214,7 @@ def render_cell(result: ThemeSegmentResult, view: ThemeView, model: str) -> None
                 **({"pairing": "segments"} if behind["event_id"].nunique() > 1 else {}),
             },
         )
+    forest.render_cell_forest(behind, titles, result.data_mode.synthetic)  # drawn when opened
 
 
 def render_downloads(result: ThemeSegmentResult, view: ThemeView) -> None:

@@ -32,6 +32,9 @@ NO_VIEW_STATE = {
     "which a link does not open (like the other expanders' open state); a computation's inputs",
     "xsec_*": "the cross-sectional regression's options: an analysis run on demand inside a "
     "section drawn only when opened (a link opens the study, not the regression)",
+    "study_forest_*": "the forest plot's window, test and order: view choices inside a section "
+    "drawn only when opened (pages/forest.py), which a link does not open",
+    "themes_forest_*": "the Themes forest plot's order, inside a section drawn only when opened",
 }
 #: Widget types that never hold view state.
 ACTION_TYPES = {"button", "download_button", "file_uploader", "chat_input", "form_submit_button"}

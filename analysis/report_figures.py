@@ -1,0 +1,287 @@
+"""Plotly figures built without Streamlit: the forest plot (the Event study, the Themes page and
+the HTML report draw the same one) and the report's event-window, CAR-path and placebo charts.
+
+Fixed texts pass through ``text`` (a translation function: the pages give
+:func:`pages.i18n.t`, the report its own table, :data:`analysis.report.REPORT_ZH`); user text
+(titles, ids, series names) is HTML-escaped, since Plotly renders a small HTML subset in names,
+titles and hover texts. Colours are given by the caller; the defaults are the pages' own
+(:data:`THEME_COLOURS` equals ``pages.formatting.THEME_COLOURS`` and :data:`SCHEME_COLOURS`
+``pages.colours``' schemes: ``tests/test_report.py`` checks both).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+#: Okabe–Ito colours, one per communiqué task (as the pages' ``formatting.THEME_COLOURS``).
+THEME_COLOURS = {
+    "T1": "#E69F00",
+    "T2": "#0072B2",
+    "T3": "#009E73",
+    "T4": "#D55E00",
+    "T5": "#CC79A7",
+    "T6": "#56B4E9",
+    "T7": "#000000",
+    "T8": "#B8A300",
+    "T9": "#999999",
+}
+#: (up, down) per colour scheme (as ``pages.colours``).
+SCHEME_COLOURS = {
+    "green-up": ("#1A9850", "#D73027"),
+    "red-up": ("#D73027", "#1A9850"),
+    "colour-blind": ("#0072B2", "#D55E00"),
+}
+#: Instrument line colours (Paul Tol's "muted", as ``pages.charts.LINE_COLOURS``).
+LINE_COLOURS = ["#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA4499", "#88CCEE"]
+#: The marker of each expected sign: ▲ a rise expected, ▼ a fall, ◆ ambiguous, ● none stated.
+SIGN_SYMBOLS = {"+": "triangle-up", "-": "triangle-down", "ambiguous": "diamond", "": "circle"}
+
+Text = Callable[..., str]
+
+
+def _plain(text: str, **values) -> str:
+    return text.format(**values) if values else text
+
+
+def escape(value) -> str:
+    """User text for a Plotly name/title/hover: its HTML shown as text, on one line."""
+    return html.escape(" ".join(str(value).split()), quote=False)
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def forest_figure(
+    table: pd.DataFrame,
+    *,
+    synthetic: bool = False,
+    scheme: str = "green-up",
+    text: Text = _plain,
+    theme_names: Mapping[str, str] | None = None,
+    theme_colours: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """One row per row of ``table`` (:func:`analysis.forest.forest_table`, in the order to
+    show, top first): the CAR (%) as a marker coloured by the measure's theme, shaped by its
+    expected sign (:data:`SIGN_SYMBOLS`), with its 95 % interval as an error bar; the half of
+    the plot where a CAR is a rise is shaded in the scheme's up colour, the other half in its
+    down colour. Segment rows are indented under their measure."""
+    theme_colours = theme_colours or THEME_COLOURS
+    theme_names = theme_names or {}
+    up, down = SCHEME_COLOURS.get(scheme, SCHEME_COLOURS["green-up"])
+    figure = go.Figure()
+    # a category axis needs unique labels: a repeated one (two segment rows "· ALL" under two
+    # measures, two measures of one title) gets invisible zero-width spaces after it
+    seen: dict[str, int] = {}
+    unique = []
+    for row in table.itertuples():
+        label = escape(row.title) if row.level == "measure" else f"   · {escape(row.segment)}"
+        unique.append(label + "\u200b" * seen.get(label, 0))
+        seen[label] = seen.get(label, 0) + 1
+    y_of = dict(zip(table.index, unique, strict=True))
+    for theme, group in table.groupby("theme", sort=False):
+        colour = theme_colours.get(theme, "#999999")
+        car = 100 * group["car"]
+        low, high = 100 * group["ci_low"], 100 * group["ci_high"]
+        name = escape(theme_names.get(theme, theme) or text("no theme"))
+        # the legend shows the theme's colour as a plain dot (a row's marker is its sign)
+        figure.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=name,
+                legendgroup=theme,
+                marker={"color": colour, "size": 11, "symbol": "circle"},
+                hoverinfo="skip",
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=car,
+                y=[y_of[i] for i in group.index],
+                mode="markers",
+                name=name,
+                legendgroup=theme,
+                showlegend=False,
+                marker={
+                    "color": colour,
+                    "size": np.where(group["level"] == "measure", 13, 9),
+                    "symbol": [SIGN_SYMBOLS.get(s, "circle") for s in group["expected_sign"]],
+                    "line": {"color": "#333333", "width": 1},
+                },
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (high - car).to_numpy(),
+                    "arrayminus": (car - low).to_numpy(),
+                    "color": colour,
+                    "thickness": 2,
+                    "width": 4,
+                },
+                customdata=np.column_stack(
+                    [
+                        low.round(4),
+                        high.round(4),
+                        group["t_stat"].round(3),
+                        group["n"],
+                        group["event_session"].dt.strftime("%Y-%m-%d"),
+                        [escape(s) or "—" for s in group["expected_sign"]],
+                        [escape(s) for s in group["test"]],
+                    ]
+                ),
+                hovertemplate="CAR %{x:.2f}% [%{customdata[0]}, %{customdata[1]}]<br>"
+                + "t %{customdata[2]} · N %{customdata[3]} · t0 %{customdata[4]}<br>"
+                + text("expected sign")
+                + " %{customdata[5]} · %{customdata[6]}<extra>%{y}</extra>",
+            )
+        )
+    finite = pd.concat([table["ci_low"], table["ci_high"], table["car"]]).dropna()
+    reach = 100 * float(finite.abs().max()) * 1.1 if len(finite) else 1.0
+    reach = reach if reach > 0 else 1.0
+    figure.add_vrect(x0=0, x1=reach, fillcolor=_rgba(up, 0.07), line_width=0, layer="below")
+    figure.add_vrect(x0=-reach, x1=0, fillcolor=_rgba(down, 0.07), line_width=0, layer="below")
+    figure.add_vline(x=0, line={"color": "#555", "width": 1})
+    windows = set(zip(table["window_start"], table["window_end"], strict=True))
+    if len(windows) == 1:
+        a, b = windows.pop()
+        title = text("CAR [{a}, {b}] per measure with its 95% interval", a=int(a), b=int(b))
+    else:  # e.g. a measure whose t0 is uncertain has its CAR over [0, +1]
+        title = text("CAR per measure with its 95% interval")
+    if synthetic:
+        title += text(" — SYNTHETIC DEMO DATA")
+    figure.update_layout(
+        title=title,
+        height=max(260, 120 + 30 * len(table)),
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xaxis={"title": "CAR (%)", "range": [-reach, reach], "zeroline": False},
+        yaxis={"autorange": "reversed", "type": "category"},
+        legend={"title": {"text": text("Theme")}},
+    )
+    return figure
+
+
+def car_path_figure(
+    abnormal_returns: pd.DataFrame,
+    car_path: pd.DataFrame,
+    *,
+    labels: Mapping[str, str] | None = None,
+    title: str = "",
+    synthetic: bool = False,
+    scheme: str = "green-up",
+    text: Text = _plain,
+    bars: bool = True,
+) -> go.Figure:
+    """The event window: each pair's CAR path (%) with its 95 % band (CAR ± 1.96 SE, the SE of
+    the CAR table) and, with ``bars``, its daily ARs as bars in the scheme's up/down colours."""
+    labels = labels or {}
+    up, down = SCHEME_COLOURS.get(scheme, SCHEME_COLOURS["green-up"])
+    figure = go.Figure()
+    groups = abnormal_returns.groupby(["event_id", "instrument"], sort=False)
+    several = abnormal_returns["event_id"].nunique() > 1
+    for position, ((event_id, symbol), group) in enumerate(groups):
+        colour = LINE_COLOURS[position % len(LINE_COLOURS)]
+        name = escape(labels.get(symbol, symbol) + (f" · {event_id}" if several else ""))
+        path = car_path[(car_path["event_id"] == event_id) & (car_path["instrument"] == symbol)]
+        if len(path):
+            upper = 100 * (path["car"] + 1.96 * path["car_se"])
+            lower = 100 * (path["car"] - 1.96 * path["car_se"])
+            figure.add_trace(
+                go.Scatter(
+                    x=list(path["rel_day"]) + list(path["rel_day"])[::-1],
+                    y=list(upper) + list(lower)[::-1],
+                    fill="toself",
+                    fillcolor=_rgba(colour, 0.12),
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    legendgroup=name,
+                    showlegend=False,
+                )
+            )
+        if bars:
+            values = group["abnormal_return"]
+            figure.add_trace(
+                go.Bar(
+                    x=group["rel_day"],
+                    y=100 * values,
+                    name=f"AR {name}",
+                    marker={
+                        "color": [up if v >= 0 else down for v in values.fillna(0)],
+                        "line": {"color": colour, "width": 1},
+                    },
+                    legendgroup=name,
+                    showlegend=False,
+                    hovertemplate="AR %{y:.2f}%<extra>" + name + "</extra>",
+                )
+            )
+        figure.add_trace(
+            go.Scatter(
+                x=group["rel_day"],
+                y=100 * group["car"],
+                name=f"CAR {name}",
+                legendgroup=name,
+                mode="lines+markers",
+                line={"color": colour, "width": 2},
+                hovertemplate="CAR %{y:.2f}%<extra>" + name + "</extra>",
+            )
+        )
+    figure.add_vline(x=0, line={"color": "#555", "dash": "dash", "width": 1})
+    figure.add_hline(y=0, line={"color": "#888", "width": 1})
+    title = escape(title)
+    if synthetic:
+        title += text(" — SYNTHETIC DEMO DATA")
+    figure.update_layout(
+        title=title,
+        barmode="group",
+        height=440,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xaxis_title=text("Relative session (0 = event session t0)"),
+        yaxis_title=text("Abnormal return / CAR (%)") if bars else "CAR (%)",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2},
+    )
+    return figure
+
+
+def placebo_figure(
+    draws: pd.DataFrame,
+    observed: float,
+    name: str,
+    p_value: float,
+    *,
+    synthetic: bool = False,
+    scheme: str = "green-up",
+    text: Text = _plain,
+) -> go.Figure:
+    """The placebo CARs (%) of one series as a histogram, the observed CAR as a line."""
+    up, down = SCHEME_COLOURS.get(scheme, SCHEME_COLOURS["green-up"])
+    figure = go.Figure(
+        go.Histogram(
+            x=100 * draws["car"].dropna(),
+            nbinsx=50,
+            marker_color="#BBBBBB",
+            name=text("placebo CARs"),
+        )
+    )
+    figure.add_vline(
+        x=100 * observed,
+        line={"color": up if observed >= 0 else down, "width": 3},
+        annotation_text=text("observed {car:.2f}% (p = {p:.3f})", car=100 * observed, p=p_value),
+    )
+    title = text("Placebo distribution of the CAR — {name}", name=escape(name))
+    if synthetic:
+        title += text(" — SYNTHETIC DEMO DATA")
+    figure.update_layout(
+        title=title,
+        height=360,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xaxis_title=text("CAR over the event window (%)"),
+        yaxis_title=text("Pseudo-event sessions"),
+        showlegend=False,
+    )
+    return figure
