@@ -2319,3 +2319,34 @@ ZH.update(
         "{column}: firm names, not a trait (left out)": "{column}：公司名称，不是特征（未纳入）",
     }
 )
+
+# issue 16, integ (the cross-section end to end): pages/crosssection_view.py's trait sources,
+# analysis/crosssection.py's turnover note
+ZH.update(
+    {
+        "No trait varies across these pairs.": "没有在这些配对之间变化的特征。",
+        "Not offered, the same for every pair: {names}": "未提供（所有配对取值相同）：{names}",
+        "Another trait file for this session (optional): CSV or Excel of symbol, trait…": (
+            "本次会话使用另一个特征文件（可选）：symbol、特征…的 CSV 或 Excel"
+        ),
+        "Traits from the uploaded file {name} ({firms} firm(s), {n} trait(s)), for this "
+        "session.": "特征来自上传的文件 {name}（{firms} 家公司，{n} 个特征），仅用于本次会话。",
+        "Traits file imported on the Data page: {name} ({firms} firm(s), {n} trait(s)). "
+        "A file uploaded here replaces it for this session.": (
+            "在数据页导入的特征文件：{name}（{firms} 家公司，{n} 个特征）。"
+            "在此上传的文件将在本次会话中取代它。"
+        ),
+        "The traits file imported on the Data page could not be read: {error}": (
+            "无法读取在数据页导入的特征文件：{error}"
+        ),
+        "The traits file imported on the Data page ({file}) was damaged ({problem}): "
+        "it was moved aside to {target}. Import a traits file again on the Data page.": (
+            "在数据页导入的特征文件（{file}）已损坏（{problem}）：已移至 {target}。"
+            "请在数据页重新导入特征文件。"
+        ),
+        "turnover file {file} is damaged ({problem}): left out, so size and turnover are "
+        "not derived for its series": (
+            "换手率文件 {file} 已损坏（{problem}）：未使用，因此其序列未计算规模和换手率"
+        ),
+    }
+)
