@@ -284,3 +284,106 @@ def test_trait_names_like_html_or_formulas_stay_text(app, stored):
     assert any("=cmd()" in shown(c.value) for c in app.caption)  # the units line, as text
     csv = download_bytes(app, "xsec_download").decode("utf-8-sig")
     assert "\n'=cmd()," in csv or ",'=cmd()," in csv  # a formula is never a formula in Excel
+
+
+# -- the pieces between data_sources.traits and the regression (no app) ---------------------
+
+
+@pytest.fixture(scope="module")
+def real_code_outcome():
+    """A synthetic study whose instruments carry real codes (two per board), so the listing
+    traits have boards to tell apart."""
+    from analysis.api import study_from_bars
+    from analysis.bench_crosssection import synthetic_inputs
+
+    bars, turnover, events, sessions = synthetic_inputs(6, 1, seed=3, n_sessions=420)
+    codes = dict(zip([f"S{i:04d}" for i in range(6)], SYMBOLS[2:], strict=True))
+    bars["symbol"] = bars["symbol"].replace(codes)
+    turnover["symbol"] = turnover["symbol"].replace(codes)
+    outcome = study_from_bars(bars, list(codes.values()), events, EventStudySpec(), sessions, "MKT")
+    return outcome, turnover
+
+
+def test_listing_traits_enter_without_firm_names_and_only_varying_ones_are_offered(
+    real_code_outcome,
+):
+    from analysis.crosssection import listing_table, trait_table, varying_traits
+    from data_sources.traits import listing_traits
+
+    outcome, turnover = real_code_outcome
+    symbols = list(outcome.instruments)
+    assert listing_table(symbols)["board"].tolist() == listing_traits(symbols)["board"].tolist()
+    names = {s: f"*ST 公司{i}" if i == 0 else f"公司{i}" for i, s in enumerate(symbols)}
+    listing = listing_traits(symbols, names=names)
+    table = trait_table(outcome, listing=listing, turnover=turnover)
+    assert "name" not in table.names  # a firm's name is not a trait (one dummy per firm)
+    varying, constant = varying_traits(table)
+    assert {"board", "board_main", "board_chinext", "board_star", "st", "size"} <= set(varying)
+    assert "board_bse" in constant and "industry" not in varying + constant
+    st_flags = table.frame.set_index("instrument")["st"]
+    assert st_flags[symbols[0]] == 1.0 and st_flags[symbols[1:]].eq(0.0).all()
+
+
+def test_the_trait_files_notes_stay_translatable_and_a_key_named_trait_stays_a_trait(
+    real_code_outcome,
+):
+    from analysis.crosssection import cross_section, trait_table
+    from data_sources.messages import Message
+    from data_sources.traits import parse_trait_file
+
+    outcome, turnover = real_code_outcome
+    symbols = list(outcome.instruments)
+    rows = "".join(f"{s},{0.1 * i:.1f},{i % 2}\n" for i, s in enumerate(symbols))
+    user = parse_trait_file(f"symbol,instrument,soe\n{rows}".encode(), "mine.csv")
+    table = trait_table(outcome, user=user, turnover=turnover)
+    notes = [n for n in table.notes if "from mine.csv" in n]
+    assert notes and all(isinstance(n, Message) for n in notes)  # tr() can show it in 中文
+    assert notes[0].template == "{firms} firm(s), {n} trait(s) from {name}: {traits}"
+    merged = table.frame.set_index("instrument")
+    assert list(merged.index) == symbols  # keyed on the symbols, not on the trait's numbers
+    assert merged["instrument_file"].tolist() == pytest.approx([0.1 * i for i in range(6)])
+    result = cross_section(outcome, table, ["instrument_file", "soe"])
+    assert result.n == 6 and list(result.params.index) == ["const", "instrument_file", "soe"]
+
+
+def test_a_damaged_turnover_file_is_named_in_a_note(tmp_path):
+    from analysis.crosssection import turnover_for
+    from data_sources.files import FileSource
+
+    store = Store(tmp_path / "store")
+    folder = tmp_path / "files"
+    folder.mkdir()
+    files = _files(folder)
+    for path in files.paths:
+        if path.stem in ("600030", "601318"):
+            source = FileSource(path.read_bytes(), path.name)
+            store.write(source.fetch(source.symbol_query()), merge=False)
+    (store.turnover_dir / "600030.SH.arrow").write_bytes(b"not arrow")
+    table, notes = turnover_for(store, ["600030.SH", "601318.SH"])
+    assert set(table["symbol"]) == {"601318.SH"}
+    (note,) = notes
+    assert "turnover file turnover/600030.SH.arrow is damaged" in note
+    assert "size and turnover are not derived" in note
+
+
+def test_the_cli_reads_turnover_from_price_files_that_carry_turn(tmp_path, capsys):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    files = _files(folder)
+    prices = []
+    for code, (symbol, _) in STOCKS.items():  # named by their symbols: the traits' keys
+        prices += ["--prices", str((folder / f"{code}.csv").rename(folder / f"{symbol}.csv"))]
+    trait_path = tmp_path / "traits.csv"
+    trait_path.write_bytes(_trait_file())
+    out = tmp_path / "out"
+    argv = ["crosssection", *prices, "--market", str(folder / f"{BENCHMARK}.csv")]
+    argv += ["--measure", MEASURE, "--out", str(out), "--traits", str(trait_path)]
+    code = analysis_main([*argv, "--regressors", "size", "leverage"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    table = pd.read_csv(out / "crosssection.csv", encoding="utf-8-sig")
+    cars = pd.read_csv(out / "car_summary.csv", encoding="utf-8-sig")
+    cars = cars[(cars["window_start"] == -5) & (cars["window_end"] == 5)]
+    expected = _expected_fit(cars, files, "leverage")
+    np.testing.assert_allclose(table["coef"], expected.params, rtol=1e-7)
+    np.testing.assert_allclose(table["se"], expected.bse, rtol=1e-7)
