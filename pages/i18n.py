@@ -2325,6 +2325,17 @@ ZH.update(
 ZH.update(
     {
         "No trait varies across these pairs.": "没有在这些配对之间变化的特征。",
+        "Where the traits come from: turnover (换手率) is kept beside the prices when a file "
+        "carries it (baostock `turn`, 换手率) or akshare's stock history is fetched; the "
+        "traits file imported on the Data page is used by default, and a file uploaded in "
+        "the section replaces it for the session (`--traits FILE` on the command line). "
+        "Only traits that vary across the pairs are offered: board dummies when the pairs "
+        "sit on different boards, ST where a name is known.": (
+            "特征的来源：当文件含换手率（baostock `turn`、换手率）或从 akshare 获取股票历史行情时，"
+            "换手率与价格一同保存；默认使用在数据页导入的特征文件，在本节上传的文件将在本次会话中"
+            "取代它（命令行为 `--traits FILE`）。只提供在各配对之间有变化的特征：配对分属不同板块时"
+            "提供板块虚拟变量，已知名称时提供 ST 标记。"
+        ),
         "Not offered, the same for every pair: {names}": "未提供（所有配对取值相同）：{names}",
         "Another trait file for this session (optional): CSV or Excel of symbol, trait…": (
             "本次会话使用另一个特征文件（可选）：symbol、特征…的 CSV 或 Excel"

@@ -24,6 +24,7 @@ from data_sources.trading_calendar import sessions_between
 from data_sources.traits import load_traits
 from tests.apptest_helpers import download_bytes, goto
 from tests.markdown_render import injected, shown
+from tests.test_zh_everywhere import zh_app  # noqa: F401  (the 中文 AppTest fixture)
 
 MEASURE = "chinext-first-listings-2020"
 T0 = pd.Timestamp("2020-08-24")
@@ -266,6 +267,17 @@ def test_a_damaged_saved_trait_file_is_named_set_aside_and_the_study_runs(app, d
     assert _coefficients(app) is not None
 
 
+def test_the_data_page_names_a_damaged_saved_trait_file_too(app, data_dir):
+    folder = data_dir / "store" / "traits"
+    folder.mkdir(parents=True)
+    (folder / "traits.csv").write_bytes(b"")  # an empty file: a write cut short
+    goto(app, "pages/data.py")
+    warnings = [shown(w.value) for w in app.warning]
+    assert any("(traits/traits.csv) was damaged (not a trait table" in w for w in warnings)
+    assert not (folder / "traits.csv").exists()
+    assert app.file_uploader(key="import_traits_file_0") is not None  # a new import is offered
+
+
 def test_trait_names_like_html_or_formulas_stay_text(app, stored):
     hostile = {"soe": "<script>alert(1)</script>", "leverage": "=cmd()"}
     _import_traits(app, _trait_file(hostile))
@@ -284,6 +296,17 @@ def test_trait_names_like_html_or_formulas_stay_text(app, stored):
     assert any("=cmd()" in shown(c.value) for c in app.caption)  # the units line, as text
     csv = download_bytes(app, "xsec_download").decode("utf-8-sig")
     assert "\n'=cmd()," in csv or ",'=cmd()," in csv  # a formula is never a formula in Excel
+
+
+def test_the_trait_sources_and_the_files_notes_read_in_chinese(zh_app, stored):  # noqa: F811
+    app = zh_app
+    _import_traits(app, _trait_file())
+    _open_section(app)
+    captions = [shown(c.value) for c in app.caption]
+    assert any("在数据页导入的特征文件：traits.csv（8 家公司，2 个特征）" in c for c in captions)
+    # the reader's notes (Messages) in 中文, not in English
+    assert any("8 家公司，2 个特征，来自 traits.csv" in c for c in captions), captions
+    assert not any("firm(s)" in c for c in captions)
 
 
 # -- the pieces between data_sources.traits and the regression (no app) ---------------------
