@@ -1836,11 +1836,7 @@ ZH.update(
             "在窗口内取平均），beta 与特质波动率取自本研究的拟合，平均换手率（%），过去收益，"
             "价格的自然对数。文本特征以虚拟变量进入，以其最常见取值为基准。"
         ),
-        "Your trait file (optional): CSV or Excel of symbol, trait…": (
-            "你的特征文件（可选）：含 symbol 与各特征列的 CSV 或 Excel"
-        ),
         "{name}: cannot read this trait file: {error}": "{name}：无法读取该特征文件：{error}",
-        "No trait has a value for these pairs.": "这些配对没有任何特征取值。",
         "Regressors (traits)": "回归变量（特征）",
         "Choose traits": "选择特征",
         "Dependent variable": "因变量",
