@@ -301,6 +301,7 @@ def _render_open(outcome: StudyOutcome) -> None:
         ("car", "scar"),
         key=layout.translated("xsec_dependent"),
         format_func=dependent_label,
+        placeholder=t("Choose an option"),
     )
     cov = middle.selectbox(
         t("Standard errors"),
