@@ -330,7 +330,7 @@ def real_code_outcome():
 def test_listing_traits_enter_without_firm_names_and_only_varying_ones_are_offered(
     real_code_outcome,
 ):
-    from analysis.crosssection import listing_table, trait_table, varying_traits
+    from analysis.crosssection import cross_section, listing_table, trait_table, varying_traits
     from data_sources.traits import listing_traits
 
     outcome, turnover = real_code_outcome
@@ -345,6 +345,12 @@ def test_listing_traits_enter_without_firm_names_and_only_varying_ones_are_offer
     assert "board_bse" in constant and "industry" not in varying + constant
     st_flags = table.frame.set_index("instrument")["st"]
     assert st_flags[symbols[0]] == 1.0 and st_flags[symbols[1:]].eq(0.0).all()
+    # the board's text enters as dummies against its most common level (a tie: the first)
+    result = cross_section(outcome, table, ["size", "board"], cov_type="nonrobust")
+    assert list(result.params.index) == ["const", "size", "board[main]", "board[star]"]
+    design = result.fitted.set_index("instrument")
+    assert design.loc[symbols[:2], "board[main]"].eq(1.0).all()
+    assert design.loc[symbols[2:4], ["board[main]", "board[star]"]].eq(0.0).all().all()
 
 
 def test_the_trait_files_notes_stay_translatable_and_a_key_named_trait_stays_a_trait(
