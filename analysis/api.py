@@ -394,6 +394,10 @@ class StoreSource:
     def price_records(self, symbols: Sequence[str]) -> dict[str, dict]:
         return self.store.price_records(symbols)
 
+    def turnover(self, symbols: Sequence[str]) -> pd.DataFrame:
+        """``symbol, date, turnover`` (%) from the store's side table (``Store.turnover``)."""
+        return self.store.turnover(list(symbols))
+
     def describe(self, symbols: Sequence[str]) -> tuple[DataMode, str]:
         from data_sources.data_mode import data_mode, data_vintage
 
@@ -436,10 +440,12 @@ class PriceFiles:
         from data_sources.errors import DataSourceError
         from data_sources.files import FileSource, parse_price_file
         from data_sources.schema import check_stored_symbol, check_symbol
+        from data_sources.turnover import attached as attached_turnover
 
         self._bars: dict[str, pd.DataFrame] = {}
         self._vintage: dict[str, str] = {}
         self._records: dict[str, dict] = {}
+        self._turnover: dict[str, pd.DataFrame] = {}
         for path_text in paths:
             path = Path(path_text)
             if not path.is_file():
@@ -456,6 +462,9 @@ class PriceFiles:
                 raise StudyInputError(f"two price files are both named {symbol!r}")
             bars = parse_price_file(content, path.name, parse_as, date_format=date_format)
             self._bars[symbol] = bars.assign(symbol=symbol)
+            turnover = attached_turnover(bars)  # a file with 换手率 / turn carries it
+            if turnover is not None and len(turnover):
+                self._turnover[symbol] = turnover.assign(symbol=symbol)
             self._records[symbol] = dict(bars.attrs.get("price_record") or {})
             adjustment = self._records[symbol].get("adjustment")
             self._vintage[symbol] = (
@@ -469,6 +478,16 @@ class PriceFiles:
 
     def price_records(self, symbols: Sequence[str]) -> dict[str, dict]:
         return {s: dict(self._records[s]) for s in symbols if s in self._records}
+
+    def turnover(self, symbols: Sequence[str]) -> pd.DataFrame:
+        """``symbol, date, turnover`` (%) of the files that carry 换手率 / turn (the store's
+        :meth:`~data_sources.store.Store.turnover` shape; empty when none does)."""
+        from data_sources.turnover import COLUMNS, empty
+
+        frames = [self._turnover[s] for s in dict.fromkeys(symbols) if s in self._turnover]
+        out = pd.concat(frames, ignore_index=True)[COLUMNS] if frames else empty()
+        out.attrs["damaged"] = []
+        return out
 
     def read(self, symbols: Sequence[str]) -> pd.DataFrame:
         frames = [self._bars[s] for s in dict.fromkeys(symbols) if s in self._bars]

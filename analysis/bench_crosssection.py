@@ -3,11 +3,11 @@
 A synthetic study of 300 constituents around 20 measures (on 12 distinct sessions, so some
 share a cluster) with amount and turnover in the bars. The study is run first (not timed);
 then, after it, one cross-section is timed end to end: the traits derived from the bars
-(size, beta, idiosyncratic volatility, turnover, past return, price level), the merge with a
-user trait table, the regression with clustered SEs and its table. Prints ``name: value unit``
-lines; the median of repeated runs after a warm-up (wall clock, and the process's CPU time,
-which other load on a shared machine does not inflate as much). Benchmarks print; tests never assert
-timings.
+(size, beta, idiosyncratic volatility, turnover, past return, price level), the listing
+traits (board, ST) and the merge with a user trait table, the regression with clustered SEs
+and its table. Prints ``name: value unit`` lines; the median of repeated runs after a warm-up
+(wall clock, and the process's CPU time, which other load on a shared machine does not inflate
+as much). Benchmarks print; tests never assert timings.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def synthetic_inputs(n_instruments: int, n_events: int, seed: int = 16, n_sessio
 
 
 def main(argv=None) -> None:
-    from analysis.crosssection import cross_section, trait_table
+    from analysis.crosssection import cross_section, listing_table, trait_table
 
     parser = argparse.ArgumentParser(description="PolicyLens cross-section benchmark")
     parser.add_argument("--instruments", type=int, default=300)
@@ -100,7 +100,8 @@ def main(argv=None) -> None:
     regressors = ["size", "beta", "idio_vol", "turnover", "past_return", "log_price", "soe"]
 
     def once():
-        traits = trait_table(outcome, user=user, turnover=turnover)
+        listing = listing_table(symbols)  # as the page and the CLI do, each time
+        traits = trait_table(outcome, user=user, listing=listing, turnover=turnover)
         result = cross_section(outcome, traits, regressors)
         result.to_frame()
         return result

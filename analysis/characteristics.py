@@ -38,8 +38,8 @@ only its sessions strictly before t0 are read. Per (event, instrument) pair:
 
 A trait that cannot be derived (no amount or turnover for an instrument, no close) is NaN and a
 note names the instruments. Turnover is not in the canonical bars: it comes from the store's
-turnover side-table (``store.turnover``, filled by akshare fetches and by imports of files
-that carry 换手率), read through :func:`load_turnover`.
+turnover side-table (:meth:`data_sources.store.Store.turnover`, filled by akshare fetches and by
+imports of files that carry 换手率; for price files, :meth:`analysis.api.PriceFiles.turnover`).
 """
 
 from __future__ import annotations
@@ -287,39 +287,3 @@ def _is_adjusted(adjustment) -> bool:
         "adjusted",
         "vendor-adjusted",
     )
-
-
-# -- trait inputs from data_sources (another module; read through these adapters) -------------
-
-
-def load_turnover(source, symbols: Sequence[str]) -> pd.DataFrame | None:
-    """``symbol, date, turnover`` (%) from the store's turnover side-table
-    (``Store.turnover(symbols)``; ``source``: a :class:`~data_sources.store.Store` or an
-    :class:`~analysis.api.StoreSource`), or None when there is none: price files, or a store
-    that keeps no turnover."""
-    store = getattr(source, "store", source)
-    reader = getattr(store, "turnover", None)
-    if reader is None or not callable(reader):
-        return None
-    table = reader(list(symbols))
-    return table if table is not None and len(table) else None
-
-
-def load_listing_traits(symbols: Sequence[str]) -> pd.DataFrame | None:
-    """Listing traits (board, ST flag, industry where known) indexed by symbol, from
-    ``data_sources.traits.listing_traits``; None when this build has no such module."""
-    try:
-        from data_sources import traits
-    except ImportError:
-        return None
-    reader = getattr(traits, "listing_traits", None)
-    return None if reader is None else reader(list(symbols))
-
-
-def load_trait_file(path):
-    """A user trait file (CSV/Excel of ``symbol, trait…``) through
-    ``data_sources.traits.read_trait_file``: a table with ``.frame`` (indexed by canonical
-    symbol) and ``.notes``. Raises ImportError when this build cannot read trait files."""
-    from data_sources import traits
-
-    return traits.read_trait_file(path)

@@ -80,8 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         required=True,
         metavar="NAME",
-        help="traits to regress the CARs on (derived: " + ", ".join(DERIVED_TRAITS) + "; or "
-        "columns of --traits FILE)",
+        help="traits to regress the CARs on (derived: " + ", ".join(DERIVED_TRAITS) + "; "
+        "listing: board (as dummies), board_main, board_chinext, board_star, board_bse, st "
+        "where a name is known; or columns of --traits FILE, a name taken already gets _file)",
     )
     crosssection.add_argument(
         "--dependent",
@@ -444,7 +445,8 @@ def run_crosssection_command(args: argparse.Namespace) -> int:
     """The study, then the cross-section of its CARs on the traits asked for: the study's
     files and DIR/crosssection.csv. Trait names are checked before the study runs."""
     from analysis import characteristics
-    from analysis.crosssection import cross_section, trait_table
+    from analysis.crosssection import cross_section, listing_table, trait_table, turnover_for
+    from data_sources.traits import read_trait_file
 
     request = request_from_args(args)
     windows = [tuple(w) for w in request.spec().windows]
@@ -460,20 +462,15 @@ def run_crosssection_command(args: argparse.Namespace) -> int:
         if not Path(args.traits).is_file():
             raise UsageError(f"--traits {args.traits}: no such file")
         try:
-            user = characteristics.load_trait_file(args.traits)
-        except ImportError:
-            raise UsageError(
-                "--traits FILE needs data_sources.traits (trait files), which this build lacks"
-            ) from None
+            user = read_trait_file(args.traits)
         except (DataSourceError, ValueError) as error:  # the reader names what is wrong
             raise UsageError(f"--traits {args.traits}: {error}") from None
     resolved = resolve(request, source)
-    listing = characteristics.load_listing_traits(resolved.instruments)
-    available = list(DERIVED_TRAITS)
-    for table in (listing, user):
-        frame = getattr(table, "frame", table)
-        if frame is not None:
-            available += [c for c in frame.columns if c not in ("symbol", "instrument")]
+    listing = listing_table(resolved.instruments)  # board, ST (where a name is known): offline
+    available = list(DERIVED_TRAITS) + [c for c in listing.columns if c != "name"]
+    if user is not None:  # named as trait_table names them (a clash gets _file)
+        taken = {*available, "event_id", "instrument", "symbol"}
+        available += [f"{name}_file" if name in taken else name for name in user.traits]
     available = list(dict.fromkeys(available))
     unknown = [name for name in args.regressors if name not in available]
     if unknown:
@@ -482,9 +479,9 @@ def run_crosssection_command(args: argparse.Namespace) -> int:
             + ", ".join(available)
         )
     outcome = _run_resolved(args, request, resolved)
-    turnover = characteristics.load_turnover(source, outcome.instruments)
+    turnover, turnover_notes = turnover_for(source, outcome.instruments)
     traits = trait_table(outcome, user=user, listing=listing, turnover=turnover)
-    for note in traits.notes:  # what could not be derived, for the traits asked for
+    for note in (*turnover_notes, *traits.notes):  # what could not be read or derived
         if characteristics.note_concerns(note, args.regressors):
             print(f"note: {note}", file=sys.stderr)
     result = cross_section(

@@ -44,6 +44,8 @@ COLUMNS = [
     "n_t0_clusters", "dependent", "window",
 ]  # fmt: skip
 KEYS = ("event_id", "instrument")
+#: Columns of the listing traits that are not traits (a firm's name).
+LISTING_NOT_TRAITS = ("name",)
 #: Below this many clusters cluster-robust SEs are unreliable (Cameron & Miller 2015): said.
 FEW_CLUSTERS = 10
 
@@ -71,13 +73,18 @@ class TraitTable:
         return [c for c in self.frame.columns if c not in KEYS]
 
 
-def _by_symbol(table) -> pd.DataFrame:
+def _by_symbol(table, kind: str = "file") -> pd.DataFrame:
     """A trait table of one of the input shapes (``.frame`` indexed by symbol, a frame indexed
     by symbol, or one with a symbol/instrument column) → a frame with an ``instrument``
     column."""
     frame = getattr(table, "frame", table)
     frame = frame.copy()
-    if "instrument" not in frame.columns:
+    if frame.index.name == "symbol":  # data_sources.traits' shape: the index is the key
+        # a trait a user named like a key (instrument, symbol, event_id) stays a trait
+        clashing = [c for c in frame.columns if c in (*KEYS, "symbol")]
+        frame = frame.rename(columns={c: f"{c}_{kind}" for c in clashing})
+        frame = frame.rename_axis("instrument").reset_index()
+    elif "instrument" not in frame.columns:
         if "symbol" in frame.columns:
             frame = frame.rename(columns={"symbol": "instrument"})
         else:
@@ -104,7 +111,9 @@ def trait_table(
     for kind, table in (("listing", listing), ("file", user)):
         if table is None:
             continue
-        extra = _by_symbol(table)
+        extra = _by_symbol(table, kind)
+        if kind == "listing":  # a firm's name is not a trait (one dummy per firm)
+            extra = extra.drop(columns=[c for c in LISTING_NOT_TRAITS if c in extra.columns])
         renames = {}
         for column in extra.columns:
             if column != "instrument" and column in frame.columns:
@@ -131,8 +140,50 @@ def trait_table(
         frame = frame.merge(extra, on="instrument", how="left")
         sources |= dict.fromkeys([c for c in extra.columns if c != "instrument"], kind)
         for note in getattr(table, "notes", ()) or ():
-            notes.append(str(note))
+            notes.append(note)  # a Message stays one: the page shows it in its language
     return TraitTable(frame, tuple(dict.fromkeys(notes)), sources)
+
+
+def varying_traits(table: TraitTable) -> tuple[list[str], list[str]]:
+    """The traits worth offering as regressors: those with at least two distinct values over
+    the pairs (missing values aside), and those with one value for every pair that has one
+    (a board all pairs share, ST where no pair is ST: nothing to regress on). Traits with no
+    value at all are in neither."""
+    varying, constant = [], []
+    for name in table.names:
+        distinct = table.frame[name].dropna().astype(str).nunique()
+        if distinct >= 2:
+            varying.append(name)
+        elif distinct == 1:
+            constant.append(name)
+    return varying, constant
+
+
+def listing_table(symbols: Sequence[str]) -> pd.DataFrame:
+    """What the listing says of ``symbols`` (:func:`data_sources.traits.listing_traits`,
+    without touching the network): board (text, entered as dummies) and its 0/1 dummies, ST
+    where a name is known, industry where known."""
+    from data_sources.traits import listing_traits
+
+    return listing_traits(list(symbols))
+
+
+def turnover_for(source, symbols: Sequence[str]) -> tuple[pd.DataFrame | None, list[Message]]:
+    """``symbol, date, turnover`` (%) of ``symbols`` from ``source`` (a
+    :class:`~data_sources.store.Store`, or a study source with a ``turnover`` method: the
+    store's side table, or the turnover of price files that carry 换手率 / turn), None when
+    there is none; and a note naming each damaged turnover file left out."""
+    table = source.turnover(list(symbols))
+    notes = [
+        Message(
+            "turnover file {file} is damaged ({problem}): left out, so size and turnover are "
+            "not derived for its series",
+            file=damage.file,
+            problem=damage.problem,
+        )
+        for damage in table.attrs.get("damaged", ())
+    ]
+    return (table if len(table) else None), notes
 
 
 # -- the regression ---------------------------------------------------------------------------

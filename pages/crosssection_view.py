@@ -9,7 +9,6 @@ with the fitted line, and offers ``crosssection.csv``.
 
 from __future__ import annotations
 
-import contextlib
 import tempfile
 from pathlib import Path
 
@@ -23,14 +22,21 @@ from analysis.crosssection import (
     CrossSectionResults,
     TraitTable,
     cross_section,
+    listing_table,
     term_units,
     trait_table,
+    turnover_for,
+    varying_traits,
 )
 from analysis.event_study import EventStudyInputError
 from data_sources.errors import DataSourceError
+from data_sources.store import Store
+from data_sources.traits import TraitTable as UserTraits
+from data_sources.traits import read_trait_file
 from pages import charts, formatting, layout, loaders
 from pages.i18n import language, t, tr
 from pages.text import escape_markdown, escape_plotly
+from pages.traits_view import saved_traits
 
 #: The covariance choices: "auto" is the regression's default (HC3 for one measure,
 #: clustered by t0 when several are pooled).
@@ -53,9 +59,9 @@ def dependent_label(code: str) -> str:
 
 
 def available_traits(table: TraitTable) -> list[str]:
-    """The traits with a value for at least one pair (the others cannot be regressed on)."""
-    frame = table.frame
-    return [name for name in table.names if frame[name].notna().any()]
+    """The traits offered as regressors: those that vary across the pairs (a trait with one
+    value for every pair, or none, cannot be regressed on)."""
+    return varying_traits(table)[0]
 
 
 def coefficient_table(result: CrossSectionResults) -> pd.DataFrame:
@@ -149,30 +155,31 @@ def scatter_figure(result: CrossSectionResults, term: str, synthetic: bool) -> g
     return figure
 
 
-def page_traits(outcome: StudyOutcome, user=None) -> TraitTable:
-    """Every trait the page offers: derived (turnover from the store when it keeps it),
-    listing traits, and the uploaded file's."""
+def page_traits(outcome: StudyOutcome, user: UserTraits | None = None) -> TraitTable:
+    """Every trait the page offers: derived (turnover from the store's side table), listing
+    traits (board, ST where a name is known) and the user's (``user``: the trait file in use)."""
     notes = []
     turnover = listing = None
     try:
-        turnover = characteristics.load_turnover(loaders.store(), outcome.instruments)
+        turnover, damaged = turnover_for(loaders.store(), outcome.instruments)
+        notes += damaged
     except (DataSourceError, OSError, ValueError) as error:  # a damaged side-table: said
         notes.append(t("Turnover could not be read: {error}", error=tr(error)))
     try:
-        listing = characteristics.load_listing_traits(outcome.instruments)
+        listing = listing_table(outcome.instruments)
     except (DataSourceError, OSError, ValueError) as error:
         notes.append(t("Listing traits could not be read: {error}", error=tr(error)))
     table = trait_table(outcome, user=user, listing=listing, turnover=turnover)
     return TraitTable(table.frame, (*table.notes, *notes), table.sources)
 
 
-def read_uploaded_traits(uploaded):
-    """An uploaded trait file through ``data_sources.traits.read_trait_file`` (it reads a
+def read_uploaded_traits(uploaded) -> UserTraits:
+    """An uploaded trait file through :func:`data_sources.traits.read_trait_file` (it reads a
     path: the upload is written to a temporary file with the same name)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / Path(uploaded.name).name
         path.write_bytes(uploaded.getvalue())
-        return characteristics.load_trait_file(path)
+        return read_trait_file(path)
 
 
 def _read(uploaded):
@@ -181,6 +188,60 @@ def _read(uploaded):
         return read_uploaded_traits(uploaded)
     except (DataSourceError, EventStudyInputError, OSError, ValueError) as error:
         return error
+
+
+def _saved_stamp(store: Store) -> tuple | None:
+    """Changes whenever the trait table saved on the Data page does (None: none saved)."""
+    try:
+        stat = (Path(store.root) / "traits" / "traits.csv").stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_ino, stat.st_size)
+
+
+def _user_traits(outcome: StudyOutcome) -> tuple[UserTraits | None, object]:
+    """The user's trait table in use and a key naming it: an upload in this section (for this
+    session) over the table imported on the Data page."""
+    uploaded = st.file_uploader(
+        t("Another trait file for this session (optional): CSV or Excel of symbol, trait…"),
+        type=["csv", "xlsx", "xls"],
+        key="xsec_trait_file",
+    )
+    if uploaded is not None:
+        # read once per upload (kept with the outcome), not on every rerun of the section
+        read = loaders.derived(outcome, ("xsec_file", uploaded.file_id), lambda: _read(uploaded))
+        if not isinstance(read, Exception):
+            st.caption(
+                t(
+                    "Traits from the uploaded file {name} ({firms} firm(s), {n} trait(s)), "
+                    "for this session.",
+                    name=escape_markdown(uploaded.name),
+                    firms=len(read.frame),
+                    n=len(read.traits),
+                )
+            )
+            return read, ("upload", uploaded.file_id)
+        st.error(
+            t(
+                "{name}: cannot read this trait file: {error}",
+                name=escape_markdown(uploaded.name),
+                error=escape_markdown(tr(read)),
+            )
+        )
+    store = loaders.store()
+    saved = saved_traits(store)
+    if saved is None:
+        return None, None
+    st.caption(
+        t(
+            "Traits file imported on the Data page: {name} ({firms} firm(s), {n} trait(s)). "
+            "A file uploaded here replaces it for this session.",
+            name=escape_markdown(saved.source),
+            firms=len(saved.frame),
+            n=len(saved.traits),
+        )
+    )
+    return saved, ("saved", _saved_stamp(store))
 
 
 @st.fragment
@@ -206,35 +267,20 @@ def _render_open(outcome: StudyOutcome) -> None:
             "most common level."
         )
     )
-    user = None
-    uploaded = None
-    with contextlib.suppress(ImportError):
-        from data_sources import traits as _traits  # noqa: F401 (the reader exists)
-
-        uploaded = st.file_uploader(
-            t("Your trait file (optional): CSV or Excel of symbol, trait…"),
-            type=["csv", "xlsx", "xls"],
-            key="xsec_trait_file",
-        )
-    if uploaded is not None:
-        # read once per upload (kept with the outcome), not on every rerun of the section
-        read = loaders.derived(outcome, ("xsec_file", uploaded.file_id), lambda: _read(uploaded))
-        if isinstance(read, Exception):
-            error = read
-            st.error(
-                t(
-                    "{name}: cannot read this trait file: {error}",
-                    name=escape_markdown(uploaded.name),
-                    error=escape_markdown(tr(error)),
-                )
-            )
-        else:
-            user = read
-    key = ("xsec_traits", uploaded.file_id if uploaded is not None else None)
+    user, user_key = _user_traits(outcome)
+    key = ("xsec_traits", user_key)
     table = loaders.derived(outcome, key, lambda: page_traits(outcome, user))
-    names = available_traits(table)
+    names, constant = varying_traits(table)
+    if constant:
+        st.caption(
+            t(
+                "Not offered, the same for every pair: {names}",
+                names=escape_markdown(", ".join(constant)),
+            )
+        )
     if not names:
-        st.info(t("No trait has a value for these pairs."))
+        st.info(t("No trait varies across these pairs."))
+        _show_notes(table.notes, characteristics.DERIVED_TRAITS)
         return
     if "xsec_regressors" in st.session_state:
         st.session_state["xsec_regressors"] = [
@@ -255,6 +301,7 @@ def _render_open(outcome: StudyOutcome) -> None:
         ("car", "scar"),
         key=layout.translated("xsec_dependent"),
         format_func=dependent_label,
+        placeholder=t("Choose an option"),
     )
     cov = middle.selectbox(
         t("Standard errors"),

@@ -1836,11 +1836,7 @@ ZH.update(
             "在窗口内取平均），beta 与特质波动率取自本研究的拟合，平均换手率（%），过去收益，"
             "价格的自然对数。文本特征以虚拟变量进入，以其最常见取值为基准。"
         ),
-        "Your trait file (optional): CSV or Excel of symbol, trait…": (
-            "你的特征文件（可选）：含 symbol 与各特征列的 CSV 或 Excel"
-        ),
         "{name}: cannot read this trait file: {error}": "{name}：无法读取该特征文件：{error}",
-        "No trait has a value for these pairs.": "这些配对没有任何特征取值。",
         "Regressors (traits)": "回归变量（特征）",
         "Choose traits": "选择特征",
         "Dependent variable": "因变量",
@@ -2410,5 +2406,47 @@ ZH.update(
         COLUMN_GLOSSARY[
             "quantile"
         ]: "区间 CAAR ± q·SE 的 q：t 检验为 t(0.975, N − 1)，z 检验为 1.96",
+    }
+)
+
+# issue 16, integ (the cross-section end to end): pages/crosssection_view.py's trait sources,
+# analysis/crosssection.py's turnover note
+ZH.update(
+    {
+        "No trait varies across these pairs.": "没有在这些配对之间变化的特征。",
+        "Where the traits come from: turnover (换手率) is kept beside the prices when a file "
+        "carries it (baostock `turn`, 换手率) or akshare's stock history is fetched; the "
+        "traits file imported on the Data page is used by default, and a file uploaded in "
+        "the section replaces it for the session (`--traits FILE` on the command line). "
+        "Only traits that vary across the pairs are offered: board dummies when the pairs "
+        "sit on different boards, ST where a name is known.": (
+            "特征的来源：当文件含换手率（baostock `turn`、换手率）或从 akshare 获取股票历史行情时，"
+            "换手率与价格一同保存；默认使用在数据页导入的特征文件，在本节上传的文件将在本次会话中"
+            "取代它（命令行为 `--traits FILE`）。只提供在各配对之间有变化的特征：配对分属不同板块时"
+            "提供板块虚拟变量，已知名称时提供 ST 标记。"
+        ),
+        "Not offered, the same for every pair: {names}": "未提供（所有配对取值相同）：{names}",
+        "Another trait file for this session (optional): CSV or Excel of symbol, trait…": (
+            "本次会话使用另一个特征文件（可选）：symbol、特征…的 CSV 或 Excel"
+        ),
+        "Traits from the uploaded file {name} ({firms} firm(s), {n} trait(s)), for this "
+        "session.": "特征来自上传的文件 {name}（{firms} 家公司，{n} 个特征），仅用于本次会话。",
+        "Traits file imported on the Data page: {name} ({firms} firm(s), {n} trait(s)). "
+        "A file uploaded here replaces it for this session.": (
+            "在数据页导入的特征文件：{name}（{firms} 家公司，{n} 个特征）。"
+            "在此上传的文件将在本次会话中取代它。"
+        ),
+        "The traits file imported on the Data page could not be read: {error}": (
+            "无法读取在数据页导入的特征文件：{error}"
+        ),
+        "The traits file imported on the Data page ({file}) was damaged ({problem}): "
+        "it was moved aside to {target}. Import a traits file again on the Data page.": (
+            "在数据页导入的特征文件（{file}）已损坏（{problem}）：已移至 {target}。"
+            "请在数据页重新导入特征文件。"
+        ),
+        "turnover file {file} is damaged ({problem}): left out, so size and turnover are "
+        "not derived for its series": (
+            "换手率文件 {file} 已损坏（{problem}）：未使用，因此其序列未计算规模和换手率"
+        ),
     }
 )

@@ -534,6 +534,16 @@ def render_cross_section_method() -> None:
             "`python -m analysis crosssection` writes the same `crosssection.csv`."
         )
     )
+    st.markdown(
+        t(
+            "Where the traits come from: turnover (换手率) is kept beside the prices when a file "
+            "carries it (baostock `turn`, 换手率) or akshare's stock history is fetched; the "
+            "traits file imported on the Data page is used by default, and a file uploaded in "
+            "the section replaces it for the session (`--traits FILE` on the command line). "
+            "Only traits that vary across the pairs are offered: board dummies when the pairs "
+            "sit on different boards, ST where a name is known."
+        )
+    )
 
 
 def render_forest_and_report() -> None:

@@ -11,13 +11,41 @@ import streamlit as st
 from data_sources.errors import DataSourceError
 from data_sources.files import check_file_size
 from data_sources.store import Store
-from data_sources.traits import load_traits, parse_trait_file, save_traits
+from data_sources.traits import TraitTable, load_traits, parse_trait_file, save_traits
 from pages import layout
 from pages.i18n import t, tr
 from pages.text import escape_markdown
 
 #: Rows of an imported table shown before it is saved.
 PREVIEW_ROWS = 200
+
+
+def saved_traits(store: Store) -> TraitTable | None:
+    """The trait table imported on the Data page (:func:`data_sources.traits.load_traits`),
+    or None. A damaged one is moved aside by the reader: named here, never an error."""
+    before = len(store.quarantined)
+    try:
+        table = load_traits(store)
+    except (DataSourceError, OSError, ValueError) as error:
+        st.warning(
+            t(
+                "The traits file imported on the Data page could not be read: {error}",
+                error=escape_markdown(tr(error)),
+            )
+        )
+        return None
+    for damage, target in store.quarantined[before:]:
+        st.warning(
+            t(
+                "The traits file imported on the Data page ({file}) was damaged ({problem}): "
+                "it was moved aside to {target}. Import a traits file again on the Data page.",
+                file=escape_markdown(damage.file),
+                problem=escape_markdown(damage.problem),
+                target=escape_markdown(str(target)),
+            )
+        )
+    del store.quarantined[before:]
+    return table
 
 
 def render_traits_import(store: Store) -> None:
@@ -31,7 +59,7 @@ def render_traits_import(store: Store) -> None:
             "The cross-sectional regression of CARs can use them as regressors."
         )
     )
-    saved = load_traits(store)
+    saved = saved_traits(store)
     if saved is not None:
         st.caption(
             t(

@@ -4,15 +4,13 @@ against statsmodels fitted here on the CARs the command wrote, bad input exits 2
 from __future__ import annotations
 
 import json
-import sys
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-import data_sources
 from analysis.cli import build_parser, main
 from analysis.crosssection import COLUMNS
 from data_sources.trading_calendar import sessions_between
@@ -40,22 +38,10 @@ def files(tmp_path, rng):
 
 
 @pytest.fixture
-def trait_reader(monkeypatch, files):
-    """data_sources.traits.read_trait_file as the contract has it (a table with ``.frame``
-    indexed by symbol and ``.notes``), reading the fixture's table from a CSV it writes."""
+def trait_reader(files):
+    """The fixture's traits as a trait file (read by data_sources.traits.read_trait_file)."""
     path = files.tmp / "traits.csv"
     files.traits.to_csv(path)
-    module = ModuleType("data_sources.traits")
-
-    def read_trait_file(name):
-        if "damaged" in str(name):  # the reader's named error for a bad file
-            raise ValueError("row 3, column leverage: 'abc' is not a number")
-        frame = pd.read_csv(name, index_col="symbol")
-        return SimpleNamespace(frame=frame, notes=("read by the test's reader",))
-
-    module.read_trait_file = read_trait_file
-    monkeypatch.setitem(sys.modules, "data_sources.traits", module)
-    monkeypatch.setattr(data_sources, "traits", module, raising=False)
     return path
 
 
@@ -103,7 +89,7 @@ def test_writes_crosssection_csv_equal_to_statsmodels_on_the_written_cars(
     assert (
         parameters["files"][-1] == "crosssection.csv" and "car_summary.csv" in parameters["files"]
     )
-    assert "read by the test's reader" in stderr
+    assert "8 firm(s), 2 trait(s) from traits.csv" in stderr  # the reader's notes
 
 
 def test_scar_nonrobust_and_a_derived_trait(files, tmp_path, capsys):
@@ -171,11 +157,13 @@ def test_the_study_flags_are_shared_by_both_commands():
 
 def test_a_trait_file_the_reader_refuses_exits_2_naming_it(files, trait_reader, tmp_path, capsys):
     damaged = tmp_path / "damaged.csv"
-    damaged.write_text("symbol,leverage\nSTK0,abc\n", encoding="utf-8")
+    damaged.write_text("symbol,leverage\nSTK0,0.5\nSTK1,abc\n", encoding="utf-8")
     argv = _argv(files, tmp_path / "o", "--traits", str(damaged), "--regressors", "leverage")
     code, _, stderr = _run(argv, capsys)
     assert code == 2 and stderr.count("\n") == 1
-    assert f"--traits {damaged}: row 3, column leverage: 'abc' is not a number" in stderr
+    assert f"--traits {damaged}: file damaged.csv: row 3, column 'leverage': 'abc' is not a" in (
+        stderr
+    )
 
 
 BROKERS = ["600030", "601688", "600837", "601211", "600999", "000776", "601788", "601901"]

@@ -13,6 +13,7 @@ from analysis.api import study_from_bars
 from analysis.bench_crosssection import synthetic_inputs
 from analysis.crosssection import cross_section, trait_table
 from analysis.event_study import EventStudySpec
+from data_sources.errors import DataSourceError
 from pages import crosssection_view
 from tests.apptest_helpers import goto
 from tests.test_zh_everywhere import zh_app  # noqa: F401  (the 中文 AppTest fixture)
@@ -110,28 +111,16 @@ def test_csv_bytes_of_the_download_are_the_results(result):
     np.testing.assert_allclose(data["coef"], result.params.to_numpy())
 
 
-def test_an_uploaded_trait_file_is_read_through_the_trait_reader(monkeypatch):
-    import sys
-    from types import ModuleType, SimpleNamespace
-
-    import data_sources
-
-    module = ModuleType("data_sources.traits")
-
-    def read_trait_file(path):
-        frame = pd.read_csv(path, index_col="symbol")
-        if not pd.api.types.is_numeric_dtype(frame["leverage"]):
-            raise ValueError(f"{path.name}: column leverage is not a number")
-        return SimpleNamespace(frame=frame, notes=())
-
-    module.read_trait_file = read_trait_file
-    monkeypatch.setitem(sys.modules, "data_sources.traits", module)
-    monkeypatch.setattr(data_sources, "traits", module, raising=False)
+def test_an_uploaded_trait_file_is_read_through_the_trait_reader():
+    from types import SimpleNamespace
 
     def upload(name, text):
         return SimpleNamespace(name=name, getvalue=lambda: text.encode(), file_id=name)
 
-    table = crosssection_view._read(upload("mine.csv", "symbol,leverage\nS0000,0.4\n"))
-    assert table.frame.loc["S0000", "leverage"] == 0.4
-    error = crosssection_view._read(upload("../bad.csv", "symbol,leverage\nS0000,abc\n"))
-    assert isinstance(error, ValueError) and "bad.csv: column leverage" in str(error)
+    table = crosssection_view._read(upload("mine.csv", "code,leverage,soe\n600030,0.4,是\n"))
+    assert table.frame.index.name == "symbol" and table.source == "mine.csv"
+    assert table.frame.loc["600030.SH", "leverage"] == 0.4
+    assert table.frame.loc["600030.SH", "soe"] == 1.0
+    error = crosssection_view._read(upload("../bad.csv", "symbol,leverage\n600030,abc\n"))
+    assert isinstance(error, DataSourceError)
+    assert "file bad.csv" in str(error) and "'abc' is not a number" in str(error)
