@@ -29,10 +29,11 @@ navigation = st.navigation(
     ]
 )
 layout.ensure_data()
-plotly_loader.empty()
 filters.sidebar()
 layout.banner()
 url_state.show_url_problems()
 navigation.run()
+# only now: a loader emptied in the run that sent it is never drawn, so never loads Plotly
+plotly_loader.empty()
 # After the page is drawn (the first page does not wait for it): what a study needs next.
 warmup.start()
