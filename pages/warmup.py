@@ -1,11 +1,14 @@
 """What a session's first run starts early, so that its first page does not wait for it.
 
 * **The browser's Plotly bundle.** Streamlit's browser side loads its Plotly code (4.7 MB of
-  JavaScript) only when a page first shows a chart, and then parses it before drawing: on a
-  fresh visit that came after everything the first run does (imports, seeding the demo) and
-  added a second or more before the first chart. :func:`load_plotly_in_browser` shows an
-  empty, invisible chart at once, so the browser loads Plotly while the server works, and
-  removes it when that work is done.
+  JavaScript) only when a page first shows a chart, and then parses it before drawing: a
+  second or more of the browser's time on this project's two-core machine. On a session's
+  first page, :func:`load_plotly_in_browser` shows an empty, invisible chart at once, so a
+  page with charts has the browser load Plotly while the server works; a page without
+  charts empties it at once (a chart emptied in the run that sent it is never drawn, so its
+  code is not loaded ahead of the page's own content) and :func:`load_plotly_after_page`
+  shows one after the page, so the next page's charts (the Policies page's "study this
+  measure") do not wait for Plotly either. The loader is emptied at the end of the run.
 * **scipy.special.** The p-values of every study come from it, and it is imported where it is
   first used, so the first page of a fresh install does not wait for it (tests/test_startup.py).
   :func:`start` imports it in a background thread once a page has been drawn, so a visitor
@@ -30,28 +33,38 @@ _LOADER_SENT = "_plotly_loader_sent"
 
 
 def load_plotly_in_browser():
-    """In a session's first run, show an empty chart with no size or ink in a placeholder and
-    return the placeholder; the caller empties it once the slow start-up work is done (the
+    """In a session's first run, show an empty chart with no size or ink in a placeholder;
+    return the placeholder and whether it was sent in this run. The caller empties it (the
     browser keeps the code it loaded). Later runs get an empty placeholder, so every run
     builds the same page."""
     placeholder = st.empty()
-    if not st.session_state.get(_LOADER_SENT):
-        st.session_state[_LOADER_SENT] = True
-        invisible = {
-            "height": 10,
-            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-            "xaxis": {"visible": False},
-            "yaxis": {"visible": False},
-            "paper_bgcolor": "rgba(0,0,0,0)",
-            "plot_bgcolor": "rgba(0,0,0,0)",
-        }
-        placeholder.plotly_chart(
-            # one trace without points: Plotly refuses a figure without traces
-            {"data": [{"type": "scatter", "x": [], "y": []}], "layout": invisible},
-            config={"staticPlot": True, "displayModeBar": False},
-            key="plotly_loader",
-        )
-    return placeholder
+    if st.session_state.get(_LOADER_SENT):
+        return placeholder, False
+    st.session_state[_LOADER_SENT] = True
+    _draw_loader(placeholder)
+    return placeholder, True
+
+
+def load_plotly_after_page():
+    """The loader at the end of a run, after the page's own content (see the module)."""
+    _draw_loader(st.empty(), key="plotly_loader_after_page")
+
+
+def _draw_loader(placeholder, key: str = "plotly_loader") -> None:
+    invisible = {
+        "height": 10,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+    }
+    placeholder.plotly_chart(
+        # one trace without points: Plotly refuses a figure without traces
+        {"data": [{"type": "scatter", "x": [], "y": []}], "layout": invisible},
+        config={"staticPlot": True, "displayModeBar": False},
+        key=key,
+    )
 
 
 def _import_study_libraries() -> None:

@@ -213,3 +213,22 @@ def test_the_loader_is_gone_once_the_first_page_is_drawn(app):
     """After app.py's first run the page holds only the Overview's own chart."""
     (chart,) = app.get("plotly_chart")
     assert "Rebased to 100" in json.loads(chart.proto.spec)["layout"]["title"]["text"]
+
+
+def test_a_first_page_without_charts_loads_plotly_after_its_content(app):
+    """A session whose first page has no chart (Policies) is drawn without waiting for the
+    browser to load Plotly: the top loader is emptied at once, and one is shown after the
+    page's content so the next page's charts find Plotly loaded; the next run has none."""
+    from tests.apptest_helpers import goto
+
+    del app.session_state["_plotly_loader_sent"]  # as if this were the session's first run
+    goto(app, "pages/policies.py")
+    charts = app.get("plotly_chart")
+    assert [chart.proto.id for chart in charts] and len(charts) == 1
+    main = list(app.main)
+    assert main[-1].type == "plotly_chart"  # after the page's own content
+    assert "plotly_loader_after_page" in main[-1].proto.id
+    assert any(element.type == "dataframe" for element in main[:-1])  # the measures table
+    app.run()
+    assert not app.exception
+    assert app.get("plotly_chart") == []
