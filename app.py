@@ -9,14 +9,13 @@ import streamlit as st
 
 from pages import warmup
 
-# First of all, before the slow imports and the demo seeding: the browser loads and parses
-# its Plotly code (seconds) meanwhile.
-plotly_loader, loader_sent = warmup.load_plotly_in_browser()
+# At the top of the page: where a page with charts has the browser load its Plotly code
+# (seconds) while the server builds the page (pages/warmup.py).
+plotly_loader = st.empty()
 # An emoji favicon is drawn locally (a data: URL); a ":material/…:" one is fetched from
 # fonts.gstatic.com on every visit, a request to an outside host the app must not make.
 st.set_page_config(page_title="PolicyLens", page_icon="📈", layout="wide")
 
-# pandas, pyarrow, the catalogue: imported after the loader is sent
 from pages import filters, layout, url_state  # noqa: E402
 from pages.i18n import t  # noqa: E402
 from pages.registry import PAGES  # noqa: E402
@@ -27,16 +26,15 @@ entries = [
     for page in PAGES
 ]
 navigation = st.navigation([streamlit_page for streamlit_page, _ in entries])
-draws_chart = next((page.charts for shown, page in entries if shown is navigation), True)
-if not draws_chart:  # its own content first: Plotly is loaded after it (pages/warmup.py)
-    plotly_loader.empty()
+draws_charts = next((page.charts for shown, page in entries if shown is navigation), True)
+load_plotly_after_page = warmup.load_plotly_in_browser(plotly_loader, draws_charts)
 layout.ensure_data()
 filters.sidebar()
 layout.banner()
 url_state.show_url_problems()
 navigation.run()
 plotly_loader.empty()
-if loader_sent and not draws_chart:
-    warmup.load_plotly_after_page()  # for the next page's charts
+if load_plotly_after_page:  # a first page without charts: for the next page's charts
+    warmup.load_plotly_after_page()
 # After the page is drawn (the first page does not wait for it): what a study needs next.
 warmup.start()

@@ -3,12 +3,11 @@
 * **The browser's Plotly bundle.** Streamlit's browser side loads its Plotly code (4.7 MB of
   JavaScript) only when a page first shows a chart, and then parses it before drawing: a
   second or more of the browser's time on this project's two-core machine. On a session's
-  first page, :func:`load_plotly_in_browser` shows an empty, invisible chart at once, so a
-  page with charts has the browser load Plotly while the server works; a page without
-  charts empties it at once (a chart emptied in the run that sent it is never drawn, so its
-  code is not loaded ahead of the page's own content) and :func:`load_plotly_after_page`
-  shows one after the page, so the next page's charts (the Policies page's "study this
-  measure") do not wait for Plotly either. The loader is emptied at the end of the run.
+  first page, :func:`load_plotly_in_browser` shows an empty, invisible chart at the top of a
+  page with charts, so the browser loads Plotly while the server builds the page; a page
+  without charts is drawn first and :func:`load_plotly_after_page` shows the invisible chart
+  after it, so the next page's charts (the Policies page's "study this measure") do not wait
+  for Plotly either. The loader is emptied at the end of the run.
 * **scipy.special.** The p-values of every study come from it, and it is imported where it is
   first used, so the first page of a fresh install does not wait for it (tests/test_startup.py).
   :func:`start` imports it in a background thread once a page has been drawn, so a visitor
@@ -32,17 +31,19 @@ finished = threading.Event()
 _LOADER_SENT = "_plotly_loader_sent"
 
 
-def load_plotly_in_browser():
-    """In a session's first run, show an empty chart with no size or ink in a placeholder;
-    return the placeholder and whether it was sent in this run. The caller empties it (the
-    browser keeps the code it loaded). Later runs get an empty placeholder, so every run
-    builds the same page."""
-    placeholder = st.empty()
+def load_plotly_in_browser(placeholder, page_draws_charts: bool) -> bool:
+    """In a session's first run, show an empty chart with no size or ink in ``placeholder``
+    (at the top of the page) when the page draws charts; return whether the caller should
+    show one after the page instead (:func:`load_plotly_after_page`: the first page has no
+    chart). The caller empties the placeholder at the end of the run (the browser keeps the
+    code it loaded); later runs draw nothing, so every run builds the same page."""
     if st.session_state.get(_LOADER_SENT):
-        return placeholder, False
+        return False
     st.session_state[_LOADER_SENT] = True
+    if not page_draws_charts:
+        return True
     _draw_loader(placeholder)
-    return placeholder, True
+    return False
 
 
 def load_plotly_after_page():

@@ -193,9 +193,12 @@ def test_a_sessions_first_run_sends_an_invisible_chart_so_the_browser_loads_plot
     from streamlit.testing.v1 import AppTest
 
     def script():
+        import streamlit as st
+
         from pages import warmup
 
-        warmup.load_plotly_in_browser()  # not emptied here, to see what the browser gets
+        # a page with charts; not emptied here, to see what the browser gets
+        assert warmup.load_plotly_in_browser(st.empty(), page_draws_charts=True) is False
 
     app = AppTest.from_function(script).run()
     assert not app.exception
@@ -217,8 +220,8 @@ def test_the_loader_is_gone_once_the_first_page_is_drawn(app):
 
 def test_a_first_page_without_charts_loads_plotly_after_its_content(app):
     """A session whose first page has no chart (Policies) is drawn without waiting for the
-    browser to load Plotly: the top loader is emptied at once, and one is shown after the
-    page's content so the next page's charts find Plotly loaded; the next run has none."""
+    browser to load Plotly: no loader at the top, one after the page's content so the next
+    page's charts find Plotly loaded; the next run has none."""
     from tests.apptest_helpers import goto
 
     del app.session_state["_plotly_loader_sent"]  # as if this were the session's first run
