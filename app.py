@@ -9,8 +9,8 @@ import streamlit as st
 
 from pages import warmup
 
-# At the top of the page: where a page with charts has the browser load its Plotly code
-# (seconds) while the server builds the page (pages/warmup.py).
+# At the top of the page: where the first page with charts a session opens has the browser
+# load its Plotly code (seconds) while the server builds the page (pages/warmup.py).
 plotly_loader = st.empty()
 # An emoji favicon is drawn locally (a data: URL); a ":material/…:" one is fetched from
 # fonts.gstatic.com on every visit, a request to an outside host the app must not make.
@@ -27,14 +27,12 @@ entries = [
 ]
 navigation = st.navigation([streamlit_page for streamlit_page, _ in entries])
 draws_charts = next((page.charts for shown, page in entries if shown is navigation), True)
-load_plotly_after_page = warmup.load_plotly_in_browser(plotly_loader, draws_charts)
+warmup.load_plotly_in_browser(plotly_loader, draws_charts)
 layout.ensure_data()
 filters.sidebar()
 layout.banner()
 url_state.show_url_problems()
 navigation.run()
 plotly_loader.empty()
-if load_plotly_after_page:  # a first page without charts: for the next page's charts
-    warmup.load_plotly_after_page()
 # After the page is drawn (the first page does not wait for it): what a study needs next.
 warmup.start()

@@ -2,12 +2,11 @@
 
 * **The browser's Plotly bundle.** Streamlit's browser side loads its Plotly code (4.7 MB of
   JavaScript) only when a page first shows a chart, and then parses it before drawing: a
-  second or more of the browser's time on this project's two-core machine. On a session's
-  first page, :func:`load_plotly_in_browser` shows an empty, invisible chart at the top of a
-  page with charts, so the browser loads Plotly while the server builds the page; a page
-  without charts is drawn first and :func:`load_plotly_after_page` shows the invisible chart
-  after it, so the next page's charts (the Policies page's "study this measure") do not wait
-  for Plotly either. The loader is emptied at the end of the run.
+  second or more of the browser's time on this project's two-core machine, during which it
+  draws nothing else. :func:`load_plotly_in_browser` shows an empty, invisible chart at the
+  top of the first page with charts a session opens, so the browser loads Plotly while the
+  server builds the page (a new study, say), not after. A page without charts shows none:
+  its own tables would wait for Plotly too.
 * **scipy.special.** The p-values of every study come from it, and it is imported where it is
   first used, so the first page of a fresh install does not wait for it (tests/test_startup.py).
   :func:`start` imports it in a background thread once a page has been drawn, so a visitor
@@ -31,27 +30,18 @@ finished = threading.Event()
 _LOADER_SENT = "_plotly_loader_sent"
 
 
-def load_plotly_in_browser(placeholder, page_draws_charts: bool) -> bool:
-    """In a session's first run, show an empty chart with no size or ink in ``placeholder``
-    (at the top of the page) when the page draws charts; return whether the caller should
-    show one after the page instead (:func:`load_plotly_after_page`: the first page has no
-    chart). The caller empties the placeholder at the end of the run (the browser keeps the
-    code it loaded); later runs draw nothing, so every run builds the same page."""
-    if st.session_state.get(_LOADER_SENT):
-        return False
+def load_plotly_in_browser(placeholder, page_draws_charts: bool) -> None:
+    """On the first page with charts a session opens (its first page, or the first it
+    switches to), show an empty chart with no size or ink in ``placeholder``, at the top of
+    the page. The caller empties the placeholder at the end of the run (the browser keeps
+    the code it loaded); later runs draw nothing, so every run builds the same page."""
+    if not page_draws_charts or st.session_state.get(_LOADER_SENT):
+        return
     st.session_state[_LOADER_SENT] = True
-    if not page_draws_charts:
-        return True
     _draw_loader(placeholder)
-    return False
 
 
-def load_plotly_after_page():
-    """The loader at the end of a run, after the page's own content (see the module)."""
-    _draw_loader(st.empty(), key="plotly_loader_after_page")
-
-
-def _draw_loader(placeholder, key: str = "plotly_loader") -> None:
+def _draw_loader(placeholder) -> None:
     invisible = {
         "height": 10,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
@@ -64,7 +54,7 @@ def _draw_loader(placeholder, key: str = "plotly_loader") -> None:
         # one trace without points: Plotly refuses a figure without traces
         {"data": [{"type": "scatter", "x": [], "y": []}], "layout": invisible},
         config={"staticPlot": True, "displayModeBar": False},
-        key=key,
+        key="plotly_loader",
     )
 
 

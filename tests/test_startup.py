@@ -198,7 +198,7 @@ def test_a_sessions_first_run_sends_an_invisible_chart_so_the_browser_loads_plot
         from pages import warmup
 
         # a page with charts; not emptied here, to see what the browser gets
-        assert warmup.load_plotly_in_browser(st.empty(), page_draws_charts=True) is False
+        warmup.load_plotly_in_browser(st.empty(), page_draws_charts=True)
 
     app = AppTest.from_function(script).run()
     assert not app.exception
@@ -218,20 +218,23 @@ def test_the_loader_is_gone_once_the_first_page_is_drawn(app):
     assert "Rebased to 100" in json.loads(chart.proto.spec)["layout"]["title"]["text"]
 
 
-def test_a_first_page_without_charts_loads_plotly_after_its_content(app):
-    """A session whose first page has no chart (Policies) is drawn without waiting for the
-    browser to load Plotly: no loader at the top, one after the page's content so the next
-    page's charts find Plotly loaded; the next run has none."""
+def test_the_loader_waits_for_the_first_page_with_charts(app, monkeypatch):
+    """A page without charts (Policies) shows no loader: its own tables would wait while the
+    browser parses Plotly. The first page with charts the session opens afterwards (the
+    Event study, from "Study this measure") shows it at its top, before the study is built
+    (emptied by the end of the run), and the next run shows none."""
+    from pages import loaders, warmup
     from tests.apptest_helpers import goto
 
-    del app.session_state["_plotly_loader_sent"]  # as if this were the session's first run
+    drawn = []
+    monkeypatch.setattr(warmup, "_draw_loader", lambda placeholder: drawn.append("loader"))
+    study = loaders.study
+    monkeypatch.setattr(loaders, "study", lambda request: drawn.append("study") or study(request))
+    del app.session_state["_plotly_loader_sent"]  # as if the session had seen no chart yet
     goto(app, "pages/policies.py")
-    charts = app.get("plotly_chart")
-    assert [chart.proto.id for chart in charts] and len(charts) == 1
-    main = list(app.main)
-    assert main[-1].type == "plotly_chart"  # after the page's own content
-    assert "plotly_loader_after_page" in main[-1].proto.id
-    assert any(element.type == "dataframe" for element in main[:-1])  # the measures table
-    app.run()
-    assert not app.exception
-    assert app.get("plotly_chart") == []
+    assert drawn == [] and "_plotly_loader_sent" not in app.session_state
+    goto(app, "pages/event_study.py")
+    assert drawn == ["loader", "study"]
+    assert not any("plotly_loader" in chart.proto.id for chart in app.get("plotly_chart"))
+    goto(app, "pages/event_study.py")
+    assert drawn == ["loader", "study", "study"]
