@@ -9,30 +9,30 @@ import streamlit as st
 
 from pages import warmup
 
-# First of all, before the slow imports and the demo seeding: the browser loads and parses
-# its Plotly code (seconds) meanwhile.
-plotly_loader = warmup.load_plotly_in_browser()
+# At the top of the page: where the first page with charts a session opens has the browser
+# load its Plotly code (seconds) while the server builds the page (pages/warmup.py).
+plotly_loader = st.empty()
 # An emoji favicon is drawn locally (a data: URL); a ":material/…:" one is fetched from
 # fonts.gstatic.com on every visit, a request to an outside host the app must not make.
 st.set_page_config(page_title="PolicyLens", page_icon="📈", layout="wide")
 
-# pandas, pyarrow, the catalogue: imported after the loader is sent
 from pages import filters, layout, url_state  # noqa: E402
 from pages.i18n import t  # noqa: E402
 from pages.registry import PAGES  # noqa: E402
 
 layout.init_language()
-navigation = st.navigation(
-    [
-        st.Page(page.file, title=t(page.title), icon=page.icon, default=page is PAGES[0])
-        for page in PAGES
-    ]
-)
+entries = [
+    (st.Page(page.file, title=t(page.title), icon=page.icon, default=page is PAGES[0]), page)
+    for page in PAGES
+]
+navigation = st.navigation([streamlit_page for streamlit_page, _ in entries])
+draws_charts = next((page.charts for shown, page in entries if shown is navigation), True)
+warmup.load_plotly_in_browser(plotly_loader, draws_charts)
 layout.ensure_data()
-plotly_loader.empty()
 filters.sidebar()
 layout.banner()
 url_state.show_url_problems()
 navigation.run()
+plotly_loader.empty()
 # After the page is drawn (the first page does not wait for it): what a study needs next.
 warmup.start()

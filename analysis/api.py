@@ -41,7 +41,7 @@ import json
 import numbers
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol
@@ -1500,24 +1500,30 @@ class StudyOutcome:
     def _tables(self) -> dict[str, pd.DataFrame]:
         """The tables themselves, in the order files are listed and written (for the exports,
         which only read them)."""
-        frames = {
-            "abnormal_returns": self.abnormal_returns,
-            "car_summary": self.car_summary,
+        return {name: build() for name, build in self._table_builders().items()}
+
+    def _table_builders(self) -> dict[str, Callable[[], pd.DataFrame]]:
+        """What makes each table, by export name in file order: the names alone are known
+        without building a table (the page lists the files on every new study)."""
+        builders: dict[str, Callable[[], pd.DataFrame]] = {
+            "abnormal_returns": lambda: self.abnormal_returns,
+            "car_summary": lambda: self.car_summary,
+            "tests": lambda: self.tests,
         }
-        frames["tests"] = self.tests
         if self.resolved.expectations:  # the headline CARs against their expected signs
-            frames["expected_signs"] = self.sign_table()
-        frames["diagnostics"] = self.diagnostics_frame()
+            builders["expected_signs"] = self.sign_table
+        builders["diagnostics"] = self.diagnostics_frame
         if self.placebo is not None:
-            frames["placebo"] = self.placebo.draws
-            frames["placebo_summary"] = self.placebo.summary
+            builders["placebo"] = lambda: self.placebo.draws
+            builders["placebo_summary"] = lambda: self.placebo.summary
         if self.volume is not None:
-            frames["abnormal_volume"] = self.volume.daily
-            frames["abnormal_volume_windows"] = self.volume.cumulative
-            frames["abnormal_volume_tests"] = self.volume.tests
-        if self.volatility is not None:
-            frames.update(self.volatility.frames())
-        return frames
+            builders["abnormal_volume"] = lambda: self.volume.daily
+            builders["abnormal_volume_windows"] = lambda: self.volume.cumulative
+            builders["abnormal_volume_tests"] = lambda: self.volume.tests
+        if self.volatility is not None:  # its tables are made with it: nothing to build
+            for name, frame in self.volatility.frames().items():
+                builders[name] = lambda frame=frame: frame
+        return builders
 
     # provenance
     @property
@@ -1667,11 +1673,11 @@ class StudyOutcome:
     # exports
     def csv_bytes(self, name: str) -> bytes:
         """One table in the project's CSV convention (:mod:`analysis.export`)."""
-        return csv_bytes(self._tables()[name], self.metadata_of(name))
+        return csv_bytes(self._table_builders()[name](), self.metadata_of(name))
 
     def file_names(self) -> list[str]:
         """The export names of this study's tables, in file order (``<name>.csv``)."""
-        return list(self._tables())
+        return list(self._table_builders())
 
     def all_csv_bytes(self) -> dict[str, bytes]:
         metadata = self.metadata

@@ -2450,3 +2450,11 @@ ZH.update(
         ),
     }
 )
+
+# issue 15 (speed): the Event study's sections drawn only when opened
+ZH.update(
+    {
+        "Trading response: abnormal volume and volatility": "交易反应：异常成交量与波动率",
+        "Diagnostics: {n} records of what was skipped or changed": "诊断：{n} 条跳过或调整的记录",
+    }
+)

@@ -239,3 +239,12 @@ def show_flashes() -> None:
     sidebar and banner describe the new data; the messages survive that rerun here)."""
     for kind, text in st.session_state.pop("flash_messages", []):
         getattr(st, kind)(text)
+
+
+def opened(label: str, key: str):
+    """A closed-by-default expander that is drawn only when opened: its container once open,
+    else None. What a closed one would hold is neither built nor sent (the browser's redraw
+    of charts and tables is most of what a person waits for after each change); opening it
+    reruns the page (or the fragment it is in), and it stays open across reruns."""
+    box = st.expander(label, key=key, on_change="rerun")
+    return box if box.open else None

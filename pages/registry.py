@@ -16,6 +16,9 @@ class Page:
     title: str
     #: The navigation icon, a Material Symbols name (``:material/…:``).
     icon: str
+    #: Whether the page draws a Plotly chart as it opens: its first visit has the browser
+    #: load Plotly at once, the others once they are drawn (pages/warmup.py).
+    charts: bool = False
 
     @property
     def url_path(self) -> str:
@@ -25,10 +28,10 @@ class Page:
 
 #: The first page is the default one (served at ``/``).
 PAGES = (
-    Page("pages/overview.py", "Overview", ":material/show_chart:"),
+    Page("pages/overview.py", "Overview", ":material/show_chart:", charts=True),
     Page("pages/policies.py", "Policies", ":material/gavel:"),
-    Page("pages/event_study.py", "Event study", ":material/query_stats:"),
-    Page("pages/themes.py", "Themes", ":material/grid_on:"),
+    Page("pages/event_study.py", "Event study", ":material/query_stats:", charts=True),
+    Page("pages/themes.py", "Themes", ":material/grid_on:", charts=True),
     Page("pages/data.py", "Data", ":material/database:"),
     Page("pages/method.py", "Method", ":material/menu_book:"),
 )

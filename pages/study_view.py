@@ -604,20 +604,25 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
 
 @st.fragment
 def render_trading_response(outcome: StudyOutcome) -> None:
-    """Abnormal volume and volatility in two tabs; only the open tab is drawn (a fragment:
-    switching tabs reruns only this)."""
+    """Abnormal volume and volatility in two tabs, inside an expander drawn only when opened;
+    only the open tab is drawn (a fragment: switching tabs reruns only this)."""
     volume = outcome.volume.daily if outcome.volume is not None else None
     ratios = outcome.volatility.ratios if outcome.volatility is not None else None
     if volume is None and (ratios is None or ratios.empty):
         return
+    box = layout.opened(
+        t("Trading response: abnormal volume and volatility"), "study_response_open"
+    )
+    if box is None:
+        return
     labels = {s: formatting.label(s) for s in outcome.instruments}
     synthetic = outcome.data_mode.synthetic
-    st.subheader(t("Trading response"))
-    volume_tab, volatility_tab = st.tabs(
-        [t("Abnormal volume"), t("Abnormal volatility")],
-        key="study_response_tab",
-        on_change="rerun",
-    )
+    with box:
+        volume_tab, volatility_tab = st.tabs(
+            [t("Abnormal volume"), t("Abnormal volatility")],
+            key="study_response_tab",
+            on_change="rerun",
+        )
     if volume_tab.open:
         _render_volume(volume_tab, volume, labels, synthetic, outcome)
     if volatility_tab.open:
@@ -707,7 +712,15 @@ def render_placebo(outcome: StudyOutcome) -> None:
     if outcome.placebo is None or not len(outcome.placebo.summary):
         url_state.write_to_url("placebo", None)  # no series to choose: none in the link
         return
-    st.subheader(t("Placebo test"))
+    # closed, the link keeps the series it names (it is checked once the section is opened)
+    box = layout.opened(t("Placebo test"), "study_placebo_open")
+    if box is None:
+        return
+    with box:
+        _render_placebo_body(outcome)
+
+
+def _render_placebo_body(outcome: StudyOutcome) -> None:
     st.caption(
         t(
             "The same CAR at up to {n} pseudo-event sessions (seeded) whose window overlaps no "
@@ -766,8 +779,15 @@ def render_diagnostics(outcome: StudyOutcome) -> None:
     calendar_note = formatting.calendar_note(*event_window_span(outcome))
     if calendar_note:
         st.info(calendar_note, icon=":material/calendar_month:")
-    if outcome.diagnostics:
-        st.subheader(t("Diagnostics"))
+    if not outcome.diagnostics:
+        return
+    box = layout.opened(
+        t("Diagnostics: {n} records of what was skipped or changed", n=len(outcome.diagnostics)),
+        "study_diagnostics_open",
+    )
+    if box is None:
+        return
+    with box:
         st.dataframe(
             with_labels(diagnostics_table(outcome)),
             hide_index=True,

@@ -234,7 +234,10 @@ def render_downloads(result: ThemeSegmentResult, view: ThemeView) -> None:
         + t("Returns in % in tables; CSV files keep decimals (0.01 = 1 %).")
     )
     if len(result.skipped):
-        with st.expander(t("Not studied ({n})", n=len(result.skipped))):
+        box = layout.opened(t("Not studied ({n})", n=len(result.skipped)), "themes_skipped_open")
+        if box is None:
+            return
+        with box:
             st.dataframe(
                 result.skipped.assign(reason=result.skipped["reason"].map(tr)),
                 hide_index=True,

@@ -1,11 +1,12 @@
 """What a session's first run starts early, so that its first page does not wait for it.
 
 * **The browser's Plotly bundle.** Streamlit's browser side loads its Plotly code (4.7 MB of
-  JavaScript) only when a page first shows a chart, and then parses it before drawing: on a
-  fresh visit that came after everything the first run does (imports, seeding the demo) and
-  added a second or more before the first chart. :func:`load_plotly_in_browser` shows an
-  empty, invisible chart at once, so the browser loads Plotly while the server works, and
-  removes it when that work is done.
+  JavaScript) only when a page first shows a chart, and then parses it before drawing: a
+  second or more of the browser's time on this project's two-core machine, during which it
+  draws nothing else. :func:`load_plotly_in_browser` shows an empty, invisible chart at the
+  top of the first page with charts a session opens, so the browser loads Plotly while the
+  server builds the page (a new study, say), not after. A page without charts shows none:
+  its own tables would wait for Plotly too.
 * **scipy.special.** The p-values of every study come from it, and it is imported where it is
   first used, so the first page of a fresh install does not wait for it (tests/test_startup.py).
   :func:`start` imports it in a background thread once a page has been drawn, so a visitor
@@ -29,29 +30,32 @@ finished = threading.Event()
 _LOADER_SENT = "_plotly_loader_sent"
 
 
-def load_plotly_in_browser():
-    """In a session's first run, show an empty chart with no size or ink in a placeholder and
-    return the placeholder; the caller empties it once the slow start-up work is done (the
-    browser keeps the code it loaded). Later runs get an empty placeholder, so every run
-    builds the same page."""
-    placeholder = st.empty()
-    if not st.session_state.get(_LOADER_SENT):
-        st.session_state[_LOADER_SENT] = True
-        invisible = {
-            "height": 10,
-            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-            "xaxis": {"visible": False},
-            "yaxis": {"visible": False},
-            "paper_bgcolor": "rgba(0,0,0,0)",
-            "plot_bgcolor": "rgba(0,0,0,0)",
-        }
-        placeholder.plotly_chart(
-            # one trace without points: Plotly refuses a figure without traces
-            {"data": [{"type": "scatter", "x": [], "y": []}], "layout": invisible},
-            config={"staticPlot": True, "displayModeBar": False},
-            key="plotly_loader",
-        )
-    return placeholder
+def load_plotly_in_browser(placeholder, page_draws_charts: bool) -> None:
+    """On the first page with charts a session opens (its first page, or the first it
+    switches to), show an empty chart with no size or ink in ``placeholder``, at the top of
+    the page. The caller empties the placeholder at the end of the run (the browser keeps
+    the code it loaded); later runs draw nothing, so every run builds the same page."""
+    if not page_draws_charts or st.session_state.get(_LOADER_SENT):
+        return
+    st.session_state[_LOADER_SENT] = True
+    _draw_loader(placeholder)
+
+
+def _draw_loader(placeholder) -> None:
+    invisible = {
+        "height": 10,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+    }
+    placeholder.plotly_chart(
+        # one trace without points: Plotly refuses a figure without traces
+        {"data": [{"type": "scatter", "x": [], "y": []}], "layout": invisible},
+        config={"staticPlot": True, "displayModeBar": False},
+        key="plotly_loader",
+    )
 
 
 def _import_study_libraries() -> None:

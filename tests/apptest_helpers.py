@@ -81,3 +81,21 @@ def goto(at, page):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+#: The Event study's sections that are drawn only once opened (closed by default).
+STUDY_SECTIONS = (
+    "study_daily_open",
+    "study_all_tests_open",
+    "study_response_open",
+    "study_placebo_open",
+    "study_diagnostics_open",
+)
+
+
+def open_sections(at, keys=STUDY_SECTIONS):
+    """Open the Event study's closed sections, as a reader clicking each would (applies from
+    the next run); returns ``at``."""
+    for key in keys:
+        at.session_state[key] = True
+    return at

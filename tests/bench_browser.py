@@ -71,7 +71,9 @@ READY = {
     "method": "visible('h1') && visible('[data-testid=\"stMarkdown\"]')",
 }
 #: Streamlit has finished the run, no element waits for its code (a skeleton stands in for a
-#: widget whose code is still loading) and every Plotly chart on the page has its SVG.
+#: widget whose code is still loading) and every Plotly chart on the page has its SVG, but
+#: the invisible Plotly loader (pages/warmup.py: no size, no ink, there only to load code for
+#: the charts of a later page; a page without charts shows it after its own content).
 SETTLED = """
     (() => {
         const app = document.querySelector('[data-testid="stApp"]');
@@ -79,7 +81,8 @@ SETTLED = """
             && !document.querySelector('[data-testid="stStatusWidget"]')
             && !document.querySelector('[data-testid="stSkeleton"]')
             && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-                .every(chart => chart.querySelector('svg.main-svg'));
+                .every(chart => chart.querySelector('svg.main-svg')
+                    || chart.closest('[class*="st-key-plotly_loader"]'));
     })()
 """
 VISIBLE = """

@@ -9,7 +9,7 @@ import pytest
 
 from data_sources.catalogue import filter_by_themes, load_catalogue, studyable
 from data_sources.errors import DataSourceError
-from tests.apptest_helpers import PAGES, dataframe_at, download_bytes, goto
+from tests.apptest_helpers import PAGES, dataframe_at, download_bytes, goto, open_sections
 from tests.markdown_render import shown
 
 
@@ -230,7 +230,7 @@ def test_import_measures_validates_everything_first(app, data_dir):
 
 
 def test_overlap_merge_and_market_wide_rule_in_the_study(app):
-    goto(app, "pages/event_study.py")
+    goto(open_sections(app), "pages/event_study.py")
     app.multiselect(key="study_measures").set_value(["sept-2024-package"]).run()
     assert any("politburo-lift-market-2024" in shown(w.value) for w in app.warning)  # default: warn
     instruments_key = "study_instruments_sept-2024-package"
@@ -254,7 +254,7 @@ def test_overlap_merge_and_market_wide_rule_in_the_study(app):
 
 
 def test_single_measure_study_shows_tests_and_a_placebo(app):
-    goto(app, "pages/event_study.py")
+    goto(open_sections(app), "pages/event_study.py")
     tests = next(
         t.value
         for t in app.dataframe
@@ -444,7 +444,7 @@ def test_study_zip_holds_every_csv_and_the_parameters(app):
     import json
     import zipfile
 
-    goto(app, "pages/event_study.py")
+    goto(open_sections(app), "pages/event_study.py")
     assert app.get_by_key("study_volume_chart") is not None  # the trading-response tabs
     archive = zipfile.ZipFile(io.BytesIO(download_bytes(app, "download_zip")))
     names = archive.namelist()
@@ -509,7 +509,7 @@ def test_measures_by_theme_and_instruments_by_segment(app):
 
 
 def test_car_window_and_placebo_series_rerun_their_parts_and_several_events_drop_the_placebo(app):
-    goto(app, "pages/event_study.py")
+    goto(open_sections(app), "pages/event_study.py")
     key = "study_instruments_chinext-first-listings-2020"
     app.multiselect(key=key).set_value(["399006.SZ", "399001.SZ"]).run()
     event_window = dataframe_at(app, 0)
@@ -525,4 +525,4 @@ def test_car_window_and_placebo_series_rerun_their_parts_and_several_events_drop
     ).run()
     assert not app.exception
     assert any("placebo left out" in shown(i.value) for i in app.info)
-    assert not any(s.value == "Placebo test" for s in app.subheader)
+    assert not any(e.label == "Placebo test" for e in app.expander)

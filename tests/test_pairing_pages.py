@@ -123,7 +123,7 @@ def test_all_measures_of_a_theme_pair_each_measure_with_its_own_segments(app):
     assert demo_name(CSI_BANKS) in set(table["name"])  # the pension measures keep it
     assert any("pairing by segments" in shown(i.value) for i in app.info)
     # no placebo section for several measures, and a caption saying why
-    assert not any(s.value == "Placebo test" for s in app.subheader)
+    assert not any(e.label == "Placebo test" for e in app.expander)
     assert any("No placebo test" in c.value for c in app.caption)
     assert any("One panel per measure" in c.value for c in app.caption)
     # the chart: one panel per measure, no AR bars

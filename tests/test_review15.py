@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pages import charts
-from tests.apptest_helpers import goto
+from tests.apptest_helpers import goto, open_sections
 from tests.markdown_render import injected, shown
 from tests.test_zh_everywhere import zh_app  # noqa: F401  (the 中文 AppTest fixture)
 
@@ -65,7 +65,7 @@ def test_a_url_value_is_quoted_as_the_url_writes_it_with_the_choices(app):
 
 def test_a_multi_measure_study_drops_the_placebo_series_from_the_link(app):
     app.query_params.update({"measures": CHINEXT, "instruments": "399006.SZ"})
-    goto(app, "pages/event_study.py")
+    goto(open_sections(app), "pages/event_study.py")
     app.selectbox(key="study_placebo_series").set_value("399006.SZ").run()
     assert app.query_params.get("placebo") == "399006.SZ"
     app.button(key="study_all_measures").click().run()
@@ -118,9 +118,19 @@ def test_closed_expanders_and_tabs_draw_nothing_until_opened(app):
     assert not _tables_with(app, "sar")  # the daily ARs (sar: only there)
     assert not _tables_with(app, "rel_day")  # every statistic, daily and per window
     assert not _drawn(app, "study_volatility_chart")
+    assert not _drawn(app, "study_volume_chart")  # the trading response is closed
+    assert not _drawn(app, "study_placebo_chart")
+    assert not _tables_with(app, "observed_car")  # the placebo summary
+    assert not _tables_with(app, "reason")  # the diagnostics
+    assert {e.label for e in app.expander} >= {
+        "Trading response: abnormal volume and volatility",
+        "Placebo test",
+    }
+    app.session_state["study_response_open"] = True
+    app.run()
     assert _drawn(app, "study_volume_chart")  # the first tab is open
-    app.session_state["study_daily_open"] = True
-    app.session_state["study_all_tests_open"] = True
+    assert not _drawn(app, "study_volatility_chart")
+    open_sections(app)
     app.session_state["study_response_tab"] = "Abnormal volatility"
     app.run()
     assert not app.exception
@@ -128,11 +138,13 @@ def test_closed_expanders_and_tabs_draw_nothing_until_opened(app):
     assert _tables_with(app, "rel_day")
     assert _drawn(app, "study_volatility_chart")
     assert not _drawn(app, "study_volume_chart")
+    assert _drawn(app, "study_placebo_chart")
+    assert _tables_with(app, "observed_car") and _tables_with(app, "reason")
 
 
 def test_an_open_tab_survives_a_language_switch(app):
     app.query_params.update({"measures": CHINEXT, "instruments": "399006.SZ,000688.SH"})
-    goto(app, "pages/event_study.py")
+    goto(open_sections(app), "pages/event_study.py")
     app.session_state["study_response_tab"] = "Abnormal volatility"
     app.run()
     app.session_state["language"] = "zh"

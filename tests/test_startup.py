@@ -193,9 +193,12 @@ def test_a_sessions_first_run_sends_an_invisible_chart_so_the_browser_loads_plot
     from streamlit.testing.v1 import AppTest
 
     def script():
+        import streamlit as st
+
         from pages import warmup
 
-        warmup.load_plotly_in_browser()  # not emptied here, to see what the browser gets
+        # a page with charts; not emptied here, to see what the browser gets
+        warmup.load_plotly_in_browser(st.empty(), page_draws_charts=True)
 
     app = AppTest.from_function(script).run()
     assert not app.exception
@@ -213,3 +216,25 @@ def test_the_loader_is_gone_once_the_first_page_is_drawn(app):
     """After app.py's first run the page holds only the Overview's own chart."""
     (chart,) = app.get("plotly_chart")
     assert "Rebased to 100" in json.loads(chart.proto.spec)["layout"]["title"]["text"]
+
+
+def test_the_loader_waits_for_the_first_page_with_charts(app, monkeypatch):
+    """A page without charts (Policies) shows no loader: its own tables would wait while the
+    browser parses Plotly. The first page with charts the session opens afterwards (the
+    Event study, from "Study this measure") shows it at its top, before the study is built
+    (emptied by the end of the run), and the next run shows none."""
+    from pages import loaders, warmup
+    from tests.apptest_helpers import goto
+
+    drawn = []
+    monkeypatch.setattr(warmup, "_draw_loader", lambda placeholder: drawn.append("loader"))
+    study = loaders.study
+    monkeypatch.setattr(loaders, "study", lambda request: drawn.append("study") or study(request))
+    del app.session_state["_plotly_loader_sent"]  # as if the session had seen no chart yet
+    goto(app, "pages/policies.py")
+    assert drawn == [] and "_plotly_loader_sent" not in app.session_state
+    goto(app, "pages/event_study.py")
+    assert drawn == ["loader", "study"]
+    assert not any("plotly_loader" in chart.proto.id for chart in app.get("plotly_chart"))
+    goto(app, "pages/event_study.py")
+    assert drawn == ["loader", "study", "study"]

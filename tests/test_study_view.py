@@ -320,6 +320,9 @@ def test_themes_not_studied_table_headers_follow_the_language():
 
     app = AppTest.from_function(_not_studied_in_chinese).run()
     assert not app.exception
+    assert not app.dataframe  # closed, the table is not drawn
+    app.session_state["themes_skipped_open"] = True
+    app.run()
     (table,) = app.dataframe
     config = json.loads(table.proto.columns)
     assert {name: column["label"] for name, column in config.items() if "label" in column} == {
@@ -363,7 +366,9 @@ def test_study_diagnostics_show_event_dates_as_days():
 
     from streamlit.testing.v1 import AppTest
 
-    app = AppTest.from_function(_diagnostics_of_a_study).run()
+    app = AppTest.from_function(_diagnostics_of_a_study)
+    app.session_state["study_diagnostics_open"] = True  # drawn only once opened
+    app.run()
     assert not app.exception
     (table,) = app.dataframe
     config = json.loads(table.proto.columns)["event_date"]

@@ -15,7 +15,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1.element_tree import Widget
 
-from tests.apptest_helpers import PAGES, make_app
+from tests.apptest_helpers import PAGES, make_app, open_sections
 
 #: Widgets that hold no view state, by key (or key prefix ending in "*"): actions and the
 #: inputs of an action, which a link must never repeat. Everything else must be in the URL.
@@ -135,6 +135,7 @@ def open_link(page: str, params: dict):
             at = make_app(monkeypatch, record_downloads=False)
             at.query_params.clear()
             at.query_params.update(params)
+            open_sections(at)  # the widgets of the Event study's closed sections too
             at.switch_page(page)
             at.run()
         assert not at.exception, [e.value for e in at.exception]

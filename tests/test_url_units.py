@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from analysis.glossary import COLUMN_GLOSSARY, FILE_GLOSSARY, RETURN_UNITS, VOLUME_UNITS
-from tests.apptest_helpers import download_bytes, goto
+from tests.apptest_helpers import download_bytes, goto, open_sections
 
 
 def _csv(app, key) -> pd.DataFrame:
@@ -41,10 +41,9 @@ def study(app):
         {"measures": "chinext-first-listings-2020", "instruments": "399006.SZ,000688.SH"}
     )
     goto(app, "pages/event_study.py")
-    # the daily and all-statistics tables are drawn only when their expanders are open
-    app.session_state["study_daily_open"] = True
-    app.session_state["study_all_tests_open"] = True
-    app.run()
+    # the daily ARs, all statistics, placebo, trading response and diagnostics are drawn only
+    # when their expanders are open
+    open_sections(app).run()
     return app
 
 
