@@ -26,6 +26,7 @@ from pages import (
     formatting,
     layout,
     loaders,
+    long_horizon_view,
     report_view,
     study_view,
     url_state,
@@ -346,6 +347,7 @@ else:
     study_view.render_car_window(outcome, titles)
     crosssection_view.render_cross_section(outcome)  # drawn only when opened
     forest.render_study_forest(outcome, titles, study_view.car_windows(outcome))
+long_horizon_view.render_long_horizon(outcome)  # BHAR: reads closes, fits no model
 study_view.render_trading_response(outcome)
 study_view.render_placebo(outcome)
 study_view.render_diagnostics(outcome)

@@ -22,7 +22,6 @@ from analysis.glossary import FILE_GLOSSARY
 from analysis.statistics import DEFAULT_STATISTICS
 from pages import charts, colours, factors_view, formatting, layout, loaders, sources, url_state
 from pages.i18n import language, t, tr
-from pages.long_horizon_view import render_long_horizon
 from pages.text import escape_markdown
 
 #: Pseudo-event draws the page asks for (the API leaves the placebo out, with a note, when the
@@ -554,7 +553,6 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
                 key="study_ar",
                 column_config=common_config() | percent_config(daily),
             )
-    render_long_horizon(outcome)  # issue 16: drawn only when its expander is opened
     if display.empty or not len(outcome.tests):
         return
     st.subheader(t("Aggregate tests"))
