@@ -321,7 +321,7 @@ def degenerate_dashboard() -> Outcome:
     """A constant benchmark, an instrument identical to the benchmark and a constant instrument,
     stored beside the demo data and studied on the Event study page."""
     from data_sources.store import Store
-    from tests.apptest_helpers import goto, make_app
+    from tests.apptest_helpers import goto, make_app, open_sections
     from tests.markdown_render import shown
 
     outcome = Outcome("degenerate series", "dashboard Event study (AppTest)")
@@ -332,7 +332,7 @@ def degenerate_dashboard() -> Outcome:
         dates = pd.DatetimeIndex(benchmark["date"])
         _store_series("FLAT.X", dates, np.full(len(dates), 100.0))
         _store_series("SAME.X", dates, benchmark["close"].to_numpy())
-        goto(app, "pages/event_study.py")
+        goto(open_sections(app), "pages/event_study.py")  # the diagnostics are in one
         measure = ["chinext-first-listings-2020"]
         app.multiselect(key="study_measures").set_value(measure).run()
         key = f"study_instruments_{measure[0]}"

@@ -307,7 +307,9 @@ def test_hostile_measure_text_loads_nothing_from_an_outside_host(hostile_server,
             expect(page.locator('[data-testid="stException"]')).to_have_count(0)
             assert page.evaluate(_POINTING_OUTSIDE, port) == 0, path
             if path == "data":  # an upload whose file name carries an image and HTML
-                page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+                page.get_by_role("region", name="Price files").locator(
+                    '[data-testid="stFileUploaderDropzoneInput"]'
+                ).set_input_files(
                     files=[
                         {
                             "name": f"![u]({outside}/u.png) <img src={outside}/v.png> $5.csv",

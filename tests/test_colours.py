@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from pages import charts, colours
-from tests.apptest_helpers import goto
+from tests.apptest_helpers import goto, open_sections
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
@@ -217,7 +217,7 @@ def test_the_themes_heatmap_is_redrawn_in_the_new_scheme(app):
 
 
 def test_the_event_study_bars_and_placebo_are_redrawn_in_the_new_scheme(app):
-    goto(app, "pages/event_study.py")
+    goto(open_sections(app), "pages/event_study.py")
 
     def colours_shown():
         figures = _charts(app)
