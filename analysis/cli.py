@@ -544,7 +544,7 @@ def main(argv: list[str] | None = None) -> int:
 # -- python -m analysis bhar (issue 16: long horizons) ----------------------------------------
 def add_bhar_command(commands, study: argparse.ArgumentParser) -> None:
     """``bhar``: the study's flags (copied from ``study``) plus the long-horizon options."""
-    from analysis.long_horizon import AGAINST, DEFAULT_BOOTSTRAP, DEFAULT_HORIZONS
+    from analysis.long_horizon import AGAINST, DEFAULT_BOOTSTRAP, DEFAULT_HORIZONS, MAX_BOOTSTRAP
 
     bhar = commands.add_parser(
         "bhar",
@@ -579,17 +579,66 @@ def add_bhar_command(commands, study: argparse.ArgumentParser) -> None:
         default=DEFAULT_BOOTSTRAP,
         metavar="B",
         help=f"bootstrap resamples of n/4 for the skewness-adjusted t (default "
-        f"{DEFAULT_BOOTSTRAP}; 0: none)",
+        f"{DEFAULT_BOOTSTRAP}, at most {MAX_BOOTSTRAP}; 0: none; run from 20 BHARs up)",
     )
     bhar.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    bhar.add_argument(
+        "--fill-after-end",
+        action="store_true",
+        help="take a series whose data end before the horizon (while the others go on) for "
+        "delisted and fill it with the benchmark (Lyon-Barber-Tsai 1999); by default it has no "
+        "BHAR at that horizon",
+    )
+
+
+#: Study flags the bhar command does not use (it fits no model and runs no short-window test):
+#: refused when given, rather than silently ignored.
+BHAR_UNUSED = {
+    "report": "--report",
+    "report_language": "--report-language",
+    "placebo": "--placebo",
+    "test": "--test",
+    "car_window": "--car-window",
+    "conventions": "--conventions",
+    "bh": "--bh",
+    "volume": "--volume",
+    "diagnostics": "--diagnostics",
+    "attribute_suspensions": "--attribute-suspensions",
+    "returns": "--returns",
+    "min_estimation": "--min-estimation",
+    "model": "--model",
+    "factors": "--factors",
+    "second_index": "--second-index",
+    "no_market_wide_rule": "--no-market-wide-rule",
+    "keep_contaminated_estimation": "--keep-contaminated-estimation",
+    "skip_invalid": "--skip-invalid",
+}
+
+
+def _unused_bhar_flags(args: argparse.Namespace) -> list[str]:
+    """The study flags given to ``bhar`` that it would ignore (a value other than the default)."""
+    defaults = add_study_arguments(argparse.ArgumentParser(add_help=False))
+    return [
+        flag
+        for dest, flag in BHAR_UNUSED.items()
+        if getattr(args, dest, None) != defaults.get_default(dest)
+    ]
 
 
 def run_bhar_command(args: argparse.Namespace) -> int:
-    from analysis.long_horizon import bhar_of_study
+    from analysis.long_horizon import MAX_BOOTSTRAP, bhar_of_study
     from data_sources.prices import board_of
 
+    unused = _unused_bhar_flags(args)
+    if unused:
+        raise UsageError(
+            f"bhar does not use {', '.join(unused)} (it fits no model and writes only "
+            "bhar.csv and bhar_tests.csv): leave them out"
+        )
     if args.bootstrap < 0:
         raise UsageError("--bootstrap B must be 0 or a positive number of resamples")
+    if args.bootstrap > MAX_BOOTSTRAP:
+        raise UsageError(f"--bootstrap B must be at most {MAX_BOOTSTRAP}, got {args.bootstrap}")
     if args.controls and args.against != "matched":
         raise UsageError("--controls goes with --against matched")
     if args.against == "matched" and args.prices:
@@ -605,6 +654,13 @@ def run_bhar_command(args: argparse.Namespace) -> int:
             missing = [c for c in args.controls if c not in stored]
             if missing:
                 raise UsageError(f"--controls {', '.join(missing)}: not in the store")
+            studied = {*resolved.instruments, resolved.benchmark}
+            clash = [c for c in dict.fromkeys(args.controls) if c in studied]
+            if clash:
+                raise UsageError(
+                    f"--controls {', '.join(clash)}: studied (an instrument or the benchmark), "
+                    "cannot be a control"
+                )
             wanted = list(args.controls)
         else:
             boards = {board_of(s) for s in resolved.instruments}
@@ -619,6 +675,7 @@ def run_bhar_command(args: argparse.Namespace) -> int:
         control_bars=control_bars,
         bootstrap=args.bootstrap,
         seed=args.seed,
+        fill_after_end=args.fill_after_end,
     )
     for note in [*resolved.notes, *result.notes]:
         print(f"note: {getattr(note, 'text', note)}", file=sys.stderr)

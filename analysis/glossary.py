@@ -168,7 +168,8 @@ COLUMN_GLOSSARY.update(
         "end_date": "session at whose close it is sold (t0 + horizon)",
         "bh_return": (
             "buy-and-hold return of the instrument over the horizon, from closes (decimal); a "
-            "series whose data end early is held to its last close, then in the benchmark"
+            "series whose data end early has none, unless filled (--fill-after-end): held to "
+            "its last close, then in the benchmark"
         ),
         "reference_return": (
             "buy-and-hold return of the benchmark, or the equal-weighted mean of the matched "
@@ -184,11 +185,18 @@ COLUMN_GLOSSARY.update(
         "t_skew_adjusted": (
             "Lyon–Barber–Tsai (1999) skewness-adjusted t: √n (S + γ̂S²/3 + γ̂/(6n)), S = mean/sd"
         ),
-        "p_skew_adjusted": "two-sided p-value of t_skew_adjusted from N(0, 1)",
+        "p_skew_adjusted": "two-sided p-value of t_skew_adjusted from Student t(n − 1)",
         "boot_lower": "2.5 % quantile of the bootstrapped skewness-adjusted t (resamples of n/4)",
         "boot_upper": "97.5 % quantile of the bootstrapped skewness-adjusted t",
-        "p_bootstrap": "two-sided p-value of t_skew_adjusted from its bootstrap distribution",
-        "n_bootstrap": "bootstrap resamples used (those with no spread are left out)",
+        "p_bootstrap": (
+            "two-sided p-value of t_skew_adjusted from its bootstrap distribution, "
+            "(count + 1)/(B + 1); empty below 20 pairs"
+        ),
+        "n_bootstrap": "bootstrap resamples used (those with no spread are counted in a note)",
+        "n_filled": (
+            "pairs whose series' data end before the horizon, filled with the benchmark as "
+            "delisted (only with --fill-after-end)"
+        ),
     }
 )
 FILE_GLOSSARY.update(

@@ -15,10 +15,15 @@ Prices, suspensions and delistings (see :func:`holding_returns`):
 
 * a session without a close (suspended, or missing) carries the last close: the buy-and-hold
   investor still holds the share, and the move over the suspension counts when it trades again;
-* a series whose data end before the horizon does (delisted, or not updated) is held to its
-  last close and the proceeds are then invested in the benchmark (Lyon, Barber & Tsai 1999
-  fill delisted firms' returns with the benchmark's), so its BHAR against the benchmark stops
-  accruing; with no benchmark the proceeds earn nothing. Each such pair is noted;
+* a series whose data end before the horizon while the calendar's data go on is, by default,
+  NOT taken for a delisting (a file or store that was not updated looks the same): the pair has
+  no BHAR at that horizon, its status says why and a note names the measure, the instrument and
+  the horizon. Only with ``fill_after_end=True`` (CLI ``--fill-after-end``, the page's checkbox)
+  is it treated as delisted: held to its last close and the proceeds then invested in the
+  benchmark (Lyon, Barber & Tsai 1999 fill delisted firms' returns with the benchmark's), so its
+  BHAR against the benchmark stops accruing; with no benchmark the proceeds earn nothing. Each
+  such pair is noted and the tests count them (``n_filled``). A matched control whose data end
+  early is left out of the portfolio unless filled the same way;
 * no close at or before the start (listed later) or a horizon that ends after the data: no
   BHAR, with a note.
 
@@ -26,19 +31,30 @@ Matched controls (:func:`match_controls`), when the user names none: stored seri
 board (:func:`data_sources.prices.board_of`, from the code range) that are neither studied nor
 the benchmark — the measure is taken not to touch them — with a close at the start, nearest to
 the instrument in past return over the ``lookback`` sessions before t0 (size is not stored for
-every series, so the match is on past return; ties by symbol).
+every series, so the match is on past return; ties by symbol). Caveat (noted on every such
+result): a market-wide measure hits same-board controls too, which pulls the BHAR towards 0.
+A studied instrument or the benchmark is never a control (named controls that are: refused).
 
 Tests over the pairs of a horizon (Lyon, Barber & Tsai 1999, "Improved methods for tests of
 long-run abnormal stock returns", Journal of Finance 54(1):165–201):
 
 * the conventional t = √n · mean / sd (sd with divisor n − 1), Student t(n − 1);
 * the skewness-adjusted t, t_sa = √n (S + γ̂ S² / 3 + γ̂ / (6n)), S = mean / sd,
-  γ̂ = Σ (x − x̄)³ / (n · sd³), two-sided p from N(0, 1);
-* the bootstrapped skewness-adjusted t: B resamples of n_b = n / 4 BHARs drawn with
-  replacement (seeded), each giving t_sa^b = √n_b (S^b + γ̂^b (S^b)² / 3 + γ̂^b / (6 n_b)) with
-  S^b = (mean^b − mean) / sd^b (centred on the sample mean: the null holds in the resampled
-  population); the critical values are the bootstrap quantiles and the two-sided p-value is
-  2 · min(P*(t ≤ t_sa), P*(t ≥ t_sa)).
+  γ̂ = Σ (x − x̄)³ / (n · sd³) (Johnson 1978's modified t, LBT eq. 5). LBT (their samples hold
+  hundreds of firms) compare t_sa with conventional critical values, where Student t and the
+  normal coincide; here the two-sided p is taken from Student t(n − 1), as Johnson (1978) does:
+  with small n the normal would overstate significance (n = 10 gave p = 8.5e-58);
+* the bootstrapped skewness-adjusted t (LBT 1999, pp. 174–175, after Sutton 1993): B resamples
+  of n_b = n / 4 BHARs drawn with replacement (seeded), each giving
+  t_sa^b = √n_b (S^b + γ̂^b (S^b)² / 3 + γ̂^b / (6 n_b)) with S^b = (mean^b − mean) / sd^b
+  (centred on the sample mean: the null holds in the resampled population); the critical values
+  are the bootstrap quantiles. LBT draw n/4 from samples of 200 firms (resamples of 50). Here the
+  bootstrap runs only from n = ``MIN_BOOTSTRAP_N`` = 20 BHARs (resamples of at least 5): below
+  that a resample of 2–4 values has a meaningless skewness (two values always give γ̂ = 0) and
+  the result is NaN with a note. A resample with no spread (all draws equal) has no t: it is
+  counted, never dropped silently — the p-value and quantiles use the B' usable draws and a note
+  gives B − B'. The two-sided p-value is min(1, 2 · min(#{t^b ≤ t_sa} + 1, #{t^b ≥ t_sa} + 1)
+  / (B' + 1)), so it is never 0 (at least 2 / (B' + 1)). B is at most ``MAX_BOOTSTRAP``.
 """
 
 from __future__ import annotations
@@ -57,6 +73,10 @@ from data_sources.messages import Message
 DEFAULT_HORIZONS = (21, 63, 126, 250)
 AGAINST = ("benchmark", "matched")
 DEFAULT_BOOTSTRAP = 1000
+#: The most bootstrap resamples a request may ask for (memory and time grow with B · n/4).
+MAX_BOOTSTRAP = 100_000
+#: The fewest BHARs the bootstrap runs on: resamples of n // 4 ≥ 5 values.
+MIN_BOOTSTRAP_N = 20
 DEFAULT_CONTROLS = 5
 DEFAULT_LOOKBACK = 250
 
@@ -115,7 +135,8 @@ def _skew_adjusted(values: np.ndarray, centre: float = 0.0) -> float:
 
 def skewness_adjusted_t(values) -> dict[str, float]:
     """Conventional and skewness-adjusted t of the mean of ``values`` (NaN dropped): n, mean,
-    sd, γ̂, t, its p (t(n − 1)), t_sa and its p (N(0, 1)). Lyon, Barber & Tsai (1999) eq. (5)."""
+    sd, γ̂, t, its p (t(n − 1)), t_sa and its p (also Student t(n − 1): see the module
+    docstring). Lyon, Barber & Tsai (1999) eq. (5)."""
     from scipy import stats
 
     x = np.asarray(values, dtype=float)
@@ -136,7 +157,7 @@ def skewness_adjusted_t(values) -> dict[str, float]:
     out["t"] = float(np.sqrt(n) * x.mean() / sd)
     out["p"] = float(2 * stats.t.sf(abs(out["t"]), n - 1))
     out["t_sa"] = _skew_adjusted(x)
-    out["p_sa"] = float(2 * stats.norm.sf(abs(out["t_sa"])))
+    out["p_sa"] = float(2 * stats.t.sf(abs(out["t_sa"]), n - 1))
     return out
 
 
@@ -146,20 +167,29 @@ def bootstrap_skewness_adjusted_t(
     """The bootstrapped skewness-adjusted t (Lyon, Barber & Tsai 1999, p. 174): ``draws``
     resamples of n/4 values with replacement (numpy ``default_rng(seed)``), each t_sa^b
     centred on the sample mean; returns t_sa, the α/2 and 1 − α/2 bootstrap quantiles
-    (``lower``, ``upper``), the two-sided bootstrap p and the draws used (resamples with no
-    spread are left out). NaN when n/4 < 2."""
+    (``lower``, ``upper``), the two-sided bootstrap p ((count + 1) / (B' + 1), module
+    docstring), the draws used (``used`` = B') and the resamples with no spread
+    (``degenerate``, counted, not used). NaN when n < ``MIN_BOOTSTRAP_N``; ``draws`` above
+    ``MAX_BOOTSTRAP`` is refused."""
+    if draws > MAX_BOOTSTRAP:
+        raise LongHorizonInputError(
+            Message("at most {limit} bootstrap resamples, got {draws}", limit=MAX_BOOTSTRAP,
+                    draws=draws)
+        )  # fmt: skip
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]
     n = len(x)
     size = n // 4
     out = {"t_sa": _skew_adjusted(x), "lower": np.nan, "upper": np.nan, "p": np.nan, "used": 0}
-    if size < 2 or draws < 1 or np.isnan(out["t_sa"]):
+    out["degenerate"] = 0
+    if n < MIN_BOOTSTRAP_N or draws < 1 or np.isnan(out["t_sa"]):
         return out
     rng = np.random.default_rng(seed)
     samples = x[rng.integers(0, n, size=(draws, size))]
     mean = samples.mean(axis=1)
     sd = samples.std(axis=1, ddof=1)
     usable = sd > 1e-12 * np.abs(samples).max(axis=1).clip(min=1e-300)
+    out["degenerate"] = int(draws - usable.sum())
     mean, sd, samples = mean[usable], sd[usable], samples[usable]
     if len(samples) == 0:
         return out
@@ -168,9 +198,9 @@ def bootstrap_skewness_adjusted_t(
     t_b = np.sqrt(size) * (s + gamma * s**2 / 3.0 + gamma / (6.0 * size))
     out["lower"] = float(np.quantile(t_b, alpha / 2))
     out["upper"] = float(np.quantile(t_b, 1 - alpha / 2))
-    below = np.mean(t_b <= out["t_sa"])
-    above = np.mean(t_b >= out["t_sa"])
-    out["p"] = float(min(1.0, 2 * min(below, above)))
+    below = np.sum(t_b <= out["t_sa"]) + 1
+    above = np.sum(t_b >= out["t_sa"]) + 1
+    out["p"] = float(min(1.0, 2 * min(below, above) / (len(t_b) + 1)))
     out["used"] = int(len(t_b))
     return out
 
@@ -205,11 +235,17 @@ def _prices(closes: pd.DataFrame, sessions: pd.DatetimeIndex) -> _Prices:
 
 
 def holding_returns(
-    prices: _Prices, symbol: str, start: int, end: int, benchmark: str | None
+    prices: _Prices,
+    symbol: str,
+    start: int,
+    end: int,
+    benchmark: str | None,
+    fill_after_end: bool = False,
 ) -> tuple[float, str]:
     """Buy at the close of session ``start``, hold to the close of session ``end``: the
-    return and a status (``complete``, or what was done / why there is none). See the module
-    docstring for suspensions and delistings."""
+    return and a status (``complete``, or what was done / why there is none). Data that end
+    before ``end``: no return unless ``fill_after_end`` (then filled with the benchmark, as
+    for a delisting). See the module docstring for suspensions and delistings."""
     column = prices.column(symbol)
     first, last = prices.first[column], prices.last[column]
     if first > start:
@@ -221,6 +257,8 @@ def holding_returns(
         return prices.filled[end, column] / p0 - 1.0, "complete"
     growth = prices.filled[last, column] / p0
     when = f"data end at session {last - start} of the horizon"
+    if not fill_after_end:
+        return np.nan, when + "; no BHAR (not filled: not taken for a delisting)"
     if benchmark is not None and benchmark != symbol and benchmark in prices.index:
         b = prices.column(benchmark)
         fill = prices.filled[end, b] / prices.filled[last, b]
@@ -329,22 +367,35 @@ class LongHorizonResults:
         return _csv_bytes(frames[name], self.metadata)
 
 
-def describe(against: str, first_day: int, benchmark: str | None, bootstrap: int, seed: int):
+def describe(
+    against: str,
+    first_day: int,
+    benchmark: str | None,
+    bootstrap: int,
+    seed: int,
+    fill_after_end: bool = False,
+):
     """The method text the CSVs carry."""
     reference = (
         Message("the benchmark {benchmark}", benchmark=benchmark or "—")
         if against == "benchmark"
         else Message("an equal-weighted buy-and-hold portfolio of matched controls")
     )
-    return Message(
+    text = Message(
         "buy-and-hold abnormal returns from the close of session t0{offset} against {reference}; "
-        "Lyon-Barber-Tsai skewness-adjusted t, bootstrap of {draws} resamples of n/4 "
-        "(seed {seed})",
+        "Lyon-Barber-Tsai skewness-adjusted t (p from Student t(n-1)), bootstrap of {draws} "
+        "resamples of n/4 (seed {seed}; from n = {minimum}; p = (count + 1)/(B + 1))",
         offset=f"{first_day - 1:+d}" if first_day != 1 else "",
         reference=reference,
         draws=bootstrap,
         seed=seed,
+        minimum=MIN_BOOTSTRAP_N,
     )
+    if fill_after_end:
+        return Message(
+            "{method}; series whose data end early filled with the benchmark", method=text
+        )
+    return text
 
 
 def buy_and_hold_abnormal_returns(
@@ -362,12 +413,17 @@ def buy_and_hold_abnormal_returns(
     seed: int = 0,
     first_day: int = 1,
     metadata: Mapping[str, str] | None = None,
+    fill_after_end: bool = False,
 ) -> LongHorizonResults:
     """BHARs and their tests (module docstring). ``closes``: wide closes (dates × symbols)
     holding the instruments, the benchmark and any controls; ``sessions``: the calendar;
     ``pairs``: ``event_id``, ``event_session``, ``instrument``. ``controls``: for
     ``against="matched"``, the control symbols (one list for every instrument, or per
-    instrument); None: chosen per pair by :func:`match_controls` from ``candidates``."""
+    instrument); None: chosen per pair by :func:`match_controls` from ``candidates`` (a
+    caveat note says same-board controls may be hit by the same measure). A named control that
+    is a studied instrument or the benchmark is refused. ``fill_after_end``: a series whose data
+    end before the horizon is taken for delisted and filled with the benchmark (Lyon, Barber &
+    Tsai 1999); by default it has no BHAR there (module docstring)."""
     if against not in AGAINST:
         raise LongHorizonInputError(
             Message("against must be one of {choices}, got {value}", choices=AGAINST, value=against)
@@ -383,10 +439,33 @@ def buy_and_hold_abnormal_returns(
         raise LongHorizonInputError(Message("BHAR against the benchmark needs a benchmark series"))
     if bootstrap < 0:
         raise LongHorizonInputError(Message("the number of bootstrap resamples must be 0 or more"))
+    if bootstrap > MAX_BOOTSTRAP:
+        raise LongHorizonInputError(
+            Message("at most {limit} bootstrap resamples, got {draws}", limit=MAX_BOOTSTRAP,
+                    draws=bootstrap)
+        )  # fmt: skip
+    if against == "matched" and controls is not None:
+        named = controls.values() if isinstance(controls, Mapping) else [controls]
+        studied = {benchmark, *pairs["instrument"]} - {None}
+        clash = sorted({c for group in named for c in group} & studied)
+        if clash:
+            raise LongHorizonInputError(
+                Message(
+                    "{symbols}: studied instrument or benchmark, cannot be a control",
+                    symbols=", ".join(clash),
+                )
+            )
     sessions = pd.DatetimeIndex(sessions)
     data_end = closes.dropna(how="all").index.max() if len(closes) else None
     prices = _prices(closes, sessions)
     notes: list[str] = []
+    if against == "matched" and controls is None:
+        notes.append(
+            Message(
+                "matched controls are chosen automatically from the same board: a market-wide "
+                "measure may hit them too, which pulls the BHAR towards 0"
+            )
+        )
     rows = []
     for pair in pairs.itertuples(index=False):
         t0_date = pd.Timestamp(pair.event_session)
@@ -432,14 +511,36 @@ def buy_and_hold_abnormal_returns(
                 row["status"] = "no prices for the instrument"
                 rows.append(row)
                 continue
-            own, status = holding_returns(prices, pair.instrument, start, end, benchmark)
+            own, status = holding_returns(
+                prices, pair.instrument, start, end, benchmark, fill_after_end
+            )
+            if status.startswith("data end"):
+                last = sessions[prices.last[prices.column(pair.instrument)]]
+                notes.append(
+                    Message(
+                        "{event}, {instrument}, h = {horizon}: data end on {last:%Y-%m-%d}, "
+                        "before the horizon (the other series go on): {what}",
+                        event=pair.event_id,
+                        instrument=pair.instrument,
+                        horizon=horizon,
+                        last=last,
+                        what=Message("filled with the benchmark, as for a delisting")
+                        if fill_after_end
+                        else Message(
+                            "no BHAR (not taken for a delisting; --fill-after-end fills it)"
+                        ),
+                    )
+                )
             if against == "benchmark":
                 reference, ref_status = holding_returns(prices, benchmark, start, end, None)
                 row["reference"] = benchmark
                 if ref_status != "complete":
                     status = f"{status}; benchmark: {ref_status}"
             else:
-                returns = [holding_returns(prices, c, start, end, benchmark) for c in chosen]
+                returns = [
+                    holding_returns(prices, c, start, end, benchmark, fill_after_end)
+                    for c in chosen
+                ]
                 used = [c for c, (r, _) in zip(chosen, returns, strict=True) if not np.isnan(r)]
                 values = [r for r, _ in returns if not np.isnan(r)]
                 reference = float(np.mean(values)) if values else np.nan
@@ -448,7 +549,8 @@ def buy_and_hold_abnormal_returns(
                     c for c, (_, s) in zip(chosen, returns, strict=True) if s.startswith("data end")
                 ]
                 if filled:
-                    status = f"{status}; controls {', '.join(filled)}: data end early"
+                    how = "filled with the benchmark" if fill_after_end else "left out"
+                    status = f"{status}; controls {', '.join(filled)}: data end early ({how})"
                 if not used:
                     status = f"{status}; no control with prices over the horizon"
             row["bh_return"] = own
@@ -460,9 +562,10 @@ def buy_and_hold_abnormal_returns(
     for column in ("bh_return", "reference_return", "bhar"):
         table[column] = table[column].astype(float)
     notes += _status_notes(table)
-    tests = _tests(table, against, bootstrap, seed)
+    tests, boot_notes = _tests(table, against, bootstrap, seed, fill_after_end)
+    notes += boot_notes
     metadata = dict(metadata or {})
-    method = describe(against, first_day, benchmark, bootstrap, seed)
+    method = describe(against, first_day, benchmark, bootstrap, seed, fill_after_end)
     metadata["method"] = f"{method}; {metadata['method']}" if metadata.get("method") else method
     metadata.setdefault("data_mode", "")
     metadata.setdefault("data_vintage", "")
@@ -485,18 +588,47 @@ def _status_notes(table: pd.DataFrame) -> list[str]:
     return notes
 
 
-def _tests(table: pd.DataFrame, against: str, bootstrap: int, seed: int) -> pd.DataFrame:
-    rows = []
+def _tests(
+    table: pd.DataFrame, against: str, bootstrap: int, seed: int, fill_after_end: bool = False
+) -> tuple[pd.DataFrame, list]:
+    rows, notes = [], []
     events = list(pd.unique(table["event_id"]))
     groups = [(e, table["event_id"] == e) for e in events]
     if len(events) > 1:
         groups.append(("pooled", pd.Series(True, index=table.index)))
     for event_id, mask in groups:
         for horizon in sorted(table["horizon"].unique()):
-            values = table.loc[mask & (table["horizon"] == horizon), "bhar"].to_numpy(dtype=float)
+            here = table[mask & (table["horizon"] == horizon)]
+            values = here["bhar"].to_numpy(dtype=float)
             conventional = skewness_adjusted_t(values)
             boot = bootstrap_skewness_adjusted_t(values, bootstrap, seed)
             present = values[~np.isnan(values)]
+            if bootstrap and 0 < len(present) < MIN_BOOTSTRAP_N:
+                notes.append(
+                    Message(
+                        "{event}, h = {horizon}: no bootstrap with {n} BHARs (it needs at least "
+                        "{minimum}: resamples of n/4 below 5 values have no meaningful skewness)",
+                        event=event_id,
+                        horizon=int(horizon),
+                        n=len(present),
+                        minimum=MIN_BOOTSTRAP_N,
+                    )
+                )
+            if boot["degenerate"]:
+                notes.append(
+                    Message(
+                        "{event}, h = {horizon}: {k} of {draws} bootstrap resamples had no spread "
+                        "(no t): the quantiles and p use the other {used}",
+                        event=event_id,
+                        horizon=int(horizon),
+                        k=boot["degenerate"],
+                        draws=bootstrap,
+                        used=boot["used"],
+                    )
+                )
+            filled = here["status"].str.contains(
+                "benchmark return after|no return after|filled with the benchmark"
+            )
             rows.append(
                 {
                     "event_id": event_id,
@@ -515,9 +647,11 @@ def _tests(table: pd.DataFrame, against: str, bootstrap: int, seed: int) -> pd.D
                     "boot_upper": boot["upper"],
                     "p_bootstrap": boot["p"],
                     "n_bootstrap": boot["used"],
+                    "n_filled": int((filled & here["bhar"].notna()).sum()),
                 }
             )
-    return pd.DataFrame(rows, columns=TEST_COLUMNS)
+    columns = [*TEST_COLUMNS, "n_filled"] if fill_after_end else TEST_COLUMNS
+    return pd.DataFrame(rows, columns=[*TEST_COLUMNS, "n_filled"])[columns], notes
 
 
 def study_pairs(study) -> pd.DataFrame:

@@ -1680,15 +1680,6 @@ ZH.update(
     {
         # the Event study's Long horizon section (pages/long_horizon_view.py)
         "Long horizon: buy-and-hold abnormal returns": "长期：买入持有异常收益",
-        "For structural reforms (registration, delisting, the Beijing exchange): the return of "
-        "holding each instrument from the close of t0 for h sessions, minus the reference's "
-        "buy-and-hold return. Tests: the t-test, the Lyon-Barber-Tsai skewness-adjusted t and "
-        "its bootstrap ({draws} resamples, seed {seed}). Returns in %; the CSV keeps decimals "
-        "(0.01 = 1 %).": (
-            "用于结构性改革（注册制、退市、北交所）：自 t0 收盘起持有每个标的 h 个交易日的收益，"
-            "减去参照的买入持有收益。检验：t 检验、Lyon-Barber-Tsai 偏度调整 t 及其自助法"
-            "（{draws} 次重抽样，种子 {seed}）。收益以 % 表示；CSV 保留小数（0.01 = 1 %）。"
-        ),
         "Horizons (sessions)": "持有期（交易日）",
         "Choose horizons": "选择持有期",
         "Matched per instrument": "为每个标的自动匹配",
@@ -1726,12 +1717,6 @@ ZH.update(
         "an equal-weighted buy-and-hold portfolio of matched controls": (
             "匹配对照标的的等权买入持有组合"
         ),
-        "buy-and-hold abnormal returns from the close of session t0{offset} against "
-        "{reference}; Lyon-Barber-Tsai skewness-adjusted t, bootstrap of {draws} resamples of "
-        "n/4 (seed {seed})": (
-            "自交易日 t0{offset} 收盘起相对{reference}的买入持有异常收益；Lyon-Barber-Tsai "
-            "偏度调整 t，n/4 的 {draws} 次自助重抽样（种子 {seed}）"
-        ),
         "against must be one of {choices}, got {value}": "参照须为 {choices} 之一，得到 {value}",
         "horizons must be whole numbers of sessions, at least 1": "持有期须为至少 1 的整数个交易日",
         "first_day must be 0 (t0 included) or 1 (from t0 + 1)": (
@@ -1741,46 +1726,6 @@ ZH.update(
         "the number of bootstrap resamples must be 0 or more": "自助重抽样次数须为 0 或以上",
         # the Method page
         "Long horizons": "长期",
-        "**Buy-and-hold abnormal returns (BHAR).** For structural reforms whose effect builds "
-        "over months (registration, delisting, the Beijing exchange), each instrument is "
-        "bought at the close of t0 and held for h sessions (21, 63, 126, 250: about 1, 3, 6 "
-        "and 12 months): BHAR = Π(1 + R_it) − Π(1 + R_ref,t), from closes. The reference is "
-        "the benchmark, or a matched portfolio: the equal-weighted buy-and-hold of control "
-        "series, named by you or, by default, the 5 stored series of the instrument's board "
-        "(from its code) that the study does not include, nearest in return over the 250 "
-        "sessions before t0. A suspended session carries the last close (the holder still "
-        "owns the share); a series whose data end before the horizon (delisted) is held to "
-        "its last close and then in the benchmark, as Lyon, Barber & Tsai (1999) do, and the "
-        "pair is noted; a horizon that ends after the data has no BHAR.\n\n"
-        "**Tests of the mean BHAR.** Long-horizon BHARs are skewed to the right, which biases "
-        "the t-test. Besides the t-test, the page and `bhar_tests.csv` give the "
-        "skewness-adjusted t of Lyon, Barber & Tsai (1999), t_sa = √n (S + γ̂S²/3 + γ̂/(6n)) "
-        "with S = mean/sd and γ̂ = Σ(x − x̄)³/(n·sd³), and its bootstrap: 1000 resamples of "
-        "n/4 drawn with replacement (seeded), whose 2.5 % and 97.5 % quantiles are the "
-        "critical values. Run it with `python -m analysis bhar`.\n\n"
-        "**GRANK.** When many instruments share one event date, as policy measures do, the "
-        "generalised rank test of Kolari & Pynnönen (2011) (`grank_t` in the tests table) "
-        "tests a CAR window: the standardised CARs, re-scaled by their cross-sectional SD, are "
-        "ranked with each pair's standardised estimation-window ARs; t_grank = Z·√((T − 2)/(T "
-        "− 1 − Z²)) with T − 2 degrees of freedom. It is robust to cross-correlation, "
-        "event-induced volatility and skewness.": (
-            "**买入持有异常收益（BHAR）。** 对效果需数月才显现的结构性改革（注册制、退市、北交所），"
-            "每个标的在 t0 收盘买入并持有 h 个交易日（21、63、126、250：约 1、3、6 和 12 个月）："
-            "BHAR = Π(1 + R_it) − Π(1 + R_ref,t)，由收盘价计算。参照为基准，或匹配组合：对照序列的"
-            "等权买入持有；对照由你指定，默认取该标的所在板块（按代码判断）中研究未包含、且 t0 前 "
-            "250 个交易日收益最接近的 5 条已存储序列。停牌交易日沿用最近收盘价（持有人仍持有该股）；"
-            "数据在持有期结束前终止的序列（退市）持有至最后收盘价，之后按 Lyon、Barber 与 Tsai"
-            "（1999）的做法转入基准，并对该配对加以说明；持有期结束于数据之后的，不计算 BHAR。\n\n"
-            "**BHAR 均值的检验。** 长期 BHAR 右偏，会使 t 检验产生偏差。除 t 检验外，页面和 "
-            "`bhar_tests.csv` 还给出 Lyon、Barber 与 Tsai（1999）的偏度调整 t：t_sa = √n (S + "
-            "γ̂S²/3 + γ̂/(6n))，其中 S = 均值/标准差，γ̂ = Σ(x − x̄)³/(n·sd³)；以及其自助法：有放回"
-            "地抽取 n/4 个值、重抽样 1000 次（设定种子），以 2.5 % 与 97.5 % 分位数作为临界值。"
-            "用 `python -m analysis bhar` 运行。\n\n"
-            "**GRANK。** 当许多标的共享同一事件日（政策措施即如此）时，Kolari 与 Pynnönen（2011）"
-            "的广义秩检验（检验表中的 `grank_t`）检验一个 CAR 窗口：标准化 CAR 按其截面标准差重新"
-            "标度后，与每个配对估计窗口的标准化 AR 一起排秩；t_grank = Z·√((T − 2)/(T − 1 − Z²))，"
-            "自由度 T − 2。它对截面相关、事件引起的波动和偏度都稳健。"
-        ),
         # bhar.csv / bhar_tests.csv (analysis/glossary.py)
         **{
             COLUMN_GLOSSARY[column]: text
@@ -2456,5 +2401,155 @@ ZH.update(
     {
         "Trading response: abnormal volume and volatility": "交易反应：异常成交量与波动率",
         "Diagnostics: {n} records of what was skipped or changed": "诊断：{n} 条跳过或调整的记录",
+    }
+)
+
+# issue 16, fixlong (review of the long-horizon code): the Long horizon section's labels, the
+# engine's new notes and errors, the revised method text, bhar_tests.csv's n_filled
+ZH.update(
+    {
+        "For structural reforms (registration, delisting, the Beijing exchange): the return of "
+        "holding each instrument from the close of t0 for h sessions, minus the reference's "
+        "buy-and-hold return. Tests: the t-test, the Lyon-Barber-Tsai skewness-adjusted t (p "
+        "from Student t(n − 1)) and its bootstrap ({draws} resamples, seed {seed}; only from "
+        "{minimum} pairs up). Returns in %; the CSV keeps decimals (0.01 = 1 %).": (
+            "用于结构性改革（注册制、退市、北交所）：自 t0 收盘起持有每个标的 h 个交易日的收益，"
+            "减去参照的买入持有收益。检验：t 检验、Lyon-Barber-Tsai 偏度调整 t（p 值按 Student "
+            "t(n − 1)）及其自助法（{draws} 次重抽样，种子 {seed}；至少 {minimum} 个配对才运行）。"
+            "收益以 % 表示；CSV 保留小数（0.01 = 1 %）。"
+        ),
+        "Fill series whose data end early with the benchmark (as delisted)": (
+            "数据提前终止的序列以基准填补（视为退市）"
+        ),
+        "Off: a series whose data end before the horizon while the others go on has no BHAR "
+        "there (its data may just not be updated). On: it is taken for delisted, held to its "
+        "last close and then in the benchmark (Lyon-Barber-Tsai 1999).": (
+            "关闭：数据在持有期结束前终止（而其他序列仍在继续）的序列在该持有期没有 BHAR"
+            "（其数据可能只是未更新）。开启：视为退市，持有至最后收盘价，之后转入基准"
+            "（Lyon-Barber-Tsai 1999）。"
+        ),
+        "Pairs (n)": "配对数 (n)",
+        "Skewness": "偏度",
+        "t": "t",
+        "p (t)": "p（t）",
+        "Skewness-adjusted t": "偏度调整 t",
+        "p (skewness-adjusted t)": "p（偏度调整 t）",
+        "Bootstrap 2.5 % quantile": "自助法 2.5 % 分位数",
+        "Bootstrap 97.5 % quantile": "自助法 97.5 % 分位数",
+        "p (bootstrap)": "p（自助法）",
+        "Bootstrap resamples used": "所用自助重抽样次数",
+        "Pairs filled with the benchmark": "以基准填补的配对数",
+        "Reference": "参照",
+        # engine messages (analysis/long_horizon.py)
+        "buy-and-hold abnormal returns from the close of session t0{offset} against "
+        "{reference}; Lyon-Barber-Tsai skewness-adjusted t (p from Student t(n-1)), bootstrap "
+        "of {draws} resamples of n/4 (seed {seed}; from n = {minimum}; p = (count + 1)/(B + "
+        "1))": (
+            "自交易日 t0{offset} 收盘起相对{reference}的买入持有异常收益；Lyon-Barber-Tsai "
+            "偏度调整 t（p 值按 Student t(n-1)），n/4 的 {draws} 次自助重抽样（种子 {seed}；"
+            "n 至少 {minimum}；p = (count + 1)/(B + 1)）"
+        ),
+        "{method}; series whose data end early filled with the benchmark": (
+            "{method}；数据提前终止的序列以基准填补"
+        ),
+        "at most {limit} bootstrap resamples, got {draws}": (
+            "自助重抽样次数至多 {limit}，得到 {draws}"
+        ),
+        "{symbols}: studied instrument or benchmark, cannot be a control": (
+            "{symbols}：为研究标的或基准，不能作为对照"
+        ),
+        "matched controls are chosen automatically from the same board: a market-wide measure "
+        "may hit them too, which pulls the BHAR towards 0": (
+            "匹配对照自动取自同一板块：全市场性的措施也可能影响它们，使 BHAR 偏向 0"
+        ),
+        "{event}, {instrument}, h = {horizon}: data end on {last:%Y-%m-%d}, before the horizon "
+        "(the other series go on): {what}": (
+            "{event}，{instrument}，h = {horizon}：数据止于 {last:%Y-%m-%d}，早于持有期结束"
+            "（其他序列仍在继续）：{what}"
+        ),
+        "filled with the benchmark, as for a delisting": "按退市处理，以基准填补",
+        "no BHAR (not taken for a delisting; --fill-after-end fills it)": (
+            "无 BHAR（不视为退市；--fill-after-end 可填补）"
+        ),
+        "{event}, h = {horizon}: no bootstrap with {n} BHARs (it needs at least {minimum}: "
+        "resamples of n/4 below 5 values have no meaningful skewness)": (
+            "{event}，h = {horizon}：仅 {n} 个 BHAR，不做自助法（至少需要 {minimum} 个："
+            "少于 5 个值的 n/4 重抽样，其偏度没有意义）"
+        ),
+        "{event}, h = {horizon}: {k} of {draws} bootstrap resamples had no spread (no t): the "
+        "quantiles and p use the other {used}": (
+            "{event}，h = {horizon}：{draws} 次自助重抽样中有 {k} 次无离散度（无 t）："
+            "分位数和 p 值用其余 {used} 次"
+        ),
+        # the Method page (pages/method.py)
+        "**Buy-and-hold abnormal returns (BHAR).** For structural reforms whose effect builds "
+        "over months (registration, delisting, the Beijing exchange), each instrument is "
+        "bought at the close of t0 and held for h sessions (21, 63, 126, 250: about 1, 3, 6 "
+        "and 12 months): BHAR = Π(1 + R_it) − Π(1 + R_ref,t), from closes. The reference is "
+        "the benchmark, or a matched portfolio: the equal-weighted buy-and-hold of control "
+        "series, named by you or, by default, the 5 stored series of the instrument's board "
+        "(from its code) that the study does not include, nearest in return over the 250 "
+        "sessions before t0; such controls may be hit by the same market-wide measure, which "
+        "pulls the BHAR towards 0 (a note says so), and a studied instrument or the benchmark "
+        "is never a control. A suspended session carries the last close (the holder still "
+        "owns the share). A series whose data end before the horizon while the others go on "
+        "has, by default, no BHAR at that horizon (its data may just not be updated) and a "
+        "note names the measure, the instrument and the horizon; with `--fill-after-end` (the "
+        "page's checkbox) it is taken for delisted: held to its last close and then in the "
+        "benchmark, as Lyon, Barber & Tsai (1999) do, and `bhar_tests.csv` counts such pairs "
+        "in `n_filled`. A horizon that ends after the data has no BHAR.\n\n"
+        "**Tests of the mean BHAR.** Long-horizon BHARs are skewed to the right, which biases "
+        "the t-test. Besides the t-test, the page and `bhar_tests.csv` give the "
+        "skewness-adjusted t of Lyon, Barber & Tsai (1999), t_sa = √n (S + γ̂S²/3 + γ̂/(6n)) "
+        "with S = mean/sd and γ̂ = Σ(x − x̄)³/(n·sd³), its p from Student t(n − 1) (LBT's "
+        "samples hold hundreds of firms, where t and the normal agree; with few pairs the "
+        "normal would overstate significance), and its bootstrap: 1000 resamples of n/4 drawn "
+        "with replacement (seeded), whose 2.5 % and 97.5 % quantiles are the critical values, "
+        "run only from 20 pairs (resamples of at least 5; a resample of 2 always has zero "
+        "skewness), with p = (count + 1)/(B + 1), never 0; resamples with no spread are "
+        "counted in a note, never dropped silently; at most 100,000 resamples. Run it with "
+        "`python -m analysis bhar`.\n\n"
+        "**GRANK.** When many instruments share one event date, as policy measures do, the "
+        "generalised rank test of Kolari & Pynnönen (2011) (`grank_t` in the tests table) "
+        "tests a CAR window: the standardised CARs, re-scaled by their cross-sectional SD, are "
+        "ranked with each pair's standardised estimation-window ARs; t_grank = Z·√((T − 2)/(T "
+        "− 1 − Z²)) with T − 2 degrees of freedom. It is robust to cross-correlation, "
+        "event-induced volatility and skewness.": (
+            "**买入持有异常收益（BHAR）。** 对效果需数月才显现的结构性改革（注册制、退市、北交所），"
+            "每个标的在 t0 收盘买入并持有 h 个交易日（21、63、126、250：约 1、3、6 和 12 个月）："
+            "BHAR = Π(1 + R_it) − Π(1 + R_ref,t)，由收盘价计算。参照为基准，或匹配组合：对照序列的"
+            "等权买入持有；对照由你指定，默认取该标的所在板块（按代码判断）中研究未包含、且 t0 前 "
+            "250 个交易日收益最接近的 5 条已存储序列；这些对照可能受同一全市场措施影响，使 BHAR "
+            "偏向 0（会有说明），研究标的或基准从不作为对照。停牌交易日沿用最近收盘价（持有人仍持有"
+            "该股）。数据在持有期结束前终止而其他序列仍在继续的序列，默认在该持有期没有 BHAR（其数据"
+            "可能只是未更新），并有说明列出措施、标的和持有期；使用 `--fill-after-end`（页面上的复选"
+            "框）时视为退市：持有至最后收盘价，之后按 Lyon、Barber 与 Tsai（1999）的做法转入基准，"
+            "`bhar_tests.csv` 在 `n_filled` 中计数这类配对。持有期结束于数据之后的，不计算 BHAR。\n\n"
+            "**BHAR 均值的检验。** 长期 BHAR 右偏，会使 t 检验产生偏差。除 t 检验外，页面和 "
+            "`bhar_tests.csv` 还给出 Lyon、Barber 与 Tsai（1999）的偏度调整 t：t_sa = √n (S + "
+            "γ̂S²/3 + γ̂/(6n))，其中 S = 均值/标准差，γ̂ = Σ(x − x̄)³/(n·sd³)，其 p 值按 Student "
+            "t(n − 1) 计算（LBT 的样本有数百家公司，此时 t 分布与正态分布一致；配对很少时正态分布会"
+            "夸大显著性）；以及其自助法：有放回地抽取 n/4 个值、重抽样 1000 次（设定种子），以 2.5 % "
+            "与 97.5 % 分位数作为临界值，至少 20 个配对才运行（重抽样至少 5 个值；2 个值的重抽样偏度"
+            "总为 0），p = (count + 1)/(B + 1)，从不为 0；无离散度的重抽样在说明中计数，从不悄悄"
+            "丢弃；重抽样至多 100,000 次。用 `python -m analysis bhar` 运行。\n\n"
+            "**GRANK。** 当许多标的共享同一事件日（政策措施即如此）时，Kolari 与 Pynnönen（2011）"
+            "的广义秩检验（检验表中的 `grank_t`）检验一个 CAR 窗口：标准化 CAR 按其截面标准差重新"
+            "标度后，与每个配对估计窗口的标准化 AR 一起排秩；t_grank = Z·√((T − 2)/(T − 1 − Z²))，"
+            "自由度 T − 2。它对截面相关、事件引起的波动和偏度都稳健。"
+        ),
+        # bhar.csv / bhar_tests.csv (analysis/glossary.py), revised and new
+        COLUMN_GLOSSARY["bh_return"]: (
+            "标的在持有期内的买入持有收益，由收盘价计算（小数）；数据提前终止的序列没有，除非填补"
+            "（--fill-after-end）：持有至最后收盘价，之后转入基准"
+        ),
+        COLUMN_GLOSSARY["p_skew_adjusted"]: "t_skew_adjusted 按 Student t(n − 1) 的双侧 p 值",
+        COLUMN_GLOSSARY["p_bootstrap"]: (
+            "t_skew_adjusted 按其自助分布的双侧 p 值，(count + 1)/(B + 1)；少于 20 个配对时为空"
+        ),
+        COLUMN_GLOSSARY["n_bootstrap"]: "所用的自助重抽样次数（无离散度的重抽样在说明中计数）",
+        COLUMN_GLOSSARY["n_filled"]: (
+            "数据在持有期结束前终止、按退市以基准填补的配对数（仅在 --fill-after-end 时）"
+        ),
     }
 )

@@ -12,6 +12,7 @@ from analysis.long_horizon import (
     AGAINST,
     DEFAULT_BOOTSTRAP,
     DEFAULT_HORIZONS,
+    MIN_BOOTSTRAP_N,
     LongHorizonInputError,
     LongHorizonResults,
     bhar_of_study,
@@ -35,6 +36,22 @@ PERCENT_COLUMNS = {
     "upper": "95 % CI high (%)",
 }
 AGAINST_LABELS = {"benchmark": "the benchmark", "matched": "matched controls"}
+#: Labels of the test table's other columns (the CSV keeps the names).
+TEST_LABELS = {
+    "against": "Against",
+    "n": "Pairs (n)",
+    "skewness": "Skewness",
+    "t_stat": "t",
+    "p_value": "p (t)",
+    "t_skew_adjusted": "Skewness-adjusted t",
+    "p_skew_adjusted": "p (skewness-adjusted t)",
+    "boot_lower": "Bootstrap 2.5 % quantile",
+    "boot_upper": "Bootstrap 97.5 % quantile",
+    "p_bootstrap": "p (bootstrap)",
+    "n_bootstrap": "Bootstrap resamples used",
+    "n_filled": "Pairs filled with the benchmark",
+    "reference": "Reference",
+}
 
 
 def control_candidates(outcome: StudyOutcome) -> list[str]:
@@ -48,7 +65,11 @@ def control_candidates(outcome: StudyOutcome) -> list[str]:
 
 
 def compute(
-    outcome: StudyOutcome, horizons: tuple[int, ...], against: str, controls: tuple[str, ...]
+    outcome: StudyOutcome,
+    horizons: tuple[int, ...],
+    against: str,
+    controls: tuple[str, ...],
+    fill_after_end: bool = False,
 ) -> LongHorizonResults:
     """The BHARs of ``outcome`` (kept with the cached outcome, one per choice of options)."""
 
@@ -65,13 +86,18 @@ def compute(
             control_bars=control_bars,
             bootstrap=DEFAULT_BOOTSTRAP,
             seed=SEED,
+            fill_after_end=fill_after_end,
         )
 
-    return loaders.derived(outcome, ("bhar", horizons, against, controls), build)
+    key = ("bhar", horizons, against, controls, fill_after_end)
+    return loaders.derived(outcome, key, build)
 
 
 def _shown(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.assign(**{c: 100 * frame[c] for c in frame.columns if c in PERCENT_COLUMNS})
+    frame = frame.assign(**{c: 100 * frame[c] for c in frame.columns if c in PERCENT_COLUMNS})
+    if "against" in frame.columns:  # the value shown in the current language
+        frame["against"] = frame["against"].map(lambda v: t(AGAINST_LABELS.get(v, v)))
+    return frame
 
 
 def _config(frame: pd.DataFrame) -> dict:
@@ -90,6 +116,7 @@ def _config(frame: pd.DataFrame) -> dict:
         "horizon": t("Horizon (sessions)"),
         "status": t("Status"),
     }
+    config |= {column: t(text) for column, text in TEST_LABELS.items() if column in frame.columns}
     return config
 
 
@@ -106,10 +133,12 @@ def render_long_horizon(outcome: StudyOutcome) -> None:
                 "For structural reforms (registration, delisting, the Beijing exchange): the "
                 "return of holding each instrument from the close of t0 for h sessions, minus "
                 "the reference's buy-and-hold return. Tests: the t-test, the Lyon-Barber-Tsai "
-                "skewness-adjusted t and its bootstrap ({draws} resamples, seed {seed}). "
-                "Returns in %; the CSV keeps decimals (0.01 = 1 %).",
+                "skewness-adjusted t (p from Student t(n − 1)) and its bootstrap ({draws} "
+                "resamples, seed {seed}; only from {minimum} pairs up). Returns in %; the CSV "
+                "keeps decimals (0.01 = 1 %).",
                 draws=DEFAULT_BOOTSTRAP,
                 seed=SEED,
+                minimum=MIN_BOOTSTRAP_N,
             )
         )
         horizons = st.multiselect(
@@ -139,12 +168,21 @@ def render_long_horizon(outcome: StudyOutcome) -> None:
                     "that are not studied, nearest in return over the 250 sessions before t0."
                 ),
             )
+        fill = st.checkbox(
+            t("Fill series whose data end early with the benchmark (as delisted)"),
+            key="study_bhar_fill",
+            help=t(
+                "Off: a series whose data end before the horizon while the others go on has no "
+                "BHAR there (its data may just not be updated). On: it is taken for delisted, "
+                "held to its last close and then in the benchmark (Lyon-Barber-Tsai 1999)."
+            ),
+        )
         if not horizons:
             st.info(t("Choose at least one horizon."))
             return
         try:
             with st.spinner(t("Computing buy-and-hold returns…")):
-                result = compute(outcome, tuple(sorted(horizons)), against, tuple(controls))
+                result = compute(outcome, tuple(sorted(horizons)), against, tuple(controls), fill)
         except LongHorizonInputError as error:
             st.info(escape_markdown(tr(error.args[0])))
             return

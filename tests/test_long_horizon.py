@@ -41,7 +41,8 @@ def test_skewness_adjusted_t_equals_the_hand_computed_value():
     # t_sa is larger than t here: positive skewness (one large BHAR) adds gamma·S²/3 + gamma/6n
     assert result["t_sa"] > result["t"]
     assert result["p"] == pytest.approx(2 * stats.t.sf(abs(result["t"]), 4), rel=1e-12)
-    assert result["p_sa"] == pytest.approx(2 * stats.norm.sf(abs(t_sa)), rel=1e-10)
+    # the skewness-adjusted t's p from Student t(n − 1) (module docstring), not N(0, 1)
+    assert result["p_sa"] == pytest.approx(2 * stats.t.sf(abs(t_sa), 4), rel=1e-10)
 
 
 def test_skewness_agrees_with_scipy_after_the_divisor_change():
@@ -84,7 +85,7 @@ def test_bootstrap_is_seeded_and_matches_a_loop_over_the_same_draws():
     assert first["lower"] == pytest.approx(np.quantile(t_b, 0.025), rel=1e-12)
     assert first["upper"] == pytest.approx(np.quantile(t_b, 0.975), rel=1e-12)
     t_sa = skewness_adjusted_t(values)["t_sa"]
-    p = 2 * min((t_b <= t_sa).mean(), (t_b >= t_sa).mean())
+    p = 2 * min((t_b <= t_sa).sum() + 1, (t_b >= t_sa).sum() + 1) / (300 + 1)
     assert first["p"] == pytest.approx(min(p, 1.0))
 
 
@@ -152,7 +153,7 @@ def test_bhar_against_the_benchmark_from_closes_with_a_suspension():
 def test_a_delisted_instrument_is_filled_with_the_benchmark_and_noted():
     result = buy_and_hold_abnormal_returns(
         _closes(), SESSIONS, _pairs("600002.SH"), horizons=(6,), benchmark="000300.SH",
-        bootstrap=0,
+        bootstrap=0, fill_after_end=True,
     )  # fmt: skip
     row = result.to_frame().iloc[0]
     # held from 20 to its last close 24 (session 4), then the benchmark 103 → 106 (session 7)
@@ -244,7 +245,7 @@ def test_a_control_that_ends_early_and_an_instrument_listed_later_are_noted():
     result = buy_and_hold_abnormal_returns(
         closes, SESSIONS, _pairs("600001.SH", "300001.SZ"), horizons=(6,),
         benchmark="000300.SH", against="matched", controls=["600002.SH", "600010.SH"],
-        bootstrap=0,
+        bootstrap=0, fill_after_end=True,
     )  # fmt: skip
     table = result.to_frame().set_index("instrument")
     # 600002 held 20 → 24 then the benchmark 103 → 106; 600010 5 → 6.5
