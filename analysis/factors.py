@@ -16,7 +16,11 @@ Units: a vendor's file is in percent (0.35 = 0.35 %) or in decimals (0.0035). Da
 returns are a few tenths of a percent, so the file is read as percent when the median |value|
 over every factor cell is above 0.05 or any |value| is above 1 (a daily or monthly factor
 return of more than 100 % in decimals does not happen); otherwise as decimals. The decision
-and its reason are in ``notes`` (and ``units_detected``); ``units`` forces it.
+and its reason are in ``notes`` (and ``units_detected``); ``units`` forces it. Each factor
+column is also judged alone and its size stated in the note; a file whose columns are judged
+differently and differ :data:`MIXED_RATIO`× or more in size (MKT in %, SMB in decimals) is
+refused, naming them: one division for the whole file would be wrong for one of them. A header
+given twice (``date,MKT,MKT``) is refused, naming the column.
 """
 
 from __future__ import annotations
