@@ -771,6 +771,9 @@ def resolve(
     if spec.model == "factors":
         factor_table = _factor_table(request.factors, events, sessions, spec)
         notes += [Note("model", text) for text in factor_table.notes]
+        notes += [
+            Note("model", text) for text in _factor_gaps(factor_table, events, sessions, spec)
+        ]
         if spec.returns == "log":
             notes.append(
                 Note(
@@ -887,6 +890,55 @@ def _factor_table(path: str, events, sessions: pd.DatetimeIndex, spec: EventStud
                 )
             )
     return table
+
+
+#: How many missing dates a factor-gap note lists before "…".
+SHOWN_GAPS = 5
+
+
+def _factor_gaps(table, events, sessions: pd.DatetimeIndex, spec: EventStudySpec) -> list:
+    """Notes on the sessions inside each event's estimation and event windows that the factor
+    file has no complete row for (a date absent, or a cell empty): they are missing days, so
+    the estimation has fewer of them and a CAR window that holds one leaves it out — said here,
+    naming the file, the event, the count and the first dates."""
+    complete = table.frame.index[table.frame.notna().all(axis=1)]
+    found = []
+    for event in events:
+        position = sessions.get_indexer([event.event_session])[0]
+        if position < 0:
+            continue
+        parts = []
+        for label, (start, end) in (
+            (Message("estimation window"), spec.estimation_window),
+            (Message("event window"), spec.event_window),
+        ):
+            window = sessions[max(position + start, 0) : max(position + end + 1, 0)]
+            missing = window[~window.isin(complete)]
+            if len(missing):
+                shown = ", ".join(f"{day:%Y-%m-%d}" for day in missing[:SHOWN_GAPS])
+                parts.append(
+                    Message(
+                        "{n} session(s) of its {window} [{a}, {b}] ({dates}{more})",
+                        n=len(missing),
+                        window=label,
+                        a=start,
+                        b=end,
+                        dates=shown,
+                        more=", …" if len(missing) > SHOWN_GAPS else "",
+                    )
+                )
+        if parts:
+            found.append(
+                Message(
+                    "the factor file {name} has no factor values on {parts} around event "
+                    "{event}: those days count as missing (fewer estimation days; a CAR "
+                    "window leaves them out)",
+                    name=table.source,
+                    parts=joined("; ", parts),
+                    event=event.event_id,
+                )
+            )
+    return found
 
 
 # -- pairing: each measure with its own segments' instruments ---------------------------------
@@ -1477,6 +1529,35 @@ class StudyOutcome:
     def tests(self) -> pd.DataFrame:
         return self.result.tests.copy(deep=False)
 
+    @property
+    def model_coefficients(self) -> pd.DataFrame:
+        """Every coefficient of the normal-return fit of every estimated pair, one row per
+        (event, instrument, regressor): ``const`` (α̂), then each factor of the factor file or
+        each series of the two-index model (the benchmark, then the second index), with the
+        ``model`` each pair used (a market-wide series on its constant mean has ``const``
+        only). ``car_summary``'s ``beta`` is only the first slope; this table has them all."""
+        if self.spec.model == "factors":
+            names = list(self.resolved.factor_table.factor_names)
+        elif self.spec.model == "two-index":
+            names = [self.benchmark, self.resolved.second_index]
+        else:
+            names = ["benchmark"]
+        rows = []
+        for fit in self.result.fits:
+            fitted = fit.fitted
+            for column in np.flatnonzero(fit.keep):
+                model = fitted.model[column]
+                key = (fit.event.event_id, fit.instruments[column], model)
+                rows.append((*key, "const", float(fitted.alpha[column])))
+                if model in MULTI_MODELS:
+                    slopes = fitted.coef[column]
+                    rows += [(*key, name, float(b)) for name, b in zip(names, slopes, strict=True)]
+                elif model in ("market", "market-adjusted"):
+                    rows.append((*key, self.benchmark, float(fitted.beta[column])))
+        return pd.DataFrame(
+            rows, columns=["event_id", "instrument", "model", "regressor", "coefficient"]
+        )
+
     def to_frame(self) -> pd.DataFrame:
         """The CAR summary: one row per instrument × event × CAR window."""
         return self.car_summary
@@ -1510,6 +1591,8 @@ class StudyOutcome:
             "car_summary": lambda: self.car_summary,
             "tests": lambda: self.tests,
         }
+        if self.spec.model in MULTI_MODELS:  # every loading (car_summary has the first only)
+            builders["model_coefficients"] = lambda: self.model_coefficients
         if self.resolved.expectations:  # the headline CARs against their expected signs
             builders["expected_signs"] = self.sign_table
         builders["diagnostics"] = self.diagnostics_frame

@@ -320,6 +320,17 @@ def request_from_args(args: argparse.Namespace) -> StudyRequest:
         raise UsageError("--factors FILE is required for the factors model")
     if args.model == "two-index" and not args.second_index:
         raise UsageError("--second-index SYMBOL is required for the two-index model")
+    # a model input given to another model would be silently unused: refused, naming both
+    if args.second_index and args.model != "two-index":
+        raise UsageError(
+            f"--second-index goes with --model two-index, not --model {args.model}: "
+            "drop it or choose the two-index model"
+        )
+    if args.factors and args.model != "factors":
+        raise UsageError(
+            f"--factors goes with --model factors, not --model {args.model}: "
+            "drop it or choose the factors model"
+        )
     second = args.second_index if args.model == "two-index" else None
     if second and args.prices:
         second = Path(second).stem

@@ -148,7 +148,10 @@ class EventStudySpec:
             w1=self.event_window[1],
             minimum=self.min_estimation,
             error=error,
-            dof=dof_rule(self.conventions),
+            # the K-regressor models' own rule (L1 − K), the others' the generic text as before
+            dof=dof_rule(
+                self.conventions, self.model if self.model in models.MULTI_MODELS else None
+            ),
             conventions=self.conventions.describe(),
         )
 
@@ -511,6 +514,7 @@ def run_event_study(
         shift = np.zeros(len(index)) if offset is None else offset.reindex(index).to_numpy(float)
         market_values = np.column_stack([shift, regressors.reindex(index).to_numpy(dtype=float)])
     instruments = returns.columns.astype(str).tolist()
+    regressor_names = None if regressors is None else regressors.columns.astype(str).tolist()
     market_wide = set(constant_mean_for)
     fallback_mask = np.array(
         [
@@ -572,7 +576,7 @@ def run_event_study(
         for column in np.flatnonzero(flagged):
             name = event_instruments[column]
             reason = (
-                _skip_reason(fit, column, spec, event, name, market_symbol)
+                _skip_reason(fit, column, spec, event, name, market_symbol, regressor_names, index)
                 if unusable[column]
                 else None
             )
@@ -809,10 +813,13 @@ def _estimate_event(
 
 
 def _skip_reason(
-    fit: EventFit, column: int, spec, event, name="", market_symbol=None
-) -> str | None:
+    fit: EventFit, column: int, spec, event, name="", market_symbol=None, regressor_names=None,
+    index=None,
+) -> str | None:  # fmt: skip
     """Why the pair (``name`` around ``event``) cannot be estimated, naming the series at fault
-    (the instrument or the benchmark); None if it can."""
+    (the instrument, the benchmark, or the K-regressor models' regressor: ``regressor_names``,
+    the design block's columns after the offset, with its first valid date from ``index``);
+    None if it can."""
     named = Message("benchmark {symbol}", symbol=market_symbol) if market_symbol else None
     benchmark = named or Message("the benchmark")
     bare_benchmark = named or Message("benchmark")  # after "the"
@@ -830,6 +837,8 @@ def _skip_reason(
         own_count = int(np.sum(~np.isnan(fit.est_values[:, column])))
         market_count = int(np.sum(~np.isnan(est_market))) if uses_market else None
         if uses_market and own_count >= spec.min_estimation > (market_count or 0):
+            if design:
+                return _short_regressor(fit, spec, regressor_names, index, est_window, around)
             return Message(
                 "{benchmark} has only {n} valid returns in the estimation window {window} "
                 "{around} (minimum {minimum})",
@@ -876,6 +885,15 @@ def _skip_reason(
         )
     if fit.n_event[column] == 0:
         instrument_count = int(np.sum(~np.isnan(fit.event_values[:, column])))
+        if uses_market and instrument_count and np.isnan(event_market).all() and design:
+            return Message(
+                "the regressors ({names}) have no day with every one of them valid in the "
+                "event window [{a}, {b}] {around}",
+                names=", ".join(regressor_names or ()),
+                a=spec.event_window[0],
+                b=spec.event_window[1],
+                around=around,
+            )
         if uses_market and instrument_count and np.isnan(event_market).all():
             return Message(
                 "{benchmark} has no returns in the event window [{a}, {b}] {around}",
@@ -933,6 +951,47 @@ def _skip_reason(
             instrument=instrument,
         )
     return None
+
+
+def _short_regressor(fit: EventFit, spec, names, index, est_window, around) -> str:
+    """The K-regressor models' "too few estimation days" reason, naming the regressor with the
+    fewest valid returns in the window and its first valid date there (a series that starts
+    late, e.g. a REIT index listed after the estimation window began)."""
+    block = fit.est_market  # offset, then the regressors
+    names = list(names or ()) or [f"regressor {j}" for j in range(1, block.shape[1])]
+    labels = ["RF", *names] if len(names) == block.shape[1] - 1 else names
+    counts = (~np.isnan(block)).sum(axis=0)
+    if len(labels) != block.shape[1]:
+        labels = [f"column {j}" for j in range(block.shape[1])]
+    worst = int(np.argmin(counts))
+    together = int((~np.isnan(block).any(axis=1)).sum())
+    if counts[worst] >= spec.min_estimation:  # each has enough; their common days do not
+        return Message(
+            "the regressors ({names}) have only {n} days with every one of them valid in the "
+            "estimation window {window} {around} (minimum {minimum})",
+            names=", ".join(labels[1:]),
+            n=together,
+            window=est_window,
+            around=around,
+            minimum=spec.min_estimation,
+        )
+    valid = np.flatnonzero(~np.isnan(block[:, worst]))
+    positions = fit.est_positions[valid] if len(valid) else []
+    first = (
+        f"{index[positions[0]]:%Y-%m-%d}"
+        if index is not None and len(positions) and positions[0] >= 0
+        else Message("none")
+    )
+    return Message(
+        "the regressor {name} has only {n} valid returns in the estimation window {window} "
+        "{around} (its first there: {first}; minimum {minimum})",
+        name=labels[worst],
+        n=int(counts[worst]),
+        window=est_window,
+        around=around,
+        first=first,
+        minimum=spec.min_estimation,
+    )
 
 
 def _panel(fits: list[EventFit], rel_days, est_rel_days) -> Panel:

@@ -16,11 +16,16 @@ Units: a vendor's file is in percent (0.35 = 0.35 %) or in decimals (0.0035). Da
 returns are a few tenths of a percent, so the file is read as percent when the median |value|
 over every factor cell is above 0.05 or any |value| is above 1 (a daily or monthly factor
 return of more than 100 % in decimals does not happen); otherwise as decimals. The decision
-and its reason are in ``notes`` (and ``units_detected``); ``units`` forces it.
+and its reason are in ``notes`` (and ``units_detected``); ``units`` forces it. Each factor
+column is also judged alone and its size stated in the note; a file whose columns are judged
+differently and differ :data:`MIXED_RATIO`× or more in size (MKT in %, SMB in decimals) is
+refused, naming them: one division for the whole file would be wrong for one of them. A header
+given twice (``date,MKT,MKT``) is refused, naming the column.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +43,10 @@ RF_NAMES = ("rf", "risk_free", "risk-free", "riskfree", "rf_rate", "无风险利
 #: The percent rule's thresholds (see the module docstring).
 PERCENT_MEDIAN = 0.05
 PERCENT_MAX = 1.0
+#: Factor columns whose typical sizes (median |value|) differ by this factor or more, one
+#: judged percent and another decimals, are a file that mixes units: refused (a whole-file
+#: division by 100 would shrink the decimal columns a hundredfold without a word).
+MIXED_RATIO = 30.0
 UNITS = ("auto", "percent", "decimal")
 
 
@@ -134,6 +143,15 @@ def parse_factor_table(raw: pd.DataFrame, where: str, units: str = "auto") -> Fa
     if raw.empty or raw.shape[1] == 0:
         raise _error(where, Message("the file has no rows"))
     raw.columns = [str(c).strip() for c in raw.columns]
+    headers = list(raw.columns)
+    # a header given twice: pandas reads the second as "MKT.1", which would pass for a factor
+    twice = [h for h in dict.fromkeys(headers) if headers.count(h) > 1] + [
+        h.rsplit(".", 1)[0]
+        for h in headers
+        if re.fullmatch(r"(.+)\.\d+", h) and h.rsplit(".", 1)[0] in headers
+    ]
+    if twice:
+        raise _error(where, Message("column {column} appears twice", column=repr(twice[0])))
     date_column, dates = _date_column(raw, where)
     values = {}
     for column in (c for c in raw.columns if c != date_column):
@@ -170,34 +188,19 @@ def parse_factor_table(raw: pd.DataFrame, where: str, units: str = "auto") -> Fa
     cells = cells[~np.isnan(cells)]
     if not len(cells):
         raise _error(where, Message("every factor cell is empty"))
-    median, largest = float(np.median(cells)), float(cells.max())
     if units == "auto":
-        percent = median > PERCENT_MEDIAN or largest > PERCENT_MAX
-        why = Message(
-            "median |value| {median:.4g}, largest {largest:.4g}; read as percent when the median "
-            "is above {m} or any value above {x}",
-            median=median,
-            largest=largest,
-            m=PERCENT_MEDIAN,
-            x=PERCENT_MAX,
-        )
-        detected = "percent" if percent else "decimal"
-        note = Message(
-            "factor file {where}: values read as {units} ({why})",
-            where=where,
-            units=Message("percent (divided by 100)" if percent else "decimals"),
-            why=why,
-        )
+        frame, detected, notes = _detect_units(frame, where)
     else:
         detected = units
-        note = Message(
-            "factor file {where}: values read as {units} (as asked)",
-            where=where,
-            units=Message("percent (divided by 100)" if units == "percent" else "decimals"),
-        )
-    if detected == "percent":
-        frame = frame / 100.0
-    notes = [note]
+        notes = [
+            Message(
+                "factor file {where}: values read as {units} (as asked)",
+                where=where,
+                units=Message("percent (divided by 100)" if units == "percent" else "decimals"),
+            )
+        ]
+        if detected == "percent":
+            frame = frame / 100.0
     if "RF" in frame.columns:
         notes.append(
             Message(
@@ -214,6 +217,76 @@ def parse_factor_table(raw: pd.DataFrame, where: str, units: str = "auto") -> Fa
                     where=where, n=gaps)
         )  # fmt: skip
     return FactorTable(frame, detected, tuple(notes), where)
+
+
+def _is_percent(values: np.ndarray) -> tuple[bool, float, float]:
+    """The percent rule on ``values`` (NaN skipped): (percent?, median |value|, largest)."""
+    cells = np.abs(values[~np.isnan(values)])
+    if not len(cells):
+        return False, float("nan"), float("nan")
+    median, largest = float(np.median(cells)), float(cells.max())
+    return median > PERCENT_MEDIAN or largest > PERCENT_MAX, median, largest
+
+
+def _detect_units(frame: pd.DataFrame, where: str) -> tuple[pd.DataFrame, str, list]:
+    """The units of a factor file: the percent rule over every factor cell, with each factor
+    column also judged alone and stated; a file whose columns differ ~100× in size and in
+    their judgement (MKT in %, SMB in decimals) is refused, naming the columns."""
+    percent, median, largest = _is_percent(frame.to_numpy(dtype=float).ravel())
+    factors = [c for c in frame.columns if c != "RF"]
+    alone = {c: _is_percent(frame[c].to_numpy(dtype=float)) for c in factors}
+    alone = {c: judged for c, judged in alone.items() if not np.isnan(judged[1])}
+    in_percent = [c for c, judged in alone.items() if judged[0]]
+    in_decimals = [c for c, judged in alone.items() if not judged[0]]
+    if in_percent and in_decimals:
+        big = max(in_percent, key=lambda c: alone[c][1])
+        small = min(in_decimals, key=lambda c: alone[c][1])
+        if alone[big][1] >= MIXED_RATIO * max(alone[small][1], 1e-300):
+            raise _error(
+                where,
+                Message(
+                    "columns in different units: {big} looks like percent (median |value| "
+                    "{mb:.4g}) and {small} like decimals ({ms:.4g}, {ratio:.0f}× smaller); "
+                    "save every factor column in the same units",
+                    big=repr(big),
+                    mb=alone[big][1],
+                    small=repr(small),
+                    ms=alone[small][1],
+                    ratio=alone[big][1] / max(alone[small][1], 1e-300),
+                ),
+            )
+    why = Message(
+        "median |value| {median:.4g}, largest {largest:.4g}; read as percent when the median "
+        "is above {m} or any value above {x}",
+        median=median,
+        largest=largest,
+        m=PERCENT_MEDIAN,
+        x=PERCENT_MAX,
+    )
+    per_column = ", ".join(
+        f"{c} {judged[1]:.4g} ({'%' if judged[0] else 'decimal'})" for c, judged in alone.items()
+    )
+    note = Message(
+        "factor file {where}: values read as {units} ({why}); every column the same way, "
+        "each column's median |value| alone: {columns}",
+        where=where,
+        units=Message("percent (divided by 100)" if percent else "decimals"),
+        why=why,
+        columns=per_column,
+    )
+    notes = [note]
+    if in_percent and in_decimals:
+        notes.append(
+            Message(
+                "factor file {where}: judged alone, {p} look like percent and {d} like "
+                "decimals; all are read as {units}: check the file's units",
+                where=where,
+                p=", ".join(in_percent),
+                d=", ".join(in_decimals),
+                units=Message("percent (divided by 100)" if percent else "decimals"),
+            )
+        )
+    return (frame / 100.0 if percent else frame), ("percent" if percent else "decimal"), notes
 
 
 def read_factor_bytes(content: bytes, name: str, units: str = "auto") -> FactorTable:

@@ -206,3 +206,20 @@ FILE_GLOSSARY.update(
         "bhar_tests.csv": "per horizon: mean BHAR, t, the skewness-adjusted t and its bootstrap",
     }
 )
+
+# -- issue 16: every coefficient of the K-regressor models (model_coefficients.csv) -----------
+COLUMN_GLOSSARY.update(
+    {
+        "regressor": (
+            "term of the normal-return fit: const (the intercept α), a factor of the factor "
+            "file, or a series of the two-index model (the benchmark, the second index)"
+        ),
+        "coefficient": "OLS estimate of that term over the estimation window (a slope or α)",
+    }
+)
+FILE_GLOSSARY.update(
+    {
+        "model_coefficients.csv": "every coefficient of the normal-return fit of every pair "
+        "(α and each factor loading or index slope; factors and two-index models)",
+    }
+)

@@ -2550,6 +2550,77 @@ ZH.update(
         COLUMN_GLOSSARY["n_bootstrap"]: "所用的自助重抽样次数（无离散度的重抽样在说明中计数）",
         COLUMN_GLOSSARY["n_filled"]: (
             "数据在持有期结束前终止、按退市以基准填补的配对数（仅在 --fill-after-end 时）"
+    }
+)
+
+# issue 16 (fixmodels): factor-file gaps and units, the regressors named, every coefficient
+ZH.update(
+    {
+        "column {column} appears twice": "列 {column} 出现两次",
+        "columns in different units: {big} looks like percent (median |value| {mb:.4g}) and "
+        "{small} like decimals ({ms:.4g}, {ratio:.0f}× smaller); save every factor column in "
+        "the same units": (
+            "各列单位不同：{big} 看起来是百分数（|值| 中位数 {mb:.4g}），{small} 看起来是小数"
+            "（{ms:.4g}，小 {ratio:.0f} 倍）；请将所有因子列保存为同一单位"
+        ),
+        "factor file {where}: values read as {units} ({why}); every column the same way, "
+        "each column's median |value| alone: {columns}": (
+            "因子文件 {where}：数值按{units}读取（{why}）；所有列按同一方式读取，"
+            "各列单独的 |值| 中位数：{columns}"
+        ),
+        "factor file {where}: judged alone, {p} look like percent and {d} like decimals; all "
+        "are read as {units}: check the file's units": (
+            "因子文件 {where}：单独判断时 {p} 看起来是百分数，{d} 看起来是小数；"
+            "全部按{units}读取：请检查文件的单位"
+        ),
+        "{n} session(s) of its {window} [{a}, {b}] ({dates}{more})": (
+            "其{window} [{a}, {b}] 中的 {n} 个交易日（{dates}{more}）"
+        ),
+        "the factor file {name} has no factor values on {parts} around event {event}: those "
+        "days count as missing (fewer estimation days; a CAR window leaves them out)": (
+            "因子文件 {name} 在事件 {event} 附近的{parts}没有因子值：这些日子视为缺失"
+            "（估计日数减少；CAR 窗口不计入这些日子）"
+        ),
+        "the regressors ({names}) have only {n} days with every one of them valid in the "
+        "estimation window {window} {around} (minimum {minimum})": (
+            "回归变量（{names}）在估计窗口 {window}（{around}）中同时有效的日子只有 {n} 天"
+            "（最少 {minimum}）"
+        ),
+        "the regressor {name} has only {n} valid returns in the estimation window {window} "
+        "{around} (its first there: {first}; minimum {minimum})": (
+            "回归变量 {name} 在估计窗口 {window}（{around}）中只有 {n} 个有效收益"
+            "（窗口内首个：{first}；最少 {minimum}）"
+        ),
+        "the regressors ({names}) have no day with every one of them valid in the event "
+        "window [{a}, {b}] {around}": (
+            "回归变量（{names}）在事件窗口 [{a}, {b}]（{around}）中没有同时有效的日子"
+        ),
+        "none": "无",
+        "SE includes the estimation-error correction in matrix form (CLM eq. 4.4.17-18); t "
+        "has L1 − K degrees of freedom, K the parameters of the normal-return fit (3 for the "
+        "two-index model, 1 + the number of factors for the multi-factor model: the dof "
+        "column). *** p<0.01, ** p<0.05, * p<0.10. ": (
+            "标准误含矩阵形式的估计误差修正（CLM 式4.4.17-18）；t 的自由度为 L1 − K，"
+            "K 为正常收益拟合的参数个数（双指数模型为 3，多因子模型为 1 + 因子数：见 dof 列）。"
+            "*** p<0.01，** p<0.05，* p<0.10。"
+        ),
+        "**Degrees of freedom of the multi-factor and two-index models.** Their CAR t uses "
+        "L1 − K, K the parameters of the normal-return fit: 1 + the number of factors, or 3 "
+        "for the two-index model (the dof column of the CAR table).": (
+            "**多因子模型与双指数模型的自由度。** 其 CAR t 检验使用 L1 − K，K 为正常收益拟合的"
+            "参数个数：1 + 因子数，双指数模型为 3（见 CAR 表的 dof 列）。"
+        ),
+        "Every coefficient of the normal-return fit of every pair (α and each factor loading "
+        "or index slope; decimals per session):": (
+            "每个配对的正常收益拟合的全部系数（α 及各因子载荷或指数斜率；每交易日，小数）："
+        ),
+        COLUMN_GLOSSARY["regressor"]: (
+            "正常收益拟合的项：const（截距 α）、因子文件中的一个因子，或双指数模型的一个序列"
+            "（基准、第二指数）"
+        ),
+        COLUMN_GLOSSARY["coefficient"]: "该项在估计窗口上的 OLS 估计（斜率或 α）",
+        FILE_GLOSSARY["model_coefficients.csv"]: (
+            "每个配对的正常收益拟合的全部系数（α 及各因子载荷或指数斜率；多因子与双指数模型）"
         ),
     }
 )

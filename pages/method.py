@@ -151,6 +151,13 @@ def render_event_study_method() -> None:
     )
     st.markdown(
         t(
+            "**Degrees of freedom of the multi-factor and two-index models.** Their CAR t uses "
+            "L1 − K, K the parameters of the normal-return fit: 1 + the number of factors, or 3 "
+            "for the two-index model (the dof column of the CAR table)."
+        )
+    )
+    st.markdown(
+        t(
             "**Validation** (`tests/test_validation.py`): estudy2 0.10.0's COVID-19 example to 6 "
             "significant digits; the textbook values of the same example; the Python `eventstudy` "
             "package's AAPL table; statsmodels OLS on real ChiNext/CSI 300 data."

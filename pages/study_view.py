@@ -19,6 +19,7 @@ import streamlit as st
 from analysis import framing
 from analysis.api import DEFAULT_INSTRUMENT_LIMIT, PAIRINGS, StudyOutcome, StudyRequest
 from analysis.glossary import FILE_GLOSSARY
+from analysis.models import MULTI_MODELS
 from analysis.statistics import DEFAULT_STATISTICS
 from pages import charts, colours, factors_view, formatting, layout, loaders, sources, url_state
 from pages.i18n import language, t, tr
@@ -49,6 +50,23 @@ CAR_TABLE_COLUMNS = [
 
 
 # -- what to show (plain functions) -----------------------------------------------------------
+
+
+def dof_caption(model: str) -> str:
+    """The CAR table's caption on the standard error and the t's degrees of freedom, for the
+    study's ``model``: L1 − K with K the normal-return fit's parameters."""
+    if model in MULTI_MODELS:
+        return t(
+            "SE includes the estimation-error correction in matrix form (CLM eq. 4.4.17-18); "
+            "t has L1 − K degrees of freedom, K the parameters of the normal-return fit "
+            "(3 for the two-index model, 1 + the number of factors for the multi-factor "
+            "model: the dof column). *** p<0.01, ** p<0.05, * p<0.10. "
+        )
+    return t(
+        "SE includes the estimation-error correction (CLM eq. 4.4.17-18); t has L1 − 2 "
+        "degrees of freedom under the market model (L1 − 1 otherwise). *** p<0.01, "
+        "** p<0.05, * p<0.10. "
+    )
 
 
 def instruments_key(measure_ids) -> str:
@@ -531,14 +549,7 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
     reasons = sign_reasons(signs, titles)
     if reasons:
         st.caption(t("Expected signs: ") + "  \n".join(escape_markdown(line) for line in reasons))
-    st.caption(
-        t(
-            "SE includes the estimation-error correction (CLM eq. 4.4.17-18); t has L1 − 2 "
-            "degrees of freedom under the market model (L1 − 1 otherwise). *** p<0.01, "
-            "** p<0.05, * p<0.10. "
-        )
-        + escape_markdown(tr(outcome.method))
-    )
+    st.caption(dof_caption(outcome.spec.model) + escape_markdown(tr(outcome.method)))
     st.caption(t("Returns in % in tables; CSV files keep decimals (0.01 = 1 %)."))
     # Drawn only when opened (a closed expander's table would still be sent and laid out on
     # every full run of the page: the browser's time, not the study's).
@@ -598,6 +609,14 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
                 key="study_tests_all",
                 column_config=tests_config,
             )
+            if outcome.spec.model in MULTI_MODELS:  # every loading, not only car_summary's beta
+                st.caption(
+                    t(
+                        "Every coefficient of the normal-return fit of every pair (α and each "
+                        "factor loading or index slope; decimals per session):"
+                    )
+                )
+                st.dataframe(outcome.model_coefficients, hide_index=True, width="stretch")
 
 
 @st.fragment
