@@ -2550,6 +2550,7 @@ ZH.update(
         COLUMN_GLOSSARY["n_bootstrap"]: "所用的自助重抽样次数（无离散度的重抽样在说明中计数）",
         COLUMN_GLOSSARY["n_filled"]: (
             "数据在持有期结束前终止、按退市以基准填补的配对数（仅在 --fill-after-end 时）"
+        ),
     }
 )
 
