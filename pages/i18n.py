@@ -2458,3 +2458,13 @@ ZH.update(
         "Diagnostics: {n} records of what was skipped or changed": "诊断：{n} 条跳过或调整的记录",
     }
 )
+
+# issue 16 fixes (report and forest plot, branch fixreport): the forest's interval test
+ZH.update(
+    {
+        "95% interval: {tests}": "95% 区间：{tests}",
+        "The intervals come from the {used} test: {wanted} has no value for these rows.": (
+            "区间来自 {used} 检验：{wanted} 对这些行没有数值。"
+        ),
+    }
+)
