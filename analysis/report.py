@@ -628,6 +628,9 @@ def study_report(
 
     # notes and caveats
     add(f'<h2 id="caveats">{_e(text("Notes and caveats"))}</h2>')
+    if language == "zh" and translate is not str:
+        english = text("Notes and the data vintage are in English where no translation exists.")
+        add(f'<p class="caption">{_e(english)}</p>')
     notes = list(outcome.notes)
     overlap = [n for n in notes if n.kind == "overlap"]
     timing = [n for n in notes if n.kind == "timing"]

@@ -384,7 +384,7 @@ def car_panels_figure(
     figure.update_layout(
         title=title,
         height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        margin={"l": 10, "r": 10, "t": 90, "b": 10},  # the title above the panels' titles
         # below the last row's x-axis title (about 60 px under the plot), never over it
         legend={"orientation": "h", "yanchor": "top", "y": -70 / (height - 70)},
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from analysis.api import StudyOutcome
+from data_sources.messages import Message
 from pages import colours, loaders
 from pages.i18n import language, t, tr
 
@@ -45,9 +46,13 @@ def report_bytes(outcome: StudyOutcome, url: str) -> Callable[[], bytes]:
         *(note.text for note in outcome.notes),
         *FILE_GLOSSARY.values(),
     ]
-    translated = {str(text): tr(text) for text in texts} if lang == "zh" else {}
-    if lang == "zh":  # the glossary's descriptions are plain texts of the ZH table
-        translated |= {text: t(text) for text in FILE_GLOSSARY.values()}
+    # a note is a Message (its template's translation); a plain text (the glossary's
+    # descriptions, the data mode) is looked up in the ZH table
+    translated = (
+        {str(x): tr(x) if isinstance(x, Message) else t(str(x)) for x in texts}
+        if lang == "zh"
+        else {}
+    )
     user_file = loaders._user_file_version()  # the catalogue the study was run on
 
     def make() -> bytes:
