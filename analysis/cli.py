@@ -437,18 +437,45 @@ def _write_study(args: argparse.Namespace, outcome, extra=None) -> None:
     ]
     for path in outcome.write(args.out, names, extra):
         print(f"wrote {path}")
-    if args.report:
-        from analysis.report import study_report
 
-        html = study_report(outcome, language=args.report_language)
-        Path(args.report).write_text(html, encoding="utf-8")
-        print(f"wrote {args.report}")
+
+def _report_translator(language: str):
+    """The engine's notes, method line and table descriptions in Chinese for ``--report``:
+    the dashboard's table of translations (``pages.i18n.ZH``: the notes' Message templates,
+    the CSV glossary); a text it does not hold stays English."""
+    if language != "zh":
+        return None
+    from analysis.report import message_translator
+
+    try:
+        from pages.i18n import ZH
+    except ImportError:  # the dashboard's modules are not installed: English notes
+        return None
+    return message_translator(ZH)
+
+
+def _write_report(args: argparse.Namespace, outcome, extra_tables=None) -> None:
+    """``--report``: written by each command after its own analysis, with its tables
+    (``extra_tables``: e.g. the regression's crosssection table)."""
+    if not args.report:
+        return
+    from analysis.report import study_report
+
+    html = study_report(
+        outcome,
+        language=args.report_language,
+        translate=_report_translator(args.report_language),
+        extra_tables=extra_tables,
+    )
+    Path(args.report).write_text(html, encoding="utf-8")
+    print(f"wrote {args.report}")
 
 
 def run_study_command(args: argparse.Namespace) -> int:
     request = request_from_args(args)
     outcome = _run_resolved(args, request, resolve(request, _source(args)))
     _write_study(args, outcome)
+    _write_report(args, outcome)
     return 0
 
 
@@ -524,6 +551,7 @@ def run_crosssection_command(args: argparse.Namespace) -> int:
     document = json.loads(parameters.read_text(encoding="utf-8"))
     document["files"].append(path.name)
     parameters.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+    _write_report(args, outcome, {"crosssection": result.to_frame()})
     return 0
 
 
@@ -696,4 +724,7 @@ def run_bhar_command(args: argparse.Namespace) -> int:
         path = out / f"{name}.csv"
         path.write_bytes(result.csv_bytes(name))
         print(f"wrote {path}")
+    if args.report:  # the event study behind the BHARs, with their tables
+        outcome = _run_resolved(args, request, resolved)
+        _write_report(args, outcome, {"bhar": result.to_frame(), "bhar_tests": result.summary()})
     return 0

@@ -40,7 +40,11 @@ FOREST_TESTS: dict[str, str] = {
     "kp_patell_z": "z",
     "j1_z": "z",
 }
-DEFAULT_FOREST_TEST = "cross_sectional_t"
+#: Kolari–Pynnönen's adjusted BMP t: robust to the cross-correlation of pairs that share an
+#: event date (the rule for a market-wide measure); where it has no value for a row, the
+#: cross-sectional t (:data:`FALLBACK_FOREST_TEST`, :func:`forest_with_fallback`).
+DEFAULT_FOREST_TEST = "kp_bmp_t"
+FALLBACK_FOREST_TEST = "cross_sectional_t"
 #: The single pair's own t-test (used where a row has one pair).
 PAIR_TEST = "pair_t"
 #: How the rows can be ordered: by t0, by |CAR| (largest first), by |t| (largest first).
@@ -228,6 +232,30 @@ def forest_table(
             for segment in own:
                 row_for(event_id, of_event & (segments == segment), "segment", segment)
     return pd.DataFrame(out, columns=FOREST_COLUMNS)
+
+
+def forest_with_fallback(
+    outcome,
+    window: tuple[int, int] | None = None,
+    test: str = DEFAULT_FOREST_TEST,
+    catalogue: pd.DataFrame | None = None,
+    titles: Mapping[str, str] | None = None,
+    fallback: str = FALLBACK_FOREST_TEST,
+) -> tuple[pd.DataFrame, bool]:
+    """:func:`forest_table` with ``test``; a row of several pairs where ``test`` gives no
+    interval (e.g. the adjusted BMP with too few pairs or no estimation-window variance)
+    takes its interval from ``fallback`` instead, and its ``test`` column says so. Returns the
+    table and whether any row fell back."""
+    table = forest_table(outcome, window, test, catalogue, titles)
+    if test == fallback or table.empty:
+        return table, False
+    missing = (table["test"] == test) & table["ci_low"].isna()
+    if not missing.any():
+        return table, False
+    other = forest_table(outcome, window, fallback, catalogue, titles)
+    table = table.copy()
+    table.loc[missing] = other.loc[missing].to_numpy()
+    return table.astype({c: other[c].dtype for c in other.columns}, errors="ignore"), True
 
 
 def sort_forest(table: pd.DataFrame, order: str = "date") -> pd.DataFrame:

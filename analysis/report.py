@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.forest import DEFAULT_FOREST_TEST, forest_table, sort_forest
+from analysis.forest import DEFAULT_FOREST_TEST, forest_with_fallback, sort_forest
 from analysis.glossary import FILE_GLOSSARY
 from data_sources.constituents import SURVIVORSHIP_CAVEAT
 
@@ -131,6 +131,20 @@ REPORT_ZH: dict[str, str] = {
     "weekend or holiday": "周末或节假日",
     "release time unknown": "发布时点未知",
     "Files": "文件",
+    "{n} events": "{n} 个事件",
+    "95% interval: {tests}": "95% 区间：{tests}",
+    "Event window: CAR per measure": "事件窗口：各措施的 CAR",
+    "One panel per measure: each instrument's CAR (%); its 95% band is in the tables "
+    "(car_path.csv: car_se).": (
+        "每项措施一个面板：各标的的 CAR（%）；其 95% 置信带见表格（car_path.csv：car_se）。"
+    ),
+    "The intervals come from the {used} test: {wanted} has no value for these rows.": (
+        "区间来自 {used} 检验：{wanted} 对这些行没有数值。"
+    ),
+    "Further analyses": "其他分析",
+    "Notes and the data vintage are in English where no translation exists.": (
+        "没有译文的说明和数据版本信息保留英文。"
+    ),
     "Showing the first {shown} of {n} rows; {file} has them all.": (
         "显示 {n} 行中的前 {shown} 行；{file} 含全部行。"
     ),
@@ -265,11 +279,65 @@ def _theme(theme_id, language: str, short: bool = False) -> str:
         return str(theme_id)
 
 
-def _headline_title(outcome, titles: Mapping[str, str]) -> str:
+def _headline_title(outcome, titles: Mapping[str, str], text=None) -> str:
     if len(outcome.events) == 1:
         event_id = outcome.events[0].event_id
         return " + ".join(titles.get(p, p) for p in event_id.split("+"))
-    return f"{len(outcome.events)} events"
+    return (text or _translator("en"))("{n} events", n=len(outcome.events))
+
+
+def _event_titles(outcome, titles: Mapping[str, str]) -> dict[str, str]:
+    return {
+        e.event_id: " + ".join(titles.get(p, p) for p in e.event_id.split("+"))
+        for e in outcome.events
+    }
+
+
+#: Data-vintage wording (analysis/data_mode.data_vintage) in Chinese: regular expressions.
+_VINTAGE_ZH = (
+    (r": not stored$", "：未存储"),
+    (r" (\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})", r" \1 至 \2"),
+    (r", prices ", "，价格 "),
+    (r" fetched ", " 获取于 "),
+    (r" imported ", " 导入于 "),
+    (r" generated ", " 生成于 "),
+)
+
+
+def vintage_zh(line: str) -> str:
+    """One data-vintage line with its fixed words in Chinese (the provider's detail, the
+    symbol and the time stay as stored)."""
+    import re
+
+    for pattern, replacement in _VINTAGE_ZH:
+        line = re.sub(pattern, replacement, line)
+    return line
+
+
+def message_translator(table: Mapping[str, str]) -> Callable[[Any], str]:
+    """A ``translate`` for :func:`study_report` from a table of Chinese texts (e.g.
+    ``pages.i18n.ZH``): a :class:`~data_sources.messages.Message` (a note) from its template's
+    translation, its values translated in turn; a plain text by the table; else as it is."""
+    from data_sources.messages import Joined, Message
+
+    def translate(value) -> str:
+        if isinstance(value, Joined):
+            return table.get(value.separator, value.separator).join(
+                translate(part) for part in value.parts
+            )
+        if isinstance(value, Message):
+            values = {
+                name: translate(v) if isinstance(v, Message) else v
+                for name, v in value.params.items()
+            }
+            template = table.get(value.template, value.template)
+            try:
+                return template.format(**values)
+            except (KeyError, IndexError, ValueError):
+                return str(value)
+        return table.get(str(value), str(value))
+
+    return translate
 
 
 def study_report(
@@ -283,6 +351,7 @@ def study_report(
     forest_test: str = DEFAULT_FOREST_TEST,
     now: dt.datetime | None = None,
     max_rows: int | None = MAX_TABLE_ROWS,
+    extra_tables: Mapping[str, Any] | None = None,
 ) -> str:
     """One self-contained HTML page of ``outcome`` (module docstring), in ``language``
     (``"en"`` or ``"zh"``). ``parameters``: extra entries for the parameters section (e.g.
@@ -291,10 +360,17 @@ def study_report(
     (default: as they are, English); ``scheme``: the up/down colours (default: red-up in 中文,
     green-up otherwise, as the dashboard); ``now``: the time stamped in the report;
     ``max_rows``: rows shown per table (None: all; a longer table says so and names its CSV,
-    which has them all)."""
+    which has them all); ``extra_tables``: further analyses of the study, by file stem (e.g.
+    ``crosssection``, ``bhar``, ``bhar_tests``): a DataFrame, or a (description, DataFrame)
+    pair, listed after the study's tables (the description defaults to the CSV glossary's)."""
     from plotly.offline import get_plotlyjs
 
-    from analysis.report_figures import car_path_figure, forest_figure, placebo_figure
+    from analysis.report_figures import (
+        car_panels_figure,
+        car_path_figure,
+        forest_figure,
+        placebo_figure,
+    )
 
     if language not in ("en", "zh"):
         raise ValueError(f"language must be 'en' or 'zh', got {language!r}")
@@ -370,9 +446,11 @@ def study_report(
     add(f'<h2 id="data">{_e(text("Data"))}</h2>')
     add(
         f'<p><b>{_e(text("Data mode"))}</b>: <span id="data-mode">'
-        f"{_e(outcome.data_mode.label)}</span></p>"
+        f"{_e(translate(outcome.data_mode.label))}</span></p>"
     )
     vintage = [v for v in str(outcome.data_vintage).split("; ") if v]
+    if language == "zh":
+        vintage = [vintage_zh(v) for v in vintage]
     add(
         f"<p><b>{_e(text('Data vintage'))}</b>:</p><ul>"
         + "".join(f"<li>{_e(v)}</li>" for v in vintage)
@@ -398,13 +476,35 @@ def study_report(
     add(f'<h2 id="charts">{_e(text("Charts"))}</h2>')
     figures = 0
     abnormal = outcome.abnormal_returns
-    if len(abnormal):
+    several = abnormal["event_id"].nunique() > 1 if len(abnormal) else False
+    if several:  # one panel per measure, CAR only (as the dashboard beyond 4 pairs)
+        add(f"<h3>{_e(text('Event window: CAR per measure'))}</h3>")
+        figure = car_panels_figure(
+            abnormal,
+            event_titles=_event_titles(outcome, titles),
+            title=_headline_title(outcome, titles, text),
+            synthetic=synthetic,
+            text=text,
+        )
+        add(_figure_html(figure, "chart-event-window"))
+        add(
+            '<p class="caption">'
+            + _e(
+                text(
+                    "One panel per measure: each instrument's CAR (%); its 95% band is in the "
+                    "tables (car_path.csv: car_se)."
+                )
+            )
+            + "</p>"
+        )
+        figures += 1
+    elif len(abnormal):
         pairs = abnormal[["event_id", "instrument"]].drop_duplicates()
         add(f"<h3>{_e(text('Event window and CAR path'))}</h3>")
         figure = car_path_figure(
             abnormal,
             outcome.car_path(),
-            title=_headline_title(outcome, titles),
+            title=_headline_title(outcome, titles, text),
             synthetic=synthetic,
             scheme=scheme,
             text=text,
@@ -423,9 +523,10 @@ def study_report(
         )
         figures += 1
     if len(outcome.events) > 1 and len(abnormal):
-        table = sort_forest(
-            forest_table(outcome, test=forest_test, catalogue=catalogue, titles=titles), "date"
+        table, fell_back = forest_with_fallback(
+            outcome, test=forest_test, catalogue=catalogue, titles=titles
         )
+        table = sort_forest(table, "date")
         if len(table):
             add(f"<h3>{_e(text('Forest plot: every measure at once'))}</h3>")
             add(
@@ -455,6 +556,20 @@ def study_report(
                 )
                 + "</p>"
             )
+            if fell_back:
+                used = ", ".join(s for s in dict.fromkeys(table["test"]) if s != forest_test)
+                add(
+                    '<p class="caption" id="forest-fallback">'
+                    + _e(
+                        text(
+                            "The intervals come from the {used} test: {wanted} has no value "
+                            "for these rows.",
+                            used=used,
+                            wanted=forest_test,
+                        )
+                    )
+                    + "</p>"
+                )
             add(html_table(table, "forest"))
             figures += 1
     if outcome.placebo is not None and len(outcome.placebo.summary):
@@ -485,10 +600,12 @@ def study_report(
         )
         + "</p>"
     )
-    for name, frame in outcome.frames().items():
-        if name in LEFT_OUT_TABLES:
-            continue
-        described = FILE_GLOSSARY.get(f"{name}.csv", "")
+    tables = [(n, f, None) for n, f in outcome.frames().items() if n not in LEFT_OUT_TABLES]
+    for name, value in (extra_tables or {}).items():
+        described, frame = value if isinstance(value, tuple) else (None, value)
+        tables.append((name, frame, described))
+    for name, frame, described in tables:
+        described = translate(described or FILE_GLOSSARY.get(f"{name}.csv", ""))
         add(
             f'<h3 id="table-{_e(name)}">{_e(name)}.csv</h3>'
             f'<p class="caption">{_e(described)} · {_e(text("Rows"))}: {len(frame)}</p>'
@@ -511,6 +628,9 @@ def study_report(
 
     # notes and caveats
     add(f'<h2 id="caveats">{_e(text("Notes and caveats"))}</h2>')
+    if language == "zh" and translate is not str:
+        english = text("Notes and the data vintage are in English where no translation exists.")
+        add(f'<p class="caption">{_e(english)}</p>')
     notes = list(outcome.notes)
     overlap = [n for n in notes if n.kind == "overlap"]
     timing = [n for n in notes if n.kind == "timing"]

@@ -12,6 +12,7 @@ titles and hover texts. Colours are given by the caller; the defaults are the pa
 from __future__ import annotations
 
 import html
+import unicodedata
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -53,6 +54,22 @@ def escape(value) -> str:
     return html.escape(" ".join(str(value).split()), quote=False)
 
 
+#: Room (in Latin characters; a Chinese one takes two) for a forest row's label: a longer one
+#: is cut with "…" (the hover shows it whole), so Plotly never clips it at the figure's edge.
+LABEL_WIDTH = 44
+
+
+def short_label(text: str, width: int = LABEL_WIDTH) -> str:
+    """``text`` cut to about ``width`` Latin characters' room, a wide (CJK) character counting
+    two (``unicodedata.east_asian_width``), as ``pages.charts._short``."""
+    used = 0
+    for position, character in enumerate(text):
+        used += 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
+        if used > width - 1 and position < len(text) - 1:
+            return text[:position].rstrip() + "…"
+    return text
+
+
 def _rgba(colour: str, alpha: float) -> str:
     red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red},{green},{blue},{alpha})"
@@ -81,7 +98,11 @@ def forest_figure(
     seen: dict[str, int] = {}
     unique = []
     for row in table.itertuples():
-        label = escape(row.title) if row.level == "measure" else f"   · {escape(row.segment)}"
+        label = (
+            escape(short_label(str(row.title)))
+            if row.level == "measure"
+            else f"   · {escape(short_label(str(row.segment), LABEL_WIDTH - 5))}"
+        )
         unique.append(label + "\u200b" * seen.get(label, 0))
         seen[label] = seen.get(label, 0) + 1
     y_of = dict(zip(table.index, unique, strict=True))
@@ -134,12 +155,18 @@ def forest_figure(
                         group["event_session"].dt.strftime("%Y-%m-%d"),
                         [escape(s) or "—" for s in group["expected_sign"]],
                         [escape(s) for s in group["test"]],
+                        [
+                            escape(title if level == "measure" else f"{title} · {segment}")
+                            for title, level, segment in zip(
+                                group["title"], group["level"], group["segment"], strict=True
+                            )
+                        ],
                     ]
                 ),
                 hovertemplate="CAR %{x:.2f}% [%{customdata[0]}, %{customdata[1]}]<br>"
                 + "t %{customdata[2]} · N %{customdata[3]} · t0 %{customdata[4]}<br>"
                 + text("expected sign")
-                + " %{customdata[5]} · %{customdata[6]}<extra>%{y}</extra>",
+                + " %{customdata[5]} · %{customdata[6]}<extra>%{customdata[7]}</extra>",
             )
         )
     finite = pd.concat([table["ci_low"], table["ci_high"], table["car"]]).dropna()
@@ -156,12 +183,17 @@ def forest_figure(
         title = text("CAR per measure with its 95% interval")
     if synthetic:
         title += text(" — SYNTHETIC DEMO DATA")
+    tests = [s for s in dict.fromkeys(table["test"]) if s]
+    # the figure says which test its intervals come from (a one-pair row: its own t-test)
+    x_title = "CAR (%) · " + text("95% interval: {tests}", tests=", ".join(tests))
     figure.update_layout(
         title=title,
         height=max(260, 120 + 30 * len(table)),
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        xaxis={"title": "CAR (%)", "range": [-reach, reach], "zeroline": False},
-        yaxis={"autorange": "reversed", "type": "category"},
+        xaxis={"title": x_title, "range": [-reach, reach], "zeroline": False},
+        # automargin makes room for the labels; Plotly drops it (and clips every label at the
+        # figure's edge) when they would leave too little plot: hence LABEL_WIDTH
+        yaxis={"autorange": "reversed", "type": "category", "automargin": True},
         legend={"title": {"text": text("Theme")}},
     )
     return figure
@@ -243,7 +275,8 @@ def car_path_figure(
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         xaxis_title=text("Relative session (0 = event session t0)"),
         yaxis_title=text("Abnormal return / CAR (%)") if bars else "CAR (%)",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2},
+        # below the x-axis title (about 60 px under the plot), never over it
+        legend={"orientation": "h", "yanchor": "top", "y": -0.28},
     )
     return figure
 
@@ -284,4 +317,77 @@ def placebo_figure(
         yaxis_title=text("Pseudo-event sessions"),
         showlegend=False,
     )
+    return figure
+
+
+#: Panels per row in :func:`car_panels_figure` (as ``pages.charts.PANEL_COLUMNS``).
+PANEL_COLUMNS = 2
+
+
+def car_panels_figure(
+    abnormal_returns: pd.DataFrame,
+    *,
+    event_titles: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    title: str = "",
+    synthetic: bool = False,
+    text: Text = _plain,
+) -> go.Figure:
+    """Several measures: one panel per measure (study order, :data:`PANEL_COLUMNS` a row) with
+    the CAR (%) of its instruments, no bands and no bars (as the dashboard's
+    ``pages.charts.event_window_panels``): one colour and one legend entry per instrument
+    across the panels, shared axes; the legend sits below the x-axis titles."""
+    from plotly.subplots import make_subplots
+
+    event_titles = event_titles or {}
+    labels = labels or {}
+    events = list(dict.fromkeys(abnormal_returns["event_id"]))
+    instruments = list(dict.fromkeys(abnormal_returns["instrument"]))
+    colours = {s: LINE_COLOURS[i % len(LINE_COLOURS)] for i, s in enumerate(instruments)}
+    columns = min(PANEL_COLUMNS, len(events))
+    rows = -(-len(events) // columns)
+    figure = make_subplots(
+        rows=rows,
+        cols=columns,
+        shared_xaxes="all",
+        shared_yaxes="all",
+        subplot_titles=[escape(short_label(str(event_titles.get(e, e)))) for e in events],
+        vertical_spacing=min(0.3, 70 / (260 * rows)),
+        horizontal_spacing=0.06,
+    )
+    shown: set[str] = set()
+    for event_id, event_rows in abnormal_returns.groupby("event_id", sort=False):
+        row, column = divmod(events.index(event_id), columns)
+        for symbol, group in event_rows.groupby("instrument", sort=False):
+            name = escape(labels.get(symbol, symbol))
+            figure.add_trace(
+                go.Scatter(
+                    x=group["rel_day"],
+                    y=100 * group["car"],
+                    name=name,
+                    legendgroup=str(symbol),
+                    showlegend=symbol not in shown,
+                    mode="lines",
+                    line={"color": colours[symbol], "width": 2},
+                    hovertemplate="CAR %{y:.2f}%<extra>" + name + "</extra>",
+                ),
+                row=row + 1,
+                col=column + 1,
+            )
+            shown.add(symbol)
+    figure.add_vline(x=0, line={"color": "#555", "dash": "dash", "width": 1})
+    figure.add_hline(y=0, line={"color": "#888", "width": 1})
+    title = escape(title)
+    if synthetic:
+        title += text(" — SYNTHETIC DEMO DATA")
+    height = 120 + 260 * rows
+    figure.update_layout(
+        title=title,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 90, "b": 10},  # the title above the panels' titles
+        # below the last row's x-axis title (about 60 px under the plot), never over it
+        legend={"orientation": "h", "yanchor": "top", "y": -70 / (height - 70)},
+    )
+    figure.update_xaxes(title_text=text("Relative session (0 = event session t0)"), row=rows)
+    figure.update_yaxes(title_text="CAR (%)", col=1)
     return figure

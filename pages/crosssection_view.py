@@ -342,6 +342,9 @@ def _render_open(outcome: StudyOutcome) -> None:
         st.warning(t("Cannot run this regression: {error}", error=escape_markdown(tr(error))))
         _show_notes(table.notes, regressors)
         return
+    from pages import report_view  # the report lists the regression computed here
+
+    report_view.remember(outcome, "crosssection", result.to_frame())
     synthetic = outcome.data_mode.synthetic
     shown = coefficient_table(result)
     percent = result.dependent == "car"

@@ -18,10 +18,11 @@ import streamlit as st
 
 from analysis.forest import (
     DEFAULT_FOREST_TEST,
+    FALLBACK_FOREST_TEST,
     FOREST_ORDERS,
     FOREST_TESTS,
     forest_from_pairs,
-    forest_table,
+    forest_with_fallback,
     sort_forest,
 )
 from analysis.report_figures import forest_figure
@@ -158,14 +159,23 @@ def render_study_forest(outcome, titles: Mapping[str, str], windows) -> None:
             )
         with right:
             order = _order_picker("study_forest")
-        table = loaders.derived(
+        table, fell_back = loaders.derived(
             outcome,
             ("forest", tuple(window), test, language()),
-            lambda: forest_table(outcome, tuple(window), test, loaders.catalogue(), titles),
+            lambda: forest_with_fallback(outcome, tuple(window), test, loaders.catalogue(), titles),
         )
         if table.empty:
             st.info(t("No CAR to show for this window."))
             return
+        if fell_back:
+            st.caption(
+                t(
+                    "The intervals come from the {used} test: {wanted} has no value for these "
+                    "rows.",
+                    used=FALLBACK_FOREST_TEST,
+                    wanted=test,
+                )
+            )
         _draw(table, outcome.data_mode.synthetic, "study_forest", order)
 
 

@@ -2625,3 +2625,13 @@ ZH.update(
         ),
     }
 )
+
+# issue 16 fixes (report and forest plot, branch fixreport): the forest's interval test
+ZH.update(
+    {
+        "95% interval: {tests}": "95% 区间：{tests}",
+        "The intervals come from the {used} test: {wanted} has no value for these rows.": (
+            "区间来自 {used} 检验：{wanted} 对这些行没有数值。"
+        ),
+    }
+)

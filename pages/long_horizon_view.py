@@ -186,6 +186,10 @@ def render_long_horizon(outcome: StudyOutcome) -> None:
         except LongHorizonInputError as error:
             st.info(escape_markdown(tr(error.args[0])))
             return
+        from pages import report_view  # the report lists the BHARs computed here
+
+        report_view.remember(outcome, "bhar", result.to_frame())
+        report_view.remember(outcome, "bhar_tests", result.summary())
         for note in result.notes:
             st.caption(escape_markdown(tr(note)))
         st.markdown(t("**Tests per horizon**"))

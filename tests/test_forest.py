@@ -101,7 +101,7 @@ def test_a_standardised_tests_interval_is_consistent_with_its_p_value(outcome, t
 
 def test_segment_rows_pool_the_instruments_of_each_segment(outcome):
     window = (-5, 5)
-    table = forest_table(outcome, window)
+    table = forest_table(outcome, window, "cross_sectional_t")  # the textbook interval
     segments = table[(table["event_id"] == SEPT) & (table["level"] == "segment")]
     signs = outcome.sign_table(window)
     by_segment = signs[signs["event_id"] == SEPT].groupby("segment")["instrument"].apply(list)

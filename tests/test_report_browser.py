@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.api import StoreSource, StudyRequest, run_study
+from analysis.report_figures import short_label
 from data_sources.bootstrap import seed_demo_if_empty
 from data_sources.store import Store
 from tests.conftest import CHROMIUM
@@ -51,6 +52,16 @@ def report_files(data_dir, tmp_path):
 
 def _read_csv(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, encoding="utf-8-sig")
+
+
+def _labels_inside(page) -> None:
+    chart = page.locator("#chart-forest")
+    chart.locator("svg.main-svg").first.wait_for(timeout=30_000)
+    left = chart.bounding_box()["x"]
+    labels = chart.locator(".ytick text").evaluate_all(
+        "nodes => nodes.map(node => [node.textContent, node.getBoundingClientRect().left])"
+    )
+    assert labels and all(x >= left - 1 and len(text) > 1 for text, x in labels), (left, labels)
 
 
 def test_every_chart_renders_offline_and_the_numbers_equal_the_csvs(report_files):
@@ -106,8 +117,18 @@ def test_every_chart_renders_offline_and_the_numbers_equal_the_csvs(report_files
                 chart_texts = page.locator(
                     "div[id^='chart-'] .gtitle, div[id^='chart-'] .ytick text"
                 ).evaluate_all("nodes => nodes.map(node => node.textContent)")
-                assert any(HOSTILE in text for text in chart_texts), chart_texts
+                # (a long label is cut to its room with "…": its start is there, as text)
+                shown_hostile = short_label(HOSTILE).rstrip("…")
+                assert any(shown_hostile in text for text in chart_texts), chart_texts
                 assert page.locator("img").count() == 0
+                if name == "several":  # 中文 forest labels: inside the chart (cut with "…"),
+                    # never clipped at its edge to their last character; at 1300 and 1920 px
+                    _labels_inside(page)
+                    wide = browser.new_page(viewport={"width": 1920, "height": 1000})
+                    wide.route("**/*", only_the_file)
+                    wide.goto(path.as_uri())
+                    _labels_inside(wide)
+                    wide.close()
             assert not errors, errors
             assert not dialogs, dialogs
             assert all(url.startswith("file://") for url in requested), requested
