@@ -631,10 +631,9 @@ def add_bhar_command(commands, study: argparse.ArgumentParser) -> None:
 
 
 #: Study flags the bhar command does not use (it fits no model and runs no short-window test):
-#: refused when given, rather than silently ignored.
+#: refused when given, rather than silently ignored. ``--report`` is used: the report holds the
+#: BHAR tables.
 BHAR_UNUSED = {
-    "report": "--report",
-    "report_language": "--report-language",
     "placebo": "--placebo",
     "test": "--test",
     "car_window": "--car-window",
@@ -672,7 +671,7 @@ def run_bhar_command(args: argparse.Namespace) -> int:
     if unused:
         raise UsageError(
             f"bhar does not use {', '.join(unused)} (it fits no model and writes only "
-            "bhar.csv and bhar_tests.csv): leave them out"
+            "bhar.csv and bhar_tests.csv, and --report): leave them out"
         )
     if args.bootstrap < 0:
         raise UsageError("--bootstrap B must be 0 or a positive number of resamples")

@@ -190,8 +190,8 @@ def test_cli_refuses_a_studied_control(stored, tmp_path, capsys, control):  # no
 @pytest.mark.parametrize(
     "extra, flag",
     [
-        (("--report", "x.html"), "--report"),
         (("--placebo", "20"), "--placebo"),
+        (("--test", "patell_z"), "--test"),
         (("--car-window", "0", "1"), "--car-window"),
         (("--model", "constant-mean"), "--model"),
     ],
