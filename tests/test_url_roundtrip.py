@@ -30,8 +30,7 @@ NO_VIEW_STATE = {
     "calendar_*": "the trading-calendar fetch",
     "study_bhar_*": "the Event study's long-horizon options: drawn only inside its expander, "
     "which a link does not open (like the other expanders' open state); a computation's inputs",
-    "xsec_*": "the cross-sectional regression's options: an analysis run on demand inside a "
-    "section drawn only when opened (a link opens the study, not the regression)",
+    "xsec_trait_file": "a trait file uploaded for this session (an action's input)",
     "study_forest_*": "the forest plot's window, test and order: view choices inside a section "
     "drawn only when opened (pages/forest.py), which a link does not open",
     "themes_forest_*": "the Themes forest plot's order, inside a section drawn only when opened",
