@@ -77,10 +77,10 @@ def coefficient_table(result: CrossSectionResults) -> pd.DataFrame:
 
 
 def coefficient_figure(result: CrossSectionResults, synthetic: bool) -> go.Figure:
-    """Each regressor's coefficient (point) and its 95 % interval (bars), the intercept left
-    out; a vertical line at zero."""
+    """Each regressor's coefficient (point) and its 95 % interval (bars), the intercept and the
+    measure fixed effects left out (they are in the table); a vertical line at zero."""
     table = coefficient_table(result)
-    table = table[table["term"] != "const"].iloc[::-1]
+    table = table[table["term"].isin(result.trait_terms)].iloc[::-1]
     figure = go.Figure(
         go.Scatter(
             x=table["coef"],

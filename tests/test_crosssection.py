@@ -573,3 +573,26 @@ def test_few_residual_degrees_of_freedom_are_said():
     )
     plenty = cross_section(stub_outcome(rng.normal(size=40)), _stub_traits(40, rng), ["x"])
     assert not any("residual degrees of freedom" in note for note in plenty.notes)
+
+
+def test_log_price_is_described_as_what_is_computed():
+    """log_price is ln of the last close of the estimation window (t0 − 11 with the default
+    window), not the close just before t0: the value, the unit text and the docs agree."""
+    from analysis import characteristics
+    from analysis.characteristics import TRAIT_UNITS
+
+    sessions = pd.bdate_range("2020-01-01", periods=40)
+    close = np.arange(1.0, 41.0)  # the close of session i is i + 1
+    bars = pd.DataFrame(
+        {"symbol": "S0", "date": sessions, "close": close, "amount": 1e8, "open": close,
+         "high": close, "low": close, "volume": 1e6}
+    )  # fmt: skip
+    pairs = pd.DataFrame({"event_id": ["m"], "instrument": ["S0"], "event_session": [sessions[30]]})
+    default = EventStudySpec().estimation_window
+    assert default == (-250, -11)
+    derived = derive_traits(bars, pairs, sessions, default, None)
+    assert derived.frame.loc[0, "log_price"] == pytest.approx(math.log(close[30 - 11]))
+    assert (
+        "t0 − 11" in TRAIT_UNITS["log_price"] and "before the event" not in TRAIT_UNITS["log_price"]
+    )
+    assert "t0 − 11" in characteristics.__doc__
