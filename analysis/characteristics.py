@@ -32,7 +32,9 @@ only its sessions strictly before t0 are read. Per (event, instrument) pair:
     none) minus 1, a decimal. Closes, not compounded daily returns, so a suspension inside the
     window loses nothing.
 ``log_price``
-    ln of the last valid close of the window (the price level before the event). On adjusted
+    ln of the last valid close of the estimation window: with the default window (−250, −11)
+    the close of session t0 − 11 (or the last valid one before it), not the close just before
+    t0 (the price level before the event, ten sessions ahead of it). On adjusted
     series it is the adjusted level, not the price traded then (a back-adjusted, 后复权,
     series lies far above it): a note names those series.
 
@@ -61,7 +63,8 @@ TRAIT_UNITS = {
     "idio_vol": "residual SD per session (decimal: 0.01 = 1 %)",
     "turnover": "mean daily turnover in % of the float",
     "past_return": "cumulative return over the estimation window (decimal)",
-    "log_price": "ln of the last close before the event",
+    "log_price": "ln of the last close of the estimation window (t0 − 11 by default), not the "
+    "close just before t0",
 }
 #: How many instruments a note names before it says "and N more".
 NAMED_IN_NOTE = 8

@@ -73,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     crosssection.add_argument(
         "--traits",
         metavar="FILE",
-        help="CSV or Excel of symbol, trait… (SOE flag, leverage, northbound holding …)",
+        help="CSV or Excel of symbol, trait… (SOE flag, leverage, northbound holding …); "
+        "default: the traits imported on the Data page (kept in the data directory)",
     )
     crosssection.add_argument(
         "--regressors",
@@ -95,6 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=COV_TYPES,
         help="covariance: hc3 (default for one measure), cluster (by event session; default "
         "when measures are pooled) or nonrobust",
+    )
+    crosssection.add_argument(
+        "--no-measure-effects",
+        action="store_true",
+        help="pool the measures' levels under one intercept (default when measures are pooled: "
+        "measure fixed effects, a dummy per measure, so trait slopes compare firms within a "
+        "measure)",
     )
     crosssection.add_argument(
         "--regression-window",
@@ -483,8 +491,14 @@ def run_crosssection_command(args: argparse.Namespace) -> int:
     """The study, then the cross-section of its CARs on the traits asked for: the study's
     files and DIR/crosssection.csv. Trait names are checked before the study runs."""
     from analysis import characteristics
-    from analysis.crosssection import cross_section, listing_table, trait_table, turnover_for
-    from data_sources.traits import read_trait_file
+    from analysis.crosssection import (
+        RESERVED,
+        cross_section,
+        listing_table,
+        trait_table,
+        turnover_for,
+    )
+    from data_sources.traits import load_traits, read_trait_file
 
     request = request_from_args(args)
     windows = [tuple(w) for w in request.spec().windows]
@@ -503,11 +517,23 @@ def run_crosssection_command(args: argparse.Namespace) -> int:
             user = read_trait_file(args.traits)
         except (DataSourceError, ValueError) as error:  # the reader names what is wrong
             raise UsageError(f"--traits {args.traits}: {error}") from None
+    else:  # the traits imported on the Data page, as the page uses them
+        from data_sources.store import Store
+
+        store = getattr(source, "store", None) or Store()
+        user = load_traits(store)
+        if user is not None:
+            print(
+                f"note: traits from the data directory's trait table ({len(user.traits)} "
+                f"trait(s): {', '.join(user.traits)}; imported on the Data page from "
+                f"{user.source or 'a file'}); --traits FILE uses another file",
+                file=sys.stderr,
+            )
     resolved = resolve(request, source)
     listing = listing_table(resolved.instruments)  # board, ST (where a name is known): offline
     available = list(DERIVED_TRAITS) + [c for c in listing.columns if c != "name"]
     if user is not None:  # named as trait_table names them (a clash gets _file)
-        taken = {*available, "event_id", "instrument", "symbol"}
+        taken = {*available, *RESERVED}
         available += [f"{name}_file" if name in taken else name for name in user.traits]
     available = list(dict.fromkeys(available))
     unknown = [name for name in args.regressors if name not in available]
@@ -529,6 +555,7 @@ def run_crosssection_command(args: argparse.Namespace) -> int:
         dependent=args.dependent,
         window=tuple(args.regression_window) if args.regression_window else None,
         cov_type=args.cov,
+        measure_effects=False if args.no_measure_effects else None,
     )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -538,6 +565,7 @@ def run_crosssection_command(args: argparse.Namespace) -> int:
             "dependent": result.dependent,
             "window": list(result.window),
             "cov_type": result.cov_type,
+            "measure_effects": result.measure_effects,
             "traits_file": args.traits,
             "notes": list(result.notes),
         }

@@ -41,9 +41,20 @@ COV_TYPES = ("hc3", "cluster", "nonrobust")
 #: metadata columns).
 COLUMNS = [
     "term", "coef", "se", "t", "p", "ci_low", "ci_high", "n", "r2", "adj_r2", "cov_type",
-    "n_t0_clusters", "dependent", "window",
+    "n_t0_clusters", "measure_effects", "dependent", "window",
 ]  # fmt: skip
 KEYS = ("event_id", "instrument")
+#: Names a trait cannot keep: the regression's own columns (statsmodels' intercept ``const``,
+#: patsy's ``Intercept``, the CAR summary's columns, the scatter's). A trait named so is kept
+#: as ``<name>_<table>`` (``const_file``), said in the notes.
+RESERVED = (
+    *KEYS, "symbol", "const", "Intercept", "car", "car_se", "scar", "event_session",
+    "window_start", "window_end", "y", "fitted", "residual",
+)  # fmt: skip
+#: The prefix of a measure fixed effect's dummy (``measure[<event_id>]``).
+MEASURE_TERM = "measure"
+#: Below this many residual degrees of freedom (N − K) the estimates are noisy: said.
+FEW_DOF = 10
 #: Columns of the listing traits that are not traits (a firm's name).
 LISTING_NOT_TRAITS = ("name",)
 #: Below this many clusters cluster-robust SEs are unreliable (Cameron & Miller 2015): said.
@@ -80,15 +91,19 @@ def _by_symbol(table, kind: str = "file") -> pd.DataFrame:
     frame = getattr(table, "frame", table)
     frame = frame.copy()
     if frame.index.name == "symbol":  # data_sources.traits' shape: the index is the key
-        # a trait a user named like a key (instrument, symbol, event_id) stays a trait
-        clashing = [c for c in frame.columns if c in (*KEYS, "symbol")]
+        # a trait a user named like a key or a reserved name (const, car …) stays a trait
+        clashing = [c for c in frame.columns if c in RESERVED]
         frame = frame.rename(columns={c: f"{c}_{kind}" for c in clashing})
         frame = frame.rename_axis("instrument").reset_index()
-    elif "instrument" not in frame.columns:
-        if "symbol" in frame.columns:
-            frame = frame.rename(columns={"symbol": "instrument"})
-        else:
-            frame = frame.rename_axis("instrument").reset_index()
+    else:
+        if "instrument" not in frame.columns:
+            if "symbol" in frame.columns:
+                frame = frame.rename(columns={"symbol": "instrument"})
+            else:
+                frame = frame.rename_axis("instrument").reset_index()
+        clashing = [c for c in frame.columns if c in RESERVED and c not in KEYS]
+        frame = frame.rename(columns={c: f"{c}_{kind}" for c in clashing})
+    frame.attrs["reserved"] = {c: f"{c}_{kind}" for c in clashing}
     return frame.drop_duplicates("instrument", keep="last")
 
 
@@ -112,6 +127,17 @@ def trait_table(
         if table is None:
             continue
         extra = _by_symbol(table, kind)
+        if extra.attrs.get("reserved"):
+            reserved = extra.attrs["reserved"]
+            notes.append(
+                Message(
+                    "{kind} trait(s) {names} carry a name the regression uses itself: kept as "
+                    "{renamed}",
+                    kind=kind,
+                    names=", ".join(reserved),
+                    renamed=", ".join(reserved.values()),
+                )
+            )
         if kind == "listing":  # a firm's name is not a trait (one dummy per firm)
             extra = extra.drop(columns=[c for c in LISTING_NOT_TRAITS if c in extra.columns])
         renames = {}
@@ -217,6 +243,13 @@ class CrossSectionResults:
     metadata: dict[str, str]
     weighted: bool
     _fit: Any = field(repr=False)
+    #: one dummy per measure but one (the first in sort order) was in the design
+    measure_effects: bool = False
+
+    @property
+    def trait_terms(self) -> list[str]:
+        """The design's trait terms: neither the intercept nor a measure fixed effect."""
+        return [t for t in self.params.index if t != "const" and not _is_measure_term(t)]
 
     @property
     def window_text(self) -> str:
@@ -252,6 +285,7 @@ class CrossSectionResults:
         frame["adj_r2"] = self.adj_r2
         frame["cov_type"] = self.cov_type
         frame["n_t0_clusters"] = self.n_clusters if self.n_clusters is not None else np.nan
+        frame["measure_effects"] = "yes" if self.measure_effects else "no"
         frame["dependent"] = self.dependent
         frame["window"] = self.window_text
         return frame[COLUMNS]
@@ -259,12 +293,12 @@ class CrossSectionResults:
     def fit_line(self, term: str, points: int = 50) -> pd.DataFrame:
         """The fitted value along one regressor (``x``, ``fitted``), the other regressors held
         at their sample means: the line of a scatter of the dependent against ``term``."""
-        if term not in self.params.index or term == "const":
+        if term not in self.trait_terms:
             raise CrossSectionInputError(
                 Message(
                     "{term} is not a regressor of this fit; choose from {terms}",
                     term=term,
-                    terms=", ".join(t for t in self.params.index if t != "const"),
+                    terms=", ".join(self.trait_terms),
                 )
             )
         design = self.fitted[[t for t in self.params.index if t != "const"]]
@@ -283,7 +317,8 @@ class CrossSectionResults:
             "PolicyLens cross-sectional regression",
             f"dependent: {label} {self.window_text}"
             + (" (decimal: 0.01 = 1 %)" if self.dependent == "car" else " (standardised)"),
-            f"estimator: {'WLS' if self.weighted else 'OLS'}; covariance: {cov}",
+            f"estimator: {'WLS' if self.weighted else 'OLS'}; covariance: {cov}; measure "
+            f"fixed effects: {'yes' if self.measure_effects else 'no'}",
             f"N = {self.n}   R² = {self.r2:.4f}   adj. R² = {self.adj_r2:.4f}",
             "",
             f"{'term':<24}{'coef':>12}{'se':>12}{'t':>8}{'p':>8}{'ci_low':>12}{'ci_high':>12}",
@@ -312,7 +347,8 @@ class CrossSectionResults:
 def _traits_frame(traits) -> pd.DataFrame:
     frame = getattr(traits, "frame", traits)
     if "event_id" in frame.columns:
-        return frame
+        clashing = [c for c in frame.columns if c in RESERVED and c not in KEYS]
+        return frame.rename(columns={c: f"{c}_file" for c in clashing})
     return _by_symbol(frame)
 
 
@@ -365,6 +401,7 @@ def cross_section(
     window: tuple[int, int] | None = None,
     cov_type: str | None = None,
     weights: str | None = None,
+    measure_effects: bool | None = None,
 ) -> CrossSectionResults:
     """``CAR_i = a + b·traits_i + e_i`` over the pairs of ``outcome`` (a
     :class:`~analysis.api.StudyOutcome`).
@@ -375,7 +412,10 @@ def cross_section(
     ``scar``. ``window``: a CAR window of the study (default its headline window).
     ``cov_type``: ``hc3``, ``cluster`` (by t0) or ``nonrobust``; default hc3 for one measure,
     cluster when several are pooled. ``weights``: ``inverse_variance`` (WLS with weights
-    1 / car_se²) or the name of a trait column; None = OLS.
+    1 / car_se²) or the name of a trait column; None = OLS. ``measure_effects``: measure
+    fixed effects, one dummy ``measure[<event_id>]`` per measure but the first (in sort
+    order), so the trait slopes compare firms within a measure, not measures whose mean CARs
+    differ; default (None) on when several measures are pooled, False turns them off.
 
     Pairs without a value of a regressor are left out and named in the notes; a regressor
     constant over the pairs is dropped (noted). Raises :class:`CrossSectionInputError` for an
@@ -504,15 +544,33 @@ def cross_section(
                 names=", ".join(regressors),
             )
         )
+    measures = sorted(data["event_id"].astype(str).unique())
+    effects = len(measures) > 1 and measure_effects is not False
+    traits_only = list(design.columns)
+    if effects:
+        ids = data["event_id"].astype(str)
+        for measure in measures[1:]:
+            design[f"{MEASURE_TERM}[{measure}]"] = np.where(ids == measure, 1.0, 0.0)
+        notes.append(
+            Message(
+                "measure fixed effects: a dummy per measure against {reference}, so the trait "
+                "slopes compare firms within a measure (turn them off to pool the measures' "
+                "levels)",
+                reference=measures[0],
+            )
+        )
     _enough(design, dependent, notes)
     exog = sm.add_constant(design, has_constant="add")
-    collinear = _collinear(exog.to_numpy())
+    # the measures' dummies first: a trait that only varies between measures is named
+    ordered = ["const", *[c for c in exog.columns if c not in traits_only and c != "const"]]
+    collinear = _collinear(exog[[*ordered, *traits_only]].to_numpy())
+    exog_names = [*ordered, *traits_only]
     if collinear:
-        names = [exog.columns[i] for i in collinear]
+        names = [exog_names[i] for i in collinear]
         raise CrossSectionInputError(
             Message(
-                "regressor(s) {names} are a linear combination of the intercept and the "
-                "regressors before them: leave one out",
+                "regressor(s) {names} are a linear combination of the intercept, the measure "
+                "effects and the regressors before them: leave one out",
                 names=", ".join(names),
             )
         )
@@ -537,6 +595,18 @@ def cross_section(
                 dof=n_clusters - 1,
             )
         )
+    dof = len(exog) - exog.shape[1]
+    if dof < FEW_DOF:
+        notes.append(
+            Message(
+                "only {dof} residual degrees of freedom (N = {n} pairs, K = {k} coefficients): "
+                "the estimates and SEs are imprecise with fewer than {few}",
+                dof=dof,
+                n=len(exog),
+                k=exog.shape[1],
+                few=FEW_DOF,
+            )
+        )
     model = sm.WLS(y, exog, weights=w) if weights is not None else sm.OLS(y, exog)
     if chosen == "nonrobust":
         fit = model.fit()
@@ -549,7 +619,9 @@ def cross_section(
     fitted = pd.concat([fitted, design], axis=1)
     fitted["fitted"] = fit.fittedvalues
     fitted["residual"] = y - fit.fittedvalues
-    metadata = _metadata(outcome, dependent, window, chosen, weights, list(design.columns), traits)
+    metadata = _metadata(
+        outcome, dependent, window, chosen, weights, list(design.columns), traits, effects
+    )
     return CrossSectionResults(
         params=fit.params,
         bse=fit.bse,
@@ -568,7 +640,12 @@ def cross_section(
         metadata=metadata,
         weighted=weights is not None,
         _fit=fit,
+        measure_effects=effects,
     )
+
+
+def _is_measure_term(term: str) -> bool:
+    return term.startswith(f"{MEASURE_TERM}[") and term.endswith("]")
 
 
 def _enough(design: pd.DataFrame, dependent: str, notes: list) -> None:
@@ -623,6 +700,8 @@ def term_units(terms: Sequence[str], sources: dict[str, str]) -> dict[str, str]:
         base_name = term.split("[")[0]
         if base_name in TRAIT_UNITS and sources.get(base_name, "derived") == "derived":
             out[term] = TRAIT_UNITS[base_name]
+        elif _is_measure_term(term):
+            out[term] = "1 for that measure, 0 otherwise (a measure fixed effect)"
         elif "[" in term:
             out[term] = "1 for that level, 0 otherwise"
         else:
@@ -630,13 +709,17 @@ def term_units(terms: Sequence[str], sources: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _metadata(outcome, dependent, window, cov_type, weights, terms, traits) -> dict[str, str]:
+def _metadata(
+    outcome, dependent, window, cov_type, weights, terms, traits, effects=False
+) -> dict[str, str]:
     base = dict(outcome.metadata)
     label = "CAR" if dependent == "car" else "SCAR"
     estimator = "OLS" if weights is None else f"WLS (weights {weights})"
     method = (
         f"cross-sectional {estimator} of {label} [{window[0]}, {window[1]}] on "
-        f"{', '.join(terms)}; {COV_TEXT[cov_type]}; traits before t0 over the estimation "
+        f"{', '.join(t for t in terms if not _is_measure_term(t))}"
+        + ("; measure fixed effects (a dummy per measure)" if effects else "")
+        + f"; {COV_TEXT[cov_type]}; traits before t0 over the estimation "
         f"window; study: {base['method']}"
     )
     sources = getattr(traits, "sources", {}) or {}

@@ -113,6 +113,9 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "cov_type": "covariance of the coefficients: hc3 (heteroskedasticity-robust), cluster (by "
     "event session t0) or nonrobust (classical OLS)",
     "n_t0_clusters": "event-session (t0) clusters of clustered SEs (empty otherwise)",
+    "measure_effects": "yes: measure fixed effects, a dummy measure[<id>] per pooled measure but "
+    "the first, so trait slopes compare firms within a measure (the default when measures are "
+    "pooled); no: one intercept for all (--no-measure-effects, or one measure)",
     "dependent": "the regressed variable: car (decimal) or scar (CAR / its SE)",
     "window": "CAR window of the dependent variable, in relative sessions",
     # shared by crosssection.csv and the forest plot's table (report.html)

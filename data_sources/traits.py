@@ -117,6 +117,18 @@ class TraitTable:
         return self.frame.to_csv(index=True, index_label="symbol").encode("utf-8")
 
 
+#: An error names this many repeated firms (and this many of each one's rows), then "(and N
+#: more)": a file of 100,000 repeated symbols gives one readable line, not megabytes.
+NAMED = 5
+
+
+def _rows_named(symbol: str, rows: list[str]) -> str:
+    shown = ", ".join(rows[:NAMED])
+    if len(rows) > NAMED:
+        shown += f" (and {len(rows) - NAMED} more)"
+    return f"{symbol} (rows {shown})"
+
+
 def read_trait_file(path: str | Path) -> TraitTable:
     """:func:`parse_trait_file` for a file on disk (refused by its size before it is read)."""
     from data_sources.files import check_file_size
@@ -287,9 +299,10 @@ def parse_trait_file(content: bytes, name: str) -> TraitTable:
         rows_of = {}
         for position, symbol in zip(text.index, symbols, strict=True):
             rows_of.setdefault(symbol, []).append(str(int(position) + 2))
-        listed = "; ".join(
-            f"{symbol} (rows {', '.join(rows_of[symbol])})" for symbol in dict.fromkeys(duplicated)
-        )
+        repeated = list(dict.fromkeys(duplicated))
+        listed = "; ".join(_rows_named(symbol, rows_of[symbol]) for symbol in repeated[:NAMED])
+        if len(repeated) > NAMED:
+            listed += f" (and {len(repeated) - NAMED} more)"
         raise DataSourceError(
             Message("the same firm appears more than once: {listed}", listed=listed),
             source=where,

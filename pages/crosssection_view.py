@@ -19,6 +19,7 @@ import streamlit as st
 from analysis import characteristics
 from analysis.api import StudyOutcome
 from analysis.crosssection import (
+    DEPENDENTS,
     CrossSectionResults,
     TraitTable,
     cross_section,
@@ -33,7 +34,7 @@ from data_sources.errors import DataSourceError
 from data_sources.store import Store
 from data_sources.traits import TraitTable as UserTraits
 from data_sources.traits import read_trait_file
-from pages import charts, formatting, layout, loaders
+from pages import charts, formatting, layout, loaders, url_state
 from pages.i18n import language, t, tr
 from pages.text import escape_markdown, escape_plotly
 from pages.traits_view import saved_traits
@@ -76,10 +77,10 @@ def coefficient_table(result: CrossSectionResults) -> pd.DataFrame:
 
 
 def coefficient_figure(result: CrossSectionResults, synthetic: bool) -> go.Figure:
-    """Each regressor's coefficient (point) and its 95 % interval (bars), the intercept left
-    out; a vertical line at zero."""
+    """Each regressor's coefficient (point) and its 95 % interval (bars), the intercept and the
+    measure fixed effects left out (they are in the table); a vertical line at zero."""
     table = coefficient_table(result)
-    table = table[table["term"] != "const"].iloc[::-1]
+    table = table[table["term"].isin(result.trait_terms)].iloc[::-1]
     figure = go.Figure(
         go.Scatter(
             x=table["coef"],
@@ -112,8 +113,8 @@ def coefficient_figure(result: CrossSectionResults, synthetic: bool) -> go.Figur
 
 
 def scatter_figure(result: CrossSectionResults, term: str, synthetic: bool) -> go.Figure:
-    """The dependent against one regressor, a point per pair, with the fitted line (the other
-    regressors at their means)."""
+    """The dependent against one regressor, a point per pair, with the multivariate fit along
+    it (the other regressors, and measure effects, at their sample means): labelled so."""
     scale = 100 if result.dependent == "car" else 1
     data = result.fitted
     line = result.fit_line(term)
@@ -137,7 +138,7 @@ def scatter_figure(result: CrossSectionResults, term: str, synthetic: bool) -> g
                 y=scale * line["fitted"],
                 mode="lines",
                 line={"color": "#882255", "width": 2},
-                name=t("fitted"),
+                name=t("multivariate fit, other regressors at their means"),
             ),
         ]
     )
@@ -263,7 +264,9 @@ def _render_open(outcome: StudyOutcome) -> None:
             "(statsmodels OLS). Traits are measured over each event's estimation window, "
             "before t0: size = ln of the float market value (成交额 / (换手率 / 100), averaged "
             "over the window), beta and idiosyncratic volatility from the study's fit, mean "
-            "turnover (%), past return, ln price. A text trait enters as dummies against its "
+            "turnover (%), past return, ln of the last close of the estimation window (t0 − 11 "
+            "by default, not the close just before t0). A text trait enters as dummies against "
+            "its "
             "most common level."
         )
     )
@@ -278,10 +281,29 @@ def _render_open(outcome: StudyOutcome) -> None:
                 names=escape_markdown(", ".join(constant)),
             )
         )
+    missing = [n for n in table.names if n not in names and n not in constant]
+    if missing:  # no value for any pair (size and turnover with no stored turnover rate)
+        st.caption(
+            t(
+                "Not offered, no value for any pair: {names}",
+                names=escape_markdown(", ".join(missing)),
+            )
+        )
+        if {"size", "turnover"} & set(missing):
+            st.caption(
+                t(
+                    "size and turnover need the turnover rate (换手率) of each series over the "
+                    "estimation window: it is kept when a price file carries it (baostock "
+                    "`turn`, 换手率) or akshare's stock history is fetched."
+                )
+            )
+        _show_notes(table.notes, missing)
     if not names:
         st.info(t("No trait varies across these pairs."))
         _show_notes(table.notes, characteristics.DERIVED_TRAITS)
         return
+    # every choice of the section is in the URL (seeded when the section opens)
+    url_state.seed_from_url("xsec_regressors", "xsec", options=names, multi=True)
     if "xsec_regressors" in st.session_state:
         st.session_state["xsec_regressors"] = [
             n for n in st.session_state["xsec_regressors"] if n in names
@@ -294,6 +316,13 @@ def _render_open(outcome: StudyOutcome) -> None:
         names,
         key="xsec_regressors",
         placeholder=t("Choose traits"),
+    )
+    windows = [tuple(w) for w in outcome.spec.windows]
+    url_state.seed_from_url("xsec_dependent", "xsec_dep", options=DEPENDENTS)
+    url_state.seed_from_url("xsec_cov", "xsec_cov", options=COV_CHOICES)
+    url_state.keep_valid("xsec_window", windows)
+    url_state.seed_from_url(
+        "xsec_window", "xsec_window", options=windows, parse=url_state.parse_int_pair
     )
     left, middle, right = st.columns(3)
     dependent = left.selectbox(
@@ -310,7 +339,6 @@ def _render_open(outcome: StudyOutcome) -> None:
         format_func=cov_label,
         placeholder=t("Choose an option"),
     )
-    windows = [tuple(w) for w in outcome.spec.windows]
     headline = tuple(outcome.headline_window)
     if headline in windows:
         windows.remove(headline)
@@ -322,13 +350,32 @@ def _render_open(outcome: StudyOutcome) -> None:
         format_func=lambda w: f"[{w[0]}, {w[1]}]",
         placeholder=t("Choose an option"),
     )
+    pooled = outcome.car_summary["event_id"].nunique() > 1
+    effects = None
+    if pooled:  # measure fixed effects: on by default, the pooled levels on request
+        url_state.seed_from_url("xsec_measure_effects", "xsec_fe", parse=url_state.parse_flag)
+        st.session_state.setdefault("xsec_measure_effects", True)
+        effects = st.checkbox(
+            t("Measure fixed effects (a dummy per measure)"),
+            key="xsec_measure_effects",
+            help=t(
+                "On: the trait slopes compare firms within a measure, whatever each measure's "
+                "mean CAR. Off: one intercept for every measure, so the slopes also carry the "
+                "differences between the measures."
+            ),
+        )
+        url_state.write_to_url("xsec_fe", url_state.flag(effects))
+    url_state.write_to_url("xsec", regressors or None, multi=True)
+    url_state.write_to_url("xsec_dep", dependent)
+    url_state.write_to_url("xsec_cov", cov)
+    url_state.write_to_url("xsec_window", f"{window[0]},{window[1]}")
     if not regressors:
         st.info(t("Choose at least one trait."))
         return
     try:
         result = loaders.derived(
             outcome,
-            ("xsec", key[1], tuple(regressors), dependent, cov, window),
+            ("xsec", key[1], tuple(regressors), dependent, cov, window, effects),
             lambda: cross_section(
                 outcome,
                 table,
@@ -336,6 +383,7 @@ def _render_open(outcome: StudyOutcome) -> None:
                 dependent=dependent,
                 window=window,
                 cov_type=None if cov == "auto" else cov,
+                measure_effects=effects,
             ),
         )
     except EventStudyInputError as error:
@@ -392,13 +440,15 @@ def _render_open(outcome: StudyOutcome) -> None:
     plot_left, plot_right = st.columns(2)
     figure = loaders.derived(
         outcome,
-        ("xsec_coef", key[1], tuple(regressors), dependent, cov, window, language()),
+        ("xsec_coef", key[1], tuple(regressors), dependent, cov, window, effects, language()),
         lambda: coefficient_figure(result, synthetic),
     )
     plot_left.plotly_chart(
         figure, width="stretch", key="xsec_coef_chart", config=charts.plot_config("policylens_xsec")
     )
-    terms = [term for term in result.params.index if term != "const"]
+    terms = result.trait_terms
+    url_state.keep_valid("xsec_scatter", terms)
+    url_state.seed_from_url("xsec_scatter", "xsec_scatter", options=terms)
     term = plot_right.selectbox(
         t("Scatter against"), terms, key="xsec_scatter", placeholder=t("Choose an option")
     )
@@ -408,6 +458,7 @@ def _render_open(outcome: StudyOutcome) -> None:
         key="xsec_scatter_chart",
         config=charts.plot_config("policylens_xsec_scatter"),
     )
+    url_state.write_to_url("xsec_scatter", term)
     st.download_button(
         t("Download crosssection.csv"),
         data=result.csv_bytes,

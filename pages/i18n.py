@@ -1774,12 +1774,13 @@ ZH.update(
         "(statsmodels OLS). Traits are measured over each event's estimation window, before "
         "t0: size = ln of the float market value (成交额 / (换手率 / 100), averaged over the "
         "window), beta and idiosyncratic volatility from the study's fit, mean turnover (%), "
-        "past return, ln price. A text trait enters as dummies against its most common "
+        "past return, ln of the last close of the estimation window (t0 − 11 by default, not "
+        "the close just before t0). A text trait enters as dummies against its most common "
         "level.": (
             "CAR_i = a + b·特征_i + e_i，对本研究的措施 × 标的配对回归（statsmodels OLS）。特征均在"
             "各事件的估计窗口内、t0 之前度量：规模 = 流通市值的自然对数（成交额 / (换手率 / 100)，"
             "在窗口内取平均），beta 与特质波动率取自本研究的拟合，平均换手率（%），过去收益，"
-            "价格的自然对数。文本特征以虚拟变量进入，以其最常见取值为基准。"
+            "估计窗口最后收盘价的自然对数（默认为 t0 − 11，而非 t0 前一日的收盘价）。文本特征以虚拟变量进入，以其最常见取值为基准。"
         ),
         "{name}: cannot read this trait file: {error}": "{name}：无法读取该特征文件：{error}",
         "Regressors (traits)": "回归变量（特征）",
@@ -1832,7 +1833,9 @@ ZH.update(
         "(amount over the share of the float traded: 1.2 billion yuan at 2.4 % is 50 "
         "billion yuan of float); beta and idiosyncratic volatility (σ) from the study's own "
         "fit; mean turnover (%); past return (last close of the window over the close "
-        "before it, − 1); ln of the last close. Listing traits (board, ST) and your own "
+        "before it, − 1); ln of the last close of the window (the session t0 − 11 with the "
+        "default window (−250, −11), not the close just before t0). Listing traits (board, "
+        "ST) and your own "
         "trait file join on the symbol. Pairs missing a trait are left out and named. "
         "Validated against statsmodels and a hand-worked two-regressor example. "
         "`python -m analysis crosssection` writes the same `crosssection.csv`.": (
@@ -1842,7 +1845,7 @@ ZH.update(
             "t 的自由度为 G − 1；也可选经典 OLS。特征在 t0 之前、各事件的估计窗口内度量：规模 = "
             "日均流通市值的自然对数，成交额 / (换手率 / 100)（成交额除以流通股换手比例：成交 12 亿元、"
             "换手率 2.4 % 即流通市值 500 亿元）；beta 与特质波动率（σ）取自本研究的拟合；平均换手率"
-            "（%）；过去收益（窗口最后收盘价除以窗口前收盘价，减 1）；最后收盘价的自然对数。上市特征"
+            "（%）；过去收益（窗口最后收盘价除以窗口前收盘价，减 1）；窗口最后收盘价的自然对数（默认窗口 (−250, −11) 下为 t0 − 11 日，而非 t0 前一日的收盘价）。上市特征"
             "（板块、ST）与你的特征文件按代码合并。缺少特征的配对会被剔除并列出。已与 statsmodels 及"
             "手算的双回归变量示例核对。`python -m analysis crosssection` 输出同样的 `crosssection.csv`。"
         ),
@@ -1901,8 +1904,10 @@ ZH.update(
             "（至少需要 {need} 个）{left_out}"
         ),
         "; {notes}": "；{notes}",
-        "regressor(s) {names} are a linear combination of the intercept and the regressors "
-        "before them: leave one out": "回归变量 {names} 是截距与其前面回归变量的线性组合：请去掉一个",
+        "regressor(s) {names} are a linear combination of the intercept, the measure effects "
+        "and the regressors before them: leave one out": (
+            "回归变量 {names} 是截距、措施固定效应与其前面回归变量的线性组合：请去掉一个"
+        ),
         "one event session: cluster-robust SEs need at least two clusters, HC3 used instead": (
             "只有一个事件交易日：聚类稳健标准误至少需要两个聚类，改用 HC3"
         ),
@@ -1915,7 +1920,9 @@ ZH.update(
         TRAIT_UNITS["idio_vol"]: "每个交易日的残差标准差（小数：0.01 = 1 %）",
         TRAIT_UNITS["turnover"]: "日均换手率，占流通股的 %",
         TRAIT_UNITS["past_return"]: "估计窗口内的累计收益（小数）",
-        TRAIT_UNITS["log_price"]: "事件前最后收盘价的自然对数",
+        TRAIT_UNITS[
+            "log_price"
+        ]: "估计窗口最后收盘价的自然对数（默认为 t0 − 11），而非 t0 前一日的收盘价",
         FILE_GLOSSARY["crosssection.csv"]: (
             "配对 CAR 对其特征的截面回归：每项的系数、标准误、t、p 与置信区间，以及 n、R² 和协方差类型"
         ),
@@ -2632,6 +2639,62 @@ ZH.update(
         "95% interval: {tests}": "95% 区间：{tests}",
         "The intervals come from the {used} test: {wanted} has no value for these rows.": (
             "区间来自 {used} 检验：{wanted} 对这些行没有数值。"
+        ),
+    }
+)
+
+# issue 16 review (fixxsec): reserved trait names, measure fixed effects, few degrees of freedom,
+# the traits the regression section does not offer, the fit line's label
+ZH.update(
+    {
+        "multivariate fit, other regressors at their means": "多元拟合（其他回归变量取均值）",
+        "Not offered, no value for any pair: {names}": "未提供（所有配对均无取值）：{names}",
+        "size and turnover need the turnover rate (换手率) of each series over the estimation "
+        "window: it is kept when a price file carries it (baostock `turn`, 换手率) or akshare's "
+        "stock history is fetched.": (
+            "规模与换手率需要各序列在估计窗口内的换手率：当价格文件含换手率（baostock `turn`、"
+            "换手率）或从 akshare 获取股票历史行情时才会保存。"
+        ),
+        "Measure fixed effects (a dummy per measure)": "措施固定效应（每项措施一个虚拟变量）",
+        "On: the trait slopes compare firms within a measure, whatever each measure's mean CAR. "
+        "Off: one intercept for every measure, so the slopes also carry the differences between "
+        "the measures.": (
+            "开启：特征斜率比较同一措施内的公司，与各措施的平均 CAR 无关。关闭：所有措施共用一个"
+            "截距，斜率也包含措施之间的差异。"
+        ),
+        "1 for that measure, 0 otherwise (a measure fixed effect)": (
+            "属于该措施为 1，否则为 0（措施固定效应）"
+        ),
+        "{kind} trait(s) {names} carry a name the regression uses itself: kept as {renamed}": (
+            "{kind} 特征 {names} 与回归自身使用的名称相同：保留为 {renamed}"
+        ),
+        "measure fixed effects: a dummy per measure against {reference}, so the trait slopes "
+        "compare firms within a measure (turn them off to pool the measures' levels)": (
+            "措施固定效应：每项措施一个虚拟变量（以 {reference} 为基准），特征斜率比较同一措施内的"
+            "公司（关闭后将合并各措施的水平）"
+        ),
+        "only {dof} residual degrees of freedom (N = {n} pairs, K = {k} coefficients): the "
+        "estimates and SEs are imprecise with fewer than {few}": (
+            "残差自由度仅 {dof}（N = {n} 个配对，K = {k} 个系数）：少于 {few} 时估计值与标准误"
+            "不够精确"
+        ),
+        COLUMN_GLOSSARY["measure_effects"]: (
+            "yes：措施固定效应，每项合并的措施（第一项除外）一个虚拟变量 measure[<id>]，特征斜率"
+            "比较同一措施内的公司（合并多项措施时的默认）；no：所有措施共用一个截距"
+            "（--no-measure-effects，或只有一项措施）"
+        ),
+        "Measure fixed effects: when measures are pooled, each measure but the first gets its "
+        "own dummy (measure[id]) by default, so a trait's slope compares firms within a measure "
+        "rather than measures whose mean CARs differ (the `measure_effects` column says yes; "
+        "turn them off on the page or with `--no-measure-effects`). A trait named like a column "
+        "the regression uses itself (const, Intercept, car, scar, event_id, instrument …) is "
+        "kept as name_file. With fewer than 10 residual degrees of freedom (N − K) a note says "
+        "the estimates are imprecise, as with fewer than 10 clusters.": (
+            "措施固定效应：合并多项措施时，默认每项措施（第一项除外）各有一个虚拟变量（measure[id]），"
+            "因此特征斜率比较同一措施内的公司，而非平均 CAR 不同的措施之间（`measure_effects` 列为"
+            " yes；可在页面上或用 `--no-measure-effects` 关闭）。与回归自身所用列同名的特征（const、"
+            "Intercept、car、scar、event_id、instrument …）保留为 name_file。残差自由度（N − K）"
+            "少于 10 时，会提示估计不够精确，与聚类少于 10 个时相同。"
         ),
     }
 )

@@ -545,7 +545,9 @@ def render_cross_section_method() -> None:
             "(amount over the share of the float traded: 1.2 billion yuan at 2.4 % is 50 "
             "billion yuan of float); beta and idiosyncratic volatility (σ) from the study's own "
             "fit; mean turnover (%); past return (last close of the window over the close "
-            "before it, − 1); ln of the last close. Listing traits (board, ST) and your own "
+            "before it, − 1); ln of the last close of the window (the session t0 − 11 with the "
+            "default window (−250, −11), not the close just before t0). Listing traits (board, "
+            "ST) and your own "
             "trait file join on the symbol. Pairs missing a trait are left out and named. "
             "Validated against statsmodels and a hand-worked two-regressor example. "
             "`python -m analysis crosssection` writes the same `crosssection.csv`."
@@ -559,6 +561,17 @@ def render_cross_section_method() -> None:
             "the section replaces it for the session (`--traits FILE` on the command line). "
             "Only traits that vary across the pairs are offered: board dummies when the pairs "
             "sit on different boards, ST where a name is known."
+        )
+    )
+    st.markdown(
+        t(
+            "Measure fixed effects: when measures are pooled, each measure but the first gets "
+            "its own dummy (measure[id]) by default, so a trait's slope compares firms within a "
+            "measure rather than measures whose mean CARs differ (the `measure_effects` column "
+            "says yes; turn them off on the page or with `--no-measure-effects`). A trait named "
+            "like a column the regression uses itself (const, Intercept, car, scar, event_id, "
+            "instrument …) is kept as name_file. With fewer than 10 residual degrees of freedom "
+            "(N − K) a note says the estimates are imprecise, as with fewer than 10 clusters."
         )
     )
 

@@ -90,6 +90,7 @@ STUDY_SECTIONS = (
     "study_response_open",
     "study_placebo_open",
     "study_diagnostics_open",
+    "xsec_open",
 )
 
 

@@ -151,7 +151,9 @@ def _design(pooled, window=(-5, 5), dependent="car"):
 def test_pooled_regression_matches_statsmodels_fitted_here(pooled, cov):
     rows, y, x = _design(pooled)
     traits = trait_table(pooled.outcome, user=pooled.user, turnover=pooled.turnover)
-    result = cross_section(pooled.outcome, traits, ["leverage", "soe"], cov_type=cov)
+    result = cross_section(
+        pooled.outcome, traits, ["leverage", "soe"], cov_type=cov, measure_effects=False
+    )
     groups = pd.factorize(rows["event_session"])[0]
     if cov == "nonrobust":
         expected = sm.OLS(y, x).fit()
@@ -173,7 +175,7 @@ def test_pooled_regression_matches_statsmodels_fitted_here(pooled, cov):
 
 def test_pooled_default_is_clustered_by_session_and_matches_the_formula(pooled):
     rows, y, x = _design(pooled)
-    result = cross_section(pooled.outcome, pooled.user, ["leverage", "soe"])
+    result = cross_section(pooled.outcome, pooled.user, ["leverage", "soe"], measure_effects=False)
     assert result.cov_type == "cluster"
     # five measures on three sessions: measures on one day share a cluster
     assert result.n_clusters == rows["event_session"].nunique() == 3
@@ -198,7 +200,12 @@ def test_pooled_default_is_clustered_by_session_and_matches_the_formula(pooled):
 def test_scar_and_another_window_and_weights(pooled):
     rows, y, x = _design(pooled, window=(0, 1), dependent="scar")
     result = cross_section(
-        pooled.outcome, pooled.user, ["leverage"], dependent="scar", window=(0, 1)
+        pooled.outcome,
+        pooled.user,
+        ["leverage"],
+        dependent="scar",
+        window=(0, 1),
+        measure_effects=False,
     )
     expected = sm.OLS(y, x[["const", "leverage"]]).fit(
         cov_type="cluster",
@@ -210,7 +217,12 @@ def test_scar_and_another_window_and_weights(pooled):
     assert result.to_frame()["window"].eq("[0, 1]").all()
     rows, y, x = _design(pooled)
     weighted = cross_section(
-        pooled.outcome, pooled.user, ["leverage"], weights="inverse_variance", cov_type="nonrobust"
+        pooled.outcome,
+        pooled.user,
+        ["leverage"],
+        weights="inverse_variance",
+        cov_type="nonrobust",
+        measure_effects=False,
     )
     expected = sm.WLS(y, x[["const", "leverage"]], weights=1 / rows["car_se"] ** 2).fit()
     np.testing.assert_allclose(weighted.params.to_numpy(), expected.params.to_numpy())
@@ -222,7 +234,15 @@ def test_derived_traits_enter_the_regression_and_size_explains_the_reaction(pool
     # the synthetic market's event-day reaction grows with size (0.004 per log unit)
     traits = trait_table(pooled.outcome, turnover=pooled.turnover)
     assert {"size", "beta", "idio_vol", "turnover", "past_return", "log_price"} <= set(traits.names)
-    result = cross_section(pooled.outcome, traits, ["size", "beta"], window=(0, 0), cov_type="hc3")
+    # the pooled levels (measure effects off): the slope across all 150 pairs
+    result = cross_section(
+        pooled.outcome,
+        traits,
+        ["size", "beta"],
+        window=(0, 0),
+        cov_type="hc3",
+        measure_effects=False,
+    )
     assert result.params["size"] == pytest.approx(0.004, abs=0.0015)
     assert result.pvalues["size"] < 0.05
 
@@ -296,7 +316,7 @@ def test_text_traits_become_dummies_against_the_most_common_level():
 
 def test_exports_summary_and_fit_line(pooled, capsys):
     traits = trait_table(pooled.outcome, user=pooled.user, turnover=pooled.turnover)
-    result = cross_section(pooled.outcome, traits, ["size", "soe"])
+    result = cross_section(pooled.outcome, traits, ["size", "soe"], measure_effects=False)
     text = result.summary()
     assert capsys.readouterr().out == ""
     assert "covariance: cluster, 3 clusters" in text and "size" in text
@@ -460,3 +480,119 @@ def test_constant_mean_pairs_have_no_beta_and_say_why():
     assert any(n.startswith("beta is not defined for S0000") for n in traits.notes)
     result = cross_section(outcome, traits, ["beta"])
     assert any("left out, no beta: S0000" in note for note in result.notes)
+
+
+# -- review fixes: reserved names, measure fixed effects, few degrees of freedom ---------------
+
+
+@pytest.mark.parametrize("name", ["const", "Intercept", "car", "scar", "event_id", "instrument"])
+def test_a_trait_named_like_a_reserved_column_is_renamed_and_fits(pooled, name):
+    symbols = list(pooled.user.index)
+    user = pd.DataFrame(
+        {name: np.linspace(0.0, 1.0, len(symbols)), "leverage": pooled.user["leverage"]},
+        index=pd.Index(symbols, name="symbol"),
+    )
+    traits = trait_table(pooled.outcome, user=user, turnover=pooled.turnover)
+    assert f"{name}_file" in traits.names and name not in traits.names
+    assert any(f"kept as {name}_file" in note for note in traits.notes)
+    result = cross_section(pooled.outcome, traits, [f"{name}_file", "leverage"])
+    table = result.to_frame()
+    assert table["term"].tolist().count("const") == 1
+    line = result.fit_line(f"{name}_file", points=3)  # crashed on a second "const"
+    assert len(line) == 3 and np.isfinite(line["fitted"]).all()
+    # a frame with an instrument column (not indexed by symbol) is renamed as well
+    if name in ("event_id", "instrument"):  # in a flat frame these are its keys
+        return
+    flat = user.rename_axis("instrument").reset_index()
+    again = cross_section(pooled.outcome, flat, [f"{name}_file"], measure_effects=False)
+    assert again.params.index.tolist().count("const") == 1
+
+
+@pytest.mark.parametrize("cov", ["cluster", "hc3"])
+def test_pooled_measures_get_measure_fixed_effects_by_default_like_statsmodels(pooled, cov):
+    import statsmodels.formula.api as smf
+
+    rows, y, x = _design(pooled)
+    data = pd.DataFrame(
+        {"y": y, "leverage": x["leverage"], "soe": x["soe"], "event_id": rows["event_id"]}
+    )
+    result = cross_section(pooled.outcome, pooled.user, ["leverage", "soe"], cov_type=cov)
+    assert result.measure_effects
+    model = smf.ols("y ~ leverage + soe + C(event_id)", data)
+    if cov == "cluster":
+        groups = pd.factorize(rows["event_session"])[0]
+        expected = model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
+    else:
+        expected = model.fit(cov_type="HC3", use_t=True)
+    names = {"Intercept": "const"} | {
+        term: "measure[" + term.split("[T.")[1][:-1] + "]"
+        for term in expected.params.index
+        if term.startswith("C(event_id)")
+    }
+    params = expected.params.rename(index=names)
+    assert sorted(params.index) == sorted(result.params.index)
+    for series, mine in ((params, result.params), (expected.bse.rename(index=names), result.bse)):
+        np.testing.assert_allclose(mine[series.index], series.to_numpy(), rtol=1e-8, atol=1e-12)
+    assert result.r2 == pytest.approx(expected.rsquared)
+    frame = result.to_frame()
+    assert frame["measure_effects"].eq("yes").all()
+    assert "measure fixed effects: yes" in result.summary()
+    assert "measure fixed effects" in result.metadata["method"]
+    assert any("measure fixed effects" in note for note in result.notes)
+    assert result.trait_terms == ["leverage", "soe"]
+    # turned off: one intercept, said so
+    pooled_levels = cross_section(
+        pooled.outcome, pooled.user, ["leverage", "soe"], measure_effects=False
+    )
+    assert pooled_levels.params.index.tolist() == ["const", "leverage", "soe"]
+    assert pooled_levels.to_frame()["measure_effects"].eq("no").all()
+
+
+def test_one_measure_has_no_measure_effects():
+    rng = np.random.default_rng(3)
+    result = cross_section(stub_outcome(rng.normal(size=30)), _stub_traits(30, rng), ["x"])
+    assert not result.measure_effects
+    assert result.params.index.tolist() == ["const", "x"]
+
+
+def _stub_traits(n, rng, k=1):
+    frame = pd.DataFrame(
+        {f"x{i}" if i else "x": rng.normal(size=n) for i in range(k)},
+        index=pd.Index([f"S{i}" for i in range(n)], name="symbol"),
+    )
+    return frame
+
+
+def test_few_residual_degrees_of_freedom_are_said():
+    rng = np.random.default_rng(4)
+    traits = _stub_traits(10, rng, k=6)
+    result = cross_section(stub_outcome(rng.normal(size=10)), traits, list(traits.columns))
+    assert any(
+        "only 3 residual degrees of freedom (N = 10 pairs, K = 7 coefficients)" in note
+        for note in result.notes
+    )
+    plenty = cross_section(stub_outcome(rng.normal(size=40)), _stub_traits(40, rng), ["x"])
+    assert not any("residual degrees of freedom" in note for note in plenty.notes)
+
+
+def test_log_price_is_described_as_what_is_computed():
+    """log_price is ln of the last close of the estimation window (t0 − 11 with the default
+    window), not the close just before t0: the value, the unit text and the docs agree."""
+    from analysis import characteristics
+    from analysis.characteristics import TRAIT_UNITS
+
+    sessions = pd.bdate_range("2020-01-01", periods=40)
+    close = np.arange(1.0, 41.0)  # the close of session i is i + 1
+    bars = pd.DataFrame(
+        {"symbol": "S0", "date": sessions, "close": close, "amount": 1e8, "open": close,
+         "high": close, "low": close, "volume": 1e6}
+    )  # fmt: skip
+    pairs = pd.DataFrame({"event_id": ["m"], "instrument": ["S0"], "event_session": [sessions[30]]})
+    default = EventStudySpec().estimation_window
+    assert default == (-250, -11)
+    derived = derive_traits(bars, pairs, sessions, default, None)
+    assert derived.frame.loc[0, "log_price"] == pytest.approx(math.log(close[30 - 11]))
+    assert (
+        "t0 − 11" in TRAIT_UNITS["log_price"] and "before the event" not in TRAIT_UNITS["log_price"]
+    )
+    assert "t0 − 11" in characteristics.__doc__

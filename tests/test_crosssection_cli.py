@@ -16,6 +16,9 @@ from analysis.crosssection import COLUMNS
 from data_sources.trading_calendar import sessions_between
 from tests.conftest import write_price_csv
 
+#: the CLI reads the data directory's trait table when --traits is not given: a test's own
+pytestmark = pytest.mark.usefixtures("data_dir")
+
 STOCKS = [f"STK{i}" for i in range(8)]
 
 
@@ -151,7 +154,7 @@ def test_the_study_flags_are_shared_by_both_commands():
     crosssection = {a.dest for a in commands["crosssection"]._actions}
     assert study <= crosssection
     assert crosssection - study == {
-        "traits", "regressors", "dependent", "cov", "regression_window",
+        "traits", "regressors", "dependent", "cov", "regression_window", "no_measure_effects",
     }  # fmt: skip
 
 
@@ -210,3 +213,71 @@ def test_real_broker_stocks_traits_by_hand_and_the_fit_by_statsmodels(tmp_path, 
     np.testing.assert_allclose(table["se"], expected.bse, rtol=1e-4)
     assert "log_price uses adjusted closes" in stderr
     assert table["n"].iloc[0] == len(BROKERS)
+
+
+# -- review fixes --------------------------------------------------------------------------------
+
+
+def _save_store_traits(frame):
+    from data_sources.store import Store
+    from data_sources.traits import parse_trait_file, save_traits
+
+    content = frame.to_csv().encode("utf-8")
+    save_traits(parse_trait_file(content, "page.csv"), Store())
+
+
+def test_without_traits_the_data_page_traits_are_used_and_said(files, tmp_path, capsys):
+    _save_store_traits(files.traits)
+    out = tmp_path / "out"
+    code, _, stderr = _run(_argv(files, out, "--regressors", "soe", "leverage"), capsys)
+    assert code == 0, stderr
+    assert "note: traits from the data directory's trait table (2 trait(s): leverage, soe" in (
+        stderr
+    )
+    table = pd.read_csv(out / "crosssection.csv", encoding="utf-8-sig")
+    assert list(table["term"]) == ["const", "soe", "leverage"]
+    # --traits FILE overrides the stored table
+    other = tmp_path / "other.csv"
+    pd.DataFrame({"symbol": STOCKS, "northbound": np.arange(len(STOCKS)) % 3}).to_csv(
+        other, index=False
+    )
+    code, _, stderr = _run(_argv(files, tmp_path / "o2", "--traits", str(other),
+                                 "--regressors", "northbound"), capsys)  # fmt: skip
+    assert code == 0, stderr
+    assert "data directory's trait table" not in stderr
+    code, _, stderr = _run(_argv(files, tmp_path / "o3", "--traits", str(other),
+                                 "--regressors", "soe"), capsys)  # fmt: skip
+    assert code == 2 and "unknown trait(s) soe" in stderr
+
+
+def test_a_trait_named_const_is_kept_as_const_file(files, tmp_path, capsys):
+    path = tmp_path / "const.csv"
+    frame = files.traits.assign(const=[1.0, 3.0, 2.0, 5.0, 4.0, 1.5, 2.5, 6.0])
+    frame[["const", "leverage"]].to_csv(path)
+    out = tmp_path / "out"
+    argv = _argv(files, out, "--traits", str(path), "--regressors", "const_file", "leverage")
+    code, _, stderr = _run(argv, capsys)
+    assert code == 0, stderr
+    table = pd.read_csv(out / "crosssection.csv", encoding="utf-8-sig")
+    assert list(table["term"]) == ["const", "const_file", "leverage"]
+    code, _, stderr = _run(
+        _argv(files, tmp_path / "o2", "--traits", str(path), "--regressors", "const"), capsys
+    )
+    assert code == 2 and "unknown trait(s) const;" in stderr and "const_file" in stderr
+
+
+def test_pooled_measures_have_measure_effects_unless_turned_off(files, trait_reader, tmp_path,
+                                                                capsys):  # fmt: skip
+    dates = ["--event-date", "2020-03-02", "--event-date", "2020-11-02"]
+    argv = [*_argv(files, tmp_path / "fe", "--traits", str(trait_reader)), *dates]
+    code, _, stderr = _run([*argv, "--regressors", "leverage"], capsys)
+    assert code == 0, stderr
+    table = pd.read_csv(tmp_path / "fe" / "crosssection.csv", encoding="utf-8-sig")
+    assert table["measure_effects"].eq("yes").all()
+    assert sum(term.startswith("measure[") for term in table["term"]) == 2
+    argv = [*_argv(files, tmp_path / "no", "--traits", str(trait_reader)), *dates]
+    code, _, stderr = _run([*argv, "--regressors", "leverage", "--no-measure-effects"], capsys)
+    assert code == 0, stderr
+    table = pd.read_csv(tmp_path / "no" / "crosssection.csv", encoding="utf-8-sig")
+    assert table["measure_effects"].eq("no").all()
+    assert list(table["term"]) == ["const", "leverage"]

@@ -51,7 +51,10 @@ def test_coefficient_table_and_plot_show_the_fit_in_percent(result):
     np.testing.assert_allclose(table["ci_low"], 100 * bounds["ci_low"].to_numpy())
     figure = crosssection_view.coefficient_figure(result, synthetic=False)
     (points,) = figure.data
-    assert list(points.y) == ["beta", "size"]  # the intercept left out, first on top
+    assert result.measure_effects  # three measures pooled: measure[...] terms in the table
+    assert sum(term.startswith("measure[") for term in table["term"]) == 2
+    # the intercept and the measure effects left out, first on top
+    assert list(points.y) == ["beta", "size"]
     size = 100 * result.params["size"]
     assert points.x[1] == pytest.approx(size)
     assert points.error_x.array[1] == pytest.approx(100 * bounds.loc["size", "ci_high"] - size)
@@ -65,6 +68,8 @@ def test_scatter_has_every_pair_and_the_fitted_line(result):
     np.testing.assert_allclose(pairs.y, 100 * result.fitted["y"])
     expected = result.fit_line("size")
     np.testing.assert_allclose(line.y, 100 * expected["fitted"])
+    # the line is the multivariate fit, not a bivariate one: its label says so
+    assert line.name == "multivariate fit, other regressors at their means"
     assert "SYNTHETIC" in figure.layout.title.text
 
 
@@ -124,3 +129,31 @@ def test_an_uploaded_trait_file_is_read_through_the_trait_reader():
     error = crosssection_view._read(upload("../bad.csv", "symbol,leverage\n600030,abc\n"))
     assert isinstance(error, DataSourceError)
     assert "file bad.csv" in str(error) and "'abc' is not a number" in str(error)
+
+
+def test_pooled_measures_offer_measure_effects_and_every_choice_is_in_the_url(app):
+    """Two measures pooled: the measure-effects box (on by default, in the URL as xsec_fe), the
+    section's choices in the URL, and the traits not offered named with the reason."""
+    measures = "chinext-first-listings-2020,reits-pilot-notice-2020"
+    app.query_params.update({"measures": measures, "instruments": INSTRUMENTS})
+    goto(app, "pages/event_study.py")
+    app.session_state["xsec_open"] = True
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    box = app.checkbox(key="xsec_measure_effects")
+    assert box.value is True and app.query_params["xsec_fe"] == "1"
+    # the demo has no turnover rate: size and turnover are named, and why
+    assert any("Not offered, no value for any pair: size" in c.value for c in app.caption)
+    assert any("size and turnover need the turnover rate" in c.value for c in app.caption)
+    app.multiselect(key="xsec_regressors").set_value(["beta", "past_return"]).run()
+    (table,) = [f.value for f in app.dataframe if "term" in f.value.columns]
+    assert list(table["term"])[:3] == ["const", "beta", "past_return"]
+    assert any(term.startswith("measure[") for term in table["term"])
+    box = app.checkbox(key="xsec_measure_effects")
+    box.uncheck().run()
+    (table,) = [f.value for f in app.dataframe if "term" in f.value.columns]
+    assert list(table["term"]) == ["const", "beta", "past_return"]
+    assert app.query_params["xsec_fe"] == "0"
+    assert app.query_params["xsec"] == "beta,past_return"
+    assert app.query_params["xsec_dep"] == "car" and app.query_params["xsec_cov"] == "auto"
+    assert app.query_params["xsec_scatter"] == "beta"

@@ -228,3 +228,22 @@ def test_a_very_long_cell_is_named_in_a_short_message(column):
     text = _error(f"symbol,x\n{cells['symbol']},{cells['x']}\n")
     assert "row 2, column " + repr(column) in text
     assert "'<script>AAAA" in text and len(text) < 400
+
+
+def test_many_repeated_firms_make_a_short_error_naming_the_first_few():
+    # 30,000 rows, 10,000 codes each three times: the error names five, then how many more
+    # (the review's file had 300,000 rows: a 4 MB message)
+    codes = [f"{600000 + i % 10_000:06d}" if i % 10_000 < 4000 else f"{i % 10_000:06d}"
+             for i in range(30_000)]  # fmt: skip
+    text = "symbol,leverage\n" + "".join(f"{code},0.5\n" for code in codes)
+    with pytest.raises(DataSourceError) as caught:
+        parse_trait_file(text.encode("utf-8"), "big.csv")
+    message = str(caught.value)
+    assert len(message) < 600, len(message)
+    assert "the same firm appears more than once: 600000.SH (rows 2, 10002, 20002)" in message
+    assert "(and 9995 more)" in message
+    # one firm on many rows: its first rows, then how many more
+    text = "symbol,leverage\n" + "600030,0.5\n" * 12
+    with pytest.raises(DataSourceError) as caught:
+        parse_trait_file(text.encode("utf-8"), "rows.csv")
+    assert "600030.SH (rows 2, 3, 4, 5, 6 (and 7 more))" in str(caught.value)

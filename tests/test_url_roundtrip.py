@@ -30,8 +30,7 @@ NO_VIEW_STATE = {
     "calendar_*": "the trading-calendar fetch",
     "study_bhar_*": "the Event study's long-horizon options: drawn only inside its expander, "
     "which a link does not open (like the other expanders' open state); a computation's inputs",
-    "xsec_*": "the cross-sectional regression's options: an analysis run on demand inside a "
-    "section drawn only when opened (a link opens the study, not the regression)",
+    "xsec_trait_file": "a trait file uploaded for this session (an action's input)",
     "study_forest_*": "the forest plot's window, test and order: view choices inside a section "
     "drawn only when opened (pages/forest.py), which a link does not open",
     "themes_forest_*": "the Themes forest plot's order, inside a section drawn only when opened",
@@ -43,7 +42,9 @@ ACTION_TYPES = {"button", "download_button", "file_uploader", "chat_input", "for
 BASE_PARAMS = {
     "pages/event_study.py": {
         "measures": "chinext-first-listings-2020",
-        "instruments": "399006.SZ,000688.SH",
+        # enough pairs for the cross-sectional regression's widgets (its traits vary)
+        "instruments": "399006.SZ,000688.SH,399393.SZ,399809.SZ,399975.SZ,801193.SI",
+        "xsec": "beta,past_return",  # two regressors: the scatter offers a choice
     },
 }
 #: A search text that finds measures.
@@ -178,5 +179,10 @@ def test_every_widget_on_every_page_round_trips_through_the_url(data_dir):
         "study_market_wide",
         "study_placebo_series",
         "themes_cell",
+        "xsec_regressors",
+        "xsec_dependent",
+        "xsec_cov",
+        "xsec_window",
+        "xsec_scatter",
     ):
         assert key in tested, (key, round_tripped)
