@@ -4,9 +4,8 @@ the HTML report draw the same one) and the report's event-window, CAR-path and p
 Fixed texts pass through ``text`` (a translation function: the pages give
 :func:`pages.i18n.t`, the report its own table, :data:`analysis.report.REPORT_ZH`); user text
 (titles, ids, series names) is HTML-escaped, since Plotly renders a small HTML subset in names,
-titles and hover texts. Colours are given by the caller; the defaults are the pages' own
-(:data:`THEME_COLOURS` equals ``pages.formatting.THEME_COLOURS`` and :data:`SCHEME_COLOURS`
-``pages.colours``' schemes: ``tests/test_report.py`` checks both).
+titles and hover texts. Colours are given by the caller; the defaults are the pages' own, from
+:mod:`analysis.palette`, which both read.
 """
 
 from __future__ import annotations
@@ -19,26 +18,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-#: Okabe–Ito colours, one per communiqué task (as the pages' ``formatting.THEME_COLOURS``).
-THEME_COLOURS = {
-    "T1": "#E69F00",
-    "T2": "#0072B2",
-    "T3": "#009E73",
-    "T4": "#D55E00",
-    "T5": "#CC79A7",
-    "T6": "#56B4E9",
-    "T7": "#000000",
-    "T8": "#B8A300",
-    "T9": "#999999",
-}
-#: (up, down) per colour scheme (as ``pages.colours``).
-SCHEME_COLOURS = {
-    "green-up": ("#1A9850", "#D73027"),
-    "red-up": ("#D73027", "#1A9850"),
-    "colour-blind": ("#0072B2", "#D55E00"),
-}
-#: Instrument line colours (Paul Tol's "muted", as ``pages.charts.LINE_COLOURS``).
-LINE_COLOURS = ["#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA4499", "#88CCEE"]
+from analysis.palette import LINE_COLOURS, THEME_COLOURS, UP_DOWN
+
+SCHEME_COLOURS = UP_DOWN  # (up, down) per colour scheme, as the pages draw them
 #: The marker of each expected sign: ▲ a rise expected, ▼ a fall, ◆ ambiguous, ● none stated.
 SIGN_SYMBOLS = {"+": "triangle-up", "-": "triangle-down", "ambiguous": "diamond", "": "circle"}
 
@@ -61,7 +43,7 @@ LABEL_WIDTH = 44
 
 def short_label(text: str, width: int = LABEL_WIDTH) -> str:
     """``text`` cut to about ``width`` Latin characters' room, a wide (CJK) character counting
-    two (``unicodedata.east_asian_width``), as ``pages.charts._short``."""
+    two (``unicodedata.east_asian_width``); the pages' chart titles are cut the same way."""
     used = 0
     for position, character in enumerate(text):
         used += 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
@@ -70,7 +52,8 @@ def short_label(text: str, width: int = LABEL_WIDTH) -> str:
     return text
 
 
-def _rgba(colour: str, alpha: float) -> str:
+def rgba(colour: str, alpha: float) -> str:
+    """``#RRGGBB`` as a CSS ``rgba()`` with opacity ``alpha``."""
     red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red},{green},{blue},{alpha})"
 
@@ -172,8 +155,8 @@ def forest_figure(
     finite = pd.concat([table["ci_low"], table["ci_high"], table["car"]]).dropna()
     reach = 100 * float(finite.abs().max()) * 1.1 if len(finite) else 1.0
     reach = reach if reach > 0 else 1.0
-    figure.add_vrect(x0=0, x1=reach, fillcolor=_rgba(up, 0.07), line_width=0, layer="below")
-    figure.add_vrect(x0=-reach, x1=0, fillcolor=_rgba(down, 0.07), line_width=0, layer="below")
+    figure.add_vrect(x0=0, x1=reach, fillcolor=rgba(up, 0.07), line_width=0, layer="below")
+    figure.add_vrect(x0=-reach, x1=0, fillcolor=rgba(down, 0.07), line_width=0, layer="below")
     figure.add_vline(x=0, line={"color": "#555", "width": 1})
     windows = set(zip(table["window_start"], table["window_end"], strict=True))
     if len(windows) == 1:
@@ -229,7 +212,7 @@ def car_path_figure(
                     x=list(path["rel_day"]) + list(path["rel_day"])[::-1],
                     y=list(upper) + list(lower)[::-1],
                     fill="toself",
-                    fillcolor=_rgba(colour, 0.12),
+                    fillcolor=rgba(colour, 0.12),
                     line={"width": 0},
                     hoverinfo="skip",
                     legendgroup=name,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis import palette
+from analysis.report_figures import rgba, short_label
 from data_sources.catalogue import theme_label
 from pages import colours, formatting
 from pages.i18n import PLOTLY_ZH_CN, language, t
@@ -15,18 +15,7 @@ from pages.text import escape_plotly
 
 #: Colour-blind-safe line colours for instruments: Paul Tol's "muted" scheme, kept apart from
 #: the Okabe–Ito colours that mark policy themes so a line is never read as a theme.
-LINE_COLOURS = [
-    "#332288",
-    "#117733",
-    "#882255",
-    "#44AA99",
-    "#999933",
-    "#AA4499",
-    "#88CCEE",
-    "#DDCC77",
-    "#CC6677",
-    "#555555",
-]
+LINE_COLOURS = palette.LINE_COLOURS  # the report's too (analysis/palette.py)
 
 
 def plot_config(filename: str) -> dict:
@@ -145,27 +134,11 @@ def normalised_price_figure(
     return figure
 
 
-def _rgba(colour: str, alpha: float) -> str:
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red},{green},{blue},{alpha})"
-
-
 #: Beyond this many measure × instrument pairs the event-window chart drops the daily AR bars
 #: (CAR lines only) and, with several measures, draws one panel per measure.
 HANDFUL_OF_PAIRS = 4
 #: Panels per row in the one-panel-per-measure view.
 PANEL_COLUMNS = 3
-
-
-def _short(text: str, width: int = 44) -> str:
-    """``text`` cut to about ``width`` Latin characters' room (a Chinese character takes two),
-    so a panel title never runs into the next panel's."""
-    used = 0
-    for position, character in enumerate(text):
-        used += 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
-        if used > width - 1 and position < len(text) - 1:
-            return text[:position].rstrip() + "…"
-    return text
 
 
 def _axis_lines(figure: go.Figure, *, x: float, y: float, x_line: dict, y_line: dict) -> None:
@@ -223,7 +196,7 @@ def event_window_figure(
                     x=list(path["rel_day"]) + list(path["rel_day"])[::-1],
                     y=list(upper) + list(lower)[::-1],
                     fill="toself",
-                    fillcolor=_rgba(colour, 0.12),
+                    fillcolor=rgba(colour, 0.12),
                     line={"width": 0},
                     hoverinfo="skip",
                     legendgroup=f"{event_id}|{symbol}",
@@ -313,7 +286,7 @@ def event_window_panels(
         cols=columns,
         shared_xaxes="all",
         shared_yaxes="all",
-        subplot_titles=[escape_plotly(_short(str(event_titles.get(e, e)))) for e in events],
+        subplot_titles=[escape_plotly(short_label(str(event_titles.get(e, e)))) for e in events],
         # about 55 px between rows (room for a panel's title), whatever the number of rows
         vertical_spacing=55 / (230 * rows),
         horizontal_spacing=0.04,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis import palette
 from pages.i18n import language, t
 
 #: Session-state key of the current scheme (the sidebar control's key).
@@ -26,14 +27,8 @@ KEY = "colours"
 #: Set once the user has picked a scheme (the control, or a ``?colours=`` link).
 _CHOSEN = "_colours_chosen"
 
-#: (up, down) per scheme.
-_UP_DOWN = {
-    # ColorBrewer RdYlGn's ends: a green and a red of similar weight
-    "green-up": ("#1A9850", "#D73027"),
-    "red-up": ("#D73027", "#1A9850"),
-    # Okabe–Ito blue and vermillion
-    "colour-blind": ("#0072B2", "#D55E00"),
-}
+#: (up, down) per scheme (analysis/palette.py: the report draws the same).
+_UP_DOWN = palette.UP_DOWN
 SCHEMES = tuple(_UP_DOWN)
 #: The middle of every diverging scale: no change reads as (almost) no colour.
 NEUTRAL = "#F7F7F7"

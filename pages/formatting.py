@@ -9,6 +9,7 @@ from functools import lru_cache
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from analysis import palette
 from analysis.study import segments_reached
 from data_sources import catalogue as catalogue_module
 from data_sources.data_mode import DataMode, synthetic_symbols
@@ -17,18 +18,8 @@ from data_sources.messages import Message
 from data_sources.trading_calendar import inferred_segments
 from pages.i18n import language, t, tr
 
-#: Okabe–Ito colour-blind-safe palette, one colour per communiqué task (T9 grey).
-THEME_COLOURS = {
-    "T1": "#E69F00",
-    "T2": "#0072B2",
-    "T3": "#009E73",
-    "T4": "#D55E00",
-    "T5": "#CC79A7",
-    "T6": "#56B4E9",
-    "T7": "#000000",
-    "T8": "#B8A300",
-    "T9": "#999999",
-}
+#: One colour per communiqué task (analysis/palette.py: the report draws the same).
+THEME_COLOURS = palette.THEME_COLOURS
 
 
 #: Session-state entry holding the stored demo symbols, refreshed at the top of every run by
