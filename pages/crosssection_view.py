@@ -248,10 +248,8 @@ def _user_traits(outcome: StudyOutcome) -> tuple[UserTraits | None, object]:
 @st.fragment
 def render_cross_section(outcome: StudyOutcome) -> None:
     """The lazy section: nothing is derived or fitted until it is opened."""
-    box = st.expander(
-        t("Who responded: cross-sectional regression"), key="xsec_open", on_change="rerun"
-    )
-    if not box.open:
+    box = layout.opened(t("Who responded: cross-sectional regression"), "xsec_open")
+    if box is None:
         return
     with box:
         _render_open(outcome)

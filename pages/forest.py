@@ -128,10 +128,8 @@ def render_study_forest(outcome, titles: Mapping[str, str], windows) -> None:
     pickers, the plot and its table. Drawn only when opened."""
     if len(outcome.events) < 2:
         return
-    box = st.expander(
-        t("Forest plot: every measure at once"), key="study_forest_open", on_change="rerun"
-    )
-    if not box.open:
+    box = layout.opened(t("Forest plot: every measure at once"), "study_forest_open")
+    if box is None:
         return
     with box:
         left, middle, right = st.columns(3)
@@ -182,10 +180,8 @@ def render_study_forest(outcome, titles: Mapping[str, str], windows) -> None:
 def render_cell_forest(pairs: pd.DataFrame, titles: Mapping[str, str], synthetic: bool) -> None:
     """The Themes page's forest section for one cell's measures (its pairs). Drawn only when
     opened."""
-    box = st.expander(
-        t("Forest plot of this cell's measures"), key="themes_forest_open", on_change="rerun"
-    )
-    if not box.open:
+    box = layout.opened(t("Forest plot of this cell's measures"), "themes_forest_open")
+    if box is None:
         return
     with box:
         order = _order_picker("themes_forest")

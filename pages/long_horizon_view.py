@@ -122,10 +122,8 @@ def _config(frame: pd.DataFrame) -> dict:
 
 def render_long_horizon(outcome: StudyOutcome) -> None:
     """The lazy "Long horizon" expander of the Event study."""
-    box = st.expander(
-        t("Long horizon: buy-and-hold abnormal returns"), key="study_bhar_open", on_change="rerun"
-    )
-    if not box.open:
+    box = layout.opened(t("Long horizon: buy-and-hold abnormal returns"), "study_bhar_open")
+    if box is None:
         return
     with box:
         st.caption(

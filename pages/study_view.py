@@ -553,8 +553,8 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
     st.caption(t("Returns in % in tables; CSV files keep decimals (0.01 = 1 %)."))
     # Drawn only when opened (a closed expander's table would still be sent and laid out on
     # every full run of the page: the browser's time, not the study's).
-    daily_box = st.expander(t("Daily abnormal returns"), key="study_daily_open", on_change="rerun")
-    if daily_box.open:
+    daily_box = layout.opened(t("Daily abnormal returns"), "study_daily_open")
+    if daily_box is not None:
         with daily_box:
             daily = in_percent(outcome.abnormal_returns)
             st.dataframe(
@@ -597,10 +597,8 @@ def render_car_window(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
                 "instruments; with one they are left empty."
             )
         )
-    all_box = st.expander(
-        t("All statistics, daily and per window"), key="study_all_tests_open", on_change="rerun"
-    )
-    if all_box.open:
+    all_box = layout.opened(t("All statistics, daily and per window"), "study_all_tests_open")
+    if all_box is not None:
         with all_box:
             st.dataframe(
                 in_percent(outcome.tests),
