@@ -57,6 +57,35 @@ def wait_until_drawn(page) -> None:
     )
 
 
+#: The text of the Plotly hover label on the page, once there is one.
+HOVER_LABEL = (
+    "() => { const shown = document.querySelector('.hoverlayer .hovertext');"
+    " return shown && shown.textContent; }"
+)
+
+
+def hover_label(page, move, timeout: float = 60_000, attempt: float = 5_000) -> str:
+    """The text of the Plotly hover label that ``move()`` (the pointer onto a point) brings up.
+
+    Plotly draws a label on a pointer move only: a move that brought none (the chart redrawn
+    under a still pointer, or a move that landed before the chart took events; both seen in
+    CI on a busy machine) is tried again, the pointer moved away and back, until a label
+    shows or ``timeout`` ms have passed. Every wait is a condition, never a fixed pause."""
+    import time
+
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        move()
+        try:
+            return page.wait_for_function(HOVER_LABEL, timeout=attempt).json_value()
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise
+            page.mouse.move(1, 1)
+
+
 def click_and_wait_for_rerun(page, target) -> None:
     """Click ``target`` and wait until the script run it starts has finished: the app's run
     state is watched from before the click, so a quick run is not missed."""
@@ -334,14 +363,10 @@ def test_hostile_measure_text_loads_nothing_from_an_outside_host(hostile_server,
                 label = page.locator(".hoverlayer .hovertext")
                 hovered = ""
                 for index in range(markers.count()):
-                    markers.nth(index).hover(force=True)
                     # read the label inside the page in one step: plotly redraws its hover
                     # layer, so a label located first can be replaced before it is read
-                    hovered += page.wait_for_function(
-                        "() => { const shown = document.querySelector("
-                        "'.hoverlayer .hovertext'); return shown && shown.textContent; }",
-                        timeout=60_000,  # a busy machine (CI's) draws slowly
-                    ).json_value()
+                    marker = markers.nth(index)
+                    hovered += hover_label(page, lambda marker=marker: marker.hover(force=True))
                     assert page.evaluate(_POINTING_OUTSIDE, port) == 0
                     page.mouse.move(1, 1)  # away, so the next hover draws a fresh label
                     expect(label).to_have_count(0, timeout=60_000)

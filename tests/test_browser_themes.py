@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 
 from data_sources.instruments import segment_table
-from tests.test_browser import _launch, wait_until_drawn
+from tests.test_browser import _launch, hover_label, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -48,13 +48,10 @@ def test_clicking_a_heatmap_cell_chooses_it_and_puts_it_in_the_url(server):
         # a cell other than the one shown (the page shows the first until another is chosen)
         target = next(c for c in reversed(cells) if quote(c["key"], safe="") != shown)
         theme, segment = target["key"].split("|")
-        page.mouse.move(target["x"], target["y"])
         # the hover still shows the cell's own text (the click layer carries it)
-        hovered = page.wait_for_function(
-            "() => { const shown = document.querySelector('.hoverlayer .hovertext');"
-            " return shown && shown.textContent; }",
-            timeout=10_000,
-        ).json_value()
+        hovered = hover_label(
+            page, lambda: page.mouse.move(target["x"], target["y"]), timeout=10_000
+        )
         assert f"× {segment} {names[segment]}" in hovered and "CAAR" in hovered
         page.mouse.click(target["x"], target["y"])
         expect(page).to_have_url(
