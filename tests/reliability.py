@@ -18,6 +18,7 @@ import io
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -369,6 +370,7 @@ class _MonkeyPatch:
 
 # -- 3. store durability ---------------------------------------------------------------------
 _REFRESHING_WRITER = """
+import os
 import sys
 import numpy as np, pandas as pd
 from data_sources.base import FetchResult
@@ -387,8 +389,12 @@ while True:
             pd.DataFrame({"date": dates, "close": np.full(3000, version[symbol])}), symbol
         )
         store.write(FetchResult(bars, "akshare", "kill loop"))
-        print(symbol, version[symbol], flush=True)
+        # one write(2) per report: a pipe write this small is atomic, so a kill cannot cut it
+        os.write(1, f"{symbol} {version[symbol]}\\n".encode())
 """
+
+
+_COMMIT_REPORT = re.compile(r"(?P<symbol>K\d\d) (?P<version>\d+\.\d+)")
 
 
 def store_durability(kills: int = 50, seed: int = 7) -> Outcome:
@@ -424,6 +430,7 @@ def store_durability(kills: int = 50, seed: int = 7) -> Outcome:
         committed = dict.fromkeys(symbols, 1.0)
         environment = {**os.environ, "PYTHONPATH": str(PROJECT)}
         torn_writes = 0
+        unreadable_reports: list[str] = []
         for _ in range(kills):
             outcome.cases += 1
             writer = subprocess.Popen(
@@ -440,8 +447,13 @@ def store_durability(kills: int = 50, seed: int = 7) -> Outcome:
             writer.send_signal(signal.SIGKILL)
             output, _ = writer.communicate(timeout=30)
             for line in output.splitlines():
-                symbol, version = line.split()
-                committed[symbol] = float(version)
+                # Only a whole "SYMBOL VERSION" line reports a commit; anything else (a report the
+                # kill cut short) reports none, so the check below stays on the last whole one.
+                report = _COMMIT_REPORT.fullmatch(line.strip())
+                if report is None:
+                    unreadable_reports.append(line)
+                    continue
+                committed[report["symbol"]] = float(report["version"])
             try:
                 store = Store(root)
                 torn_writes += len(list((Path(root) / "shards").glob(".*.tmp")))
@@ -461,6 +473,11 @@ def store_durability(kills: int = 50, seed: int = 7) -> Outcome:
             except Exception as error:  # a store that does not open is a crash
                 outcome.crash(f"store did not open after a kill: {type(error).__name__}: {error}")
         outcome.notes.append(f"{torn_writes} kills landed mid-write (temporary file left)")
+        if max(committed.values()) == 1.0:
+            outcome.fail("the writer reported no commit, so no kill tested a committed version")
+        if unreadable_reports:
+            cut_short = unreadable_reports[:5]
+            outcome.notes.append(f"writer reports cut short by the kill: {cut_short!r}")
     return outcome
 
 
