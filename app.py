@@ -30,6 +30,8 @@ draws_charts = next((page.charts for shown, page in entries if shown is navigati
 warmup.load_plotly_in_browser(plotly_loader, draws_charts)
 layout.ensure_data()
 filters.sidebar()
+with st.sidebar:  # a page without charts: Plotly is loaded once it is drawn (pages/warmup.py)
+    warmup.preload_plotly_when_idle(draws_charts)
 layout.banner()
 url_state.show_url_problems()
 navigation.run()

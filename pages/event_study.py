@@ -89,6 +89,13 @@ def _choose_all_measures() -> None:
     st.session_state["study_pairing"] = "segments"  # each measure on its own segments
 
 
+# one label per measure, built at once (a lookup per option and rerun costs more)
+option_labels = {
+    measure_id: f"{announced:%Y-%m-%d} · {titles[measure_id]} ({theme})"
+    for measure_id, announced, theme in zip(
+        by_id.index, by_id["announcement_date"], by_id["theme"], strict=True
+    )
+}
 st.button(
     t("All {n} measures of the chosen themes", n=len(ids))
     if filters.selected_themes()
@@ -102,9 +109,7 @@ chosen_ids = st.multiselect(
     ids,
     key=layout.translated("study_measures"),
     placeholder=t("Choose options"),
-    format_func=lambda i: (
-        f"{by_id.at[i, 'announcement_date']:%Y-%m-%d} · {titles[i]} ({by_id.at[i, 'theme']})"
-    ),
+    format_func=option_labels.__getitem__,
 )
 url_state.write_to_url("measures", chosen_ids, multi=True)
 if not chosen_ids:

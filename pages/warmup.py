@@ -6,7 +6,10 @@
   draws nothing else. :func:`load_plotly_in_browser` shows an empty, invisible chart at the
   top of the first page with charts a session opens, so the browser loads Plotly while the
   server builds the page (a new study, say), not after. A page without charts shows none:
-  its own tables would wait for Plotly too.
+  its own tables would wait for Plotly too. Such a page (Policies, Data, Method) has the
+  browser load Plotly afterwards instead, once the page is drawn and the browser is idle
+  (:func:`preload_plotly_when_idle`): a visitor who reads a measure on Policies and then
+  follows "Study this measure" finds Plotly parsed already.
 * **scipy.special.** The p-values of every study come from it, and it is imported where it is
   first used, so the first page of a fresh install does not wait for it (tests/test_startup.py).
   :func:`start` imports it in a background thread once a page has been drawn, so a visitor
@@ -18,7 +21,11 @@ This module imports nothing but Streamlit: app.py uses it before its slower impo
 from __future__ import annotations
 
 import contextlib
+import functools
+import json
+import re
 import threading
+from pathlib import Path
 
 import streamlit as st
 
@@ -56,6 +63,60 @@ def _draw_loader(placeholder) -> None:
         config={"staticPlot": True, "displayModeBar": False},
         key="plotly_loader",
     )
+
+
+#: The name of Streamlit's browser code for charts: ``PlotlyChart.<content hash>.js``.
+_PLOTLY_CHUNK = re.compile(r"PlotlyChart\.[A-Za-z0-9_-]+\.js")
+#: Runs once per browser page (the flag on ``window``): waits until Streamlit's run has ended
+#: and no element waits for its code (a skeleton), then, when the browser is idle, imports the
+#: chart code from the same address Streamlit's own lazy import uses (next to its entry
+#: script), so that import later finds the module loaded. ``window.__policylensPlotly`` says
+#: how far it got (waiting, loading, loaded, failed, no entry script).
+_PRELOAD_SCRIPT = """<script>
+(() => {
+  if (window.__policylensPlotly) return;
+  window.__policylensPlotly = "waiting";
+  const entry = document.querySelector('script[type="module"][src*="/static/js/index."]');
+  if (!entry) { window.__policylensPlotly = "no entry script"; return; }
+  const address = new URL(__CHUNK__, entry.src).href;
+  const load = () => {
+    window.__policylensPlotly = "loading";
+    import(address).then(
+      () => { window.__policylensPlotly = "loaded"; },
+      () => { window.__policylensPlotly = "failed"; },
+    );
+  };
+  const settled = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app && app.getAttribute("data-test-script-state") !== "running"
+      && !document.querySelector('[data-testid="stSkeleton"]');
+  };
+  const idle = window.requestIdleCallback || ((then) => setTimeout(then, 200));
+  const wait = () => (settled() ? idle(load, { timeout: 3000 }) : setTimeout(wait, 100));
+  setTimeout(wait, 100);
+})();
+</script>"""
+
+
+@functools.cache
+def plotly_chunk() -> str | None:
+    """The file name of Streamlit's Plotly code in this installation, or None when there is not
+    exactly one (another Streamlit release may name or split it differently: no preload)."""
+    static = Path(st.__file__).parent / "static" / "static" / "js"
+    names = [p.name for p in static.glob("PlotlyChart.*.js") if _PLOTLY_CHUNK.fullmatch(p.name)]
+    return names[0] if len(names) == 1 else None
+
+
+def preload_plotly_when_idle(page_draws_charts: bool) -> None:
+    """On a page without charts, have the browser load Plotly once the page is drawn and idle.
+
+    A fixed script, no user text (``st.html`` runs it in the page). A page with charts loads
+    Plotly through :func:`load_plotly_in_browser`, so draws nothing here; nor does a session
+    whose browser has loaded Plotly already."""
+    chunk = plotly_chunk()
+    if page_draws_charts or chunk is None or st.session_state.get(_LOADER_SENT):
+        return
+    st.html(_PRELOAD_SCRIPT.replace("__CHUNK__", json.dumps(chunk)), unsafe_allow_javascript=True)
 
 
 def _import_study_libraries() -> None:

@@ -375,3 +375,32 @@ def test_hostile_measure_text_loads_nothing_from_an_outside_host(hostile_server,
     assert outside_host.requests == []
     others = [url for url in asked if not url.startswith(("data:", "blob:", f"http://{app_host}"))]
     assert others == [], sorted(set(others))
+
+
+#: How many times the page has fetched Streamlit's Plotly code.
+PLOTLY_FETCHES = (
+    "() => performance.getEntriesByType('resource')"
+    ".filter(entry => entry.name.includes('/PlotlyChart.')).length"
+)
+
+
+def test_policies_has_plotly_loaded_when_idle_and_the_study_reuses_it(server):
+    """Policies draws no chart, yet once it is drawn and idle the browser loads Plotly
+    (pages/warmup.py), so "Study this measure" draws its chart without fetching or parsing
+    it again."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = _launch(playwright)
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        page.goto(f"{server}/policies?measure=securities-law-2019")  # estimable on the demo
+        page.get_by_role("heading", name="Policy measures", exact=True).wait_for(timeout=60_000)
+        page.wait_for_function("() => window.__policylensPlotly === 'loaded'", timeout=60_000)
+        assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+        assert page.evaluate(PLOTLY_FETCHES) == 1
+        page.get_by_role("link", name="Study this measure").click()
+        page.locator(".st-key-study_chart .js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+        wait_until_drawn(page)
+        assert page.evaluate(PLOTLY_FETCHES) == 1
+        assert page.locator('[data-testid="stException"]').count() == 0
+        browser.close()

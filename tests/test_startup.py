@@ -238,3 +238,27 @@ def test_the_loader_waits_for_the_first_page_with_charts(app, monkeypatch):
     assert not any("plotly_loader" in chart.proto.id for chart in app.get("plotly_chart"))
     goto(app, "pages/event_study.py")
     assert drawn == ["loader", "study", "study"]
+
+
+def test_a_page_without_charts_has_the_browser_load_plotly_once_idle(app):
+    """Policies, Data and Method draw no chart: they send the idle-time preload (a fixed
+    script naming Streamlit's own Plotly file, which exists in this installation); a page
+    with charts, or a session that has loaded Plotly already, sends none."""
+    from pathlib import Path
+
+    import streamlit as st
+
+    from pages import warmup
+    from tests.apptest_helpers import goto
+
+    chunk = warmup.plotly_chunk()
+    assert chunk and (Path(st.__file__).parent / "static" / "static" / "js" / chunk).is_file()
+    del app.session_state["_plotly_loader_sent"]  # as if the session had seen no chart yet
+    for page in ("pages/policies.py", "pages/data.py", "pages/method.py"):
+        goto(app, page)
+        (preload,) = [html for html in app.get("html") if "__policylensPlotly" in html.proto.body]
+        assert preload.proto.unsafe_allow_javascript and json.dumps(chunk) in preload.proto.body
+    goto(app, "pages/event_study.py")
+    assert not [html for html in app.get("html") if "__policylensPlotly" in html.proto.body]
+    goto(app, "pages/policies.py")  # the loader of the Event study loaded it
+    assert not [html for html in app.get("html") if "__policylensPlotly" in html.proto.body]
