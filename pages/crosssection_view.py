@@ -363,10 +363,14 @@ def _render_open(outcome: StudyOutcome) -> None:
             ),
         )
         url_state.write_to_url("xsec_fe", url_state.flag(effects))
-    url_state.write_to_url("xsec", regressors or None, multi=True)
-    url_state.write_to_url("xsec_dep", dependent)
-    url_state.write_to_url("xsec_cov", cov)
-    url_state.write_to_url("xsec_window", f"{window[0]},{window[1]}")
+    url_state.write_all_to_url(
+        {
+            "xsec": list(regressors) or None,
+            "xsec_dep": dependent,
+            "xsec_cov": cov,
+            "xsec_window": f"{window[0]},{window[1]}",
+        }
+    )
     if not regressors:
         st.info(t("Choose at least one trait."))
         return

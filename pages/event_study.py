@@ -300,14 +300,17 @@ with right:
     )
     window = st.slider(t("Event window (sessions)"), -30, 30, key="study_window")
 layout.show_view_mode([*instruments, benchmark])  # the banner speaks of this study's data
-url_state.write_to_url("instruments", instruments, multi=True)
-url_state.write_to_url("benchmark", benchmark)
-url_state.write_to_url("model", model)
-url_state.write_to_url("overlap", overlap_how)
-url_state.write_to_url("estimation", f"{est_start},{est_end}")
-url_state.write_to_url("window", f"{window[0]},{window[1]}")
-for key, param in FLAG_PARAMETERS.items():
-    url_state.write_to_url(param, url_state.flag(st.session_state[key]))
+url_state.write_all_to_url(
+    {
+        "instruments": list(instruments),
+        "benchmark": benchmark,
+        "model": model,
+        "overlap": overlap_how,
+        "estimation": f"{est_start},{est_end}",
+        "window": f"{window[0]},{window[1]}",
+    }
+    | {param: url_state.flag(st.session_state[key]) for key, param in FLAG_PARAMETERS.items()}
+)
 
 if not instruments:
     st.info(t("Choose at least one instrument."))

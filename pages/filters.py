@@ -14,7 +14,7 @@ from pages.i18n import LANGUAGES, language, t
 from pages.layout import translated
 from pages.loaders import catalogue, current_mode
 from pages.text import code
-from pages.url_state import parse_flag, seed_from_url, write_to_url
+from pages.url_state import parse_flag, seed_from_url, write_all_to_url
 
 
 def selected_themes() -> list[str]:
@@ -78,10 +78,14 @@ def sidebar() -> None:
                 "apart with the common forms of colour blindness."
             ),
         )
-        write_to_url("lang", None if language() == "en" else language())
-        write_to_url("themes", selected_themes() or None, multi=True)
-        write_to_url("unverified", "1" if include_unverified() else None)
-        write_to_url("colours", colours.chosen())
+        write_all_to_url(
+            {
+                "lang": None if language() == "en" else language(),
+                "themes": list(selected_themes()) or None,
+                "unverified": "1" if include_unverified() else None,
+                "colours": colours.chosen(),
+            }
+        )
         mode = current_mode()
         st.caption(t("Data mode: **{mode}**", mode=mode_label(mode)))
         st.caption(t("Data directory: {path}", path=code(data_dir())))

@@ -237,10 +237,14 @@ def choose_measures(everything: pd.DataFrame, segment_table: pd.DataFrame) -> pd
             placeholder=t("e.g. 注册制, REIT, delisting"),
         )
     url_state.show_url_problems()
-    url_state.write_to_url("segments", segment_codes or None, multi=True)
-    url_state.write_to_url("years", years_parameter(years, first_year, last_year))
-    url_state.write_to_url("confidence", None if confidence == "all" else confidence)
-    url_state.write_to_url("q", query or None)
+    url_state.write_all_to_url(
+        {
+            "segments": list(segment_codes) or None,
+            "years": years_parameter(years, first_year, last_year),
+            "confidence": None if confidence == "all" else confidence,
+            "q": query or None,
+        }
+    )
     measures = cat.filter_measures(
         measures,
         segment_codes=segment_codes,

@@ -90,6 +90,24 @@ def write_to_url(param: str, value, *, multi=False) -> None:
     _url_seen()[param] = raw
 
 
+def write_all_to_url(values: dict) -> None:
+    """Mirror several values in the URL at once: one message to the browser for all that
+    changed (each :func:`write_to_url` that changes the URL sends one, and the browser updates
+    its address for each). A list or tuple is written as a comma-separated list; ``None``
+    removes the parameter."""
+    changed = {}
+    for param, value in values.items():
+        if value is None:
+            write_to_url(param, None)
+            continue
+        raw = ",".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
+        if st.query_params.get(param) != raw:
+            changed[param] = raw
+        _url_seen()[param] = raw
+    if changed:
+        st.query_params.update(changed)
+
+
 def show_url_problems() -> None:
     for problem in st.session_state.pop("_url_problems", []):
         st.warning(problem, icon=":material/link_off:")

@@ -118,7 +118,7 @@ STUDY_MEASURES = (
     "governance-campaign-2020",
     "kangmei-judgment-2021",
     "csi1000-derivatives-2022",
-    "star-refinancing-2020",
+    "securities-crackdown-opinions-2021",
 )
 FILTER_THEME = "T5 Paced reform"
 

@@ -170,3 +170,53 @@ def test_the_zip_records_the_link_as_the_browser_reads_it(study):
     url = json.loads(archive.read(member))["parameters"]["url"]
     assert dict(parse_qsl(url.removeprefix("?"))) == dict(study.query_params)
     assert study.query_params["placebo"] == "CAAR (equal-weighted)"
+
+
+@pytest.fixture
+def url_messages(monkeypatch):
+    """The query strings Streamlit sends the browser, one per message, as they are sent."""
+    from streamlit.runtime.state.query_params import QueryParams
+
+    sent = []
+    original = QueryParams._send_query_param_msg
+
+    def send(self):
+        sent.append(dict(self._query_params))
+        return original(self)
+
+    monkeypatch.setattr(QueryParams, "_send_query_param_msg", send)
+    return sent
+
+
+def test_several_url_values_go_to_the_browser_in_one_message(url_messages):
+    """A removal is a message of its own; every value set goes in one; a run that changes
+    nothing sends none."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        from pages import url_state
+
+        url_state.write_all_to_url({"a": "1", "b": ["x", "y"], "c": None, "d": "kept", "e": ()})
+
+    app = AppTest.from_function(script)
+    app.query_params["c"] = "gone"
+    app.query_params["d"] = "kept"
+    app.run()
+    assert not app.exception
+    assert len(url_messages) == 2
+    assert url_messages[-1] == {"a": "1", "b": "x,y", "d": "kept", "e": ""}
+    app.run()
+    assert len(url_messages) == 2
+
+
+def test_the_event_study_writes_its_choices_to_the_url_in_few_messages(app, url_messages):
+    """Opening the Event study writes about a dozen choices into the URL: the browser gets
+    them in a handful of messages (it updates its address for each), not one per choice."""
+    from tests.apptest_helpers import goto
+
+    url_messages.clear()
+    goto(app, "pages/event_study.py")
+    assert not app.exception
+    written = url_messages[-1]
+    assert {"measures", "instruments", "benchmark", "window", "estimation", "clean"} <= set(written)
+    assert len(url_messages) <= 4, url_messages
