@@ -67,8 +67,10 @@ def _draw_loader(placeholder) -> None:
 
 #: The name of Streamlit's browser code for charts: ``PlotlyChart.<content hash>.js``.
 _PLOTLY_CHUNK = re.compile(r"PlotlyChart\.[A-Za-z0-9_-]+\.js")
-#: Runs once per browser page (the flag on ``window``): waits until Streamlit's run has ended
-#: and no element waits for its code (a skeleton), then, when the browser is idle, imports the
+#: Runs once per browser page (the flag on ``window``): waits until Streamlit's run has ended,
+#: no element waits for its code (a skeleton) and the visitor has not clicked, typed or
+#: scrolled for a second (the parse holds the page that long), then, when the browser is
+#: idle, imports the
 #: chart code from the same address Streamlit's own lazy import uses (next to its entry
 #: script), so that import later finds the module loaded. ``window.__policylensPlotly`` says
 #: how far it got (waiting, loading, loaded, failed, no entry script).
@@ -91,9 +93,16 @@ _PRELOAD_SCRIPT = """<script>
     return app && app.getAttribute("data-test-script-state") !== "running"
       && !document.querySelector('[data-testid="stSkeleton"]');
   };
+  // Parsing Plotly holds the browser for a second: not while the visitor is using the page.
+  let lastInput = performance.now();
+  const noted = () => { lastInput = performance.now(); };
+  for (const kind of ["pointerdown", "keydown", "wheel", "touchstart"]) {
+    addEventListener(kind, noted, { capture: true, passive: true });
+  }
+  const quiet = () => performance.now() - lastInput >= 1000;
   const idle = window.requestIdleCallback || ((then) => setTimeout(then, 200));
-  const wait = () => (settled() ? idle(load, { timeout: 3000 }) : setTimeout(wait, 100));
-  setTimeout(wait, 100);
+  const wait = () => (settled() && quiet() ? idle(load, { timeout: 3000 }) : setTimeout(wait, 200));
+  setTimeout(wait, 200);
 })();
 </script>"""
 
