@@ -219,7 +219,14 @@ def placebo_test(
             if cars.shape[1] > 1
             else None
         )
-        observed_portfolio = np.nanmean(observed[:, required], axis=1, keepdims=True)
+        # no instrument with a CAR at the event: no observed CAAR either (np.nanmean would
+        # warn "Mean of empty slice" on the console of a CLI user)
+        observed_members = observed[:, required]
+        observed_portfolio = (
+            np.nanmean(observed_members, axis=1, keepdims=True)
+            if (~np.isnan(observed_members)).any()
+            else np.full((len(observed_members), 1), np.nan)
+        )
     if portfolio is not None:
         cars = np.hstack([cars, portfolio])
         observed = np.hstack([observed, observed_portfolio])

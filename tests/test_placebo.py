@@ -128,3 +128,19 @@ def test_every_placebo_draw_has_its_whole_window_in_the_data(data):
     assert counts["B"] == b_whole.sum() < len(t0s)
     assert counts[PORTFOLIO] == (a_whole & b_whole).sum()
     assert (a_whole | b_whole).all()  # no draw where neither has a whole window
+
+
+def test_no_car_at_the_event_gives_a_nan_observed_caar_without_a_warning(data):
+    """When no instrument has a CAR at the event (here: both series miss the event session),
+    the observed CAR and CAAR are NaN and nothing warns on the console ("Mean of empty
+    slice" reached a CLI user's terminal)."""
+    import warnings
+
+    returns, market = data
+    returns = returns.copy()
+    returns.iloc[640:660] = np.nan  # no return in the event window [-5, 5] around 650
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _, summary = placebo_test(returns, market, EventStudySpec(), SESSIONS[650], n_draws=50)
+    observed = summary.set_index("instrument")["observed_car"]
+    assert observed.isna().all() and PORTFOLIO in observed.index
