@@ -86,6 +86,25 @@ def hover_label(page, move, timeout: float = 60_000, attempt: float = 5_000) -> 
             page.mouse.move(1, 1)
 
 
+def open_dropdown(page, combobox, option, timeout: float = 60_000, attempt: float = 5_000):
+    """Click ``combobox`` until ``option`` (a locator in its list) shows, within ``timeout`` ms,
+    and return ``option``. A click that focuses the select while a rerun redraws it can leave
+    the list closed (seen on a loaded machine: the input focused, no list); a person clicks
+    again, and so does this, after Escape so that no half-open list is toggled shut."""
+    import time
+
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        combobox.click()
+        try:
+            option.wait_for(timeout=attempt)
+            return option
+        except Exception:  # playwright's TimeoutError
+            if time.monotonic() > deadline:
+                raise
+            page.keyboard.press("Escape")
+
+
 def click_and_wait_for_rerun(page, target) -> None:
     """Click ``target`` and wait until the script run it starts has finished: the app's run
     state is watched from before the click, so a quick run is not missed."""
