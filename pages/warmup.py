@@ -67,13 +67,13 @@ def _draw_loader(placeholder) -> None:
 
 #: The name of Streamlit's browser code for charts: ``PlotlyChart.<content hash>.js``.
 _PLOTLY_CHUNK = re.compile(r"PlotlyChart\.[A-Za-z0-9_-]+\.js")
-#: Runs once per browser page (the flag on ``window``): waits until Streamlit's run has ended,
-#: no element waits for its code (a skeleton) and the visitor has not clicked, typed or
-#: scrolled for a second (the parse holds the page that long), then, when the browser is
-#: idle, imports the
-#: chart code from the same address Streamlit's own lazy import uses (next to its entry
-#: script), so that import later finds the module loaded. ``window.__policylensPlotly`` says
-#: how far it got (waiting, loading, loaded, failed, no entry script).
+#: Runs once per browser page (the flag on ``window``): waits until, for a second, Streamlit's
+#: run has ended, no element has waited for its code (a skeleton) and the visitor has not
+#: clicked, typed or scrolled (the parse holds the page that long), then, when the browser is
+#: idle, imports the chart code from the same address Streamlit's own lazy import uses (next
+#: to its entry script), so that import later finds the module loaded.
+#: ``window.__policylensPlotly`` says how far it got (waiting, loading, loaded, failed, no
+#: entry script).
 _PRELOAD_SCRIPT = """<script>
 (() => {
   if (window.__policylensPlotly) return;
@@ -99,9 +99,15 @@ _PRELOAD_SCRIPT = """<script>
   for (const kind of ["pointerdown", "keydown", "wheel", "touchstart"]) {
     addEventListener(kind, noted, { capture: true, passive: true });
   }
-  const quiet = () => performance.now() - lastInput >= 1000;
+  // A second with the page drawn and no input: the visitor is reading, not clicking.
+  let settledSince = null;
+  const quiet = () => {
+    const now = performance.now();
+    settledSince = settled() ? (settledSince ?? now) : null;
+    return settledSince !== null && now - settledSince >= 1000 && now - lastInput >= 1000;
+  };
   const idle = window.requestIdleCallback || ((then) => setTimeout(then, 200));
-  const wait = () => (settled() && quiet() ? idle(load, { timeout: 3000 }) : setTimeout(wait, 200));
+  const wait = () => (quiet() ? idle(load, { timeout: 3000 }) : setTimeout(wait, 200));
   setTimeout(wait, 200);
 })();
 </script>"""
