@@ -13,7 +13,13 @@ from urllib.parse import quote
 import pytest
 
 from data_sources.instruments import segment_table
-from tests.test_browser import _launch, hover_label, open_dropdown, wait_until_drawn
+from tests.test_browser import (
+    _launch,
+    choose_and_wait_for_rerun,
+    hover_label,
+    open_dropdown,
+    wait_until_drawn,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -67,11 +73,11 @@ def test_clicking_a_heatmap_cell_chooses_it_and_puts_it_in_the_url(server):
         expect(page.locator('[data-testid="stException"]')).to_have_count(0)
         # the chart keeps its selection across reruns: a cell chosen in the picker afterwards
         # must not be taken back by that older click
-        option = open_dropdown(page, picker, page.get_by_role("option").first)
-        text = option.inner_text()
+        text = open_dropdown(page, picker, page.get_by_role("option").first).inner_text()
         chosen_theme, chosen_segment = text.split()[0], text.split("× ", 1)[1].split()[0]
         assert (chosen_theme, chosen_segment) != (theme, segment)
-        option.click()
+        page.keyboard.press("Escape")
+        choose_and_wait_for_rerun(page, picker, page.get_by_role("option", name=text, exact=True))
         expect(page).to_have_url(
             re.compile(f"cell={re.escape(chosen_theme)}(%7C|\\|){re.escape(chosen_segment)}(&|$)"),
             timeout=60_000,

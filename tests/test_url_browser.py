@@ -10,7 +10,11 @@ import re
 
 import pytest
 
-from tests.test_browser import _launch, click_and_wait_for_rerun, open_dropdown, wait_until_drawn
+from tests.test_browser import (
+    _launch,
+    choose_and_wait_for_rerun,
+    wait_until_drawn,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -83,12 +87,11 @@ def test_the_car_window_picked_in_its_fragment_reaches_the_url_and_a_shared_link
         page.get_by_role("heading", name="CAR [-5, 5]").wait_for(timeout=120_000)
         wait_until_drawn(page)
         expect(page).to_have_url(re.compile(r"car=-5%2C5|car=-5,5"))
-        window_option = open_dropdown(
+        choose_and_wait_for_rerun(
             page,
             page.get_by_role("combobox", name="CAR window", exact=True),
             page.get_by_role("option", name="[0, 1]", exact=True),
         )
-        click_and_wait_for_rerun(page, window_option)
         page.get_by_role("heading", name="CAR [0, 1]").wait_for(timeout=60_000)
         expect(page).to_have_url(re.compile(r"car=0%2C1|car=0,1"))
         shared = page.url
