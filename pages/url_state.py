@@ -100,7 +100,7 @@ def write_all_to_url(values: dict) -> None:
         if value is None:
             write_to_url(param, None)
             continue
-        raw = ",".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
+        raw = _as_url_value(value)
         if st.query_params.get(param) != raw:
             changed[param] = raw
         _url_seen()[param] = raw
