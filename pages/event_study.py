@@ -111,7 +111,7 @@ chosen_ids = st.multiselect(
     placeholder=t("Choose options"),
     format_func=option_labels.__getitem__,
 )
-url_state.write_to_url("measures", chosen_ids, multi=True)
+url_state.write_to_url("measures", chosen_ids)
 if not chosen_ids:
     st.info(t("Choose at least one measure."))
     st.stop()

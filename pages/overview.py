@@ -78,7 +78,7 @@ def choose_instruments(options: list[str]) -> list[str]:
         key=layout.translated("overview_instruments"),
         placeholder=t("Choose options"),
     )
-    url_state.write_to_url("instruments", chosen, multi=True)
+    url_state.write_to_url("instruments", chosen)
     layout.show_view_mode(chosen, where="chart")  # the banner speaks of the series drawn
     return chosen
 

@@ -78,27 +78,21 @@ def _not_a_choice(value, options) -> str:
     return t("{value} is not one of the choices", value=repr(_as_url_value(value)))
 
 
-def write_to_url(param: str, value, *, multi=False) -> None:
-    """Mirror a widget's value in the URL (``None`` removes the parameter)."""
-    if value is None:
-        st.query_params.pop(param, None)
-        _url_seen().pop(param, None)
-        return
-    raw = ",".join(str(v) for v in value) if multi else str(value)
-    if st.query_params.get(param) != raw:
-        st.query_params[param] = raw
-    _url_seen()[param] = raw
+def write_to_url(param: str, value) -> None:
+    """Mirror a widget's value in the URL (see :func:`write_all_to_url`)."""
+    write_all_to_url({param: value})
 
 
 def write_all_to_url(values: dict) -> None:
     """Mirror several values in the URL at once: one message to the browser for all that
-    changed (each :func:`write_to_url` that changes the URL sends one, and the browser updates
-    its address for each). A list or tuple is written as a comma-separated list; ``None``
-    removes the parameter."""
+    changed (each change of the URL is a message, and the browser updates its address for
+    each). A list or tuple is written as a comma-separated list; ``None`` removes the
+    parameter."""
     changed = {}
     for param, value in values.items():
         if value is None:
-            write_to_url(param, None)
+            st.query_params.pop(param, None)
+            _url_seen().pop(param, None)
             continue
         raw = _as_url_value(value)
         if st.query_params.get(param) != raw:
