@@ -196,7 +196,8 @@ def placebo_test(
         returns, market, spec, candidates, window, constant_mean_for, market_symbol, blocked
     )
     required = ~np.isnan(observed[0])
-    if not required.any():  # no CAR at the event (its p-values are NaN): any instrument
+    any_car_at_event = bool(required.any())
+    if not any_car_at_event:  # no CAR at the event (its p-values are NaN): any instrument
         required = np.ones(len(required), dtype=bool)
     usable = ~np.isnan(all_cars[:, required]).all(axis=1)
     candidates, all_cars = candidates[usable], all_cars[usable]
@@ -221,11 +222,10 @@ def placebo_test(
         )
         # no instrument with a CAR at the event: no observed CAAR either (np.nanmean would
         # warn "Mean of empty slice" on the console of a CLI user)
-        observed_members = observed[:, required]
         observed_portfolio = (
-            np.nanmean(observed_members, axis=1, keepdims=True)
-            if (~np.isnan(observed_members)).any()
-            else np.full((len(observed_members), 1), np.nan)
+            np.nanmean(observed[:, required], axis=1, keepdims=True)
+            if any_car_at_event
+            else np.full((len(observed), 1), np.nan)
         )
     if portfolio is not None:
         cars = np.hstack([cars, portfolio])
