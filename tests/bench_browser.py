@@ -94,22 +94,6 @@ VISIBLE = """
         return box.width > 0 && box.height > 0;
     });
 """
-#: Counts the script runs that start after it is installed (a quick run is not missed: each
-#: mutation record keeps the value it replaced).
-WATCH_RUNS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    window.__benchRuns = 0;
-    new MutationObserver(records => {
-        for (const record of records) {
-            if (record.oldValue === 'running'
-                || app.getAttribute('data-test-script-state') === 'running') {
-                window.__benchRuns += 1;
-            }
-        }
-    }).observe(app, {
-        attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state'],
-    });
-}"""
 #: Measures studied by ``study_this_measure``, one per repeat: each is new to the server, so
 #: its study is computed as a visitor following the link would have it computed.
 STUDY_MEASURES = (
@@ -146,12 +130,15 @@ def wait_background_load(page) -> None:
 
 
 def watch_runs(page) -> None:
-    page.evaluate(WATCH_RUNS)
+    """Count the script runs that start from now on (the browser tests' counter)."""
+    from tests.test_browser import _watch_runs
+
+    _watch_runs(page)
 
 
 def wait_rerun(page, name: str) -> None:
     """Wait until a run started after :func:`watch_runs` has finished and ``name`` is drawn."""
-    page.wait_for_function("() => window.__benchRuns > 0", timeout=TIMEOUT_MS, polling="raf")
+    page.wait_for_function("() => window.__policylensRuns > 0", timeout=TIMEOUT_MS, polling="raf")
     wait_ready(page, name)
 
 
