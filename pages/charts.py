@@ -1,4 +1,5 @@
-"""Plotly figure builders for the pages (pure functions of data frames)."""
+"""Figure builders for the pages (pure functions of data frames): Plotly figures, and a
+Vega-Lite spec for the Event study's first chart (:func:`event_window_chart` says why)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis import palette
-from analysis.report_figures import rgba, short_label
+from analysis.report_figures import short_label
 from data_sources.catalogue import theme_label
 from pages import colours, formatting
 from pages.i18n import PLOTLY_ZH_CN, language, t
@@ -156,7 +157,7 @@ def _axis_lines(figure: go.Figure, *, x: float, y: float, x_line: dict, y_line: 
     )  # fmt: skip
 
 
-def event_window_figure(
+def event_window_chart(
     abnormal_returns: pd.DataFrame,
     labels: dict,
     synthetic: bool,
@@ -165,101 +166,191 @@ def event_window_figure(
     *,
     scheme: str | None = None,
     event_titles: dict | None = None,
-) -> go.Figure:
-    """AR bars and CAR lines (both in %) against relative session, one colour per instrument;
-    with ``car_path`` (and at most four series) a 95 % band of CAR ± 1.96 SE around each.
+) -> dict:
+    """The Event study's chart, a Vega-Lite spec (``st.vega_lite_chart``): AR bars and CAR
+    lines (both in %) against relative session, one colour per instrument; with ``car_path``
+    (and at most :data:`HANDFUL_OF_PAIRS` pairs) a 95 % band of CAR ± 1.96 SE around each.
     Each AR bar is filled with the up or down colour of ``scheme`` (default: the current one,
-    :mod:`pages.colours`) and outlined in its instrument's colour; it has no legend entry of
-    its own (its sign colours would say nothing there): the instrument's CAR entry shows and
-    hides both. Beyond :data:`HANDFUL_OF_PAIRS` pairs the AR bars are dropped (CAR lines only;
-    the daily ARs are in the table), and several measures get one panel each
-    (:func:`event_window_panels`). Labels, event ids and the title (a measure's title) are
-    escaped for Plotly's HTML."""
+    :mod:`pages.colours`) and outlined in its instrument's colour; the legend lists the
+    instruments (clicking an entry fades every other one). Beyond :data:`HANDFUL_OF_PAIRS`
+    pairs the AR bars are dropped (CAR lines only; the daily ARs are in the table), and
+    several measures get one panel each (:func:`event_window_panels`). The spec's
+    ``datasets`` are data frames, one per layer (``band``, ``ar_bars``, ``car_lines``).
+
+    Why Vega-Lite and not Plotly, like the other charts: this is the chart every visit of the
+    Event study draws first, and the browser's Plotly code is 4.7 MB of JavaScript that takes
+    it a second or more to load and parse on a two-core machine; Streamlit's Vega-Lite code is
+    a sixth of that (a bare page with one line chart: 1.7 s against 3.2 s in Chromium here).
+    The sections opened later keep Plotly. Written as a plain dict, not through Altair, whose
+    objects and validation took 0.17 s per new study; Vega draws text as text (no HTML), so
+    names and titles are used as they are."""
     groups = abnormal_returns.groupby(["event_id", "instrument"], sort=False)
     several_events = abnormal_returns["event_id"].nunique() > 1
     if several_events and groups.ngroups > HANDFUL_OF_PAIRS:
         return event_window_panels(abnormal_returns, labels, synthetic, title, event_titles)
-    figure = go.Figure()
-    bands = car_path is not None and len(car_path) and groups.ngroups <= HANDFUL_OF_PAIRS
     bars = groups.ngroups <= HANDFUL_OF_PAIRS
+    bands = bars and car_path is not None and len(car_path) > 0
+    lines, band_rows, bar_rows = [], [], []
+    width = 0.8 / groups.ngroups  # the bars of one session share 0.8 of its unit on the axis
     for position, ((event_id, symbol), group) in enumerate(groups):
-        colour = LINE_COLOURS[position % len(LINE_COLOURS)]
-        name = escape_plotly(
-            labels.get(symbol, symbol) + (f" · {event_id}" if several_events else "")
+        series = labels.get(symbol, symbol) + (f" · {event_id}" if several_events else "")
+        rel_day = group["rel_day"].to_numpy()
+        dates = group["date"].dt.strftime("%Y-%m-%d").to_numpy()
+        lines.append(
+            pd.DataFrame(
+                {"series": series, "rel_day": rel_day, "date": dates, "car_pct": 100 * group["car"]}
+            )
         )
+        if bars:
+            left = rel_day - 0.4 + position * width
+            bar_rows.append(
+                pd.DataFrame(
+                    {
+                        "series": series,
+                        "rel_day": rel_day,
+                        "date": dates,
+                        "left": left,
+                        "right": left + width,
+                        "ar_pct": 100 * group["abnormal_return"],
+                        "fill": colours.sign_colours(group["abnormal_return"], scheme),
+                    }
+                )
+            )
         if bands:
             path = car_path[(car_path["event_id"] == event_id) & (car_path["instrument"] == symbol)]
-            upper = 100 * (path["car"] + 1.96 * path["car_se"])
-            lower = 100 * (path["car"] - 1.96 * path["car_se"])
-            figure.add_trace(
-                go.Scatter(
-                    x=list(path["rel_day"]) + list(path["rel_day"])[::-1],
-                    y=list(upper) + list(lower)[::-1],
-                    fill="toself",
-                    fillcolor=rgba(colour, 0.12),
-                    line={"width": 0},
-                    hoverinfo="skip",
-                    legendgroup=f"{event_id}|{symbol}",
-                    name=t("95% band") + f" {name}",
-                    showlegend=False,
+            band_rows.append(
+                pd.DataFrame(
+                    {
+                        "series": series,
+                        "rel_day": path["rel_day"],
+                        "upper_pct": 100 * (path["car"] + 1.96 * path["car_se"]),
+                        "lower_pct": 100 * (path["car"] - 1.96 * path["car_se"]),
+                    }
                 )
             )
-        dates = group["date"].dt.strftime("%Y-%m-%d")
-        if bars:
-            figure.add_trace(
-                go.Bar(
-                    x=group["rel_day"],
-                    y=100 * group["abnormal_return"],
-                    name=f"AR {name}",
-                    marker={
-                        "color": colours.sign_colours(group["abnormal_return"], scheme),
-                        "line": {"color": colour, "width": 1},
-                    },
-                    opacity=0.85,
-                    legendgroup=f"{event_id}|{symbol}",
-                    showlegend=False,
-                    customdata=dates,
-                    hovertemplate=t("day")
-                    + " %{x} (%{customdata}): AR %{y:.2f}%<extra>"
-                    + name
-                    + "</extra>",
-                )
-            )
-        figure.add_trace(
-            go.Scatter(
-                x=group["rel_day"],
-                y=100 * group["car"],
-                name=f"CAR {name}",
-                legendgroup=f"{event_id}|{symbol}",
-                mode="lines+markers",
-                line={"color": colour, "width": 2.2},
-                customdata=dates,
-                hovertemplate=t("day")
-                + " %{x} (%{customdata}): CAR %{y:.2f}%<extra>"
-                + name
-                + "</extra>",
-            )
+    names = [frame["series"].iat[0] for frame in lines]
+    colour = {"domain": names, "range": _line_colours(len(names))}
+    x_title = t("Relative session (0 = event session t0)")
+    y_title = t("Abnormal return / CAR (%)") if bars else t("CAR (%)")
+    first, last = abnormal_returns["rel_day"].min(), abnormal_returns["rel_day"].max()
+    x = {
+        "field": "rel_day",
+        "type": "quantitative",
+        "title": x_title,
+        "axis": {"tickMinStep": 1},
+        # half a session either side: room for the first and last bars, no empty "nice" ticks
+        "scale": {"domain": [int(first) - 0.5, int(last) + 0.5], "nice": False},
+    }
+
+    def tooltip(field: str, label: str) -> list[dict]:
+        return [
+            {"field": "series", "type": "nominal", "title": t("Instrument")},
+            {"field": "rel_day", "type": "quantitative", "title": t("Relative session")},
+            {"field": "date", "type": "nominal", "title": t("Date")},
+            {"field": field, "type": "quantitative", "title": label, "format": ".2f"},
+        ]
+
+    datasets = {"car_lines": pd.concat(lines, ignore_index=True), "one_row": [{"zero": 0}]}
+    layers = []
+    if bands:
+        datasets["band"] = pd.concat(band_rows, ignore_index=True)
+        layers.append(
+            {
+                "data": {"name": "band"},
+                "mark": {"type": "area", "opacity": 0.12},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "lower_pct", "type": "quantitative", "title": y_title},
+                    "y2": {"field": "upper_pct"},
+                    # fill, not color: a color legend turned off here would hide the lines'
+                    "fill": {"field": "series", "type": "nominal", "scale": colour, "legend": None},
+                },
+            }
         )
-    _axis_lines(
-        figure,
-        x=0,
-        y=0,
-        x_line={"color": "#555", "dash": "dash", "width": 1},
-        y_line={"color": "#888", "width": 1},
+    if bars:
+        datasets["ar_bars"] = pd.concat(bar_rows, ignore_index=True)
+        layers.append(
+            {
+                "data": {"name": "ar_bars"},
+                "mark": {"type": "bar", "strokeWidth": 1},
+                "encoding": {
+                    "x": x | {"field": "left"},
+                    "x2": {"field": "right"},
+                    "y": {"field": "ar_pct", "type": "quantitative", "title": y_title},
+                    "y2": {"datum": 0},  # from zero, not a sliver at the value
+                    "fill": {"field": "fill", "type": "nominal", "scale": None, "legend": None},
+                    "stroke": {
+                        "field": "series",
+                        "type": "nominal",
+                        "scale": colour,
+                        "legend": None,
+                    },
+                    "opacity": {"condition": {"param": "instrument", "value": 0.85}, "value": 0.1},
+                    "tooltip": tooltip("ar_pct", "AR (%)"),
+                },
+            }
+        )
+    layers.append(
+        {
+            "data": {"name": "car_lines"},
+            "mark": {"type": "line", "point": True, "strokeWidth": 2.2},
+            "params": [_LEGEND_CHOICE],
+            "encoding": {
+                "x": x,
+                "y": {"field": "car_pct", "type": "quantitative", "title": y_title},
+                "color": {
+                    "field": "series",
+                    "type": "nominal",
+                    "scale": colour,
+                    "legend": {"title": None, "orient": "bottom", "columns": 2, "labelLimit": 420},
+                },
+                "opacity": {"condition": {"param": "instrument", "value": 1.0}, "value": 0.15},
+                "tooltip": tooltip("car_pct", "CAR (%)"),
+            },
+        }
     )
-    title = escape_plotly(title)
-    if synthetic:
-        title += t(" — SYNTHETIC DEMO DATA")
-    figure.update_layout(
-        title=title,
-        barmode="group",
-        height=460,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        xaxis_title=t("Relative session (0 = event session t0)"),
-        yaxis_title=t("Abnormal return / CAR (%)") if bars else t("CAR (%)"),
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18},
-    )
-    return figure
+    layers += [{"data": {"name": "one_row"}} | rule for rule in _zero_rules()]
+    return {
+        "title": _chart_title(title, synthetic),
+        "width": "container",
+        "height": 420,
+        "datasets": datasets,
+        "layer": layers,
+        # the lines' legend stands alone (merged with the band's and the bars' channels,
+        # which have none, it would not be drawn)
+        "resolve": {"legend": {"fill": "independent", "stroke": "independent"}},
+    }
+
+
+#: Clicking an instrument in the legend fades the others (Vega-Lite point selection).
+_LEGEND_CHOICE = {
+    "name": "instrument",
+    "select": {"type": "point", "fields": ["series"]},
+    "bind": "legend",
+}
+
+
+def _line_colours(n: int) -> list[str]:
+    return [LINE_COLOURS[i % len(LINE_COLOURS)] for i in range(n)]
+
+
+def _chart_title(title: str, synthetic: bool) -> dict:
+    text = title + (t(" — SYNTHETIC DEMO DATA") if synthetic else "")
+    return {"text": text, "anchor": "start", "fontSize": 15, "limit": 0}
+
+
+def _zero_rules() -> list[dict]:
+    """The event session (x = 0, dashed) and zero CAR (y = 0)."""
+    return [
+        {
+            "mark": {"type": "rule", "color": "#555", "strokeDash": [4, 3], "strokeWidth": 1},
+            "encoding": {"x": {"datum": 0}},
+        },
+        {
+            "mark": {"type": "rule", "color": "#888", "strokeWidth": 1},
+            "encoding": {"y": {"datum": 0}},
+        },
+    ]
 
 
 def event_window_panels(
@@ -268,72 +359,74 @@ def event_window_panels(
     synthetic: bool,
     title: str,
     event_titles: dict | None = None,
-) -> go.Figure:
-    """Small multiples: one panel per measure (in study order, :data:`PANEL_COLUMNS` a row)
-    with the CAR (%) of its instruments, one colour per instrument across every panel and one
-    legend entry per instrument (clicking it hides that instrument everywhere); shared axes,
-    so panels compare at a glance."""
-    from plotly.subplots import make_subplots
-
+) -> dict:
+    """Small multiples (a Vega-Lite facet): one panel per measure (in study order,
+    :data:`PANEL_COLUMNS` a row) with the CAR (%) of its instruments, one colour per
+    instrument across every panel and one legend entry per instrument (clicking it fades the
+    others in every panel); shared axes, so panels compare at a glance. A panel is titled
+    with its number in study order and its measure's title cut short
+    (:func:`analysis.report_figures.short_label`). The data set is ``car_lines``."""
     event_titles = event_titles or {}
     events = list(dict.fromkeys(abnormal_returns["event_id"]))
     instruments = list(dict.fromkeys(abnormal_returns["instrument"]))
-    instrument_colours = {s: LINE_COLOURS[i % len(LINE_COLOURS)] for i, s in enumerate(instruments)}
-    columns = min(PANEL_COLUMNS, len(events))
-    rows = -(-len(events) // columns)
-    figure = make_subplots(
-        rows=rows,
-        cols=columns,
-        shared_xaxes="all",
-        shared_yaxes="all",
-        subplot_titles=[escape_plotly(short_label(str(event_titles.get(e, e)))) for e in events],
-        # about 55 px between rows (room for a panel's title), whatever the number of rows
-        vertical_spacing=55 / (230 * rows),
-        horizontal_spacing=0.04,
+    names = [labels.get(s, s) for s in instruments]
+    panel = {
+        event_id: f"{number}. " + short_label(str(event_titles.get(event_id, event_id)), 44)
+        for number, event_id in enumerate(events, start=1)
+    }
+    frame = pd.DataFrame(
+        {
+            "panel": abnormal_returns["event_id"].map(panel).to_numpy(),
+            "series": abnormal_returns["instrument"].map(lambda s: labels.get(s, s)).to_numpy(),
+            "rel_day": abnormal_returns["rel_day"].to_numpy(),
+            "date": abnormal_returns["date"].dt.strftime("%Y-%m-%d").to_numpy(),
+            "car_pct": 100 * abnormal_returns["car"].to_numpy(),
+        }
     )
-    shown: set[str] = set()
-    for event_id, event_rows in abnormal_returns.groupby("event_id", sort=False):
-        row, column = divmod(events.index(event_id), columns)
-        for symbol, group in event_rows.groupby("instrument", sort=False):
-            name = escape_plotly(labels.get(symbol, symbol))
-            figure.add_trace(
-                go.Scatter(
-                    x=group["rel_day"],
-                    y=100 * group["car"],
-                    name=name,
-                    legendgroup=symbol,
-                    showlegend=symbol not in shown,
-                    mode="lines+markers",
-                    marker={"size": 4},
-                    line={"color": instrument_colours[symbol], "width": 1.8},
-                    customdata=group["date"].dt.strftime("%Y-%m-%d"),
-                    hovertemplate=t("day")
-                    + " %{x} (%{customdata}): CAR %{y:.2f}%<extra>"
-                    + name
-                    + "</extra>",
-                ),
-                row=row + 1,
-                col=column + 1,
-            )
-            shown.add(symbol)
-    figure.add_vline(x=0, line={"color": "#555", "dash": "dash", "width": 1})
-    figure.add_hline(y=0, line={"color": "#888", "width": 1})
-    figure.update_annotations(font={"size": 12})
-    title = escape_plotly(title) + " · " + t("CAR (%) by measure")
-    if synthetic:
-        title += t(" — SYNTHETIC DEMO DATA")
-    height = 140 + 230 * rows
-    figure.update_layout(
-        title=title,
-        height=height,
-        margin={"l": 10, "r": 10, "t": 70, "b": 70},
-        # below the x-axis title of the last row, in pixels whatever the number of rows
-        legend={"orientation": "h", "yanchor": "top", "y": -55 / (height - 140)},
-        hovermode="closest",
-    )
-    figure.update_xaxes(title_text=t("Relative session"), row=rows)
-    figure.update_yaxes(title_text="CAR (%)", col=1)
-    return figure
+    lines = {
+        "mark": {"type": "line", "point": {"size": 14}, "strokeWidth": 1.8},
+        "params": [_LEGEND_CHOICE],
+        "encoding": {
+            "x": {
+                "field": "rel_day",
+                "type": "quantitative",
+                "title": t("Relative session"),
+                "axis": {"tickMinStep": 1},
+            },
+            "y": {"field": "car_pct", "type": "quantitative", "title": "CAR (%)"},
+            "color": {
+                "field": "series",
+                "type": "nominal",
+                "scale": {"domain": names, "range": _line_colours(len(names))},
+                "legend": {"title": None, "orient": "bottom", "columns": 3, "labelLimit": 300},
+            },
+            "opacity": {"condition": {"param": "instrument", "value": 1.0}, "value": 0.15},
+            "tooltip": [
+                {"field": "panel", "type": "nominal", "title": t("Measure")},
+                {"field": "series", "type": "nominal", "title": t("Instrument")},
+                {"field": "rel_day", "type": "quantitative", "title": t("Relative session")},
+                {"field": "date", "type": "nominal", "title": t("Date")},
+                {"field": "car_pct", "type": "quantitative", "title": "CAR (%)", "format": ".2f"},
+            ],
+        },
+    }
+    # one rule of each per panel: the panel's rows counted into one
+    rules = [{"transform": [{"aggregate": [{"op": "count", "as": "rows"}]}]} | rule
+             for rule in _zero_rules()]  # fmt: skip
+    return {
+        "title": _chart_title(title + " · " + t("CAR (%) by measure"), synthetic),
+        "datasets": {"car_lines": frame},
+        "data": {"name": "car_lines"},
+        "facet": {
+            "field": "panel",
+            "type": "nominal",
+            "sort": list(panel.values()),
+            "title": None,
+            "header": {"labelFontSize": 12, "labelLimit": 300, "labelAnchor": "start"},
+        },
+        "columns": min(PANEL_COLUMNS, len(events)),
+        "spec": {"width": 270, "height": 190, "layer": [lines, *rules]},
+    }
 
 
 def placebo_figure(

@@ -1304,11 +1304,11 @@ ZH.update(
             "（python -m analysis study --pairing segments）。每个标的配每项措施："
             "每个所选标的都围绕每项措施研究。"
         ),
-        "One panel per measure: the CAR (%) of the instruments it was studied on; a legend "
-        "entry shows or hides an instrument in every panel. Daily abnormal returns are in the "
-        "table below.": (
-            "每项措施一个面板：显示该措施所研究标的的 CAR（%）；点击图例可在所有面板中显示或"
-            "隐藏某一标的。每日异常收益见下表。"
+        "One panel per measure: the CAR (%) of the instruments it was studied on; clicking "
+        "a legend entry picks out that instrument in every panel (double-click: all again). "
+        "Daily abnormal returns are in the table below.": (
+            "每项措施一个面板：显示该措施所研究标的的 CAR（%）；点击图例可在所有面板中突出"
+            "显示某一标的（双击恢复全部）。每日异常收益见下表。"
         ),
         "CAR (%) per instrument; daily abnormal returns are in the table below.": (
             "各标的的 CAR（%）；每日异常收益见下表。"

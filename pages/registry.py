@@ -17,7 +17,9 @@ class Page:
     #: The navigation icon, a Material Symbols name (``:material/…:``).
     icon: str
     #: Whether the page draws a Plotly chart as it opens: its first visit has the browser
-    #: load Plotly at once, the others once they are drawn (pages/warmup.py).
+    #: load Plotly at once, the others once they are drawn (pages/warmup.py). The Event
+    #: study's first chart is Vega-Lite (pages/charts.py, event_window_chart): only its
+    #: sections opened later draw Plotly.
     charts: bool = False
 
     @property
@@ -30,7 +32,7 @@ class Page:
 PAGES = (
     Page("pages/overview.py", "Overview", ":material/show_chart:", charts=True),
     Page("pages/policies.py", "Policies", ":material/gavel:"),
-    Page("pages/event_study.py", "Event study", ":material/query_stats:", charts=True),
+    Page("pages/event_study.py", "Event study", ":material/query_stats:"),
     Page("pages/themes.py", "Themes", ":material/grid_on:", charts=True),
     Page("pages/data.py", "Data", ":material/database:"),
     Page("pages/method.py", "Method", ":material/menu_book:"),

@@ -425,10 +425,10 @@ def render_chart(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
     labels = {s: formatting.label(s) for s in outcome.instruments}
     scheme = colours.scheme()
     event_titles = {e.event_id: event_title(titles, e.event_id) for e in events}
-    figure = loaders.derived(
+    chart = loaders.derived(
         outcome,
         ("event_window", language(), title, scheme),
-        lambda: charts.event_window_figure(
+        lambda: charts.event_window_chart(
             outcome.abnormal_returns,
             labels,
             outcome.data_mode.synthetic,
@@ -438,12 +438,10 @@ def render_chart(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
             event_titles=event_titles,
         ),
     )
-    st.plotly_chart(
-        figure,
-        width="stretch",
-        key="study_chart",
-        config=charts.plot_config("policylens_event_window"),
-    )
+    # Vega-Lite, not Plotly (charts.event_window_chart says why); the keyed container names
+    # the chart for the browser checks. Panels keep their own width (a facet cannot stretch).
+    with st.container(key="study_chart"):
+        st.vega_lite_chart(chart, width="content" if "facet" in chart else "stretch")
     pairs = outcome.abnormal_returns[["event_id", "instrument"]].drop_duplicates()
     if len(pairs) <= charts.HANDFUL_OF_PAIRS:
         st.caption(
@@ -459,9 +457,9 @@ def render_chart(outcome: StudyOutcome, titles: Mapping[str, str]) -> None:
     elif pairs["event_id"].nunique() > 1:
         st.caption(
             t(
-                "One panel per measure: the CAR (%) of the instruments it was studied on; a "
-                "legend entry shows or hides an instrument in every panel. Daily abnormal "
-                "returns are in the table below."
+                "One panel per measure: the CAR (%) of the instruments it was studied on; "
+                "clicking a legend entry picks out that instrument in every panel "
+                "(double-click: all again). Daily abnormal returns are in the table below."
             )
         )
     else:

@@ -4,12 +4,14 @@
   JavaScript) only when a page first shows a chart, and then parses it before drawing: a
   second or more of the browser's time on this project's two-core machine, during which it
   draws nothing else. :func:`load_plotly_in_browser` shows an empty, invisible chart at the
-  top of the first page with charts a session opens, so the browser loads Plotly while the
-  server builds the page (a new study, say), not after. A page without charts shows none:
-  its own tables would wait for Plotly too. Such a page (Policies, Data, Method) has the
-  browser load Plotly afterwards instead, once the page is drawn and the browser is idle
-  (:func:`preload_plotly_when_idle`): a visitor who reads a measure on Policies and then
-  follows "Study this measure" finds Plotly parsed already.
+  top of the first page with Plotly charts a session opens (Overview, Themes), so the browser
+  loads Plotly while the server builds the page, not after. A page that draws no Plotly chart
+  as it opens shows none: its own tables would wait for Plotly too. Such a page (Policies,
+  the Event study, whose first chart is Vega-Lite, Data, Method) has the browser load the
+  chart code afterwards instead, Vega-Lite's then Plotly's, once the page is drawn and the
+  browser is idle (:func:`preload_plotly_when_idle`): a visitor who reads a measure on
+  Policies and then follows "Study this measure" finds the chart code parsed already, and
+  one who opens a section of the Event study finds Plotly there.
 * **scipy.special.** The p-values of every study come from it, and it is imported where it is
   first used, so the first page of a fresh install does not wait for it (tests/test_startup.py).
   :func:`start` imports it in a background thread once a page has been drawn, so a visitor
@@ -65,8 +67,12 @@ def _draw_loader(placeholder) -> None:
     )
 
 
-#: The name of Streamlit's browser code for charts: ``PlotlyChart.<content hash>.js``.
-_PLOTLY_CHUNK = re.compile(r"PlotlyChart\.[A-Za-z0-9_-]+\.js")
+#: The names of Streamlit's browser code for charts, ``<Element>.<content hash>.js``: Vega-Lite
+#: (the Event study's first chart; small, so first) and Plotly (every other chart).
+_CHART_CHUNKS = (
+    re.compile(r"ArrowVegaLiteChart\.[A-Za-z0-9_-]+\.js"),
+    re.compile(r"PlotlyChart\.[A-Za-z0-9_-]+\.js"),
+)
 #: Runs once per browser page (the flag on ``window``): waits until, for a second, Streamlit's
 #: run has ended, no element has waited for its code (a skeleton) and the visitor has not
 #: clicked, typed or scrolled (the parse holds the page that long), then, when the browser is
@@ -80,13 +86,14 @@ _PRELOAD_SCRIPT = """<script>
   window.__policylensPlotly = "waiting";
   const entry = document.querySelector('script[type="module"][src*="/static/js/index."]');
   if (!entry) { window.__policylensPlotly = "no entry script"; return; }
-  const address = new URL(__CHUNK__, entry.src).href;
+  const addresses = __CHUNKS__.map((chunk) => new URL(chunk, entry.src).href);
   const load = () => {
     window.__policylensPlotly = "loading";
-    import(address).then(
-      () => { window.__policylensPlotly = "loaded"; },
-      () => { window.__policylensPlotly = "failed"; },
-    );
+    addresses.reduce((before, address) => before.then(() => import(address)), Promise.resolve())
+      .then(
+        () => { window.__policylensPlotly = "loaded"; },
+        () => { window.__policylensPlotly = "failed"; },
+      );
   };
   const settled = () => {
     const app = document.querySelector('[data-testid="stApp"]');
@@ -114,24 +121,33 @@ _PRELOAD_SCRIPT = """<script>
 
 
 @functools.cache
-def plotly_chunk() -> str | None:
-    """The file name of Streamlit's Plotly code in this installation, or None when there is not
-    exactly one (another Streamlit release may name or split it differently: no preload)."""
+def chart_chunks() -> tuple[str, ...]:
+    """The file names of Streamlit's chart code in this installation (Vega-Lite, then Plotly);
+    a kind with not exactly one file is left out (another Streamlit release may name or split
+    it differently: not preloaded)."""
     static = Path(st.__file__).parent / "static" / "static" / "js"
-    names = [p.name for p in static.glob("PlotlyChart.*.js") if _PLOTLY_CHUNK.fullmatch(p.name)]
-    return names[0] if len(names) == 1 else None
+    found = []
+    for pattern in _CHART_CHUNKS:
+        names = [p.name for p in static.glob("*.js") if pattern.fullmatch(p.name)]
+        if len(names) == 1:
+            found.append(names[0])
+    return tuple(found)
 
 
 def preload_plotly_when_idle(page_draws_charts: bool) -> None:
-    """On a page without charts, have the browser load Plotly once the page is drawn and idle.
+    """On a page that draws no Plotly chart as it opens, have the browser load the chart code
+    (Vega-Lite, then Plotly) once the page is drawn and idle.
 
-    A fixed script, no user text (``st.html`` runs it in the page). A page with charts loads
-    Plotly through :func:`load_plotly_in_browser`, so draws nothing here; nor does a session
-    whose browser has loaded Plotly already."""
-    chunk = plotly_chunk()
-    if page_draws_charts or chunk is None or st.session_state.get(_LOADER_SENT):
+    A fixed script, no user text (``st.html`` runs it in the page). A page with Plotly charts
+    loads Plotly through :func:`load_plotly_in_browser`, so draws nothing here; nor does a
+    session whose browser has loaded Plotly already."""
+    chunks = chart_chunks()
+    if page_draws_charts or not chunks or st.session_state.get(_LOADER_SENT):
         return
-    st.html(_PRELOAD_SCRIPT.replace("__CHUNK__", json.dumps(chunk)), unsafe_allow_javascript=True)
+    st.html(
+        _PRELOAD_SCRIPT.replace("__CHUNKS__", json.dumps(list(chunks))),
+        unsafe_allow_javascript=True,
+    )
 
 
 def _import_study_libraries() -> None:

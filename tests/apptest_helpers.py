@@ -100,3 +100,21 @@ def open_sections(at, keys=STUDY_SECTIONS):
     for key in keys:
         at.session_state[key] = True
     return at
+
+
+def vega_charts(at) -> list[tuple[dict, dict[str, pd.DataFrame]]]:
+    """Every Vega-Lite chart the run drew, as Streamlit sent it: the spec (JSON) and its data
+    sets (Arrow IPC bytes, moved out of the spec), read back into data frames by name."""
+    import json
+
+    import pyarrow as pa
+
+    charts = []
+    for element in at.get("vega_lite_chart"):
+        spec = json.loads(element.proto.spec)
+        datasets = {
+            named.name: pa.ipc.open_stream(named.data.data).read_pandas()
+            for named in element.proto.datasets
+        }
+        charts.append((spec, datasets))
+    return charts

@@ -64,8 +64,8 @@ READY = {
     "overview": CHART.format(".st-key-overview_chart"),
     # the measures table (the page's first) and the chosen measure's details (its 中文 title)
     "policies": "visible('[data-testid=\"stDataFrame\"] canvas') && visible('h5')",
-    # the abnormal-return chart of the default measure
-    "event_study": CHART.format(".st-key-study_chart"),
+    # the abnormal-return chart of the default measure (Vega-Lite: pages/charts.py)
+    "event_study": "visible('.st-key-study_chart svg.marks')",
     # the theme × segment heat-map
     "themes": CHART.format(".st-key-themes_heatmap"),
     # the stored-series table (the page's first)

@@ -372,6 +372,7 @@ def test_hostile_measure_text_loads_nothing_from_an_outside_host(hostile_server,
             "overview": "Overview",
             "policies?measure=hostile-title": "Policy measures",
             "event_study?measures=hostile-title,hostile-second": "Event study",
+            "event_study?measures=hostile-title": "Event study",
             "themes": "Themes × segments",
             "data": "Data",
             "method": "Method",
@@ -402,6 +403,12 @@ def test_hostile_measure_text_loads_nothing_from_an_outside_host(hostile_server,
                 # the title is there, as the text the user typed
                 expect(page.get_by_text("Cut $5 to $3 ![x](", exact=False).first).to_be_visible()
                 expect(page.get_by_text("# note ![n](", exact=False).first).to_be_visible()
+            if path == "event_study?measures=hostile-title":
+                # the Vega-Lite chart's title is the measure's title, drawn as SVG text
+                chart_text = page.locator(".st-key-study_chart svg.marks").first
+                chart_text.wait_for(timeout=60_000)
+                assert "Cut $5 to $3 ![x](" in chart_text.text_content()
+                assert page.evaluate(_POINTING_OUTSIDE, port) == 0, "Vega chart"
             if path == "overview":
                 # hover every policy marker: the hover labels show the titles as text
                 markers = page.locator(
@@ -425,17 +432,20 @@ def test_hostile_measure_text_loads_nothing_from_an_outside_host(hostile_server,
     assert others == [], sorted(set(others))
 
 
-#: How many times the page has fetched Streamlit's Plotly code.
-PLOTLY_FETCHES = (
-    "() => performance.getEntriesByType('resource')"
-    ".filter(entry => entry.name.includes('/PlotlyChart.')).length"
-)
+#: How many times the page has fetched Streamlit's chart code, per kind (pages/warmup.py).
+CHART_FETCHES = """() => {
+  const names = performance.getEntriesByType('resource').map((entry) => entry.name);
+  return {
+    vega: names.filter((name) => name.includes('/ArrowVegaLiteChart.')).length,
+    plotly: names.filter((name) => name.includes('/PlotlyChart.')).length,
+  };
+}"""
 
 
-def test_policies_has_plotly_loaded_when_idle_and_the_study_reuses_it(server):
-    """Policies draws no chart, yet once it is drawn and idle the browser loads Plotly
-    (pages/warmup.py), so "Study this measure" draws its chart without fetching or parsing
-    it again."""
+def test_policies_has_the_chart_code_loaded_when_idle_and_the_study_reuses_it(server):
+    """Policies draws no chart, yet once it is drawn and idle the browser loads the chart
+    code, Vega-Lite's and Plotly's (pages/warmup.py), so "Study this measure" draws its chart
+    (Vega-Lite) without fetching it again, and Plotly is there for the study's sections."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -445,10 +455,10 @@ def test_policies_has_plotly_loaded_when_idle_and_the_study_reuses_it(server):
         page.get_by_role("heading", name="Policy measures", exact=True).wait_for(timeout=60_000)
         page.wait_for_function("() => window.__policylensPlotly === 'loaded'", timeout=60_000)
         assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
-        assert page.evaluate(PLOTLY_FETCHES) == 1
+        assert page.evaluate(CHART_FETCHES) == {"vega": 1, "plotly": 1}
         page.get_by_role("link", name="Study this measure").click()
-        page.locator(".st-key-study_chart .js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+        page.locator(".st-key-study_chart svg.marks").first.wait_for(timeout=60_000)
         wait_until_drawn(page)
-        assert page.evaluate(PLOTLY_FETCHES) == 1
+        assert page.evaluate(CHART_FETCHES) == {"vega": 1, "plotly": 1}
         assert page.locator('[data-testid="stException"]').count() == 0
         browser.close()

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from pages import charts, colours
-from tests.apptest_helpers import goto, open_sections
+from tests.apptest_helpers import goto, open_sections, vega_charts
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
@@ -102,19 +102,23 @@ def _abnormal_returns() -> pd.DataFrame:
 
 @pytest.mark.parametrize("scheme", list(EXPECTED))
 def test_each_ar_bar_takes_the_colour_of_its_sign(scheme):
-    figure = charts.event_window_figure(
+    spec = charts.event_window_chart(
         _abnormal_returns(), {"000300.SH": "CSI 300"}, False, "A measure", scheme=scheme
     )
-    bars = [trace for trace in figure.data if trace.type == "bar"]
-    assert len(bars) == 1
+    layers = {layer["data"]["name"]: layer for layer in spec["layer"]}
+    bars = spec["datasets"]["ar_bars"]
+    assert layers["ar_bars"]["encoding"]["fill"] == {
+        "field": "fill", "type": "nominal", "scale": None, "legend": None
+    }  # fmt: skip
     up, down = EXPECTED[scheme]
-    shown = [reads_as(colour) for colour in bars[0].marker.color]
     # +1 %, −2 %, 0, +1.5 %, −0.5 %: a zero return counts as no fall
-    assert shown == [up, down, up, up, down]
+    assert [reads_as(colour) for colour in bars["fill"]] == [up, down, up, up, down]
+    assert list(bars["ar_pct"]) == pytest.approx([1.0, -2.0, 0.0, 1.5, -0.5])
     # the instrument stays recognisable: its CAR line's colour outlines its bars
-    line = next(trace for trace in figure.data if trace.type == "scatter")
-    assert bars[0].marker.line.color == line.line.color
-    assert bars[0].legendgroup == line.legendgroup
+    stroke = layers["ar_bars"]["encoding"]["stroke"]
+    line = layers["car_lines"]["encoding"]["color"]
+    assert stroke["field"] == line["field"] == "series" and stroke["scale"] == line["scale"]
+    assert line["scale"]["domain"] == ["CSI 300"]
 
 
 @pytest.mark.parametrize(("observed", "side"), [(0.012, 0), (-0.012, 1)])
@@ -221,9 +225,14 @@ def test_the_event_study_bars_and_placebo_are_redrawn_in_the_new_scheme(app):
 
     def colours_shown():
         figures = _charts(app)
-        bars = [t for figure in figures for t in figure["data"] if t["type"] == "bar"]
-        assert bars
-        families = {reads_as(colour) for bar in bars for colour in bar["marker"]["color"]}
+        # the event-window chart is Vega-Lite: its AR bars' fill colours are a data column
+        fills = [
+            colour
+            for _, datasets in vega_charts(app)
+            for colour in datasets.get("ar_bars", {"fill": []})["fill"]
+        ]
+        assert fills
+        families = {reads_as(colour) for colour in fills}
         placebo = next(f for f in figures if any(t["type"] == "histogram" for t in f["data"]))
         observed = reads_as(placebo["layout"]["shapes"][0]["line"]["color"])
         return families, observed

@@ -8,12 +8,11 @@ import json
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from data_sources.catalogue import load_catalogue
 from data_sources.instruments import display_name
 from pages import charts
-from tests.apptest_helpers import goto
+from tests.apptest_helpers import goto, vega_charts
 from tests.markdown_render import shown
 
 #: How the pages name a stored demo series (pages.formatting.label): the demo store is synthetic.
@@ -58,36 +57,44 @@ def test_eleven_measures_get_one_panel_each_with_car_lines_and_one_legend_entry_
     frame = _abnormal_returns(pairs)
     titles = {event_id: f"Measure {event_id} " + "with a long title " * 4 for event_id in pairs}
     titles["m00"] = 'Measure <a href="http://x">link</a>'  # shown as text, not as a live link
-    figure = charts.event_window_figure(
+    spec = charts.event_window_chart(
         frame, {s: display_name(s) for s in symbols}, False, "11 events", None, event_titles=titles
     )
     n_pairs = sum(len(v) for v in pairs.values())
-    assert not [trace for trace in figure.data if isinstance(trace, go.Bar)]  # no AR bars
-    assert len(figure.data) == n_pairs  # one CAR line per pair, nothing per day
-    legend = [trace.name for trace in figure.data if trace.showlegend is not False]
-    assert sorted(legend) == sorted({display_name(s) for v in pairs.values() for s in v})
-    assert {trace.legendgroup for trace in figure.data} == {s for v in pairs.values() for s in v}
-    # 11 panels (4 rows of 3), each titled with its measure (cut short), every line in its panel
-    panels = {(trace.xaxis, trace.yaxis) for trace in figure.data}
-    assert len(panels) == 11
-    subtitles = [a.text for a in figure.layout.annotations if a.text.startswith("Measure")]
+    lines = spec["datasets"]["car_lines"]
+    layers = spec["spec"]["layer"]
+    assert [layer["mark"]["type"] for layer in layers] == ["line", "rule", "rule"]  # no AR bars
+    assert "ar_bars" not in spec["datasets"]
+    # one CAR line per pair, nothing per day
+    assert lines.groupby(["panel", "series"]).ngroups == n_pairs and len(lines) == 11 * n_pairs
+    # one legend entry per instrument, one colour for it in every panel
+    colour = layers[0]["encoding"]["color"]
+    assert colour["field"] == "series" and layers[0]["encoding"]["opacity"]["condition"]
+    assert sorted(colour["scale"]["domain"]) == sorted(
+        {display_name(s) for v in pairs.values() for s in v}
+    )
+    assert len(set(colour["scale"]["range"])) == len(colour["scale"]["domain"])
+    # 11 panels (4 rows of 3) in study order, each titled with its measure (cut short)
+    assert spec["facet"]["field"] == "panel" and spec["columns"] == 3
+    subtitles = spec["facet"]["sort"]
+    assert subtitles == sorted(set(lines["panel"]), key=lambda p: int(p.split(".")[0]))
     assert len(subtitles) == 11 and all(len(text) <= 48 for text in subtitles)
-    assert not any("<a" in text for text in subtitles)
-    assert 900 <= figure.layout.height <= 1200
-    # the same colour for an instrument in every panel
-    colours = {}
-    for trace in figure.data:
-        assert colours.setdefault(trace.legendgroup, trace.line.color) == trace.line.color
+    assert subtitles[0] == '1. Measure <a href="http://x">link</a>'  # Vega draws it as text
+    assert all(text.startswith(f"{n}. Measure m{n - 1:02d}") for n, text in
+               enumerate(subtitles[1:], start=2))  # fmt: skip
+    assert "href" not in json.dumps(layers)  # no mark is a link
 
 
 def test_a_handful_of_pairs_keeps_ar_bars_and_one_measure_with_many_instruments_drops_them():
     few = _abnormal_returns({CHINEXT: ["399006.SZ", "399001.SZ"]})
-    figure = charts.event_window_figure(few, {}, False, "ChiNext")
-    assert sum(isinstance(trace, go.Bar) for trace in figure.data) == 2
+    spec = charts.event_window_chart(few, {}, False, "ChiNext")
+    assert spec["datasets"]["ar_bars"].groupby("series").ngroups == 2
     many = _abnormal_returns({CHINEXT: [f"S{i}" for i in range(8)]})
-    figure = charts.event_window_figure(many, {}, False, "ChiNext")
-    assert not any(isinstance(trace, go.Bar) for trace in figure.data)
-    assert len(figure.data) == 8 and figure.layout.yaxis.title.text == "CAR (%)"
+    spec = charts.event_window_chart(many, {}, False, "ChiNext")
+    assert "ar_bars" not in spec["datasets"]
+    assert spec["datasets"]["car_lines"].groupby("series").ngroups == 8
+    (lines,) = [layer for layer in spec["layer"] if layer["data"]["name"] == "car_lines"]
+    assert lines["encoding"]["y"]["title"] == "CAR (%)"
 
 
 def _results(app) -> pd.DataFrame:
@@ -127,10 +134,9 @@ def test_all_measures_of_a_theme_pair_each_measure_with_its_own_segments(app):
     assert any("No placebo test" in c.value for c in app.caption)
     assert any("One panel per measure" in c.value for c in app.caption)
     # the chart: one panel per measure, no AR bars
-    figure = json.loads(app.get_by_key("study_chart").proto.spec)
-    assert not [trace for trace in figure["data"] if trace.get("type") == "bar"]
-    panels = {(trace.get("xaxis"), trace.get("yaxis")) for trace in figure["data"]}
-    assert len(panels) == len(set(table["measure"]))
+    ((spec, datasets),) = vega_charts(app)
+    assert "ar_bars" not in datasets and spec["facet"]["field"] == "panel"
+    assert datasets["car_lines"]["panel"].nunique() == len(set(table["measure"]))
 
 
 def test_hand_picked_instruments_for_several_measures_pair_everything(app):

@@ -48,7 +48,7 @@ def test_event_study_reruns_that_keep_the_study_do_no_study_work(app, calls):
     calls.count(pages.loaders, "run_study")
     calls.count(analysis.api.StudyOutcome, "all_csv_bytes")
     calls.count(analysis.api.StudyOutcome, "sign_table")
-    calls.count(pages.charts, "event_window_figure")
+    calls.count(pages.charts, "event_window_chart")
     calls.count(pages.charts, "response_by_day_figure")
     goto(app, "pages/event_study.py")
     # the files are made when a download is asked for, not to draw the page
@@ -81,7 +81,7 @@ def test_event_study_reruns_that_keep_the_study_do_no_study_work(app, calls):
     parameters = json.loads(zipped.read("policylens_chinext-first-listings-2020/parameters.json"))
     assert "lang=zh" in parameters["parameters"]["url"]
     assert calls["run_study"] == 1 and calls["all_csv_bytes"] == 1
-    assert calls["event_window_figure"] == built["event_window_figure"] + 1
+    assert calls["event_window_chart"] == built["event_window_chart"] + 1
 
 
 def test_the_overview_chart_is_built_once_per_choice(app, calls):

@@ -92,8 +92,8 @@ def test_the_panel_title_does_not_claim_a_pairing(pairing):
         for symbol in ("S1", "S2", "S3")
         for day in range(-5, 6)
     ]
-    figure = charts.event_window_figure(pd.DataFrame(rows), {}, False, "2 events")
-    assert "own instruments" not in figure.layout.title.text
+    spec = charts.event_window_chart(pd.DataFrame(rows), {}, False, "2 events")
+    assert spec["title"]["text"] == "2 events · CAR (%) by measure"
 
 
 def test_hand_picked_instruments_outside_the_segments_say_how_to_study_them(app):

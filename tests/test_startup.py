@@ -219,31 +219,33 @@ def test_the_loader_is_gone_once_the_first_page_is_drawn(app):
 
 
 def test_the_loader_waits_for_the_first_page_with_charts(app, monkeypatch):
-    """A page without charts (Policies) shows no loader: its own tables would wait while the
-    browser parses Plotly. The first page with charts the session opens afterwards (the
-    Event study, from "Study this measure") shows it at its top, before the study is built
-    (emptied by the end of the run), and the next run shows none."""
-    from pages import loaders, warmup
+    """A page that draws no Plotly chart as it opens shows no loader: its own content would
+    wait while the browser parses Plotly. That is Policies (tables), and the Event study,
+    whose first chart is Vega-Lite (pages/charts.py, event_window_chart). The first page with
+    Plotly charts the session opens afterwards (Themes) shows it at its top (emptied by the
+    end of the run), and the next run shows none."""
+    from pages import warmup
     from tests.apptest_helpers import goto
 
     drawn = []
     monkeypatch.setattr(warmup, "_draw_loader", lambda placeholder: drawn.append("loader"))
-    study = loaders.study
-    monkeypatch.setattr(loaders, "study", lambda request: drawn.append("study") or study(request))
     del app.session_state["_plotly_loader_sent"]  # as if the session had seen no chart yet
     goto(app, "pages/policies.py")
+    goto(app, "pages/event_study.py")
     assert drawn == [] and "_plotly_loader_sent" not in app.session_state
-    goto(app, "pages/event_study.py")
-    assert drawn == ["loader", "study"]
+    assert app.get("plotly_chart") == [] and len(app.get("vega_lite_chart")) == 1
+    goto(app, "pages/themes.py")
+    assert drawn == ["loader"]
     assert not any("plotly_loader" in chart.proto.id for chart in app.get("plotly_chart"))
-    goto(app, "pages/event_study.py")
-    assert drawn == ["loader", "study", "study"]
+    goto(app, "pages/themes.py")
+    assert drawn == ["loader"]
 
 
 def test_a_page_without_charts_has_the_browser_load_plotly_once_idle(app):
-    """Policies, Data and Method draw no chart: they send the idle-time preload (a fixed
-    script naming Streamlit's own Plotly file, which exists in this installation); a page
-    with charts, or a session that has loaded Plotly already, sends none."""
+    """Policies, the Event study, Data and Method draw no Plotly chart as they open: they send
+    the idle-time preload (a fixed script naming Streamlit's own Vega-Lite and Plotly files,
+    which exist in this installation); a page with Plotly charts, or a session that has
+    loaded Plotly already, sends none."""
     from pathlib import Path
 
     import streamlit as st
@@ -251,16 +253,20 @@ def test_a_page_without_charts_has_the_browser_load_plotly_once_idle(app):
     from pages import warmup
     from tests.apptest_helpers import goto
 
-    chunk = warmup.plotly_chunk()
-    assert chunk and (Path(st.__file__).parent / "static" / "static" / "js" / chunk).is_file()
+    chunks = warmup.chart_chunks()
+    assert [name.split(".")[0] for name in chunks] == ["ArrowVegaLiteChart", "PlotlyChart"]
+    assert all(
+        (Path(st.__file__).parent / "static" / "static" / "js" / c).is_file() for c in chunks
+    )
     del app.session_state["_plotly_loader_sent"]  # as if the session had seen no chart yet
-    for page in ("pages/policies.py", "pages/data.py", "pages/method.py"):
+    for page in ("pages/policies.py", "pages/event_study.py", "pages/data.py", "pages/method.py"):
         goto(app, page)
         (preload,) = [html for html in app.get("html") if "__policylensPlotly" in html.proto.body]
-        assert preload.proto.unsafe_allow_javascript and json.dumps(chunk) in preload.proto.body
-    goto(app, "pages/event_study.py")
+        assert preload.proto.unsafe_allow_javascript
+        assert json.dumps(list(chunks)) in preload.proto.body
+    goto(app, "pages/themes.py")
     assert not [html for html in app.get("html") if "__policylensPlotly" in html.proto.body]
-    goto(app, "pages/policies.py")  # the loader of the Event study loaded it
+    goto(app, "pages/policies.py")  # the loader of Themes loaded it
     assert not [html for html in app.get("html") if "__policylensPlotly" in html.proto.body]
 
 

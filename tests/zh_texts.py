@@ -96,6 +96,27 @@ def _figure_texts(spec: str) -> Iterator[str]:
                 yield from values  # category labels (heat-map rows and columns)
 
 
+def _vega_texts(spec: str) -> Iterator[str]:
+    """The texts of a Vega-Lite spec a person reads: titles (chart, axes, legends, panels'
+    headers) and tooltip labels; the data are checked where they come from (catalogue,
+    labels)."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "title" and isinstance(value, str):
+                    yield value
+                elif key == "title" and isinstance(value, dict):
+                    yield str(value.get("text", ""))
+                else:
+                    yield from walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from walk(item)
+
+    yield from walk(json.loads(spec))
+
+
 def _dataframe_texts(element) -> Iterator[str]:
     proto = element.proto
     config = json.loads(proto.columns) if proto.columns else {}
@@ -130,6 +151,9 @@ def page_texts(at) -> Iterator[tuple[str, str]]:
             continue
         if name == "PlotlyChart":
             yield from ((f"chart {proto.id}", text) for text in _figure_texts(proto.spec))
+            continue
+        if name == "VegaLiteChart":
+            yield from ((f"chart {proto.id}", text) for text in _vega_texts(proto.spec))
             continue
         if name in ("Code", "Html"):
             continue  # commands and code shown as code; style sheets
