@@ -462,3 +462,39 @@ def test_policies_has_the_chart_code_loaded_when_idle_and_the_study_reuses_it(se
         assert page.evaluate(CHART_FETCHES) == {"vega": 1, "plotly": 1}
         assert page.locator('[data-testid="stException"]').count() == 0
         browser.close()
+
+
+def test_the_vega_chart_shows_measure_titles_as_text_in_panels_and_tooltips(tmp_path):
+    """The Event study's chart is Vega-Lite (pages/charts.py): a measure's title with an image
+    and a link heads its panel as SVG text and shows escaped in the hover tooltip; the chart
+    holds no image, link or bold element."""
+    from playwright.sync_api import sync_playwright
+
+    from tests import streamlit_server
+
+    with open(tmp_path / "streamlit.log", "w") as log:
+        process, url = streamlit_server.start(
+            tmp_path / "data", log, script="tests/vega_panels_app.py"
+        )
+    try:
+        assert streamlit_server.wait_until_healthy(url), (tmp_path / "streamlit.log").read_text()
+        with sync_playwright() as playwright:
+            browser = _launch(playwright)
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            page.goto(url)
+            chart = page.locator(".st-key-study_chart")
+            chart.locator("svg.marks").wait_for(timeout=60_000)
+            headers = chart.locator("text").all_text_contents()
+            assert '1. <img src="http://127.0.0.1:9/x.png"><a href…' in headers
+            assert "2. B & <b>bold</b>" in headers
+            points = chart.locator(".mark-symbol path")
+            points.first.wait_for(timeout=60_000)
+            points.first.hover(force=True)
+            tooltip = page.locator("#vg-tooltip-element")
+            tooltip.get_by_text("<img src=", exact=False).wait_for(timeout=60_000)
+            assert tooltip.locator("img, a, b").count() == 0
+            assert chart.locator("img, a, b").count() == 0
+            browser.close()
+    finally:
+        process.terminate()
+        process.wait(20)
