@@ -242,14 +242,6 @@ def event_window_chart(
         "scale": {"domain": [int(first) - 0.5, int(last) + 0.5], "nice": False},
     }
 
-    def tooltip(field: str, label: str) -> list[dict]:
-        return [
-            {"field": "series", "type": "nominal", "title": t("Instrument")},
-            {"field": "rel_day", "type": "quantitative", "title": t("Relative session")},
-            {"field": "date", "type": "nominal", "title": t("Date")},
-            {"field": field, "type": "quantitative", "title": label, "format": ".2f"},
-        ]
-
     datasets = {"car_lines": pd.concat(lines, ignore_index=True), "one_row": [{"zero": 0}]}
     layers = []
     if bands:
@@ -285,8 +277,8 @@ def event_window_chart(
                         "scale": colour,
                         "legend": None,
                     },
-                    "opacity": {"condition": {"param": "instrument", "value": 0.85}, "value": 0.1},
-                    "tooltip": tooltip("ar_pct", "AR (%)"),
+                    "opacity": _faded_unless_chosen(0.85, 0.1),
+                    "tooltip": _tooltip("ar_pct", "AR (%)"),
                 },
             }
         )
@@ -304,8 +296,8 @@ def event_window_chart(
                     "scale": colour,
                     "legend": {"title": None, "orient": "bottom", "columns": 2, "labelLimit": 420},
                 },
-                "opacity": {"condition": {"param": "instrument", "value": 1.0}, "value": 0.15},
-                "tooltip": tooltip("car_pct", "CAR (%)"),
+                "opacity": _faded_unless_chosen(1.0, 0.15),
+                "tooltip": _tooltip("car_pct", "CAR (%)"),
             },
         }
     )
@@ -328,6 +320,22 @@ _LEGEND_CHOICE = {
     "select": {"type": "point", "fields": ["series"]},
     "bind": "legend",
 }
+
+
+def _faded_unless_chosen(opacity: float, faded: float) -> dict:
+    """A mark's opacity: ``opacity`` while no instrument or its own is chosen in the legend
+    (:data:`_LEGEND_CHOICE`), ``faded`` while another is."""
+    return {"condition": {"param": "instrument", "value": opacity}, "value": faded}
+
+
+def _tooltip(field: str, label: str) -> list[dict]:
+    """A point's hover text: its instrument, session, date and ``field`` (in %) as ``label``."""
+    return [
+        {"field": "series", "type": "nominal", "title": t("Instrument")},
+        {"field": "rel_day", "type": "quantitative", "title": t("Relative session")},
+        {"field": "date", "type": "nominal", "title": t("Date")},
+        {"field": field, "type": "quantitative", "title": label, "format": ".2f"},
+    ]
 
 
 def _line_colours(n: int) -> list[str]:
@@ -400,13 +408,10 @@ def event_window_panels(
                 "scale": {"domain": names, "range": _line_colours(len(names))},
                 "legend": {"title": None, "orient": "bottom", "columns": 3, "labelLimit": 300},
             },
-            "opacity": {"condition": {"param": "instrument", "value": 1.0}, "value": 0.15},
+            "opacity": _faded_unless_chosen(1.0, 0.15),
             "tooltip": [
                 {"field": "panel", "type": "nominal", "title": t("Measure")},
-                {"field": "series", "type": "nominal", "title": t("Instrument")},
-                {"field": "rel_day", "type": "quantitative", "title": t("Relative session")},
-                {"field": "date", "type": "nominal", "title": t("Date")},
-                {"field": "car_pct", "type": "quantitative", "title": "CAR (%)", "format": ".2f"},
+                *_tooltip("car_pct", "CAR (%)"),
             ],
         },
     }

@@ -105,7 +105,6 @@ ZH: dict[str, str] = {
     "CAR over the event window (%)": "事件窗口内的 CAR（%）",
     "Pseudo-event sessions": "伪事件交易日数",
     "placebo CARs": "安慰剂 CAR",
-    "95% band": "95% 置信带",
     "Shaded: 95% band of the CAR path (CAR ± 1.96 SE, the same variance as the table).": (
         "阴影：CAR 路径的 95% 置信带（CAR ± 1.96 SE，方差与表中相同）。"
     ),
